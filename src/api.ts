@@ -1,0 +1,60 @@
+/**
+ * The programmatic entry points: `train` a model from a file or rows, `loadModel` to score.
+ */
+import { ChurnKit, type MetricsFile } from "./churnkit.js";
+import { readConfigFile, merge } from "./config/load.js";
+import type { ConfigInput, ModelFamily } from "./config/schema.js";
+import { tableFromRows } from "./data/load.js";
+import type { ChurnModel } from "./models/model.js";
+import { UserError } from "./utils/errors.js";
+import { logger, type Logger } from "./utils/logging.js";
+
+/** Options of {@link train}. Unset options come from `config`, then from the defaults. */
+export interface TrainOptions {
+  /** A CSV/Parquet/JSON file path, or rows as plain objects. Default: the bundled Telco data. */
+  data?: string | Record<string, unknown>[];
+  /** Target column. Default: guessed (a two-valued column named like churn). */
+  target?: string;
+  /** Target label meaning churn, when not obvious. */
+  positive?: string;
+  /** Columns to leave out. */
+  drop?: string[];
+  /** Identifier columns (kept in predictions, not used as features). */
+  idColumns?: string[];
+  /** Model family. Default "logreg". */
+  model?: ModelFamily | "auto";
+  /** Family hyperparameters. */
+  params?: Record<string, unknown>;
+  /** Seed for every random choice. Default 42. */
+  seed?: number;
+  /** A config file path, or a config object. */
+  config?: string | ConfigInput;
+  /** When set, the model directory is written here (atomically). */
+  out?: string;
+  /** Logger (pino); silent by default. */
+  log?: Logger;
+}
+
+export interface TrainOutput {
+  model: ChurnModel;
+  metrics: MetricsFile;
+}
+
+/** Train a churn model on all given rows (a validation split inside measures it). */
+export async function train(options: TrainOptions = {}): Promise<TrainOutput> {
+  const started = performance.now() / 1000;
+  const base = typeof options.config === "string" ? readConfigFile(options.config) : ((options.config ?? {}) as Record<string, unknown>);
+  const over = {
+    seed: options.seed,
+    data: { path: typeof options.data === "string" ? options.data : undefined, target: options.target, positive: options.positive, drop: options.drop, id_columns: options.idColumns },
+    model: { family: options.model, params: options.params },
+  };
+  const kit = new ChurnKit(merge(base, over) as ConfigInput, options.log ?? logger());
+  const raw = Array.isArray(options.data) ? tableFromRows(options.data, "rows") : await kit.load();
+  if (Array.isArray(options.data) && !kit.config.data.target) throw new UserError("train: `target` is required when training on rows");
+  const loadSeconds = performance.now() / 1000 - started;
+  const result = await kit.train(raw);
+  const metrics = kit.metricsFile(result, loadSeconds, started);
+  if (options.out) await kit.save(options.out, result.model, metrics);
+  return { model: result.model, metrics };
+}

@@ -1,0 +1,89 @@
+/**
+ * The main object (the guide's MainObject): holds one resolved configuration and a logger,
+ * and runs each step of the pipeline with them. `pipeline.ts` chains the steps end to end.
+ */
+import { fileURLToPath } from "node:url";
+import { resolveConfig } from "./config/load.js";
+import type { Config, ConfigInput } from "./config/schema.js";
+import { parseConfig } from "./config/load.js";
+import { loadTable, type RawTable } from "./data/load.js";
+import { guessTarget, inferSchema } from "./data/schema.js";
+import { saveArtifact } from "./models/artifact.js";
+import type { Metrics } from "./models/metrics.js";
+import type { ChurnModel } from "./models/model.js";
+import type { Leaderboard } from "./models/select.js";
+import { trainOnTable, type Timings, type TrainResult } from "./models/train.js";
+import { UserError } from "./utils/errors.js";
+import { logger, type Logger } from "./utils/logging.js";
+
+/** The bundled IBM Telco customer churn table (7,043 customers). */
+export const BUNDLED_DATA = fileURLToPath(new URL("../data/telco-customer-churn.csv", import.meta.url));
+
+/** What metrics.json holds. */
+export interface MetricsFile {
+  family: string;
+  /** Metrics on the validation split of the training rows. */
+  validation: Metrics | null;
+  /** Metrics on the held-out test split (`run` only). */
+  test?: Metrics;
+  /** The `auto` leaderboard, when the family was chosen by cross-validation. */
+  leaderboard?: Leaderboard;
+  timings: Timings;
+}
+
+const now = () => performance.now() / 1000;
+
+export class ChurnKit {
+  readonly config: Config;
+  readonly log: Logger;
+
+  constructor(config: ConfigInput | Config = {}, log: Logger = logger()) {
+    this.config = parseConfig(config);
+    this.log = log;
+  }
+
+  /** Build from a config file (YAML/JSON) plus overrides (CLI flags). */
+  static fromFile(path: string | undefined, overrides: Record<string, unknown> = {}, log?: Logger): ChurnKit {
+    return new ChurnKit(resolveConfig(path, overrides), log);
+  }
+
+  /** The data file this configuration trains on (the bundled data when none is set). */
+  get dataPath(): string {
+    return this.config.data.path ?? BUNDLED_DATA;
+  }
+
+  /** Load the training table; fills in the target when it can be guessed. */
+  async load(path = this.dataPath): Promise<RawTable> {
+    const t = await loadTable(path);
+    this.log.info(`loaded ${t.rows} rows × ${t.columns.length} columns from ${path}`);
+    if (!this.config.data.target) {
+      const guess = guessTarget(inferSchema(t));
+      if (!guess) throw new UserError(`${path}: cannot guess the target column; pass --target COL or set data.target`);
+      this.log.info(`target column guessed: "${guess}" (set data.target to choose another)`);
+      (this.config.data as { target?: string }).target = guess;
+    }
+    return t;
+  }
+
+  /** Fit on a whole table (validation split inside). */
+  train(t: RawTable): Promise<TrainResult> {
+    return trainOnTable(t, this.config, this.log);
+  }
+
+  /** Write the model directory atomically: model.json and metrics.json. */
+  async save(dir: string, model: ChurnModel, metrics: MetricsFile): Promise<void> {
+    await saveArtifact(dir, model.artifact, { "metrics.json": JSON.stringify(metrics, null, 1) + "\n" });
+    this.log.info(`model written to ${dir}`);
+  }
+
+  /** Assemble metrics.json from a training result. */
+  metricsFile(result: TrainResult, loadSeconds: number, started: number, test?: Metrics): MetricsFile {
+    return {
+      family: result.model.family,
+      validation: result.validation,
+      ...(test ? { test } : {}),
+      ...(result.leaderboard ? { leaderboard: result.leaderboard } : {}),
+      timings: { load_s: loadSeconds, ...result.timings, total_s: now() - started } as Timings,
+    };
+  }
+}

@@ -1,0 +1,35 @@
+/** Helpers shared by the subcommands. */
+import { InvalidArgumentError } from "commander";
+import { createLogger, setLogger, type Logger } from "../utils/logging.js";
+
+/** Install the CLI logger (human-readable on stderr). */
+export function cliLogger(): Logger {
+  const log = createLogger();
+  setLogger(log);
+  return log;
+}
+
+export function parseIntArg(name: string) {
+  return (v: string): number => {
+    if (!/^-?\d+$/.test(v.trim())) throw new InvalidArgumentError(`${name} must be a whole number, got "${v}"`);
+    return Number(v);
+  };
+}
+
+export function parseFloatArg(name: string) {
+  return (v: string): number => {
+    const n = Number(v);
+    if (v.trim() === "" || !Number.isFinite(n)) throw new InvalidArgumentError(`${name} must be a number, got "${v}"`);
+    return n;
+  };
+}
+
+export const parseList = (v: string): string[] =>
+  v
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
+
+export function printJson(value: unknown): void {
+  process.stdout.write(JSON.stringify(value, null, 2) + "\n");
+}

@@ -1,0 +1,32 @@
+import type { Command } from "commander";
+import { loadTable } from "../data/load.js";
+import { loadModel } from "../models/model.js";
+import { cliLogger, parseFloatArg, printJson } from "./common.js";
+
+export function evaluateCommand(program: Command): void {
+  program
+    .command("evaluate")
+    .description("score a labelled table with a model and report its metrics")
+    .requiredOption("--model <dir>", "model directory")
+    .requiredOption("--data <file>", "labelled table (CSV, Parquet or JSON) with the target column")
+    .option("--threshold <x>", "decision threshold (default: the model's)", parseFloatArg("--threshold"))
+    .option("--json", "print metrics as JSON on stdout")
+    .action(async (o: { model: string; data: string; threshold?: number; json?: boolean }) => {
+      cliLogger();
+      const model = await loadModel(o.model);
+      const m = await model.evaluate(await loadTable(o.data), { threshold: o.threshold });
+      if (o.json) return printJson(m);
+      const c = m.confusion;
+      process.stdout.write(
+        [
+          `rows        ${m.rows} (positive rate ${m.positive_rate.toFixed(4)})`,
+          `ROC AUC     ${m.auc.toFixed(4)}`,
+          `PR AUC      ${m.pr_auc.toFixed(4)}`,
+          `log loss    ${m.log_loss.toFixed(4)}`,
+          `Brier       ${m.brier.toFixed(4)}`,
+          `at threshold ${m.threshold}: accuracy ${m.accuracy.toFixed(4)}, precision ${m.precision.toFixed(4)}, recall ${m.recall.toFixed(4)}, F1 ${m.f1.toFixed(4)}`,
+          `confusion   tp ${c.tp}  fp ${c.fp}  tn ${c.tn}  fn ${c.fn}`,
+        ].join("\n") + "\n",
+      );
+    });
+}

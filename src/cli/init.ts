@@ -1,0 +1,26 @@
+import { existsSync } from "node:fs";
+import { dirname, relative, resolve } from "node:path";
+import type { Command } from "commander";
+import { initConfigText } from "../config/init.js";
+import { loadTable } from "../data/load.js";
+import { UserError } from "../utils/errors.js";
+import { writeFileAtomic } from "../utils/fs.js";
+import { cliLogger } from "./common.js";
+
+export function initCommand(program: Command): void {
+  program
+    .command("init")
+    .description("write a commented YAML config (columns and types inferred from --data)")
+    .option("--data <file>", "data file to describe (default: none, the bundled data is used)")
+    .option("--out <file>", "config file to write", "churn.yaml")
+    .option("--force", "overwrite an existing file")
+    .action(async (o: { data?: string; out: string; force?: boolean }) => {
+      const log = cliLogger();
+      if (existsSync(o.out) && !o.force) throw new UserError(`${o.out}: already exists; pass --force to overwrite it or choose another --out`);
+      const t = o.data ? await loadTable(o.data) : undefined;
+      const rel = o.data ? relative(dirname(resolve(o.out)), resolve(o.data)) || o.data : undefined;
+      await writeFileAtomic(o.out, initConfigText(t, rel));
+      log.info(`config written to ${o.out}`);
+      process.stdout.write(`${o.out}\n`);
+    });
+}

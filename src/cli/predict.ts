@@ -1,0 +1,25 @@
+import type { Command } from "commander";
+import { loadModel } from "../models/model.js";
+import { predictFile } from "../models/predict.js";
+import { UserError } from "../utils/errors.js";
+import { cliLogger, parseFloatArg } from "./common.js";
+
+export function predictCommand(program: Command): void {
+  program
+    .command("predict")
+    .description("score a table: id column(s), churn_probability, churn_prediction, in input order (streams any file size in constant memory)")
+    .requiredOption("--model <dir>", "model directory")
+    .requiredOption("--data <file>", "table to score (CSV, Parquet or JSON)")
+    .option("--out <file>", "output file, .csv or .jsonl (default: CSV on stdout)")
+    .option("--threshold <x>", "decision threshold (default: the model's)", parseFloatArg("--threshold"))
+    .action(async (o: { model: string; data: string; out?: string; threshold?: number }) => {
+      const log = cliLogger();
+      if (o.threshold !== undefined && !(o.threshold > 0 && o.threshold < 1)) {
+        throw new UserError(`--threshold must be between 0 and 1 (exclusive), got ${o.threshold}`);
+      }
+      const model = await loadModel(o.model);
+      const r = await predictFile(model, o.data, o.out, o.threshold);
+      if (r.unseen > 0) log.warn(`${r.unseen} value(s) were categories not seen in training; scored by the model's unseen-category policy ("${model.artifact.preprocess.options.unseen_category}")`);
+      log.info(`scored ${r.rows} rows${o.out ? ` into ${o.out}` : ""}`);
+    });
+}

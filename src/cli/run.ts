@@ -1,0 +1,34 @@
+import { join } from "node:path";
+import type { Command } from "commander";
+import { ChurnKit } from "../churnkit.js";
+import { formatLeaderboard } from "../models/select.js";
+import { runPipeline } from "../pipeline.js";
+import { cliLogger, printJson } from "./common.js";
+
+export function runCommand(program: Command): void {
+  program
+    .command("run")
+    .description("full pipeline: load, split, train, evaluate on a held-out test split, write the model directory (no config: the bundled Telco data)")
+    .option("--config <file>", "YAML or JSON config (see `churnkit init`)")
+    .option("--out <dir>", "model directory to write (default: config `out`, models/churn)")
+    .option("--json", "print a JSON summary on stdout")
+    .action(async (o: { config?: string; out?: string; json?: boolean }) => {
+      const log = cliLogger();
+      const kit = ChurnKit.fromFile(o.config, o.out ? { out: o.out } : {}, log);
+      const r = await runPipeline(kit);
+      const files = { model: join(r.out, "model.json"), metrics: join(r.out, "metrics.json") };
+      if (o.json) {
+        printJson({ out: r.out, files, family: r.metrics.family, test: r.metrics.test, validation: r.metrics.validation, leaderboard: r.metrics.leaderboard, timings: r.metrics.timings });
+        return;
+      }
+      const t = r.metrics.test!;
+      const lines = [
+        `model (${r.metrics.family}) written to ${r.out}`,
+        `  ${files.model}`,
+        `  ${files.metrics}`,
+        `test set: ${t.rows} rows, AUC ${t.auc.toFixed(4)}, PR AUC ${t.pr_auc.toFixed(4)}, accuracy ${t.accuracy.toFixed(4)}, F1 ${t.f1.toFixed(4)} at threshold ${t.threshold}`,
+      ];
+      if (r.metrics.leaderboard) lines.push("", `leaderboard (${r.metrics.leaderboard.folds}-fold cross-validation):`, formatLeaderboard(r.metrics.leaderboard));
+      process.stdout.write(lines.join("\n") + "\n");
+    });
+}

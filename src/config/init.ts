@@ -1,0 +1,88 @@
+/**
+ * `churnkit init`: a commented YAML config for a data file, with the columns and their
+ * inferred types, the guessed target and identifiers, and every setting at its default,
+ * so that a user starts from something that runs.
+ */
+import type { RawTable } from "../data/load.js";
+import { guessTarget, inferSchema } from "../data/schema.js";
+import YAML from "yaml";
+import { configSchema } from "./schema.js";
+
+const q = (v: unknown): string => YAML.stringify(v, { lineWidth: 0 }).trim();
+
+export function initConfigText(t: RawTable | undefined, dataPath: string | undefined): string {
+  const d = configSchema.parse({});
+  const schema = t ? inferSchema(t) : undefined;
+  const target = schema ? guessTarget(schema) : undefined;
+  const ids = schema ? schema.columns.filter((c) => c.role === "identifier" && c.name !== target).map((c) => c.name) : [];
+  const L: string[] = [];
+  L.push("# churnkit configuration. Every key is optional; the value shown is the default unless noted.");
+  L.push("# Command-line flags override this file. Check it with: churnkit run --config THIS_FILE");
+  L.push("");
+  L.push("# Seed for every random choice: the same seed gives a byte-identical model.json.");
+  L.push(`seed: ${d.seed}`);
+  L.push("");
+  L.push("data:");
+  L.push("  # Training table: CSV, Parquet or JSON (relative to this file).");
+  L.push(dataPath ? `  path: ${q(dataPath)}` : "  # path: customers.csv   (default: the bundled Telco churn data)");
+  L.push("  # Target column; its positive label is inferred for Yes/No, 1/0, true/false.");
+  L.push(target ? `  target: ${q(target)}   # guessed from the data` : "  # target: Churn   (no obvious target found: set it)");
+  L.push("  # positive: Yes   # the label that means churn, needed when not obvious");
+  L.push("  # Identifier columns: kept in predictions, never features. Unique-per-row text columns are found automatically.");
+  L.push(`  id_columns: ${q(ids)}`);
+  L.push("  # Columns to leave out entirely.");
+  L.push("  drop: []");
+  L.push("  # Force a type where inference guesses wrong: numeric, categorical or boolean.");
+  L.push("  types: {}");
+  if (schema) {
+    L.push("  # Columns found (name: type, role):");
+    for (const c of schema.columns) L.push(`  #   ${c.name}: ${c.type}, ${c.name === target ? "target" : c.role}${c.nullable ? ", has missing values" : ""}${c.note ? ` (${c.note})` : ""}`);
+  }
+  L.push("");
+  L.push("split:");
+  L.push("  # Share held out as the test set by `churnkit run` (stratified).");
+  L.push(`  test_size: ${d.split.test_size}`);
+  L.push("  # Share of training rows held out for validation metrics and early stopping.");
+  L.push(`  validation_size: ${d.split.validation_size}`);
+  L.push("  # Cross-validation folds for `model.family: auto`.");
+  L.push(`  folds: ${d.split.folds}`);
+  L.push("");
+  L.push("preprocess:");
+  L.push("  # Fill for missing numbers (models that need it): median or mean.");
+  L.push(`  numeric_imputation: ${d.preprocess.numeric_imputation}`);
+  L.push("  # Fill for missing categories: most_frequent or missing_level.");
+  L.push(`  categorical_imputation: ${d.preprocess.categorical_imputation}`);
+  L.push("  # A category not seen in training: ignore (encode as unknown, flag it) or error.");
+  L.push(`  unseen_category: ${d.preprocess.unseen_category}`);
+  L.push("  # Cap per categorical column: at most this many levels, each seen at least min_category_count times; the rest share one \"(other)\" level.");
+  L.push(`  max_categories: ${d.preprocess.max_categories}`);
+  L.push(`  min_category_count: ${d.preprocess.min_category_count}`);
+  L.push("");
+  L.push("features:");
+  L.push("  # Derived features: name: SQL expression over input columns, evaluated by DuckDB at training and prediction.");
+  L.push("  derived: {}");
+  L.push("  # derived:");
+  L.push('  #   avg_monthly_charge: "TotalCharges / NULLIF(tenure, 0)"');
+  L.push("  # Drop features with a single value, and features missing in more than max_missing_share of rows.");
+  L.push(`  drop_constant: ${d.features.drop_constant}`);
+  L.push(`  max_missing_share: ${d.features.max_missing_share}`);
+  L.push("");
+  L.push("model:");
+  L.push("  # logreg, or auto (cross-validated choice among the families in search.families).");
+  L.push(`  family: ${d.model.family}`);
+  L.push("  # Hyperparameters of the family, e.g. for logreg: { C: 1.0, max_iter: 100, class_weight: balanced }.");
+  L.push("  params: {}");
+  L.push("  # Probability at or above which a customer is predicted to churn.");
+  L.push(`  threshold: ${d.model.threshold}`);
+  L.push("  # Refit on all training rows after measuring on the validation split.");
+  L.push(`  refit: ${d.model.refit}`);
+  L.push("");
+  L.push("search:");
+  L.push("  # Families compared by `auto`, and random hyperparameter candidates per family besides the defaults.");
+  L.push(`  families: ${q(d.search.families)}`);
+  L.push(`  candidates: ${d.search.candidates}`);
+  L.push("");
+  L.push("# Model directory written by `churnkit run`.");
+  L.push(`out: ${q(d.out)}`);
+  return L.join("\n") + "\n";
+}

@@ -1,0 +1,58 @@
+/**
+ * Reading a config file (YAML or JSON), merging CLI overrides, and checking the result.
+ * Precedence: defaults < config file < command-line flags.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, isAbsolute, resolve } from "node:path";
+import YAML from "yaml";
+import { UserError } from "../utils/errors.js";
+import { zodToUserError } from "./errors.js";
+import { configSchema, type Config } from "./schema.js";
+
+type Plain = Record<string, unknown>;
+
+const isPlain = (v: unknown): v is Plain => v !== null && typeof v === "object" && !Array.isArray(v);
+
+/** Deep merge: objects merge key by key, anything else in `over` replaces `base`. Undefined is skipped. */
+export function merge(base: Plain, over: Plain): Plain {
+  const out: Plain = { ...base };
+  for (const [k, v] of Object.entries(over)) {
+    if (v === undefined) continue;
+    out[k] = isPlain(v) && isPlain(out[k]) ? merge(out[k] as Plain, v) : v;
+  }
+  return out;
+}
+
+/** Parse a config file into a plain object (not yet validated). */
+export function readConfigFile(path: string): Plain {
+  if (!existsSync(path)) throw new UserError(`${path}: config file not found; create one with \`churnkit init --data FILE --out ${path}\``);
+  const text = readFileSync(path, "utf8");
+  let doc: unknown;
+  try {
+    doc = path.toLowerCase().endsWith(".json") ? JSON.parse(text) : YAML.parse(text);
+  } catch (e) {
+    const msg = e instanceof Error ? e.message.split("\n")[0] : String(e);
+    throw new UserError(`${path}: not valid ${path.toLowerCase().endsWith(".json") ? "JSON" : "YAML"}: ${msg}`);
+  }
+  if (doc === null || doc === undefined) return {};
+  if (!isPlain(doc)) throw new UserError(`${path}: the top level must be a mapping of keys (seed, data, split, model, ...)`);
+  // Relative data paths are relative to the config file, as users expect.
+  const data = doc.data;
+  if (isPlain(data) && typeof data.path === "string" && !isAbsolute(data.path)) {
+    doc = { ...doc, data: { ...data, path: resolve(dirname(path), data.path) } };
+  }
+  return doc as Plain;
+}
+
+/** Validate a plain object as a config. `where` names the source in error messages. */
+export function parseConfig(obj: unknown, where = "config"): Config {
+  const r = configSchema.safeParse(obj);
+  if (!r.success) throw zodToUserError(r.error, where);
+  return r.data;
+}
+
+/** Load a config file (optional) and apply overrides. */
+export function resolveConfig(file: string | undefined, overrides: Plain = {}): Config {
+  const fromFile = file ? readConfigFile(file) : {};
+  return parseConfig(merge(fromFile, overrides), file ?? "command line");
+}

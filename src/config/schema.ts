@@ -1,0 +1,105 @@
+/**
+ * The configuration schema (zod). Every key has a default, so an empty config is valid;
+ * the defaults train on the bundled Telco data. `churnkit init` writes this schema out as
+ * commented YAML, so keep descriptions short and true.
+ */
+import { z } from "zod";
+
+export const MODEL_FAMILIES = ["logreg", "tree", "forest", "gbdt"] as const;
+export type ModelFamily = (typeof MODEL_FAMILIES)[number];
+
+const columnName = z.string().min(1);
+
+export const dataSchema = z
+  .object({
+    /** Training table: CSV, Parquet or JSON. Default: the bundled Telco data. */
+    path: z.string().min(1).optional(),
+    /** Target column (0/1, Yes/No, true/false, or any labels with `positive`). Default: guessed (a two-valued column named like churn). */
+    target: columnName.optional(),
+    /** The target label that means churn; needed when it is not obvious. */
+    positive: z.string().optional(),
+    /** Identifier columns: kept in predictions, never used as features. Unique-per-row text columns are found automatically. */
+    id_columns: z.array(columnName).default([]),
+    /** Columns to leave out entirely. */
+    drop: z.array(columnName).default([]),
+    /** Force a column's type when inference guesses wrong. */
+    types: z.record(z.string(), z.enum(["numeric", "categorical", "boolean"])).default({}),
+  })
+  .strict();
+
+export const splitSchema = z
+  .object({
+    /** Share of rows held out as the test set by `run` (stratified). */
+    test_size: z.number().gt(0).lt(1).default(0.2),
+    /** Share of the training rows held out for validation metrics and early stopping (stratified). */
+    validation_size: z.number().gt(0).lt(1).default(0.2),
+    /** Folds for cross-validation in `--model auto`. */
+    folds: z.number().int().min(2).max(20).default(5),
+  })
+  .strict();
+
+export const preprocessSchema = z
+  .object({
+    /** Fill for missing numbers (models that cannot take missing values): median or mean of training. */
+    numeric_imputation: z.enum(["median", "mean"]).default("median"),
+    /** Fill for missing categories: the most frequent level, or a level of its own. */
+    categorical_imputation: z.enum(["most_frequent", "missing_level"]).default("most_frequent"),
+    /** A category never seen in training: "ignore" encodes it as unknown (all-zero one-hot, or missing for trees) and flags it; "error" rejects the row. */
+    unseen_category: z.enum(["ignore", "error"]).default("ignore"),
+    /** At most this many levels per categorical column; rarer levels share one "other" level. */
+    max_categories: z.number().int().min(1).max(1000).default(50),
+    /** Levels seen fewer times than this in training share the "other" level. */
+    min_category_count: z.number().int().min(1).default(5),
+  })
+  .strict();
+
+export const featuresSchema = z
+  .object({
+    /** Derived features: name → SQL expression over input columns, evaluated by DuckDB at training and prediction. */
+    derived: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "a feature name must be a letter or _ followed by letters, digits or _"), z.string().min(1)).default({}),
+    /** Drop features with a single value in training. */
+    drop_constant: z.boolean().default(true),
+    /** Drop features missing in more than this share of training rows. */
+    max_missing_share: z.number().gt(0).max(1).default(0.95),
+  })
+  .strict();
+
+export const modelSchema = z
+  .object({
+    /** logreg, tree, forest, gbdt, or auto (cross-validated choice among them). */
+    family: z.enum([...MODEL_FAMILIES, "auto"]).default("logreg"),
+    /** Hyperparameters of the family (see README); checked against the family's own schema. */
+    params: z.record(z.string(), z.unknown()).default({}),
+    /** Probability at or above which a customer is predicted to churn. */
+    threshold: z.number().gt(0).lt(1).default(0.5),
+    /** After measuring on the validation split, refit on all training rows. */
+    refit: z.boolean().default(true),
+  })
+  .strict();
+
+export const searchSchema = z
+  .object({
+    /** Families `auto` compares. */
+    families: z.array(z.enum(MODEL_FAMILIES)).min(1).default([...MODEL_FAMILIES]),
+    /** Random hyperparameter candidates per family, besides the defaults (successive halving keeps the best). */
+    candidates: z.number().int().min(0).max(50).default(4),
+  })
+  .strict();
+
+export const configSchema = z
+  .object({
+    /** Seed for every random choice; the same seed gives a byte-identical model.json. */
+    seed: z.number().int().min(0).default(42),
+    data: dataSchema.default(dataSchema.parse({})),
+    split: splitSchema.default(splitSchema.parse({})),
+    preprocess: preprocessSchema.default(preprocessSchema.parse({})),
+    features: featuresSchema.default(featuresSchema.parse({})),
+    model: modelSchema.default(modelSchema.parse({})),
+    search: searchSchema.default(searchSchema.parse({})),
+    /** Where `run` writes the model directory. */
+    out: z.string().min(1).default("models/churn"),
+  })
+  .strict();
+
+export type Config = z.infer<typeof configSchema>;
+export type ConfigInput = z.input<typeof configSchema>;

@@ -1,0 +1,104 @@
+/**
+ * Loading customer tables. DuckDB parses the file; every value comes back as text (or null),
+ * and churnkit's own schema step decides the types, so CSV, Parquet and JSON are typed by
+ * the same rules at training and at prediction time.
+ */
+import { existsSync, statSync } from "node:fs";
+import { extname } from "node:path";
+import { UserError } from "../utils/errors.js";
+import { duck, duckMessage, literal } from "./duckdb.js";
+
+/** A value as it arrives: from a file (text or null) or from an API caller (any JSON scalar). */
+export type RawValue = string | number | boolean | bigint | null | undefined;
+
+/** A table of raw values, column by column. */
+export interface RawTable {
+  /** Where it came from, for error messages: a file path or "request". */
+  origin: string;
+  /** Column names in file order. */
+  columns: string[];
+  /** Number of rows. */
+  rows: number;
+  /** Raw values of each column. */
+  data: Record<string, RawValue[]>;
+}
+
+export type FileFormat = "csv" | "parquet" | "json";
+
+export function formatOf(path: string): FileFormat {
+  const ext = extname(path).toLowerCase().replace(/\.gz$/, "");
+  if (ext === ".parquet" || ext === ".pq") return "parquet";
+  if (ext === ".json" || ext === ".jsonl" || ext === ".ndjson") return "json";
+  return "csv";
+}
+
+/** The SQL of a relation that reads `path` with every column as VARCHAR. */
+export function sourceSql(path: string): string {
+  const format = formatOf(path);
+  const p = literal(path);
+  if (format === "csv") return `SELECT * FROM read_csv(${p}, all_varchar = true, header = true)`;
+  if (format === "parquet") return `SELECT COLUMNS(*)::VARCHAR FROM read_parquet(${p})`;
+  return `SELECT COLUMNS(*)::VARCHAR FROM read_json_auto(${p})`;
+}
+
+/** Check that a data file exists and is not empty; throws a UserError naming the file. */
+export function checkDataFile(path: string): void {
+  if (!existsSync(path)) throw new UserError(`${path}: file not found; check the path`);
+  const st = statSync(path);
+  if (st.isDirectory()) throw new UserError(`${path}: is a directory, expected a CSV, Parquet or JSON file`);
+  if (st.size === 0) throw new UserError(`${path}: file is empty; it needs a header row and at least one data row`);
+}
+
+/** Load a whole file into memory as a {@link RawTable}. */
+export async function loadTable(path: string): Promise<RawTable> {
+  checkDataFile(path);
+  const con = await duck();
+  let result;
+  try {
+    result = await con.runAndReadAll(sourceSql(path));
+  } catch (e) {
+    throw new UserError(`${path}: cannot be read as ${formatOf(path).toUpperCase()} (${duckMessage(e)}); check the file's format and delimiter`);
+  }
+  const columns = result.columnNames();
+  const raw = result.getColumnsJS() as RawValue[][];
+  const rows = result.currentRowCount;
+  if (rows === 0) throw new UserError(`${path}: has no data rows; it needs at least one row below the header`);
+  const data: Record<string, RawValue[]> = {};
+  columns.forEach((c, i) => (data[c] = raw[i]!));
+  const dup = columns.find((c, i) => columns.indexOf(c) !== i);
+  if (dup) throw new UserError(`${path}: column "${dup}" appears twice; rename one of them`);
+  return { origin: path, columns, rows, data };
+}
+
+/** Build a {@link RawTable} from plain objects (API input). Columns are the union of keys. */
+export function tableFromRows(rows: Record<string, unknown>[], origin = "request"): RawTable {
+  const columns: string[] = [];
+  const seen = new Set<string>();
+  rows.forEach((row, i) => {
+    if (row === null || typeof row !== "object" || Array.isArray(row)) throw new UserError(`${origin}: row ${i + 1} is not an object of column: value pairs`);
+    for (const k of Object.keys(row)) if (!seen.has(k)) (seen.add(k), columns.push(k));
+  });
+  const data: Record<string, RawValue[]> = {};
+  for (const c of columns) {
+    const col: RawValue[] = new Array(rows.length);
+    for (let i = 0; i < rows.length; i++) {
+      const v = rows[i]![c];
+      if (v !== null && v !== undefined && typeof v === "object") throw new UserError(`${origin}: row ${i + 1}, column "${c}": expected a number, string or boolean, got an object`);
+      col[i] = v as RawValue;
+    }
+    data[c] = col;
+  }
+  return { origin, columns, rows: rows.length, data };
+}
+
+/** Rows `idx` of a table, as a new table. */
+export function takeRows(t: RawTable, idx: ArrayLike<number>): RawTable {
+  const data: Record<string, RawValue[]> = {};
+  for (const c of t.columns) {
+    const src = t.data[c]!;
+    const out: RawValue[] = new Array(idx.length);
+    for (let i = 0; i < idx.length; i++) out[i] = src[idx[i]!];
+    data[c] = out;
+  }
+  return { origin: t.origin, columns: t.columns, rows: idx.length, data };
+}

@@ -1,0 +1,188 @@
+/**
+ * Preprocessing with learned, serialisable state: imputation, category vocabularies with a
+ * cap and an unseen-category policy, one-hot or native category codes, and standardisation.
+ * What a model family needs is given by its EncodingNeeds; `fit` learns on training rows only.
+ */
+import { UserError, show } from "../utils/errors.js";
+import type { EncodingNeeds, FeatureInfo, Matrix } from "../models/types.js";
+import type { ColumnType } from "./schema.js";
+import type { TypedTable } from "./typed.js";
+
+/** Settings of the preprocessing step (config `preprocess`). */
+export interface PreprocessOptions {
+  /** Fill for missing numbers: "median" (default) or "mean". */
+  numeric_imputation: "median" | "mean";
+  /** Fill for missing categories: "most_frequent" (default) or "missing_level" (a level of its own). */
+  categorical_imputation: "most_frequent" | "missing_level";
+  /** Unseen category at prediction: "ignore" (default; encoded as unknown and flagged) or "error". */
+  unseen_category: "ignore" | "error";
+  /** Most levels kept per categorical column (default 50); the rest share the "other" level. */
+  max_categories: number;
+  /** Levels seen fewer times share the "other" level (default 5). */
+  min_category_count: number;
+}
+
+/** Learned state of one numeric or boolean input column. */
+export interface NumericState {
+  column: string;
+  type: "numeric" | "boolean";
+  /** Imputation value (median or mean of training). */
+  fill: number;
+  /** Training mean and standard deviation (for standardisation and drift checks). */
+  mean: number;
+  std: number;
+}
+
+/** Learned state of one categorical input column. */
+export interface CategoricalState {
+  column: string;
+  /** Kept levels, most frequent first; code i is levels[i]. */
+  levels: string[];
+  /** Whether rare levels were pooled into an extra "other" level (code levels.length). */
+  other: boolean;
+  /** Imputation level for one-hot with most_frequent imputation. */
+  fill: string | null;
+  /** Whether a dedicated missing level column exists (missing_level imputation). */
+  missingLevel: boolean;
+}
+
+export interface PreprocessState {
+  needs: EncodingNeeds;
+  options: PreprocessOptions;
+  numeric: NumericState[];
+  categorical: CategoricalState[];
+  /** Input columns in model order. */
+  inputs: { column: string; type: ColumnType }[];
+  /** Model columns produced by `transform`. */
+  features: FeatureInfo[];
+}
+
+/** A category value the model never saw, reported back to the caller. */
+export interface UnseenCategory {
+  row: number;
+  column: string;
+  value: string;
+}
+
+export const OTHER_LEVEL = "(other)";
+export const MISSING_LEVEL = "(missing)";
+
+function median(values: number[]): number {
+  const s = values.slice().sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+/** Learn the preprocessing state from the training rows. */
+export function fitPreprocess(t: TypedTable, inputs: { column: string; type: ColumnType }[], needs: EncodingNeeds, options: PreprocessOptions): PreprocessState {
+  const numeric: NumericState[] = [];
+  const categorical: CategoricalState[] = [];
+  const features: FeatureInfo[] = [];
+  for (const { column, type } of inputs) {
+    const col = t.columns.get(column)!;
+    if (type !== "categorical") {
+      const vals = Array.from(col.values as Float64Array).filter((v) => !Number.isNaN(v));
+      if (vals.length === 0) throw new UserError(`column "${column}" has no values in the training rows; drop it or supply data`);
+      let sum = 0;
+      for (const v of vals) sum += v;
+      const mean = sum / vals.length;
+      let ss = 0;
+      for (const v of vals) ss += (v - mean) ** 2;
+      const std = Math.sqrt(ss / vals.length);
+      const fill = options.numeric_imputation === "median" ? median(vals) : mean;
+      numeric.push({ column, type, fill, mean, std });
+      features.push({ name: column, kind: "numeric", source: column });
+      continue;
+    }
+    const counts = new Map<string, number>();
+    let missing = 0;
+    for (const v of col.values as (string | null)[]) {
+      if (v === null) missing++;
+      else counts.set(v, (counts.get(v) ?? 0) + 1);
+    }
+    // Most frequent first; ties by name so that the order is deterministic.
+    const ranked = [...counts.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+    const kept = ranked.filter(([, n]) => n >= options.min_category_count).slice(0, options.max_categories);
+    // Never pool everything: a column of only rare levels keeps its most frequent ones.
+    const levels = (kept.length ? kept : ranked.slice(0, options.max_categories)).map(([l]) => l);
+    const other = levels.length < ranked.length;
+    const missingLevel = needs.impute && options.categorical_imputation === "missing_level" && missing > 0;
+    const fill = ranked[0]?.[0] ?? null;
+    categorical.push({ column, levels, other, fill, missingLevel });
+    if (needs.oneHot) {
+      for (const l of levels) features.push({ name: `${column}=${l}`, kind: "numeric", source: column });
+      if (other) features.push({ name: `${column}=${OTHER_LEVEL}`, kind: "numeric", source: column });
+      if (missingLevel) features.push({ name: `${column}=${MISSING_LEVEL}`, kind: "numeric", source: column });
+    } else {
+      features.push({ name: column, kind: "categorical", nCategories: levels.length + (other ? 1 : 0), source: column });
+    }
+  }
+  return { needs, options, numeric, categorical, inputs, features };
+}
+
+/** Encode rows with a learned state into a model matrix. */
+export function transform(state: PreprocessState, t: TypedTable): { X: Matrix; unseen: UnseenCategory[] } {
+  const n = t.rows;
+  const columns: Float64Array[] = [];
+  const unseen: UnseenCategory[] = [];
+  const numByName = new Map(state.numeric.map((s) => [s.column, s]));
+  const catByName = new Map(state.categorical.map((s) => [s.column, s]));
+  for (const { column, type } of state.inputs) {
+    const col = t.columns.get(column);
+    if (!col) throw new UserError(`${t.origin}: missing column "${column}"; the model needs it`);
+    if (type !== "categorical") {
+      const s = numByName.get(column)!;
+      const src = col.values as Float64Array;
+      const out = new Float64Array(n);
+      const scale = state.needs.standardize ? (s.std > 0 ? s.std : 1) : 1;
+      const shift = state.needs.standardize ? s.mean : 0;
+      for (let i = 0; i < n; i++) {
+        const v = Number.isNaN(src[i]!) && state.needs.impute ? s.fill : src[i]!;
+        out[i] = (v - shift) / scale;
+      }
+      columns.push(out);
+      continue;
+    }
+    const s = catByName.get(column)!;
+    const code = new Map(s.levels.map((l, i) => [l, i]));
+    const otherCode = s.other ? s.levels.length : -1;
+    const src = col.values as (string | null)[];
+    const codes = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      const v = src[i];
+      if (v === null || v === undefined) {
+        codes[i] = NaN;
+        continue;
+      }
+      const c = code.get(v);
+      if (c !== undefined) {
+        codes[i] = c;
+        continue;
+      }
+      // Not a kept level: it goes to "other" when rare levels were pooled, else it is unknown.
+      // Rare training levels are not stored, so the model cannot tell rare from new: both are flagged.
+      codes[i] = otherCode >= 0 ? otherCode : NaN;
+      if (state.options.unseen_category === "error") {
+        throw new UserError(`${t.origin}: row ${i + 1}, column "${column}": category ${show(v)} was not seen in training (known: ${s.levels.slice(0, 8).join(", ")}${s.levels.length > 8 ? ", …" : ""}); fix the value or set preprocess.unseen_category: ignore`);
+      }
+      unseen.push({ row: i, column, value: v });
+    }
+    if (!state.needs.oneHot) {
+      columns.push(codes);
+      continue;
+    }
+    const width = s.levels.length + (s.other ? 1 : 0) + (s.missingLevel ? 1 : 0);
+    const oh = Array.from({ length: width }, () => new Float64Array(n));
+    const fillCode = s.fill !== null ? code.get(s.fill) ?? otherCode : -1;
+    for (let i = 0; i < n; i++) {
+      const c = codes[i]!;
+      if (!Number.isNaN(c)) oh[c]![i] = 1;
+      else if (src[i] === null || src[i] === undefined) {
+        if (s.missingLevel) oh[width - 1]![i] = 1;
+        else if (state.needs.impute && fillCode >= 0) oh[fillCode]![i] = 1;
+      }
+    }
+    columns.push(...oh);
+  }
+  return { X: { nRows: n, features: state.features, columns }, unseen };
+}

@@ -1,0 +1,109 @@
+/**
+ * Schema inference: what each input column is (numeric, categorical, boolean) and what role
+ * it plays (feature, identifier, target, ignored). The learned schema is stored in model.json
+ * and used to validate every input at prediction time.
+ */
+import type { Logger } from "pino";
+import { UserError } from "../utils/errors.js";
+import type { RawTable } from "./load.js";
+import { isBooleanWord, isMissing, parseNumber } from "./values.js";
+
+export type ColumnType = "numeric" | "categorical" | "boolean";
+export type ColumnRole = "feature" | "identifier" | "target" | "ignored";
+
+/** One input column as learned from the training data. */
+export interface ColumnSchema {
+  name: string;
+  type: ColumnType;
+  role: ColumnRole;
+  /** Did training data have missing values in this column? */
+  nullable: boolean;
+  /** Distinct non-missing values seen in training (capped at 1,000 when counting). */
+  distinct: number;
+  /** Why the role was chosen, when not plainly "feature" (e.g. "unique per row"). */
+  note?: string;
+}
+
+export interface Schema {
+  columns: ColumnSchema[];
+}
+
+export interface InferOptions {
+  /** Target column; it gets role "target". */
+  target?: string;
+  /** Columns the user dropped; they get role "ignored". */
+  drop?: string[];
+  /** Columns the user declared as identifiers. */
+  ids?: string[];
+  /** Column types the user forced. */
+  types?: Record<string, ColumnType>;
+  log?: Logger;
+}
+
+/** Integer-valued columns named like these and unique per row are identifiers, not features. */
+const ID_NAME = /(^|[_\s-])(id|key|uuid|guid|number|no|index|row)$|^(id|row_?number|index)([_\s-]|$)|id$/i;
+
+/** Infer the type and role of every column of `t`. */
+export function inferSchema(t: RawTable, opts: InferOptions = {}): Schema {
+  const drop = new Set(opts.drop ?? []);
+  const ids = new Set(opts.ids ?? []);
+  for (const c of [...drop, ...ids, ...Object.keys(opts.types ?? {})]) {
+    if (!t.columns.includes(c)) throw new UserError(`${t.origin}: column "${c}" named in the configuration is not in the file; columns are: ${t.columns.join(", ")}`);
+  }
+  if (opts.target !== undefined && !t.columns.includes(opts.target)) {
+    throw new UserError(`${t.origin}: target column "${opts.target}" not found; columns are: ${t.columns.join(", ")}`);
+  }
+  const columns = t.columns.map((name): ColumnSchema => {
+    const values = t.data[name]!;
+    let nonMissing = 0;
+    let numeric = 0;
+    let integer = 0;
+    let boolWords = 0;
+    const distinct = new Set<string>();
+    for (const v of values) {
+      if (isMissing(v)) continue;
+      nonMissing++;
+      const n = parseNumber(v);
+      if (n !== undefined) {
+        numeric++;
+        if (Number.isInteger(n)) integer++;
+      } else if (typeof v === "boolean" || (typeof v === "string" && isBooleanWord(v.trim()))) boolWords++;
+      if (distinct.size <= t.rows) distinct.add(String(v).trim());
+    }
+    const nullable = nonMissing < values.length;
+    let type: ColumnType;
+    if (opts.types?.[name]) type = opts.types[name]!;
+    else if (nonMissing > 0 && numeric === nonMissing) type = "numeric";
+    else if (nonMissing > 0 && boolWords === nonMissing && distinct.size <= 2) type = "boolean";
+    else type = "categorical";
+    const base = { name, type, nullable, distinct: distinct.size };
+    if (name === opts.target) return { ...base, role: "target" };
+    if (drop.has(name)) return { ...base, role: "ignored", note: "dropped by configuration" };
+    if (ids.has(name)) return { ...base, role: "identifier", note: "declared identifier" };
+    const uniquePerRow = nonMissing === t.rows && distinct.size === t.rows && t.rows >= 20;
+    if (uniquePerRow && type === "categorical") {
+      opts.log?.info(`column "${name}" is unique per row: treated as an identifier, not a feature`);
+      return { ...base, role: "identifier", note: "unique per row" };
+    }
+    if (uniquePerRow && type === "numeric" && integer === nonMissing && ID_NAME.test(name)) {
+      opts.log?.info(`column "${name}" is an integer unique per row with an id-like name: treated as an identifier, not a feature`);
+      return { ...base, role: "identifier", note: "integer unique per row with an id-like name" };
+    }
+    if (nonMissing === 0) {
+      opts.log?.warn(`column "${name}" has no values at all: it is ignored`);
+      return { ...base, role: "ignored", note: "all values missing" };
+    }
+    return { ...base, role: "feature" };
+  });
+  return { columns };
+}
+
+/** Guess the target: a column named like churn/target/label/exited, with two distinct values. */
+export function guessTarget(schema: Schema): string | undefined {
+  const two = schema.columns.filter((c) => c.distinct === 2);
+  const byName = (re: RegExp) => two.find((c) => re.test(c.name));
+  return (byName(/^churn(ed)?$/i) ?? byName(/churn/i) ?? byName(/^(target|label|exited|attrition|left|y)$/i) ?? byName(/attrition|exit|cancel|left/i))?.name;
+}
+
+export const featureColumns = (s: Schema): ColumnSchema[] => s.columns.filter((c) => c.role === "feature");
+export const idColumns = (s: Schema): ColumnSchema[] => s.columns.filter((c) => c.role === "identifier");

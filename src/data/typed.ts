@@ -1,0 +1,76 @@
+/**
+ * Typed tables: raw values parsed by the schema's rules. Numeric and boolean columns become
+ * Float64Array (NaN = missing, booleans 1/0); categorical columns become string | null arrays.
+ * At prediction time this is also where input is validated, column by column and row by row.
+ */
+import { UserError, show } from "../utils/errors.js";
+import type { RawTable } from "./load.js";
+import type { ColumnType } from "./schema.js";
+import { parseBoolean, parseCategory, parseNumber } from "./values.js";
+
+export type TypedValues = Float64Array | (string | null)[];
+
+export interface TypedColumn {
+  name: string;
+  type: ColumnType;
+  values: TypedValues;
+}
+
+export interface TypedTable {
+  origin: string;
+  rows: number;
+  columns: Map<string, TypedColumn>;
+}
+
+/** The columns a typed table must have, with their types. */
+export interface ColumnSpec {
+  name: string;
+  type: ColumnType;
+}
+
+/** Parse one raw column; a value of the wrong type is a UserError naming column and row. */
+export function typeColumn(t: RawTable, spec: ColumnSpec, rowOffset = 0): TypedColumn {
+  const raw = t.data[spec.name];
+  if (!raw) throw new UserError(`${t.origin}: column "${spec.name}" is missing; the model needs it (${spec.type})`);
+  if (spec.type === "categorical") return { ...spec, values: raw.map(parseCategory) };
+  const parse = spec.type === "numeric" ? parseNumber : parseBoolean;
+  const out = new Float64Array(t.rows);
+  for (let i = 0; i < t.rows; i++) {
+    const v = parse(raw[i]);
+    if (v === undefined) {
+      const what = spec.type === "numeric" ? "is not a number" : "is not a boolean (yes/no, true/false, 1/0)";
+      throw new UserError(`${t.origin}: row ${i + 1 + rowOffset}, column "${spec.name}": ${show(raw[i])} ${what}; fix the value or leave it empty for missing`);
+    }
+    out[i] = v;
+  }
+  return { ...spec, values: out };
+}
+
+/** Type the given columns of `t`. Every missing column is named in one error. */
+export function typeTable(t: RawTable, specs: ColumnSpec[], rowOffset = 0): TypedTable {
+  const missing = specs.filter((s) => !(s.name in t.data)).map((s) => `"${s.name}"`);
+  if (missing.length) {
+    throw new UserError(`${t.origin}: missing column${missing.length > 1 ? "s" : ""} ${missing.join(", ")}; the model was trained with ${missing.length > 1 ? "them" : "it"}, add ${missing.length > 1 ? "them" : "it"} to the input`);
+  }
+  const columns = new Map<string, TypedColumn>();
+  for (const s of specs) columns.set(s.name, typeColumn(t, s, rowOffset));
+  return { origin: t.origin, rows: t.rows, columns };
+}
+
+/** Rows `idx` of a typed table. */
+export function takeTyped(t: TypedTable, idx: ArrayLike<number>): TypedTable {
+  const columns = new Map<string, TypedColumn>();
+  for (const [k, c] of t.columns) {
+    let values: TypedValues;
+    if (c.values instanceof Float64Array) {
+      const out = new Float64Array(idx.length);
+      for (let i = 0; i < idx.length; i++) out[i] = c.values[idx[i]!]!;
+      values = out;
+    } else {
+      const src = c.values;
+      values = Array.from({ length: idx.length }, (_, i) => src[idx[i]!]!);
+    }
+    columns.set(k, { ...c, values });
+  }
+  return { origin: t.origin, rows: idx.length, columns };
+}

@@ -1,0 +1,20 @@
+/**
+ * churnkit: train, evaluate, explain, version and serve churn models from a customer table.
+ * @packageDocumentation
+ */
+export { train, type TrainOptions, type TrainOutput } from "./api.js";
+export { loadModel, ChurnModel, type Prediction, type RowsInput } from "./models/model.js";
+export { ChurnKit, BUNDLED_DATA, type MetricsFile } from "./churnkit.js";
+export { runPipeline, type RunResult } from "./pipeline.js";
+export { configSchema, MODEL_FAMILIES, type Config, type ConfigInput, type ModelFamily } from "./config/schema.js";
+export { resolveConfig, parseConfig } from "./config/load.js";
+export { loadTable, tableFromRows, type RawTable, type RawValue } from "./data/load.js";
+export { inferSchema, type Schema, type ColumnSchema, type ColumnType, type ColumnRole } from "./data/schema.js";
+export { stratifiedSplit, stratifiedKFold, trainValidationTest } from "./data/split.js";
+export { computeMetrics, rocAuc, averagePrecision, logLoss, brier, confusion, type Metrics, type Confusion } from "./models/metrics.js";
+export { readArtifact, FORMAT_VERSION, type ModelArtifact } from "./models/artifact.js";
+export { LogregEstimator, LogregModel, logregParamsSchema, type LogregParams, type LogregState } from "./models/logreg/logreg.js";
+export type { Matrix, FeatureInfo, Classifier, Estimator, FitContext, FlatTree } from "./models/types.js";
+export type { Leaderboard, LeaderboardRow } from "./models/select.js";
+export { UserError } from "./utils/errors.js";
+export { VERSION } from "./version.js";

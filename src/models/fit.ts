@@ -1,0 +1,37 @@
+/**
+ * Fitting one family on chosen rows of prepared training data: preprocessing is learned on
+ * those rows only, so cross-validation and validation scores never see held-out rows.
+ */
+import type { Config } from "../config/schema.js";
+import { fitPreprocess, transform, type PreprocessState } from "../data/preprocess.js";
+import type { ColumnType } from "../data/schema.js";
+import { takeTyped, type TypedTable } from "../data/typed.js";
+import { family } from "./define.js";
+import type { Matrix } from "./types.js";
+
+const now = () => performance.now() / 1000;
+
+/** The training data made ready for model fitting: typed, derived, selected. */
+export interface PreparedData {
+  typed: TypedTable;
+  y: Uint8Array;
+  inputs: { column: string; type: ColumnType }[];
+}
+
+/** Fit preprocessing + model for one family on `rows` of prepared data. */
+export async function fitFamily(data: PreparedData, rows: Int32Array | null, familyName: string, params: Record<string, unknown>, cfg: Config, threads?: number) {
+  const spec = family(familyName);
+  const typed = rows ? takeTyped(data.typed, rows) : data.typed;
+  const y = rows ? Uint8Array.from(rows, (i) => data.y[i]!) : data.y;
+  const pre = fitPreprocess(typed, data.inputs, spec.needs, cfg.preprocess);
+  const { X } = transform(pre, typed);
+  const t0 = now();
+  const clf = await spec.create(params).fit(X, y, { seed: cfg.seed, threads });
+  return { pre, clf, fitSeconds: now() - t0 };
+}
+
+export function encodeRows(data: PreparedData, pre: PreprocessState, rows: Int32Array): { X: Matrix; y: Uint8Array } {
+  const { X } = transform(pre, takeTyped(data.typed, rows));
+  return { X, y: Uint8Array.from(rows, (i) => data.y[i]!) };
+}
+

@@ -1,0 +1,129 @@
+/**
+ * Classification metrics for a binary target and predicted probabilities.
+ * Definitions follow scikit-learn: roc_auc_score (ties count one half), average_precision_score
+ * (step-wise PR AUC), log_loss (probabilities clipped to [1e-15, 1 − 1e-15]), brier_score_loss.
+ */
+
+export interface Confusion {
+  tp: number;
+  fp: number;
+  tn: number;
+  fn: number;
+}
+
+/** The metrics `evaluate --json` prints and metrics.json stores. */
+export interface Metrics {
+  rows: number;
+  /** Share of positive rows. */
+  positive_rate: number;
+  auc: number;
+  pr_auc: number;
+  log_loss: number;
+  brier: number;
+  accuracy: number;
+  precision: number;
+  recall: number;
+  f1: number;
+  threshold: number;
+  confusion: Confusion;
+}
+
+/** Row order by descending score (stable: ties keep input order). */
+function orderDesc(p: ArrayLike<number>): Int32Array {
+  const idx = Int32Array.from({ length: p.length }, (_, i) => i);
+  return idx.sort((a, b) => p[b]! - p[a]! || a - b);
+}
+
+/** ROC AUC via ranks: the probability a random positive outscores a random negative (ties ½). */
+export function rocAuc(y: ArrayLike<number>, p: ArrayLike<number>): number {
+  const n = y.length;
+  const idx = Int32Array.from({ length: n }, (_, i) => i).sort((a, b) => p[a]! - p[b]!);
+  let rankSumPos = 0;
+  let pos = 0;
+  for (let i = 0; i < n; ) {
+    let j = i;
+    while (j + 1 < n && p[idx[j + 1]!] === p[idx[i]!]) j++;
+    const avgRank = (i + j) / 2 + 1;
+    for (let k = i; k <= j; k++) if (y[idx[k]!]) (rankSumPos += avgRank), pos++;
+    i = j + 1;
+  }
+  const neg = n - pos;
+  if (pos === 0 || neg === 0) return NaN;
+  return (rankSumPos - (pos * (pos + 1)) / 2) / (pos * neg);
+}
+
+/** Average precision: Σ (R_k − R_{k−1}) · P_k over distinct score thresholds. */
+export function averagePrecision(y: ArrayLike<number>, p: ArrayLike<number>): number {
+  const idx = orderDesc(p);
+  let totalPos = 0;
+  for (let i = 0; i < y.length; i++) totalPos += y[i]!;
+  if (totalPos === 0) return NaN;
+  let tp = 0;
+  let fp = 0;
+  let ap = 0;
+  let prevRecall = 0;
+  for (let i = 0; i < idx.length; ) {
+    let j = i;
+    while (j < idx.length && p[idx[j]!] === p[idx[i]!]) {
+      if (y[idx[j]!]) tp++;
+      else fp++;
+      j++;
+    }
+    const recall = tp / totalPos;
+    ap += (recall - prevRecall) * (tp / (tp + fp));
+    prevRecall = recall;
+    i = j;
+  }
+  return ap;
+}
+
+export function logLoss(y: ArrayLike<number>, p: ArrayLike<number>): number {
+  let s = 0;
+  for (let i = 0; i < y.length; i++) {
+    const q = Math.min(Math.max(p[i]!, 1e-15), 1 - 1e-15);
+    s -= y[i] ? Math.log(q) : Math.log(1 - q);
+  }
+  return s / y.length;
+}
+
+export function brier(y: ArrayLike<number>, p: ArrayLike<number>): number {
+  let s = 0;
+  for (let i = 0; i < y.length; i++) s += (p[i]! - y[i]!) ** 2;
+  return s / y.length;
+}
+
+/** Confusion matrix when rows with probability >= threshold are predicted positive. */
+export function confusion(y: ArrayLike<number>, p: ArrayLike<number>, threshold: number): Confusion {
+  const c = { tp: 0, fp: 0, tn: 0, fn: 0 };
+  for (let i = 0; i < y.length; i++) {
+    const pred = p[i]! >= threshold;
+    if (y[i]) pred ? c.tp++ : c.fn++;
+    else pred ? c.fp++ : c.tn++;
+  }
+  return c;
+}
+
+const ratio = (a: number, b: number): number => (b === 0 ? 0 : a / b);
+
+/** Every metric at once. */
+export function computeMetrics(y: ArrayLike<number>, p: ArrayLike<number>, threshold: number): Metrics {
+  const c = confusion(y, p, threshold);
+  const precision = ratio(c.tp, c.tp + c.fp);
+  const recall = ratio(c.tp, c.tp + c.fn);
+  let pos = 0;
+  for (let i = 0; i < y.length; i++) pos += y[i]!;
+  return {
+    rows: y.length,
+    positive_rate: y.length ? pos / y.length : 0,
+    auc: rocAuc(y, p),
+    pr_auc: averagePrecision(y, p),
+    log_loss: logLoss(y, p),
+    brier: brier(y, p),
+    accuracy: ratio(c.tp + c.tn, y.length),
+    precision,
+    recall,
+    f1: ratio(2 * precision * recall, precision + recall),
+    threshold,
+    confusion: c,
+  };
+}

@@ -1,0 +1,110 @@
+/**
+ * A trained churn model: model.json's state plus the rebuilt classifier. This is what
+ * `loadModel` returns and what predict, evaluate and serve use. Input rows pass through the
+ * same typing, derived features and preprocessing as at training.
+ */
+import { loadTable, tableFromRows, type RawTable } from "../data/load.js";
+import { transform, type UnseenCategory } from "../data/preprocess.js";
+import { encodeTarget } from "../data/target.js";
+import { typeTable } from "../data/typed.js";
+import { addDerived } from "../features/derived.js";
+import { UserError } from "../utils/errors.js";
+import { readArtifact, type ModelArtifact } from "./artifact.js";
+import { family } from "./define.js";
+import { computeMetrics, type Metrics } from "./metrics.js";
+import type { Classifier, Matrix } from "./types.js";
+
+/** One scored row. Identifier columns present in the input are copied in front. */
+export interface Prediction {
+  [id: string]: unknown;
+  churn_probability: number;
+  churn_prediction: boolean;
+}
+
+/** Input to predict/evaluate: plain objects (any column order) or a loaded table. */
+export type RowsInput = Record<string, unknown>[] | RawTable;
+
+const asTable = (rows: RowsInput): RawTable => (Array.isArray(rows) ? tableFromRows(rows) : rows);
+
+export class ChurnModel {
+  private constructor(
+    /** The parsed model.json. */
+    readonly artifact: ModelArtifact,
+    private readonly classifier: Classifier,
+  ) {}
+
+  static fromArtifact(a: ModelArtifact, where = "model.json"): ChurnModel {
+    let clf: Classifier;
+    try {
+      clf = family(a.model.family).fromState(a.model.state);
+    } catch (e) {
+      throw new UserError(`${where}: corrupt model state for family "${a.model.family}" (${e instanceof Error ? e.message : e}); retrain the model`);
+    }
+    return new ChurnModel(a, clf);
+  }
+
+  get family(): string {
+    return this.artifact.model.family;
+  }
+
+  get threshold(): number {
+    return this.artifact.threshold.value;
+  }
+
+  /** Type, derive and encode input rows exactly as at training. `rowOffset` shifts row numbers in errors. */
+  async prepare(input: RowsInput, rowOffset = 0): Promise<{ X: Matrix; unseen: UnseenCategory[] }> {
+    const raw = asTable(input);
+    const typed = typeTable(raw, this.artifact.inputs, rowOffset);
+    const { table } = await addDerived(typed, this.artifact.derived);
+    return transform(this.artifact.preprocess, table);
+  }
+
+  /** Churn probabilities, one per input row, in input order. */
+  async predictProba(input: RowsInput): Promise<{ probability: Float64Array; unseen: UnseenCategory[] }> {
+    const { X, unseen } = await this.prepare(input);
+    return { probability: this.classifier.predictProba(X), unseen };
+  }
+
+  /** Log-odds scores, one per row (what explanations add up to). */
+  async predictRaw(input: RowsInput): Promise<Float64Array> {
+    const { X } = await this.prepare(input);
+    return this.classifier.predictRaw(X);
+  }
+
+  /** Score rows: identifier columns, churn_probability and churn_prediction, in input order. */
+  async predict(input: RowsInput, opts: { threshold?: number } = {}): Promise<Prediction[]> {
+    const raw = asTable(input);
+    const { probability } = await this.predictProba(raw);
+    const threshold = opts.threshold ?? this.threshold;
+    const ids = this.artifact.id_columns.filter((c) => c in raw.data);
+    return Array.from(probability, (p, i) => {
+      const row: Prediction = { churn_probability: p, churn_prediction: p >= threshold };
+      const out: Prediction = {} as Prediction;
+      for (const c of ids) out[c] = raw.data[c]![i] ?? null;
+      return Object.assign(out, row);
+    });
+  }
+
+  /** Metrics on labelled rows (the target column must be present). */
+  async evaluate(input: RowsInput, opts: { threshold?: number } = {}): Promise<Metrics> {
+    const raw = asTable(input);
+    const { y, rows } = encodeTarget(raw, this.artifact.target, true);
+    if (rows.length === 0) throw new UserError(`${raw.origin}: no rows with a value in target column "${this.artifact.target.column}"; evaluation needs labelled rows`);
+    const { probability } = await this.predictProba(raw);
+    const p = Float64Array.from(rows, (r) => probability[r]!);
+    return computeMetrics(y, p, opts.threshold ?? this.threshold);
+  }
+
+  /** The fitted classifier, for explanations and importance. */
+  get estimator(): Classifier {
+    return this.classifier;
+  }
+}
+
+/** Load a model directory (or model.json). Loading parses JSON only; it runs no code from the file. */
+export async function loadModel(dir: string): Promise<ChurnModel> {
+  return ChurnModel.fromArtifact(readArtifact(dir), dir);
+}
+
+/** Load a data file for scoring. */
+export const loadData = loadTable;

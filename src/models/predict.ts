@@ -1,0 +1,115 @@
+/**
+ * Batch scoring of a file in constant memory: DuckDB streams the input in chunks, each
+ * batch is scored and written, and the output appears atomically (temporary name, then
+ * rename) so a failure leaves nothing half-written.
+ */
+import { createWriteStream, type WriteStream } from "node:fs";
+import { mkdir, rename, rm } from "node:fs/promises";
+import { basename, dirname, extname, join } from "node:path";
+import { checkDataFile, formatOf, sourceSql, type RawTable, type RawValue } from "../data/load.js";
+import { duck, duckMessage } from "../data/duckdb.js";
+import { UserError } from "../utils/errors.js";
+import type { ChurnModel } from "./model.js";
+
+/** Rows scored per batch: large enough to amortise per-batch work, small enough for constant memory. */
+const BATCH_ROWS = 16384;
+
+/** Quote a CSV field when it needs it (RFC 4180). */
+export function csvField(v: unknown): string {
+  if (v === null || v === undefined) return "";
+  const s = String(v);
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+type Sink = { write(s: string): void; end(): Promise<void> };
+
+function fileSink(ws: WriteStream): Sink {
+  return {
+    write: (s) => void ws.write(s),
+    end: () => new Promise((res, rej) => ws.end((e?: Error | null) => (e ? rej(e) : res()))),
+  };
+}
+
+/** Score `input` with `model` and write `out` (CSV, or JSON Lines for .jsonl/.ndjson; stdout when out is undefined). */
+export async function predictFile(model: ChurnModel, input: string, out?: string, threshold?: number): Promise<{ rows: number; unseen: number }> {
+  checkDataFile(input);
+  const jsonl = out ? /\.(jsonl|ndjson)$/i.test(out) : false;
+  if (out && ![".csv", ".jsonl", ".ndjson", ".txt", ""].includes(extname(out).toLowerCase())) {
+    throw new UserError(`${out}: unsupported output format; use .csv or .jsonl`);
+  }
+  const con = await duck();
+  let result;
+  try {
+    result = await con.stream(sourceSql(input));
+  } catch (e) {
+    throw new UserError(`${input}: cannot be read as ${formatOf(input).toUpperCase()} (${duckMessage(e)}); check the file's format`);
+  }
+  const columns = result.columnNames();
+  const ids = model.artifact.id_columns.filter((c) => columns.includes(c));
+  let tmp: string | undefined;
+  let sink: Sink;
+  if (out) {
+    await mkdir(dirname(out), { recursive: true });
+    tmp = join(dirname(out), `.${basename(out)}.tmp-${process.pid}`);
+    sink = fileSink(createWriteStream(tmp));
+  } else {
+    sink = { write: (s) => void process.stdout.write(s), end: async () => {} };
+  }
+  const th = threshold ?? model.threshold;
+  let rows = 0;
+  let unseen = 0;
+  try {
+    if (!jsonl) sink.write([...ids, "churn_probability", "churn_prediction"].map(csvField).join(",") + "\n");
+    let pending: RawValue[][] = columns.map(() => []);
+    let pendingRows = 0;
+    const flush = async () => {
+      if (pendingRows === 0) return;
+      const data: Record<string, RawValue[]> = {};
+      columns.forEach((c, i) => (data[c] = pending[i]!));
+      const table: RawTable = { origin: input, columns, rows: pendingRows, data };
+      const { X, unseen: u } = await model.prepare(table, rows);
+      const p = model.estimator.predictProba(X);
+      unseen += u.length;
+      let text = "";
+      for (let r = 0; r < pendingRows; r++) {
+        if (jsonl) {
+          const o: Record<string, unknown> = {};
+          for (const c of ids) o[c] = data[c]![r] ?? null;
+          o.churn_probability = p[r];
+          o.churn_prediction = p[r]! >= th;
+          text += JSON.stringify(o) + "\n";
+        } else {
+          text += [...ids.map((c) => csvField(data[c]![r])), String(p[r]), p[r]! >= th ? "true" : "false"].join(",") + "\n";
+        }
+      }
+      sink.write(text);
+      rows += pendingRows;
+      pending = columns.map(() => []);
+      pendingRows = 0;
+    };
+    for (;;) {
+      let chunk;
+      try {
+        chunk = await result.fetchChunk();
+      } catch (e) {
+        throw new UserError(`${input}: cannot be read (${duckMessage(e)}); check the file's format`);
+      }
+      if (!chunk || chunk.rowCount === 0) break;
+      const cols = chunk.getColumns() as RawValue[][];
+      cols.forEach((c, i) => pending[i]!.push(...c));
+      pendingRows += chunk.rowCount;
+      if (pendingRows >= BATCH_ROWS) await flush();
+    }
+    await flush();
+    if (rows === 0) throw new UserError(`${input}: has no data rows to score`);
+    await sink.end();
+    if (out && tmp) await rename(tmp, out);
+  } catch (e) {
+    if (tmp) {
+      await sink.end().catch(() => {});
+      await rm(tmp, { force: true });
+    }
+    throw e;
+  }
+  return { rows, unseen };
+}

@@ -1,0 +1,122 @@
+/**
+ * Training: from a raw table and a resolved config to a fitted ChurnModel and its
+ * validation metrics. Flow: schema → target → typing → derived features → selection →
+ * split → preprocessing → fit → measure on validation → refit on all rows.
+ */
+import type { Config } from "../config/schema.js";
+import { fingerprint } from "../data/fingerprint.js";
+import { takeRows, type RawTable } from "../data/load.js";
+import { featureColumns, idColumns, inferSchema } from "../data/schema.js";
+import { stratifiedSplit } from "../data/split.js";
+import { referenceStats } from "../data/stats.js";
+import { encodeTarget, resolveTarget } from "../data/target.js";
+import { typeTable } from "../data/typed.js";
+import { addDerived, referencedColumns } from "../features/derived.js";
+import { selectFeatures } from "../features/select.js";
+import { UserError } from "../utils/errors.js";
+import { logger, type Logger } from "../utils/logging.js";
+import { VERSION } from "../version.js";
+import { FORMAT, FORMAT_VERSION, type ModelArtifact } from "./artifact.js";
+import { checkParams, family } from "./define.js";
+import { computeMetrics, type Metrics } from "./metrics.js";
+import { ChurnModel } from "./model.js";
+import { encodeRows, fitFamily, type PreparedData } from "./fit.js";
+import { selectFamily, type Leaderboard } from "./select.js";
+
+/** Seconds spent in each step. */
+export interface Timings {
+  load_s: number;
+  preprocess_s: number;
+  fit_s: number;
+  total_s: number;
+  [step: string]: number;
+}
+
+export interface TrainResult {
+  model: ChurnModel;
+  validation: Metrics;
+  leaderboard?: Leaderboard;
+  timings: Omit<Timings, "load_s" | "total_s">;
+}
+
+const now = () => performance.now() / 1000;
+
+/** Train a model on a whole raw table according to `cfg`. */
+export async function trainOnTable(raw: RawTable, cfg: Config, log: Logger = logger()): Promise<TrainResult> {
+  const tPre = now();
+  const d = cfg.data;
+  const schema = inferSchema(raw, { target: d.target, drop: d.drop, ids: d.id_columns, types: d.types, log });
+  if (!d.target) throw new UserError(`${raw.origin}: no target column given; pass --target COL or set data.target`);
+  const target = resolveTarget(raw, d.target, d.positive);
+  const { y, rows: labelled } = encodeTarget(raw, target);
+  if (labelled.length < raw.rows) log.warn(`${raw.rows - labelled.length} rows have no value in target column "${target.column}" and are left out`);
+  const table = labelled.length < raw.rows ? takeRows(raw, labelled) : raw;
+  const positives = y.reduce((s, v) => s + v, 0);
+  if (positives < 2 || y.length - positives < 2) {
+    throw new UserError(`${raw.origin}: target column "${target.column}" needs at least 2 rows of each class to train and validate, found ${positives} "${target.positive}" and ${y.length - positives} other`);
+  }
+  const features = featureColumns(schema);
+  const typedBase = typeTable(table, features.map((c) => ({ name: c.name, type: c.type })));
+  const derivedSpecs = Object.entries(cfg.features.derived).map(([name, sql]) => ({ name, sql }));
+  const { table: typed, derived } = await addDerived(typedBase, derivedSpecs);
+  const candidates = [...features.map((c) => ({ column: c.name, type: c.type })), ...derived.map((f) => ({ column: f.name, type: f.type }))];
+  const { kept, dropped } = selectFeatures(typed, candidates, cfg.features);
+  for (const x of dropped) log.warn(`feature "${x.column}" dropped: ${x.reason}`);
+  if (kept.length === 0) throw new UserError(`${raw.origin}: no usable feature columns remain (${dropped.map((x) => `${x.column}: ${x.reason}`).join("; ") || "the table has only the target and identifiers"}); add feature columns`);
+  const data: PreparedData = { typed, y, inputs: kept };
+  const preprocessSeconds = now() - tPre;
+
+  // Validation rows measure the model; they are also what `auto` must not see when choosing.
+  const { first: trainRows, second: valRows } = stratifiedSplit(y, cfg.split.validation_size, cfg.seed);
+  let familyName = cfg.model.family as string;
+  let params = cfg.model.params;
+  let leaderboard: Leaderboard | undefined;
+  let searchSeconds = 0;
+  if (familyName === "auto") {
+    const t0 = now();
+    const choice = await selectFamily(data, trainRows, cfg, log);
+    searchSeconds = now() - t0;
+    familyName = choice.family;
+    params = choice.params;
+    leaderboard = choice.leaderboard;
+    log.info(`auto: chose ${familyName} (cross-validated AUC ${choice.leaderboard.rows[0]!.auc_mean.toFixed(4)})`);
+  }
+  const checked = checkParams(familyName, params);
+  log.info(`fitting ${familyName} on ${trainRows.length} rows, measuring on ${valRows.length} validation rows`);
+  const first = await fitFamily(data, trainRows, familyName, checked, cfg);
+  const val = encodeRows(data, first.pre, valRows);
+  const validation = computeMetrics(val.y, first.clf.predictProba(val.X), cfg.model.threshold);
+  log.info(`validation AUC ${validation.auc.toFixed(4)}, log loss ${validation.log_loss.toFixed(4)}`);
+  let final = first;
+  if (cfg.model.refit) {
+    log.info(`refitting ${familyName} on all ${y.length} training rows`);
+    final = await fitFamily(data, null, familyName, checked, cfg);
+  }
+
+  const allColumns = raw.columns;
+  const needed = new Set(kept.filter((k) => !derived.some((f) => f.name === k.column)).map((k) => k.column));
+  for (const f of derived) if (kept.some((k) => k.column === f.name)) for (const c of referencedColumns(f.sql, allColumns)) needed.add(c);
+  const inputs = features.filter((c) => needed.has(c.name)).map((c) => ({ name: c.name, type: c.type }));
+  const artifact: ModelArtifact = {
+    format: FORMAT,
+    format_version: FORMAT_VERSION,
+    churnkit_version: VERSION,
+    created_at: new Date().toISOString(),
+    target,
+    schema,
+    inputs,
+    id_columns: idColumns(schema).map((c) => c.name),
+    derived: derived.filter((f) => kept.some((k) => k.column === f.name)),
+    dropped,
+    preprocess: final.pre,
+    model: { family: familyName, params: checked, state: final.clf.state() },
+    threshold: { value: cfg.model.threshold, rule: "fixed" },
+    validation_metrics: validation,
+    data_fingerprint: fingerprint(raw),
+    config: { ...cfg, model: { ...cfg.model, params: checked } },
+    reference_stats: referenceStats(typed, kept.map((k) => k.column)),
+  };
+  const timings: TrainResult["timings"] = { preprocess_s: preprocessSeconds, fit_s: first.fitSeconds + (final === first ? 0 : final.fitSeconds) };
+  if (leaderboard) timings.search_s = searchSeconds;
+  return { model: ChurnModel.fromArtifact(artifact), validation, leaderboard, timings };
+}

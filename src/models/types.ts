@@ -1,0 +1,126 @@
+/**
+ * The estimator contract every model family follows (after scikit-learn's):
+ * hyperparameters go in the constructor, `fit` learns, and the learned state is a
+ * separate, JSON-serialisable value that `fromState` turns back into a predictor.
+ */
+
+/** How a model column is encoded in a {@link Matrix}. */
+export type FeatureKind = "numeric" | "categorical";
+
+/** One column of a design matrix. */
+export interface FeatureInfo {
+  /** Name of the model column, e.g. `tenure` or `Contract=Two year` after one-hot encoding. */
+  name: string;
+  /**
+   * `numeric`: real values, `NaN` means missing.
+   * `categorical`: integer codes `0 .. nCategories-1` stored as doubles, `NaN` means missing or unseen.
+   */
+  kind: FeatureKind;
+  /** Number of category codes; only for `categorical`. */
+  nCategories?: number;
+  /** The original input column this model column comes from (one-hot and derived features fold back to it). */
+  source: string;
+}
+
+/**
+ * A column-major design matrix. Column `j` holds `nRows` values; column-major because
+ * binning, histograms and split search all walk one feature at a time.
+ */
+export interface Matrix {
+  nRows: number;
+  features: FeatureInfo[];
+  columns: Float64Array[];
+}
+
+/** Extra information `fit` may use. */
+export interface FitContext {
+  /** Seed for every random choice the family makes. Same seed, same data → byte-identical state. Default 0. */
+  seed?: number;
+  /** Held-out rows for early stopping (gbdt). Optional. */
+  validation?: { X: Matrix; y: Uint8Array };
+  /** Worker threads the family may use; 1 disables workers. Default: min(2, available cores). */
+  threads?: number;
+}
+
+/** A fitted binary classifier. */
+export interface Classifier<S = unknown> {
+  /** Model family name as in the CLI (`logreg`, `tree`, `forest`, `gbdt`). */
+  readonly family: string;
+  /** Raw score (log-odds) of the positive class, one per row. */
+  predictRaw(X: Matrix): Float64Array;
+  /** Probability of the positive class, one per row. */
+  predictProba(X: Matrix): Float64Array;
+  /** The learned state, plain JSON (numbers, strings, arrays, objects). */
+  state(): S;
+}
+
+/** An unfitted estimator: hyperparameters only, until `fit`. */
+export interface Estimator<P, S> {
+  readonly family: string;
+  readonly params: P;
+  fit(X: Matrix, y: Uint8Array, ctx?: FitContext): Promise<Classifier<S>> | Classifier<S>;
+}
+
+/** How a family wants its input encoded by the preprocessing step. */
+export interface EncodingNeeds {
+  /** Fill missing values (median / most frequent). Families with native missing support say false. */
+  impute: boolean;
+  /** One-hot encode categoricals; false means pass category codes (`kind: "categorical"`). */
+  oneHot: boolean;
+  /** Standardise numeric columns to zero mean and unit variance. */
+  standardize: boolean;
+}
+
+/**
+ * A flat decision tree: node `i` is described by the i-th entry of every array.
+ * Node 0 is the root. Used by `tree`, `forest` and `gbdt` for prediction and by TreeSHAP.
+ *
+ * Routing a row at an internal node `i` with feature value `x = X[feature[i]]`:
+ * - `x` is NaN (missing, or an unseen category): go left if `missingLeft[i] === 1`, else right;
+ * - numeric split (`catLeft[i] === null`): go left if `x <= threshold[i]`;
+ * - categorical split: go left if the code `x` is in `catLeft[i]`.
+ */
+export interface FlatTree {
+  /** Feature index of the split, or -1 for a leaf. */
+  feature: Int32Array;
+  /** Numeric threshold (left if value <= threshold); 0 for leaves and categorical splits. */
+  threshold: Float64Array;
+  /** Sorted category codes that go left, for categorical splits; null otherwise. */
+  catLeft: (Int32Array | null)[];
+  /** 1 if missing values go left, 0 if right. */
+  missingLeft: Uint8Array;
+  /** Child indices; -1 for leaves. */
+  left: Int32Array;
+  right: Int32Array;
+  /** Leaf output: probability of the positive class (tree, forest) or raw log-odds score (gbdt). */
+  value: Float64Array;
+  /** Training rows that reached the node (weighted count where sample weights apply). TreeSHAP cover. */
+  count: Float64Array;
+  /** Sum of hessians of the training rows that reached the node (gbdt); equals `count` for CART trees. */
+  hessian: Float64Array;
+  /** Split gain (impurity decrease or loss reduction) at internal nodes, 0 at leaves; for gain importance. */
+  gain: Float64Array;
+}
+
+/** JSON form of a {@link FlatTree}: the same fields as plain arrays. */
+export interface FlatTreeJSON {
+  feature: number[];
+  threshold: number[];
+  catLeft: (number[] | null)[];
+  missingLeft: number[];
+  left: number[];
+  right: number[];
+  value: number[];
+  count: number[];
+  hessian: number[];
+  gain: number[];
+}
+
+export const sigmoid = (z: number): number => (z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z)));
+
+/** Map raw scores to probabilities. */
+export function rawToProba(raw: Float64Array): Float64Array {
+  const out = new Float64Array(raw.length);
+  for (let i = 0; i < raw.length; i++) out[i] = sigmoid(raw[i]!);
+  return out;
+}

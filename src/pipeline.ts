@@ -1,0 +1,38 @@
+/**
+ * The end-to-end run (the guide's pipeline.py): load → hold out a stratified test split →
+ * train (schema, features, preprocessing, model, validation) → evaluate on the test split →
+ * write the model directory.
+ */
+import { takeRows } from "./data/load.js";
+import { stratifiedSplit } from "./data/split.js";
+import { encodeTarget, resolveTarget } from "./data/target.js";
+import { ChurnKit, type MetricsFile } from "./churnkit.js";
+import type { ChurnModel } from "./models/model.js";
+
+export interface RunResult {
+  /** The model directory written. */
+  out: string;
+  model: ChurnModel;
+  metrics: MetricsFile;
+}
+
+const now = () => performance.now() / 1000;
+
+export async function runPipeline(kit: ChurnKit, out = kit.config.out): Promise<RunResult> {
+  const started = now();
+  const raw = await kit.load();
+  const loadSeconds = now() - started;
+  const { data, split, seed } = kit.config;
+  const target = resolveTarget(raw, data.target!, data.positive);
+  const { y, rows } = encodeTarget(raw, target);
+  const parts = stratifiedSplit(y, split.test_size, seed);
+  const train = takeRows(raw, parts.first.map((i) => rows[i]!));
+  const test = takeRows(raw, parts.second.map((i) => rows[i]!));
+  kit.log.info(`split: ${train.rows} training rows, ${test.rows} test rows (stratified, seed ${seed})`);
+  const result = await kit.train(train);
+  const testMetrics = await result.model.evaluate(test);
+  kit.log.info(`test AUC ${testMetrics.auc.toFixed(4)}, accuracy ${testMetrics.accuracy.toFixed(4)}, F1 ${testMetrics.f1.toFixed(4)}`);
+  const metrics = kit.metricsFile(result, loadSeconds, started, testMetrics);
+  await kit.save(out, result.model, metrics);
+  return { out, model: result.model, metrics };
+}
