@@ -6,13 +6,13 @@
 import type { Config } from "../config/schema.js";
 import { fingerprint } from "../data/fingerprint.js";
 import { takeRows, type RawTable } from "../data/load.js";
-import { featureColumns, idColumns, inferSchema } from "../data/schema.js";
+import { featureColumns, idColumns, inferSchema, type ColumnSchema, type Schema } from "../data/schema.js";
 import { stratifiedSplit } from "../data/split.js";
 import { referenceStats } from "../data/stats.js";
-import { encodeTarget, resolveTarget } from "../data/target.js";
+import { encodeTarget, resolveTarget, type TargetInfo } from "../data/target.js";
 import { typeTable } from "../data/typed.js";
-import { addDerived, referencedColumns } from "../features/derived.js";
-import { selectFeatures } from "../features/select.js";
+import { addDerived, referencedColumns, type DerivedFeature } from "../features/derived.js";
+import { selectFeatures, type DroppedFeature } from "../features/select.js";
 import { UserError } from "../utils/errors.js";
 import { logger, type Logger } from "../utils/logging.js";
 import { VERSION } from "../version.js";
@@ -41,8 +41,21 @@ export interface TrainResult {
 
 const now = () => performance.now() / 1000;
 
-/** Train a model on a whole raw table according to `cfg`. */
-export async function trainOnTable(raw: RawTable, cfg: Config, log: Logger = logger()): Promise<TrainResult> {
+/** What training learns before any model is fitted: schema, target, features. */
+export interface PreparedTraining {
+  schema: Schema;
+  target: TargetInfo;
+  /** Typed, derived and selected training data. */
+  data: PreparedData;
+  /** Schema columns with role "feature". */
+  features: ColumnSchema[];
+  derived: DerivedFeature[];
+  dropped: DroppedFeature[];
+  seconds: number;
+}
+
+/** Schema → target → typing → derived features → selection, on a whole raw table. */
+export async function prepareTraining(raw: RawTable, cfg: Config, log: Logger = logger()): Promise<PreparedTraining> {
   const tPre = now();
   const d = cfg.data;
   const schema = inferSchema(raw, { target: d.target, drop: d.drop, ids: d.id_columns, types: d.types, log });
@@ -63,8 +76,15 @@ export async function trainOnTable(raw: RawTable, cfg: Config, log: Logger = log
   const { kept, dropped } = selectFeatures(typed, candidates, cfg.features);
   for (const x of dropped) log.warn(`feature "${x.column}" dropped: ${x.reason}`);
   if (kept.length === 0) throw new UserError(`${raw.origin}: no usable feature columns remain (${dropped.map((x) => `${x.column}: ${x.reason}`).join("; ") || "the table has only the target and identifiers"}); add feature columns`);
-  const data: PreparedData = { typed, y, inputs: kept };
-  const preprocessSeconds = now() - tPre;
+  return { schema, target, data: { typed, y, inputs: kept }, features, derived, dropped, seconds: now() - tPre };
+}
+
+/** Train a model on a whole raw table according to `cfg`. */
+export async function trainOnTable(raw: RawTable, cfg: Config, log: Logger = logger()): Promise<TrainResult> {
+  const prep = await prepareTraining(raw, cfg, log);
+  const { schema, target, data, features, derived, dropped } = prep;
+  const { y, typed, inputs: kept } = data;
+  const preprocessSeconds = prep.seconds;
 
   // Validation rows measure the model; they are also what `auto` must not see when choosing.
   const { first: trainRows, second: valRows } = stratifiedSplit(y, cfg.split.validation_size, cfg.seed);

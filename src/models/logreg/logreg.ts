@@ -8,6 +8,7 @@
 import { z } from "zod";
 import type { Classifier, Estimator, FitContext, Matrix } from "../types.js";
 import { sigmoid } from "../types.js";
+import { csrGradHessian, csrMultiply, toCsr } from "./csr.js";
 import { choleskySolve } from "./linalg.js";
 
 export const logregParamsSchema = z
@@ -82,19 +83,19 @@ export class LogregEstimator implements Estimator<LogregParams, LogregState> {
 
   fit(X: Matrix, y: Uint8Array, _ctx: FitContext = {}): LogregModel {
     const { C, max_iter, tol } = this.params;
-    const n = X.nRows;
-    const p = X.columns.length;
-    const d = p + 1; // last coordinate is the intercept
+    for (const col of X.columns) for (let i = 0; i < X.nRows; i++) if (!Number.isFinite(col[i]!)) throw new Error("logistic regression needs imputed, finite inputs");
+    const A = toCsr(X);
+    const { n, d } = A;
+    const p = d - 1; // the last coordinate is the intercept, which is not penalised
     const w = classWeights(y, this.params.class_weight);
-    for (const col of X.columns) for (let i = 0; i < n; i++) if (!Number.isFinite(col[i]!)) throw new Error("logistic regression needs imputed, finite inputs");
     const beta = new Float64Array(d);
     const z = new Float64Array(n);
     const objective = (b: Float64Array): number => {
       let f = 0;
       for (let j = 0; j < p; j++) f += 0.5 * b[j]! * b[j]!;
-      margins(X, b, z);
+      csrMultiply(A, b, z);
       for (let i = 0; i < n; i++) {
-        // log(1 + e^{-s·z}) computed stably
+        // log(1 + e^{-m}) computed stably, m the signed margin
         const m = y[i] ? z[i]! : -z[i]!;
         f += C * w[i]! * (m > 0 ? Math.log1p(Math.exp(-m)) : -m + Math.log1p(Math.exp(m)));
       }
@@ -107,8 +108,9 @@ export class LogregEstimator implements Estimator<LogregParams, LogregState> {
     const H = new Float64Array(d * d);
     const r = new Float64Array(n);
     const h = new Float64Array(n);
+    const trial = new Float64Array(d);
     for (; iter < max_iter; iter++) {
-      margins(X, beta, z);
+      csrMultiply(A, beta, z);
       for (let i = 0; i < n; i++) {
         const pr = sigmoid(z[i]!);
         r[i] = C * w[i]! * (pr - y[i]!);
@@ -116,27 +118,12 @@ export class LogregEstimator implements Estimator<LogregParams, LogregState> {
       }
       g.fill(0);
       H.fill(0);
+      csrGradHessian(A, r, h, g, H);
       for (let j = 0; j < p; j++) {
-        const cj = X.columns[j]!;
-        let s = beta[j]!;
-        for (let i = 0; i < n; i++) s += cj[i]! * r[i]!;
-        g[j] = s;
-        for (let k = 0; k <= j; k++) {
-          const ck = X.columns[k]!;
-          let t = 0;
-          for (let i = 0; i < n; i++) t += cj[i]! * h[i]! * ck[i]!;
-          H[j * d + k] = t;
-        }
-        let t = 0;
-        for (let i = 0; i < n; i++) t += cj[i]! * h[i]!;
-        H[p * d + j] = t;
+        g[j]! += beta[j]!;
         H[j * d + j]! += 1;
       }
-      let gi = 0;
-      let hi = 0;
-      for (let i = 0; i < n; i++) (gi += r[i]!), (hi += h[i]!);
-      g[p] = gi;
-      H[p * d + p] = hi + 1e-12;
+      H[p * d + p]! += 1e-12;
       for (let j = 0; j < d; j++) for (let k = j + 1; k < d; k++) H[j * d + k] = H[k * d + j]!;
       let gmax = 0;
       for (let j = 0; j < d; j++) gmax = Math.max(gmax, Math.abs(g[j]!));
@@ -147,7 +134,6 @@ export class LogregEstimator implements Estimator<LogregParams, LogregState> {
       const step = choleskySolve(H, g, d);
       // Backtracking line search keeps Newton monotone on badly scaled or separable data.
       let t = 1;
-      const trial = new Float64Array(d);
       let fNew = Infinity;
       for (let ls = 0; ls < 30; ls++) {
         for (let j = 0; j < d; j++) trial[j] = beta[j]! - t * step[j]!;
@@ -169,16 +155,5 @@ export class LogregEstimator implements Estimator<LogregParams, LogregState> {
       }
     }
     return new LogregModel({ coef: Array.from(beta.subarray(0, p)), intercept: beta[p]!, n_iter: iter, converged });
-  }
-}
-
-function margins(X: Matrix, b: Float64Array, out: Float64Array): void {
-  const p = X.columns.length;
-  out.fill(b[p]!);
-  for (let j = 0; j < p; j++) {
-    const c = X.columns[j]!;
-    const bj = b[j]!;
-    if (bj === 0) continue;
-    for (let i = 0; i < X.nRows; i++) out[i]! += bj * c[i]!;
   }
 }
