@@ -9,7 +9,7 @@ import { parseConfig } from "./config/load.js";
 import { loadTable, type RawTable } from "./data/load.js";
 import { guessTarget, inferSchema } from "./data/schema.js";
 import { saveArtifact } from "./models/artifact.js";
-import type { Metrics } from "./models/metrics.js";
+import type { DetailedMetrics } from "./models/evaluation/detailed.js";
 import type { ChurnModel } from "./models/model.js";
 import type { Leaderboard } from "./models/select.js";
 import { trainOnTable, type Timings, type TrainResult } from "./models/train.js";
@@ -23,9 +23,9 @@ export const BUNDLED_DATA = fileURLToPath(new URL("../data/telco-customer-churn.
 export interface MetricsFile {
   family: string;
   /** Metrics on the validation split of the training rows. */
-  validation: Metrics | null;
+  validation: DetailedMetrics | null;
   /** Metrics on the held-out test split (`run` only). */
-  test?: Metrics;
+  test?: DetailedMetrics;
   /** The `auto` leaderboard, when the family was chosen by cross-validation. */
   leaderboard?: Leaderboard;
   timings: Timings;
@@ -77,7 +77,7 @@ export class ChurnKit {
   }
 
   /** Assemble metrics.json from a training result. */
-  metricsFile(result: TrainResult, loadSeconds: number, started: number, test?: Metrics): MetricsFile {
+  metricsFile(result: TrainResult, loadSeconds: number, started: number, test?: DetailedMetrics): MetricsFile {
     return {
       family: result.model.family,
       validation: result.validation,

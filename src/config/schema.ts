@@ -64,14 +64,32 @@ export const featuresSchema = z
   })
   .strict();
 
+export const economicsSchema = z
+  .object({
+    /** Value of keeping a customer who would have churned (e.g. a year of margin). */
+    value_saved: z.number({ error: "expected a number (the value of a saved customer)" }).nonnegative(),
+    /** Cost of one retention offer, paid for every contacted customer. */
+    offer_cost: z.number({ error: "expected a number (the cost of one offer)" }).nonnegative(),
+    /** Share of contacted churners the offer keeps, from 0 to 1. */
+    success_rate: z.number({ error: "expected a number from 0 to 1" }).min(0).max(1),
+  })
+  .strict();
+
 export const modelSchema = z
   .object({
     /** logreg, tree, forest, gbdt, or auto (cross-validated choice among them). */
     family: z.enum([...MODEL_FAMILIES, "auto"]).default("logreg"),
     /** Hyperparameters of the family (see README); checked against the family's own schema. */
     params: z.record(z.string(), z.unknown()).default({}),
-    /** Probability at or above which a customer is predicted to churn. */
-    threshold: z.number().gt(0).lt(1).default(0.5),
+    /**
+     * Decision threshold: "f1" (the validation threshold with the best F1), "profit" (the one
+     * maximising expected retention profit, see `economics`), or a fixed probability in (0, 1).
+     */
+    threshold: z.union([z.enum(["f1", "profit"]), z.number().gt(0).lt(1)]).default("f1"),
+    /** Retention economics, required with `threshold: profit`. */
+    economics: economicsSchema.optional(),
+    /** Probability calibration fitted on the validation split: none, platt or isotonic. */
+    calibration: z.enum(["none", "platt", "isotonic"]).default("none"),
     /** After measuring on the validation split, refit on all training rows. */
     refit: z.boolean().default(true),
   })
@@ -99,7 +117,12 @@ export const configSchema = z
     /** Where `run` writes the model directory. */
     out: z.string().min(1).default("models/churn"),
   })
-  .strict();
+  .strict()
+  .superRefine((c, ctx) => {
+    if (c.model.threshold === "profit" && !c.model.economics) {
+      ctx.addIssue({ code: "custom", path: ["model", "economics"], message: "required when model.threshold is \"profit\": give value_saved, offer_cost and success_rate" });
+    }
+  });
 
 export type Config = z.infer<typeof configSchema>;
 export type ConfigInput = z.input<typeof configSchema>;

@@ -14,6 +14,8 @@ import type { DerivedFeature } from "../features/derived.js";
 import type { DroppedFeature } from "../features/select.js";
 import { UserError } from "../utils/errors.js";
 import { writeDirAtomic } from "../utils/fs.js";
+import type { CalibrationState } from "./calibration.js";
+import type { ChosenThreshold } from "./evaluation/threshold.js";
 import type { Metrics } from "./metrics.js";
 
 export const FORMAT = "churnkit-model";
@@ -41,7 +43,9 @@ export interface ModelArtifact {
   dropped: DroppedFeature[];
   preprocess: PreprocessState;
   model: { family: string; params: Record<string, unknown>; state: unknown };
-  threshold: { value: number; rule: string };
+  threshold: ChosenThreshold;
+  /** Probability calibration fitted on the validation split, or null. */
+  calibration?: CalibrationState | null;
   validation_metrics: Metrics | null;
   data_fingerprint: { rows: number; columns: number; sha256: string };
   config: Config;

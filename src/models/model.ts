@@ -10,8 +10,9 @@ import { typeTable } from "../data/typed.js";
 import { addDerived } from "../features/derived.js";
 import { UserError } from "../utils/errors.js";
 import { readArtifact, type ModelArtifact } from "./artifact.js";
+import { applyCalibration } from "./calibration.js";
 import { family } from "./define.js";
-import { computeMetrics, type Metrics } from "./metrics.js";
+import { detailedMetrics, type DetailedMetrics, type DetailOptions } from "./evaluation/detailed.js";
 import type { Classifier, Matrix } from "./types.js";
 
 /** One scored row. Identifier columns present in the input are copied in front. */
@@ -62,7 +63,14 @@ export class ChurnModel {
   /** Churn probabilities, one per input row, in input order. */
   async predictProba(input: RowsInput): Promise<{ probability: Float64Array; unseen: UnseenCategory[] }> {
     const { X, unseen } = await this.prepare(input);
-    return { probability: this.classifier.predictProba(X), unseen };
+    return { probability: this.scoreMatrix(X), unseen };
+  }
+
+  /** Probabilities for an encoded matrix: the classifier's, then the stored calibration if any. */
+  scoreMatrix(X: Matrix): Float64Array {
+    const p = this.classifier.predictProba(X);
+    const cal = this.artifact.calibration;
+    return cal ? applyCalibration(cal, this.classifier.predictRaw(X), p) : p;
   }
 
   /** Log-odds scores, one per row (what explanations add up to). */
@@ -86,13 +94,13 @@ export class ChurnModel {
   }
 
   /** Metrics on labelled rows (the target column must be present). */
-  async evaluate(input: RowsInput, opts: { threshold?: number } = {}): Promise<Metrics> {
+  async evaluate(input: RowsInput, opts: { threshold?: number } & DetailOptions = {}): Promise<DetailedMetrics> {
     const raw = asTable(input);
     const { y, rows } = encodeTarget(raw, this.artifact.target, true);
     if (rows.length === 0) throw new UserError(`${raw.origin}: no rows with a value in target column "${this.artifact.target.column}"; evaluation needs labelled rows`);
     const { probability } = await this.predictProba(raw);
     const p = Float64Array.from(rows, (r) => probability[r]!);
-    return computeMetrics(y, p, opts.threshold ?? this.threshold);
+    return detailedMetrics(y, p, opts.threshold ?? this.threshold, opts);
   }
 
   /** The fitted classifier, for explanations and importance. */

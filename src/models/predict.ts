@@ -68,7 +68,7 @@ export async function predictFile(model: ChurnModel, input: string, out?: string
       columns.forEach((c, i) => (data[c] = pending[i]!));
       const table: RawTable = { origin: input, columns, rows: pendingRows, data };
       const { X, unseen: u } = await model.prepare(table, rows);
-      const p = model.estimator.predictProba(X);
+      const p = model.scoreMatrix(X);
       unseen += u.length;
       let text = "";
       for (let r = 0; r < pendingRows; r++) {

@@ -18,7 +18,9 @@ import { logger, type Logger } from "../utils/logging.js";
 import { VERSION } from "../version.js";
 import { FORMAT, FORMAT_VERSION, type ModelArtifact } from "./artifact.js";
 import { checkParams, family } from "./define.js";
-import { computeMetrics, type Metrics } from "./metrics.js";
+import { applyCalibration, fitIsotonic, fitPlatt, type CalibrationState } from "./calibration.js";
+import { detailedMetrics, type DetailedMetrics } from "./evaluation/detailed.js";
+import { chooseThreshold, type ThresholdRule } from "./evaluation/threshold.js";
 import { ChurnModel } from "./model.js";
 import { encodeRows, fitFamily, type PreparedData } from "./fit.js";
 import { selectFamily, type Leaderboard } from "./select.js";
@@ -34,7 +36,7 @@ export interface Timings {
 
 export interface TrainResult {
   model: ChurnModel;
-  validation: Metrics;
+  validation: DetailedMetrics;
   leaderboard?: Leaderboard;
   timings: Omit<Timings, "load_s" | "total_s">;
 }
@@ -79,6 +81,14 @@ export async function prepareTraining(raw: RawTable, cfg: Config, log: Logger = 
   return { schema, target, data: { typed, y, inputs: kept }, features, derived, dropped, seconds: now() - tPre };
 }
 
+/** The threshold rule a config asks for. */
+export function thresholdRule(cfg: Config): ThresholdRule {
+  const t = cfg.model.threshold;
+  if (typeof t === "number") return { rule: "fixed", value: t };
+  if (t === "profit") return { rule: "profit", economics: cfg.model.economics! };
+  return { rule: "f1" };
+}
+
 /** Train a model on a whole raw table according to `cfg`. */
 export async function trainOnTable(raw: RawTable, cfg: Config, log: Logger = logger()): Promise<TrainResult> {
   const prep = await prepareTraining(raw, cfg, log);
@@ -105,8 +115,17 @@ export async function trainOnTable(raw: RawTable, cfg: Config, log: Logger = log
   log.info(`fitting ${familyName} on ${trainRows.length} rows, measuring on ${valRows.length} validation rows`);
   const first = await fitFamily(data, trainRows, familyName, checked, cfg);
   const val = encodeRows(data, first.pre, valRows);
-  const validation = computeMetrics(val.y, first.clf.predictProba(val.X), cfg.model.threshold);
-  log.info(`validation AUC ${validation.auc.toFixed(4)}, log loss ${validation.log_loss.toFixed(4)}`);
+  const rawVal = first.clf.predictRaw(val.X);
+  let pVal = first.clf.predictProba(val.X);
+  // Calibration and threshold are learned on validation predictions of the first fit and kept
+  // for the refitted model (which has no held-out rows of its own).
+  let calibration: CalibrationState | null = null;
+  if (cfg.model.calibration === "platt") calibration = fitPlatt(val.y, rawVal);
+  else if (cfg.model.calibration === "isotonic") calibration = fitIsotonic(val.y, pVal);
+  if (calibration) pVal = applyCalibration(calibration, rawVal, pVal);
+  const threshold = chooseThreshold(val.y, pVal, thresholdRule(cfg));
+  const validation = detailedMetrics(val.y, pVal, threshold.value);
+  log.info(`validation AUC ${validation.auc.toFixed(4)}, log loss ${validation.log_loss.toFixed(4)}; threshold ${threshold.value.toFixed(4)} (${threshold.rule})`);
   let final = first;
   if (cfg.model.refit) {
     log.info(`refitting ${familyName} on all ${y.length} training rows`);
@@ -130,7 +149,8 @@ export async function trainOnTable(raw: RawTable, cfg: Config, log: Logger = log
     dropped,
     preprocess: final.pre,
     model: { family: familyName, params: checked, state: final.clf.state() },
-    threshold: { value: cfg.model.threshold, rule: "fixed" },
+    threshold,
+    calibration,
     validation_metrics: validation,
     data_fingerprint: fingerprint(raw),
     config: { ...cfg, model: { ...cfg.model, params: checked } },

@@ -1,0 +1,77 @@
+/**
+ * Feature importance. Permutation importance works for every family: shuffle one original
+ * input column of held-out rows, recompute derived features and encodings, and measure how
+ * much ROC AUC drops. Because the shuffle happens before derivation and one-hot encoding,
+ * the result is reported per input column, with derived and one-hot features folded back.
+ */
+import type { RawTable } from "../data/load.js";
+import { transform } from "../data/preprocess.js";
+import { encodeTarget } from "../data/target.js";
+import { typeTable, type TypedColumn, type TypedTable } from "../data/typed.js";
+import { addDerived } from "../features/derived.js";
+import { Rng } from "../utils/random.js";
+import { rocAuc } from "./metrics.js";
+import type { ChurnModel } from "./model.js";
+
+export interface ImportanceStat {
+  /** Mean drop in ROC AUC over the repeats (higher = more important). */
+  mean: number;
+  std: number;
+}
+
+export interface PermutationOptions {
+  /** Shuffles per column. Default 5. */
+  repeats?: number;
+  /** Seed of the shuffles. Default 0. */
+  seed?: number;
+}
+
+async function scoreTyped(model: ChurnModel, typed: TypedTable): Promise<Float64Array> {
+  const { table } = await addDerived(typed, model.artifact.derived);
+  const { X } = transform(model.artifact.preprocess, table);
+  return model.scoreMatrix(X);
+}
+
+/** Permutation importance per input column on labelled rows, sorted by mean, largest first. */
+export async function permutationImportance(model: ChurnModel, raw: RawTable, opts: PermutationOptions = {}): Promise<Record<string, ImportanceStat>> {
+  const repeats = opts.repeats ?? 5;
+  const rng = new Rng(opts.seed ?? 0);
+  const { y, rows } = encodeTarget(raw, model.artifact.target, true);
+  const typedAll = typeTable(raw, model.artifact.inputs);
+  // Only labelled rows take part.
+  const typed: TypedTable = { ...typedAll, rows: rows.length, columns: new Map([...typedAll.columns].map(([k, c]) => [k, pick(c, rows)])) };
+  const base = rocAuc(y, await scoreTyped(model, typed));
+  const out: [string, ImportanceStat][] = [];
+  for (const { name } of model.artifact.inputs) {
+    const drops: number[] = [];
+    const col = typed.columns.get(name)!;
+    for (let r = 0; r < repeats; r++) {
+      const order = rng.shuffle(Int32Array.from({ length: typed.rows }, (_, i) => i));
+      const columns = new Map(typed.columns);
+      columns.set(name, pick(col, order));
+      drops.push(base - rocAuc(y, await scoreTyped(model, { ...typed, columns })));
+    }
+    const mean = drops.reduce((a, b) => a + b, 0) / repeats;
+    const std = Math.sqrt(drops.reduce((a, b) => a + (b - mean) ** 2, 0) / repeats);
+    out.push([name, { mean, std }]);
+  }
+  out.sort((a, b) => b[1].mean - a[1].mean || (a[0] < b[0] ? -1 : 1));
+  return Object.fromEntries(out);
+}
+
+function pick(c: TypedColumn, idx: ArrayLike<number>): TypedColumn {
+  if (c.values instanceof Float64Array) {
+    const v = new Float64Array(idx.length);
+    for (let i = 0; i < idx.length; i++) v[i] = c.values[idx[i]!]!;
+    return { ...c, values: v };
+  }
+  const src = c.values;
+  return { ...c, values: Array.from({ length: idx.length }, (_, i) => src[idx[i]!]!) };
+}
+
+/** Sum per-model-column values into their input columns (one-hot and derived features fold back). */
+export function foldBySource(names: { name: string; source: string }[], values: ArrayLike<number>): Record<string, number> {
+  const out: Record<string, number> = {};
+  names.forEach((f, j) => (out[f.source] = (out[f.source] ?? 0) + values[j]!));
+  return out;
+}
