@@ -11,6 +11,7 @@ import { guessTarget, inferSchema } from "./data/schema.js";
 import { saveArtifact } from "./models/artifact.js";
 import type { DetailedMetrics } from "./models/evaluation/detailed.js";
 import type { ChurnModel } from "./models/model.js";
+import type { FeatureImportance } from "./models/importance.js";
 import type { Leaderboard } from "./models/select.js";
 import { trainOnTable, type Timings, type TrainResult } from "./models/train.js";
 import { UserError } from "./utils/errors.js";
@@ -28,6 +29,8 @@ export interface MetricsFile {
   test?: DetailedMetrics;
   /** The `auto` leaderboard, when the family was chosen by cross-validation. */
   leaderboard?: Leaderboard;
+  /** Permutation importance on held-out rows (test split for `run`, validation split for `train`), plus gain or coefficients. */
+  feature_importance?: FeatureImportance;
   timings: Timings;
 }
 
@@ -37,8 +40,9 @@ export class ChurnKit {
   readonly config: Config;
   readonly log: Logger;
 
-  constructor(config: ConfigInput | Config = {}, log: Logger = logger()) {
-    this.config = parseConfig(config);
+  /** `where` names the config's source (a file) in error messages. */
+  constructor(config: ConfigInput | Config = {}, log: Logger = logger(), where = "config") {
+    this.config = parseConfig(config, where);
     this.log = log;
   }
 
@@ -77,12 +81,14 @@ export class ChurnKit {
   }
 
   /** Assemble metrics.json from a training result. */
-  metricsFile(result: TrainResult, loadSeconds: number, started: number, test?: DetailedMetrics): MetricsFile {
+  metricsFile(result: TrainResult, loadSeconds: number, started: number, test?: DetailedMetrics, importance?: FeatureImportance): MetricsFile {
+    const fi = importance ?? result.importance;
     return {
       family: result.model.family,
       validation: result.validation,
       ...(test ? { test } : {}),
       ...(result.leaderboard ? { leaderboard: result.leaderboard } : {}),
+      ...(fi ? { feature_importance: fi } : {}),
       timings: { load_s: loadSeconds, ...result.timings, total_s: now() - started } as Timings,
     };
   }

@@ -7,6 +7,7 @@ import { takeRows } from "./data/load.js";
 import { stratifiedSplit } from "./data/split.js";
 import { encodeTarget, resolveTarget } from "./data/target.js";
 import { ChurnKit, type MetricsFile } from "./churnkit.js";
+import { featureImportance } from "./models/importance.js";
 import type { ChurnModel } from "./models/model.js";
 
 export interface RunResult {
@@ -30,9 +31,11 @@ export async function runPipeline(kit: ChurnKit, out = kit.config.out): Promise<
   const test = takeRows(raw, parts.second.map((i) => rows[i]!));
   kit.log.info(`split: ${train.rows} training rows, ${test.rows} test rows (stratified, seed ${seed})`);
   const result = await kit.train(train);
-  const testMetrics = await result.model.evaluate(test);
+  const testMetrics = await result.model.evaluate(test, { bootstrap: kit.config.evaluation.bootstrap, seed });
   kit.log.info(`test AUC ${testMetrics.auc.toFixed(4)}, accuracy ${testMetrics.accuracy.toFixed(4)}, F1 ${testMetrics.f1.toFixed(4)}`);
-  const metrics = kit.metricsFile(result, loadSeconds, started, testMetrics);
+  const reps = kit.config.evaluation.permutation_repeats;
+  const importance = reps > 0 ? await featureImportance(result.model, test, "test split", { repeats: reps, seed }) : undefined;
+  const metrics = kit.metricsFile(result, loadSeconds, started, testMetrics, importance);
   await kit.save(out, result.model, metrics);
   return { out, model: result.model, metrics };
 }

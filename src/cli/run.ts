@@ -26,7 +26,7 @@ export function runCommand(program: Command): void {
         `model (${r.metrics.family}) written to ${r.out}`,
         `  ${files.model}`,
         `  ${files.metrics}`,
-        `test set: ${t.rows} rows, AUC ${t.auc.toFixed(4)}, PR AUC ${t.pr_auc.toFixed(4)}, accuracy ${t.accuracy.toFixed(4)}, F1 ${t.f1.toFixed(4)} at threshold ${t.threshold}`,
+        `test set: ${t.rows} rows, AUC ${t.auc.toFixed(4)}, PR AUC ${t.pr_auc.toFixed(4)}, accuracy ${t.accuracy.toFixed(4)}, F1 ${t.f1.toFixed(4)} at threshold ${t.threshold.toFixed(4)} (${r.model.artifact.threshold.rule})`,
       ];
       if (r.metrics.leaderboard) lines.push("", `leaderboard (${r.metrics.leaderboard.folds}-fold cross-validation):`, formatLeaderboard(r.metrics.leaderboard));
       process.stdout.write(lines.join("\n") + "\n");

@@ -104,6 +104,15 @@ export const searchSchema = z
   })
   .strict();
 
+export const evaluationSchema = z
+  .object({
+    /** Shuffles per column for permutation importance on held-out rows; 0 skips it. */
+    permutation_repeats: z.number().int().min(0).max(100).default(5),
+    /** Bootstrap resamples for a 95% confidence interval of test AUC; 0 skips it. */
+    bootstrap: z.number().int().min(0).max(10000).default(0),
+  })
+  .strict();
+
 export const configSchema = z
   .object({
     /** Seed for every random choice; the same seed gives a byte-identical model.json. */
@@ -114,6 +123,7 @@ export const configSchema = z
     features: featuresSchema.default(featuresSchema.parse({})),
     model: modelSchema.default(modelSchema.parse({})),
     search: searchSchema.default(searchSchema.parse({})),
+    evaluation: evaluationSchema.default(evaluationSchema.parse({})),
     /** Where `run` writes the model directory. */
     out: z.string().min(1).default("models/churn"),
   })

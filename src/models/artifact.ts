@@ -42,6 +42,8 @@ export interface ModelArtifact {
   /** Candidate features left out by selection, with reasons. */
   dropped: DroppedFeature[];
   preprocess: PreprocessState;
+  /** Mean of each model column on the training rows (the background of linear explanations). */
+  feature_means?: number[];
   model: { family: string; params: Record<string, unknown>; state: unknown };
   threshold: ChosenThreshold;
   /** Probability calibration fitted on the validation split, or null. */

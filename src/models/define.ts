@@ -8,6 +8,9 @@ import { zodToUserError } from "../config/errors.js";
 import type { ModelFamily } from "../config/schema.js";
 import { LogregEstimator, LogregModel, logregParamsSchema, type LogregState } from "./logreg/logreg.js";
 import type { Rng } from "../utils/random.js";
+import { ForestEstimator, ForestModel, forestParamsSchema, type ForestState } from "./forest/forest.js";
+import { GBDT_ENCODING, GbdtEstimator, GbdtModel, gbdtParamsSchema, type GbdtState } from "./gbdt/gbdt.js";
+import { CartEstimator, CartModel, cartParamsSchema, type CartState } from "./tree/cart.js";
 import type { Classifier, EncodingNeeds, Estimator } from "./types.js";
 
 /** Everything churnkit needs to know about one model family. */
@@ -38,6 +41,49 @@ registerFamily({
   fromState: (s) => LogregModel.fromState(s as LogregState),
   needs: { impute: true, oneHot: true, standardize: true },
   sample: (rng) => ({ C: Number((10 ** (rng.next() * 3 - 2)).toPrecision(3)) }),
+});
+
+// Trees take missing values and category codes natively: no imputation, no one-hot.
+const NATIVE: EncodingNeeds = { impute: false, oneHot: false, standardize: false };
+
+registerFamily({
+  name: "tree",
+  params: cartParamsSchema as unknown as z.ZodType<Record<string, unknown>>,
+  create: (p) => new CartEstimator(p),
+  fromState: (s) => CartModel.fromState(s as CartState),
+  needs: NATIVE,
+  sample: (rng) => ({
+    max_depth: [3, 4, 5, 6, 8, 10][rng.int(6)],
+    min_samples_leaf: [1, 5, 10, 20, 50][rng.int(5)],
+    criterion: rng.next() < 0.5 ? "gini" : "entropy",
+  }),
+});
+
+registerFamily({
+  name: "forest",
+  params: forestParamsSchema as unknown as z.ZodType<Record<string, unknown>>,
+  create: (p) => new ForestEstimator(p),
+  fromState: (s) => ForestModel.fromState(s as ForestState),
+  needs: NATIVE,
+  sample: (rng) => ({
+    max_features: ["sqrt", 0.3, 0.5][rng.int(3)],
+    min_samples_leaf: [1, 3, 5, 10, 20][rng.int(5)],
+    max_depth: [null, 8, 12, 16][rng.int(4)],
+  }),
+});
+
+registerFamily({
+  name: "gbdt",
+  params: gbdtParamsSchema as unknown as z.ZodType<Record<string, unknown>>,
+  create: (p) => new GbdtEstimator(p),
+  fromState: (s) => GbdtModel.fromState(s as GbdtState),
+  needs: GBDT_ENCODING,
+  sample: (rng) => ({
+    learning_rate: [0.03, 0.05, 0.1, 0.2][rng.int(4)],
+    max_leaf_nodes: [7, 15, 31, 63][rng.int(4)],
+    min_samples_leaf: [5, 10, 20, 50][rng.int(4)],
+    l2_regularization: [0, 0.1, 1, 10][rng.int(4)],
+  }),
 });
 
 export function family(name: string): FamilySpec {

@@ -6,6 +6,7 @@ import type { Config } from "../config/schema.js";
 import { fitPreprocess, transform, type PreprocessState } from "../data/preprocess.js";
 import type { ColumnType } from "../data/schema.js";
 import { takeTyped, type TypedTable } from "../data/typed.js";
+import { columnMeans } from "../explain/linear.js";
 import { family } from "./define.js";
 import type { Matrix } from "./types.js";
 
@@ -27,7 +28,9 @@ export async function fitFamily(data: PreparedData, rows: Int32Array | null, fam
   const { X } = transform(pre, typed);
   const t0 = now();
   const clf = await spec.create(params).fit(X, y, { seed: cfg.seed, threads });
-  return { pre, clf, fitSeconds: now() - t0 };
+  const fitSeconds = now() - t0;
+  // Training means of the model columns: the background of linear explanations.
+  return { pre, clf, fitSeconds, means: Array.from(columnMeans(X)) };
 }
 
 export function encodeRows(data: PreparedData, pre: PreprocessState, rows: Int32Array): { X: Matrix; y: Uint8Array } {

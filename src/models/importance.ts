@@ -11,7 +11,9 @@ import { typeTable, type TypedColumn, type TypedTable } from "../data/typed.js";
 import { addDerived } from "../features/derived.js";
 import { Rng } from "../utils/random.js";
 import { rocAuc } from "./metrics.js";
+import type { ModelArtifact } from "./artifact.js";
 import type { ChurnModel } from "./model.js";
+import type { FlatTreeJSON } from "./types.js";
 
 export interface ImportanceStat {
   /** Mean drop in ROC AUC over the repeats (higher = more important). */
@@ -73,5 +75,47 @@ function pick(c: TypedColumn, idx: ArrayLike<number>): TypedColumn {
 export function foldBySource(names: { name: string; source: string }[], values: ArrayLike<number>): Record<string, number> {
   const out: Record<string, number> = {};
   names.forEach((f, j) => (out[f.source] = (out[f.source] ?? 0) + values[j]!));
+  return out;
+}
+
+/** Total split gain per input column over every tree of a tree model, normalised to sum to 1; null for other families. */
+export function gainImportance(a: ModelArtifact): Record<string, number> | null {
+  const state = a.model.state as { trees?: FlatTreeJSON[]; tree?: FlatTreeJSON };
+  const trees = state.trees ?? (state.tree ? [state.tree] : null);
+  if (!trees) return null;
+  const perColumn = new Float64Array(a.preprocess.features.length);
+  for (const t of trees) for (let i = 0; i < t.feature.length; i++) if (t.feature[i]! >= 0) perColumn[t.feature[i]!]! += t.gain[i]!;
+  const folded = foldBySource(a.preprocess.features, perColumn);
+  const total = Object.values(folded).reduce((s, v) => s + v, 0);
+  return sortDesc(Object.fromEntries(Object.entries(folded).map(([k, v]) => [k, total > 0 ? v / total : 0])));
+}
+
+/** Logistic regression coefficients per model column (on standardised numeric inputs, so comparable); null for other families. */
+export function coefficientImportance(a: ModelArtifact): Record<string, number> | null {
+  if (a.model.family !== "logreg") return null;
+  const coef = (a.model.state as { coef: number[] }).coef;
+  return Object.fromEntries(a.preprocess.features.map((f, j) => [f.name, coef[j]!] as [string, number]).sort((x, y) => Math.abs(y[1]) - Math.abs(x[1])));
+}
+
+const sortDesc = (o: Record<string, number>): Record<string, number> => Object.fromEntries(Object.entries(o).sort((x, y) => y[1] - x[1] || (x[0] < y[0] ? -1 : 1)));
+
+/** What metrics.json stores under `feature_importance`. */
+export interface FeatureImportance {
+  /** Drop in ROC AUC when the column is shuffled, on held-out rows. */
+  permutation: Record<string, ImportanceStat>;
+  /** Share of total split gain (tree families). */
+  gain?: Record<string, number>;
+  /** Coefficients on the standardised model columns (logreg). */
+  coefficients?: Record<string, number>;
+  /** Which rows the permutation importance was measured on. */
+  measured_on: string;
+}
+
+export async function featureImportance(model: ChurnModel, heldOut: RawTable, measuredOn: string, opts: PermutationOptions = {}): Promise<FeatureImportance> {
+  const out: FeatureImportance = { permutation: await permutationImportance(model, heldOut, opts), measured_on: measuredOn };
+  const gain = gainImportance(model.artifact);
+  if (gain) out.gain = gain;
+  const coefficients = coefficientImportance(model.artifact);
+  if (coefficients) out.coefficients = coefficients;
   return out;
 }

@@ -3,7 +3,7 @@
  * `loadModel` returns and what predict, evaluate and serve use. Input rows pass through the
  * same typing, derived features and preprocessing as at training.
  */
-import { loadTable, tableFromRows, type RawTable } from "../data/load.js";
+import { loadTable, tableFromRows, takeRows, type RawTable } from "../data/load.js";
 import { transform, type UnseenCategory } from "../data/preprocess.js";
 import { encodeTarget } from "../data/target.js";
 import { typeTable } from "../data/typed.js";
@@ -11,6 +11,7 @@ import { addDerived } from "../features/derived.js";
 import { UserError } from "../utils/errors.js";
 import { readArtifact, type ModelArtifact } from "./artifact.js";
 import { applyCalibration } from "./calibration.js";
+import { explainerFor, explainMatrix, type Explanation } from "./explain.js";
 import { family } from "./define.js";
 import { detailedMetrics, type DetailedMetrics, type DetailOptions } from "./evaluation/detailed.js";
 import type { Classifier, Matrix } from "./types.js";
@@ -102,6 +103,23 @@ export class ChurnModel {
     const p = Float64Array.from(rows, (r) => probability[r]!);
     return detailedMetrics(y, p, opts.threshold ?? this.threshold, opts);
   }
+
+  /**
+   * Per-customer explanations in log-odds, per input column: for each row,
+   * base_value + Σ contributions = log(p / (1 − p)). `rows` picks 0-based rows of the input.
+   */
+  async explain(input: RowsInput, opts: { rows?: number[] } = {}): Promise<Explanation[]> {
+    const raw = asTable(input);
+    const explainer = (this.explainer ??= explainerFor(this.artifact));
+    const picked = opts.rows ?? Array.from({ length: raw.rows }, (_, i) => i);
+    for (const r of picked) {
+      if (!Number.isInteger(r) || r < 0 || r >= raw.rows) throw new UserError(`${raw.origin}: row ${r} is out of range; the input has rows 0 to ${raw.rows - 1}`);
+    }
+    const { X } = await this.prepare(opts.rows ? takeRows(raw, picked) : raw);
+    return explainMatrix(this.artifact, explainer, X, picked);
+  }
+
+  private explainer?: ReturnType<typeof explainerFor>;
 
   /** The fitted classifier, for explanations and importance. */
   get estimator(): Classifier {

@@ -21,6 +21,7 @@ import { checkParams, family } from "./define.js";
 import { applyCalibration, fitIsotonic, fitPlatt, type CalibrationState } from "./calibration.js";
 import { detailedMetrics, type DetailedMetrics } from "./evaluation/detailed.js";
 import { chooseThreshold, type ThresholdRule } from "./evaluation/threshold.js";
+import { featureImportance, type FeatureImportance } from "./importance.js";
 import { ChurnModel } from "./model.js";
 import { encodeRows, fitFamily, type PreparedData } from "./fit.js";
 import { selectFamily, type Leaderboard } from "./select.js";
@@ -38,6 +39,8 @@ export interface TrainResult {
   model: ChurnModel;
   validation: DetailedMetrics;
   leaderboard?: Leaderboard;
+  /** Permutation (and gain/coefficient) importance, measured on the validation split. */
+  importance?: FeatureImportance;
   timings: Omit<Timings, "load_s" | "total_s">;
 }
 
@@ -53,6 +56,8 @@ export interface PreparedTraining {
   features: ColumnSchema[];
   derived: DerivedFeature[];
   dropped: DroppedFeature[];
+  /** The raw rows that have a target value (row i of `data` is row i here). */
+  table: RawTable;
   seconds: number;
 }
 
@@ -78,7 +83,7 @@ export async function prepareTraining(raw: RawTable, cfg: Config, log: Logger = 
   const { kept, dropped } = selectFeatures(typed, candidates, cfg.features);
   for (const x of dropped) log.warn(`feature "${x.column}" dropped: ${x.reason}`);
   if (kept.length === 0) throw new UserError(`${raw.origin}: no usable feature columns remain (${dropped.map((x) => `${x.column}: ${x.reason}`).join("; ") || "the table has only the target and identifiers"}); add feature columns`);
-  return { schema, target, data: { typed, y, inputs: kept }, features, derived, dropped, seconds: now() - tPre };
+  return { schema, target, data: { typed, y, inputs: kept }, features, derived, dropped, table, seconds: now() - tPre };
 }
 
 /** The threshold rule a config asks for. */
@@ -148,6 +153,7 @@ export async function trainOnTable(raw: RawTable, cfg: Config, log: Logger = log
     derived: derived.filter((f) => kept.some((k) => k.column === f.name)),
     dropped,
     preprocess: final.pre,
+    feature_means: final.means,
     model: { family: familyName, params: checked, state: final.clf.state() },
     threshold,
     calibration,
@@ -156,7 +162,15 @@ export async function trainOnTable(raw: RawTable, cfg: Config, log: Logger = log
     config: { ...cfg, model: { ...cfg.model, params: checked } },
     reference_stats: referenceStats(typed, kept.map((k) => k.column)),
   };
+  // Importance is measured by the first fit on the validation rows it never saw.
+  let importance: FeatureImportance | undefined;
+  if (cfg.evaluation.permutation_repeats > 0) {
+    const t0 = now();
+    const firstModel = ChurnModel.fromArtifact({ ...artifact, preprocess: first.pre, feature_means: first.means, model: { ...artifact.model, state: first.clf.state() } });
+    importance = await featureImportance(firstModel, takeRows(prep.table, valRows), "validation split", { repeats: cfg.evaluation.permutation_repeats, seed: cfg.seed });
+    log.info(`permutation importance measured in ${(now() - t0).toFixed(2)} s; top: ${Object.keys(importance.permutation).slice(0, 4).join(", ")}`);
+  }
   const timings: TrainResult["timings"] = { preprocess_s: preprocessSeconds, fit_s: first.fitSeconds + (final === first ? 0 : final.fitSeconds) };
   if (leaderboard) timings.search_s = searchSeconds;
-  return { model: ChurnModel.fromArtifact(artifact), validation, leaderboard, timings };
+  return { model: ChurnModel.fromArtifact(artifact), validation, leaderboard, importance, timings };
 }

@@ -1,0 +1,44 @@
+import type { Command } from "commander";
+import { loadTable } from "../data/load.js";
+import { describeContribution, topContributions } from "../models/explain.js";
+import { loadModel } from "../models/model.js";
+import { UserError } from "../utils/errors.js";
+import { cliLogger, parseIntArg, printJson } from "./common.js";
+
+const parseRows = (v: string): number[] =>
+  v.split(",").map((s) => {
+    const t = s.trim();
+    if (!/^\d+$/.test(t)) throw new UserError(`--rows: "${t}" is not a row number; give 0-based row numbers like 0,5,9`);
+    return Number(t);
+  });
+
+export function explainCommand(program: Command): void {
+  program
+    .command("explain")
+    .description("explain predictions per customer: each input column's contribution to the churn log-odds (exact TreeSHAP / linear)")
+    .requiredOption("--model <dir>", "model directory")
+    .requiredOption("--data <file>", "customers to explain (CSV, Parquet or JSON)")
+    .option("--rows <n,...>", "0-based rows to explain (default: the first 10)")
+    .option("--top <k>", "reasons per customer in the text output", parseIntArg("--top"), 5)
+    .option("--json", "print every row's base_value and contributions as JSON")
+    .action(async (o: { model: string; data: string; rows?: string; top: number; json?: boolean }) => {
+      cliLogger();
+      if (o.top < 1) throw new UserError(`--top must be at least 1, got ${o.top}`);
+      const model = await loadModel(o.model);
+      const table = await loadTable(o.data);
+      const rows = o.rows ? parseRows(o.rows) : Array.from({ length: Math.min(10, table.rows) }, (_, i) => i);
+      const explained = await model.explain(table, { rows });
+      if (o.json) return printJson(explained);
+      const ids = model.artifact.id_columns.filter((c) => c in table.data);
+      const lines: string[] = [];
+      for (const e of explained) {
+        const id = ids.map((c) => `${c} ${table.data[c]![e.row]}`).join(", ");
+        lines.push(`row ${e.row}${id ? ` (${id})` : ""}: churn probability ${(e.probability * 100).toFixed(1)}%${e.probability >= model.threshold ? " — predicted to churn" : ""}`);
+        for (const [col, v] of topContributions(e, o.top)) {
+          const value = col in table.data ? table.data[col]![e.row] : "(derived)";
+          lines.push(`  ${describeContribution(col, value, v)}`);
+        }
+      }
+      process.stdout.write(lines.join("\n") + "\n");
+    });
+}

@@ -1,0 +1,121 @@
+/**
+ * Per-customer explanations of a ChurnModel, in log-odds and per original input column:
+ * base_value + Σ contributions = log(p / (1 − p)) for the model's probability p.
+ * Exact TreeSHAP for tree, forest and gbdt; exact additive contributions for logreg.
+ */
+import type { BatchExplanation } from "../explain/ensemble.js";
+import { cartEnsemble, explainRows, forestEnsemble, gbdtEnsemble, prepareEnsemble, type PreparedEnsemble } from "../explain/ensemble.js";
+import { foldPlan, foldRows } from "../explain/fold.js";
+import { explainLinear } from "../explain/linear.js";
+import { UserError } from "../utils/errors.js";
+import { flatTreeFromJSON } from "./trees/flat.js";
+import type { FlatTreeJSON, Matrix } from "./types.js";
+import { applyCalibration } from "./calibration.js";
+import type { ModelArtifact } from "./artifact.js";
+
+/** One explained row. */
+export interface Explanation {
+  /** Row index in the input (0-based). */
+  row: number;
+  /** The model's churn probability for the row (calibrated when the model is). */
+  probability: number;
+  /** Expected log-odds with nothing known about the customer. */
+  base_value: number;
+  /** Log-odds contribution of each input column; base_value + Σ = log(p / (1 − p)). */
+  contributions: Record<string, number>;
+}
+
+type Explainer = (X: Matrix) => BatchExplanation;
+
+const logit = (p: number): number => {
+  const q = Math.min(Math.max(p, 1e-15), 1 - 1e-15);
+  return Math.log(q / (1 - q));
+};
+
+/** Build the explainer of a model's family from model.json alone; a UserError when the state lacks what it needs. */
+export function explainerFor(a: ModelArtifact, where = "model.json"): Explainer {
+  const state = a.model.state as Record<string, unknown>;
+  const nFeatures = a.preprocess.features.length;
+  const trees = (key: string) => (state[key] as FlatTreeJSON[] | undefined)?.map(flatTreeFromJSON);
+  const lacks = (what: string) => new UserError(`${where}: this model has no ${what}, which explanations need (it was written by an older churnkit); retrain it with this version`);
+  let pe: PreparedEnsemble;
+  switch (a.model.family) {
+    case "logreg": {
+      if (!a.feature_means || a.feature_means.length !== nFeatures) throw lacks("training means of its model columns");
+      const lin = { coef: state.coef as number[], intercept: state.intercept as number };
+      return (X) => explainLinear(lin, a.feature_means!, X);
+    }
+    case "gbdt": {
+      const t = trees("trees");
+      if (!t || typeof state.baseline !== "number") throw lacks("trees");
+      if (t.some((x) => x.count.length !== x.feature.length)) throw lacks("node covers");
+      pe = prepareEnsemble(gbdtEnsemble(t, state.baseline), nFeatures, { space: "raw" });
+      break;
+    }
+    case "forest": {
+      const t = trees("trees");
+      if (!t) throw lacks("trees");
+      pe = prepareEnsemble(forestEnsemble(t), nFeatures, { space: "probability" });
+      break;
+    }
+    case "tree": {
+      const t = state.tree as FlatTreeJSON | undefined;
+      if (!t) throw lacks("tree");
+      pe = prepareEnsemble(cartEnsemble(flatTreeFromJSON(t)), nFeatures, { space: "probability" });
+      break;
+    }
+    default:
+      throw new UserError(`${where}: explanations are not available for model family "${a.model.family}"`);
+  }
+  return (X) => explainRows(pe, X);
+}
+
+/**
+ * Explain encoded rows. With a calibration, contributions are mapped so that additivity holds
+ * for the calibrated probability: Platt is affine in log-odds (scale by a, shift by b), exactly;
+ * isotonic is monotone but not affine, so each row's contributions are rescaled to its
+ * calibrated log-odds gap (signs and proportions kept).
+ */
+export function explainMatrix(a: ModelArtifact, explainer: Explainer, X: Matrix, rowIds: ArrayLike<number>): Explanation[] {
+  const b = explainer(X);
+  const plan = foldPlan(a.preprocess.features);
+  const per = foldRows(plan, b.contributions, b.nRows);
+  const cal = a.calibration;
+  const out: Explanation[] = [];
+  for (let i = 0; i < b.nRows; i++) {
+    const raw = b.predictions[i]!;
+    let base = b.baseValue;
+    const contributions = per[i]!;
+    if (cal && cal.method === "platt") {
+      base = cal.a * base + cal.b;
+      for (const k of Object.keys(contributions)) contributions[k] = contributions[k]! * cal.a;
+    } else if (cal) {
+      const pRow = applyCalibration(cal, [raw], [1 / (1 + Math.exp(-raw))])[0]!;
+      const pBase = applyCalibration(cal, [b.baseValue], [1 / (1 + Math.exp(-b.baseValue))])[0]!;
+      base = logit(pBase);
+      const gap = raw - b.baseValue;
+      const target = logit(pRow) - base;
+      for (const k of Object.keys(contributions)) contributions[k] = gap === 0 ? 0 : (contributions[k]! * target) / gap;
+    }
+    let sum = base;
+    for (const v of Object.values(contributions)) sum += v;
+    out.push({ row: rowIds[i]!, probability: 1 / (1 + Math.exp(-sum)), base_value: base, contributions });
+  }
+  return out;
+}
+
+/** The k contributions largest in magnitude, as [column, value] pairs. */
+export function topContributions(e: Explanation, k: number): [string, number][] {
+  return Object.entries(e.contributions)
+    .sort((x, y) => Math.abs(y[1]) - Math.abs(x[1]) || (x[0] < y[0] ? -1 : 1))
+    .slice(0, k);
+}
+
+/** "Contract = Month-to-month raises churn odds ×2.10" */
+export function describeContribution(column: string, value: unknown, contribution: number): string {
+  const shown = value === null || value === undefined || value === "" ? "(missing)" : String(value);
+  const factor = Math.exp(contribution);
+  const verb = contribution >= 0 ? "raises" : "lowers";
+  const times = contribution >= 0 ? factor : 1 / factor;
+  return `${column} = ${shown} ${verb} churn odds ${contribution >= 0 ? "×" : "÷"}${times.toFixed(2)}`;
+}
