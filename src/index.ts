@@ -18,3 +18,13 @@ export type { Matrix, FeatureInfo, Classifier, Estimator, FitContext, FlatTree }
 export type { Leaderboard, LeaderboardRow } from "./models/select.js";
 export { UserError } from "./utils/errors.js";
 export { VERSION } from "./version.js";
+export { createServer, parseSize, type ServeOptions } from "./serve/server.js";
+export { rowJsonSchema, openApiDocument, type JsonSchema } from "./serve/schema.js";
+export type { ServedPrediction } from "./serve/routes.js";
+export type { Explanation } from "./models/explain.js";
+export { permutationImportance, type FeatureImportance, type ImportanceStat } from "./models/importance.js";
+export type { DetailedMetrics } from "./models/evaluation/detailed.js";
+export { chooseThreshold, type ChosenThreshold, type Economics } from "./models/evaluation/threshold.js";
+export { CartEstimator, CartModel, cartParamsSchema } from "./models/tree/cart.js";
+export { ForestEstimator, ForestModel, forestParamsSchema } from "./models/forest/forest.js";
+export { GbdtEstimator, GbdtModel, gbdtParamsSchema } from "./models/gbdt/gbdt.js";

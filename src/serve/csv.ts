@@ -1,0 +1,42 @@
+/**
+ * POST /predict.csv: score an uploaded CSV exactly as `churnkit predict` scores a file. The
+ * text goes to a temporary file that DuckDB reads (the same loader, sniffing and typing as
+ * the CLI: no CSV parsing here), and the scored CSV comes back with the same columns: the
+ * id column(s) present, churn_probability, churn_prediction, in input order.
+ */
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { ChurnModel } from "../models/model.js";
+import { predictFile } from "../models/predict.js";
+import { UserError } from "../utils/errors.js";
+
+/** How an uploaded file is named in error messages. */
+export const UPLOAD_NAME = "uploaded CSV";
+
+let queue: Promise<unknown> = Promise.resolve();
+
+/** Run jobs that use the shared DuckDB connection's streaming one at a time. */
+function serial<T>(job: () => Promise<T>): Promise<T> {
+  const run = queue.then(job, job);
+  queue = run.catch(() => undefined);
+  return run;
+}
+
+/** Score CSV text; returns the scored CSV text and the counts. UserErrors name the upload, not the temporary path. */
+export async function scoreCsv(model: ChurnModel, text: string): Promise<{ csv: string; rows: number; unseen: number }> {
+  if (text.trim() === "") throw new UserError(`${UPLOAD_NAME}: is empty; it needs a header row and at least one data row`);
+  const dir = await mkdtemp(join(tmpdir(), "churnkit-serve-"));
+  const input = join(dir, "upload.csv");
+  const output = join(dir, "scores.csv");
+  try {
+    await writeFile(input, text);
+    const r = await serial(() => predictFile(model, input, output));
+    return { csv: await readFile(output, "utf8"), ...r };
+  } catch (e) {
+    if (e instanceof UserError) throw new UserError(e.message.split(input).join(UPLOAD_NAME));
+    throw e;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,126 @@
+/**
+ * The server's routes. Scoring goes through the model's own code (`predictProba`, the same
+ * path as `ChurnModel.predict`), so a probability from the server is identical to one from
+ * the API or the CLI.
+ */
+import type { FastifyInstance, FastifyRequest } from "fastify";
+import type { ChurnModel } from "../models/model.js";
+import { UserError, show } from "../utils/errors.js";
+import { sha256 } from "../utils/hash.js";
+import { VERSION } from "../version.js";
+import { scoreCsv } from "./csv.js";
+import { assertCanExplain, explainRows, type Contribution } from "./explain.js";
+import { PAGE_HTML } from "./page/html.js";
+import { PAGE_JS } from "./page/script.js";
+import { PAGE_CSS } from "./page/style.js";
+import { inputFields, openApiDocument, rowJsonSchema } from "./schema.js";
+import { readPredictBody, requestTable, rowRules } from "./validate.js";
+
+/** One prediction as the server returns it. */
+export interface ServedPrediction {
+  [id: string]: unknown;
+  churn_probability: number;
+  churn_prediction: boolean;
+  /** Categories this row had that training never saw (scored by the model's unseen-category policy). */
+  unseen?: { column: string; value: string }[];
+  /** With explain: the largest contributions to this row's score. */
+  contributions?: Contribution[];
+}
+
+const rowsScored = new WeakMap<FastifyRequest, number>();
+/** Rows scored by a request (for the request log line). */
+export const rowsOf = (req: FastifyRequest): number | undefined => rowsScored.get(req);
+
+/** Read ?explain=...: absent → false; "", "true", "1" → true; "false", "0" → false. */
+function explainFlag(v: unknown): boolean {
+  if (v === undefined) return false;
+  const s = String(v).toLowerCase();
+  if (s === "" || s === "true" || s === "1") return true;
+  if (s === "false" || s === "0") return false;
+  throw new UserError(`query parameter explain must be true or false, got ${show(v)}`);
+}
+
+/** A short identifier of the model's learned content: same model, same version. */
+function modelVersion(m: ChurnModel): string {
+  const a = m.artifact;
+  return sha256(JSON.stringify([a.inputs, a.derived, a.preprocess, a.model, a.threshold])).slice(0, 12);
+}
+
+const PAGE_HEADERS = {
+  "content-security-policy": "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
+  "x-content-type-options": "nosniff",
+  "cache-control": "no-cache",
+};
+
+export function registerRoutes(app: FastifyInstance, model: ChurnModel, info: { name: string; auth: boolean }): void {
+  const a = model.artifact;
+  const rules = rowRules(a);
+  const version = modelVersion(model);
+  const modelInfo = { family: a.model.family, version };
+  const schema = rowJsonSchema(a);
+  const openapi = openApiDocument(a, { title: `churnkit: ${info.name}`, version: a.churnkit_version ?? VERSION, auth: info.auth });
+  const description = {
+    name: info.name,
+    family: a.model.family,
+    version,
+    churnkit_version: a.churnkit_version,
+    server_churnkit_version: VERSION,
+    trained_at: a.created_at,
+    target: a.target,
+    threshold: a.threshold,
+    metrics: a.validation_metrics,
+    id_columns: a.id_columns,
+    unseen_category_policy: a.preprocess.options.unseen_category,
+    inputs: inputFields(a),
+    schema,
+  };
+
+  app.addContentTypeParser(["text/csv", "application/csv"], { parseAs: "string" }, (_req, body, done) => done(null, body));
+
+  app.get("/health", async () => ({ status: "ok" }));
+  app.get("/model", async () => description);
+  app.get("/schema", async () => schema);
+  app.get("/openapi.json", async () => openapi);
+
+  app.post("/predict", async (req, reply) => {
+    if (!/json/i.test(req.headers["content-type"] ?? "")) return reply.code(415).send({ error: "send JSON with Content-Type: application/json (for CSV text, POST to /predict.csv)" });
+    const body = readPredictBody(req.body);
+    const explain = body.explain || explainFlag((req.query as Record<string, unknown>).explain);
+    if (explain) assertCanExplain(model);
+    const table = requestTable(body.rows, rules);
+    rowsScored.set(req, table.rows);
+    const { probability, unseen } = await model.predictProba(table);
+    const ids = a.id_columns.filter((c) => c in table.data); // as ChurnModel.predict
+    const threshold = model.threshold;
+    const predictions: ServedPrediction[] = Array.from(probability, (p, i) => {
+      const out = {} as ServedPrediction;
+      for (const c of ids) out[c] = table.data[c]![i] ?? null;
+      out.churn_probability = p;
+      out.churn_prediction = p >= threshold;
+      return out;
+    });
+    for (const u of unseen) (predictions[u.row]!.unseen ??= []).push({ column: u.column, value: u.value });
+    if (explain) {
+      const contributions = await explainRows(model, table);
+      contributions.forEach((c, i) => predictions[i] && (predictions[i].contributions = c));
+    }
+    return { predictions, model: modelInfo };
+  });
+
+  app.post("/predict.csv", async (req, reply) => {
+    if (typeof req.body !== "string") return reply.code(415).send({ error: "send the CSV text as the body with Content-Type: text/csv" });
+    const r = await scoreCsv(model, req.body);
+    rowsScored.set(req, r.rows);
+    const file = `${info.name.replace(/[^\w.-]+/g, "-")}-scores.csv`;
+    return reply
+      .type("text/csv; charset=utf-8")
+      .header("content-disposition", `attachment; filename="${file}"`)
+      .header("x-churnkit-rows", String(r.rows))
+      .header("x-churnkit-unseen", String(r.unseen))
+      .send(r.csv);
+  });
+
+  app.get("/", async (_req, reply) => reply.type("text/html; charset=utf-8").headers(PAGE_HEADERS).send(PAGE_HTML));
+  app.get("/app.js", async (_req, reply) => reply.type("text/javascript; charset=utf-8").headers(PAGE_HEADERS).send(PAGE_JS));
+  app.get("/style.css", async (_req, reply) => reply.type("text/css; charset=utf-8").headers(PAGE_HEADERS).send(PAGE_CSS));
+}

@@ -1,0 +1,119 @@
+/**
+ * The model server: a fastify instance that scores JSON rows and CSV files with one
+ * {@link ChurnModel}, describes the model and its input (JSON Schema, OpenAPI), and serves a
+ * scoring web page. `createServer` builds it without listening; `churnkit serve` listens.
+ */
+import { createHash, timingSafeEqual } from "node:crypto";
+import Fastify, { LogController, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
+import type { ChurnModel } from "../models/model.js";
+import { isUserError } from "../utils/errors.js";
+import { registerRoutes, rowsOf } from "./routes.js";
+import { requestMessage } from "./validate.js";
+
+/** Options of {@link createServer}. */
+export interface ServeOptions {
+  /** Name shown by GET /model and on the page. Default: "churn model". */
+  name?: string;
+  /** When set, every route but GET /health and the page needs `Authorization: Bearer <token>`. */
+  token?: string;
+  /** Largest request body: bytes, or text like "1mb", "512kb". Default "1mb". */
+  maxBody?: number | string;
+  /** Log level of the one-line-per-request log (pino, JSON to stderr). Default: CHURNKIT_LOG_LEVEL, else "silent". */
+  logLevel?: string;
+}
+
+const UNITS: Record<string, number> = { "": 1, b: 1, kb: 1024, k: 1024, mb: 1024 ** 2, m: 1024 ** 2, gb: 1024 ** 3, g: 1024 ** 3 };
+
+/** Parse a size such as "1mb", "512kb", "2.5MB" or 1048576 into bytes; undefined when not a size. */
+export function parseSize(v: number | string): number | undefined {
+  if (typeof v === "number") return Number.isInteger(v) && v > 0 ? v : undefined;
+  const m = /^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i.exec(v);
+  const unit = m ? UNITS[m[2]!.toLowerCase()] : undefined;
+  if (!m || unit === undefined) return undefined;
+  const bytes = Math.floor(Number(m[1]) * unit);
+  return bytes > 0 ? bytes : undefined;
+}
+
+/** Human-readable byte count for messages. */
+export const showSize = (n: number): string =>
+  n >= 1024 ** 2 && n % 1024 ** 2 === 0 ? `${n / 1024 ** 2} MB` : n >= 1024 && n % 1024 === 0 ? `${n / 1024} KB` : `${n} bytes`;
+
+/** One log line per request, with its latency; fastify's two default lines are off. */
+class OneLineLog extends LogController {
+  override incomingRequest(): void {}
+  override routeNotFound(): void {}
+  override defaultErrorLog(): void {}
+  override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
+    const line = { method: request.method, url: request.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 100) / 100, rows: rowsOf(request) };
+    if (error) reply.log.error({ ...line, err: error }, "request failed");
+    else reply.log.info(line, "request");
+  }
+}
+
+const digest = (s: string): Buffer => createHash("sha256").update(s).digest();
+
+/** A constant-time check of `Authorization: Bearer <token>`. */
+function authorized(header: string | undefined, token: string): boolean {
+  const m = /^Bearer\s+(.+)$/i.exec(header ?? "");
+  return m !== null && timingSafeEqual(digest(m[1]!.trim()), digest(token));
+}
+
+/** Routes that never need the token: liveness and the page's own files (the page asks for the token itself). */
+const OPEN = new Set(["/health", "/", "/app.js", "/style.css"]);
+
+/** The error body for a fastify or user error: one line, never a stack trace. */
+function errorReply(e: unknown, maxBody: number): { status: number; message: string } {
+  if (isUserError(e)) return { status: 400, message: requestMessage(e.message) };
+  const err = e as FastifyError;
+  const status = err.statusCode ?? 500;
+  switch (err.code) {
+    case "FST_ERR_CTP_BODY_TOO_LARGE":
+      return { status: 413, message: `request body is larger than this server's limit of ${showSize(maxBody)} (churnkit serve --max-body); send fewer rows per request` };
+    case "FST_ERR_CTP_INVALID_MEDIA_TYPE":
+      return { status: 415, message: "unsupported Content-Type: send application/json to /predict, text/csv to /predict.csv" };
+    case "FST_ERR_CTP_EMPTY_JSON_BODY":
+      return { status: 400, message: "empty body: send a JSON customer object, an array of them, or {\"rows\": [...]}" };
+    case "FST_ERR_CTP_INVALID_JSON_BODY":
+      return { status: 400, message: "body is not valid JSON; check its quotes, commas and brackets" };
+  }
+  if (status >= 400 && status < 500) return { status, message: err.message };
+  return { status: 500, message: "internal error; see the server log" };
+}
+
+/**
+ * Build the server for `model`: routes registered, not listening (`app.inject` works at once;
+ * `app.listen` serves). Close it with `await app.close()`: in-flight requests finish first.
+ */
+export function createServer(model: ChurnModel, options: ServeOptions = {}): FastifyInstance {
+  const maxBody = parseSize(options.maxBody ?? "1mb");
+  if (maxBody === undefined) throw new TypeError(`maxBody must be a size such as "1mb" or a byte count, got ${JSON.stringify(options.maxBody)}`);
+  const level = options.logLevel ?? process.env.CHURNKIT_LOG_LEVEL ?? "silent";
+  const app = Fastify({
+    bodyLimit: maxBody,
+    logger: level === "silent" ? false : { level, base: undefined, stream: process.stderr },
+    logController: new OneLineLog(),
+    return503OnClosing: true,
+    forceCloseConnections: "idle",
+  });
+  const token = options.token || undefined;
+
+  if (token) {
+    app.addHook("onRequest", async (req, reply) => {
+      const path = req.url.split("?")[0]!;
+      if (OPEN.has(path) && req.method === "GET") return;
+      if (!authorized(req.headers.authorization, token)) {
+        await reply.code(401).header("WWW-Authenticate", 'Bearer realm="churnkit"').send({ error: "missing or wrong token: send the header Authorization: Bearer <token>" });
+      }
+    });
+  }
+
+  app.setErrorHandler((err: FastifyError, req, reply) => {
+    const { status, message } = errorReply(err, maxBody);
+    if (status >= 500) req.log.error({ err }, "internal error");
+    return reply.code(status).send({ error: message });
+  });
+  app.setNotFoundHandler((req, reply) => reply.code(404).send({ error: `no route ${req.method} ${req.url.split("?")[0]}; the routes are listed at GET /openapi.json` }));
+
+  registerRoutes(app, model, { name: options.name ?? "churn model", auth: token !== undefined });
+  return app;
+}
