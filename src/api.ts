@@ -49,7 +49,7 @@ export async function train(options: TrainOptions = {}): Promise<TrainOutput> {
     data: { path: typeof options.data === "string" ? options.data : undefined, target: options.target, positive: options.positive, drop: options.drop, id_columns: options.idColumns },
     model: { family: options.model, params: options.params },
   };
-  const kit = new ChurnKit(merge(base, over) as ConfigInput, options.log ?? logger());
+  const kit = new ChurnKit(merge(base, over) as ConfigInput, options.log ?? logger(), typeof options.config === "string" ? options.config : "config");
   const raw = Array.isArray(options.data) ? tableFromRows(options.data, "rows") : await kit.load();
   if (Array.isArray(options.data) && !kit.config.data.target) throw new UserError("train: `target` is required when training on rows");
   const loadSeconds = performance.now() / 1000 - started;

@@ -39,7 +39,7 @@ export function trainCommand(program: Command): void {
         data: { path: o.data, target: o.target, positive: o.positive, drop: o.drop ? [...(baseData.drop ?? []), ...o.drop] : undefined },
         model: { family: o.model },
       };
-      const kit = new ChurnKit(merge(base, over), log);
+      const kit = new ChurnKit(merge(base, over), log, o.config ?? "command line");
       const started = performance.now() / 1000;
       const raw = await kit.load();
       const loadSeconds = performance.now() / 1000 - started;

@@ -8,7 +8,8 @@ import { guessTarget, inferSchema } from "../data/schema.js";
 import YAML from "yaml";
 import { configSchema } from "./schema.js";
 
-const q = (v: unknown): string => YAML.stringify(v, { lineWidth: 0 }).trim();
+/** A value on one line after `key: ` (lists in flow style, `[a, b]`: a block list there is not valid YAML). */
+const q = (v: unknown): string => YAML.stringify(v, { lineWidth: 0, collectionStyle: "flow" }).trim();
 
 export function initConfigText(t: RawTable | undefined, dataPath: string | undefined): string {
   const d = configSchema.parse({});

@@ -5,6 +5,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, isAbsolute, resolve } from "node:path";
 import YAML from "yaml";
+import { checkParams, knownFamilies } from "../models/define.js";
 import { UserError } from "../utils/errors.js";
 import { zodToUserError } from "./errors.js";
 import { configSchema, type Config } from "./schema.js";
@@ -48,6 +49,9 @@ export function readConfigFile(path: string): Plain {
 export function parseConfig(obj: unknown, where = "config"): Config {
   const r = configSchema.safeParse(obj);
   if (!r.success) throw zodToUserError(r.error, where);
+  // Check the family's hyperparameters now, so that the error names the config file, before any data is read.
+  const f = r.data.model.family;
+  if (f !== "auto" && knownFamilies().includes(f)) checkParams(f, r.data.model.params, where);
   return r.data;
 }
 

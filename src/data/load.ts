@@ -65,9 +65,48 @@ export async function loadTable(path: string): Promise<RawTable> {
   if (rows === 0) throw new UserError(`${path}: has no data rows; it needs at least one row below the header`);
   const data: Record<string, RawValue[]> = {};
   columns.forEach((c, i) => (data[c] = raw[i]!));
-  const dup = columns.find((c, i) => columns.indexOf(c) !== i);
+  if (formatOf(path) === "csv") checkRagged(path, columns, data);
+  const dup = columns.find((c, i) => columns.indexOf(c) !== i) ?? (formatOf(path) === "csv" ? await duplicateHeader(path, columns) : undefined);
   if (dup) throw new UserError(`${path}: column "${dup}" appears twice; rename one of them`);
   return { origin: path, columns, rows, data };
+}
+
+/** Fields of one CSV line (quotes respected), for error messages only. */
+const fieldCount = (line: string, delim: string): number => {
+  let n = 1;
+  let quoted = false;
+  for (const ch of line) {
+    if (ch === '"') quoted = !quoted;
+    else if (ch === delim && !quoted) n++;
+  }
+  return n;
+};
+
+/**
+ * DuckDB's sniffer falls back to one whole-line column when rows have different numbers of
+ * fields. Such a file is malformed: name the first row whose field count differs from the header's.
+ */
+export function checkRagged(path: string, columns: string[], data: Record<string, RawValue[]>): void {
+  if (columns.length !== 1) return;
+  const header = columns[0]!;
+  const values = data[header]!;
+  const delim = [",", ";", "\t", "|"].find((d) => header.includes(d) && values.some((v) => typeof v === "string" && v.includes(d)));
+  if (!delim) return;
+  const width = fieldCount(header, delim);
+  const bad = values.findIndex((v) => fieldCount(String(v ?? ""), delim) !== width);
+  const where = bad >= 0 ? `row ${bad + 1} has ${fieldCount(String(values[bad] ?? ""), delim)} fields but the header has ${width}` : "rows do not split into the header's columns";
+  throw new UserError(`${path}: malformed CSV, ${where}; check the row's delimiters and quotes`);
+}
+
+/** DuckDB renames a repeated header name (`a`, `a_1`); read the header as data to find the original repeat. */
+async function duplicateHeader(path: string, columns: string[]): Promise<string | undefined> {
+  const lower = new Set(columns.map((c) => c.toLowerCase()));
+  if (!columns.some((c) => /^(.*)_\d+$/.test(c) && lower.has(c.replace(/_\d+$/, "").toLowerCase()))) return undefined;
+  const con = await duck();
+  const r = await con.runAndReadAll(`SELECT * FROM read_csv(${literal(path)}, all_varchar = true, header = false) LIMIT 1`);
+  const names = (r.getRowsJS()[0] ?? []).map((v) => String(v).toLowerCase());
+  const i = names.findIndex((c, j) => names.indexOf(c) !== j);
+  return i >= 0 ? String(r.getRowsJS()[0]![i]) : undefined;
 }
 
 /** Build a {@link RawTable} from plain objects (API input). Columns are the union of keys. */

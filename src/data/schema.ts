@@ -60,6 +60,7 @@ export function inferSchema(t: RawTable, opts: InferOptions = {}): Schema {
     let integer = 0;
     let boolWords = 0;
     const distinct = new Set<string>();
+    const boolDistinct = new Set<string>(); // boolean words compared without case: Yes, YES and yes are one value
     for (const v of values) {
       if (isMissing(v)) continue;
       nonMissing++;
@@ -67,14 +68,17 @@ export function inferSchema(t: RawTable, opts: InferOptions = {}): Schema {
       if (n !== undefined) {
         numeric++;
         if (Number.isInteger(n)) integer++;
-      } else if (typeof v === "boolean" || (typeof v === "string" && isBooleanWord(v.trim()))) boolWords++;
+      } else if (typeof v === "boolean" || (typeof v === "string" && isBooleanWord(v.trim()))) {
+        boolWords++;
+        boolDistinct.add(String(v).trim().toLowerCase());
+      }
       if (distinct.size <= t.rows) distinct.add(String(v).trim());
     }
     const nullable = nonMissing < values.length;
     let type: ColumnType;
     if (opts.types?.[name]) type = opts.types[name]!;
     else if (nonMissing > 0 && numeric === nonMissing) type = "numeric";
-    else if (nonMissing > 0 && boolWords === nonMissing && distinct.size <= 2) type = "boolean";
+    else if (nonMissing > 0 && boolWords === nonMissing && boolDistinct.size <= 2) type = "boolean";
     else type = "categorical";
     const base = { name, type, nullable, distinct: distinct.size };
     if (name === opts.target) return { ...base, role: "target" };

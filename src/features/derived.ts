@@ -26,7 +26,7 @@ async function withTable<T>(con: DuckDBConnection, t: TypedTable, fn: (name: str
   const sqlType = (c: TypedColumn) => (c.type === "numeric" ? "DOUBLE" : c.type === "boolean" ? "BOOLEAN" : "VARCHAR");
   await con.run(`CREATE TEMP TABLE ${name} (__row INTEGER, ${cols.map((c) => `${ident(c.name)} ${sqlType(c)}`).join(", ")})`);
   try {
-    const app = await con.createAppender(name, "temp");
+    const app = await con.createAppender(name, "main", "temp"); // temp tables live in catalog "temp", schema "main"
     for (let r = 0; r < t.rows; r++) {
       app.appendInteger(r);
       for (const c of cols) {

@@ -6,7 +6,7 @@
 import { createWriteStream, type WriteStream } from "node:fs";
 import { mkdir, rename, rm } from "node:fs/promises";
 import { basename, dirname, extname, join } from "node:path";
-import { checkDataFile, formatOf, sourceSql, type RawTable, type RawValue } from "../data/load.js";
+import { checkDataFile, checkRagged, formatOf, sourceSql, type RawTable, type RawValue } from "../data/load.js";
 import { duck, duckMessage } from "../data/duckdb.js";
 import { UserError } from "../utils/errors.js";
 import type { ChurnModel } from "./model.js";
@@ -66,6 +66,7 @@ export async function predictFile(model: ChurnModel, input: string, out?: string
       if (pendingRows === 0) return;
       const data: Record<string, RawValue[]> = {};
       columns.forEach((c, i) => (data[c] = pending[i]!));
+      if (rows === 0 && formatOf(input) === "csv") checkRagged(input, columns, data);
       const table: RawTable = { origin: input, columns, rows: pendingRows, data };
       const { X, unseen: u } = await model.prepare(table, rows);
       const p = model.scoreMatrix(X);
