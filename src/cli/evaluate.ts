@@ -1,6 +1,4 @@
 import type { Command } from "commander";
-import { loadTable } from "../data/load.js";
-import { loadModel } from "../models/model.js";
 import { cliLogger, parseFloatArg, parseIntArg, printJson } from "./common.js";
 
 export function evaluateCommand(program: Command): void {
@@ -14,6 +12,8 @@ export function evaluateCommand(program: Command): void {
     .option("--json", "print metrics as JSON on stdout")
     .action(async (o: { model: string; data: string; threshold?: number; bootstrap?: number; json?: boolean }) => {
       cliLogger();
+      const { loadTable } = await import("../data/load.js");
+      const { loadModel } = await import("../models/model.js");
       const model = await loadModel(o.model);
       const m = await model.evaluate(await loadTable(o.data), { threshold: o.threshold, bootstrap: o.bootstrap, seed: model.artifact.config.seed });
       if (o.json) return printJson(m);

@@ -1,7 +1,4 @@
 import type { Command } from "commander";
-import { loadTable } from "../data/load.js";
-import { describeContribution, topContributions } from "../models/explain.js";
-import { loadModel } from "../models/model.js";
 import { UserError } from "../utils/errors.js";
 import { cliLogger, parseIntArg, printJson } from "./common.js";
 
@@ -23,6 +20,9 @@ export function explainCommand(program: Command): void {
     .option("--json", "print every row's base_value and contributions as JSON")
     .action(async (o: { model: string; data: string; rows?: string; top: number; json?: boolean }) => {
       cliLogger();
+      const { loadTable } = await import("../data/load.js");
+      const { loadModel } = await import("../models/model.js");
+      const { describeContribution, topContributions } = await import("../models/explain.js");
       if (o.top < 1) throw new UserError(`--top must be at least 1, got ${o.top}`);
       const model = await loadModel(o.model);
       const table = await loadTable(o.data);

@@ -1,8 +1,6 @@
 import { existsSync } from "node:fs";
 import { dirname, relative, resolve } from "node:path";
 import type { Command } from "commander";
-import { initConfigText } from "../config/init.js";
-import { loadTable } from "../data/load.js";
 import { UserError } from "../utils/errors.js";
 import { writeFileAtomic } from "../utils/fs.js";
 import { cliLogger } from "./common.js";
@@ -16,6 +14,8 @@ export function initCommand(program: Command): void {
     .option("--force", "overwrite an existing file")
     .action(async (o: { data?: string; out: string; force?: boolean }) => {
       const log = cliLogger();
+      const { initConfigText } = await import("../config/init.js");
+      const { loadTable } = await import("../data/load.js");
       if (existsSync(o.out) && !o.force) throw new UserError(`${o.out}: already exists; pass --force to overwrite it or choose another --out`);
       const t = o.data ? await loadTable(o.data) : undefined;
       const rel = o.data ? relative(dirname(resolve(o.out)), resolve(o.data)) || o.data : undefined;

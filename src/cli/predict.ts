@@ -1,6 +1,4 @@
 import type { Command } from "commander";
-import { loadModel } from "../models/model.js";
-import { predictFile } from "../models/predict.js";
 import { UserError } from "../utils/errors.js";
 import { cliLogger, parseFloatArg } from "./common.js";
 
@@ -14,6 +12,8 @@ export function predictCommand(program: Command): void {
     .option("--threshold <x>", "decision threshold (default: the model's)", parseFloatArg("--threshold"))
     .action(async (o: { model: string; data: string; out?: string; threshold?: number }) => {
       const log = cliLogger();
+      const { loadModel } = await import("../models/model.js");
+      const { predictFile } = await import("../models/predict.js");
       if (o.threshold !== undefined && !(o.threshold > 0 && o.threshold < 1)) {
         throw new UserError(`--threshold must be between 0 and 1 (exclusive), got ${o.threshold}`);
       }

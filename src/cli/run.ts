@@ -1,8 +1,5 @@
 import { join } from "node:path";
 import type { Command } from "commander";
-import { ChurnKit } from "../churnkit.js";
-import { formatLeaderboard } from "../models/select.js";
-import { runPipeline } from "../pipeline.js";
 import { cliLogger, printJson } from "./common.js";
 
 export function runCommand(program: Command): void {
@@ -14,6 +11,9 @@ export function runCommand(program: Command): void {
     .option("--json", "print a JSON summary on stdout")
     .action(async (o: { config?: string; out?: string; json?: boolean }) => {
       const log = cliLogger();
+      const { ChurnKit } = await import("../churnkit.js");
+      const { runPipeline } = await import("../pipeline.js");
+      const { formatLeaderboard } = await import("../models/select.js");
       const kit = ChurnKit.fromFile(o.config, o.out ? { out: o.out } : {}, log);
       const r = await runPipeline(kit);
       const files = { model: join(r.out, "model.json"), metrics: join(r.out, "metrics.json") };

@@ -4,8 +4,6 @@
  * exit 2, and nothing is left listening. Shutdown lets in-flight requests finish.
  */
 import { InvalidArgumentError, type Command } from "commander";
-import { loadModel } from "../models/model.js";
-import { createServer, parseSize } from "../serve/server.js";
 import { UserError } from "../utils/errors.js";
 
 /** Longest wait for in-flight requests at shutdown before giving up. */
@@ -44,6 +42,9 @@ export function serveCommand(program: Command): void {
     .option("--token <t>", "require the header Authorization: Bearer <t> on every route but /health and the page (default: env CHURNKIT_TOKEN)")
     .option("--max-body <size>", "largest request body, e.g. 1mb, 512kb (larger bodies get 413)", "1mb")
     .action(async (o: ServeArgs) => {
+      // Loaded here, not at the top, so that other subcommands do not pay for fastify.
+      const { loadModel } = await import("../models/model.js");
+      const { createServer, parseSize } = await import("../serve/server.js");
       if (parseSize(o.maxBody) === undefined) throw new UserError(`--max-body must be a size such as 1mb, 512kb or a byte count, got "${o.maxBody}"`);
       const token = o.token ?? process.env.CHURNKIT_TOKEN ?? "";
       const model = await loadModel(o.model);

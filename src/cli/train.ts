@@ -1,7 +1,5 @@
 import type { Command } from "commander";
 import { Option } from "commander";
-import { ChurnKit } from "../churnkit.js";
-import { merge, readConfigFile } from "../config/load.js";
 import { MODEL_FAMILIES } from "../config/schema.js";
 import { cliLogger, parseIntArg, parseList, printJson } from "./common.js";
 
@@ -32,6 +30,8 @@ export function trainCommand(program: Command): void {
     .option("--json", "print a JSON summary on stdout")
     .action(async (o: TrainFlags) => {
       const log = cliLogger();
+      const { ChurnKit } = await import("../churnkit.js");
+      const { merge, readConfigFile } = await import("../config/load.js");
       const base = o.config ? readConfigFile(o.config) : {};
       const baseData = (base.data ?? {}) as { drop?: string[] };
       const over = {
