@@ -55,6 +55,6 @@ export async function train(options: TrainOptions = {}): Promise<TrainOutput> {
   const loadSeconds = performance.now() / 1000 - started;
   const result = await kit.train(raw);
   const metrics = kit.metricsFile(result, loadSeconds, started);
-  if (options.out) await kit.save(options.out, result.model, metrics);
+  if (options.out) await kit.save(options.out, result.model, metrics, result.validationRows, "validation split");
   return { model: result.model, metrics };
 }

@@ -9,6 +9,7 @@ import { parseConfig } from "./config/load.js";
 import { loadTable, type RawTable } from "./data/load.js";
 import { guessTarget, inferSchema } from "./data/schema.js";
 import { saveArtifact } from "./models/artifact.js";
+import { modelReport } from "./report/model-report.js";
 import type { DetailedMetrics } from "./models/evaluation/detailed.js";
 import type { ChurnModel } from "./models/model.js";
 import type { FeatureImportance } from "./models/importance.js";
@@ -74,9 +75,12 @@ export class ChurnKit {
     return trainOnTable(t, this.config, this.log);
   }
 
-  /** Write the model directory atomically: model.json and metrics.json. */
-  async save(dir: string, model: ChurnModel, metrics: MetricsFile): Promise<void> {
-    await saveArtifact(dir, model.artifact, { "metrics.json": JSON.stringify(metrics, null, 1) + "\n" });
+  /** Write the model directory atomically: model.json, metrics.json and report.html (explaining `heldOut` rows). */
+  async save(dir: string, model: ChurnModel, metrics: MetricsFile, heldOut?: RawTable, heldOutName?: string): Promise<void> {
+    const t0 = now();
+    const report = await modelReport({ model, metrics, heldOut, heldOutName });
+    metrics.timings.report_s = now() - t0;
+    await saveArtifact(dir, model.artifact, { "metrics.json": JSON.stringify(metrics, null, 1) + "\n", "report.html": report });
     this.log.info(`model written to ${dir}`);
   }
 

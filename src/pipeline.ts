@@ -36,6 +36,6 @@ export async function runPipeline(kit: ChurnKit, out = kit.config.out): Promise<
   const reps = kit.config.evaluation.permutation_repeats;
   const importance = reps > 0 ? await featureImportance(result.model, test, "test split", { repeats: reps, seed }) : undefined;
   const metrics = kit.metricsFile(result, loadSeconds, started, testMetrics, importance);
-  await kit.save(out, result.model, metrics);
+  await kit.save(out, result.model, metrics, test, "test split");
   return { out, model: result.model, metrics };
 }

@@ -45,7 +45,7 @@ export function trainCommand(program: Command): void {
       const loadSeconds = performance.now() / 1000 - started;
       const result = await kit.train(raw);
       const metrics = kit.metricsFile(result, loadSeconds, started);
-      await kit.save(o.out, result.model, metrics);
+      await kit.save(o.out, result.model, metrics, result.validationRows, "validation split");
       if (o.json) printJson({ out: o.out, family: metrics.family, validation: metrics.validation, leaderboard: metrics.leaderboard, timings: metrics.timings });
       else process.stdout.write(`model (${metrics.family}) written to ${o.out}; validation AUC ${metrics.validation!.auc.toFixed(4)}\n`);
     });

@@ -39,6 +39,8 @@ export interface TrainResult {
   model: ChurnModel;
   validation: DetailedMetrics;
   leaderboard?: Leaderboard;
+  /** The validation rows (raw), for reports and explanations. */
+  validationRows: RawTable;
   /** Permutation (and gain/coefficient) importance, measured on the validation split. */
   importance?: FeatureImportance;
   timings: Omit<Timings, "load_s" | "total_s">;
@@ -164,13 +166,14 @@ export async function trainOnTable(raw: RawTable, cfg: Config, log: Logger = log
   };
   // Importance is measured by the first fit on the validation rows it never saw.
   let importance: FeatureImportance | undefined;
+  const validationRows = takeRows(prep.table, valRows);
   if (cfg.evaluation.permutation_repeats > 0) {
     const t0 = now();
     const firstModel = ChurnModel.fromArtifact({ ...artifact, preprocess: first.pre, feature_means: first.means, model: { ...artifact.model, state: first.clf.state() } });
-    importance = await featureImportance(firstModel, takeRows(prep.table, valRows), "validation split", { repeats: cfg.evaluation.permutation_repeats, seed: cfg.seed });
+    importance = await featureImportance(firstModel, validationRows, "validation split", { repeats: cfg.evaluation.permutation_repeats, seed: cfg.seed });
     log.info(`permutation importance measured in ${(now() - t0).toFixed(2)} s; top: ${Object.keys(importance.permutation).slice(0, 4).join(", ")}`);
   }
   const timings: TrainResult["timings"] = { preprocess_s: preprocessSeconds, fit_s: first.fitSeconds + (final === first ? 0 : final.fitSeconds) };
   if (leaderboard) timings.search_s = searchSeconds;
-  return { model: ChurnModel.fromArtifact(artifact), validation, leaderboard, importance, timings };
+  return { model: ChurnModel.fromArtifact(artifact), validation, validationRows, leaderboard, importance, timings };
 }
