@@ -28,3 +28,6 @@ export { chooseThreshold, type ChosenThreshold, type Economics } from "./models/
 export { CartEstimator, CartModel, cartParamsSchema } from "./models/tree/cart.js";
 export { ForestEstimator, ForestModel, forestParamsSchema } from "./models/forest/forest.js";
 export { GbdtEstimator, GbdtModel, gbdtParamsSchema } from "./models/gbdt/gbdt.js";
+export { profile, edaReport, type ProfileOptions, type EdaReportOptions, type Profile, type ColumnProfile, type TargetProfile, type Warning, type Correlations } from "./eda/index.js";
+export { renderSvg, buildReport, categoryChart, histogramChart, curveChart, calibrationChart, heatmapChart, importanceChart, confusionMatrixChart, type Block, type Section, type ReportInput } from "./visualization/index.js";
+export { modelReport, type ModelReportInput } from "./report/model-report.js";

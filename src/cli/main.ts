@@ -7,10 +7,13 @@
 import { Command, CommanderError } from "commander";
 import { isUserError } from "../utils/errors.js";
 import { VERSION } from "../version.js";
+import { edaCommand } from "./eda.js";
 import { evaluateCommand } from "./evaluate.js";
+import { explainCommand } from "./explain.js";
 import { initCommand } from "./init.js";
 import { predictCommand } from "./predict.js";
 import { runCommand } from "./run.js";
+import { serveCommand } from "./serve.js";
 import { trainCommand } from "./train.js";
 
 const program = new Command("churnkit")
@@ -19,7 +22,7 @@ const program = new Command("churnkit")
   .showHelpAfterError("(run with --help for usage)")
   .exitOverride();
 
-for (const add of [runCommand, initCommand, trainCommand, evaluateCommand, predictCommand]) add(program);
+for (const add of [runCommand, initCommand, trainCommand, evaluateCommand, predictCommand, explainCommand, edaCommand, serveCommand]) add(program);
 for (const c of program.commands) c.exitOverride().showHelpAfterError("(run with --help for usage)");
 
 try {

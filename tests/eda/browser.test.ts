@@ -1,0 +1,72 @@
+/**
+ * The EDA report in a real browser (Debian's chromium via playwright-core): it loads with no
+ * console errors and no requests outside the file, and every chart has a size. A full-page
+ * screenshot is saved to test-output/eda/ for a person to look at.
+ */
+import { existsSync, mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { chromium, type Browser } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ROOT, TELCO } from "../helpers.js";
+import { exec } from "./exec.js";
+
+const CHROMIUM = "/usr/bin/chromium";
+const OUT = join(ROOT, "test-output", "eda");
+const CLI = join(ROOT, "dist", "cli", "main.js");
+
+if (!existsSync(CHROMIUM)) console.warn(`skipping the EDA browser test: ${CHROMIUM} is not installed (apt-get install chromium)`);
+
+describe.skipIf(!existsSync(CHROMIUM))("EDA report in chromium", () => {
+  let browser: Browser;
+  const report = join(OUT, "telco-eda.html");
+
+  beforeAll(async () => {
+    mkdirSync(OUT, { recursive: true });
+    if (!existsSync(CLI)) await exec("npx", ["tsc", "-p", join(ROOT, "tsconfig.json")]);
+    const r = await exec(process.execPath, [CLI, "eda", "--data", TELCO, "--target", "Churn", "--out", report]);
+    expect(r.status, r.stderr).toBe(0);
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
+    });
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it("renders without errors or requests, every chart has a size", async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const errors: string[] = [];
+    const requests: string[] = [];
+    page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
+    page.on("pageerror", (e) => errors.push(e.message));
+    page.on("request", (r) => requests.push(r.url()));
+    const url = pathToFileURL(report).href;
+    await page.goto(url, { waitUntil: "load" });
+    expect(errors).toEqual([]);
+    expect(requests.filter((u) => u !== url)).toEqual([]);
+    const sizes = await page.$$eval("svg", (els) => els.map((e) => e.getBoundingClientRect()).map((r) => [r.width, r.height]));
+    expect(sizes.length).toBeGreaterThan(15);
+    for (const [w, h] of sizes) expect(w * h).toBeGreaterThan(0);
+    expect(await page.locator("h2").allTextContents()).toEqual(expect.arrayContaining(["Summary", "Warnings", "Columns", "Distributions", "Correlations"]));
+    await page.screenshot({ path: join(OUT, "telco-eda.png"), fullPage: true });
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.locator("#correlations").screenshot({ path: join(OUT, "telco-eda-correlations.png") });
+    for (const id of ["summary", "columns", "association-with-the-target"]) await page.locator(`#${id}`).screenshot({ path: join(OUT, `telco-eda-${id}.png`) });
+    for (const n of [1, 16, 17]) await page.locator("figure.chart").nth(n).screenshot({ path: join(OUT, `telco-eda-chart-${n}.png`) });
+    await page.close();
+  });
+
+  it("shows the chart gallery (when tests/visualization wrote it)", async () => {
+    const gallery = join(ROOT, "test-output", "visualization", "gallery.html");
+    if (!existsSync(gallery)) return;
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const errors: string[] = [];
+    page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
+    await page.goto(pathToFileURL(gallery).href);
+    expect(errors).toEqual([]);
+    await page.screenshot({ path: join(OUT, "..", "visualization", "gallery.png"), fullPage: true });
+    await page.close();
+  });
+});
