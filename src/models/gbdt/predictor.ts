@@ -2,6 +2,7 @@
  * Prediction of a boosted ensemble on raw (un-binned) values: baseline + sum of tree outputs.
  * Leaf values already include the learning rate, so no scaling happens here.
  */
+import { includesSorted } from "../trees/flat.js";
 import type { FlatTree, Matrix } from "../types.js";
 
 /** Raw scores (log-odds) of every row of `X`. */
@@ -28,18 +29,4 @@ export function predictEnsemble(trees: readonly FlatTree[], baseline: number, X:
     }
   }
   return out;
-}
-
-/** Binary search in a sorted code list (same rule as `goesLeft` in trees/flat.ts). */
-function includesSorted(cats: Int32Array, x: number): boolean {
-  let lo = 0;
-  let hi = cats.length - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    const c = cats[mid]!;
-    if (c === x) return true;
-    if (c < x) lo = mid + 1;
-    else hi = mid - 1;
-  }
-  return false;
 }

@@ -87,7 +87,11 @@ export function goesLeft(t: FlatTree, i: number, x: number): boolean {
   if (Number.isNaN(x)) return t.missingLeft[i] === 1;
   const cats = t.catLeft[i];
   if (cats === null || cats === undefined) return x <= t.threshold[i]!;
-  // Category sets are small and sorted: binary search.
+  return includesSorted(cats, x);
+}
+
+/** Is code `x` in the sorted list `cats`? Category sets are small and sorted: binary search. */
+export function includesSorted(cats: Int32Array, x: number): boolean {
   let lo = 0;
   let hi = cats.length - 1;
   while (lo <= hi) {
