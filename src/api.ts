@@ -35,6 +35,7 @@ export interface TrainOptions {
   log?: Logger;
 }
 
+/** What {@link train} returns: the trained model and the contents of metrics.json. */
 export interface TrainOutput {
   model: ChurnModel;
   metrics: MetricsFile;

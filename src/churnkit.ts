@@ -37,6 +37,7 @@ export interface MetricsFile {
 
 const now = () => performance.now() / 1000;
 
+/** The main object: one resolved configuration, a logger, and each step of the pipeline (load, train, save). */
 export class ChurnKit {
   readonly config: Config;
   readonly log: Logger;

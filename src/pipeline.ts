@@ -10,6 +10,7 @@ import { ChurnKit, type MetricsFile } from "./churnkit.js";
 import { featureImportance } from "./models/importance.js";
 import type { ChurnModel } from "./models/model.js";
 
+/** What {@link runPipeline} returns. */
 export interface RunResult {
   /** The model directory written. */
   out: string;
@@ -19,6 +20,7 @@ export interface RunResult {
 
 const now = () => performance.now() / 1000;
 
+/** The end-to-end run: load, hold out a stratified test split, train, evaluate on the test split, write the model directory with its report. */
 export async function runPipeline(kit: ChurnKit, out = kit.config.out): Promise<RunResult> {
   const started = now();
   const raw = await kit.load();

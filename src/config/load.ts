@@ -10,7 +10,8 @@ import { UserError } from "../utils/errors.js";
 import { zodToUserError } from "./errors.js";
 import { configSchema, type Config } from "./schema.js";
 
-type Plain = Record<string, unknown>;
+/** A plain object of config keys (before validation). */
+export type Plain = Record<string, unknown>;
 
 const isPlain = (v: unknown): v is Plain => v !== null && typeof v === "object" && !Array.isArray(v);
 

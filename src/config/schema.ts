@@ -5,7 +5,9 @@
  */
 import { z } from "zod";
 
+/** The model families churnkit trains (besides `auto`). */
 export const MODEL_FAMILIES = ["logreg", "tree", "forest", "gbdt"] as const;
+/** One of {@link MODEL_FAMILIES}. */
 export type ModelFamily = (typeof MODEL_FAMILIES)[number];
 
 const columnName = z.string().min(1);
@@ -113,6 +115,7 @@ export const evaluationSchema = z
   })
   .strict();
 
+/** The whole configuration: every section with its defaults (see the README's Configuration table). */
 export const configSchema = z
   .object({
     /** Seed for every random choice; the same seed gives a byte-identical model.json. */
@@ -134,5 +137,7 @@ export const configSchema = z
     }
   });
 
+/** A resolved configuration, every default filled in. */
 export type Config = z.infer<typeof configSchema>;
+/** A configuration as written by a user: every key optional. */
 export type ConfigInput = z.input<typeof configSchema>;

@@ -8,7 +8,9 @@ import { UserError } from "../utils/errors.js";
 import type { RawTable } from "./load.js";
 import { isBooleanWord, isMissing, parseNumber } from "./values.js";
 
+/** How a column is read: numbers, labels, or yes/no values. */
 export type ColumnType = "numeric" | "categorical" | "boolean";
+/** What a column is for: a model input, an identifier kept in predictions, the target, or left out. */
 export type ColumnRole = "feature" | "identifier" | "target" | "ignored";
 
 /** One input column as learned from the training data. */
@@ -24,6 +26,7 @@ export interface ColumnSchema {
   note?: string;
 }
 
+/** Every column of a training table with its type and role. */
 export interface Schema {
   columns: ColumnSchema[];
 }

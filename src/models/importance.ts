@@ -15,6 +15,7 @@ import type { ModelArtifact } from "./artifact.js";
 import type { ChurnModel } from "./model.js";
 import type { FlatTreeJSON } from "./types.js";
 
+/** Permutation importance of one input column over the repeats. */
 export interface ImportanceStat {
   /** Mean drop in ROC AUC over the repeats (higher = more important). */
   mean: number;

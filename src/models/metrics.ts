@@ -77,6 +77,7 @@ export function averagePrecision(y: ArrayLike<number>, p: ArrayLike<number>): nu
   return ap;
 }
 
+/** Mean log loss (cross-entropy) of probabilities, clipped to [1e-15, 1 − 1e-15]. */
 export function logLoss(y: ArrayLike<number>, p: ArrayLike<number>): number {
   let s = 0;
   for (let i = 0; i < y.length; i++) {
@@ -86,6 +87,7 @@ export function logLoss(y: ArrayLike<number>, p: ArrayLike<number>): number {
   return s / y.length;
 }
 
+/** Brier score: mean squared difference between probability and outcome. */
 export function brier(y: ArrayLike<number>, p: ArrayLike<number>): number {
   let s = 0;
   for (let i = 0; i < y.length; i++) s += (p[i]! - y[i]!) ** 2;

@@ -28,6 +28,7 @@ export type RowsInput = Record<string, unknown>[] | RawTable;
 
 const asTable = (rows: RowsInput): RawTable => (Array.isArray(rows) ? tableFromRows(rows) : rows);
 
+/** A trained churn model loaded from model.json: predict, evaluate and explain customer rows. */
 export class ChurnModel {
   private constructor(
     /** The parsed model.json. */

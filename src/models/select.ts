@@ -29,6 +29,7 @@ export interface LeaderboardRow {
   candidates: number;
 }
 
+/** The `auto` leaderboard: one row per family, best mean AUC first. */
 export interface Leaderboard {
   folds: number;
   rows: LeaderboardRow[];

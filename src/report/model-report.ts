@@ -14,6 +14,7 @@ import { calibrationChart, confusionMatrixChart, curveChart, importanceChart, re
 import { buildReport, type Block, type Section } from "../visualization/report.js";
 import { VERSION } from "../version.js";
 
+/** What the model report is built from. */
 export interface ModelReportInput {
   model: ChurnModel;
   metrics: MetricsFile;
@@ -31,6 +32,7 @@ const f4 = (v: number) => (Number.isFinite(v) ? v.toFixed(4) : "–");
 /** Evenly spread row indices (deterministic sample). */
 const spread = (n: number, k: number): number[] => (n <= k ? Array.from({ length: n }, (_, i) => i) : Array.from({ length: k }, (_, i) => Math.floor((i * n) / k)));
 
+/** The model report as one self-contained HTML string. */
 export async function modelReport(input: ModelReportInput): Promise<string> {
   const { model, metrics } = input;
   const a = model.artifact;

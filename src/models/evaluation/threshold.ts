@@ -20,6 +20,7 @@ export interface Economics {
 
 export type ThresholdRule = { rule: "fixed"; value: number } | { rule: "f1" } | { rule: "profit"; economics: Economics };
 
+/** The decision threshold stored in model.json, with the rule that chose it. */
 export interface ChosenThreshold {
   value: number;
   rule: "fixed" | "f1" | "profit";

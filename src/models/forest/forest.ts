@@ -16,6 +16,7 @@ import type { ForestJob } from "./grow.js";
 import { oobAuc } from "./oob.js";
 import { forestThreads, growForest } from "./parallel.js";
 
+/** Hyperparameters of `forest`, with defaults and ranges. */
 export const forestParamsSchema = z
   .object({
     /** Number of trees. Default 100. */

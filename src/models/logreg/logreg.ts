@@ -11,6 +11,7 @@ import { sigmoid } from "../types.js";
 import { csrGradHessian, csrMultiply, toCsr } from "./csr.js";
 import { choleskySolve } from "./linalg.js";
 
+/** Hyperparameters of `logreg`, with defaults and ranges. */
 export const logregParamsSchema = z
   .object({
     /** Inverse regularisation strength (as scikit-learn); smaller is stronger. Default 1. */
@@ -24,6 +25,7 @@ export const logregParamsSchema = z
   })
   .strict();
 
+/** Checked `logreg` hyperparameters. */
 export type LogregParams = z.infer<typeof logregParamsSchema>;
 
 /** Learned state of a logistic regression. */
@@ -36,6 +38,7 @@ export interface LogregState {
   converged: boolean;
 }
 
+/** A fitted logistic regression. */
 export class LogregModel implements Classifier<LogregState> {
   readonly family = "logreg";
   constructor(private readonly s: LogregState) {}
@@ -73,6 +76,7 @@ function classWeights(y: Uint8Array, mode: LogregParams["class_weight"]): Float6
   return w;
 }
 
+/** Logistic regression: hyperparameters in the constructor, `fit` learns. */
 export class LogregEstimator implements Estimator<LogregParams, LogregState> {
   readonly family = "logreg";
   readonly params: LogregParams;

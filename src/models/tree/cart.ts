@@ -13,6 +13,7 @@ import { growTree } from "./grower.js";
 import { gainImportances } from "./importance.js";
 import { checkFeatureCount, classWeightSchema, criterionSchema, maxFeaturesSchema, probaToLogit, resolveMaxFeatures, rowWeights } from "./params.js";
 
+/** Hyperparameters of `tree` (CART), with defaults and ranges. */
 export const cartParamsSchema = z
   .object({
     /** Impurity measure: "gini" (default) or "entropy" (bits). */
