@@ -22,8 +22,11 @@ export function edaCommand(program: Command): void {
       const log = cliLogger();
       // Loaded here so that other subcommands do not pay for DuckDB and vega at start-up.
       const { profile } = await import("../eda/profile.js");
-      const { edaReport } = await import("../eda/report.js");
+      // The report's chart modules (vega) load while DuckDB computes the profile on its own threads.
+      const reportModule = import("../eda/report.js");
+      reportModule.catch(() => {}); // a load failure surfaces at the await below, not as an unhandled rejection
       const p = await profile(o.data, { target: o.target, positive: o.positive });
+      const { edaReport } = await reportModule;
       const html = await edaReport(p);
       await writeFileAtomic(o.out, html);
       log.info(`profiled ${p.rows} rows × ${p.columns.length} columns in ${(p.elapsedMs / 1000).toFixed(1)} s; report written to ${o.out}`);
