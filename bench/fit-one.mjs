@@ -13,8 +13,9 @@ import { transform } from "../dist/data/preprocess.js";
 import { encodeTarget, resolveTarget } from "../dist/data/target.js";
 import { rocAuc } from "../dist/models/metrics.js";
 
-const [family, trainPath, testPath, target, drop = "", paramsJson = "{}"] = process.argv.slice(2);
-const cfg = parseConfig({ data: { target, drop: drop.split(",").filter(Boolean) }, model: { family } });
+const [family, trainPath, testPath, target, drop = "", paramsJson = "{}", configJson = "{}"] = process.argv.slice(2);
+const extra = JSON.parse(configJson);
+const cfg = parseConfig({ ...extra, data: { ...extra.data, target, drop: drop.split(",").filter(Boolean) }, model: { ...extra.model, family } });
 const train = await loadTable(trainPath);
 const test = await loadTable(testPath);
 let fitSeconds;

@@ -49,7 +49,7 @@ export const preprocessSchema = z
     /** A category never seen in training: "ignore" encodes it as unknown (all-zero one-hot, or missing for trees) and flags it; "error" rejects the row. */
     unseen_category: z.enum(["ignore", "error"]).default("ignore"),
     /** At most this many levels per categorical column; rarer levels share one "other" level. */
-    max_categories: z.number().int().min(1).max(1000).default(50),
+    max_categories: z.number().int().min(1).max(1000).default(100),
     /** Levels seen fewer times than this in training share the "other" level. */
     min_category_count: z.number().int().min(1).default(5),
   })

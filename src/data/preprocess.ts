@@ -16,7 +16,7 @@ export interface PreprocessOptions {
   categorical_imputation: "most_frequent" | "missing_level";
   /** Unseen category at prediction: "ignore" (default; encoded as unknown and flagged) or "error". */
   unseen_category: "ignore" | "error";
-  /** Most levels kept per categorical column (default 50); the rest share the "other" level. */
+  /** Most levels kept per categorical column (default 100); the rest share the "other" level. */
   max_categories: number;
   /** Levels seen fewer times share the "other" level (default 5). */
   min_category_count: number;

@@ -16,7 +16,7 @@ describe("config defaults", () => {
     expect(c.data.path).toBeUndefined();
     expect(c.data.target).toBeUndefined();
     expect(c.split).toEqual({ test_size: 0.2, validation_size: 0.2, folds: 5 });
-    expect(c.preprocess).toEqual({ numeric_imputation: "median", categorical_imputation: "most_frequent", unseen_category: "ignore", max_categories: 50, min_category_count: 5 });
+    expect(c.preprocess).toEqual({ numeric_imputation: "median", categorical_imputation: "most_frequent", unseen_category: "ignore", max_categories: 100, min_category_count: 5 });
     expect(c.features).toEqual({ derived: {}, drop_constant: true, max_missing_share: 0.95 });
     expect(c.model).toMatchObject({ family: "logreg", params: {}, refit: true });
     expect(c.model.threshold).toBe("f1");
