@@ -135,7 +135,7 @@ describe("forest", () => {
     expect(() => new ForestEstimator({ class_weight: "balanced_subsample" as "balanced" })).toThrow(/class_weight/);
     expect(() => new ForestEstimator({ max_bins: 1 })).toThrow(/max_bins/);
     expect(forestParamsSchema.parse({})).toEqual({
-      n_estimators: 100, criterion: "gini", max_depth: null, min_samples_split: 2, min_samples_leaf: 1,
+      n_estimators: 100, criterion: "gini", max_depth: null, min_samples_split: 2, min_samples_leaf: 10,
       max_features: "sqrt", bootstrap: true, class_weight: null, max_bins: 255,
     });
   });

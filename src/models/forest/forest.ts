@@ -27,8 +27,12 @@ export const forestParamsSchema = z
     max_depth: z.number().int().min(1).nullable().default(null),
     /** A node needs at least this many rows to be split. Default 2. */
     min_samples_split: z.number().int().min(2).default(2),
-    /** Each leaf keeps at least this many rows. Default 1. */
-    min_samples_leaf: z.number().int().min(1).default(1),
+    /**
+     * Each leaf keeps at least this many rows. Default 10, not scikit-learn's 1: churnkit ranks by the
+     * forest's probability, and probability forests estimate better from leaves of several rows
+     * (ranger's default minimum node size for probability forests is 10 too).
+     */
+    min_samples_leaf: z.number().int().min(1).default(10),
     /** Features tried per split: "sqrt" (default), "log2", a fraction in (0, 1), a count >= 1, or null = all. */
     max_features: maxFeaturesSchema.default("sqrt"),
     /** Grow each tree on a bootstrap sample (and report the out-of-bag AUC). Default true. */
