@@ -16,7 +16,7 @@ export function runCommand(program: Command): void {
       const { formatLeaderboard } = await import("../models/select.js");
       const kit = ChurnKit.fromFile(o.config, o.out ? { out: o.out } : {}, log);
       const r = await runPipeline(kit);
-      const files = { model: join(r.out, "model.json"), metrics: join(r.out, "metrics.json") };
+      const files = { model: join(r.out, "model.json"), metrics: join(r.out, "metrics.json"), report: join(r.out, "report.html") };
       if (o.json) {
         printJson({ out: r.out, files, family: r.metrics.family, test: r.metrics.test, validation: r.metrics.validation, leaderboard: r.metrics.leaderboard, timings: r.metrics.timings });
         return;
@@ -26,6 +26,7 @@ export function runCommand(program: Command): void {
         `model (${r.metrics.family}) written to ${r.out}`,
         `  ${files.model}`,
         `  ${files.metrics}`,
+        `  ${files.report}`,
         `test set: ${t.rows} rows, AUC ${t.auc.toFixed(4)}, PR AUC ${t.pr_auc.toFixed(4)}, accuracy ${t.accuracy.toFixed(4)}, F1 ${t.f1.toFixed(4)} at threshold ${t.threshold.toFixed(4)} (${r.model.artifact.threshold.rule})`,
       ];
       if (r.metrics.leaderboard) lines.push("", `leaderboard (${r.metrics.leaderboard.folds}-fold cross-validation):`, formatLeaderboard(r.metrics.leaderboard));
