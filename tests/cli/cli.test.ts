@@ -110,9 +110,10 @@ describe.concurrent("churnkit CLI", () => {
     const j = JSON.parse(r.stdout);
     expect(j.out).toBe(out);
     expect(j.family).toBe("logreg");
-    expect(j.files).toEqual({ model: join(out, "model.json"), metrics: join(out, "metrics.json") });
+    expect(j.files).toEqual({ model: join(out, "model.json"), metrics: join(out, "metrics.json"), report: join(out, "report.html") });
     expect(existsSync(j.files.model)).toBe(true);
     expect(existsSync(j.files.metrics)).toBe(true);
+    expect(existsSync(j.files.report)).toBe(true);
     expect(j.test.rows).toBe(1409);
     expect(j.test.auc).toBeGreaterThan(0.82);
     expect(Object.keys(j.timings)).toEqual(expect.arrayContaining(["load_s", "preprocess_s", "fit_s", "total_s"]));
