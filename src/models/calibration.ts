@@ -7,10 +7,6 @@ import { sigmoid } from "./types.js";
 
 export type CalibrationState = { method: "platt"; a: number; b: number } | { method: "isotonic"; x: number[]; y: number[] };
 
-const logit = (p: number): number => {
-  const q = Math.min(Math.max(p, 1e-15), 1 - 1e-15);
-  return Math.log(q / (1 - q));
-};
 
 /** Platt scaling: p = σ(a·raw + b), fitted by Newton's method on the log loss. */
 export function fitPlatt(y: ArrayLike<number>, raw: ArrayLike<number>): CalibrationState {
@@ -93,4 +89,3 @@ export function applyCalibration(c: CalibrationState, raw: ArrayLike<number>, pr
   return out;
 }
 
-export { logit };

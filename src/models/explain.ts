@@ -9,7 +9,7 @@ import { foldPlan, foldRows } from "../explain/fold.js";
 import { explainLinear } from "../explain/linear.js";
 import { UserError } from "../utils/errors.js";
 import { flatTreeFromJSON } from "./trees/flat.js";
-import type { FlatTreeJSON, Matrix } from "./types.js";
+import { probaToLogit, type FlatTreeJSON, type Matrix } from "./types.js";
 import { applyCalibration } from "./calibration.js";
 import type { ModelArtifact } from "./artifact.js";
 
@@ -27,10 +27,6 @@ export interface Explanation {
 
 type Explainer = (X: Matrix) => BatchExplanation;
 
-const logit = (p: number): number => {
-  const q = Math.min(Math.max(p, 1e-15), 1 - 1e-15);
-  return Math.log(q / (1 - q));
-};
 
 /** Build the explainer of a model's family from model.json alone; a UserError when the state lacks what it needs. */
 export function explainerFor(a: ModelArtifact, where = "model.json"): Explainer {
@@ -92,9 +88,9 @@ export function explainMatrix(a: ModelArtifact, explainer: Explainer, X: Matrix,
     } else if (cal) {
       const pRow = applyCalibration(cal, [raw], [1 / (1 + Math.exp(-raw))])[0]!;
       const pBase = applyCalibration(cal, [b.baseValue], [1 / (1 + Math.exp(-b.baseValue))])[0]!;
-      base = logit(pBase);
+      base = probaToLogit(pBase);
       const gap = raw - b.baseValue;
-      const target = logit(pRow) - base;
+      const target = probaToLogit(pRow) - base;
       for (const k of Object.keys(contributions)) contributions[k] = gap === 0 ? 0 : (contributions[k]! * target) / gap;
     }
     let sum = base;

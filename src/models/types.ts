@@ -118,6 +118,18 @@ export interface FlatTreeJSON {
 
 export const sigmoid = (z: number): number => (z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z)));
 
+/** Clip a probability to [1e-15, 1 − 1e-15] and take its log-odds (the inverse of `sigmoid`). */
+export function probaToLogit(p: number): number {
+  const q = p < 1e-15 ? 1e-15 : p > 1 - 1e-15 ? 1 - 1e-15 : p;
+  return Math.log(q / (1 - q));
+}
+
+/** Log-odds of probabilities, in place: the raw score of models that predict probabilities (tree, forest). */
+export function probaToRawInPlace(p: Float64Array): Float64Array {
+  for (let i = 0; i < p.length; i++) p[i] = probaToLogit(p[i]!);
+  return p;
+}
+
 /** Map raw scores to probabilities. */
 export function rawToProba(raw: Float64Array): Float64Array {
   const out = new Float64Array(raw.length);

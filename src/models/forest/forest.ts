@@ -6,12 +6,12 @@
  * mean of the trees' leaf probabilities.
  */
 import { z } from "zod";
-import type { Classifier, Estimator, FitContext, FlatTree, FlatTreeJSON, Matrix } from "../types.js";
+import { probaToRawInPlace, type Classifier, type Estimator, type FitContext, type FlatTree, type FlatTreeJSON, type Matrix } from "../types.js";
 import { accumulateTree, flatTreeFromJSON, flatTreeToJSON } from "../trees/flat.js";
 import { codeMatrix } from "../tree/coding.js";
 import { criterionCode } from "../tree/criterion.js";
 import { gainImportances } from "../tree/importance.js";
-import { checkFeatureCount, classWeightSchema, criterionSchema, maxFeaturesSchema, probaToLogit, resolveMaxFeatures, rowWeights } from "../tree/params.js";
+import { checkFeatureCount, classWeightSchema, criterionSchema, maxFeaturesSchema, resolveMaxFeatures, rowWeights } from "../tree/params.js";
 import type { ForestJob } from "./grow.js";
 import { oobAuc } from "./oob.js";
 import { forestThreads, growForest } from "./parallel.js";
@@ -121,9 +121,7 @@ export class ForestModel implements Classifier<ForestState> {
   }
 
   predictRaw(X: Matrix): Float64Array {
-    const p = this.predictProba(X);
-    for (let i = 0; i < p.length; i++) p[i] = probaToLogit(p[i]!);
-    return p;
+    return probaToRawInPlace(this.predictProba(X));
   }
 
   /** Normalised gain importances averaged over trees (scikit-learn's feature_importances_). */

@@ -4,14 +4,14 @@
  * native categorical splits.
  */
 import { z } from "zod";
-import type { Classifier, Estimator, FitContext, FlatTree, FlatTreeJSON, Matrix } from "../types.js";
+import { probaToRawInPlace, type Classifier, type Estimator, type FitContext, type FlatTree, type FlatTreeJSON, type Matrix } from "../types.js";
 import { accumulateTree, flatTreeFromJSON, flatTreeToJSON } from "../trees/flat.js";
 import { Rng } from "../../utils/random.js";
 import { codeMatrix } from "./coding.js";
 import { criterionCode } from "./criterion.js";
 import { growTree } from "./grower.js";
 import { gainImportances } from "./importance.js";
-import { checkFeatureCount, classWeightSchema, criterionSchema, maxFeaturesSchema, probaToLogit, resolveMaxFeatures, rowWeights } from "./params.js";
+import { checkFeatureCount, classWeightSchema, criterionSchema, maxFeaturesSchema, resolveMaxFeatures, rowWeights } from "./params.js";
 
 /** Hyperparameters of `tree` (CART), with defaults and ranges. */
 export const cartParamsSchema = z
@@ -101,9 +101,7 @@ export class CartModel implements Classifier<CartState> {
   }
 
   predictRaw(X: Matrix): Float64Array {
-    const p = this.predictProba(X);
-    for (let i = 0; i < p.length; i++) p[i] = probaToLogit(p[i]!);
-    return p;
+    return probaToRawInPlace(this.predictProba(X));
   }
 
   /** Normalised gain importances, one per feature (sum 1 unless the tree is a single leaf). */

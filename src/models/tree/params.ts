@@ -59,11 +59,7 @@ export function rowWeights(y: Uint8Array, nRows: number, cw: ClassWeight): Float
   return w;
 }
 
-/** Clip a probability away from 0 and 1 and take its log-odds. */
-export function probaToLogit(p: number): number {
-  const q = p < 1e-15 ? 1e-15 : p > 1 - 1e-15 ? 1 - 1e-15 : p;
-  return Math.log(q / (1 - q));
-}
+export { probaToLogit } from "../types.js";
 
 /** Check a matrix has the feature count a model was trained on. */
 export function checkFeatureCount(nRowsCols: number, expected: number, family: string): void {
