@@ -24,7 +24,7 @@ interface Run {
  * the child runs: a blocked worker misses vitest's RPC deadlines on a busy machine.
  */
 function cli(args: string[], level = "silent"): Promise<Run> {
-  const env = { ...process.env, CHURNKIT_NO_PROGRESS: "1", CHURNKIT_LOG_LEVEL: level };
+  const env: NodeJS.ProcessEnv = { ...process.env, CHURNKIT_NO_PROGRESS: "1", CHURNKIT_LOG_LEVEL: level };
   delete env.CHURNKIT_DEBUG;
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ["ignore", "pipe", "pipe"] });

@@ -48,7 +48,7 @@ describe.skipIf(!existsSync(CHROMIUM))("EDA report in chromium", () => {
     expect(requests.filter((u) => u !== url)).toEqual([]);
     const sizes = await page.$$eval("svg", (els) => els.map((e) => e.getBoundingClientRect()).map((r) => [r.width, r.height]));
     expect(sizes.length).toBeGreaterThan(15);
-    for (const [w, h] of sizes) expect(w * h).toBeGreaterThan(0);
+    for (const [w, h] of sizes) expect(w! * h!).toBeGreaterThan(0);
     expect(await page.locator("h2").allTextContents()).toEqual(expect.arrayContaining(["Summary", "Warnings", "Columns", "Distributions", "Correlations"]));
     await page.screenshot({ path: join(OUT, "telco-eda.png"), fullPage: true });
     await page.setViewportSize({ width: 1280, height: 900 });

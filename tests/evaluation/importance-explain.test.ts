@@ -4,7 +4,7 @@ import { ChurnModel } from "../../src/models/model.js";
 import { permutationImportance } from "../../src/models/importance.js";
 import { Rng } from "../../src/utils/random.js";
 import { TELCO, errorOf, telcoLines, tmp, write } from "../helpers.js";
-import { loadTable } from "../../src/data/load.js";
+import { loadTable, type RawTable, type RawValue } from "../../src/data/load.js";
 
 /** Synthetic churn rows: churn depends strongly on `signal`, weakly on `plan`, not at all on `noise`. */
 function synthetic(n: number, seed: number): Record<string, unknown>[] {
@@ -22,7 +22,7 @@ function synthetic(n: number, seed: number): Record<string, unknown>[] {
 describe("permutation importance", () => {
   it("ranks a planted informative feature first and a noise feature near zero", async () => {
     const { model } = await train({ data: synthetic(3000, 1), target: "churned", model: "logreg" });
-    const imp = await permutationImportance(model, { origin: "rows", ...tableOf(synthetic(1500, 2)) }, { repeats: 3, seed: 5 });
+    const imp = await permutationImportance(model, tableOf(synthetic(1500, 2)), { repeats: 3, seed: 5 });
     expect(Object.keys(imp)[0]).toBe("signal");
     expect(imp.signal!.mean).toBeGreaterThan(0.2);
     expect(Math.abs(imp.noise!.mean)).toBeLessThan(0.01);
@@ -41,11 +41,11 @@ describe("permutation importance", () => {
   });
 });
 
-function tableOf(rows: Record<string, unknown>[]) {
+function tableOf(rows: Record<string, unknown>[]): RawTable {
   const columns = Object.keys(rows[0]!);
-  const data: Record<string, unknown[]> = {};
-  for (const c of columns) data[c] = rows.map((r) => r[c]);
-  return { columns, rows: rows.length, data } as never;
+  const data: Record<string, RawValue[]> = {};
+  for (const c of columns) data[c] = rows.map((r) => r[c] as RawValue);
+  return { origin: "rows", columns, rows: rows.length, data };
 }
 
 describe("explanations on real models", () => {

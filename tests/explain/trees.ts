@@ -100,7 +100,7 @@ export function bruteForceShap(t: FlatTree, cover: Float64Array, x: number[]): n
       let size = 0;
       for (let j = 0; j < M; j++) size += (mask >> j) & 1;
       const w = (fact[size]! * fact[M - size - 1]!) / fact[M]!;
-      phi[i] += w * (v[mask | (1 << i)]! - v[mask]!);
+      phi[i] = phi[i]! + w * (v[mask | (1 << i)]! - v[mask]!);
     }
   }
   return phi;

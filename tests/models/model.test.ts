@@ -105,7 +105,7 @@ describe("a trained logreg churn model (bundled Telco data)", () => {
   });
 
   it("an unseen category is scored with the ignore policy and reported; the error policy rejects it", async () => {
-    const fresh = [{ ...rows[0], Contract: "Ten year" }, rows[1]];
+    const fresh = [{ ...rows[0], Contract: "Ten year" }, rows[1]!];
     const { probability, unseen } = await model.predictProba(fresh);
     expect(unseen).toEqual([{ row: 0, column: "Contract", value: "Ten year" }]);
     expect(probability[0]).toBeGreaterThan(0);

@@ -84,9 +84,9 @@ function addRowsAllFeatures(hist: Float64Array, offsets: Int32Array, bins: Uint8
     const base = (r * nf) | 0;
     for (let j = 0; j < nf; j++) {
       const s = (3 * ((offsets[j]! + bins[base + j]!) | 0)) | 0;
-      hist[s] += g;
-      hist[s + 1] += h;
-      hist[s + 2] += 1;
+      hist[s] = hist[s]! + g;
+      hist[s + 1] = hist[s + 1]! + h;
+      hist[s + 2] = hist[s + 2]! + 1;
     }
   }
 }
@@ -101,9 +101,9 @@ function addRowsSomeFeatures(hist: Float64Array, offsets: Int32Array, bins: Uint
     for (let f = 0; f < nf; f++) {
       const j = features[f]! | 0;
       const s = (3 * ((offsets[j]! + bins[base + j]!) | 0)) | 0;
-      hist[s] += g;
-      hist[s + 1] += h;
-      hist[s + 2] += 1;
+      hist[s] = hist[s]! + g;
+      hist[s + 1] = hist[s + 1]! + h;
+      hist[s + 2] = hist[s + 2]! + 1;
     }
   }
 }
