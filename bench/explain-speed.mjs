@@ -21,8 +21,16 @@ const rand = () => {
 
 /** Synthetic churn-like data: 25 numeric columns (5% missing), 5 categorical (4 codes); y from a noisy logistic score. */
 function synthetic(n) {
-  const features = Array.from({ length: NF }, (_, j) => (j < 25 ? { name: `x${j}`, kind: "numeric", source: `x${j}` } : { name: `c${j}`, kind: "categorical", nCategories: 4, source: `c${j}` }));
-  const columns = features.map((f) => Float64Array.from({ length: n }, () => (f.kind === "categorical" ? Math.floor(rand() * 4) : rand() < 0.05 ? NaN : rand() * 2 - 1)));
+  const features = Array.from({ length: NF }, (_, j) =>
+    j < 25
+      ? { name: `x${j}`, kind: "numeric", source: `x${j}` }
+      : { name: `c${j}`, kind: "categorical", nCategories: 4, source: `c${j}` },
+  );
+  const columns = features.map((f) =>
+    Float64Array.from({ length: n }, () =>
+      f.kind === "categorical" ? Math.floor(rand() * 4) : rand() < 0.05 ? NaN : rand() * 2 - 1,
+    ),
+  );
   const y = new Uint8Array(n);
   for (let i = 0; i < n; i++) {
     const v = (j) => (Number.isNaN(columns[j][i]) ? 0 : columns[j][i]);
@@ -65,7 +73,12 @@ async function gbdtModel(X, y) {
     const mod = await import(path);
     if (typeof mod.GbdtEstimator !== "function") return { why: "gbdt.js exports no GbdtEstimator" };
     const t0 = performance.now();
-    const model = await new mod.GbdtEstimator({ max_iter: 100, max_depth: 6, max_leaf_nodes: null, early_stopping: false }).fit(X, y, { seed: 0, threads: 1 });
+    const model = await new mod.GbdtEstimator({
+      max_iter: 100,
+      max_depth: 6,
+      max_leaf_nodes: null,
+      early_stopping: false,
+    }).fit(X, y, { seed: 0, threads: 1 });
     return { model, fitSeconds: (performance.now() - t0) / 1000 };
   } catch (e) {
     return { why: `gbdt fit failed: ${e instanceof Error ? e.message : String(e)}` };
@@ -102,7 +115,9 @@ function run(opts, X, label) {
     for (let j = 0; j < NF; j++) s += out.contributions[i * NF + j];
     worst = Math.max(worst, Math.abs(s - out.predictions[i]));
   }
-  console.log(`${label}: ${X.nRows} rows in ${wall.toFixed(2)} s wall (${cpu.toFixed(2)} s CPU): ${Math.round(X.nRows / wall)} rows/s wall, ${Math.round(X.nRows / cpu)} rows/s CPU; max |base + Σφ − raw| = ${worst.toExponential(1)}`);
+  console.log(
+    `${label}: ${X.nRows} rows in ${wall.toFixed(2)} s wall (${cpu.toFixed(2)} s CPU): ${Math.round(X.nRows / wall)} rows/s wall, ${Math.round(X.nRows / cpu)} rows/s CPU; max |base + Σφ − raw| = ${worst.toExponential(1)}`,
+  );
   return out;
 }
 

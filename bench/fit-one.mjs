@@ -15,7 +15,11 @@ import { rocAuc } from "../dist/models/metrics.js";
 
 const [family, trainPath, testPath, target, drop = "", paramsJson = "{}", configJson = "{}"] = process.argv.slice(2);
 const extra = JSON.parse(configJson);
-const cfg = parseConfig({ ...extra, data: { ...extra.data, target, drop: drop.split(",").filter(Boolean) }, model: { ...extra.model, family } });
+const cfg = parseConfig({
+  ...extra,
+  data: { ...extra.data, target, drop: drop.split(",").filter(Boolean) },
+  model: { ...extra.model, family },
+});
 const train = await loadTable(trainPath);
 const test = await loadTable(testPath);
 let fitSeconds;
@@ -32,11 +36,16 @@ if (family === "auto") {
   const params = checkParams(family, JSON.parse(paramsJson));
   const fitted = await fitFamily(prep.data, null, family, params, cfg);
   fitSeconds = fitted.fitSeconds;
-  const inputs = prep.data.inputs.filter((i) => !prep.derived.some((d) => d.name === i.column)).map((i) => ({ name: i.column, type: i.type }));
+  const inputs = prep.data.inputs
+    .filter((i) => !prep.derived.some((d) => d.name === i.column))
+    .map((i) => ({ name: i.column, type: i.type }));
   const { table } = await addDerived(typeTable(test, inputs), prep.derived);
   p = fitted.clf.predictProba(transform(fitted.pre, table).X);
 }
 const { y, rows } = encodeTarget(test, resolveTarget(train, target));
-const auc = rocAuc(y, Float64Array.from(rows, (r) => p[r]));
+const auc = rocAuc(
+  y,
+  Float64Array.from(rows, (r) => p[r]),
+);
 const rss = process.resourceUsage().maxRSS / 1024;
 console.log(JSON.stringify({ model: family, ...(chosen ? { chosen } : {}), auc, fit_s: fitSeconds, peak_rss_mb: rss }));

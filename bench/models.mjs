@@ -49,12 +49,26 @@ const run = (cmd, args) => {
 };
 const hasPython = spawnSync(opt.python, ["-c", "import sklearn, xgboost"]).status === 0;
 const reference = { logreg: ["logreg"], tree: ["tree"], forest: ["forest"], gbdt: ["hgb", "xgboost"], auto: [] };
-const refNames = { logreg: "sklearn LogisticRegression", tree: "sklearn DecisionTree(depth 6)", forest: "sklearn RandomForest(100)", hgb: "sklearn HistGradientBoosting", xgboost: "XGBoost hist(100, depth 6)" };
+const refNames = {
+  logreg: "sklearn LogisticRegression",
+  tree: "sklearn DecisionTree(depth 6)",
+  forest: "sklearn RandomForest(100)",
+  hgb: "sklearn HistGradientBoosting",
+  xgboost: "XGBoost hist(100, depth 6)",
+};
 const defaults = { tree: { max_depth: 6 }, forest: { n_estimators: 100 } };
 
 const rows = [];
 for (const family of opt.families.split(",")) {
-  const ck = run(process.execPath, [join(here, "fit-one.mjs"), family, train, test, opt.target, opt.drop, JSON.stringify(defaults[family] ?? {})]);
+  const ck = run(process.execPath, [
+    join(here, "fit-one.mjs"),
+    family,
+    train,
+    test,
+    opt.target,
+    opt.drop,
+    JSON.stringify(defaults[family] ?? {}),
+  ]);
   rows.push({ name: `churnkit ${family}${ck.chosen ? ` (chose ${ck.chosen})` : ""}`, ...ck });
   if (!hasPython) continue;
   for (const ref of reference[family] ?? []) {
@@ -64,9 +78,17 @@ for (const family of opt.families.split(",")) {
 }
 const f = (v, d) => (typeof v === "number" ? v.toFixed(d) : "-");
 console.log(`train ${train}\ntest  ${test}\n`);
-console.log(`${"model".padEnd(44)} ${"AUC".padStart(7)} ${"fit s".padStart(8)} ${"peak MB".padStart(8)}  churnkit/ref fit time`);
+console.log(
+  `${"model".padEnd(44)} ${"AUC".padStart(7)} ${"fit s".padStart(8)} ${"peak MB".padStart(8)}  churnkit/ref fit time`,
+);
 for (const r of rows) {
   if (r.error) console.log(`${r.name.padEnd(44)} error: ${r.error}`);
-  else console.log(`${r.name.padEnd(44)} ${f(r.auc, 4).padStart(7)} ${f(r.fit_s, 3).padStart(8)} ${f(r.peak_rss_mb, 0).padStart(8)}  ${r.ratio ? r.ratio.toFixed(2) + "×" : ""}`);
+  else
+    console.log(
+      `${r.name.padEnd(44)} ${f(r.auc, 4).padStart(7)} ${f(r.fit_s, 3).padStart(8)} ${f(r.peak_rss_mb, 0).padStart(8)}  ${r.ratio ? r.ratio.toFixed(2) + "×" : ""}`,
+    );
 }
-if (!hasPython) console.log(`\n(${opt.python} has no scikit-learn/XGBoost: apt-get install python3-sklearn python3-xgboost python3-pandas)`);
+if (!hasPython)
+  console.log(
+    `\n(${opt.python} has no scikit-learn/XGBoost: apt-get install python3-sklearn python3-xgboost python3-pandas)`,
+  );

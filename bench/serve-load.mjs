@@ -32,7 +32,8 @@ const { loadTable } = await import(dist("data/load.js"));
 
 // 1. The model: a 100-tree gbdt when that family is built, else logreg.
 const family = knownFamilies().includes("gbdt") ? "gbdt" : "logreg";
-if (family !== "gbdt") say("note: the gbdt family is not registered in dist/models/define.js; benchmarking logreg instead");
+if (family !== "gbdt")
+  say("note: the gbdt family is not registered in dist/models/define.js; benchmarking logreg instead");
 let modelDir = args.model;
 if (!modelDir) {
   modelDir = join(tmpdir(), `churnkit-serve-bench-${family}`);
@@ -45,7 +46,8 @@ if (!modelDir) {
 
 // 2. Rows to send: Telco customers as JSON (values as text, as in the file), without the target.
 const telco = await loadTable(join(ROOT, "data", "telco-customer-churn.csv"));
-const rowAt = (i) => Object.fromEntries(telco.columns.filter((c) => c !== "Churn").map((c) => [c, telco.data[c][i % telco.rows]]));
+const rowAt = (i) =>
+  Object.fromEntries(telco.columns.filter((c) => c !== "Churn").map((c) => [c, telco.data[c][i % telco.rows]]));
 
 // 3. The server, as users run it, in its own process.
 const port = await new Promise((resolve) => {
@@ -56,21 +58,36 @@ const port = await new Promise((resolve) => {
   });
 });
 const logFile = join(tmpdir(), `churnkit-serve-bench-${process.pid}.log`);
-const server = spawn(process.execPath, [join(ROOT, "dist", "cli", "main.js"), "serve", "--model", modelDir, "--port", String(port), "--max-body", "4mb"], {
-  env: { ...process.env, CHURNKIT_LOG_LEVEL: "info" },
-  stdio: ["ignore", "ignore", openSync(logFile, "w")],
-});
+const server = spawn(
+  process.execPath,
+  [join(ROOT, "dist", "cli", "main.js"), "serve", "--model", modelDir, "--port", String(port), "--max-body", "4mb"],
+  {
+    env: { ...process.env, CHURNKIT_LOG_LEVEL: "info" },
+    stdio: ["ignore", "ignore", openSync(logFile, "w")],
+  },
+);
 const base = `http://127.0.0.1:${port}`;
 for (let i = 0; ; i++) {
   if (server.exitCode !== null) throw new Error(`the server exited (${server.exitCode}); see ${logFile}`);
-  if (await fetch(`${base}/health`).then((r) => r.ok, () => false)) break;
+  if (
+    await fetch(`${base}/health`).then(
+      (r) => r.ok,
+      () => false,
+    )
+  )
+    break;
   if (i > 600) throw new Error("the server did not start within 60 s");
   await new Promise((r) => setTimeout(r, 100));
 }
 const info = await (await fetch(`${base}/model`)).json();
 say(`serving ${info.family} (${modelDir}) at ${base}; request log in ${logFile}`);
 
-const post = (rows) => fetch(`${base}/predict`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(rows) });
+const post = (rows) =>
+  fetch(`${base}/predict`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(rows),
+  });
 // Warm up (JIT, first-request paths).
 for (let i = 0; i < 200; i++) await (await post(rowAt(i))).arrayBuffer();
 
@@ -86,7 +103,11 @@ const load = await autocannon({
 });
 
 // Context on a shared machine: the same load on GET /health (fastify and the request log, no model).
-const health = await autocannon({ url: `${base}/health`, connections: Number(args.connections), duration: Math.max(3, Math.round(Number(args.duration) / 2)) });
+const health = await autocannon({
+  url: `${base}/health`,
+  connections: Number(args.connections),
+  duration: Math.max(3, Math.round(Number(args.duration) / 2)),
+});
 
 // 5. 1,000-row requests: median of 20.
 const thousand = Array.from({ length: 1000 }, (_, i) => rowAt(i));
@@ -129,10 +150,18 @@ const pass = {
 };
 if (args.json) process.stdout.write(JSON.stringify({ ...result, targets: pass }, null, 2) + "\n");
 else {
-  console.log(`model ${result.family}, ${result.connections} connections, ${result.duration_s} s, ${result.cpus} CPUs, load average ${result.loadavg_1m}`);
-  console.log(`single-row POST /predict: ${result.requests_per_s} req/s, p50 ${result.latency_ms.p50} ms, p99 ${result.latency_ms.p99} ms, max ${result.latency_ms.max} ms`);
-  console.log(`  ${result.requests} requests, ${result.errors} errors, ${result.timeouts} timeouts, ${result.non_2xx} non-2xx`);
-  console.log(`baseline GET /health (no model): ${result.health_baseline.requests_per_s} req/s, p99 ${result.health_baseline.p99_ms} ms`);
+  console.log(
+    `model ${result.family}, ${result.connections} connections, ${result.duration_s} s, ${result.cpus} CPUs, load average ${result.loadavg_1m}`,
+  );
+  console.log(
+    `single-row POST /predict: ${result.requests_per_s} req/s, p50 ${result.latency_ms.p50} ms, p99 ${result.latency_ms.p99} ms, max ${result.latency_ms.max} ms`,
+  );
+  console.log(
+    `  ${result.requests} requests, ${result.errors} errors, ${result.timeouts} timeouts, ${result.non_2xx} non-2xx`,
+  );
+  console.log(
+    `baseline GET /health (no model): ${result.health_baseline.requests_per_s} req/s, p99 ${result.health_baseline.p99_ms} ms`,
+  );
   console.log(`1,000-row POST /predict: median ${result.rows_1000_median_ms} ms (20 requests)`);
   for (const [k, ok] of Object.entries(pass)) console.log(`  ${ok ? "PASS" : "MISS"} ${k}`);
   console.log(`server stopped on SIGTERM with exit code ${code}`);

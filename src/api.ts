@@ -44,15 +44,29 @@ export interface TrainOutput {
 /** Train a churn model on all given rows (a validation split inside measures it). */
 export async function train(options: TrainOptions = {}): Promise<TrainOutput> {
   const started = performance.now() / 1000;
-  const base = typeof options.config === "string" ? readConfigFile(options.config) : ((options.config ?? {}) as Record<string, unknown>);
+  const base =
+    typeof options.config === "string"
+      ? readConfigFile(options.config)
+      : ((options.config ?? {}) as Record<string, unknown>);
   const over = {
     seed: options.seed,
-    data: { path: typeof options.data === "string" ? options.data : undefined, target: options.target, positive: options.positive, drop: options.drop, id_columns: options.idColumns },
+    data: {
+      path: typeof options.data === "string" ? options.data : undefined,
+      target: options.target,
+      positive: options.positive,
+      drop: options.drop,
+      id_columns: options.idColumns,
+    },
     model: { family: options.model, params: options.params },
   };
-  const kit = new ChurnKit(merge(base, over) as ConfigInput, options.log ?? logger(), typeof options.config === "string" ? options.config : "config");
+  const kit = new ChurnKit(
+    merge(base, over) as ConfigInput,
+    options.log ?? logger(),
+    typeof options.config === "string" ? options.config : "config",
+  );
   const raw = Array.isArray(options.data) ? tableFromRows(options.data, "rows") : await kit.load();
-  if (Array.isArray(options.data) && !kit.config.data.target) throw new UserError("train: `target` is required when training on rows");
+  if (Array.isArray(options.data) && !kit.config.data.target)
+    throw new UserError("train: `target` is required when training on rows");
   const loadSeconds = performance.now() / 1000 - started;
   const result = await kit.train(raw);
   const metrics = kit.metricsFile(result, loadSeconds, started);

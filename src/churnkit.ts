@@ -77,16 +77,31 @@ export class ChurnKit {
   }
 
   /** Write the model directory atomically: model.json, metrics.json and report.html (explaining `heldOut` rows). */
-  async save(dir: string, model: ChurnModel, metrics: MetricsFile, heldOut?: RawTable, heldOutName?: string): Promise<void> {
+  async save(
+    dir: string,
+    model: ChurnModel,
+    metrics: MetricsFile,
+    heldOut?: RawTable,
+    heldOutName?: string,
+  ): Promise<void> {
     const t0 = now();
     const report = await modelReport({ model, metrics, heldOut, heldOutName });
     metrics.timings.report_s = now() - t0;
-    await saveArtifact(dir, model.artifact, { "metrics.json": JSON.stringify(metrics, null, 1) + "\n", "report.html": report });
+    await saveArtifact(dir, model.artifact, {
+      "metrics.json": JSON.stringify(metrics, null, 1) + "\n",
+      "report.html": report,
+    });
     this.log.info(`model written to ${dir}`);
   }
 
   /** Assemble metrics.json from a training result. */
-  metricsFile(result: TrainResult, loadSeconds: number, started: number, test?: DetailedMetrics, importance?: FeatureImportance): MetricsFile {
+  metricsFile(
+    result: TrainResult,
+    loadSeconds: number,
+    started: number,
+    test?: DetailedMetrics,
+    importance?: FeatureImportance,
+  ): MetricsFile {
     const fi = importance ?? result.importance;
     return {
       family: result.model.family,

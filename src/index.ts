@@ -11,9 +11,24 @@ export { resolveConfig, parseConfig } from "./config/load.js";
 export { loadTable, tableFromRows, type RawTable, type RawValue } from "./data/load.js";
 export { inferSchema, type Schema, type ColumnSchema, type ColumnType, type ColumnRole } from "./data/schema.js";
 export { stratifiedSplit, stratifiedKFold, trainValidationTest } from "./data/split.js";
-export { computeMetrics, rocAuc, averagePrecision, logLoss, brier, confusion, type Metrics, type Confusion } from "./models/metrics.js";
+export {
+  computeMetrics,
+  rocAuc,
+  averagePrecision,
+  logLoss,
+  brier,
+  confusion,
+  type Metrics,
+  type Confusion,
+} from "./models/metrics.js";
 export { readArtifact, FORMAT_VERSION, type ModelArtifact } from "./models/artifact.js";
-export { LogregEstimator, LogregModel, logregParamsSchema, type LogregParams, type LogregState } from "./models/logreg/logreg.js";
+export {
+  LogregEstimator,
+  LogregModel,
+  logregParamsSchema,
+  type LogregParams,
+  type LogregState,
+} from "./models/logreg/logreg.js";
 export type { Matrix, FeatureInfo, Classifier, Estimator, FitContext, FlatTree } from "./models/types.js";
 export type { Leaderboard, LeaderboardRow } from "./models/select.js";
 export { UserError } from "./utils/errors.js";
@@ -29,8 +44,31 @@ export { CartEstimator, CartModel, cartParamsSchema } from "./models/tree/cart.j
 export { ForestEstimator, ForestModel, forestParamsSchema } from "./models/forest/forest.js";
 export { maxFeaturesSchema, classWeightSchema } from "./models/tree/params.js";
 export { GbdtEstimator, GbdtModel, gbdtParamsSchema, AUTO_EARLY_STOPPING_MIN_ROWS } from "./models/gbdt/gbdt.js";
-export { profile, edaReport, type ProfileOptions, type EdaReportOptions, type Profile, type ColumnProfile, type TargetProfile, type Warning, type Correlations } from "./eda/index.js";
-export { renderSvg, buildReport, categoryChart, histogramChart, curveChart, calibrationChart, heatmapChart, importanceChart, confusionMatrixChart, type Block, type Section, type ReportInput } from "./visualization/index.js";
+export {
+  profile,
+  edaReport,
+  type ProfileOptions,
+  type EdaReportOptions,
+  type Profile,
+  type ColumnProfile,
+  type TargetProfile,
+  type Warning,
+  type Correlations,
+} from "./eda/index.js";
+export {
+  renderSvg,
+  buildReport,
+  categoryChart,
+  histogramChart,
+  curveChart,
+  calibrationChart,
+  heatmapChart,
+  importanceChart,
+  confusionMatrixChart,
+  type Block,
+  type Section,
+  type ReportInput,
+} from "./visualization/index.js";
 export { modelReport, type ModelReportInput } from "./report/model-report.js";
 export type { TrainResult, PreparedTraining } from "./models/train.js";
 export type { InferOptions } from "./data/schema.js";
@@ -53,9 +91,26 @@ export type { DerivedFeature } from "./features/derived.js";
 export type { DroppedFeature } from "./features/select.js";
 export type { CategoricalState, NumericState } from "./data/preprocess.js";
 export type { TableBlock } from "./visualization/report.js";
-export type { CalibrationChartInput, CategoryChartInput, ConfusionInput, CurveChartInput, HeatmapInput, HistogramInput, ImportanceChartInput, RenderOptions } from "./visualization/index.js";
+export type {
+  CalibrationChartInput,
+  CategoryChartInput,
+  ConfusionInput,
+  CurveChartInput,
+  HeatmapInput,
+  HistogramInput,
+  ImportanceChartInput,
+  RenderOptions,
+} from "./visualization/index.js";
 export type { NumericStats, RateGroup, CategoryStat, QuantileBin, TargetAssociation } from "./eda/types.js";
 export type { Contribution } from "./serve/explain.js";
-export type { CalibrationBin as ChartCalibrationBin, CategoryDatum, CurveSeries, CurvePoint, HistogramBin, RateBin, ImportanceItem } from "./visualization/index.js";
+export type {
+  CalibrationBin as ChartCalibrationBin,
+  CategoryDatum,
+  CurveSeries,
+  CurvePoint,
+  HistogramBin,
+  RateBin,
+  ImportanceItem,
+} from "./visualization/index.js";
 export type { TypedTable, TypedColumn } from "./data/typed.js";
 export type { Plain } from "./config/load.js";

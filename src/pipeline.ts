@@ -29,14 +29,23 @@ export async function runPipeline(kit: ChurnKit, out = kit.config.out): Promise<
   const target = resolveTarget(raw, data.target!, data.positive);
   const { y, rows } = encodeTarget(raw, target);
   const parts = stratifiedSplit(y, split.test_size, seed);
-  const train = takeRows(raw, parts.first.map((i) => rows[i]!));
-  const test = takeRows(raw, parts.second.map((i) => rows[i]!));
+  const train = takeRows(
+    raw,
+    parts.first.map((i) => rows[i]!),
+  );
+  const test = takeRows(
+    raw,
+    parts.second.map((i) => rows[i]!),
+  );
   kit.log.info(`split: ${train.rows} training rows, ${test.rows} test rows (stratified, seed ${seed})`);
   const result = await kit.train(train);
   const testMetrics = await result.model.evaluate(test, { bootstrap: kit.config.evaluation.bootstrap, seed });
-  kit.log.info(`test AUC ${testMetrics.auc.toFixed(4)}, accuracy ${testMetrics.accuracy.toFixed(4)}, F1 ${testMetrics.f1.toFixed(4)}`);
+  kit.log.info(
+    `test AUC ${testMetrics.auc.toFixed(4)}, accuracy ${testMetrics.accuracy.toFixed(4)}, F1 ${testMetrics.f1.toFixed(4)}`,
+  );
   const reps = kit.config.evaluation.permutation_repeats;
-  const importance = reps > 0 ? await featureImportance(result.model, test, "test split", { repeats: reps, seed }) : undefined;
+  const importance =
+    reps > 0 ? await featureImportance(result.model, test, "test split", { repeats: reps, seed }) : undefined;
   const metrics = kit.metricsFile(result, loadSeconds, started, testMetrics, importance);
   await kit.save(out, result.model, metrics, test, "test split");
   return { out, model: result.model, metrics };

@@ -28,14 +28,25 @@ export function raw(data: Record<string, RawValue[]>, origin = "test.csv"): RawT
 }
 
 /** A typed table: numbers → numeric (null → NaN), strings → categorical. */
-export function typed(cols: Record<string, (number | null)[] | (string | null)[]>, types: Record<string, ColumnType> = {}, origin = "test"): TypedTable {
+export function typed(
+  cols: Record<string, (number | null)[] | (string | null)[]>,
+  types: Record<string, ColumnType> = {},
+  origin = "test",
+): TypedTable {
   const columns = new Map<string, { name: string; type: ColumnType; values: Float64Array | (string | null)[] }>();
   let rows = 0;
   for (const [name, vals] of Object.entries(cols)) {
     rows = vals.length;
     const isNum = vals.some((v) => typeof v === "number");
     const type = types[name] ?? (isNum ? "numeric" : "categorical");
-    columns.set(name, { name, type, values: type === "categorical" ? (vals as (string | null)[]) : Float64Array.from(vals as (number | null)[], (v) => (v === null ? NaN : v)) });
+    columns.set(name, {
+      name,
+      type,
+      values:
+        type === "categorical"
+          ? (vals as (string | null)[])
+          : Float64Array.from(vals as (number | null)[], (v) => (v === null ? NaN : v)),
+    });
   }
   return { origin, rows, columns };
 }

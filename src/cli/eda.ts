@@ -12,7 +12,9 @@ import { cliLogger, printJson } from "./common.js";
 export function edaCommand(program: Command): void {
   program
     .command("eda")
-    .description("explore a table: types, missing values, distributions, churn rates, correlations and warnings, as one self-contained HTML report")
+    .description(
+      "explore a table: types, missing values, distributions, churn rates, correlations and warnings, as one self-contained HTML report",
+    )
     .requiredOption("--data <file>", "table to explore (CSV, Parquet or JSON)")
     .option("--target <col>", "target column (default: guessed by name, e.g. Churn)")
     .option("--positive <label>", "the target's positive label (default: inferred, e.g. Yes of Yes/No)")
@@ -29,7 +31,9 @@ export function edaCommand(program: Command): void {
       const { edaReport } = await reportModule;
       const html = await edaReport(p);
       await writeFileAtomic(o.out, html);
-      log.info(`profiled ${p.rows} rows × ${p.columns.length} columns in ${(p.elapsedMs / 1000).toFixed(1)} s; report written to ${o.out}`);
+      log.info(
+        `profiled ${p.rows} rows × ${p.columns.length} columns in ${(p.elapsedMs / 1000).toFixed(1)} s; report written to ${o.out}`,
+      );
       for (const w of p.warnings.filter((w) => w.severity === "warning")) log.warn(w.message);
       if (o.json) printJson(p);
       const problem = p.warnings.find((w) => w.severity === "error");

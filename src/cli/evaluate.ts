@@ -8,14 +8,22 @@ export function evaluateCommand(program: Command): void {
     .requiredOption("--model <dir>", "model directory")
     .requiredOption("--data <file>", "labelled table (CSV, Parquet or JSON) with the target column")
     .option("--threshold <x>", "decision threshold (default: the model's)", parseFloatArg("--threshold"))
-    .option("--bootstrap <n>", "bootstrap resamples for a 95% confidence interval of AUC (default: none)", parseIntArg("--bootstrap"))
+    .option(
+      "--bootstrap <n>",
+      "bootstrap resamples for a 95% confidence interval of AUC (default: none)",
+      parseIntArg("--bootstrap"),
+    )
     .option("--json", "print metrics as JSON on stdout")
     .action(async (o: { model: string; data: string; threshold?: number; bootstrap?: number; json?: boolean }) => {
       cliLogger();
       const { loadTable } = await import("../data/load.js");
       const { loadModel } = await import("../models/model.js");
       const model = await loadModel(o.model);
-      const m = await model.evaluate(await loadTable(o.data), { threshold: o.threshold, bootstrap: o.bootstrap, seed: model.artifact.config.seed });
+      const m = await model.evaluate(await loadTable(o.data), {
+        threshold: o.threshold,
+        bootstrap: o.bootstrap,
+        seed: model.artifact.config.seed,
+      });
       if (o.json) return printJson(m);
       const c = m.confusion;
       process.stdout.write(

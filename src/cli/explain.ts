@@ -5,14 +5,17 @@ import { cliLogger, parseIntArg, printJson } from "./common.js";
 const parseRows = (v: string): number[] =>
   v.split(",").map((s) => {
     const t = s.trim();
-    if (!/^\d+$/.test(t)) throw new UserError(`--rows: "${t}" is not a row number; give 0-based row numbers like 0,5,9`);
+    if (!/^\d+$/.test(t))
+      throw new UserError(`--rows: "${t}" is not a row number; give 0-based row numbers like 0,5,9`);
     return Number(t);
   });
 
 export function explainCommand(program: Command): void {
   program
     .command("explain")
-    .description("explain predictions per customer: each input column's contribution to the churn log-odds (exact TreeSHAP / linear)")
+    .description(
+      "explain predictions per customer: each input column's contribution to the churn log-odds (exact TreeSHAP / linear)",
+    )
     .requiredOption("--model <dir>", "model directory")
     .requiredOption("--data <file>", "customers to explain (CSV, Parquet or JSON)")
     .option("--rows <n,...>", "0-based rows to explain (default: the first 10)")
@@ -33,7 +36,9 @@ export function explainCommand(program: Command): void {
       const lines: string[] = [];
       for (const e of explained) {
         const id = ids.map((c) => `${c} ${table.data[c]![e.row]}`).join(", ");
-        lines.push(`row ${e.row}${id ? ` (${id})` : ""}: churn probability ${(e.probability * 100).toFixed(1)}%${e.probability >= model.threshold ? " — predicted to churn" : ""}`);
+        lines.push(
+          `row ${e.row}${id ? ` (${id})` : ""}: churn probability ${(e.probability * 100).toFixed(1)}%${e.probability >= model.threshold ? " — predicted to churn" : ""}`,
+        );
         for (const [col, v] of topContributions(e, o.top)) {
           const value = col in table.data ? table.data[col]![e.row] : "(derived)";
           lines.push(`  ${describeContribution(col, value, v)}`);

@@ -16,7 +16,8 @@ export function initCommand(program: Command): void {
       const log = cliLogger();
       const { initConfigText } = await import("../config/init.js");
       const { loadTable } = await import("../data/load.js");
-      if (existsSync(o.out) && !o.force) throw new UserError(`${o.out}: already exists; pass --force to overwrite it or choose another --out`);
+      if (existsSync(o.out) && !o.force)
+        throw new UserError(`${o.out}: already exists; pass --force to overwrite it or choose another --out`);
       const t = o.data ? await loadTable(o.data) : undefined;
       const rel = o.data ? relative(dirname(resolve(o.out)), resolve(o.data)) || o.data : undefined;
       await writeFileAtomic(o.out, initConfigText(t, rel));

@@ -22,7 +22,17 @@ const program = new Command("churnkit")
   .showHelpAfterError("(run with --help for usage)")
   .exitOverride();
 
-for (const add of [runCommand, initCommand, trainCommand, evaluateCommand, predictCommand, explainCommand, edaCommand, serveCommand]) add(program);
+for (const add of [
+  runCommand,
+  initCommand,
+  trainCommand,
+  evaluateCommand,
+  predictCommand,
+  explainCommand,
+  edaCommand,
+  serveCommand,
+])
+  add(program);
 for (const c of program.commands) c.exitOverride().showHelpAfterError("(run with --help for usage)");
 
 try {

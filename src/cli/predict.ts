@@ -5,7 +5,9 @@ import { cliLogger, parseFloatArg } from "./common.js";
 export function predictCommand(program: Command): void {
   program
     .command("predict")
-    .description("score a table: id column(s), churn_probability, churn_prediction, in input order (streams any file size in constant memory)")
+    .description(
+      "score a table: id column(s), churn_probability, churn_prediction, in input order (streams any file size in constant memory)",
+    )
     .requiredOption("--model <dir>", "model directory")
     .requiredOption("--data <file>", "table to score (CSV, Parquet or JSON)")
     .option("--out <file>", "output file, .csv or .jsonl (default: CSV on stdout)")
@@ -19,7 +21,10 @@ export function predictCommand(program: Command): void {
       }
       const model = await loadModel(o.model);
       const r = await predictFile(model, o.data, o.out, o.threshold);
-      if (r.unseen > 0) log.warn(`${r.unseen} value(s) were categories not seen in training; scored by the model's unseen-category policy ("${model.artifact.preprocess.options.unseen_category}")`);
+      if (r.unseen > 0)
+        log.warn(
+          `${r.unseen} value(s) were categories not seen in training; scored by the model's unseen-category policy ("${model.artifact.preprocess.options.unseen_category}")`,
+        );
       log.info(`scored ${r.rows} rows${o.out ? ` into ${o.out}` : ""}`);
     });
 }

@@ -5,7 +5,9 @@ import { cliLogger, printJson } from "./common.js";
 export function runCommand(program: Command): void {
   program
     .command("run")
-    .description("full pipeline: load, split, train, evaluate on a held-out test split, write the model directory (no config: the bundled Telco data)")
+    .description(
+      "full pipeline: load, split, train, evaluate on a held-out test split, write the model directory (no config: the bundled Telco data)",
+    )
     .option("--config <file>", "YAML or JSON config (see `churnkit init`)")
     .option("--out <dir>", "model directory to write (default: config `out`, models/churn)")
     .option("--json", "print a JSON summary on stdout")
@@ -16,9 +18,21 @@ export function runCommand(program: Command): void {
       const { formatLeaderboard } = await import("../models/select.js");
       const kit = ChurnKit.fromFile(o.config, o.out ? { out: o.out } : {}, log);
       const r = await runPipeline(kit);
-      const files = { model: join(r.out, "model.json"), metrics: join(r.out, "metrics.json"), report: join(r.out, "report.html") };
+      const files = {
+        model: join(r.out, "model.json"),
+        metrics: join(r.out, "metrics.json"),
+        report: join(r.out, "report.html"),
+      };
       if (o.json) {
-        printJson({ out: r.out, files, family: r.metrics.family, test: r.metrics.test, validation: r.metrics.validation, leaderboard: r.metrics.leaderboard, timings: r.metrics.timings });
+        printJson({
+          out: r.out,
+          files,
+          family: r.metrics.family,
+          test: r.metrics.test,
+          validation: r.metrics.validation,
+          leaderboard: r.metrics.leaderboard,
+          timings: r.metrics.timings,
+        });
         return;
       }
       const t = r.metrics.test!;
@@ -29,7 +43,12 @@ export function runCommand(program: Command): void {
         `  ${files.report}`,
         `test set: ${t.rows} rows, AUC ${t.auc.toFixed(4)}, PR AUC ${t.pr_auc.toFixed(4)}, accuracy ${t.accuracy.toFixed(4)}, F1 ${t.f1.toFixed(4)} at threshold ${t.threshold.toFixed(4)} (${r.model.artifact.threshold.rule})`,
       ];
-      if (r.metrics.leaderboard) lines.push("", `leaderboard (${r.metrics.leaderboard.folds}-fold cross-validation):`, formatLeaderboard(r.metrics.leaderboard));
+      if (r.metrics.leaderboard)
+        lines.push(
+          "",
+          `leaderboard (${r.metrics.leaderboard.folds}-fold cross-validation):`,
+          formatLeaderboard(r.metrics.leaderboard),
+        );
       process.stdout.write(lines.join("\n") + "\n");
     });
 }

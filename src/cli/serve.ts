@@ -11,7 +11,8 @@ const SHUTDOWN_MS = 10_000;
 
 function parsePort(v: string): number {
   const n = Number(v);
-  if (!/^\d+$/.test(v.trim()) || n > 65535) throw new InvalidArgumentError(`--port must be a whole number from 0 to 65535, got "${v}"`);
+  if (!/^\d+$/.test(v.trim()) || n > 65535)
+    throw new InvalidArgumentError(`--port must be a whole number from 0 to 65535, got "${v}"`);
   return n;
 }
 
@@ -26,30 +27,50 @@ interface ServeArgs {
 /** A listen error as one line that says what to do. */
 function listenError(e: unknown, host: string, port: number): Error {
   const code = (e as NodeJS.ErrnoException)?.code;
-  if (code === "EADDRINUSE") return new UserError(`port ${port} is already in use on ${host}; choose another with --port`);
-  if (code === "EACCES") return new UserError(`port ${port} on ${host} needs more privileges than this user has; choose a port above 1023 with --port`);
-  if (code === "EADDRNOTAVAIL" || code === "ENOTFOUND" || code === "EAI_AGAIN") return new UserError(`cannot listen on host "${host}": no such address on this machine; check --host`);
+  if (code === "EADDRINUSE")
+    return new UserError(`port ${port} is already in use on ${host}; choose another with --port`);
+  if (code === "EACCES")
+    return new UserError(
+      `port ${port} on ${host} needs more privileges than this user has; choose a port above 1023 with --port`,
+    );
+  if (code === "EADDRNOTAVAIL" || code === "ENOTFOUND" || code === "EAI_AGAIN")
+    return new UserError(`cannot listen on host "${host}": no such address on this machine; check --host`);
   return e instanceof Error ? e : new Error(String(e));
 }
 
 export function serveCommand(program: Command): void {
   program
     .command("serve")
-    .description("serve the model over HTTP: POST /predict (JSON), POST /predict.csv, a scoring page at /, GET /health, /model, /schema, /openapi.json")
+    .description(
+      "serve the model over HTTP: POST /predict (JSON), POST /predict.csv, a scoring page at /, GET /health, /model, /schema, /openapi.json",
+    )
     .requiredOption("--model <dir>", "model directory")
     .option("--host <host>", "address to listen on; the default serves this machine only", "127.0.0.1")
     .option("--port <n>", "port to listen on (0: any free port)", parsePort, 8080)
-    .option("--token <t>", "require the header Authorization: Bearer <t> on every route but /health and the page (default: env CHURNKIT_TOKEN)")
+    .option(
+      "--token <t>",
+      "require the header Authorization: Bearer <t> on every route but /health and the page (default: env CHURNKIT_TOKEN)",
+    )
     .option("--max-body <size>", "largest request body, e.g. 1mb, 512kb (larger bodies get 413)", "1mb")
     .action(async (o: ServeArgs) => {
       // Loaded here, not at the top, so that other subcommands do not pay for fastify.
       const { loadModel } = await import("../models/model.js");
       const { createServer, parseSize } = await import("../serve/server.js");
-      if (parseSize(o.maxBody) === undefined) throw new UserError(`--max-body must be a size such as 1mb, 512kb or a byte count, got "${o.maxBody}"`);
+      if (parseSize(o.maxBody) === undefined)
+        throw new UserError(`--max-body must be a size such as 1mb, 512kb or a byte count, got "${o.maxBody}"`);
       const token = o.token ?? process.env.CHURNKIT_TOKEN ?? "";
       const model = await loadModel(o.model);
-      const name = o.model.replace(/[\\/]+$/, "").split(/[\\/]/).pop() || "churn model";
-      const app = createServer(model, { name, token, maxBody: o.maxBody, logLevel: process.env.CHURNKIT_LOG_LEVEL ?? "info" });
+      const name =
+        o.model
+          .replace(/[\\/]+$/, "")
+          .split(/[\\/]/)
+          .pop() || "churn model";
+      const app = createServer(model, {
+        name,
+        token,
+        maxBody: o.maxBody,
+        logLevel: process.env.CHURNKIT_LOG_LEVEL ?? "info",
+      });
       try {
         await app.listen({ host: o.host, port: o.port });
       } catch (e) {
@@ -57,8 +78,14 @@ export function serveCommand(program: Command): void {
         throw listenError(e, o.host, o.port);
       }
       const local = o.host === "127.0.0.1" || o.host === "localhost" || o.host === "::1";
-      if (!local && !token) app.log.warn(`listening on ${o.host} without a token: anyone who can reach this address can score; set --token or CHURNKIT_TOKEN`);
-      app.log.info({ model: o.model, family: model.family, addresses: app.addresses() }, `serving ${name} (${model.family}); stop with Ctrl-C or SIGTERM`);
+      if (!local && !token)
+        app.log.warn(
+          `listening on ${o.host} without a token: anyone who can reach this address can score; set --token or CHURNKIT_TOKEN`,
+        );
+      app.log.info(
+        { model: o.model, family: model.family, addresses: app.addresses() },
+        `serving ${name} (${model.family}); stop with Ctrl-C or SIGTERM`,
+      );
 
       await new Promise<void>((resolve) => {
         let stopping = false;
@@ -74,11 +101,14 @@ export function serveCommand(program: Command): void {
             process.exit(1);
           }, SHUTDOWN_MS);
           force.unref();
-          app.close().then(() => {
-            clearTimeout(force);
-            app.log.info("stopped");
-            resolve();
-          }, () => process.exit(1));
+          app.close().then(
+            () => {
+              clearTimeout(force);
+              app.log.info("stopped");
+              resolve();
+            },
+            () => process.exit(1),
+          );
         };
         process.on("SIGTERM", stop);
         process.on("SIGINT", stop);

@@ -18,7 +18,9 @@ interface TrainFlags {
 export function trainCommand(program: Command): void {
   program
     .command("train")
-    .description("train a model on all rows of a file (a stratified validation split inside measures it) and write the model directory")
+    .description(
+      "train a model on all rows of a file (a stratified validation split inside measures it) and write the model directory",
+    )
     .requiredOption("--data <file>", "training table (CSV, Parquet or JSON)")
     .option("--target <col>", "target column (default: config, else guessed)")
     .option("--positive <label>", "target label that means churn, when not obvious")
@@ -36,7 +38,12 @@ export function trainCommand(program: Command): void {
       const baseData = (base.data ?? {}) as { drop?: string[] };
       const over = {
         seed: o.seed,
-        data: { path: o.data, target: o.target, positive: o.positive, drop: o.drop ? [...(baseData.drop ?? []), ...o.drop] : undefined },
+        data: {
+          path: o.data,
+          target: o.target,
+          positive: o.positive,
+          drop: o.drop ? [...(baseData.drop ?? []), ...o.drop] : undefined,
+        },
         model: { family: o.model },
       };
       const kit = new ChurnKit(merge(base, over), log, o.config ?? "command line");
@@ -46,7 +53,17 @@ export function trainCommand(program: Command): void {
       const result = await kit.train(raw);
       const metrics = kit.metricsFile(result, loadSeconds, started);
       await kit.save(o.out, result.model, metrics, result.validationRows, "validation split");
-      if (o.json) printJson({ out: o.out, family: metrics.family, validation: metrics.validation, leaderboard: metrics.leaderboard, timings: metrics.timings });
-      else process.stdout.write(`model (${metrics.family}) written to ${o.out}; validation AUC ${metrics.validation!.auc.toFixed(4)}\n`);
+      if (o.json)
+        printJson({
+          out: o.out,
+          family: metrics.family,
+          validation: metrics.validation,
+          leaderboard: metrics.leaderboard,
+          timings: metrics.timings,
+        });
+      else
+        process.stdout.write(
+          `model (${metrics.family}) written to ${o.out}; validation AUC ${metrics.validation!.auc.toFixed(4)}\n`,
+        );
     });
 }

@@ -15,7 +15,9 @@ export function initConfigText(t: RawTable | undefined, dataPath: string | undef
   const d = configSchema.parse({});
   const schema = t ? inferSchema(t) : undefined;
   const target = schema ? guessTarget(schema) : undefined;
-  const ids = schema ? schema.columns.filter((c) => c.role === "identifier" && c.name !== target).map((c) => c.name) : [];
+  const ids = schema
+    ? schema.columns.filter((c) => c.role === "identifier" && c.name !== target).map((c) => c.name)
+    : [];
   const L: string[] = [];
   L.push("# churnkit configuration. Every key is optional; the value shown is the default unless noted.");
   L.push("# Command-line flags override this file. Check it with: churnkit run --config THIS_FILE");
@@ -27,9 +29,15 @@ export function initConfigText(t: RawTable | undefined, dataPath: string | undef
   L.push("  # Training table: CSV, Parquet or JSON (relative to this file).");
   L.push(dataPath ? `  path: ${q(dataPath)}` : "  # path: customers.csv   (default: the bundled Telco churn data)");
   L.push("  # Target column; its positive label is inferred for Yes/No, 1/0, true/false.");
-  L.push(target ? `  target: ${q(target)}   # guessed from the data` : "  # target: Churn   (no obvious target found: set it)");
+  L.push(
+    target
+      ? `  target: ${q(target)}   # guessed from the data`
+      : "  # target: Churn   (no obvious target found: set it)",
+  );
   L.push("  # positive: Yes   # the label that means churn, needed when not obvious");
-  L.push("  # Identifier columns: kept in predictions, never features. Unique-per-row text columns are found automatically.");
+  L.push(
+    "  # Identifier columns: kept in predictions, never features. Unique-per-row text columns are found automatically.",
+  );
   L.push(`  id_columns: ${q(ids)}`);
   L.push("  # Columns to leave out entirely.");
   L.push("  drop: []");
@@ -37,7 +45,10 @@ export function initConfigText(t: RawTable | undefined, dataPath: string | undef
   L.push("  types: {}");
   if (schema) {
     L.push("  # Columns found (name: type, role):");
-    for (const c of schema.columns) L.push(`  #   ${c.name}: ${c.type}, ${c.name === target ? "target" : c.role}${c.nullable ? ", has missing values" : ""}${c.note ? ` (${c.note})` : ""}`);
+    for (const c of schema.columns)
+      L.push(
+        `  #   ${c.name}: ${c.type}, ${c.name === target ? "target" : c.role}${c.nullable ? ", has missing values" : ""}${c.note ? ` (${c.note})` : ""}`,
+      );
   }
   L.push("");
   L.push("split:");
@@ -55,12 +66,16 @@ export function initConfigText(t: RawTable | undefined, dataPath: string | undef
   L.push(`  categorical_imputation: ${d.preprocess.categorical_imputation}`);
   L.push("  # A category not seen in training: ignore (encode as unknown, flag it) or error.");
   L.push(`  unseen_category: ${d.preprocess.unseen_category}`);
-  L.push("  # Cap per categorical column: at most this many levels, each seen at least min_category_count times; the rest share one \"(other)\" level.");
+  L.push(
+    '  # Cap per categorical column: at most this many levels, each seen at least min_category_count times; the rest share one "(other)" level.',
+  );
   L.push(`  max_categories: ${d.preprocess.max_categories}`);
   L.push(`  min_category_count: ${d.preprocess.min_category_count}`);
   L.push("");
   L.push("features:");
-  L.push("  # Derived features: name: SQL expression over input columns, evaluated by DuckDB at training and prediction.");
+  L.push(
+    "  # Derived features: name: SQL expression over input columns, evaluated by DuckDB at training and prediction.",
+  );
   L.push("  derived: {}");
   L.push("  # derived:");
   L.push('  #   avg_monthly_charge: "TotalCharges / NULLIF(tenure, 0)"');
@@ -74,7 +89,9 @@ export function initConfigText(t: RawTable | undefined, dataPath: string | undef
   L.push("  # Hyperparameters of the family (see the README), e.g. logreg { C: 1.0, class_weight: balanced },");
   L.push("  # gbdt { learning_rate: 0.1, max_leaf_nodes: 31, min_samples_leaf: 20 }, forest { n_estimators: 100 }.");
   L.push("  params: {}");
-  L.push("  # Decision threshold: f1 (best F1 on the validation split), profit (needs economics), or a probability such as 0.4.");
+  L.push(
+    "  # Decision threshold: f1 (best F1 on the validation split), profit (needs economics), or a probability such as 0.4.",
+  );
   L.push(`  threshold: ${d.model.threshold}`);
   L.push("  # Retention economics for `threshold: profit`:");
   L.push("  # economics: { value_saved: 500, offer_cost: 40, success_rate: 0.3 }");

@@ -27,7 +27,8 @@ export function merge(base: Plain, over: Plain): Plain {
 
 /** Parse a config file into a plain object (not yet validated). */
 export function readConfigFile(path: string): Plain {
-  if (!existsSync(path)) throw new UserError(`${path}: config file not found; create one with \`churnkit init --data FILE --out ${path}\``);
+  if (!existsSync(path))
+    throw new UserError(`${path}: config file not found; create one with \`churnkit init --data FILE --out ${path}\``);
   const text = readFileSync(path, "utf8");
   let doc: unknown;
   try {
@@ -37,7 +38,8 @@ export function readConfigFile(path: string): Plain {
     throw new UserError(`${path}: not valid ${path.toLowerCase().endsWith(".json") ? "JSON" : "YAML"}: ${msg}`);
   }
   if (doc === null || doc === undefined) return {};
-  if (!isPlain(doc)) throw new UserError(`${path}: the top level must be a mapping of keys (seed, data, split, model, ...)`);
+  if (!isPlain(doc))
+    throw new UserError(`${path}: the top level must be a mapping of keys (seed, data, split, model, ...)`);
   // Relative data paths are relative to the config file, as users expect.
   const data = doc.data;
   if (isPlain(data) && typeof data.path === "string" && !isAbsolute(data.path)) {

@@ -58,7 +58,14 @@ export const preprocessSchema = z
 export const featuresSchema = z
   .object({
     /** Derived features: name → SQL expression over input columns, evaluated by DuckDB at training and prediction. */
-    derived: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "a feature name must be a letter or _ followed by letters, digits or _"), z.string().min(1)).default({}),
+    derived: z
+      .record(
+        z
+          .string()
+          .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "a feature name must be a letter or _ followed by letters, digits or _"),
+        z.string().min(1),
+      )
+      .default({}),
     /** Drop features with a single value in training. */
     drop_constant: z.boolean().default(true),
     /** Drop features missing in more than this share of training rows. */
@@ -100,7 +107,10 @@ export const modelSchema = z
 export const searchSchema = z
   .object({
     /** Families `auto` compares. */
-    families: z.array(z.enum(MODEL_FAMILIES)).min(1).default([...MODEL_FAMILIES]),
+    families: z
+      .array(z.enum(MODEL_FAMILIES))
+      .min(1)
+      .default([...MODEL_FAMILIES]),
     /** Random hyperparameter candidates per family, besides the defaults (successive halving keeps the best). */
     candidates: z.number().int().min(0).max(50).default(4),
   })
@@ -133,7 +143,11 @@ export const configSchema = z
   .strict()
   .superRefine((c, ctx) => {
     if (c.model.threshold === "profit" && !c.model.economics) {
-      ctx.addIssue({ code: "custom", path: ["model", "economics"], message: "required when model.threshold is \"profit\": give value_saved, offer_cost and success_rate" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["model", "economics"],
+        message: 'required when model.threshold is "profit": give value_saved, offer_cost and success_rate',
+      });
     }
   });
 

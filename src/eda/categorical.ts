@@ -17,15 +17,31 @@ const group = (n: unknown, ny: unknown, pos: unknown): RateGroup => {
 };
 
 /** Fill in `top`, `other` and `association` of the categorical/boolean feature columns `cols`. */
-export async function categoryDetails(path: string, src: string, cols: ColumnProfile[], rows: number, topK: number, hasTarget: boolean): Promise<void> {
+export async function categoryDetails(
+  path: string,
+  src: string,
+  cols: ColumnProfile[],
+  rows: number,
+  topK: number,
+  hasTarget: boolean,
+): Promise<void> {
   if (cols.length === 0) return;
   const alias = (i: number) => `c${i}`;
   const cats = tempName("cats");
   const unpivot = `UNPIVOT (SELECT ${cols.map((c, i) => `${ident(c.name)} AS ${alias(i)}`).join(", ")}, __churnkit_y FROM ${src}) ON ${cols.map((_, i) => alias(i)).join(", ")} INTO NAME name VALUE value`;
-  await query(`CREATE OR REPLACE TEMP TABLE ${cats} AS SELECT name, value, count(*) AS n, sum(__churnkit_y) AS pos, count(__churnkit_y) AS ny FROM (${unpivot}) GROUP BY name, value`, path);
+  await query(
+    `CREATE OR REPLACE TEMP TABLE ${cats} AS SELECT name, value, count(*) AS n, sum(__churnkit_y) AS pos, count(__churnkit_y) AS ny FROM (${unpivot}) GROUP BY name, value`,
+    path,
+  );
   try {
-    const top = await query(`SELECT * FROM ${cats} QUALIFY row_number() OVER (PARTITION BY name ORDER BY n DESC, value) <= ${topK} ORDER BY name, n DESC, value`, path);
-    const totals = await query(`SELECT name, count(*) AS levels, sum(n) AS n, sum(ny) AS ny, sum(pos) AS pos FROM ${cats} GROUP BY name`, path);
+    const top = await query(
+      `SELECT * FROM ${cats} QUALIFY row_number() OVER (PARTITION BY name ORDER BY n DESC, value) <= ${topK} ORDER BY name, n DESC, value`,
+      path,
+    );
+    const totals = await query(
+      `SELECT name, count(*) AS levels, sum(n) AS n, sum(ny) AS ny, sum(pos) AS pos FROM ${cats} GROUP BY name`,
+      path,
+    );
     // Cramér's V for a binary target: chi² = Σ (pos_c − ny_c·p)² / (ny_c·p·(1 − p)), V = sqrt(chi² / N).
     const v = hasTarget
       ? await query(
@@ -47,17 +63,28 @@ export async function categoryDetails(path: string, src: string, cols: ColumnPro
     cols.forEach((c, i) => {
       const name = alias(i);
       const mine = top.filter((r) => r.name === name);
-      c.top = mine.map((r) => ({ value: String(r.value), count: int(r.n), share: int(r.n) / rows, ...(hasTarget ? group(r.n, r.ny, r.pos) : {}) }));
+      c.top = mine.map((r) => ({
+        value: String(r.value),
+        count: int(r.n),
+        share: int(r.n) / rows,
+        ...(hasTarget ? group(r.n, r.ny, r.pos) : {}),
+      }));
       const t = totals.find((r) => r.name === name);
       const levels = int(t?.levels);
       if (levels > mine.length) {
         const sum = (k: "n" | "ny" | "pos") => int(t?.[k]) - mine.reduce((s, r) => s + int(r[k]), 0);
-        c.other = { values: levels - mine.length, ...(hasTarget ? group(sum("n"), sum("ny"), sum("pos")) : { count: sum("n") }) };
+        c.other = {
+          values: levels - mine.length,
+          ...(hasTarget ? group(sum("n"), sum("ny"), sum("pos")) : { count: sum("n") }),
+        };
       }
       if (hasTarget) {
         const a = num(auc.find((r) => r.name === name)?.auc);
         const checkable = levels >= 2 && levels <= Math.min(LEAK_MAX_LEVELS, rows / 5);
-        c.association = { cramersV: num(v.find((r) => r.name === name)?.v), auc: checkable && a !== null ? Math.max(a, 1 - a) : null };
+        c.association = {
+          cramersV: num(v.find((r) => r.name === name)?.v),
+          auc: checkable && a !== null ? Math.max(a, 1 - a) : null,
+        };
       }
     });
   } finally {

@@ -11,7 +11,12 @@ import type { ValueCounts } from "./numeric.js";
 import type { Correlations } from "./types.js";
 
 /** Pearson and Spearman matrices of `names` (numeric columns of the relation `src`). */
-export async function correlations(path: string, src: string, names: string[], counts: ValueCounts | undefined): Promise<Correlations> {
+export async function correlations(
+  path: string,
+  src: string,
+  names: string[],
+  counts: ValueCounts | undefined,
+): Promise<Correlations> {
   const k = names.length;
   const empty = () => names.map((_, i) => names.map((_, j) => (i === j ? 1 : null)) as (number | null)[]);
   const pearson = empty();
@@ -19,9 +24,15 @@ export async function correlations(path: string, src: string, names: string[], c
   if (k < 2) return { columns: names, pearson, spearman };
   const pairs: [number, number][] = [];
   for (let i = 0; i < k; i++) for (let j = i + 1; j < k; j++) pairs.push([i, j]);
-  const ranks = names.map((c, i) => `r${i} AS (SELECT x, sum(n) OVER (ORDER BY x ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) - n + (n + 1) / 2.0 AS r FROM ${counts!.table} WHERE name = '${counts!.alias.get(c)}')`);
+  const ranks = names.map(
+    (c, i) =>
+      `r${i} AS (SELECT x, sum(n) OVER (ORDER BY x ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) - n + (n + 1) / 2.0 AS r FROM ${counts!.table} WHERE name = '${counts!.alias.get(c)}')`,
+  );
   const joins = names.map((c, i) => `LEFT JOIN r${i} ON s.${ident(c)} = r${i}.x`).join(" ");
-  const aggs = pairs.map(([i, j]) => `corr(s.${ident(names[i]!)}, s.${ident(names[j]!)}) AS p${i}_${j}, corr(r${i}.r, r${j}.r) AS s${i}_${j}`);
+  const aggs = pairs.map(
+    ([i, j]) =>
+      `corr(s.${ident(names[i]!)}, s.${ident(names[j]!)}) AS p${i}_${j}, corr(r${i}.r, r${j}.r) AS s${i}_${j}`,
+  );
   const row = (await query(`WITH ${ranks.join(", ")} SELECT ${aggs.join(", ")} FROM ${src} s ${joins}`, path))[0]!;
   for (const [i, j] of pairs) {
     const p = finite(num(row[`p${i}_${j}`]));

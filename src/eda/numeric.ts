@@ -19,7 +19,14 @@ export interface ValueCounts {
  * Fill in `numeric`, `rateByQuantile` and `association` of the numeric feature columns `cols`.
  * Returns the table of value counts (the caller drops it), or undefined without numeric columns.
  */
-export async function numericDetails(path: string, src: string, cols: ColumnProfile[], rows: number, settings: Profile["settings"], hasTarget: boolean): Promise<ValueCounts | undefined> {
+export async function numericDetails(
+  path: string,
+  src: string,
+  cols: ColumnProfile[],
+  rows: number,
+  settings: Profile["settings"],
+  hasTarget: boolean,
+): Promise<ValueCounts | undefined> {
   if (cols.length === 0) return undefined;
   const exact = rows <= settings.exactLimit;
   const q = exact ? "quantile_cont" : "approx_quantile";
@@ -40,7 +47,10 @@ export async function numericDetails(path: string, src: string, cols: ColumnProf
   const alias = (i: number) => `c${i}`;
   const nums = tempName("nums");
   const unpivot = `UNPIVOT (SELECT ${cols.map((c, i) => `${ident(c.name)} AS ${alias(i)}`).join(", ")}, __churnkit_y FROM ${src}) ON ${cols.map((_, i) => alias(i)).join(", ")} INTO NAME name VALUE x`;
-  await query(`CREATE OR REPLACE TEMP TABLE ${nums} AS SELECT name, x, count(*) AS n, sum(__churnkit_y) AS pos, count(__churnkit_y) AS ny FROM (${unpivot}) GROUP BY name, x`, path);
+  await query(
+    `CREATE OR REPLACE TEMP TABLE ${nums} AS SELECT name, x, count(*) AS n, sum(__churnkit_y) AS pos, count(__churnkit_y) AS ny FROM (${unpivot}) GROUP BY name, x`,
+    path,
+  );
   const params = cols.map((c, i) => {
     const lo = num(s[`min${i}`])!;
     const hi = num(s[`max${i}`])!;
@@ -91,7 +101,15 @@ async function quantileBins(path: string, nums: string, q: number): Promise<(Qua
   return rows.map((r: Row) => {
     const known = int(r.ny);
     const positives = int(r.pos);
-    return { name: String(r.name), start: num(r.lo)!, end: num(r.hi)!, count: int(r.n), known, positives, rate: known ? positives / known : null };
+    return {
+      name: String(r.name),
+      start: num(r.lo)!,
+      end: num(r.hi)!,
+      count: int(r.n),
+      known,
+      positives,
+      rate: known ? positives / known : null,
+    };
   });
 }
 
@@ -103,4 +121,3 @@ async function aucs(path: string, nums: string): Promise<Row[]> {
     path,
   );
 }
-

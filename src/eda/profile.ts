@@ -53,11 +53,17 @@ const ID_NAME = /(^|[_\s-])(id|key|uuid|guid|number|no|index|row)$|^(id|row_?num
 export async function profile(path: string, opts: ProfileOptions = {}): Promise<Profile> {
   const t0 = Date.now();
   checkDataFile(path);
-  const settings = { topK: opts.topK ?? 20, bins: opts.bins ?? 20, quantileBins: opts.quantileBins ?? 10, exactLimit: opts.exactLimit ?? 5_000_000 };
+  const settings = {
+    topK: opts.topK ?? 20,
+    bins: opts.bins ?? 20,
+    quantileBins: opts.quantileBins ?? 10,
+    exactLimit: opts.exactLimit ?? 5_000_000,
+  };
   const names = (await query(`DESCRIBE ${sourceSql(path)}`, path)).map((r) => String(r.column_name));
   const dup = names.find((c, i) => names.findIndex((d) => d.toLowerCase() === c.toLowerCase()) !== i);
   if (dup) throw new UserError(`${path}: column "${dup}" appears twice; rename one of them`);
-  if (opts.target !== undefined && !names.includes(opts.target)) throw new UserError(`${path}: target column "${opts.target}" not found; columns are: ${names.join(", ")}`);
+  if (opts.target !== undefined && !names.includes(opts.target))
+    throw new UserError(`${path}: target column "${opts.target}" not found; columns are: ${names.join(", ")}`);
 
   // Small files are parsed once into a temporary table; bigger ones are streamed by every pass.
   const size = statSync(path).size;
@@ -81,14 +87,31 @@ export async function profile(path: string, opts: ProfileOptions = {}): Promise<
       ...(smallFile ? [] : [`count(DISTINCT b${i}) AS bd${i}`, `count(DISTINCT ${ident(c)}) AS d${i}`]),
     ]);
     // Each value is cast once (inner projection), then tested (middle), then counted.
-    const cast = names.flatMap((c, i) => [ident(c), `TRY_CAST(${ident(c)} AS DOUBLE) AS r${i}`, `${boolWordExpr(c)} AS b${i}`]);
-    const typed = names.flatMap((c, i) => [ident(c), `CASE WHEN isfinite(r${i}) AND NOT contains(${ident(c)}, '_') THEN r${i} END AS x${i}`, `b${i}`]);
-    const p1 = (await query(`SELECT count(*) AS rows, ${agg.join(", ")} FROM (SELECT ${typed.join(", ")} FROM (SELECT ${cast.join(", ")} FROM ${clean}))`, path))[0]!;
+    const cast = names.flatMap((c, i) => [
+      ident(c),
+      `TRY_CAST(${ident(c)} AS DOUBLE) AS r${i}`,
+      `${boolWordExpr(c)} AS b${i}`,
+    ]);
+    const typed = names.flatMap((c, i) => [
+      ident(c),
+      `CASE WHEN isfinite(r${i}) AND NOT contains(${ident(c)}, '_') THEN r${i} END AS x${i}`,
+      `b${i}`,
+    ]);
+    const p1 = (
+      await query(
+        `SELECT count(*) AS rows, ${agg.join(", ")} FROM (SELECT ${typed.join(", ")} FROM (SELECT ${cast.join(", ")} FROM ${clean}))`,
+        path,
+      )
+    )[0]!;
     if (smallFile) {
       // Distinct counts of a small table: one grouped pass over the unpivoted values (many DISTINCT aggregates have a high fixed cost).
       const alias = names.map((c, i) => `${ident(c)} AS c${i}`).join(", ");
-      const d = await query(`SELECT name, count(DISTINCT v) AS d, count(DISTINCT ${boolWordExpr("v")}) AS bd FROM (UNPIVOT (SELECT ${alias} FROM ${clean}) ON ${names.map((_, i) => `c${i}`).join(", ")} INTO NAME name VALUE v) GROUP BY name`, path);
-      for (const r of d) Object.assign(p1, { [`d${String(r.name).slice(1)}`]: r.d, [`bd${String(r.name).slice(1)}`]: r.bd });
+      const d = await query(
+        `SELECT name, count(DISTINCT v) AS d, count(DISTINCT ${boolWordExpr("v")}) AS bd FROM (UNPIVOT (SELECT ${alias} FROM ${clean}) ON ${names.map((_, i) => `c${i}`).join(", ")} INTO NAME name VALUE v) GROUP BY name`,
+        path,
+      );
+      for (const r of d)
+        Object.assign(p1, { [`d${String(r.name).slice(1)}`]: r.d, [`bd${String(r.name).slice(1)}`]: r.bd });
     }
     const rows = int(p1.rows);
     if (rows === 0) throw new UserError(`${path}: has no data rows; it needs at least one row below the header`);
@@ -96,14 +119,21 @@ export async function profile(path: string, opts: ProfileOptions = {}): Promise<
 
     const target = await resolveProfileTarget(path, clean, columns, opts);
     const tcol = target && "column" in target ? target : undefined;
-    if (tcol) for (const c of columns) if (c.name === tcol.column) Object.assign(c, { role: "target" as const, note: undefined });
+    if (tcol)
+      for (const c of columns)
+        if (c.name === tcol.column) Object.assign(c, { role: "target" as const, note: undefined });
 
     // The relation the detail passes read: numeric columns as DOUBLE, others as cleaned text, plus the 0/1 target.
     const src = tempName("src");
-    const pos = tcol ? `CASE WHEN ${ident(tcol.column)} IS NULL THEN NULL WHEN lower(${ident(tcol.column)}) = lower(${lit(tcol.positive)}) THEN 1 ELSE 0 END` : "NULL::INTEGER";
+    const pos = tcol
+      ? `CASE WHEN ${ident(tcol.column)} IS NULL THEN NULL WHEN lower(${ident(tcol.column)}) = lower(${lit(tcol.positive)}) THEN 1 ELSE 0 END`
+      : "NULL::INTEGER";
     const cols = columns.map((c) => (c.type === "numeric" ? `${numExpr(c.name)} AS ${ident(c.name)}` : ident(c.name)));
     temps.push(src);
-    await query(`CREATE OR REPLACE TEMP ${kind} ${src} AS SELECT ${cols.join(", ")}, ${pos}::INTEGER AS __churnkit_y FROM ${clean}`, path);
+    await query(
+      `CREATE OR REPLACE TEMP ${kind} ${src} AS SELECT ${cols.join(", ")}, ${pos}::INTEGER AS __churnkit_y FROM ${clean}`,
+      path,
+    );
     if (kind === "TABLE") await drop(clean);
 
     const features = columns.filter((c) => c.role === "feature");
@@ -112,15 +142,22 @@ export async function profile(path: string, opts: ProfileOptions = {}): Promise<
     const nums = await numericDetails(path, src, numeric, rows, settings, !!tcol);
     if (nums) temps.push(nums.table);
     await categoryDetails(path, src, categorical, rows, settings.topK, !!tcol);
-    const corr = await correlations(path, src, numeric.filter((c) => c.distinct > 1).map((c) => c.name), nums);
+    const corr = await correlations(
+      path,
+      src,
+      numeric.filter((c) => c.distinct > 1).map((c) => c.name),
+      nums,
+    );
     if (nums) await drop(nums.table, "TABLE");
 
     const keyAll = names.map(ident).join(", ");
     const ids = columns.filter((c) => c.role === "identifier");
-    const dupSql = (keys: string) => `SELECT coalesce(sum(n - 1), 0) AS d FROM (SELECT count(*) AS n FROM ${src} GROUP BY ${keys}) WHERE n > 1`;
+    const dupSql = (keys: string) =>
+      `SELECT coalesce(sum(n - 1), 0) AS d FROM (SELECT count(*) AS n FROM ${src} GROUP BY ${keys}) WHERE n > 1`;
     const duplicateRows = int((await query(dupSql(keyAll), path))[0]!.d);
     const rest = names.filter((n) => !ids.some((c) => c.name === n));
-    const duplicateRowsIgnoringIds = ids.length && rest.length ? int((await query(dupSql(rest.map(ident).join(", ")), path))[0]!.d) : duplicateRows;
+    const duplicateRowsIgnoringIds =
+      ids.length && rest.length ? int((await query(dupSql(rest.map(ident).join(", ")), path))[0]!.d) : duplicateRows;
 
     const result: Profile = {
       source: path,
@@ -158,7 +195,8 @@ function typedColumn(name: string, rows: number, p1: Row, i: number): ColumnProf
   const unique = n === rows && distinct === rows && rows >= 20;
   if (n === 0) return { ...base, role: "ignored", note: "all values missing" };
   if (unique && type === "categorical") return { ...base, role: "identifier", note: "unique per row" };
-  if (unique && type === "numeric" && integer === n && ID_NAME.test(name)) return { ...base, role: "identifier", note: "integer unique per row with an id-like name" };
+  if (unique && type === "numeric" && integer === n && ID_NAME.test(name))
+    return { ...base, role: "identifier", note: "integer unique per row with an id-like name" };
   return { ...base, role: "feature" };
 }
 
@@ -166,14 +204,28 @@ function typedColumn(name: string, rows: number, p1: Row, i: number): ColumnProf
  * The target: the user's column, or a guess by name. Returns its profile, `{ oneValue }` when the
  * column has fewer than two labels (the report says so; no churn rates), or undefined (no target).
  */
-async function resolveProfileTarget(path: string, clean: string, columns: ColumnProfile[], opts: ProfileOptions): Promise<TargetProfile | { oneValue: { column: string; label: string | null } } | undefined> {
+async function resolveProfileTarget(
+  path: string,
+  clean: string,
+  columns: ColumnProfile[],
+  opts: ProfileOptions,
+): Promise<TargetProfile | { oneValue: { column: string; label: string | null } } | undefined> {
   const guessed = opts.target === undefined;
-  const column = opts.target ?? guessTarget({ columns: columns.map((c) => ({ ...c, nullable: c.missing > 0 }) as ColumnSchema) });
+  const column =
+    opts.target ?? guessTarget({ columns: columns.map((c) => ({ ...c, nullable: c.missing > 0 }) as ColumnSchema) });
   if (column === undefined) return undefined;
-  const rows = await query(`SELECT ${ident(column)} AS label, count(*) AS n FROM ${clean} WHERE ${ident(column)} IS NOT NULL GROUP BY 1 ORDER BY n DESC, label LIMIT 1000`, path);
+  const rows = await query(
+    `SELECT ${ident(column)} AS label, count(*) AS n FROM ${clean} WHERE ${ident(column)} IS NOT NULL GROUP BY 1 ORDER BY n DESC, label LIMIT 1000`,
+    path,
+  );
   const labels = rows.map((r) => String(r.label));
   if (labels.length < 2) return guessed ? undefined : { oneValue: { column, label: labels[0] ?? null } };
-  const table: RawTable = { origin: path, columns: columns.map((c) => c.name), rows: labels.length, data: { [column]: labels } };
+  const table: RawTable = {
+    origin: path,
+    columns: columns.map((c) => c.name),
+    rows: labels.length,
+    data: { [column]: labels },
+  };
   let info;
   try {
     info = resolveTarget(table, column, opts.positive);
@@ -182,9 +234,19 @@ async function resolveProfileTarget(path: string, clean: string, columns: Column
     throw e;
   }
   const count = (l: string) => int(rows.find((r) => String(r.label) === l)?.n);
-  const positives = labels.filter((l) => l.toLowerCase() === info.positive.toLowerCase()).reduce((s, l) => s + count(l), 0);
+  const positives = labels
+    .filter((l) => l.toLowerCase() === info.positive.toLowerCase())
+    .reduce((s, l) => s + count(l), 0);
   const known = rows.reduce((s, r) => s + int(r.n), 0);
   const col = columns.find((c) => c.name === column)!;
-  return { column, positive: info.positive, negatives: info.negatives, guessed, known, positives, rate: positives / known, missing: col.missing };
+  return {
+    column,
+    positive: info.positive,
+    negatives: info.negatives,
+    guessed,
+    known,
+    positives,
+    rate: positives / known,
+    missing: col.missing,
+  };
 }
-

@@ -27,14 +27,20 @@ export function fmt(v: number | null | undefined): string {
   if (Math.abs(v) >= 1000) return v.toLocaleString("en", { maximumFractionDigits: 1 });
   return String(Number(v.toPrecision(4)));
 }
-const pct = (x: number | null | undefined, digits = 1): string => (x === null || x === undefined ? "" : `${(100 * x).toFixed(digits)}%`);
+const pct = (x: number | null | undefined, digits = 1): string =>
+  x === null || x === undefined ? "" : `${(100 * x).toFixed(digits)}%`;
 
 /** One row of the columns table. */
 function columnRow(c: ColumnProfile, p: Profile): (string | number | null)[] {
   const n = c.numeric;
   const top = c.top?.[0];
   const a = c.association;
-  const assoc = a?.cramersV != null ? `V = ${a.cramersV.toFixed(3)}` : a?.pointBiserial != null ? `r = ${a.pointBiserial.toFixed(3)}` : "";
+  const assoc =
+    a?.cramersV != null
+      ? `V = ${a.cramersV.toFixed(3)}`
+      : a?.pointBiserial != null
+        ? `r = ${a.pointBiserial.toFixed(3)}`
+        : "";
   return [
     c.name,
     c.type,
@@ -59,18 +65,39 @@ async function columnChart(c: ColumnProfile, p: Profile): Promise<Block | null> 
       bins: c.numeric.histogram,
       xTitle: c.name,
       integer: c.numeric.integer,
-      rateBins: c.rateByQuantile?.filter((b) => b.rate !== null).map((b) => ({ start: b.start, end: b.end, rate: b.rate!, count: b.count })),
+      rateBins: c.rateByQuantile
+        ?.filter((b) => b.rate !== null)
+        .map((b) => ({ start: b.start, end: b.end, rate: b.rate!, count: b.count })),
       rateTitle: p.target ? `Churn rate (${p.target.positive})` : undefined,
       overallRate,
     });
-    const caption = p.target ? `Top: rows per value range. Bottom: churn rate per quantile bin (dashed: overall ${pct(overallRate)}).` : "Rows per value range.";
-    return { kind: "chart", heading: c.name, svg: await renderSvg(spec, { label: `${c.name}: distribution` }), caption };
+    const caption = p.target
+      ? `Top: rows per value range. Bottom: churn rate per quantile bin (dashed: overall ${pct(overallRate)}).`
+      : "Rows per value range.";
+    return {
+      kind: "chart",
+      heading: c.name,
+      svg: await renderSvg(spec, { label: `${c.name}: distribution` }),
+      caption,
+    };
   }
   if (c.top && c.top.length > 0) {
     const cats: CategoryDatum[] = c.top.map((t) => ({ label: t.value, count: t.count, rate: t.rate ?? null }));
-    if (c.other) cats.push({ label: `(${c.other.values.toLocaleString("en")} other values)`, count: c.other.count, rate: c.other.rate ?? null });
-    const spec = categoryChart({ categories: cats, categoryTitle: c.name, overallRate, rateTitle: p.target ? `Churn rate (${p.target.positive})` : undefined });
-    const caption = p.target ? `Rows and churn rate per value (dashed: overall ${pct(overallRate)}).` : "Rows per value.";
+    if (c.other)
+      cats.push({
+        label: `(${c.other.values.toLocaleString("en")} other values)`,
+        count: c.other.count,
+        rate: c.other.rate ?? null,
+      });
+    const spec = categoryChart({
+      categories: cats,
+      categoryTitle: c.name,
+      overallRate,
+      rateTitle: p.target ? `Churn rate (${p.target.positive})` : undefined,
+    });
+    const caption = p.target
+      ? `Rows and churn rate per value (dashed: overall ${pct(overallRate)}).`
+      : "Rows per value.";
     return { kind: "chart", heading: c.name, svg: await renderSvg(spec, { label: `${c.name}: values` }), caption };
   }
   return null;
@@ -93,8 +120,18 @@ export async function edaReport(p: Profile, opts: EdaReportOptions = {}): Promis
           ["Rows", p.rows],
           ["Columns", p.columns.length],
           ["Target", t ? `${t.column} (positive: ${t.positive})${t.guessed ? ", guessed from its name" : ""}` : "none"],
-          ...(t ? ([["Churn rate", `${pct(t.rate)} (${t.positives.toLocaleString("en")} of ${t.known.toLocaleString("en")})`]] as [string, string][]) : []),
-          ["Numeric / categorical / boolean", ["numeric", "categorical", "boolean"].map((k) => p.columns.filter((c) => c.type === k).length).join(" / ")],
+          ...(t
+            ? ([
+                [
+                  "Churn rate",
+                  `${pct(t.rate)} (${t.positives.toLocaleString("en")} of ${t.known.toLocaleString("en")})`,
+                ],
+              ] as [string, string][])
+            : []),
+          [
+            "Numeric / categorical / boolean",
+            ["numeric", "categorical", "boolean"].map((k) => p.columns.filter((c) => c.type === k).length).join(" / "),
+          ],
           ["Identifier columns", ids.length ? ids.join(", ") : "none"],
           ["Duplicate rows", p.duplicateRows],
           ["Warnings", p.warnings.length],
@@ -104,18 +141,58 @@ export async function edaReport(p: Profile, opts: EdaReportOptions = {}): Promis
   });
   sections.push({
     title: "Warnings",
-    blocks: p.warnings.length ? p.warnings.map((w): Block => ({ kind: "callout", level: w.severity, text: w.message })) : [{ kind: "text", text: "No warnings: no identifier-like, constant, mostly-missing or leaking columns, and no duplicate rows." }],
+    blocks: p.warnings.length
+      ? p.warnings.map((w): Block => ({ kind: "callout", level: w.severity, text: w.message }))
+      : [
+          {
+            kind: "text",
+            text: "No warnings: no identifier-like, constant, mostly-missing or leaking columns, and no duplicate rows.",
+          },
+        ],
   });
   sections.push({
     title: "Columns",
     blocks: [
       {
         kind: "table",
-        columns: ["Column", "Type", "Role", "Missing", "Distinct", "Mean", "Std", "Min", "Median", "Max", "Most frequent", ...(t ? ["Association with target", "Single-column AUC"] : [])],
+        columns: [
+          "Column",
+          "Type",
+          "Role",
+          "Missing",
+          "Distinct",
+          "Mean",
+          "Std",
+          "Min",
+          "Median",
+          "Max",
+          "Most frequent",
+          ...(t ? ["Association with target", "Single-column AUC"] : []),
+        ],
         rows: p.columns.map((c) => columnRow(c, p)),
-        align: ["left", "left", "left", "right", "right", "right", "right", "right", "right", "right", "left", ...(t ? (["left", "right"] as const) : [])],
+        align: [
+          "left",
+          "left",
+          "left",
+          "right",
+          "right",
+          "right",
+          "right",
+          "right",
+          "right",
+          "right",
+          "left",
+          ...(t ? (["left", "right"] as const) : []),
+        ],
       },
-      ...(t ? [{ kind: "text" as const, text: "Association: Cramér's V of a categorical column with the target, or the Pearson correlation r of a numeric column with the 0/1 target. Single-column AUC: how well the column alone ranks churners above the others (0.5: not at all; above 0.99: suspect leakage)." }] : []),
+      ...(t
+        ? [
+            {
+              kind: "text" as const,
+              text: "Association: Cramér's V of a categorical column with the target, or the Pearson correlation r of a numeric column with the 0/1 target. Single-column AUC: how well the column alone ranks churners above the others (0.5: not at all; above 0.99: suspect leakage).",
+            },
+          ]
+        : []),
     ],
   });
   const charts: Block[] = [];
@@ -123,19 +200,65 @@ export async function edaReport(p: Profile, opts: EdaReportOptions = {}): Promis
     const b = await columnChart(c, p);
     if (b) charts.push(b);
   }
-  sections.push({ title: "Distributions", blocks: charts.length ? [{ kind: "grid", blocks: charts }] : [{ kind: "text", text: "No feature columns to chart." }] });
+  sections.push({
+    title: "Distributions",
+    blocks: charts.length
+      ? [{ kind: "grid", blocks: charts }]
+      : [{ kind: "text", text: "No feature columns to chart." }],
+  });
   const corr = p.correlations;
   if (corr.columns.length >= 2) {
     const heat = async (which: "pearson" | "spearman", name: string) =>
-      ({ kind: "chart", heading: name, svg: await renderSvg(heatmapChart({ rows: corr.columns, columns: corr.columns, values: corr[which], valueTitle: which === "pearson" ? "Pearson r" : "Spearman ρ" }), { label: `${name} between numeric columns` }) }) as Block;
-    sections.push({ title: "Correlations", blocks: [{ kind: "grid", blocks: [await heat("pearson", "Pearson correlation"), await heat("spearman", "Spearman rank correlation")] }, { kind: "text", text: "Between numeric feature columns. Pearson measures linear association; Spearman any monotonic one. Values near ±1 mean two columns carry nearly the same information." }] });
+      ({
+        kind: "chart",
+        heading: name,
+        svg: await renderSvg(
+          heatmapChart({
+            rows: corr.columns,
+            columns: corr.columns,
+            values: corr[which],
+            valueTitle: which === "pearson" ? "Pearson r" : "Spearman ρ",
+          }),
+          { label: `${name} between numeric columns` },
+        ),
+      }) as Block;
+    sections.push({
+      title: "Correlations",
+      blocks: [
+        {
+          kind: "grid",
+          blocks: [await heat("pearson", "Pearson correlation"), await heat("spearman", "Spearman rank correlation")],
+        },
+        {
+          kind: "text",
+          text: "Between numeric feature columns. Pearson measures linear association; Spearman any monotonic one. Values near ±1 mean two columns carry nearly the same information.",
+        },
+      ],
+    });
   } else {
-    sections.push({ title: "Correlations", blocks: [{ kind: "text", text: "Fewer than two numeric feature columns: no correlation matrix." }] });
+    sections.push({
+      title: "Correlations",
+      blocks: [{ kind: "text", text: "Fewer than two numeric feature columns: no correlation matrix." }],
+    });
   }
-  const assoc = p.columns.filter((c) => c.association?.cramersV != null).map((c) => ({ name: c.name, value: c.association!.cramersV! }));
+  const assoc = p.columns
+    .filter((c) => c.association?.cramersV != null)
+    .map((c) => ({ name: c.name, value: c.association!.cramersV! }));
   if (t && assoc.length) {
-    const svg = await renderSvg(importanceChart({ items: assoc, xTitle: "Cramér's V with the target", yTitle: "Column", format: ".2f" }), { label: "Cramér's V of categorical columns with the target" });
-    sections.push({ title: "Association with the target", blocks: [{ kind: "chart", svg, caption: `Cramér's V of each categorical or boolean column against ${t.column} (0: independent, 1: the column determines the target).` }] });
+    const svg = await renderSvg(
+      importanceChart({ items: assoc, xTitle: "Cramér's V with the target", yTitle: "Column", format: ".2f" }),
+      { label: "Cramér's V of categorical columns with the target" },
+    );
+    sections.push({
+      title: "Association with the target",
+      blocks: [
+        {
+          kind: "chart",
+          svg,
+          caption: `Cramér's V of each categorical or boolean column against ${t.column} (0: independent, 1: the column determines the target).`,
+        },
+      ],
+    });
   }
   return buildReport({
     title: opts.title ?? `Data exploration: ${basename(p.source)}`,

@@ -13,7 +13,9 @@ const BOOL_WORDS = ["true", "yes", "y", "t", "false", "no", "n", "f"].map(litera
  */
 export function cleanSql(names: string[], from: string): string {
   const inner = names.map((c, i) => `trim(${ident(c)}) AS t${i}`).join(", ");
-  const outer = names.map((c, i) => `CASE WHEN t${i} IN (${TOKENS}) THEN NULL ELSE t${i} END AS ${ident(c)}`).join(", ");
+  const outer = names
+    .map((c, i) => `CASE WHEN t${i} IN (${TOKENS}) THEN NULL ELSE t${i} END AS ${ident(c)}`)
+    .join(", ");
   return `SELECT ${outer} FROM (SELECT ${inner} FROM (${from}))`;
 }
 
@@ -22,16 +24,19 @@ export function cleanSql(names: string[], from: string): string {
  * and without DuckDB's digit separators ("1_000"), so that it agrees with values.ts except for
  * overflow ("1e400" is not a number here, it is Infinity there).
  */
-export const numExpr = (c: string): string => `CASE WHEN NOT contains(${ident(c)}, '_') AND isfinite(TRY_CAST(${ident(c)} AS DOUBLE)) THEN TRY_CAST(${ident(c)} AS DOUBLE) END`;
+export const numExpr = (c: string): string =>
+  `CASE WHEN NOT contains(${ident(c)}, '_') AND isfinite(TRY_CAST(${ident(c)} AS DOUBLE)) THEN TRY_CAST(${ident(c)} AS DOUBLE) END`;
 
 /** 1 when the cleaned value is one of the boolean words of values.ts (any case), else NULL. */
-export const boolWordExpr = (c: string): string => `CASE WHEN length(${ident(c)}) <= 5 AND lower(${ident(c)}) IN (${BOOL_WORDS}) THEN lower(${ident(c)}) END`;
+export const boolWordExpr = (c: string): string =>
+  `CASE WHEN length(${ident(c)}) <= 5 AND lower(${ident(c)}) IN (${BOOL_WORDS}) THEN lower(${ident(c)}) END`;
 
 /** A row of a query result, with BIGINTs as numbers. */
 export type Row = Record<string, unknown>;
 
 /** Read a result value as a number (BIGINT, DECIMAL or DOUBLE), or null. */
-export const num = (v: unknown): number | null => (v === null || v === undefined ? null : typeof v === "number" ? v : Number(v));
+export const num = (v: unknown): number | null =>
+  v === null || v === undefined ? null : typeof v === "number" ? v : Number(v);
 /** As {@link num}, 0 for null. */
 export const int = (v: unknown): number => num(v) ?? 0;
 
@@ -47,7 +52,9 @@ export async function query(sql: string, path: string): Promise<Row[]> {
   } catch (e) {
     const msg = duckMessage(e);
     if (INPUT_ERROR.test(msg)) {
-      throw new UserError(`${path}: cannot be read as ${formatOf(path).toUpperCase()} (${msg.slice(0, 200)}); check the file's format, delimiter and quoting`);
+      throw new UserError(
+        `${path}: cannot be read as ${formatOf(path).toUpperCase()} (${msg.slice(0, 200)}); check the file's format, delimiter and quoting`,
+      );
     }
     throw e;
   }

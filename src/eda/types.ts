@@ -112,7 +112,17 @@ export interface TargetProfile {
 export interface Warning {
   /** "error": the data cannot be used as it is (the CLI writes the report, then exits 2). */
   severity: "error" | "warning" | "info";
-  kind: "no-rows" | "target-one-value" | "all-missing" | "identifier" | "constant" | "missing" | "duplicates" | "leakage" | "target-missing" | "high-cardinality";
+  kind:
+    | "no-rows"
+    | "target-one-value"
+    | "all-missing"
+    | "identifier"
+    | "constant"
+    | "missing"
+    | "duplicates"
+    | "leakage"
+    | "target-missing"
+    | "high-cardinality";
   /** The column concerned, when one. */
   column?: string;
   /** One line: what, where, and what to do. */

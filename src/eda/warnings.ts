@@ -17,38 +17,89 @@ export function collectWarnings(p: Profile, oneValue?: { column: string; label: 
   const file = p.source;
   if (oneValue) {
     const what = oneValue.label === null ? "no values at all" : `only one value (${JSON.stringify(oneValue.label)})`;
-    w.push({ severity: "error", kind: "target-one-value", column: oneValue.column, message: `${file}: target column "${oneValue.column}" has ${what}; a churn model needs rows of both classes, so no churn rates are shown` });
+    w.push({
+      severity: "error",
+      kind: "target-one-value",
+      column: oneValue.column,
+      message: `${file}: target column "${oneValue.column}" has ${what}; a churn model needs rows of both classes, so no churn rates are shown`,
+    });
   }
   for (const c of p.columns) {
     if (c.missing === p.rows) {
-      w.push({ severity: "error", kind: "all-missing", column: c.name, message: `${file}: column "${c.name}" is entirely missing (all ${fmt(p.rows)} rows); drop it or fix the export` });
+      w.push({
+        severity: "error",
+        kind: "all-missing",
+        column: c.name,
+        message: `${file}: column "${c.name}" is entirely missing (all ${fmt(p.rows)} rows); drop it or fix the export`,
+      });
       continue;
     }
     if (c.role === "identifier") {
-      w.push({ severity: "warning", kind: "identifier", column: c.name, message: `column "${c.name}" looks like an identifier (${c.note}, ${fmt(c.distinct)} distinct values); it is not used as a feature` });
+      w.push({
+        severity: "warning",
+        kind: "identifier",
+        column: c.name,
+        message: `column "${c.name}" looks like an identifier (${c.note}, ${fmt(c.distinct)} distinct values); it is not used as a feature`,
+      });
     }
     if (c.distinct === 1 && c.role !== "target") {
-      w.push({ severity: "warning", kind: "constant", column: c.name, message: `column "${c.name}" is constant (${JSON.stringify(c.top?.[0]?.value ?? c.numeric?.min)} in every non-missing row); it carries no information, drop it` });
+      w.push({
+        severity: "warning",
+        kind: "constant",
+        column: c.name,
+        message: `column "${c.name}" is constant (${JSON.stringify(c.top?.[0]?.value ?? c.numeric?.min)} in every non-missing row); it carries no information, drop it`,
+      });
     }
     if (c.missingShare > HEAVY_MISSING) {
-      w.push({ severity: "warning", kind: "missing", column: c.name, message: `column "${c.name}" is ${pct(c.missingShare)} missing (${fmt(c.missing)} of ${fmt(p.rows)} rows); consider dropping it or adding a missing-value indicator` });
+      w.push({
+        severity: "warning",
+        kind: "missing",
+        column: c.name,
+        message: `column "${c.name}" is ${pct(c.missingShare)} missing (${fmt(c.missing)} of ${fmt(p.rows)} rows); consider dropping it or adding a missing-value indicator`,
+      });
     }
     if (c.role === "feature" && c.type === "categorical" && c.distinct > HIGH_CARDINALITY) {
-      w.push({ severity: "info", kind: "high-cardinality", column: c.name, message: `column "${c.name}" has ${fmt(c.distinct)} distinct values; rare ones will be grouped or ignored by one-hot encoding` });
+      w.push({
+        severity: "info",
+        kind: "high-cardinality",
+        column: c.name,
+        message: `column "${c.name}" has ${fmt(c.distinct)} distinct values; rare ones will be grouped or ignored by one-hot encoding`,
+      });
     }
     const auc = c.association?.auc;
     if (auc !== undefined && auc !== null && auc > LEAK_AUC) {
-      const how = c.type === "numeric" ? `a threshold on it separates the classes with AUC ${auc.toFixed(3)}` : `its values map to churn almost perfectly (AUC ${auc.toFixed(3)} from the churn rate per value)`;
-      w.push({ severity: "warning", kind: "leakage", column: c.name, message: `column "${c.name}" may leak the target: ${how}; check that it is known before the customer churns, else drop it` });
+      const how =
+        c.type === "numeric"
+          ? `a threshold on it separates the classes with AUC ${auc.toFixed(3)}`
+          : `its values map to churn almost perfectly (AUC ${auc.toFixed(3)} from the churn rate per value)`;
+      w.push({
+        severity: "warning",
+        kind: "leakage",
+        column: c.name,
+        message: `column "${c.name}" may leak the target: ${how}; check that it is known before the customer churns, else drop it`,
+      });
     }
   }
   if (p.duplicateRows > 0) {
-    w.push({ severity: "warning", kind: "duplicates", message: `${fmt(p.duplicateRows)} row(s) (${pct(p.duplicateRows / p.rows)}) repeat an earlier row exactly; remove duplicates before splitting, or they leak between train and test` });
+    w.push({
+      severity: "warning",
+      kind: "duplicates",
+      message: `${fmt(p.duplicateRows)} row(s) (${pct(p.duplicateRows / p.rows)}) repeat an earlier row exactly; remove duplicates before splitting, or they leak between train and test`,
+    });
   } else if (p.duplicateRowsIgnoringIds > 0) {
-    w.push({ severity: "info", kind: "duplicates", message: `${fmt(p.duplicateRowsIgnoringIds)} row(s) repeat an earlier row in every column except the identifier(s); check whether they are the same customer` });
+    w.push({
+      severity: "info",
+      kind: "duplicates",
+      message: `${fmt(p.duplicateRowsIgnoringIds)} row(s) repeat an earlier row in every column except the identifier(s); check whether they are the same customer`,
+    });
   }
   if (p.target && p.target.missing > 0) {
-    w.push({ severity: "info", kind: "target-missing", column: p.target.column, message: `target column "${p.target.column}" is missing in ${fmt(p.target.missing)} row(s); they are left out of every churn rate` });
+    w.push({
+      severity: "info",
+      kind: "target-missing",
+      column: p.target.column,
+      message: `target column "${p.target.column}" is missing in ${fmt(p.target.missing)} row(s); they are left out of every churn rate`,
+    });
   }
   const rank = { error: 0, warning: 1, info: 2 };
   return w.sort((a, b) => rank[a.severity] - rank[b.severity]);

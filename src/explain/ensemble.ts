@@ -102,9 +102,14 @@ export interface BatchExplanation {
 }
 
 /** Compute per-tree expected values and allocate buffers once for an ensemble. */
-export function prepareEnsemble(ensemble: TreeEnsemble, nFeatures: number, opts: EnsembleExplainOptions = {}): PreparedEnsemble {
+export function prepareEnsemble(
+  ensemble: TreeEnsemble,
+  nFeatures: number,
+  opts: EnsembleExplainOptions = {},
+): PreparedEnsemble {
   const { trees, scale, base } = ensemble;
-  if (scale.length !== trees.length) throw new Error(`explain: ${trees.length} trees but ${scale.length} scale factors`);
+  if (scale.length !== trees.length)
+    throw new Error(`explain: ${trees.length} trees but ${scale.length} scale factors`);
   const cover = opts.cover ?? "count";
   const space = opts.space ?? "raw";
   let expectedValue = base;
@@ -144,7 +149,15 @@ const BLOCK = 64;
  * Explain rows `xb[i·nf ..]` (i < bn, row-major values) into `phi[phiOff + i·nf ..]` (must be
  * zero) and their log-odds into `pred[predOff + i]`. Loops tree by tree, then row by row.
  */
-function explainBlock(pe: PreparedEnsemble, xb: Float64Array, bn: number, phi: Float64Array, phiOff: number, pred: Float64Array, predOff: number): void {
+function explainBlock(
+  pe: PreparedEnsemble,
+  xb: Float64Array,
+  bn: number,
+  phi: Float64Array,
+  phiOff: number,
+  pred: Float64Array,
+  predOff: number,
+): void {
   const { trees, scale, base } = pe.ensemble;
   const nf = pe.nFeatures;
   const { xrow, tmp } = pe;
@@ -162,7 +175,8 @@ function explainBlock(pe: PreparedEnsemble, xb: Float64Array, bn: number, phi: F
         treeShapInto(t, pe.covers[k]!, xrow, tmp, sk, pe.ws);
         for (let j = 0; j < nf; j++) phi[phiOff + i * nf + j]! += tmp[j]!;
         leaf = 0;
-        while (t.feature[leaf]! >= 0) leaf = goesLeft(t, leaf, xrow[t.feature[leaf]!]!) ? t.left[leaf]! : t.right[leaf]!;
+        while (t.feature[leaf]! >= 0)
+          leaf = goesLeft(t, leaf, xrow[t.feature[leaf]!]!) ? t.left[leaf]! : t.right[leaf]!;
       }
       pred[predOff + i]! += sk * t.value[leaf]!;
     }
@@ -176,13 +190,15 @@ function explainBlock(pe: PreparedEnsemble, xb: Float64Array, bn: number, phi: F
 
 /** Copy row `r` of `X` into `xb[off ..]`. */
 function gatherRow(X: Matrix, r: number, xb: Float64Array, off: number): void {
-  if (!(r >= 0 && r < X.nRows && Number.isInteger(r))) throw new Error(`explain: row ${r} is out of range (the data has ${X.nRows} rows)`);
+  if (!(r >= 0 && r < X.nRows && Number.isInteger(r)))
+    throw new Error(`explain: row ${r} is out of range (the data has ${X.nRows} rows)`);
   const cols = X.columns;
   for (let j = 0; j < cols.length; j++) xb[off + j] = cols[j]![r]!;
 }
 
 function checkColumns(pe: PreparedEnsemble, X: Matrix): void {
-  if (X.columns.length !== pe.nFeatures) throw new Error(`explain: model expects ${pe.nFeatures} columns, got ${X.columns.length}`);
+  if (X.columns.length !== pe.nFeatures)
+    throw new Error(`explain: model expects ${pe.nFeatures} columns, got ${X.columns.length}`);
 }
 
 /** Explain row `r` of `X` into `phi` (length `nFeatures`, overwritten) and return the row's log-odds. */

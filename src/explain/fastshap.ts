@@ -130,7 +130,20 @@ export function compileFastTree(t: FlatTree, cover: Float64Array, scale: number,
     fo += d;
     go += 1 << d;
   }
-  return { tree: t, order: Int32Array.from(order), elem, cold: new Int32Array(n), leaves: Int32Array.from(leaves), depth, featOff, gOff, feat, coef, g, size };
+  return {
+    tree: t,
+    order: Int32Array.from(order),
+    elem,
+    cold: new Int32Array(n),
+    leaves: Int32Array.from(leaves),
+    depth,
+    featOff,
+    gOff,
+    feat,
+    coef,
+    g,
+    size,
+  };
 }
 
 /**

@@ -32,7 +32,8 @@ export function foldPlan(features: readonly FeatureInfo[]): FoldPlan {
 
 /** Sum `contributions` (one per model column) into one value per input column, in `plan.columns` order. */
 export function foldInto(plan: FoldPlan, contributions: ArrayLike<number>, out: Float64Array): Float64Array {
-  if (contributions.length !== plan.index.length) throw new Error(`explain: ${contributions.length} contributions for ${plan.index.length} model columns`);
+  if (contributions.length !== plan.index.length)
+    throw new Error(`explain: ${contributions.length} contributions for ${plan.index.length} model columns`);
   out.fill(0);
   for (let j = 0; j < plan.index.length; j++) out[plan.index[j]!]! += contributions[j]!;
   return out;
@@ -52,7 +53,8 @@ export function foldRow(plan: FoldPlan, contributions: ArrayLike<number>): Recor
 export function foldBatch(plan: FoldPlan, contributions: Float64Array, nRows: number): Float64Array {
   const m = plan.index.length;
   const c = plan.columns.length;
-  if (contributions.length !== nRows * m) throw new Error(`explain: expected ${nRows} × ${m} contributions, got ${contributions.length}`);
+  if (contributions.length !== nRows * m)
+    throw new Error(`explain: expected ${nRows} × ${m} contributions, got ${contributions.length}`);
   const out = new Float64Array(nRows * c);
   for (let i = 0; i < nRows; i++) {
     for (let j = 0; j < m; j++) out[i * c + plan.index[j]!]! += contributions[i * m + j]!;

@@ -38,9 +38,16 @@ export function linearBaseValue(model: LinearModel, means: ArrayLike<number>): n
 }
 
 /** Contributions of row `r` of `X` into `phi` (overwritten); returns the row's raw score. */
-export function explainLinearInto(model: LinearModel, means: ArrayLike<number>, X: Matrix, r: number, phi: Float64Array): number {
+export function explainLinearInto(
+  model: LinearModel,
+  means: ArrayLike<number>,
+  X: Matrix,
+  r: number,
+  phi: Float64Array,
+): number {
   const { coef, intercept } = model;
-  if (X.columns.length !== coef.length) throw new Error(`explain: model expects ${coef.length} columns, got ${X.columns.length}`);
+  if (X.columns.length !== coef.length)
+    throw new Error(`explain: model expects ${coef.length} columns, got ${X.columns.length}`);
   let raw = intercept;
   for (let j = 0; j < coef.length; j++) {
     const b = coef[j]!;
@@ -60,7 +67,12 @@ export function explainLinearRow(model: LinearModel, means: ArrayLike<number>, X
 }
 
 /** Explain the given rows of `X` (default: every row), in order. */
-export function explainLinear(model: LinearModel, means: ArrayLike<number>, X: Matrix, rows?: ArrayLike<number>): BatchExplanation {
+export function explainLinear(
+  model: LinearModel,
+  means: ArrayLike<number>,
+  X: Matrix,
+  rows?: ArrayLike<number>,
+): BatchExplanation {
   const baseValue = linearBaseValue(model, means);
   const nf = model.coef.length;
   const n = rows ? rows.length : X.nRows;
@@ -68,12 +80,14 @@ export function explainLinear(model: LinearModel, means: ArrayLike<number>, X: M
   const predictions = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     const r = rows ? rows[i]! : i;
-    if (!(r >= 0 && r < X.nRows && Number.isInteger(r))) throw new Error(`explain: row ${r} is out of range (the data has ${X.nRows} rows)`);
+    if (!(r >= 0 && r < X.nRows && Number.isInteger(r)))
+      throw new Error(`explain: row ${r} is out of range (the data has ${X.nRows} rows)`);
     predictions[i] = explainLinearInto(model, means, X, r, contributions.subarray(i * nf, (i + 1) * nf));
   }
   return { nRows: n, nFeatures: nf, baseValue, predictions, contributions };
 }
 
 function checkLengths(model: LinearModel, means: ArrayLike<number>): void {
-  if (means.length !== model.coef.length) throw new Error(`explain: ${model.coef.length} coefficients but ${means.length} column means`);
+  if (means.length !== model.coef.length)
+    throw new Error(`explain: ${model.coef.length} coefficients but ${means.length} column means`);
 }

@@ -123,7 +123,14 @@ export function treeShap(t: FlatTree, X: Matrix, r: number, opts: { cover?: Cove
  * @param scale multiplier of this tree's output (ensembles)
  * @param ws buffers for trees at least as deep as `t`
  */
-export function treeShapInto(t: FlatTree, cover: Float64Array, xrow: Float64Array, phi: Float64Array, scale: number, ws: TreeShapWorkspace): void {
+export function treeShapInto(
+  t: FlatTree,
+  cover: Float64Array,
+  xrow: Float64Array,
+  phi: Float64Array,
+  scale: number,
+  ws: TreeShapWorkspace,
+): void {
   if (t.feature[0]! < 0) return; // a single leaf explains nothing
   recurse(t, cover, xrow, phi, scale, ws, 0, 0, 0, 0, 1, 1, -1);
 }

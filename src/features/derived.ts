@@ -3,7 +3,13 @@
  * over the typed input columns. The same function runs at training and at prediction time,
  * so a derived feature is computed identically in both.
  */
-import { DuckDBBooleanType, DuckDBDoubleType, DuckDBVarCharType, type DuckDBConnection, type DuckDBType } from "@duckdb/node-api";
+import {
+  DuckDBBooleanType,
+  DuckDBDoubleType,
+  DuckDBVarCharType,
+  type DuckDBConnection,
+  type DuckDBType,
+} from "@duckdb/node-api";
 import { UserError } from "../utils/errors.js";
 import { duck, duckMessage, ident } from "../data/duckdb.js";
 import type { ColumnType } from "../data/schema.js";
@@ -24,7 +30,9 @@ async function withTable<T>(con: DuckDBConnection, t: TypedTable, fn: (name: str
   const name = `ck_input_${process.pid}_${tableCounter++}`;
   const cols = [...t.columns.values()];
   const sqlType = (c: TypedColumn) => (c.type === "numeric" ? "DOUBLE" : c.type === "boolean" ? "BOOLEAN" : "VARCHAR");
-  await con.run(`CREATE TEMP TABLE ${name} (__row INTEGER, ${cols.map((c) => `${ident(c.name)} ${sqlType(c)}`).join(", ")})`);
+  await con.run(
+    `CREATE TEMP TABLE ${name} (__row INTEGER, ${cols.map((c) => `${ident(c.name)} ${sqlType(c)}`).join(", ")})`,
+  );
   try {
     const app = await con.createAppender(name, "main", "temp"); // temp tables live in catalog "temp", schema "main"
     for (let r = 0; r < t.rows; r++) {
@@ -57,10 +65,16 @@ function typeOf(t: DuckDBType): ColumnType {
  * Evaluate `features` over `t` and add them as columns. At training time pass `learn = true`
  * to learn each feature's type; at prediction time the stored types are enforced.
  */
-export async function addDerived(t: TypedTable, features: { name: string; sql: string; type?: ColumnType }[]): Promise<{ table: TypedTable; derived: DerivedFeature[] }> {
+export async function addDerived(
+  t: TypedTable,
+  features: { name: string; sql: string; type?: ColumnType }[],
+): Promise<{ table: TypedTable; derived: DerivedFeature[] }> {
   if (features.length === 0) return { table: t, derived: [] };
   for (const f of features) {
-    if (t.columns.has(f.name)) throw new UserError(`features.derived.${f.name}: a column of that name already exists in the input; choose another name`);
+    if (t.columns.has(f.name))
+      throw new UserError(
+        `features.derived.${f.name}: a column of that name already exists in the input; choose another name`,
+      );
   }
   const con = await duck();
   return withTable(con, t, async (name) => {
@@ -71,7 +85,9 @@ export async function addDerived(t: TypedTable, features: { name: string; sql: s
       try {
         result = await con.runAndReadAll(`SELECT (${f.sql}) AS v FROM ${name} ORDER BY __row`);
       } catch (e) {
-        throw new UserError(`features.derived.${f.name}: DuckDB cannot evaluate ${JSON.stringify(f.sql)}: ${duckMessage(e)}`);
+        throw new UserError(
+          `features.derived.${f.name}: DuckDB cannot evaluate ${JSON.stringify(f.sql)}: ${duckMessage(e)}`,
+        );
       }
       const learned = typeOf(result.columnTypes()[0]!);
       const type = f.type ?? learned;

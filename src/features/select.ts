@@ -17,7 +17,11 @@ export interface DroppedFeature {
   reason: string;
 }
 
-export function selectFeatures(t: TypedTable, candidates: { column: string; type: ColumnType }[], opts: SelectionOptions): { kept: { column: string; type: ColumnType }[]; dropped: DroppedFeature[] } {
+export function selectFeatures(
+  t: TypedTable,
+  candidates: { column: string; type: ColumnType }[],
+  opts: SelectionOptions,
+): { kept: { column: string; type: ColumnType }[]; dropped: DroppedFeature[] } {
   const kept: { column: string; type: ColumnType }[] = [];
   const dropped: DroppedFeature[] = [];
   for (const c of candidates) {
@@ -31,8 +35,13 @@ export function selectFeatures(t: TypedTable, candidates: { column: string; type
     }
     const share = t.rows ? missing / t.rows : 1;
     if (missing === t.rows) dropped.push({ column: c.column, reason: "all values missing" });
-    else if (share > opts.max_missing_share) dropped.push({ column: c.column, reason: `${(share * 100).toFixed(1)}% missing (more than features.max_missing_share ${opts.max_missing_share})` });
-    else if (opts.drop_constant && distinct.size < 2) dropped.push({ column: c.column, reason: "constant (one value in training)" });
+    else if (share > opts.max_missing_share)
+      dropped.push({
+        column: c.column,
+        reason: `${(share * 100).toFixed(1)}% missing (more than features.max_missing_share ${opts.max_missing_share})`,
+      });
+    else if (opts.drop_constant && distinct.size < 2)
+      dropped.push({ column: c.column, reason: "constant (one value in training)" });
     else kept.push(c);
   }
   return { kept, dropped };

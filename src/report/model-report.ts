@@ -10,7 +10,13 @@ import { takeRows } from "../data/load.js";
 import type { DetailedMetrics } from "../models/evaluation/detailed.js";
 import { describeContribution, topContributions, type Explanation } from "../models/explain.js";
 import type { ChurnModel } from "../models/model.js";
-import { calibrationChart, confusionMatrixChart, curveChart, importanceChart, renderSvg } from "../visualization/index.js";
+import {
+  calibrationChart,
+  confusionMatrixChart,
+  curveChart,
+  importanceChart,
+  renderSvg,
+} from "../visualization/index.js";
 import { buildReport, type Block, type Section } from "../visualization/report.js";
 import { VERSION } from "../version.js";
 
@@ -30,7 +36,8 @@ const pct = (v: number) => `${(v * 100).toFixed(1)}%`;
 const f4 = (v: number) => (Number.isFinite(v) ? v.toFixed(4) : "–");
 
 /** Evenly spread row indices (deterministic sample). */
-const spread = (n: number, k: number): number[] => (n <= k ? Array.from({ length: n }, (_, i) => i) : Array.from({ length: k }, (_, i) => Math.floor((i * n) / k)));
+const spread = (n: number, k: number): number[] =>
+  n <= k ? Array.from({ length: n }, (_, i) => i) : Array.from({ length: k }, (_, i) => Math.floor((i * n) / k));
 
 /** The model report as one self-contained HTML string. */
 export async function modelReport(input: ModelReportInput): Promise<string> {
@@ -51,7 +58,14 @@ export async function modelReport(input: ModelReportInput): Promise<string> {
           ["Training rows", a.data_fingerprint.rows],
           ["Trained", a.created_at],
           ["churnkit", a.churnkit_version],
-          ...(m ? ([[`ROC AUC (${on})`, f4(m.auc)], [`PR AUC (${on})`, f4(m.pr_auc)], ["Churn rate", pct(m.positive_rate)], ["Rows evaluated", m.rows]] as [string, string | number][]) : []),
+          ...(m
+            ? ([
+                [`ROC AUC (${on})`, f4(m.auc)],
+                [`PR AUC (${on})`, f4(m.pr_auc)],
+                ["Churn rate", pct(m.positive_rate)],
+                ["Rows evaluated", m.rows],
+              ] as [string, string | number][])
+            : []),
           ["Threshold", `${a.threshold.value.toFixed(4)} (${a.threshold.rule})`],
         ],
       },
@@ -66,9 +80,18 @@ export async function modelReport(input: ModelReportInput): Promise<string> {
       rows: a.inputs.map((c) => [c.name, c.type, pct(a.reference_stats[c.name]?.missing_share ?? 0)]),
     },
   ];
-  if (a.derived.length) dataBlocks.push({ kind: "table", caption: "Derived features (SQL)", columns: ["Feature", "Expression"], rows: a.derived.map((d) => [d.name, d.sql]) });
+  if (a.derived.length)
+    dataBlocks.push({
+      kind: "table",
+      caption: "Derived features (SQL)",
+      columns: ["Feature", "Expression"],
+      rows: a.derived.map((d) => [d.name, d.sql]),
+    });
   const left = a.schema.columns.filter((c) => c.role === "identifier" || c.role === "ignored");
-  const notes = [...left.map((c) => `${c.name}: ${c.role}${c.note ? ` (${c.note})` : ""}`), ...a.dropped.map((d) => `${d.column}: dropped, ${d.reason}`)];
+  const notes = [
+    ...left.map((c) => `${c.name}: ${c.role}${c.note ? ` (${c.note})` : ""}`),
+    ...a.dropped.map((d) => `${d.column}: dropped, ${d.reason}`),
+  ];
   if (notes.length) dataBlocks.push({ kind: "list", items: notes });
   sections.push({ title: "Data", blocks: dataBlocks });
 
@@ -77,23 +100,52 @@ export async function modelReport(input: ModelReportInput): Promise<string> {
     sections.push({
       title: "Leaderboard",
       blocks: [
-        { kind: "text", text: `Every family was cross-validated (${lb.folds} stratified folds) with a small hyperparameter search; the best mean AUC won and was refitted on all training rows.` },
+        {
+          kind: "text",
+          text: `Every family was cross-validated (${lb.folds} stratified folds) with a small hyperparameter search; the best mean AUC won and was refitted on all training rows.`,
+        },
         {
           kind: "table",
           columns: ["Family", "AUC", "± std", "Log loss", "PR AUC", "Fit s", "Candidates"],
-          rows: lb.rows.map((r) => [r.family, Number(r.auc_mean.toFixed(4)), Number(r.auc_std.toFixed(4)), Number(r.log_loss_mean.toFixed(4)), Number(r.pr_auc_mean.toFixed(4)), Number(r.fit_s_mean.toFixed(3)), r.candidates]),
+          rows: lb.rows.map((r) => [
+            r.family,
+            Number(r.auc_mean.toFixed(4)),
+            Number(r.auc_std.toFixed(4)),
+            Number(r.log_loss_mean.toFixed(4)),
+            Number(r.pr_auc_mean.toFixed(4)),
+            Number(r.fit_s_mean.toFixed(3)),
+            r.candidates,
+          ]),
         },
       ],
     });
   }
 
   if (m) {
-    const series = (mm: DetailedMetrics, name: string) => ({ name: `${name} ${mm.auc.toFixed(3)}`, points: mm.roc.map((p) => ({ x: p.fpr, y: p.tpr })) });
-    const roc = [series(m, metrics.test ? "test" : "validation"), ...(metrics.test && metrics.validation ? [series(metrics.validation, "validation")] : [])];
+    const series = (mm: DetailedMetrics, name: string) => ({
+      name: `${name} ${mm.auc.toFixed(3)}`,
+      points: mm.roc.map((p) => ({ x: p.fpr, y: p.tpr })),
+    });
+    const roc = [
+      series(m, metrics.test ? "test" : "validation"),
+      ...(metrics.test && metrics.validation ? [series(metrics.validation, "validation")] : []),
+    ];
     sections.push({
       title: "ROC curve",
       blocks: [
-        { kind: "chart", svg: await renderSvg(curveChart({ series: roc, xTitle: "False positive rate", yTitle: "True positive rate (recall)", diagonal: true })), caption: "How well the scores rank churners above stayers (legend: split and AUC); the dashed diagonal is a random ranking." },
+        {
+          kind: "chart",
+          svg: await renderSvg(
+            curveChart({
+              series: roc,
+              xTitle: "False positive rate",
+              yTitle: "True positive rate (recall)",
+              diagonal: true,
+            }),
+          ),
+          caption:
+            "How well the scores rank churners above stayers (legend: split and AUC); the dashed diagonal is a random ranking.",
+        },
       ],
     });
     sections.push({
@@ -101,7 +153,17 @@ export async function modelReport(input: ModelReportInput): Promise<string> {
       blocks: [
         {
           kind: "chart",
-          svg: await renderSvg(curveChart({ series: [{ name: `${on} ${m.pr_auc.toFixed(3)}`, points: m.pr.map((p) => ({ x: p.recall, y: p.precision })) }], xTitle: "Recall (share of churners found)", yTitle: "Precision (share of flagged who churn)", baseline: m.positive_rate, referenceLabel: "churn rate" })),
+          svg: await renderSvg(
+            curveChart({
+              series: [
+                { name: `${on} ${m.pr_auc.toFixed(3)}`, points: m.pr.map((p) => ({ x: p.recall, y: p.precision })) },
+              ],
+              xTitle: "Recall (share of churners found)",
+              yTitle: "Precision (share of flagged who churn)",
+              baseline: m.positive_rate,
+              referenceLabel: "churn rate",
+            }),
+          ),
           caption: `The dashed line is the churn rate (${pct(m.positive_rate)}): the precision of flagging customers at random.`,
         },
       ],
@@ -109,42 +171,124 @@ export async function modelReport(input: ModelReportInput): Promise<string> {
     sections.push({
       title: "Calibration",
       blocks: [
-        { kind: "chart", svg: await renderSvg(calibrationChart({ bins: m.calibration.bins.map((b) => ({ predicted: b.mean_predicted, observed: b.observed_rate, count: b.rows })) })) },
-        { kind: "text", text: `Expected calibration error ${f4(m.calibration.ece)}${a.calibration ? ` (probabilities calibrated with ${a.calibration.method} on the validation split)` : ""}. Points on the diagonal mean a predicted 30% churns 30% of the time.` },
+        {
+          kind: "chart",
+          svg: await renderSvg(
+            calibrationChart({
+              bins: m.calibration.bins.map((b) => ({
+                predicted: b.mean_predicted,
+                observed: b.observed_rate,
+                count: b.rows,
+              })),
+            }),
+          ),
+        },
+        {
+          kind: "text",
+          text: `Expected calibration error ${f4(m.calibration.ece)}${a.calibration ? ` (probabilities calibrated with ${a.calibration.method} on the validation split)` : ""}. Points on the diagonal mean a predicted 30% churns 30% of the time.`,
+        },
       ],
     });
     const gains = [{ x: 0, y: 0 }, ...m.lift.deciles.map((d) => ({ x: d.decile / 10, y: d.cumulative_gain }))];
     sections.push({
       title: "Lift and cumulative gains",
       blocks: [
-        { kind: "chart", svg: await renderSvg(curveChart({ series: [{ name: on, points: gains }], xTitle: "Share of customers contacted (highest risk first)", yTitle: "Share of churners reached", diagonal: true })) },
+        {
+          kind: "chart",
+          svg: await renderSvg(
+            curveChart({
+              series: [{ name: on, points: gains }],
+              xTitle: "Share of customers contacted (highest risk first)",
+              yTitle: "Share of churners reached",
+              diagonal: true,
+            }),
+          ),
+        },
         {
           kind: "table",
           caption: `Top-decile lift ×${m.lift.top_decile.toFixed(2)}; KS ${f4(m.ks)}`,
           columns: ["Decile", "Customers", "Churners", "Churn rate", "Lift", "Cumulative gain"],
-          rows: m.lift.deciles.map((d) => [d.decile, d.rows, d.positives, pct(d.rate), Number(d.lift.toFixed(2)), pct(d.cumulative_gain)]),
+          rows: m.lift.deciles.map((d) => [
+            d.decile,
+            d.rows,
+            d.positives,
+            pct(d.rate),
+            Number(d.lift.toFixed(2)),
+            pct(d.cumulative_gain),
+          ]),
         },
       ],
     });
     const c = m.confusion;
-    const rule = a.threshold.rule === "profit" ? `chosen to maximise expected retention profit (validation profit ${a.threshold.expected_profit?.toFixed(2)} with value_saved ${a.threshold.economics?.value_saved}, offer_cost ${a.threshold.economics?.offer_cost}, success_rate ${a.threshold.economics?.success_rate})` : a.threshold.rule === "f1" ? "chosen to maximise F1 on the validation split" : "fixed in the configuration";
+    const rule =
+      a.threshold.rule === "profit"
+        ? `chosen to maximise expected retention profit (validation profit ${a.threshold.expected_profit?.toFixed(2)} with value_saved ${a.threshold.economics?.value_saved}, offer_cost ${a.threshold.economics?.offer_cost}, success_rate ${a.threshold.economics?.success_rate})`
+        : a.threshold.rule === "f1"
+          ? "chosen to maximise F1 on the validation split"
+          : "fixed in the configuration";
     sections.push({
       title: "Confusion matrix",
       blocks: [
-        { kind: "chart", svg: await renderSvg(confusionMatrixChart({ ...c, positiveLabel: `${a.target.column} = ${a.target.positive}`, negativeLabel: "other" })) },
-        { kind: "text", text: `At threshold ${m.threshold.toFixed(4)}, ${rule}: accuracy ${f4(m.accuracy)}, precision ${f4(m.precision)}, recall ${f4(m.recall)}, F1 ${f4(m.f1)}.` },
+        {
+          kind: "chart",
+          svg: await renderSvg(
+            confusionMatrixChart({
+              ...c,
+              positiveLabel: `${a.target.column} = ${a.target.positive}`,
+              negativeLabel: "other",
+            }),
+          ),
+        },
+        {
+          kind: "text",
+          text: `At threshold ${m.threshold.toFixed(4)}, ${rule}: accuracy ${f4(m.accuracy)}, precision ${f4(m.precision)}, recall ${f4(m.recall)}, F1 ${f4(m.f1)}.`,
+        },
       ],
     });
   }
 
   const fi = metrics.feature_importance;
   if (fi) {
-    const items = Object.entries(fi.permutation).map(([name, s]) => ({ name, value: s.mean, lower: s.mean - s.std, upper: s.mean + s.std }));
+    const items = Object.entries(fi.permutation).map(([name, s]) => ({
+      name,
+      value: s.mean,
+      lower: s.mean - s.std,
+      upper: s.mean + s.std,
+    }));
     const blocks: Block[] = [
-      { kind: "chart", svg: await renderSvg(importanceChart({ items, xTitle: "Drop in ROC AUC when shuffled", yTitle: "Input column", limit: 20 })), caption: `Permutation importance on the ${fi.measured_on}; bars show the mean and ±1 std over repeats.` },
+      {
+        kind: "chart",
+        svg: await renderSvg(
+          importanceChart({ items, xTitle: "Drop in ROC AUC when shuffled", yTitle: "Input column", limit: 20 }),
+        ),
+        caption: `Permutation importance on the ${fi.measured_on}; bars show the mean and ±1 std over repeats.`,
+      },
     ];
-    if (fi.gain) blocks.push({ kind: "chart", svg: await renderSvg(importanceChart({ items: Object.entries(fi.gain).map(([name, value]) => ({ name, value })), xTitle: "Share of total split gain", yTitle: "Input column", limit: 20 })) });
-    if (fi.coefficients) blocks.push({ kind: "chart", svg: await renderSvg(importanceChart({ items: Object.entries(fi.coefficients).map(([name, value]) => ({ name, value })), xTitle: "Coefficient (log-odds per std / per level)", yTitle: "Model column", sort: "input", limit: 20 })) });
+    if (fi.gain)
+      blocks.push({
+        kind: "chart",
+        svg: await renderSvg(
+          importanceChart({
+            items: Object.entries(fi.gain).map(([name, value]) => ({ name, value })),
+            xTitle: "Share of total split gain",
+            yTitle: "Input column",
+            limit: 20,
+          }),
+        ),
+      });
+    if (fi.coefficients)
+      blocks.push({
+        kind: "chart",
+        svg: await renderSvg(
+          importanceChart({
+            items: Object.entries(fi.coefficients).map(([name, value]) => ({ name, value })),
+            xTitle: "Coefficient (log-odds per std / per level)",
+            yTitle: "Model column",
+            sort: "input",
+            limit: 20,
+          }),
+        ),
+      });
     sections.push({ title: "Feature importance", blocks });
   }
 
@@ -155,7 +299,9 @@ export async function modelReport(input: ModelReportInput): Promise<string> {
     const sample = takeRows(input.heldOut, rows);
     const ex = await model.explain(sample);
     const meanAbs = new Map<string, number>();
-    for (const e of ex) for (const [col, v] of Object.entries(e.contributions)) meanAbs.set(col, (meanAbs.get(col) ?? 0) + Math.abs(v) / ex.length);
+    for (const e of ex)
+      for (const [col, v] of Object.entries(e.contributions))
+        meanAbs.set(col, (meanAbs.get(col) ?? 0) + Math.abs(v) / ex.length);
     const { probability } = await model.predictProba(input.heldOut);
     const top = Array.from(probability, (p, i) => [p, i] as const)
       .sort((x, y) => y[0] - x[0] || x[1] - y[1])
@@ -167,12 +313,28 @@ export async function modelReport(input: ModelReportInput): Promise<string> {
       blocks: [
         {
           kind: "chart",
-          svg: await renderSvg(importanceChart({ items: [...meanAbs].map(([name, value]) => ({ name, value })), xTitle: "Mean |contribution| to churn log-odds", yTitle: "Input column", limit: 20 })),
+          svg: await renderSvg(
+            importanceChart({
+              items: [...meanAbs].map(([name, value]) => ({ name, value })),
+              xTitle: "Mean |contribution| to churn log-odds",
+              yTitle: "Input column",
+              limit: 20,
+            }),
+          ),
           caption: `Exact ${a.model.family === "logreg" ? "linear" : "TreeSHAP"} contributions for ${ex.length} customers of the ${input.heldOutName ?? "held-out rows"}.`,
         },
       ],
     });
-    sections.push({ title: "Highest-risk customers", blocks: [{ kind: "table", columns: ["Row (0-based)", "Customer", "Churn probability", "Top reasons"], rows: topEx.map((e) => explainRow(e, input.heldOut!, a.id_columns)) }] });
+    sections.push({
+      title: "Highest-risk customers",
+      blocks: [
+        {
+          kind: "table",
+          columns: ["Row (0-based)", "Customer", "Churn probability", "Top reasons"],
+          rows: topEx.map((e) => explainRow(e, input.heldOut!, a.id_columns)),
+        },
+      ],
+    });
   }
 
   return buildReport({
@@ -184,7 +346,13 @@ export async function modelReport(input: ModelReportInput): Promise<string> {
 }
 
 function explainRow(e: Explanation, t: RawTable, ids: string[]): (string | number)[] {
-  const id = ids.filter((c) => c in t.data).map((c) => String(t.data[c]![e.row] ?? "")).join(" ") || "–";
-  const reasons = topContributions(e, 3).map(([col, v]) => describeContribution(col, col in t.data ? t.data[col]![e.row] : "(derived)", v));
+  const id =
+    ids
+      .filter((c) => c in t.data)
+      .map((c) => String(t.data[c]![e.row] ?? ""))
+      .join(" ") || "–";
+  const reasons = topContributions(e, 3).map(([col, v]) =>
+    describeContribution(col, col in t.data ? t.data[col]![e.row] : "(derived)", v),
+  );
   return [e.row, id, pct(e.probability), reasons.join("; ")];
 }

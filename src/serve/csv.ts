@@ -24,8 +24,12 @@ function serial<T>(job: () => Promise<T>): Promise<T> {
 }
 
 /** Score CSV text; returns the scored CSV text and the counts. UserErrors name the upload, not the temporary path. */
-export async function scoreCsv(model: ChurnModel, text: string): Promise<{ csv: string; rows: number; unseen: number }> {
-  if (text.trim() === "") throw new UserError(`${UPLOAD_NAME}: is empty; it needs a header row and at least one data row`);
+export async function scoreCsv(
+  model: ChurnModel,
+  text: string,
+): Promise<{ csv: string; rows: number; unseen: number }> {
+  if (text.trim() === "")
+    throw new UserError(`${UPLOAD_NAME}: is empty; it needs a header row and at least one data row`);
   const dir = await mkdtemp(join(tmpdir(), "churnkit-serve-"));
   const input = join(dir, "upload.csv");
   const output = join(dir, "scores.csv");

@@ -48,7 +48,11 @@ function contributionsOf(item: unknown, valueOf: (column: string) => unknown): C
       return { feature, value, contribution: Number(c.contribution ?? c.shap ?? 0) };
     });
   } else if (raw !== null && typeof raw === "object") {
-    list = Object.entries(raw as Record<string, unknown>).map(([feature, c]) => ({ feature, value: valueOf(feature), contribution: Number(c) }));
+    list = Object.entries(raw as Record<string, unknown>).map(([feature, c]) => ({
+      feature,
+      value: valueOf(feature),
+      contribution: Number(c),
+    }));
   } else list = [];
   return list.filter((c) => Number.isFinite(c.contribution));
 }

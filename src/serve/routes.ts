@@ -47,7 +47,8 @@ function modelVersion(m: ChurnModel): string {
 }
 
 const PAGE_HEADERS = {
-  "content-security-policy": "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
+  "content-security-policy":
+    "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
   "x-content-type-options": "nosniff",
   "cache-control": "no-cache",
 };
@@ -58,7 +59,11 @@ export function registerRoutes(app: FastifyInstance, model: ChurnModel, info: { 
   const version = modelVersion(model);
   const modelInfo = { family: a.model.family, version };
   const schema = rowJsonSchema(a);
-  const openapi = openApiDocument(a, { title: `churnkit: ${info.name}`, version: a.churnkit_version ?? VERSION, auth: info.auth });
+  const openapi = openApiDocument(a, {
+    title: `churnkit: ${info.name}`,
+    version: a.churnkit_version ?? VERSION,
+    auth: info.auth,
+  });
   const description = {
     name: info.name,
     family: a.model.family,
@@ -75,7 +80,9 @@ export function registerRoutes(app: FastifyInstance, model: ChurnModel, info: { 
     schema,
   };
 
-  app.addContentTypeParser(["text/csv", "application/csv"], { parseAs: "string" }, (_req, body, done) => done(null, body));
+  app.addContentTypeParser(["text/csv", "application/csv"], { parseAs: "string" }, (_req, body, done) =>
+    done(null, body),
+  );
 
   app.get("/health", async () => ({ status: "ok" }));
   app.get("/model", async () => description);
@@ -83,7 +90,10 @@ export function registerRoutes(app: FastifyInstance, model: ChurnModel, info: { 
   app.get("/openapi.json", async () => openapi);
 
   app.post("/predict", async (req, reply) => {
-    if (!/json/i.test(req.headers["content-type"] ?? "")) return reply.code(415).send({ error: "send JSON with Content-Type: application/json (for CSV text, POST to /predict.csv)" });
+    if (!/json/i.test(req.headers["content-type"] ?? ""))
+      return reply
+        .code(415)
+        .send({ error: "send JSON with Content-Type: application/json (for CSV text, POST to /predict.csv)" });
     const body = readPredictBody(req.body);
     const explain = body.explain || explainFlag((req.query as Record<string, unknown>).explain);
     if (explain) assertCanExplain(model);
@@ -108,7 +118,8 @@ export function registerRoutes(app: FastifyInstance, model: ChurnModel, info: { 
   });
 
   app.post("/predict.csv", async (req, reply) => {
-    if (typeof req.body !== "string") return reply.code(415).send({ error: "send the CSV text as the body with Content-Type: text/csv" });
+    if (typeof req.body !== "string")
+      return reply.code(415).send({ error: "send the CSV text as the body with Content-Type: text/csv" });
     const r = await scoreCsv(model, req.body);
     rowsScored.set(req, r.rows);
     const file = `${info.name.replace(/[^\w.-]+/g, "-")}-scores.csv`;
@@ -121,6 +132,10 @@ export function registerRoutes(app: FastifyInstance, model: ChurnModel, info: { 
   });
 
   app.get("/", async (_req, reply) => reply.type("text/html; charset=utf-8").headers(PAGE_HEADERS).send(PAGE_HTML));
-  app.get("/app.js", async (_req, reply) => reply.type("text/javascript; charset=utf-8").headers(PAGE_HEADERS).send(PAGE_JS));
-  app.get("/style.css", async (_req, reply) => reply.type("text/css; charset=utf-8").headers(PAGE_HEADERS).send(PAGE_CSS));
+  app.get("/app.js", async (_req, reply) =>
+    reply.type("text/javascript; charset=utf-8").headers(PAGE_HEADERS).send(PAGE_JS),
+  );
+  app.get("/style.css", async (_req, reply) =>
+    reply.type("text/css; charset=utf-8").headers(PAGE_HEADERS).send(PAGE_CSS),
+  );
 }

@@ -33,7 +33,10 @@ export interface InputField {
 
 const escapeRe = (s: string): string => s.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
 /** Case-insensitive pattern for a word, without regex flags (JSON Schema has none). */
-const anyCase = (w: string): string => [...w].map((c) => (c.toLowerCase() !== c.toUpperCase() ? `[${c.toUpperCase()}${c.toLowerCase()}]` : escapeRe(c))).join("");
+const anyCase = (w: string): string =>
+  [...w]
+    .map((c) => (c.toLowerCase() !== c.toUpperCase() ? `[${c.toUpperCase()}${c.toLowerCase()}]` : escapeRe(c)))
+    .join("");
 
 /** Text churnkit reads as a number (values.ts), with surrounding white space. */
 export const NUMERIC_STRING = "^\\s*[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?\\s*$";
@@ -44,7 +47,8 @@ export const BOOLEAN_STRING = `^\\s*(${["true", "yes", "y", "t", "false", "no", 
 
 const nullable = (): JsonSchema[] => [{ type: "null" }, { type: "string", pattern: MISSING_STRING }];
 
-const isNullable = (a: ModelArtifact, column: string): boolean => a.schema.columns.find((c) => c.name === column)?.nullable ?? true;
+const isNullable = (a: ModelArtifact, column: string): boolean =>
+  a.schema.columns.find((c) => c.name === column)?.nullable ?? true;
 
 /** The schema of one column's value. */
 function columnSchema(field: InputField): JsonSchema {
@@ -53,7 +57,8 @@ function columnSchema(field: InputField): JsonSchema {
   let description: string;
   if (type === "numeric") {
     anyOf = [{ type: "number" }, { type: "string", pattern: NUMERIC_STRING }, { type: "boolean" }];
-    const range = field.min !== undefined && field.max !== undefined ? `; training range ${field.min} to ${field.max}` : "";
+    const range =
+      field.min !== undefined && field.max !== undefined ? `; training range ${field.min} to ${field.max}` : "";
     description = `numeric: a number or numeric text such as "42"${range}`;
   } else if (type === "boolean") {
     anyOf = [{ type: "boolean" }, { type: "number", enum: [0, 1] }, { type: "string", pattern: BOOLEAN_STRING }];
@@ -74,7 +79,11 @@ function columnSchema(field: InputField): JsonSchema {
 export function rowJsonSchema(a: ModelArtifact): JsonSchema {
   const properties: Record<string, JsonSchema> = {};
   for (const f of inputFields(a)) properties[f.name] = columnSchema(f);
-  for (const id of a.id_columns) properties[id] ??= { description: "identifier: copied into the prediction", anyOf: [{ type: "string" }, { type: "number" }, { type: "null" }] };
+  for (const id of a.id_columns)
+    properties[id] ??= {
+      description: "identifier: copied into the prediction",
+      anyOf: [{ type: "string" }, { type: "number" }, { type: "null" }],
+    };
   return {
     $schema: "http://json-schema.org/draft-07/schema#",
     title: "churnkit input row",
@@ -108,7 +117,13 @@ export function inputFields(a: ModelArtifact): InputField[] {
 
 const errorSchema = { type: "object", properties: { error: { type: "string" } }, required: ["error"] };
 const json = (schema: JsonSchema) => ({ "application/json": { schema } });
-const errors = (...codes: number[]) => Object.fromEntries(codes.map((c) => [String(c), { description: ERROR_TEXT[c], content: json({ $ref: "#/components/schemas/Error" }) }]));
+const errors = (...codes: number[]) =>
+  Object.fromEntries(
+    codes.map((c) => [
+      String(c),
+      { description: ERROR_TEXT[c], content: json({ $ref: "#/components/schemas/Error" }) },
+    ]),
+  );
 const ERROR_TEXT: Record<number, string> = {
   400: "invalid input: the message names the row and column",
   401: "missing or wrong bearer token",
@@ -125,48 +140,104 @@ export function openApiDocument(a: ModelArtifact, info: { title: string; version
     description: "Identifier columns present in the input come first.",
     properties: {
       churn_probability: { type: "number", minimum: 0, maximum: 1 },
-      churn_prediction: { type: "boolean", description: `churn_probability >= the model's threshold (${a.threshold.value})` },
-      unseen: { type: "array", description: "categories not seen in training", items: { type: "object", properties: { column: { type: "string" }, value: { type: "string" } } } },
-      contributions: { type: "array", description: "with explain: the 5 largest contributions to the score", items: { type: "object" } },
+      churn_prediction: {
+        type: "boolean",
+        description: `churn_probability >= the model's threshold (${a.threshold.value})`,
+      },
+      unseen: {
+        type: "array",
+        description: "categories not seen in training",
+        items: { type: "object", properties: { column: { type: "string" }, value: { type: "string" } } },
+      },
+      contributions: {
+        type: "array",
+        description: "with explain: the 5 largest contributions to the score",
+        items: { type: "object" },
+      },
     },
     required: ["churn_probability", "churn_prediction"],
     additionalProperties: true,
   };
   const rows = { type: "array", minItems: 1, items: { $ref: "#/components/schemas/Row" } };
   const predictBody = {
-    oneOf: [{ $ref: "#/components/schemas/Row" }, rows, { type: "object", required: ["rows"], properties: { rows, explain: { type: "boolean" } } }],
+    oneOf: [
+      { $ref: "#/components/schemas/Row" },
+      rows,
+      { type: "object", required: ["rows"], properties: { rows, explain: { type: "boolean" } } },
+    ],
   };
   const secured = info.auth ? { security: [{ bearer: [] }] } : {};
-  const get = (summary: string, schema: JsonSchema, codes: number[] = info.auth ? [401] : []) => ({ get: { summary, ...secured, responses: { 200: { description: "OK", content: json(schema) }, ...errors(...codes) } } });
+  const get = (summary: string, schema: JsonSchema, codes: number[] = info.auth ? [401] : []) => ({
+    get: { summary, ...secured, responses: { 200: { description: "OK", content: json(schema) }, ...errors(...codes) } },
+  });
   return {
     openapi: "3.1.0",
-    info: { title: info.title, version: info.version, description: `churnkit model server (model family ${a.model.family}).` },
+    info: {
+      title: info.title,
+      version: info.version,
+      description: `churnkit model server (model family ${a.model.family}).`,
+    },
     paths: {
       "/predict": {
         post: {
           summary: "Score one customer, an array of them, or {rows, explain}",
           ...secured,
-          parameters: [{ name: "explain", in: "query", required: false, schema: { type: "boolean" }, description: "add the top 5 contributions per row (400 if the model cannot explain)" }],
+          parameters: [
+            {
+              name: "explain",
+              in: "query",
+              required: false,
+              schema: { type: "boolean" },
+              description: "add the top 5 contributions per row (400 if the model cannot explain)",
+            },
+          ],
           requestBody: { required: true, content: json(predictBody) },
           responses: {
-            200: { description: "one prediction per row, in input order", content: json({ type: "object", properties: { predictions: { type: "array", items: prediction }, model: { type: "object", properties: { family: { type: "string" }, version: { type: "string" } } } } }) },
+            200: {
+              description: "one prediction per row, in input order",
+              content: json({
+                type: "object",
+                properties: {
+                  predictions: { type: "array", items: prediction },
+                  model: { type: "object", properties: { family: { type: "string" }, version: { type: "string" } } },
+                },
+              }),
+            },
             ...errors(400, ...(info.auth ? [401] : []), 413, 415),
           },
         },
       },
       "/predict.csv": {
         post: {
-          summary: "Score a CSV file; answers a CSV with the id column(s), churn_probability and churn_prediction (as `churnkit predict`)",
+          summary:
+            "Score a CSV file; answers a CSV with the id column(s), churn_probability and churn_prediction (as `churnkit predict`)",
           ...secured,
           requestBody: { required: true, content: { "text/csv": { schema: { type: "string" } } } },
-          responses: { 200: { description: "scored CSV", content: { "text/csv": { schema: { type: "string" } } } }, ...errors(400, ...(info.auth ? [401] : []), 413, 415) },
+          responses: {
+            200: { description: "scored CSV", content: { "text/csv": { schema: { type: "string" } } } },
+            ...errors(400, ...(info.auth ? [401] : []), 413, 415),
+          },
         },
       },
-      "/health": { get: { summary: "liveness (never needs a token)", responses: { 200: { description: "OK", content: json({ type: "object", properties: { status: { const: "ok" } } }) } } } },
-      "/model": get("the model: name, family, churnkit version, trained_at, metrics, threshold, input schema", { type: "object" }),
+      "/health": {
+        get: {
+          summary: "liveness (never needs a token)",
+          responses: {
+            200: { description: "OK", content: json({ type: "object", properties: { status: { const: "ok" } } }) },
+          },
+        },
+      },
+      "/model": get("the model: name, family, churnkit version, trained_at, metrics, threshold, input schema", {
+        type: "object",
+      }),
       "/schema": get("JSON Schema (draft-07) of one input row", { type: "object" }),
       "/openapi.json": get("this document", { type: "object" }),
-      "/": { get: { summary: "the scoring web page", responses: { 200: { description: "HTML", content: { "text/html": { schema: { type: "string" } } } } } } },
+      "/": {
+        get: {
+          summary: "the scoring web page",
+          responses: { 200: { description: "HTML", content: { "text/html": { schema: { type: "string" } } } } },
+        },
+      },
     },
     components: {
       schemas: { Row: row, Error: errorSchema },

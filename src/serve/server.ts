@@ -4,7 +4,13 @@
  * scoring web page. `createServer` builds it without listening; `churnkit serve` listens.
  */
 import { createHash, timingSafeEqual } from "node:crypto";
-import Fastify, { LogController, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
+import Fastify, {
+  LogController,
+  type FastifyError,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+} from "fastify";
 import type { ChurnModel } from "../models/model.js";
 import { isUserError } from "../utils/errors.js";
 import { registerRoutes, rowsOf } from "./routes.js";
@@ -22,7 +28,16 @@ export interface ServeOptions {
   logLevel?: string;
 }
 
-const UNITS: Record<string, number> = { "": 1, b: 1, kb: 1024, k: 1024, mb: 1024 ** 2, m: 1024 ** 2, gb: 1024 ** 3, g: 1024 ** 3 };
+const UNITS: Record<string, number> = {
+  "": 1,
+  b: 1,
+  kb: 1024,
+  k: 1024,
+  mb: 1024 ** 2,
+  m: 1024 ** 2,
+  gb: 1024 ** 3,
+  g: 1024 ** 3,
+};
 
 /** Parse a size such as "1mb", "512kb", "2.5MB" or 1048576 into bytes; undefined when not a size. */
 export function parseSize(v: number | string): number | undefined {
@@ -36,7 +51,11 @@ export function parseSize(v: number | string): number | undefined {
 
 /** Human-readable byte count for messages. */
 export const showSize = (n: number): string =>
-  n >= 1024 ** 2 && n % 1024 ** 2 === 0 ? `${n / 1024 ** 2} MB` : n >= 1024 && n % 1024 === 0 ? `${n / 1024} KB` : `${n} bytes`;
+  n >= 1024 ** 2 && n % 1024 ** 2 === 0
+    ? `${n / 1024 ** 2} MB`
+    : n >= 1024 && n % 1024 === 0
+      ? `${n / 1024} KB`
+      : `${n} bytes`;
 
 /** One log line per request, with its latency; fastify's two default lines are off. */
 class OneLineLog extends LogController {
@@ -44,7 +63,13 @@ class OneLineLog extends LogController {
   override routeNotFound(): void {}
   override defaultErrorLog(): void {}
   override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
-    const line = { method: request.method, url: request.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 100) / 100, rows: rowsOf(request) };
+    const line = {
+      method: request.method,
+      url: request.url,
+      status: reply.statusCode,
+      ms: Math.round(reply.elapsedTime * 100) / 100,
+      rows: rowsOf(request),
+    };
     if (error) reply.log.error({ ...line, err: error }, "request failed");
     else reply.log.info(line, "request");
   }
@@ -68,11 +93,17 @@ function errorReply(e: unknown, maxBody: number): { status: number; message: str
   const status = err.statusCode ?? 500;
   switch (err.code) {
     case "FST_ERR_CTP_BODY_TOO_LARGE":
-      return { status: 413, message: `request body is larger than this server's limit of ${showSize(maxBody)} (churnkit serve --max-body); send fewer rows per request` };
+      return {
+        status: 413,
+        message: `request body is larger than this server's limit of ${showSize(maxBody)} (churnkit serve --max-body); send fewer rows per request`,
+      };
     case "FST_ERR_CTP_INVALID_MEDIA_TYPE":
-      return { status: 415, message: "unsupported Content-Type: send application/json to /predict, text/csv to /predict.csv" };
+      return {
+        status: 415,
+        message: "unsupported Content-Type: send application/json to /predict, text/csv to /predict.csv",
+      };
     case "FST_ERR_CTP_EMPTY_JSON_BODY":
-      return { status: 400, message: "empty body: send a JSON customer object, an array of them, or {\"rows\": [...]}" };
+      return { status: 400, message: 'empty body: send a JSON customer object, an array of them, or {"rows": [...]}' };
     case "FST_ERR_CTP_INVALID_JSON_BODY":
       return { status: 400, message: "body is not valid JSON; check its quotes, commas and brackets" };
   }
@@ -86,7 +117,8 @@ function errorReply(e: unknown, maxBody: number): { status: number; message: str
  */
 export function createServer(model: ChurnModel, options: ServeOptions = {}): FastifyInstance {
   const maxBody = parseSize(options.maxBody ?? "1mb");
-  if (maxBody === undefined) throw new TypeError(`maxBody must be a size such as "1mb" or a byte count, got ${JSON.stringify(options.maxBody)}`);
+  if (maxBody === undefined)
+    throw new TypeError(`maxBody must be a size such as "1mb" or a byte count, got ${JSON.stringify(options.maxBody)}`);
   const level = options.logLevel ?? process.env.CHURNKIT_LOG_LEVEL ?? "silent";
   const app = Fastify({
     bodyLimit: maxBody,
@@ -102,7 +134,10 @@ export function createServer(model: ChurnModel, options: ServeOptions = {}): Fas
       const path = req.url.split("?")[0]!;
       if (OPEN.has(path) && req.method === "GET") return;
       if (!authorized(req.headers.authorization, token)) {
-        await reply.code(401).header("WWW-Authenticate", 'Bearer realm="churnkit"').send({ error: "missing or wrong token: send the header Authorization: Bearer <token>" });
+        await reply
+          .code(401)
+          .header("WWW-Authenticate", 'Bearer realm="churnkit"')
+          .send({ error: "missing or wrong token: send the header Authorization: Bearer <token>" });
       }
     });
   }
@@ -112,7 +147,11 @@ export function createServer(model: ChurnModel, options: ServeOptions = {}): Fas
     if (status >= 500) req.log.error({ err }, "internal error");
     return reply.code(status).send({ error: message });
   });
-  app.setNotFoundHandler((req, reply) => reply.code(404).send({ error: `no route ${req.method} ${req.url.split("?")[0]}; the routes are listed at GET /openapi.json` }));
+  app.setNotFoundHandler((req, reply) =>
+    reply
+      .code(404)
+      .send({ error: `no route ${req.method} ${req.url.split("?")[0]}; the routes are listed at GET /openapi.json` }),
+  );
 
   registerRoutes(app, model, { name: options.name ?? "churn model", auth: token !== undefined });
   return app;

@@ -26,13 +26,17 @@ export function readPredictBody(body: unknown): PredictRequest {
   if (Array.isArray(body)) rows = body;
   else if (isObject(body) && Array.isArray(body.rows)) {
     rows = body.rows;
-    if (body.explain !== undefined && typeof body.explain !== "boolean") throw new UserError(`"explain" must be true or false, got ${show(body.explain)}`);
+    if (body.explain !== undefined && typeof body.explain !== "boolean")
+      throw new UserError(`"explain" must be true or false, got ${show(body.explain)}`);
     explain = body.explain === true;
   } else if (isObject(body)) rows = [body];
   else throw new UserError('the body must be a JSON customer object, an array of them, or {"rows": [...]}');
   if (rows.length === 0) throw new UserError("no rows: the body holds no customer to score");
   rows.forEach((r, i) => {
-    if (!isObject(r)) throw new UserError(`row ${i + 1}: expected an object of column: value pairs, got ${Array.isArray(r) ? "an array" : show(r)}`);
+    if (!isObject(r))
+      throw new UserError(
+        `row ${i + 1}: expected an object of column: value pairs, got ${Array.isArray(r) ? "an array" : show(r)}`,
+      );
   });
   return { rows: rows as Record<string, unknown>[], explain };
 }
@@ -50,11 +54,18 @@ export interface RowRules {
 export function rowRules(a: ModelArtifact): RowRules {
   const nullable = new Map(a.schema.columns.map((c) => [c.name, c.nullable]));
   const required = a.inputs.map((c) => c.name);
-  return { required, notNull: new Set(required.filter((c) => nullable.get(c) === false)), ids: a.id_columns.filter((c) => !required.includes(c)) };
+  return {
+    required,
+    notNull: new Set(required.filter((c) => nullable.get(c) === false)),
+    ids: a.id_columns.filter((c) => !required.includes(c)),
+  };
 }
 
 const scalar = (v: unknown, row: number, column: string): RawValue => {
-  if (v !== null && typeof v === "object") throw new UserError(`row ${row + 1}, column "${column}": expected a number, string or boolean, got ${Array.isArray(v) ? "an array" : "an object"}`);
+  if (v !== null && typeof v === "object")
+    throw new UserError(
+      `row ${row + 1}, column "${column}": expected a number, string or boolean, got ${Array.isArray(v) ? "an array" : "an object"}`,
+    );
   return v as RawValue;
 };
 
@@ -77,13 +88,17 @@ export function requestTable(rows: Record<string, unknown>[], rules: RowRules): 
         continue;
       }
       if (rules.notNull.has(c) && isMissing(v as RawValue)) {
-        throw new UserError(`row ${i + 1}, column "${c}": ${v === null || v === undefined ? "null" : show(v)} is a missing value, but this column was never missing in training; give a value`);
+        throw new UserError(
+          `row ${i + 1}, column "${c}": ${v === null || v === undefined ? "null" : show(v)} is a missing value, but this column was never missing in training; give a value`,
+        );
       }
       data[c]![i] = scalar(v, i, c);
     }
     if (absent) {
       const s = absent.length > 1;
-      throw new UserError(`row ${i + 1}: missing column${s ? "s" : ""} ${absent.join(", ")}; the model needs ${s ? "them" : "it"} (see GET /schema)`);
+      throw new UserError(
+        `row ${i + 1}: missing column${s ? "s" : ""} ${absent.join(", ")}; the model needs ${s ? "them" : "it"} (see GET /schema)`,
+      );
     }
   }
   const ids = rules.ids.filter((c) => rows.some((r) => Object.prototype.hasOwnProperty.call(r, c)));

@@ -11,8 +11,15 @@ export type { Logger };
 let current: Logger | undefined;
 
 export function createLogger(level = process.env.CHURNKIT_LOG_LEVEL ?? "info"): Logger {
-  if (process.env.CHURNKIT_LOG_FORMAT === "json") return pino({ level, base: undefined }, pino.destination({ fd: 2, sync: true }));
-  const stream = pretty({ destination: 2, sync: true, colorize: process.stderr.isTTY === true, ignore: "pid,hostname", translateTime: "HH:MM:ss" });
+  if (process.env.CHURNKIT_LOG_FORMAT === "json")
+    return pino({ level, base: undefined }, pino.destination({ fd: 2, sync: true }));
+  const stream = pretty({
+    destination: 2,
+    sync: true,
+    colorize: process.stderr.isTTY === true,
+    ignore: "pid,hostname",
+    translateTime: "HH:MM:ss",
+  });
   return pino({ level, base: undefined }, stream);
 }
 

@@ -14,7 +14,12 @@ const quiet: Progress = { tick() {}, stop() {} };
 export function progress(label: string, total: number): Progress {
   if (!process.stderr.isTTY || process.env.CHURNKIT_NO_PROGRESS) return quiet;
   const bar = new cliProgress.SingleBar(
-    { stream: process.stderr, format: `${label} [{bar}] {value}/{total} {duration}s`, hideCursor: true, clearOnComplete: true },
+    {
+      stream: process.stderr,
+      format: `${label} [{bar}] {value}/{total} {duration}s`,
+      hideCursor: true,
+      clearOnComplete: true,
+    },
     cliProgress.Presets.shades_classic,
   );
   bar.start(total, 0);

@@ -31,15 +31,35 @@ export interface CalibrationChartInput {
 
 /** A calibration plot. */
 export function calibrationChart(input: CalibrationChartInput): TopLevelSpec {
-  const x = { field: "predicted", type: "quantitative" as const, title: input.xTitle ?? "Mean predicted probability", scale: { domain: [0, 1], nice: false }, axis: { format: FORMAT.percent } };
-  const y = { field: "observed", type: "quantitative" as const, title: input.yTitle ?? "Observed churn rate", scale: { domain: [0, 1], nice: false }, axis: { format: FORMAT.percent } };
+  const x = {
+    field: "predicted",
+    type: "quantitative" as const,
+    title: input.xTitle ?? "Mean predicted probability",
+    scale: { domain: [0, 1], nice: false },
+    axis: { format: FORMAT.percent },
+  };
+  const y = {
+    field: "observed",
+    type: "quantitative" as const,
+    title: input.yTitle ?? "Observed churn rate",
+    scale: { domain: [0, 1], nice: false },
+    axis: { format: FORMAT.percent },
+  };
   return {
-    ...specBase(input.title, "calibration: observed rate against mean predicted probability (dashed: perfect calibration)"),
+    ...specBase(
+      input.title,
+      "calibration: observed rate against mean predicted probability (dashed: perfect calibration)",
+    ),
     width: input.size ?? 300,
     height: input.size ?? 300,
     layer: [
       {
-        data: { values: [{ predicted: 0, observed: 0 }, { predicted: 1, observed: 1 }] },
+        data: {
+          values: [
+            { predicted: 0, observed: 0 },
+            { predicted: 1, observed: 1 },
+          ],
+        },
         mark: { type: "line", color: REFERENCE, strokeDash: [4, 3], strokeWidth: 1 },
         encoding: { x: { field: "predicted", type: "quantitative" }, y: { field: "observed", type: "quantitative" } },
       },
@@ -47,7 +67,17 @@ export function calibrationChart(input: CalibrationChartInput): TopLevelSpec {
       {
         data: { values: input.bins },
         mark: { type: "point", color: PRIMARY, filled: true, opacity: 0.9 },
-        encoding: { x, y, size: { field: "count", type: "quantitative", title: "Rows", scale: { range: [20, 200] }, legend: { orient: "bottom", format: FORMAT.count } } },
+        encoding: {
+          x,
+          y,
+          size: {
+            field: "count",
+            type: "quantitative",
+            title: "Rows",
+            scale: { range: [20, 200] },
+            legend: { orient: "bottom", format: FORMAT.count },
+          },
+        },
       },
     ],
   } as TopLevelSpec;

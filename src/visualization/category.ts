@@ -50,17 +50,38 @@ export function categoryChart(input: CategoryChartInput): TopLevelSpec {
     width,
     height: { step: BAR_STEP },
     layer: [
-      { mark: { type: "bar" as const, color: PRIMARY }, encoding: { y, x: { field: "count", type: "quantitative" as const, title: input.countTitle ?? "Rows", scale: { domain: [0, maxCount * 1.22] } } } },
+      {
+        mark: { type: "bar" as const, color: PRIMARY },
+        encoding: {
+          y,
+          x: {
+            field: "count",
+            type: "quantitative" as const,
+            title: input.countTitle ?? "Rows",
+            scale: { domain: [0, maxCount * 1.22] },
+          },
+        },
+      },
       {
         mark: { type: "text" as const, align: "left" as const, dx: 3, fontSize: 11, color: "#333" },
-        encoding: { y, x: { field: "count", type: "quantitative" as const }, text: { field: "count", type: "quantitative" as const, format: FORMAT.count } },
+        encoding: {
+          y,
+          x: { field: "count", type: "quantitative" as const },
+          text: { field: "count", type: "quantitative" as const, format: FORMAT.count },
+        },
       },
     ],
   };
   const base = { ...specBase(input.title, `bar chart of ${yTitle}`), data: { values } };
   if (!withRate) return { ...base, ...counts };
   const yRate = { ...y, axis: { labels: false, ticks: false, title: null, domain: false } };
-  const rateX = { field: "rate", type: "quantitative" as const, title: input.rateTitle ?? "Churn rate", axis: { format: FORMAT.percent }, scale: { domain: [0, Math.min(1.2, maxRate * 1.3)] } };
+  const rateX = {
+    field: "rate",
+    type: "quantitative" as const,
+    title: input.rateTitle ?? "Churn rate",
+    axis: { format: FORMAT.percent },
+    scale: { domain: [0, Math.min(1.2, maxRate * 1.3)] },
+  };
   const rate = {
     width,
     height: { step: BAR_STEP },
@@ -68,10 +89,20 @@ export function categoryChart(input: CategoryChartInput): TopLevelSpec {
       { mark: { type: "bar" as const, color: ACCENT }, encoding: { y: yRate, x: rateX } },
       {
         mark: { type: "text" as const, align: "left" as const, dx: 3, fontSize: 11, color: "#333" },
-        encoding: { y: yRate, x: { field: "rate", type: "quantitative" as const }, text: { field: "rate", type: "quantitative" as const, format: FORMAT.percent1 } },
+        encoding: {
+          y: yRate,
+          x: { field: "rate", type: "quantitative" as const },
+          text: { field: "rate", type: "quantitative" as const, format: FORMAT.percent1 },
+        },
       },
       ...(input.overallRate !== undefined
-        ? [{ data: { values: [{ overall: input.overallRate }] }, mark: { type: "rule" as const, color: REFERENCE, strokeDash: [4, 3], strokeWidth: 1.5 }, encoding: { x: { field: "overall", type: "quantitative" as const } } }]
+        ? [
+            {
+              data: { values: [{ overall: input.overallRate }] },
+              mark: { type: "rule" as const, color: REFERENCE, strokeDash: [4, 3], strokeWidth: 1.5 },
+              encoding: { x: { field: "overall", type: "quantitative" as const } },
+            },
+          ]
         : []),
     ],
   };

@@ -32,9 +32,19 @@ export function confusionMatrixChart(input: ConfusionInput): TopLevelSpec {
     { actual: pos, predicted: neg, n: input.fn, kind: "false negative" },
     { actual: neg, predicted: pos, n: input.fp, kind: "false positive" },
     { actual: neg, predicted: neg, n: input.tn, kind: "true negative" },
-  ].map((c) => ({ ...c, share: c.n / total, label: `${c.n.toLocaleString("en")} (${((100 * c.n) / total).toFixed(1)}%)` }));
+  ].map((c) => ({
+    ...c,
+    share: c.n / total,
+    label: `${c.n.toLocaleString("en")} (${((100 * c.n) / total).toFixed(1)}%)`,
+  }));
   const max = Math.max(...cells.map((c) => c.n), 1);
-  const x = { field: "predicted", type: "nominal" as const, title: "Predicted", sort: [pos, neg], axis: { orient: "top" as const, labelAngle: 0 } };
+  const x = {
+    field: "predicted",
+    type: "nominal" as const,
+    title: "Predicted",
+    sort: [pos, neg],
+    axis: { orient: "top" as const, labelAngle: 0 },
+  };
   const y = { field: "actual", type: "nominal" as const, title: "Actual", sort: [pos, neg] };
   const cell = input.cell ?? 110;
   return {
@@ -45,15 +55,35 @@ export function confusionMatrixChart(input: ConfusionInput): TopLevelSpec {
     layer: [
       {
         mark: { type: "rect", stroke: "white", strokeWidth: 2 },
-        encoding: { x, y, color: { field: "n", type: "quantitative", title: "Rows", scale: { scheme: "blues", domain: [0, max] }, legend: null } },
+        encoding: {
+          x,
+          y,
+          color: {
+            field: "n",
+            type: "quantitative",
+            title: "Rows",
+            scale: { scheme: "blues", domain: [0, max] },
+            legend: null,
+          },
+        },
       },
       {
         mark: { type: "text", fontSize: 13, fontWeight: 600, dy: -8 },
-        encoding: { x, y, text: { field: "label" }, color: { condition: { test: `datum.n > ${max * 0.55}`, value: "white" }, value: "#1a1a1a" } },
+        encoding: {
+          x,
+          y,
+          text: { field: "label" },
+          color: { condition: { test: `datum.n > ${max * 0.55}`, value: "white" }, value: "#1a1a1a" },
+        },
       },
       {
         mark: { type: "text", fontSize: 11, dy: 10 },
-        encoding: { x, y, text: { field: "kind" }, color: { condition: { test: `datum.n > ${max * 0.55}`, value: "white" }, value: "#333" } },
+        encoding: {
+          x,
+          y,
+          text: { field: "kind" },
+          color: { condition: { test: `datum.n > ${max * 0.55}`, value: "white" }, value: "#333" },
+        },
       },
     ],
   } as TopLevelSpec;

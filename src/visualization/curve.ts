@@ -46,7 +46,8 @@ export interface CurveChartInput {
   height?: number;
 }
 
-const unit = (d: [number, number] | null | undefined): boolean => d === undefined || (d !== null && d[0] === 0 && d[1] === 1);
+const unit = (d: [number, number] | null | undefined): boolean =>
+  d === undefined || (d !== null && d[0] === 0 && d[1] === 1);
 
 /** A line chart of one or more curves with optional reference lines. */
 export function curveChart(input: CurveChartInput): TopLevelSpec {
@@ -70,16 +71,40 @@ export function curveChart(input: CurveChartInput): TopLevelSpec {
     axis: { format: input.yFormat ?? (unit(input.yDomain) ? FORMAT.percent : FORMAT.number) },
   };
   const color = many
-    ? { field: "series", type: "nominal" as const, title: null, scale: { range: [...PALETTE] }, sort: { field: "si" }, legend: { orient: "bottom" as const, direction: "vertical" as const } }
+    ? {
+        field: "series",
+        type: "nominal" as const,
+        title: null,
+        scale: { range: [...PALETTE] },
+        sort: { field: "si" },
+        legend: { orient: "bottom" as const, direction: "vertical" as const },
+      }
     : { value: PALETTE[0] };
   const layers: object[] = [
-    { data: { values }, mark: { type: "line" as const, strokeWidth: 2, interpolate: "linear" as const }, encoding: { x, y, color, order: { field: "i", type: "quantitative" as const }, detail: { field: "series" } } },
+    {
+      data: { values },
+      mark: { type: "line" as const, strokeWidth: 2, interpolate: "linear" as const },
+      encoding: { x, y, color, order: { field: "i", type: "quantitative" as const }, detail: { field: "series" } },
+    },
   ];
   if (input.diagonal) {
-    layers.unshift({ data: { values: [{ x: 0, y: 0 }, { x: 1, y: 1 }] }, mark: { type: "line" as const, color: REFERENCE, strokeDash: [4, 3], strokeWidth: 1 }, encoding: { x: { field: "x", type: "quantitative" as const }, y: { field: "y", type: "quantitative" as const } } });
+    layers.unshift({
+      data: {
+        values: [
+          { x: 0, y: 0 },
+          { x: 1, y: 1 },
+        ],
+      },
+      mark: { type: "line" as const, color: REFERENCE, strokeDash: [4, 3], strokeWidth: 1 },
+      encoding: { x: { field: "x", type: "quantitative" as const }, y: { field: "y", type: "quantitative" as const } },
+    });
   }
   if (input.baseline !== undefined) {
-    layers.unshift({ data: { values: [{ b: input.baseline }] }, mark: { type: "rule" as const, color: REFERENCE, strokeDash: [4, 3] }, encoding: { y: { field: "b", type: "quantitative" as const } } });
+    layers.unshift({
+      data: { values: [{ b: input.baseline }] },
+      mark: { type: "rule" as const, color: REFERENCE, strokeDash: [4, 3] },
+      encoding: { y: { field: "b", type: "quantitative" as const } },
+    });
   }
   const ref = input.diagonal || input.baseline !== undefined ? ` (dashed: ${input.referenceLabel ?? "random"})` : "";
   return {

@@ -33,12 +33,26 @@ export interface HeatmapInput {
 /** A matrix heatmap with values written in the cells. */
 export function heatmapChart(input: HeatmapInput): TopLevelSpec {
   const domain = input.domain ?? [-1, 1];
-  const values = input.rows.flatMap((r, i) => input.columns.map((c, j) => ({ row: r, col: c, i, j, v: input.values[i]?.[j] ?? null })));
+  const values = input.rows.flatMap((r, i) =>
+    input.columns.map((c, j) => ({ row: r, col: c, i, j, v: input.values[i]?.[j] ?? null })),
+  );
   const n = Math.max(input.rows.length, input.columns.length);
   const cell = input.cell ?? Math.max(28, Math.min(48, Math.floor(480 / Math.max(n, 1))));
   const longest = Math.max(0, ...input.columns.map((c) => c.length));
-  const x = { field: "col", type: "nominal" as const, title: input.xTitle ?? "Column", sort: input.columns, axis: { labelAngle: longest > 3 ? -40 : 0, labelLimit: 140, labelOverlap: false } };
-  const y = { field: "row", type: "nominal" as const, title: input.yTitle ?? "Column", sort: input.rows, axis: { labelLimit: 140, labelOverlap: false } };
+  const x = {
+    field: "col",
+    type: "nominal" as const,
+    title: input.xTitle ?? "Column",
+    sort: input.columns,
+    axis: { labelAngle: longest > 3 ? -40 : 0, labelLimit: 140, labelOverlap: false },
+  };
+  const y = {
+    field: "row",
+    type: "nominal" as const,
+    title: input.yTitle ?? "Column",
+    sort: input.rows,
+    axis: { labelLimit: 140, labelOverlap: false },
+  };
   const mid = (domain[0] + domain[1]) / 2;
   const half = (domain[1] - domain[0]) / 2;
   return {

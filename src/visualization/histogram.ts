@@ -48,7 +48,10 @@ export interface HistogramInput {
 /** A histogram, plus the churn rate per bin when `rateBins` is given. */
 export function histogramChart(input: HistogramInput): TopLevelSpec {
   const width = input.width ?? WIDTH;
-  const xs = [...input.bins.flatMap((b) => [b.start, b.end]), ...(input.rateBins ?? []).flatMap((b) => [b.start, b.end])];
+  const xs = [
+    ...input.bins.flatMap((b) => [b.start, b.end]),
+    ...(input.rateBins ?? []).flatMap((b) => [b.start, b.end]),
+  ];
   const domain = xs.length ? [Math.min(...xs), Math.max(...xs)] : undefined;
   const scale = domain && domain[0] !== domain[1] ? { domain, nice: false, zero: false } : { zero: false };
   const axis = input.integer ? { tickMinStep: 1, format: ",d" } : {};
@@ -68,17 +71,35 @@ export function histogramChart(input: HistogramInput): TopLevelSpec {
   if (!input.rateBins?.length) return { ...base, ...hist } as TopLevelSpec;
   const values = input.rateBins.map((b) => ({ ...b, mid: (b.start + b.end) / 2 }));
   const x = { field: "start", type: "quantitative" as const, title: input.xTitle, scale, axis };
-  const y = { field: "rate", type: "quantitative" as const, title: input.rateTitle ?? "Churn rate", axis: { format: FORMAT.percent }, scale: { domainMin: 0 } };
+  const y = {
+    field: "rate",
+    type: "quantitative" as const,
+    title: input.rateTitle ?? "Churn rate",
+    axis: { format: FORMAT.percent },
+    scale: { domainMin: 0 },
+  };
   const rate = {
     width,
     height: 120,
     data: { values },
     layer: [
-      { mark: { type: "line" as const, color: ACCENT, strokeWidth: 1, opacity: 0.6 }, encoding: { x: { ...x, field: "mid" }, y } },
+      {
+        mark: { type: "line" as const, color: ACCENT, strokeWidth: 1, opacity: 0.6 },
+        encoding: { x: { ...x, field: "mid" }, y },
+      },
       { mark: { type: "rule" as const, color: ACCENT, strokeWidth: 3 }, encoding: { x, x2: { field: "end" }, y } },
-      { mark: { type: "point" as const, color: ACCENT, filled: true, size: 30 }, encoding: { x: { ...x, field: "mid" }, y } },
+      {
+        mark: { type: "point" as const, color: ACCENT, filled: true, size: 30 },
+        encoding: { x: { ...x, field: "mid" }, y },
+      },
       ...(input.overallRate !== undefined
-        ? [{ data: { values: [{ overall: input.overallRate }] }, mark: { type: "rule" as const, color: REFERENCE, strokeDash: [4, 3] }, encoding: { y: { field: "overall", type: "quantitative" as const } } }]
+        ? [
+            {
+              data: { values: [{ overall: input.overallRate }] },
+              mark: { type: "rule" as const, color: REFERENCE, strokeDash: [4, 3] },
+              encoding: { y: { field: "overall", type: "quantitative" as const } },
+            },
+          ]
         : []),
     ],
   };

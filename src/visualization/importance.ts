@@ -40,7 +40,12 @@ export function importanceChart(input: ImportanceChartInput): TopLevelSpec {
   const sorted = input.sort === "input" ? input.items : [...input.items].sort((a, b) => b.value - a.value);
   const values = sorted.slice(0, input.limit ?? 30).map((d, i) => ({ ...d, order: i }));
   const format = input.format ?? FORMAT.number;
-  const y = { field: "name", type: "nominal" as const, title: input.yTitle ?? "Feature", sort: values.map((v) => v.name) };
+  const y = {
+    field: "name",
+    type: "nominal" as const,
+    title: input.yTitle ?? "Feature",
+    sort: values.map((v) => v.name),
+  };
   const x = { field: "value", type: "quantitative" as const, title: input.xTitle ?? "Importance", axis: { format } };
   const hasErr = values.some((d) => d.lower !== undefined && d.upper !== undefined);
   return {
@@ -58,7 +63,10 @@ export function importanceChart(input: ImportanceChartInput): TopLevelSpec {
               encoding: { y, x: { field: "lower", type: "quantitative" }, x2: { field: "upper" } },
             },
             {
-              transform: [{ filter: "isValid(datum.lower) && isValid(datum.upper)" }, { fold: ["lower", "upper"], as: ["end", "at"] }],
+              transform: [
+                { filter: "isValid(datum.lower) && isValid(datum.upper)" },
+                { fold: ["lower", "upper"], as: ["end", "at"] },
+              ],
               mark: { type: "tick", color: "#1a1a1a", thickness: 1.5, size: 8 },
               encoding: { y, x: { field: "at", type: "quantitative" } },
             },

@@ -53,7 +53,14 @@ async function installTextMetrics(): Promise<void> {
   };
   patch((vega as unknown as { textMetrics?: Metrics }).textMetrics);
   const here = createRequire(import.meta.url);
-  for (const pkg of ["vega-view", "vega-label", "vega-functions", "vega-view-transforms", "vega-parser", "vega-encode"]) {
+  for (const pkg of [
+    "vega-view",
+    "vega-label",
+    "vega-functions",
+    "vega-view-transforms",
+    "vega-parser",
+    "vega-encode",
+  ]) {
     try {
       const pkgPath = here.resolve(pkg, { paths: [dirname(here.resolve("vega"))] });
       const sg = createRequire(pkgPath).resolve("vega-scenegraph");
@@ -77,7 +84,10 @@ let counter = 0;
  * inlined into one HTML page do not refer to each other's `clip1`.
  */
 export function uniquifyIds(svg: string, prefix: string): string {
-  return svg.replace(/\bid="([^"]+)"/g, `id="${prefix}$1"`).replace(/url\(#([^)]+)\)/g, `url(#${prefix}$1)`).replace(/href="#([^"]+)"/g, `href="#${prefix}$1"`);
+  return svg
+    .replace(/\bid="([^"]+)"/g, `id="${prefix}$1"`)
+    .replace(/url\(#([^)]+)\)/g, `url(#${prefix}$1)`)
+    .replace(/href="#([^"]+)"/g, `href="#${prefix}$1"`);
 }
 
 /** Options of {@link renderSvg}. */

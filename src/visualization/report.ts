@@ -6,7 +6,12 @@
 
 /** Escape text for HTML content and attribute values. */
 export function escapeHtml(s: string): string {
-  return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;");
+  return s
+    .replace(/&/g, "&amp;")
+    .replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;")
+    .replace(/"/g, "&quot;")
+    .replace(/'/g, "&#39;");
 }
 
 /** A table. Cells are text (escaped) or numbers (right-aligned); null shows as an empty cell. */
@@ -61,7 +66,11 @@ export interface ReportInput {
   toc?: boolean;
 }
 
-const slug = (s: string): string => s.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "") || "section";
+const slug = (s: string): string =>
+  s
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-|-$/g, "") || "section";
 
 function cell(v: string | number | null): string {
   if (v === null) return "";
@@ -70,7 +79,11 @@ function cell(v: string | number | null): string {
 }
 
 function table(t: TableBlock): string {
-  const align = t.align ?? t.columns.map((_, j) => (t.rows.length > 0 && t.rows.every((r) => r[j] === null || typeof r[j] === "number") ? "right" : "left"));
+  const align =
+    t.align ??
+    t.columns.map((_, j) =>
+      t.rows.length > 0 && t.rows.every((r) => r[j] === null || typeof r[j] === "number") ? "right" : "left",
+    );
   const cls = (j: number) => (align[j] === "right" ? ' class="num"' : "");
   const head = t.columns.map((c, j) => `<th scope="col"${cls(j)}>${escapeHtml(c)}</th>`).join("");
   const body = t.rows.map((r) => `<tr>${r.map((v, j) => `<td${cls(j)}>${cell(v)}</td>`).join("")}</tr>`).join("\n");

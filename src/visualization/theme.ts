@@ -6,7 +6,16 @@
 import type { Config } from "vega-lite";
 
 /** Okabe–Ito colours, in the order charts use them for series. */
-export const PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000"] as const;
+export const PALETTE = [
+  "#0072B2",
+  "#D55E00",
+  "#009E73",
+  "#CC79A7",
+  "#E69F00",
+  "#56B4E9",
+  "#F0E442",
+  "#000000",
+] as const;
 
 /** Main bar/line colour (blue). */
 export const PRIMARY = PALETTE[0];
@@ -32,7 +41,15 @@ export const THEME: Config = {
   background: "white",
   padding: 10,
   view: { stroke: null, continuousWidth: WIDTH, continuousHeight: HEIGHT },
-  title: { fontSize: 14, fontWeight: 600, anchor: "start", offset: 10, color: "#1a1a1a", subtitleFontSize: 12, subtitleColor: "#555" },
+  title: {
+    fontSize: 14,
+    fontWeight: 600,
+    anchor: "start",
+    offset: 10,
+    color: "#1a1a1a",
+    subtitleFontSize: 12,
+    subtitleColor: "#555",
+  },
   axis: {
     labelFontSize: 11,
     titleFontSize: 12,

@@ -75,7 +75,11 @@ describe.concurrent("churnkit CLI", () => {
   });
 
   /** The sample with one column transformed per row. */
-  function variant(name: string, map: (cells: string[], i: number) => string[], head: (cells: string[]) => string[] = (c) => c): string {
+  function variant(
+    name: string,
+    map: (cells: string[], i: number) => string[],
+    head: (cells: string[]) => string[] = (c) => c,
+  ): string {
     const h = head(header.split(","));
     return write(dir, name, [h.join(","), ...lines.map((l, i) => map(l.split(","), i).join(","))].join("\n") + "\n");
   }
@@ -90,10 +94,12 @@ describe.concurrent("churnkit CLI", () => {
   it("--help lists the subcommands", async () => {
     const r = await cli(["--help"]);
     expect(r.status).toBe(0);
-    for (const c of ["run", "init", "train", "evaluate", "predict"]) expect(r.stdout).toMatch(new RegExp(`^  ${c} `, "m"));
+    for (const c of ["run", "init", "train", "evaluate", "predict"])
+      expect(r.stdout).toMatch(new RegExp(`^  ${c} `, "m"));
     const t = await cli(["train", "--help"]);
     expect(t.status).toBe(0);
-    for (const o of ["--data", "--target", "--positive", "--drop", "--model", "--config", "--seed", "--out"]) expect(t.stdout).toContain(o);
+    for (const o of ["--data", "--target", "--positive", "--drop", "--model", "--config", "--seed", "--out"])
+      expect(t.stdout).toContain(o);
   });
 
   it("train wrote a model directory with model.json and metrics.json", async () => {
@@ -110,7 +116,11 @@ describe.concurrent("churnkit CLI", () => {
     const j = JSON.parse(r.stdout);
     expect(j.out).toBe(out);
     expect(j.family).toBe("logreg");
-    expect(j.files).toEqual({ model: join(out, "model.json"), metrics: join(out, "metrics.json"), report: join(out, "report.html") });
+    expect(j.files).toEqual({
+      model: join(out, "model.json"),
+      metrics: join(out, "metrics.json"),
+      report: join(out, "report.html"),
+    });
     expect(existsSync(j.files.model)).toBe(true);
     expect(existsSync(j.files.metrics)).toBe(true);
     expect(existsSync(j.files.report)).toBe(true);
@@ -147,7 +157,19 @@ describe.concurrent("churnkit CLI", () => {
     const r = await cli(["evaluate", "--model", model, "--data", sample, "--json"]);
     expect(r.status, r.stderr).toBe(0);
     const m = JSON.parse(r.stdout);
-    for (const k of ["rows", "auc", "pr_auc", "log_loss", "brier", "accuracy", "precision", "recall", "f1", "threshold"]) expect(typeof m[k], k).toBe("number");
+    for (const k of [
+      "rows",
+      "auc",
+      "pr_auc",
+      "log_loss",
+      "brier",
+      "accuracy",
+      "precision",
+      "recall",
+      "f1",
+      "threshold",
+    ])
+      expect(typeof m[k], k).toBe("number");
     expect(Object.keys(m.confusion).sort()).toEqual(["fn", "fp", "tn", "tp"]);
     expect(m.rows).toBe(1500);
     expect(m.confusion.tp + m.confusion.fp + m.confusion.tn + m.confusion.fn).toBe(1500);
@@ -178,7 +200,14 @@ describe.concurrent("churnkit CLI", () => {
     expect((await cli(["predict", "--model", model, "--data", sample, "--out", base])).status).toBe(0);
     const names = header.split(",");
     const order = [...names.keys()].filter((i) => names[i] !== "Churn").reverse();
-    const shuffled = write(dir, "shuffled.csv", [["note", ...order.map((i) => names[i])].join(","), ...lines.map((l, k) => [`n${k}`, ...order.map((i) => l.split(",")[i])].join(","))].join("\n") + "\n");
+    const shuffled = write(
+      dir,
+      "shuffled.csv",
+      [
+        ["note", ...order.map((i) => names[i])].join(","),
+        ...lines.map((l, k) => [`n${k}`, ...order.map((i) => l.split(",")[i])].join(",")),
+      ].join("\n") + "\n",
+    );
     const out = join(dir, "shuffled-scores.csv");
     const r = await cli(["predict", "--model", model, "--data", shuffled, "--out", out]);
     expect(r.status, r.stderr).toBe(0);
@@ -196,7 +225,10 @@ describe.concurrent("churnkit CLI", () => {
   describe("bad input: exit 2, one line naming what and where, nothing written", () => {
     const trainFails = async (data: string, extra: string[], ...names: string[]): Promise<string> => {
       const out = join(dir, `out-${Math.random().toString(36).slice(2)}`);
-      const line = expectUserError(await cli(["train", "--data", data, "--target", "Churn", ...extra, "--out", out]), ...names);
+      const line = expectUserError(
+        await cli(["train", "--data", data, "--target", "Churn", ...extra, "--out", out]),
+        ...names,
+      );
       expect(existsSync(out)).toBe(false);
       expect(readdirSync(dir).filter((f) => f.startsWith(`.${basename(out)}`))).toEqual([]); // no temporary leftovers
       return line;
@@ -215,7 +247,11 @@ describe.concurrent("churnkit CLI", () => {
     });
 
     it("a malformed CSV (rows of different widths)", async () => {
-      const p = write(dir, "ragged.csv", [header, lines[0], lines[1]!.split(",").slice(0, 5).join(","), lines[2]].join("\n") + "\n");
+      const p = write(
+        dir,
+        "ragged.csv",
+        [header, lines[0], lines[1]!.split(",").slice(0, 5).join(","), lines[2]].join("\n") + "\n",
+      );
       expect(await trainFails(p, [], p, "row 2")).toContain("malformed CSV");
       expect(await predictFails(p, model, p, "row 2")).toContain("malformed CSV");
     });
@@ -236,7 +272,11 @@ describe.concurrent("churnkit CLI", () => {
     });
 
     it("a missing target column", async () => {
-      const line = expectUserError(await cli(["train", "--data", sample, "--target", "Cancelled", "--out", join(dir, "m-target")]), sample, '"Cancelled"');
+      const line = expectUserError(
+        await cli(["train", "--data", sample, "--target", "Cancelled", "--out", join(dir, "m-target")]),
+        sample,
+        '"Cancelled"',
+      );
       expect(line).toContain("not found");
       expect(existsSync(join(dir, "m-target"))).toBe(false);
     });
@@ -249,7 +289,17 @@ describe.concurrent("churnkit CLI", () => {
     it("a target with more than two values and no --positive", async () => {
       const p = variant("three.csv", (c, i) => [...c.slice(0, -1), ["Yes", "No", "Maybe"][i % 3]!]);
       expect(await trainFails(p, [], p, '"Churn"')).toContain("--positive");
-      const ok = await cli(["train", "--data", p, "--target", "Churn", "--positive", "Yes", "--out", join(dir, "m-three")]);
+      const ok = await cli([
+        "train",
+        "--data",
+        p,
+        "--target",
+        "Churn",
+        "--positive",
+        "Yes",
+        "--out",
+        join(dir, "m-three"),
+      ]);
       expect(ok.status, ok.stderr).toBe(0);
     });
 
@@ -261,7 +311,11 @@ describe.concurrent("churnkit CLI", () => {
 
     it("a feature column missing at predict time", async () => {
       const t = col("tenure");
-      const p = variant("no-tenure.csv", (c) => c.filter((_, i) => i !== t), (h) => h.filter((_, i) => i !== t));
+      const p = variant(
+        "no-tenure.csv",
+        (c) => c.filter((_, i) => i !== t),
+        (h) => h.filter((_, i) => i !== t),
+      );
       await predictFails(p, model, p, '"tenure"');
     });
 

@@ -16,7 +16,13 @@ describe("config defaults", () => {
     expect(c.data.path).toBeUndefined();
     expect(c.data.target).toBeUndefined();
     expect(c.split).toEqual({ test_size: 0.2, validation_size: 0.2, folds: 5 });
-    expect(c.preprocess).toEqual({ numeric_imputation: "median", categorical_imputation: "most_frequent", unseen_category: "ignore", max_categories: 100, min_category_count: 5 });
+    expect(c.preprocess).toEqual({
+      numeric_imputation: "median",
+      categorical_imputation: "most_frequent",
+      unseen_category: "ignore",
+      max_categories: 100,
+      min_category_count: 5,
+    });
     expect(c.features).toEqual({ derived: {}, drop_constant: true, max_missing_share: 0.95 });
     expect(c.model).toMatchObject({ family: "logreg", params: {}, refit: true });
     expect(c.model.threshold).toBe("f1");
@@ -41,7 +47,11 @@ describe("config defaults", () => {
 describe("config files", () => {
   it("loads YAML", () => {
     const dir = tmp();
-    const f = write(dir, "churn.yaml", "seed: 7\ndata:\n  path: /abs/customers.csv\n  target: Exited\n  drop: [Surname]\nmodel:\n  family: logreg\n  params: { C: 0.5 }\n  threshold: 0.3\n");
+    const f = write(
+      dir,
+      "churn.yaml",
+      "seed: 7\ndata:\n  path: /abs/customers.csv\n  target: Exited\n  drop: [Surname]\nmodel:\n  family: logreg\n  params: { C: 0.5 }\n  threshold: 0.3\n",
+    );
     const c = resolveConfig(f);
     expect(c.seed).toBe(7);
     expect(c.data.path).toBe("/abs/customers.csv");
@@ -54,8 +64,20 @@ describe("config files", () => {
 
   it("loads JSON with the same result as the equivalent YAML", () => {
     const dir = tmp();
-    const j = write(dir, "churn.json", JSON.stringify({ seed: 7, data: { target: "Exited", types: { zip: "categorical" } }, preprocess: { numeric_imputation: "mean" } }));
-    const y = write(dir, "churn.yml", "seed: 7\ndata:\n  target: Exited\n  types:\n    zip: categorical\npreprocess:\n  numeric_imputation: mean\n");
+    const j = write(
+      dir,
+      "churn.json",
+      JSON.stringify({
+        seed: 7,
+        data: { target: "Exited", types: { zip: "categorical" } },
+        preprocess: { numeric_imputation: "mean" },
+      }),
+    );
+    const y = write(
+      dir,
+      "churn.yml",
+      "seed: 7\ndata:\n  target: Exited\n  types:\n    zip: categorical\npreprocess:\n  numeric_imputation: mean\n",
+    );
     const cj = resolveConfig(j);
     expect(cj).toEqual(resolveConfig(y));
     expect(cj.data.types).toEqual({ zip: "categorical" });
@@ -69,8 +91,17 @@ describe("config files", () => {
 
   it("command-line overrides beat file values, and unset overrides leave them alone", () => {
     const dir = tmp();
-    const f = write(dir, "c.yaml", "seed: 1\nout: from-file\ndata:\n  target: Churn\n  positive: Yes\nmodel:\n  threshold: 0.3\n");
-    const c = resolveConfig(f, { seed: 99, out: "from-cli", data: { target: "Exited", positive: undefined }, model: { threshold: undefined } });
+    const f = write(
+      dir,
+      "c.yaml",
+      "seed: 1\nout: from-file\ndata:\n  target: Churn\n  positive: Yes\nmodel:\n  threshold: 0.3\n",
+    );
+    const c = resolveConfig(f, {
+      seed: 99,
+      out: "from-cli",
+      data: { target: "Exited", positive: undefined },
+      model: { threshold: undefined },
+    });
     expect(c.seed).toBe(99);
     expect(c.out).toBe("from-cli");
     expect(c.data.target).toBe("Exited");
@@ -79,7 +110,11 @@ describe("config files", () => {
   });
 
   it("merge is deep for objects and replaces arrays and scalars", () => {
-    expect(merge({ a: { b: 1, c: [1, 2] }, d: 1 }, { a: { c: [3] }, d: undefined, e: 2 })).toEqual({ a: { b: 1, c: [3] }, d: 1, e: 2 });
+    expect(merge({ a: { b: 1, c: [1, 2] }, d: 1 }, { a: { c: [3] }, d: undefined, e: 2 })).toEqual({
+      a: { b: 1, c: [3] },
+      d: 1,
+      e: 2,
+    });
   });
 
   it("a relative data.path resolves against the config file's folder, an absolute one is kept", () => {
@@ -132,7 +167,9 @@ describe("config errors name the key", () => {
   });
 
   it("a bad derived feature name names features.derived", async () => {
-    expect(await msg({ features: { derived: { "1bad": "x + 1" } } })).toMatch(/^churn\.yaml: features\.derived\.1bad: .*letter or _/);
+    expect(await msg({ features: { derived: { "1bad": "x + 1" } } })).toMatch(
+      /^churn\.yaml: features\.derived\.1bad: .*letter or _/,
+    );
   });
 
   it("several problems: the first is named and the rest counted", async () => {
@@ -142,7 +179,9 @@ describe("config errors name the key", () => {
   it("file errors name the file: not found, bad YAML, bad JSON, not a mapping", async () => {
     const dir = tmp();
     const missing = join(dir, "nope.yaml");
-    expect((await errorOf(() => resolveConfig(missing))).message).toMatch(new RegExp(`^${missing.replace(/[.]/g, "\\.")}: config file not found`));
+    expect((await errorOf(() => resolveConfig(missing))).message).toMatch(
+      new RegExp(`^${missing.replace(/[.]/g, "\\.")}: config file not found`),
+    );
     const y = write(dir, "bad.yaml", "data: [unclosed\n");
     const ey = await errorOf(() => resolveConfig(y));
     expect(ey).toBeInstanceOf(UserError);
@@ -187,6 +226,8 @@ describe("model hyperparameters in a config", () => {
     const e = await errorOf(() => resolveConfig(f));
     expect(e).toBeInstanceOf(UserError);
     expect(e.message).toBe(`${f}: model.params.C: Too small: expected number to be >0`);
-    expect((await errorOf(() => parseConfig({ model: { params: { max_iter: 0 } } }, "x.json"))).message).toMatch(/^x\.json: model\.params\.max_iter: /);
+    expect((await errorOf(() => parseConfig({ model: { params: { max_iter: 0 } } }, "x.json"))).message).toMatch(
+      /^x\.json: model\.params\.max_iter: /,
+    );
   });
 });

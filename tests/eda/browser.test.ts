@@ -15,7 +15,8 @@ const CHROMIUM = "/usr/bin/chromium";
 const OUT = join(ROOT, "test-output", "eda");
 const CLI = join(ROOT, "dist", "cli", "main.js");
 
-if (!existsSync(CHROMIUM)) console.warn(`skipping the EDA browser test: ${CHROMIUM} is not installed (apt-get install chromium)`);
+if (!existsSync(CHROMIUM))
+  console.warn(`skipping the EDA browser test: ${CHROMIUM} is not installed (apt-get install chromium)`);
 
 describe.skipIf(!existsSync(CHROMIUM))("EDA report in chromium", () => {
   let browser: Browser;
@@ -28,7 +29,14 @@ describe.skipIf(!existsSync(CHROMIUM))("EDA report in chromium", () => {
     expect(r.status, r.stderr).toBe(0);
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
+      args: [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--no-first-run",
+      ],
     });
   });
   afterAll(async () => {
@@ -46,15 +54,24 @@ describe.skipIf(!existsSync(CHROMIUM))("EDA report in chromium", () => {
     await page.goto(url, { waitUntil: "load" });
     expect(errors).toEqual([]);
     expect(requests.filter((u) => u !== url)).toEqual([]);
-    const sizes = await page.$$eval("svg", (els) => els.map((e) => e.getBoundingClientRect()).map((r) => [r.width, r.height]));
+    const sizes = await page.$$eval("svg", (els) =>
+      els.map((e) => e.getBoundingClientRect()).map((r) => [r.width, r.height]),
+    );
     expect(sizes.length).toBeGreaterThan(15);
     for (const [w, h] of sizes) expect(w! * h!).toBeGreaterThan(0);
-    expect(await page.locator("h2").allTextContents()).toEqual(expect.arrayContaining(["Summary", "Warnings", "Columns", "Distributions", "Correlations"]));
+    expect(await page.locator("h2").allTextContents()).toEqual(
+      expect.arrayContaining(["Summary", "Warnings", "Columns", "Distributions", "Correlations"]),
+    );
     await page.screenshot({ path: join(OUT, "telco-eda.png"), fullPage: true });
     await page.setViewportSize({ width: 1280, height: 900 });
     await page.locator("#correlations").screenshot({ path: join(OUT, "telco-eda-correlations.png") });
-    for (const id of ["summary", "columns", "association-with-the-target"]) await page.locator(`#${id}`).screenshot({ path: join(OUT, `telco-eda-${id}.png`) });
-    for (const n of [1, 16, 17]) await page.locator("figure.chart").nth(n).screenshot({ path: join(OUT, `telco-eda-chart-${n}.png`) });
+    for (const id of ["summary", "columns", "association-with-the-target"])
+      await page.locator(`#${id}`).screenshot({ path: join(OUT, `telco-eda-${id}.png`) });
+    for (const n of [1, 16, 17])
+      await page
+        .locator("figure.chart")
+        .nth(n)
+        .screenshot({ path: join(OUT, `telco-eda-chart-${n}.png`) });
     await page.close();
   });
 

@@ -20,7 +20,8 @@ describe("churnkit eda", () => {
     const r = await run("--data", TELCO, "--target", "Churn", "--out", out, "--json");
     expect(r.status, r.stderr).toBe(0);
     const html = readFileSync(out, "utf8");
-    for (const h of ["Summary", "Warnings", "Columns", "Distributions", "Correlations", "Association with the target"]) expect(html).toContain(`<h2>${h}</h2>`);
+    for (const h of ["Summary", "Warnings", "Columns", "Distributions", "Correlations", "Association with the target"])
+      expect(html).toContain(`<h2>${h}</h2>`);
     expect(html).toContain("customerID");
     expect((html.match(/<svg/g) ?? []).length).toBeGreaterThan(15);
     expect(html).not.toMatch(/<script|src="http|<link /);
@@ -30,9 +31,27 @@ describe("churnkit eda", () => {
 
   const bad: [string, string, string, RegExp, boolean][] = [
     ["no rows", "empty.csv", "a,Churn\n", /empty\.csv: has no data rows/, false],
-    ["a one-valued target", "one.csv", "a,Churn\n1,No\n2,No\n3,No\n", /one\.csv: target column "Churn" has only one value \("No"\)/, true],
-    ["an all-missing column", "allna.csv", "a,b,Churn\n1,,Yes\n2,NA,No\n3,,No\n", /allna\.csv: column "b" is entirely missing/, true],
-    ["a file DuckDB cannot parse", "bad.parquet", "not a parquet file", /bad\.parquet: cannot be read as PARQUET/, false],
+    [
+      "a one-valued target",
+      "one.csv",
+      "a,Churn\n1,No\n2,No\n3,No\n",
+      /one\.csv: target column "Churn" has only one value \("No"\)/,
+      true,
+    ],
+    [
+      "an all-missing column",
+      "allna.csv",
+      "a,b,Churn\n1,,Yes\n2,NA,No\n3,,No\n",
+      /allna\.csv: column "b" is entirely missing/,
+      true,
+    ],
+    [
+      "a file DuckDB cannot parse",
+      "bad.parquet",
+      "not a parquet file",
+      /bad\.parquet: cannot be read as PARQUET/,
+      false,
+    ],
   ];
   for (const [what, name, text, message, reportWritten] of bad) {
     it(`exits 2 with one line for ${what}${reportWritten ? ", after writing the report" : ""}`, async () => {

@@ -25,7 +25,7 @@ NA,null,7, c ,L1,109,Yes
 function ranks(v: number[]): number[] {
   const idx = v.map((_, i) => i).sort((a, b) => v[a]! - v[b]!);
   const r = new Array<number>(v.length);
-  for (let i = 0; i < idx.length; ) {
+  for (let i = 0; i < idx.length;) {
     let j = i;
     while (j + 1 < idx.length && v[idx[j + 1]!] === v[idx[i]!]) j++;
     for (let k = i; k <= j; k++) r[idx[k]!] = (i + j) / 2 + 1;
@@ -36,8 +36,11 @@ function ranks(v: number[]): number[] {
 function pearson(a: number[], b: number[]): number {
   const ma = a.reduce((s, v) => s + v, 0) / a.length;
   const mb = b.reduce((s, v) => s + v, 0) / b.length;
-  let sab = 0, saa = 0, sbb = 0;
-  for (let i = 0; i < a.length; i++) (sab += (a[i]! - ma) * (b[i]! - mb)), (saa += (a[i]! - ma) ** 2), (sbb += (b[i]! - mb) ** 2);
+  let sab = 0,
+    saa = 0,
+    sbb = 0;
+  for (let i = 0; i < a.length; i++)
+    ((sab += (a[i]! - ma) * (b[i]! - mb)), (saa += (a[i]! - ma) ** 2), (sbb += (b[i]! - mb) ** 2));
   return sab / Math.sqrt(saa * sbb);
 }
 
@@ -47,12 +50,29 @@ describe("profile on a crafted CSV", async () => {
 
   it("types, missing share and target", () => {
     expect(p.rows).toBe(10);
-    expect(p.columns.map((c) => c.type)).toEqual(["numeric", "numeric", "numeric", "categorical", "categorical", "numeric", "boolean"]);
+    expect(p.columns.map((c) => c.type)).toEqual([
+      "numeric",
+      "numeric",
+      "numeric",
+      "categorical",
+      "categorical",
+      "numeric",
+      "boolean",
+    ]);
     expect(col(p, "x").missing).toBe(2);
     expect(col(p, "x").missingShare).toBe(0.2);
     expect(col(p, "y").missing).toBe(2); // "null" is a missing token
     expect(col(p, "cat").distinct).toBe(3); // " c " is trimmed
-    expect(p.target).toMatchObject({ column: "churn", positive: "Yes", negatives: ["No"], guessed: false, known: 10, positives: 6, rate: 0.6, missing: 0 });
+    expect(p.target).toMatchObject({
+      column: "churn",
+      positive: "Yes",
+      negatives: ["No"],
+      guessed: false,
+      known: 10,
+      positives: 6,
+      rate: 0.6,
+      missing: 0,
+    });
   });
 
   it("numeric statistics: mean, sample std, interpolated quantiles", () => {
@@ -91,20 +111,35 @@ describe("profile on a crafted CSV", async () => {
     const j = c.columns.indexOf("y");
     const k = c.columns.indexOf("z");
     const xs = [1, 2, 3, 4, 5, 6, 7, 8];
-    expect(c.pearson[i]![j]).toBeCloseTo(pearson(xs, xs.map((v) => v * v)), 10); // pairwise complete: 8 rows
+    expect(c.pearson[i]![j]).toBeCloseTo(
+      pearson(
+        xs,
+        xs.map((v) => v * v),
+      ),
+      10,
+    ); // pairwise complete: 8 rows
     expect(c.pearson[i]![j]).toBeCloseTo(0.9762, 4);
     expect(c.spearman[i]![j]).toBeCloseTo(1, 12); // monotonic
     const z = [3, 1, 2, 2, 5, 4, 4, 6, 7, 7];
     const zAll = ranks(z);
     // z has no missing values: ranks over all 10 rows, correlated on the 8 rows where x is present.
     expect(c.spearman[i]![k]).toBeCloseTo(pearson(xs, zAll.slice(0, 8)), 10);
-    expect(c.pearson[j]![k]).toBeCloseTo(pearson(xs.map((v) => v * v), z.slice(0, 8)), 10);
+    expect(c.pearson[j]![k]).toBeCloseTo(
+      pearson(
+        xs.map((v) => v * v),
+        z.slice(0, 8),
+      ),
+      10,
+    );
     expect(c.pearson[i]![i]).toBe(1);
   });
 
   it("Cramér's V on a crafted table", () => {
     // p = 0.6; chi² = 0.64/0.72 + 0.16/0.96 + 1.44/0.72 = 3.0556; V = sqrt(chi²/10)
-    expect(col(p, "cat").association!.cramersV).toBeCloseTo(Math.sqrt((0.64 / 0.72 + 0.16 / 0.96 + 1.44 / 0.72) / 10), 10);
+    expect(col(p, "cat").association!.cramersV).toBeCloseTo(
+      Math.sqrt((0.64 / 0.72 + 0.16 / 0.96 + 1.44 / 0.72) / 10),
+      10,
+    );
     expect(col(p, "cat").association!.cramersV).toBeCloseTo(0.55277, 4);
   });
 
@@ -118,7 +153,10 @@ describe("profile on a crafted CSV", async () => {
   });
 
   it("counts duplicate rows, constant and mostly-missing columns, identifiers", async () => {
-    const rows = Array.from({ length: 24 }, (_, i) => `C${i},${i < 3 ? 1 : i},k,${i < 20 ? "" : i},${i % 2 ? "Yes" : "No"}`);
+    const rows = Array.from(
+      { length: 24 },
+      (_, i) => `C${i},${i < 3 ? 1 : i},k,${i < 20 ? "" : i},${i % 2 ? "Yes" : "No"}`,
+    );
     rows.push("C0,1,k,,No", "C0,1,k,,No"); // two exact repeats of the first row
     const q = await profile(write(dir, "dups.csv", `id,n,const,sparse,Churn\n${rows.join("\n")}\n`));
     expect(q.target?.column).toBe("Churn");
@@ -133,12 +171,25 @@ describe("profile on a crafted CSV", async () => {
 
   it("reports an all-missing column and a one-valued target as errors, and throws for unusable files", async () => {
     const q = await profile(write(dir, "bad.csv", "a,b,churn\n1,,No\n2,NA,No\n3,,No\n"), { target: "churn" });
-    expect(q.warnings.filter((w) => w.severity === "error").map((w) => w.kind).sort()).toEqual(["all-missing", "target-one-value"]);
+    expect(
+      q.warnings
+        .filter((w) => w.severity === "error")
+        .map((w) => w.kind)
+        .sort(),
+    ).toEqual(["all-missing", "target-one-value"]);
     expect(q.target).toBeUndefined();
-    expect((await errorOf(() => profile(write(dir, "empty.csv", "a,b\n")))).message).toMatch(/empty\.csv: has no data rows/);
-    expect((await errorOf(() => profile(write(dir, "t.csv", "a,b\n1,2\n"), { target: "c" }))).message).toMatch(/target column "c" not found/);
-    expect((await errorOf(() => profile(write(dir, "bad.parquet", "this is not parquet at all")))).message).toMatch(/bad\.parquet: cannot be read as PARQUET/);
-    expect((await errorOf(() => profile(write(dir, "bad.json", '{"a": [1, 2')))).message).toMatch(/bad\.json: cannot be read as JSON/);
+    expect((await errorOf(() => profile(write(dir, "empty.csv", "a,b\n")))).message).toMatch(
+      /empty\.csv: has no data rows/,
+    );
+    expect((await errorOf(() => profile(write(dir, "t.csv", "a,b\n1,2\n"), { target: "c" }))).message).toMatch(
+      /target column "c" not found/,
+    );
+    expect((await errorOf(() => profile(write(dir, "bad.parquet", "this is not parquet at all")))).message).toMatch(
+      /bad\.parquet: cannot be read as PARQUET/,
+    );
+    expect((await errorOf(() => profile(write(dir, "bad.json", '{"a": [1, 2')))).message).toMatch(
+      /bad\.json: cannot be read as JSON/,
+    );
   });
 });
 

@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { bootstrapAuc, calibration, ksStatistic, liftTable, prCurve, rocCurve } from "../../src/models/evaluation/curves.js";
+import {
+  bootstrapAuc,
+  calibration,
+  ksStatistic,
+  liftTable,
+  prCurve,
+  rocCurve,
+} from "../../src/models/evaluation/curves.js";
 import { detailedMetrics } from "../../src/models/evaluation/detailed.js";
 import { chooseThreshold } from "../../src/models/evaluation/threshold.js";
 import { applyCalibration, fitIsotonic, fitPlatt } from "../../src/models/calibration.js";
@@ -21,7 +28,8 @@ describe("curves", () => {
     ]);
     // Trapezoid area under these points equals the rank AUC.
     let area = 0;
-    for (let i = 1; i < roc.length; i++) area += ((roc[i]!.fpr - roc[i - 1]!.fpr) * (roc[i]!.tpr + roc[i - 1]!.tpr)) / 2;
+    for (let i = 1; i < roc.length; i++)
+      area += ((roc[i]!.fpr - roc[i - 1]!.fpr) * (roc[i]!.tpr + roc[i - 1]!.tpr)) / 2;
     expect(area).toBeCloseTo(rocAuc(y, p), 12);
   });
 
@@ -93,10 +101,12 @@ describe("threshold", () => {
     let best = 0;
     let at = 0;
     for (const th of p) {
-      let tp = 0, fp = 0, fn = 0;
+      let tp = 0,
+        fp = 0,
+        fn = 0;
       y.forEach((v, i) => (p[i]! >= th ? (v ? tp++ : fp++) : v ? fn++ : 0));
       const f1 = (2 * tp) / (2 * tp + fp + fn);
-      if (f1 > best) (best = f1), (at = th);
+      if (f1 > best) ((best = f1), (at = th));
     }
     expect(t.value).toBe(at);
     expect(t.f1).toBeCloseTo(best, 12);
@@ -108,15 +118,27 @@ describe("threshold", () => {
     // gain per contacted churner 40, cost per contacted stayer 10: contacting down to 0.6 gives 3·40 − 1·10 = 110.
     expect(t.value).toBe(0.6);
     expect(t.expected_profit).toBe(110);
-    const none = chooseThreshold(y, p, { rule: "profit", economics: { value_saved: 10, offer_cost: 10, success_rate: 0.5 } });
+    const none = chooseThreshold(y, p, {
+      rule: "profit",
+      economics: { value_saved: 10, offer_cost: 10, success_rate: 0.5 },
+    });
     expect(none.expected_profit).toBe(0);
     expect(none.value).toBeGreaterThan(0.9);
   });
 
   it("economics config errors name the key", () => {
-    expect(() => parseConfig({ model: { threshold: "profit" } }, "c.yaml")).toThrow(/c\.yaml: model\.economics: required/);
-    expect(() => parseConfig({ model: { threshold: "profit", economics: { value_saved: -1, offer_cost: 1, success_rate: 0.2 } } }, "c.yaml")).toThrow(/model\.economics\.value_saved/);
-    expect(() => parseConfig({ model: { threshold: "profit", economics: { value_saved: 1, success_rate: 0.2 } } }, "c.yaml")).toThrow(/model\.economics\.offer_cost/);
+    expect(() => parseConfig({ model: { threshold: "profit" } }, "c.yaml")).toThrow(
+      /c\.yaml: model\.economics: required/,
+    );
+    expect(() =>
+      parseConfig(
+        { model: { threshold: "profit", economics: { value_saved: -1, offer_cost: 1, success_rate: 0.2 } } },
+        "c.yaml",
+      ),
+    ).toThrow(/model\.economics\.value_saved/);
+    expect(() =>
+      parseConfig({ model: { threshold: "profit", economics: { value_saved: 1, success_rate: 0.2 } } }, "c.yaml"),
+    ).toThrow(/model\.economics\.offer_cost/);
   });
 });
 

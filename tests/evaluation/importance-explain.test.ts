@@ -66,7 +66,13 @@ describe("explanations on real models", () => {
     ["logreg", {}, "isotonic"],
   ] as const) {
     it(`${family} (calibration ${calibration}): base_value + Σ contributions = log(p / (1 − p)) to 1e-9 on every row`, async () => {
-      const { model } = await train({ data: sample, target: "Churn", model: family, params: { ...params }, config: { model: { calibration }, evaluation: { permutation_repeats: 0 } } });
+      const { model } = await train({
+        data: sample,
+        target: "Churn",
+        model: family,
+        params: { ...params },
+        config: { model: { calibration }, evaluation: { permutation_repeats: 0 } },
+      });
       const table = await loadTable(sample);
       const ex = await model.explain(table);
       const { probability } = await model.predictProba(table);
@@ -86,9 +92,16 @@ describe("explanations on real models", () => {
   }
 
   it("rejects rows out of range, and a model without the state explanations need", async () => {
-    const { model } = await train({ data: sample, target: "Churn", model: "logreg", config: { evaluation: { permutation_repeats: 0 } } });
+    const { model } = await train({
+      data: sample,
+      target: "Churn",
+      model: "logreg",
+      config: { evaluation: { permutation_repeats: 0 } },
+    });
     const table = await loadTable(sample);
-    expect((await errorOf(() => model.explain(table, { rows: [2000] }))).message).toMatch(/row 2000 is out of range; the input has rows 0 to 1999/);
+    expect((await errorOf(() => model.explain(table, { rows: [2000] }))).message).toMatch(
+      /row 2000 is out of range; the input has rows 0 to 1999/,
+    );
     const old = ChurnModel.fromArtifact({ ...model.artifact, feature_means: undefined });
     expect((await errorOf(() => old.explain(table, { rows: [0] }))).message).toMatch(/no training means .* retrain it/);
   });

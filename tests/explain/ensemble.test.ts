@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { cartEnsemble, explainRow, explainRows, forestEnsemble, gbdtEnsemble, prepareEnsemble, toLogOdds } from "../../src/explain/ensemble.js";
+import {
+  cartEnsemble,
+  explainRow,
+  explainRows,
+  forestEnsemble,
+  gbdtEnsemble,
+  prepareEnsemble,
+  toLogOdds,
+} from "../../src/explain/ensemble.js";
 import { treeShap } from "../../src/explain/treeshap.js";
 import { ForestModel } from "../../src/models/forest/forest.js";
 import { GbdtModel } from "../../src/models/gbdt/gbdt.js";
@@ -14,14 +22,17 @@ const sum = (a: ArrayLike<number>): number => {
   for (let i = 0; i < a.length; i++) s += a[i]!;
   return s;
 };
-const close = (a: number, b: number, tol = 1e-9): boolean => Math.abs(a - b) <= tol * Math.max(1, Math.abs(a), Math.abs(b));
+const close = (a: number, b: number, tol = 1e-9): boolean =>
+  Math.abs(a - b) <= tol * Math.max(1, Math.abs(a), Math.abs(b));
 
 const NF = 20;
 const CAT = new Set([2, 5, 11]);
 
 function forest(seed: number, n: number, depth: number, leafValue?: () => number): FlatTree[] {
   const rand = rng(seed);
-  return Array.from({ length: n }, () => randomTree(rand, NF, depth, { categorical: CAT, leafValue: leafValue && (() => leafValue()) }));
+  return Array.from({ length: n }, () =>
+    randomTree(rand, NF, depth, { categorical: CAT, leafValue: leafValue && (() => leafValue()) }),
+  );
 }
 
 describe("ensemble explanations in raw space", () => {
@@ -99,7 +110,8 @@ describe("probability-space ensembles reported in log-odds", () => {
     for (let r = 0; r < X.nRows; r++) {
       const c = batch.contributions.subarray(r * NF, (r + 1) * NF);
       const logOdds = Math.log(proba[r]! / (1 - proba[r]!));
-      if (!close(batch.baseValue + sum(c), logOdds)) throw new Error(`row ${r}: ${batch.baseValue + sum(c)} vs ${logOdds}`);
+      if (!close(batch.baseValue + sum(c), logOdds))
+        throw new Error(`row ${r}: ${batch.baseValue + sum(c)} vs ${logOdds}`);
       expect(close(batch.predictions[r]!, raw[r]!)).toBe(true);
       // Signs and proportions of the exact probability-space Shapley values are kept.
       const pc = explainRow(probPe, X, r).contributions;

@@ -5,7 +5,8 @@ import { treeShapInto, TreeShapWorkspace } from "../../src/explain/treeshap.js";
 import { FlatTreeBuilder, leafIndex } from "../../src/models/trees/flat.js";
 import { bruteForceShap, matrixFromRows, randomRows, randomTree, rng } from "./trees.js";
 
-const close = (a: number, b: number, tol = 1e-12): boolean => Math.abs(a - b) <= tol * Math.max(1, Math.abs(a), Math.abs(b));
+const close = (a: number, b: number, tol = 1e-12): boolean =>
+  Math.abs(a - b) <= tol * Math.max(1, Math.abs(a), Math.abs(b));
 
 describe("per-leaf tables (fastshap) give the same values as Algorithm 2", () => {
   it("equals brute force on random small trees with repeated features, categoricals, missing values", () => {
@@ -25,7 +26,8 @@ describe("per-leaf tables (fastshap) give the same values as Algorithm 2", () =>
         x.set(rows[r]!);
         expect(fastShapInto(ft, x, 0, phi, 0)).toBe(leafIndex(t, X, r));
         const bf = bruteForceShap(t, cover, rows[r]!);
-        for (let j = 0; j < nf; j++) if (!close(phi[j]!, bf[j]!)) throw new Error(`tree ${k} row ${r} feature ${j}: ${phi[j]} vs ${bf[j]}`);
+        for (let j = 0; j < nf; j++)
+          if (!close(phi[j]!, bf[j]!)) throw new Error(`tree ${k} row ${r} feature ${j}: ${phi[j]} vs ${bf[j]}`);
       }
     }
   });
@@ -82,7 +84,8 @@ describe("per-leaf tables (fastshap) give the same values as Algorithm 2", () =>
       expect(pe.fast.some((f) => f === null)).toBe(tableBudget < 1 << 22);
       const got = explainRows(pe, X);
       expect(got.baseValue).toBe(ref.baseValue);
-      for (let i = 0; i < ref.contributions.length; i++) expect(close(got.contributions[i]!, ref.contributions[i]!)).toBe(true);
+      for (let i = 0; i < ref.contributions.length; i++)
+        expect(close(got.contributions[i]!, ref.contributions[i]!)).toBe(true);
       for (let i = 0; i < X.nRows; i++) expect(close(got.predictions[i]!, ref.predictions[i]!)).toBe(true);
     }
   });

@@ -18,7 +18,11 @@ export function rng(seed: number): () => number {
 export function matrixFromRows(rows: number[][], features?: FeatureInfo[]): Matrix {
   const nf = rows[0]!.length;
   const columns = Array.from({ length: nf }, (_, j) => Float64Array.from(rows, (r) => r[j]!));
-  return { nRows: rows.length, features: features ?? columns.map((_, j) => ({ name: `f${j}`, kind: "numeric", source: `f${j}` })), columns };
+  return {
+    nRows: rows.length,
+    features: features ?? columns.map((_, j) => ({ name: `f${j}`, kind: "numeric", source: `f${j}` })),
+    columns,
+  };
 }
 
 export function rowOf(X: Matrix, r: number): number[] {
@@ -30,7 +34,12 @@ export function rowOf(X: Matrix, r: number): number[] {
  * `categorical` get categorical splits on codes 0..nCat-1. Hessians are count × a random factor
  * per leaf, summed up, so they differ from counts.
  */
-export function randomTree(rand: () => number, nFeatures: number, maxDepth: number, opts: { categorical?: Set<number>; nCat?: number; leafValue?: () => number; full?: boolean } = {}): FlatTree {
+export function randomTree(
+  rand: () => number,
+  nFeatures: number,
+  maxDepth: number,
+  opts: { categorical?: Set<number>; nCat?: number; leafValue?: () => number; full?: boolean } = {},
+): FlatTree {
   const b = new FlatTreeBuilder();
   const nCat = opts.nCat ?? 4;
   const leafValue = opts.leafValue ?? (() => rand() * 2 - 1);
@@ -63,7 +72,14 @@ export function randomTree(rand: () => number, nFeatures: number, maxDepth: numb
 }
 
 /** Random rows: numeric values in [-2.5, 2.5] on a 0.25 grid (ties with thresholds), codes for categoricals, some NaN. */
-export function randomRows(rand: () => number, n: number, nFeatures: number, categorical = new Set<number>(), nCat = 4, missing = 0.1): number[][] {
+export function randomRows(
+  rand: () => number,
+  n: number,
+  nFeatures: number,
+  categorical = new Set<number>(),
+  nCat = 4,
+  missing = 0.1,
+): number[][] {
   return Array.from({ length: n }, () =>
     Array.from({ length: nFeatures }, (_, j) => {
       if (rand() < missing) return NaN;

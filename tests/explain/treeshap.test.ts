@@ -4,7 +4,8 @@ import { FlatTreeBuilder, leafIndex } from "../../src/models/trees/flat.js";
 import type { FlatTree } from "../../src/models/types.js";
 import { bruteForceShap, matrixFromRows, randomRows, randomTree, rng } from "./trees.js";
 
-const close = (a: number, b: number, tol = 1e-12): boolean => Math.abs(a - b) <= tol * Math.max(1, Math.abs(a), Math.abs(b));
+const close = (a: number, b: number, tol = 1e-12): boolean =>
+  Math.abs(a - b) <= tol * Math.max(1, Math.abs(a), Math.abs(b));
 
 /**
  * Depth 3 over 4 features: f1 has missing values going left, f2 is categorical (codes 0..3),
@@ -56,7 +57,8 @@ describe("TreeSHAP on a hand-built tree", () => {
         const res = treeShap(t, X, r, { cover });
         const bf = bruteForceShap(t, c, rows[r]!);
         for (let j = 0; j < 4; j++) {
-          if (!close(res.contributions[j]!, bf[j]!)) throw new Error(`row ${r} (${rows[r]}) feature ${j}: ${res.contributions[j]} vs ${bf[j]}`);
+          if (!close(res.contributions[j]!, bf[j]!))
+            throw new Error(`row ${r} (${rows[r]}) feature ${j}: ${res.contributions[j]} vs ${bf[j]}`);
         }
         expect(res.prediction).toBe(t.value[leafIndex(t, X, r)]!);
         const sum = res.expectedValue + res.contributions.reduce((s, v) => s + v, 0);
@@ -97,7 +99,8 @@ describe("TreeSHAP on random small trees", () => {
         xrow.set(rows[r]!);
         treeShapInto(t, t.count, xrow, phi, 1, ws);
         const bf = bruteForceShap(t, t.count, rows[r]!);
-        for (let j = 0; j < nf; j++) if (!close(phi[j]!, bf[j]!)) throw new Error(`tree ${k} row ${r} feature ${j}: ${phi[j]} vs ${bf[j]}`);
+        for (let j = 0; j < nf; j++)
+          if (!close(phi[j]!, bf[j]!)) throw new Error(`tree ${k} row ${r} feature ${j}: ${phi[j]} vs ${bf[j]}`);
         const sum = treeExpectedValue(t) + phi.reduce((s, v) => s + v, 0);
         expect(close(sum, t.value[leafIndex(t, X, r)]!)).toBe(true);
       }

@@ -17,7 +17,9 @@ const base = () =>
 
 describe("derived features (SQL)", () => {
   it("a ratio with NULLIF gives the right values; division by zero and NULL inputs become NaN", async () => {
-    const { table, derived } = await addDerived(base(), [{ name: "avg_charge", sql: "TotalCharges / NULLIF(tenure, 0)" }]);
+    const { table, derived } = await addDerived(base(), [
+      { name: "avg_charge", sql: "TotalCharges / NULLIF(tenure, 0)" },
+    ]);
     expect(derived).toEqual([{ name: "avg_charge", sql: "TotalCharges / NULLIF(tenure, 0)", type: "numeric" }]);
     const c = table.columns.get("avg_charge")!;
     expect(c.type).toBe("numeric");
@@ -82,7 +84,9 @@ describe("derived features (SQL)", () => {
   it("a name that clashes with an input column is an error", async () => {
     const e = await errorOf(() => addDerived(base(), [{ name: "tenure", sql: "tenure + 1" }]));
     expect(e).toBeInstanceOf(UserError);
-    expect(e.message).toBe("features.derived.tenure: a column of that name already exists in the input; choose another name");
+    expect(e.message).toBe(
+      "features.derived.tenure: a column of that name already exists in the input; choose another name",
+    );
   });
 
   it("no features: the table is returned unchanged", async () => {
@@ -128,7 +132,10 @@ describe("feature selection", () => {
 
   it("drop_constant false keeps constant columns", () => {
     const t = typed({ k: [1, 1, 1] });
-    const { kept, dropped } = selectFeatures(t, [{ column: "k", type: "numeric" }], { drop_constant: false, max_missing_share: 0.95 });
+    const { kept, dropped } = selectFeatures(t, [{ column: "k", type: "numeric" }], {
+      drop_constant: false,
+      max_missing_share: 0.95,
+    });
     expect(kept.map((k) => k.column)).toEqual(["k"]);
     expect(dropped).toEqual([]);
   });

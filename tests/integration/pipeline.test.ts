@@ -28,7 +28,19 @@ describe("runPipeline on the bundled data", () => {
     const m = JSON.parse(readFileSync(join(out, "metrics.json"), "utf8"));
     expect(m.family).toBe("logreg");
     for (const part of [m.validation, m.test]) {
-      for (const k of ["rows", "auc", "pr_auc", "log_loss", "brier", "accuracy", "precision", "recall", "f1", "threshold"]) expect(typeof part[k]).toBe("number");
+      for (const k of [
+        "rows",
+        "auc",
+        "pr_auc",
+        "log_loss",
+        "brier",
+        "accuracy",
+        "precision",
+        "recall",
+        "f1",
+        "threshold",
+      ])
+        expect(typeof part[k]).toBe("number");
       expect(Object.keys(part.confusion).sort()).toEqual(["fn", "fp", "tn", "tp"]);
     }
     // Stratified 80/20 test split of 7,043 rows: round(5174·0.2) + round(1869·0.2) = 1035 + 374.

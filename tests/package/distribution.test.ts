@@ -18,7 +18,11 @@ import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
-const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { name: string; version: string; files: string[] };
+const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as {
+  name: string;
+  version: string;
+  files: string[];
+};
 
 /** The environment of child processes: without the npm_* variables of an enclosing `npm test`. */
 function childEnv(): NodeJS.ProcessEnv {
@@ -32,7 +36,13 @@ function childEnv(): NodeJS.ProcessEnv {
  * on failure, throw with its output, and explain npm cache misses.
  */
 async function run(cmd: string, args: string[], cwd: string, timeout = 300_000): Promise<string> {
-  const r = await new Promise<{ status: number | null; signal: string | null; stdout: string; stderr: string; error?: Error }>((resolve) => {
+  const r = await new Promise<{
+    status: number | null;
+    signal: string | null;
+    stdout: string;
+    stderr: string;
+    error?: Error;
+  }>((resolve) => {
     const child = spawn(cmd, args, { cwd, env: childEnv(), timeout, stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
@@ -49,16 +59,22 @@ async function run(cmd: string, args: string[], cwd: string, timeout = 300_000):
         `Fill the cache with an online \`npm ci\` in the repository (CI does), then rerun. npm said:\n${output.slice(-3000)}`,
     );
   }
-  throw new Error(`\`${cmd} ${args.join(" ")}\` in ${cwd} failed (${r.error?.message ?? `exit ${r.status}, signal ${r.signal}`}):\n${output.slice(-5000)}`);
+  throw new Error(
+    `\`${cmd} ${args.join(" ")}\` in ${cwd} failed (${r.error?.message ?? `exit ${r.status}, signal ${r.signal}`}):\n${output.slice(-5000)}`,
+  );
 }
 
 /** An empty npm project to install into. */
 function emptyProject(dir: string): string {
-  writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "churnkit-install-test", version: "1.0.0", private: true }, null, 2));
+  writeFileSync(
+    join(dir, "package.json"),
+    JSON.stringify({ name: "churnkit-install-test", version: "1.0.0", private: true }, null, 2),
+  );
   return dir;
 }
 
-const npmInstall = (cwd: string, spec: string, timeout?: number): Promise<string> => run("npm", ["install", "--offline", "--no-audit", "--no-fund", spec], cwd, timeout);
+const npmInstall = (cwd: string, spec: string, timeout?: number): Promise<string> =>
+  run("npm", ["install", "--offline", "--no-audit", "--no-fund", spec], cwd, timeout);
 
 /**
  * What the git install installs: "head" (default) a clone of HEAD, so only committed files count;
@@ -72,9 +88,12 @@ let tarball: string;
 let entries: string[];
 
 beforeAll(async () => {
-  if (!existsSync(join(ROOT, "dist", "index.js"))) throw new Error("dist/ is missing: run `npm run build` (or `npm test`, which builds) before the package tests");
+  if (!existsSync(join(ROOT, "dist", "index.js")))
+    throw new Error("dist/ is missing: run `npm run build` (or `npm test`, which builds) before the package tests");
   work = mkdtempSync(join(tmpdir(), "churnkit-package-"));
-  const packed = JSON.parse(await run("npm", ["pack", "--ignore-scripts", "--json", "--pack-destination", work], ROOT)) as { filename: string }[];
+  const packed = JSON.parse(
+    await run("npm", ["pack", "--ignore-scripts", "--json", "--pack-destination", work], ROOT),
+  ) as { filename: string }[];
   tarball = join(work, packed[0]!.filename);
   entries = execFileSync("tar", ["-tzf", tarball], { encoding: "utf8" }).split("\n").filter(Boolean);
 }, 120_000);
@@ -86,7 +105,18 @@ afterAll(() => {
 describe("npm pack", () => {
   it("holds the built code, its types, the bundled data and the docs, and no tests or sources", () => {
     const has = (p: string) => expect(entries, `tarball entry ${p}`).toContain(p);
-    for (const f of ["package.json", "README.md", "CHANGELOG.md", "LICENSE", "dist/index.js", "dist/index.d.ts", "dist/cli/main.js", "data/telco-customer-churn.csv", "data/README.md"]) has(`package/${f}`);
+    for (const f of [
+      "package.json",
+      "README.md",
+      "CHANGELOG.md",
+      "LICENSE",
+      "dist/index.js",
+      "dist/index.d.ts",
+      "dist/cli/main.js",
+      "data/telco-customer-churn.csv",
+      "data/README.md",
+    ])
+      has(`package/${f}`);
 
     // Every module has its declaration file.
     const js = entries.filter((e) => /^package\/dist\/.*\.js$/.test(e));
@@ -94,9 +124,15 @@ describe("npm pack", () => {
     expect(js.filter((e) => !entries.includes(e.replace(/\.js$/, ".d.ts")))).toEqual([]);
 
     // The default config ships when the repository has one.
-    if (pkg.files.includes("config") && existsSync(join(ROOT, "config"))) expect(entries.some((e) => e.startsWith("package/config/"))).toBe(true);
+    if (pkg.files.includes("config") && existsSync(join(ROOT, "config")))
+      expect(entries.some((e) => e.startsWith("package/config/"))).toBe(true);
 
-    const unwanted = entries.filter((e) => /^package\/(tests?|src|notebooks|bench|node_modules|models|test-output|\.ci)\//.test(e) || /\.(test|spec)\.[cm]?[jt]s$/.test(e) || /\.tgz$/.test(e));
+    const unwanted = entries.filter(
+      (e) =>
+        /^package\/(tests?|src|notebooks|bench|node_modules|models|test-output|\.ci)\//.test(e) ||
+        /\.(test|spec)\.[cm]?[jt]s$/.test(e) ||
+        /\.tgz$/.test(e),
+    );
     expect(unwanted).toEqual([]);
   });
 
@@ -107,63 +143,66 @@ describe("npm pack", () => {
 });
 
 describe("install", () => {
-  it(
-    "from the tarball, offline: churnkit --version, churnkit run, and the ESM API",
-    async () => {
-      const app = emptyProject(mkdtempSync(join(work, "tarball-app-")));
-      await npmInstall(app, tarball);
-      expect((await run("npx", ["churnkit", "--version"], app)).trim()).toBe(pkg.version);
+  it("from the tarball, offline: churnkit --version, churnkit run, and the ESM API", async () => {
+    const app = emptyProject(mkdtempSync(join(work, "tarball-app-")));
+    await npmInstall(app, tarball);
+    expect((await run("npx", ["churnkit", "--version"], app)).trim()).toBe(pkg.version);
 
-      const out = join(app, "models", "churn");
-      await run("npx", ["churnkit", "run", "--out", out], app);
-      expect(existsSync(join(out, "model.json"))).toBe(true);
-      const model = JSON.parse(readFileSync(join(out, "model.json"), "utf8")) as Record<string, unknown>;
-      expect(JSON.stringify(model)).toContain(pkg.version);
+    const out = join(app, "models", "churn");
+    await run("npx", ["churnkit", "run", "--out", out], app);
+    expect(existsSync(join(out, "model.json"))).toBe(true);
+    const model = JSON.parse(readFileSync(join(out, "model.json"), "utf8")) as Record<string, unknown>;
+    expect(JSON.stringify(model)).toContain(pkg.version);
 
-      // The package's exports resolve from an ordinary project (ESM import by name).
-      const script = [
-        `import { VERSION, BUNDLED_DATA, loadModel, loadTable } from "churnkit";`,
-        `const model = await loadModel(${JSON.stringify(out)});`,
-        `const scores = await model.predict(await loadTable(BUNDLED_DATA));`,
-        `console.log(VERSION, scores.length, scores.every((s) => s.churn_probability >= 0 && s.churn_probability <= 1));`,
-      ].join("\n");
-      expect((await run("node", ["--input-type=module", "-e", script], app)).trim()).toBe(`${pkg.version} 7043 true`);
-    },
-    300_000,
-  );
+    // The package's exports resolve from an ordinary project (ESM import by name).
+    const script = [
+      `import { VERSION, BUNDLED_DATA, loadModel, loadTable } from "churnkit";`,
+      `const model = await loadModel(${JSON.stringify(out)});`,
+      `const scores = await model.predict(await loadTable(BUNDLED_DATA));`,
+      `console.log(VERSION, scores.length, scores.every((s) => s.churn_probability >= 0 && s.churn_probability <= 1));`,
+    ].join("\n");
+    expect((await run("node", ["--input-type=module", "-e", script], app)).trim()).toBe(`${pkg.version} 7043 true`);
+  }, 300_000);
 
-  it(
-    `from git (git+file:// of ${GIT_SOURCE === "worktree" ? "a snapshot of the working tree" : "a clone of HEAD"}), offline: the prepare script builds it`,
-    async () => {
-      const repo = join(work, "repo");
-      if (GIT_SOURCE === "worktree") {
-        // Every file git would commit (tracked or untracked, not ignored), as it is now, in a new repository.
-        const files = execFileSync("git", ["ls-files", "-z", "--cached", "--others", "--exclude-standard"], { cwd: ROOT, encoding: "utf8" }).split("\0").filter(Boolean);
-        for (const f of files) {
-          if (!existsSync(join(ROOT, f))) continue; // deleted, not yet committed
-          mkdirSync(join(repo, f, ".."), { recursive: true });
-          cpSync(join(ROOT, f), join(repo, f));
-        }
-        await run("git", ["init", "--quiet"], repo);
-        await run("git", ["add", "--all"], repo);
-        await run("git", ["-c", "user.name=test", "-c", "user.email=test@localhost", "commit", "--quiet", "-m", "snapshot"], repo);
-      } else {
-        // A clone of HEAD: only committed files count (uncommitted work in the tree is not seen).
-        await run("git", ["clone", "--quiet", "--no-hardlinks", ROOT, repo], work);
+  it(`from git (git+file:// of ${GIT_SOURCE === "worktree" ? "a snapshot of the working tree" : "a clone of HEAD"}), offline: the prepare script builds it`, async () => {
+    const repo = join(work, "repo");
+    if (GIT_SOURCE === "worktree") {
+      // Every file git would commit (tracked or untracked, not ignored), as it is now, in a new repository.
+      const files = execFileSync("git", ["ls-files", "-z", "--cached", "--others", "--exclude-standard"], {
+        cwd: ROOT,
+        encoding: "utf8",
+      })
+        .split("\0")
+        .filter(Boolean);
+      for (const f of files) {
+        if (!existsSync(join(ROOT, f))) continue; // deleted, not yet committed
+        mkdirSync(join(repo, f, ".."), { recursive: true });
+        cpSync(join(ROOT, f), join(repo, f));
       }
-      const app = emptyProject(mkdtempSync(join(work, "git-app-")));
-      try {
-        await npmInstall(app, `git+file://${repo}`, 600_000);
-      } catch (e) {
-        const msg = e instanceof Error ? e.message : String(e);
-        if (GIT_SOURCE === "head" && /error TS\d+/.test(msg)) {
-          throw new Error(`HEAD does not build (a commit is missing files?); set CHURNKIT_PACKAGE_GIT=worktree to test the working tree instead.\n${msg}`);
-        }
-        throw e;
+      await run("git", ["init", "--quiet"], repo);
+      await run("git", ["add", "--all"], repo);
+      await run(
+        "git",
+        ["-c", "user.name=test", "-c", "user.email=test@localhost", "commit", "--quiet", "-m", "snapshot"],
+        repo,
+      );
+    } else {
+      // A clone of HEAD: only committed files count (uncommitted work in the tree is not seen).
+      await run("git", ["clone", "--quiet", "--no-hardlinks", ROOT, repo], work);
+    }
+    const app = emptyProject(mkdtempSync(join(work, "git-app-")));
+    try {
+      await npmInstall(app, `git+file://${repo}`, 600_000);
+    } catch (e) {
+      const msg = e instanceof Error ? e.message : String(e);
+      if (GIT_SOURCE === "head" && /error TS\d+/.test(msg)) {
+        throw new Error(
+          `HEAD does not build (a commit is missing files?); set CHURNKIT_PACKAGE_GIT=worktree to test the working tree instead.\n${msg}`,
+        );
       }
-      expect(existsSync(join(app, "node_modules", "churnkit", "dist", "index.js"))).toBe(true);
-      expect((await run("npx", ["churnkit", "--version"], app)).trim()).toBe(pkg.version);
-    },
-    660_000,
-  );
+      throw e;
+    }
+    expect(existsSync(join(app, "node_modules", "churnkit", "dist", "index.js"))).toBe(true);
+    expect((await run("npx", ["churnkit", "--version"], app)).trim()).toBe(pkg.version);
+  }, 660_000);
 });

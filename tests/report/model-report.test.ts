@@ -24,12 +24,32 @@ describe("model report", () => {
   beforeAll(async () => {
     dir = join(tmp(), "auto");
     // auto, so the leaderboard section is there too (small search to keep the test quick).
-    await runPipeline(new ChurnKit({ out: dir, model: { family: "auto" }, split: { folds: 3 }, search: { families: ["logreg", "gbdt"], candidates: 1 }, evaluation: { permutation_repeats: 2 } }));
+    await runPipeline(
+      new ChurnKit({
+        out: dir,
+        model: { family: "auto" },
+        split: { folds: 3 },
+        search: { families: ["logreg", "gbdt"], candidates: 1 },
+        evaluation: { permutation_repeats: 2 },
+      }),
+    );
     html = readFileSync(join(dir, "report.html"), "utf8");
   });
 
   it("is written by run with every section, as one self-contained file under 5 MB", () => {
-    for (const h of ["Summary", "Data", "Leaderboard", "ROC curve", "Precision-Recall curve", "Calibration", "Lift and cumulative gains", "Confusion matrix", "Feature importance", "SHAP summary", "Highest-risk customers"]) {
+    for (const h of [
+      "Summary",
+      "Data",
+      "Leaderboard",
+      "ROC curve",
+      "Precision-Recall curve",
+      "Calibration",
+      "Lift and cumulative gains",
+      "Confusion matrix",
+      "Feature importance",
+      "SHAP summary",
+      "Highest-risk customers",
+    ]) {
       expect(html).toMatch(new RegExp(`<h2[^>]*>${h}</h2>`));
     }
     expect(statSync(join(dir, "report.html")).size).toBeLessThan(5 * 1024 * 1024);
@@ -40,7 +60,13 @@ describe("model report", () => {
 
   it("is written by train too, explaining validation rows", async () => {
     const out = join(tmp(), "tree");
-    await train({ data: TELCO, target: "Churn", model: "tree", out, config: { evaluation: { permutation_repeats: 1 } } });
+    await train({
+      data: TELCO,
+      target: "Churn",
+      model: "tree",
+      out,
+      config: { evaluation: { permutation_repeats: 1 } },
+    });
     const t = readFileSync(join(out, "report.html"), "utf8");
     expect(t).toMatch(/Exact TreeSHAP contributions for 300 customers of the validation split/);
     expect(t).toMatch(/Share of total split gain/);
@@ -50,7 +76,17 @@ describe("model report", () => {
     let browser: Browser;
     beforeAll(async () => {
       mkdirSync(OUT, { recursive: true });
-      browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"] });
+      browser = await chromium.launch({
+        executablePath: CHROMIUM,
+        args: [
+          "--headless",
+          "--no-sandbox",
+          "--disable-gpu",
+          "--disable-background-networking",
+          "--disable-component-update",
+          "--no-first-run",
+        ],
+      });
     });
     afterAll(async () => {
       await browser?.close();
@@ -67,7 +103,9 @@ describe("model report", () => {
       await page.goto(url, { waitUntil: "load" });
       expect(errors).toEqual([]);
       expect(requests.filter((u) => u !== url)).toEqual([]);
-      const sizes = await page.$$eval("svg", (els) => els.map((e) => e.getBoundingClientRect()).map((r) => [r.width, r.height]));
+      const sizes = await page.$$eval("svg", (els) =>
+        els.map((e) => e.getBoundingClientRect()).map((r) => [r.width, r.height]),
+      );
       expect(sizes.length).toBeGreaterThanOrEqual(7);
       for (const [w, h] of sizes) expect(w! * h!).toBeGreaterThan(0);
       await page.screenshot({ path: join(OUT, "model-report.png"), fullPage: true });

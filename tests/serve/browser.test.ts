@@ -11,7 +11,8 @@ import { trainedModel, type Fixture } from "./fixture.js";
 const CHROMIUM = "/usr/bin/chromium";
 const OUT = join(ROOT, "test-output", "serve");
 const haveChromium = existsSync(CHROMIUM);
-if (!haveChromium) console.warn(`skipping the browser tests of the scoring page: ${CHROMIUM} is absent (apt-get install chromium)`);
+if (!haveChromium)
+  console.warn(`skipping the browser tests of the scoring page: ${CHROMIUM} is absent (apt-get install chromium)`);
 
 let fx: Fixture;
 let app: FastifyInstance;
@@ -26,7 +27,14 @@ describe.skipIf(!haveChromium)("scoring page (chromium)", () => {
     base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
+      args: [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--no-first-run",
+      ],
     });
     mkdirSync(OUT, { recursive: true });
   }, 120_000);
@@ -45,7 +53,11 @@ describe.skipIf(!haveChromium)("scoring page (chromium)", () => {
     await page.waitForSelector("body[data-ready=true]");
     expect(await page.locator("#fields .field").count()).toBe(fx.model.artifact.inputs.length);
     const contract = page.locator('select[name="Contract"]');
-    expect((await contract.locator("option").allTextContents()).sort()).toEqual(["Month-to-month", "One year", "Two year"]);
+    expect((await contract.locator("option").allTextContents()).sort()).toEqual([
+      "Month-to-month",
+      "One year",
+      "Two year",
+    ]);
     const tenure = page.locator('input[name="tenure"]');
     expect(await tenure.getAttribute("min")).toBe("0");
     expect(await tenure.getAttribute("max")).toBe("72");
@@ -63,12 +75,16 @@ describe.skipIf(!haveChromium)("scoring page (chromium)", () => {
     // The same row through the API gives the same probability.
     const row = await page.evaluate(() => {
       const o: Record<string, unknown> = {};
-      document.querySelectorAll<HTMLInputElement | HTMLSelectElement>("#fields input, #fields select").forEach((c) => (o[c.name] = c.value === "" ? null : c.dataset.type === "numeric" ? Number(c.value) : c.value));
+      document
+        .querySelectorAll<HTMLInputElement | HTMLSelectElement>("#fields input, #fields select")
+        .forEach((c) => (o[c.name] = c.value === "" ? null : c.dataset.type === "numeric" ? Number(c.value) : c.value));
       return o;
     });
     const [expected] = await fx.model.predict([row]);
     expect(shown).toBe((100 * expected!.churn_probability).toFixed(1) + "%");
-    expect(await page.locator("#decision").textContent()).toBe(expected!.churn_prediction ? "likely to churn" : "likely to stay");
+    expect(await page.locator("#decision").textContent()).toBe(
+      expected!.churn_prediction ? "likely to churn" : "likely to stay",
+    );
     expect(await page.locator(".reasons li").count()).toBe(5);
     await page.screenshot({ path: join(OUT, "score-form.png"), fullPage: true });
     expect(errors).toEqual([]);

@@ -14,8 +14,11 @@ const children: ChildProcess[] = [];
 
 beforeAll(async () => {
   // Build dist/ (tsc emits even when files elsewhere in the tree do not type-check yet).
-  await new Promise<void>((resolve) => execFile("npx", ["tsc", "-p", join(ROOT, "tsconfig.json")], { cwd: ROOT }, () => resolve()));
-  if (!existsSync(join(ROOT, "dist", "cli", "serve.js"))) throw new Error("the build did not produce dist/cli/serve.js");
+  await new Promise<void>((resolve) =>
+    execFile("npx", ["tsc", "-p", join(ROOT, "tsconfig.json")], { cwd: ROOT }, () => resolve()),
+  );
+  if (!existsSync(join(ROOT, "dist", "cli", "serve.js")))
+    throw new Error("the build did not produce dist/cli/serve.js");
   fx = await trainedModel();
 }, 240_000);
 afterAll(() => {
@@ -29,7 +32,10 @@ interface Run {
 }
 
 function serve(args: string[], env: Record<string, string> = {}): Run {
-  const child = spawn(process.execPath, [MAIN, "serve", ...args], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [MAIN, "serve", ...args], {
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   children.push(child);
   let err = "";
   child.stderr!.on("data", (d) => (err += d));
@@ -49,7 +55,10 @@ async function freePort(): Promise<number> {
 async function waitForHealth(port: number, run: Run): Promise<void> {
   for (let i = 0; i < 300; i++) {
     if (run.child.exitCode !== null) throw new Error(`server exited: ${run.stderr()}`);
-    const ok = await fetch(`http://127.0.0.1:${port}/health`).then((r) => r.ok, () => false);
+    const ok = await fetch(`http://127.0.0.1:${port}/health`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) return;
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -81,7 +90,9 @@ describe("churnkit serve", () => {
     try {
       const run = serve(["--model", fx.dir, "--port", String(port)], { CHURNKIT_LOG_LEVEL: "info" });
       expect(await run.exit).toBe(2);
-      expect(lines(run.stderr())).toEqual([`churnkit: port ${port} is already in use on 127.0.0.1; choose another with --port`]);
+      expect(lines(run.stderr())).toEqual([
+        `churnkit: port ${port} is already in use on 127.0.0.1; choose another with --port`,
+      ]);
     } finally {
       await new Promise((r) => blocker.close(r));
     }
@@ -90,7 +101,9 @@ describe("churnkit serve", () => {
   it("exits 2 on a bad --max-body or --port", async () => {
     const a = serve(["--model", fx.dir, "--max-body", "huge"]);
     expect(await a.exit).toBe(2);
-    expect(lines(a.stderr())).toEqual(['churnkit: --max-body must be a size such as 1mb, 512kb or a byte count, got "huge"']);
+    expect(lines(a.stderr())).toEqual([
+      'churnkit: --max-body must be a size such as 1mb, 512kb or a byte count, got "huge"',
+    ]);
     const b = serve(["--model", fx.dir, "--port", "99999"]);
     expect(await b.exit).toBe(2);
   });
@@ -104,11 +117,20 @@ describe("churnkit serve", () => {
     const body = JSON.stringify(Array.from({ length: 50 }, (_, i) => ({ ...CUSTOMER, customerID: `c${i}` })));
     const half = Math.floor(body.length / 2);
     const response = new Promise<{ status: number; text: string }>((resolve, reject) => {
-      const req = request({ host: "127.0.0.1", port, method: "POST", path: "/predict", headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body) } }, (res) => {
-        let text = "";
-        res.on("data", (d) => (text += d));
-        res.on("end", () => resolve({ status: res.statusCode!, text }));
-      });
+      const req = request(
+        {
+          host: "127.0.0.1",
+          port,
+          method: "POST",
+          path: "/predict",
+          headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body) },
+        },
+        (res) => {
+          let text = "";
+          res.on("data", (d) => (text += d));
+          res.on("end", () => resolve({ status: res.statusCode!, text }));
+        },
+      );
       req.on("error", reject);
       req.write(body.slice(0, half));
       setTimeout(() => {

@@ -18,7 +18,8 @@ beforeAll(async () => {
 });
 afterAll(async () => app?.close());
 
-const postCsv = (payload: string) => app.inject({ method: "POST", url: "/predict.csv", headers: { "content-type": "text/csv" }, payload });
+const postCsv = (payload: string) =>
+  app.inject({ method: "POST", url: "/predict.csv", headers: { "content-type": "text/csv" }, payload });
 
 describe("POST /predict.csv", () => {
   it("answers the same CSV as churnkit predict, as a download", async () => {
@@ -45,17 +46,38 @@ describe("POST /predict.csv", () => {
     const bad = lines[0]!.split(",");
     bad[5] = "abc";
     const e = await postCsv([header, lines[1], bad.join(",")].join("\n"));
-    expect(JSON.parse(e.body).error).toBe('uploaded CSV: row 2, column "tenure": "abc" is not a number; fix the value or leave it empty for missing');
+    expect(JSON.parse(e.body).error).toBe(
+      'uploaded CSV: row 2, column "tenure": "abc" is not a number; fix the value or leave it empty for missing',
+    );
   });
 });
 
 describe("GET /schema agrees with the server", () => {
   it("accepts and rejects the same values as POST /predict", async () => {
     // A fastify route validating with the published schema, without type coercion.
-    const checker = Fastify({ ajv: { customOptions: { coerceTypes: false, removeAdditional: false, useDefaults: false, allErrors: true } } });
+    const checker = Fastify({
+      ajv: { customOptions: { coerceTypes: false, removeAdditional: false, useDefaults: false, allErrors: true } },
+    });
     checker.post("/check", { schema: { body: rowJsonSchema(fx.model.artifact) } }, async () => ({ ok: true }));
     const cases: Record<string, unknown[]> = {
-      tenure: [42, "42", " 42 ", "4.2e1", "-1", ".5", "+3", true, "abc", "1,000", "0x10", "Infinity", "", " ", "NA", null],
+      tenure: [
+        42,
+        "42",
+        " 42 ",
+        "4.2e1",
+        "-1",
+        ".5",
+        "+3",
+        true,
+        "abc",
+        "1,000",
+        "0x10",
+        "Infinity",
+        "",
+        " ",
+        "NA",
+        null,
+      ],
       TotalCharges: [29.85, "29.85", null, "", " ", "NA", "null", "none", "abc"],
       Partner: [true, false, "yes", "YES", " no ", "y", "T", "false", 1, 0, "1", "0", 2, "maybe", "", null],
       Contract: ["Two year", "Ten year", 5, true, "", "NA", " n/a ", null],

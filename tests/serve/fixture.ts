@@ -28,8 +28,24 @@ export async function trainedModel(): Promise<Fixture> {
 
 /** A typical customer, with JSON types (numbers as numbers). */
 export const CUSTOMER = {
-  customerID: "7590-VHVEG", gender: "Female", SeniorCitizen: 0, Partner: "Yes", Dependents: "No", tenure: 1, PhoneService: "No",
-  MultipleLines: "No phone service", InternetService: "DSL", OnlineSecurity: "No", OnlineBackup: "Yes", DeviceProtection: "No",
-  TechSupport: "No", StreamingTV: "No", StreamingMovies: "No", Contract: "Month-to-month", PaperlessBilling: "Yes",
-  PaymentMethod: "Electronic check", MonthlyCharges: 29.85, TotalCharges: 29.85,
+  customerID: "7590-VHVEG",
+  gender: "Female",
+  SeniorCitizen: 0,
+  Partner: "Yes",
+  Dependents: "No",
+  tenure: 1,
+  PhoneService: "No",
+  MultipleLines: "No phone service",
+  InternetService: "DSL",
+  OnlineSecurity: "No",
+  OnlineBackup: "Yes",
+  DeviceProtection: "No",
+  TechSupport: "No",
+  StreamingTV: "No",
+  StreamingMovies: "No",
+  Contract: "Month-to-month",
+  PaperlessBilling: "Yes",
+  PaymentMethod: "Electronic check",
+  MonthlyCharges: 29.85,
+  TotalCharges: 29.85,
 };

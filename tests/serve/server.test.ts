@@ -14,8 +14,10 @@ beforeAll(async () => {
 });
 afterAll(async () => app?.close());
 
-const post = (payload: unknown, url = "/predict", server = app) => server.inject({ method: "POST", url, payload: payload as object });
-const probs = (body: string): number[] => JSON.parse(body).predictions.map((p: { churn_probability: number }) => p.churn_probability);
+const post = (payload: unknown, url = "/predict", server = app) =>
+  server.inject({ method: "POST", url, payload: payload as object });
+const probs = (body: string): number[] =>
+  JSON.parse(body).predictions.map((p: { churn_probability: number }) => p.churn_probability);
 
 describe("POST /predict", () => {
   it("scores one object, an array, and {rows}: same probabilities as ChurnModel.predict", async () => {
@@ -27,7 +29,9 @@ describe("POST /predict", () => {
     expect(body.model).toEqual({ family: "logreg", version: expect.stringMatching(/^[0-9a-f]{12}$/) });
     expect(body.predictions).toHaveLength(300);
     expect(body.predictions).toEqual(expected); // ids, probabilities (bit for bit) and decisions
-    expect(probs((await post({ rows: rows.slice(5, 9) })).body)).toEqual(expected.slice(5, 9).map((p) => p.churn_probability));
+    expect(probs((await post({ rows: rows.slice(5, 9) })).body)).toEqual(
+      expected.slice(5, 9).map((p) => p.churn_probability),
+    );
     const one = JSON.parse((await post(rows[7])).body);
     expect(one.predictions).toEqual([expected[7]]);
     expect(Object.keys(one.predictions[0])).toEqual(["customerID", "churn_probability", "churn_prediction"]);
@@ -58,7 +62,12 @@ describe("POST /predict", () => {
   });
 
   it("rejects bad JSON, empty input and bodies of the wrong shape with 400", async () => {
-    const bad = await app.inject({ method: "POST", url: "/predict", headers: { "content-type": "application/json" }, payload: '{"tenure": 1,' });
+    const bad = await app.inject({
+      method: "POST",
+      url: "/predict",
+      headers: { "content-type": "application/json" },
+      payload: '{"tenure": 1,',
+    });
     expect(bad.statusCode).toBe(400);
     expect(JSON.parse(bad.body).error).toMatch(/not valid JSON/);
     const empty = await post([]);
@@ -66,10 +75,29 @@ describe("POST /predict", () => {
     expect(JSON.parse(empty.body).error).toMatch(/^no rows/);
     expect(JSON.parse((await post({ rows: [] })).body).error).toMatch(/^no rows/);
     expect(JSON.parse((await post([CUSTOMER, 5])).body).error).toMatch(/^row 2: expected an object/);
-    const notObject = await app.inject({ method: "POST", url: "/predict", headers: { "content-type": "application/json" }, payload: "[1]" });
+    const notObject = await app.inject({
+      method: "POST",
+      url: "/predict",
+      headers: { "content-type": "application/json" },
+      payload: "[1]",
+    });
     expect(JSON.parse(notObject.body).error).toMatch(/^row 1: expected an object/);
-    expect((await app.inject({ method: "POST", url: "/predict", headers: { "content-type": "application/json" }, payload: '"hi"' })).statusCode).toBe(400);
-    const text = await app.inject({ method: "POST", url: "/predict", headers: { "content-type": "text/plain" }, payload: "hello" });
+    expect(
+      (
+        await app.inject({
+          method: "POST",
+          url: "/predict",
+          headers: { "content-type": "application/json" },
+          payload: '"hi"',
+        })
+      ).statusCode,
+    ).toBe(400);
+    const text = await app.inject({
+      method: "POST",
+      url: "/predict",
+      headers: { "content-type": "text/plain" },
+      payload: "hello",
+    });
     expect(text.statusCode).toBe(415);
   });
 
@@ -77,18 +105,29 @@ describe("POST /predict", () => {
     const { tenure: _t, Contract: _c, ...partial } = CUSTOMER;
     const r = await post([CUSTOMER, CUSTOMER, partial]);
     expect(r.statusCode).toBe(400);
-    expect(JSON.parse(r.body).error).toBe('row 3: missing columns "tenure", "Contract"; the model needs them (see GET /schema)');
-    const extra = await post({ ...CUSTOMER, favourite_colour: "blue", notes: null, meta: { source: "crm", tags: [1, 2] } });
+    expect(JSON.parse(r.body).error).toBe(
+      'row 3: missing columns "tenure", "Contract"; the model needs them (see GET /schema)',
+    );
+    const extra = await post({
+      ...CUSTOMER,
+      favourite_colour: "blue",
+      notes: null,
+      meta: { source: "crm", tags: [1, 2] },
+    });
     expect(extra.statusCode).toBe(200);
     expect(probs(extra.body)).toEqual(probs((await post(CUSTOMER)).body));
     const nested = await post({ ...CUSTOMER, tenure: { months: 3 } });
-    expect(JSON.parse(nested.body).error).toBe('row 1, column "tenure": expected a number, string or boolean, got an object');
+    expect(JSON.parse(nested.body).error).toBe(
+      'row 1, column "tenure": expected a number, string or boolean, got an object',
+    );
   });
 
   it("refuses null in a column never missing in training, accepts it where training had missing values", async () => {
     const r = await post([CUSTOMER, CUSTOMER, { ...CUSTOMER, tenure: null }]);
     expect(r.statusCode).toBe(400);
-    expect(JSON.parse(r.body).error).toMatch(/^row 3, column "tenure": null is a missing value, but this column was never missing in training/);
+    expect(JSON.parse(r.body).error).toMatch(
+      /^row 3, column "tenure": null is a missing value, but this column was never missing in training/,
+    );
     expect((await post({ ...CUSTOMER, Contract: "" })).statusCode).toBe(400);
     expect(fx.model.artifact.schema.columns.find((c) => c.name === "TotalCharges")!.nullable).toBe(true);
     expect((await post({ ...CUSTOMER, TotalCharges: null })).statusCode).toBe(200);
@@ -100,7 +139,9 @@ describe("POST /predict", () => {
     expect(probs(asText.body)).toEqual(probs((await post({ ...CUSTOMER, tenure: 42 })).body));
     const r = await post([CUSTOMER, CUSTOMER, { ...CUSTOMER, tenure: "abc" }]);
     expect(r.statusCode).toBe(400);
-    expect(JSON.parse(r.body).error).toBe('row 3, column "tenure": "abc" is not a number; fix the value or leave it empty for missing');
+    expect(JSON.parse(r.body).error).toBe(
+      'row 3, column "tenure": "abc" is not a number; fix the value or leave it empty for missing',
+    );
     const b = await post({ ...CUSTOMER, Partner: "maybe" });
     expect(JSON.parse(b.body).error).toMatch(/^row 1, column "Partner": "maybe" is not a boolean/);
     expect((await post({ ...CUSTOMER, Partner: true, PhoneService: 0, PaperlessBilling: "YES" })).statusCode).toBe(200);
@@ -111,7 +152,10 @@ describe("POST /predict", () => {
     expect(r.statusCode).toBe(200);
     const [a, b] = JSON.parse(r.body).predictions;
     expect(a.unseen).toBeUndefined();
-    expect(b.unseen).toEqual([{ column: "Contract", value: "Ten year" }, { column: "PaymentMethod", value: "Gold bars" }]);
+    expect(b.unseen).toEqual([
+      { column: "Contract", value: "Ten year" },
+      { column: "PaymentMethod", value: "Gold bars" },
+    ]);
     expect(b.churn_probability).toBeGreaterThan(0);
   });
 
@@ -129,7 +173,9 @@ describe("POST /predict", () => {
         for (const c of row.contributions) expect(c.value).toEqual((rows[i] as Record<string, unknown>)[c.feature]);
       }
     }
-    expect(JSON.parse((await post(CUSTOMER, "/predict?explain=false")).body).predictions[0].contributions).toBeUndefined();
+    expect(
+      JSON.parse((await post(CUSTOMER, "/predict?explain=false")).body).predictions[0].contributions,
+    ).toBeUndefined();
     expect((await post(CUSTOMER, "/predict?explain=perhaps")).statusCode).toBe(400);
   });
 
@@ -137,7 +183,10 @@ describe("POST /predict", () => {
     const older: ChurnModel = await loadModel(fx.dir);
     Object.assign(older, { explain: undefined }); // as a ChurnModel from before explanations
     const server = createServer(older);
-    for (const req of [post(CUSTOMER, "/predict?explain=true", server), post({ rows: [CUSTOMER], explain: true }, "/predict", server)]) {
+    for (const req of [
+      post(CUSTOMER, "/predict?explain=true", server),
+      post({ rows: [CUSTOMER], explain: true }, "/predict", server),
+    ]) {
       const r = await req;
       expect(r.statusCode).toBe(400);
       expect(JSON.parse(r.body)).toEqual({ error: "this model version cannot explain predictions" });
@@ -150,7 +199,8 @@ describe("POST /predict", () => {
 describe("token", () => {
   it("needs Authorization: Bearer on every route but /health and the page", async () => {
     const secured = createServer(fx.model, { token: "s3cret" });
-    const get = (url: string, authorization?: string) => secured.inject({ method: "GET", url, headers: authorization ? { authorization } : {} });
+    const get = (url: string, authorization?: string) =>
+      secured.inject({ method: "GET", url, headers: authorization ? { authorization } : {} });
     expect((await get("/health")).statusCode).toBe(200);
     expect((await get("/")).statusCode).toBe(200);
     for (const url of ["/model", "/schema", "/openapi.json"]) {
@@ -161,7 +211,12 @@ describe("token", () => {
     const noToken = await secured.inject({ method: "POST", url: "/predict", payload: CUSTOMER });
     expect(noToken.statusCode).toBe(401);
     expect(JSON.parse(noToken.body).error).toMatch(/Authorization: Bearer/);
-    const ok = await secured.inject({ method: "POST", url: "/predict", payload: CUSTOMER, headers: { authorization: "Bearer s3cret" } });
+    const ok = await secured.inject({
+      method: "POST",
+      url: "/predict",
+      payload: CUSTOMER,
+      headers: { authorization: "Bearer s3cret" },
+    });
     expect(ok.statusCode).toBe(200);
     await secured.close();
   });
@@ -176,12 +231,23 @@ describe("other routes", () => {
   it("GET /model describes the model", async () => {
     const m = JSON.parse((await app.inject({ method: "GET", url: "/model" })).body);
     const a = fx.model.artifact;
-    expect(m).toMatchObject({ name: "telco", family: "logreg", churnkit_version: a.churnkit_version, trained_at: a.created_at, threshold: a.threshold });
+    expect(m).toMatchObject({
+      name: "telco",
+      family: "logreg",
+      churnkit_version: a.churnkit_version,
+      trained_at: a.created_at,
+      threshold: a.threshold,
+    });
     expect(m.metrics.auc).toBeGreaterThan(0.8);
     expect(m.schema.required).toContain("tenure");
     const contract = m.inputs.find((f: { name: string }) => f.name === "Contract");
     expect(contract.levels.sort()).toEqual(["Month-to-month", "One year", "Two year"]);
-    expect(m.inputs.find((f: { name: string }) => f.name === "tenure")).toMatchObject({ type: "numeric", min: 0, max: 72, nullable: false });
+    expect(m.inputs.find((f: { name: string }) => f.name === "tenure")).toMatchObject({
+      type: "numeric",
+      min: 0,
+      max: 72,
+      nullable: false,
+    });
   });
 
   it("GET /schema is a draft-07 schema of one row; GET /openapi.json an OpenAPI 3.1 document with it", async () => {
@@ -191,7 +257,9 @@ describe("other routes", () => {
     expect(s.additionalProperties).toBe(true);
     const o = JSON.parse((await app.inject({ method: "GET", url: "/openapi.json" })).body);
     expect(o.openapi).toBe("3.1.0");
-    expect(Object.keys(o.paths)).toEqual(expect.arrayContaining(["/predict", "/predict.csv", "/health", "/model", "/schema"]));
+    expect(Object.keys(o.paths)).toEqual(
+      expect.arrayContaining(["/predict", "/predict.csv", "/health", "/model", "/schema"]),
+    );
     expect(o.components.schemas.Row.required).toEqual(s.required);
   });
 

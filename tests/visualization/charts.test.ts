@@ -47,37 +47,134 @@ describe("chart functions", () => {
   it("histogram with churn rate per bin", async () => {
     const bins = [0, 1, 2, 3].map((k) => ({ start: k * 10, end: (k + 1) * 10, count: 5 + k }));
     await rendered(histogramChart({ bins, xTitle: "tenure" }), ["tenure", "Rows"]);
-    await rendered(histogramChart({ bins, xTitle: "tenure", rateBins: [{ start: 0, end: 15, rate: 0.5 }, { start: 16, end: 40, rate: 0.1 }], overallRate: 0.3, integer: true }), ["tenure", "Rows", "Churn rate"]);
+    await rendered(
+      histogramChart({
+        bins,
+        xTitle: "tenure",
+        rateBins: [
+          { start: 0, end: 15, rate: 0.5 },
+          { start: 16, end: 40, rate: 0.1 },
+        ],
+        overallRate: 0.3,
+        integer: true,
+      }),
+      ["tenure", "Rows", "Churn rate"],
+    );
   });
 
   it("curves: ROC with diagonal, PR with baseline, several series", async () => {
-    const roc = [{ x: 0, y: 0 }, { x: 0.1, y: 0.5 }, { x: 0.4, y: 0.9 }, { x: 1, y: 1 }];
-    await rendered(curveChart({ series: [{ name: "model", points: roc }], xTitle: "False positive rate", yTitle: "True positive rate", diagonal: true, title: "ROC" }), ["False positive rate", "True positive rate", "ROC"]);
+    const roc = [
+      { x: 0, y: 0 },
+      { x: 0.1, y: 0.5 },
+      { x: 0.4, y: 0.9 },
+      { x: 1, y: 1 },
+    ];
+    await rendered(
+      curveChart({
+        series: [{ name: "model", points: roc }],
+        xTitle: "False positive rate",
+        yTitle: "True positive rate",
+        diagonal: true,
+        title: "ROC",
+      }),
+      ["False positive rate", "True positive rate", "ROC"],
+    );
     const svg = await rendered(
-      curveChart({ series: [{ name: "logreg (AUC 0.84)", points: roc }, { name: "gbdt (AUC 0.85)", points: roc.map((p) => ({ x: p.x, y: Math.min(1, p.y + 0.02) })) }], xTitle: "Recall", yTitle: "Precision", baseline: 0.27 }),
+      curveChart({
+        series: [
+          { name: "logreg (AUC 0.84)", points: roc },
+          { name: "gbdt (AUC 0.85)", points: roc.map((p) => ({ x: p.x, y: Math.min(1, p.y + 0.02) })) },
+        ],
+        xTitle: "Recall",
+        yTitle: "Precision",
+        baseline: 0.27,
+      }),
       ["Recall", "Precision", "logreg (AUC 0.84)", "gbdt (AUC 0.85)"],
     );
     expect(svg).toContain("stroke-dasharray");
-    await rendered(curveChart({ series: [{ name: "lift", points: [{ x: 0.1, y: 3 }, { x: 1, y: 1 }] }], xTitle: "Share of customers", yTitle: "Lift", xDomain: [0, 1], yDomain: null }), ["Share of customers", "Lift"]);
+    await rendered(
+      curveChart({
+        series: [
+          {
+            name: "lift",
+            points: [
+              { x: 0.1, y: 3 },
+              { x: 1, y: 1 },
+            ],
+          },
+        ],
+        xTitle: "Share of customers",
+        yTitle: "Lift",
+        xDomain: [0, 1],
+        yDomain: null,
+      }),
+      ["Share of customers", "Lift"],
+    );
   });
 
   it("calibration, heatmap, importance with error bars, confusion matrix", async () => {
-    await rendered(calibrationChart({ bins: [{ predicted: 0.1, observed: 0.12, count: 300 }, { predicted: 0.5, observed: 0.45, count: 80 }, { predicted: 0.9, observed: 0.8, count: 20 }] }), ["Mean predicted probability", "Observed churn rate"]);
     await rendered(
-      heatmapChart({ rows: ["tenure", "MonthlyCharges"], columns: ["tenure", "MonthlyCharges"], values: [[1, 0.25], [0.25, null]], valueTitle: "Pearson r", xTitle: "Column", yTitle: "Column" }),
+      calibrationChart({
+        bins: [
+          { predicted: 0.1, observed: 0.12, count: 300 },
+          { predicted: 0.5, observed: 0.45, count: 80 },
+          { predicted: 0.9, observed: 0.8, count: 20 },
+        ],
+      }),
+      ["Mean predicted probability", "Observed churn rate"],
+    );
+    await rendered(
+      heatmapChart({
+        rows: ["tenure", "MonthlyCharges"],
+        columns: ["tenure", "MonthlyCharges"],
+        values: [
+          [1, 0.25],
+          [0.25, null],
+        ],
+        valueTitle: "Pearson r",
+        xTitle: "Column",
+        yTitle: "Column",
+      }),
       ["Pearson r", "tenure", "MonthlyCharges", "0.25", "Column"],
     );
     const imp = await rendered(
-      importanceChart({ items: [{ name: "Contract", value: 0.12, lower: 0.1, upper: 0.14 }, { name: "tenure", value: 0.08, lower: 0.07, upper: 0.09 }], xTitle: "Permutation importance (AUC drop)", yTitle: "Feature" }),
+      importanceChart({
+        items: [
+          { name: "Contract", value: 0.12, lower: 0.1, upper: 0.14 },
+          { name: "tenure", value: 0.08, lower: 0.07, upper: 0.09 },
+        ],
+        xTitle: "Permutation importance (AUC drop)",
+        yTitle: "Feature",
+      }),
       ["Permutation importance (AUC drop)", "Feature", "Contract"],
     );
     expect(imp.indexOf("Contract")).toBeLessThan(imp.indexOf("tenure"));
-    await rendered(confusionMatrixChart({ tp: 280, fp: 90, tn: 945, fn: 94 }), ["Predicted", "Actual", "true positive", "false negative", "280 (19.9%)"]);
+    await rendered(confusionMatrixChart({ tp: 280, fp: 90, tn: 945, fn: 94 }), [
+      "Predicted",
+      "Actual",
+      "true positive",
+      "false negative",
+      "280 (19.9%)",
+    ]);
   });
 
   it("gives each chart's SVG ids a unique prefix", async () => {
-    expect(uniquifyIds('<clipPath id="clip1"></clipPath><g clip-path="url(#clip1)">', "a-")).toBe('<clipPath id="a-clip1"></clipPath><g clip-path="url(#a-clip1)">');
-    const spec = curveChart({ series: [{ name: "m", points: [{ x: 0, y: 0 }, { x: 1, y: 1 }] }], xTitle: "x", yTitle: "y" });
+    expect(uniquifyIds('<clipPath id="clip1"></clipPath><g clip-path="url(#clip1)">', "a-")).toBe(
+      '<clipPath id="a-clip1"></clipPath><g clip-path="url(#a-clip1)">',
+    );
+    const spec = curveChart({
+      series: [
+        {
+          name: "m",
+          points: [
+            { x: 0, y: 0 },
+            { x: 1, y: 1 },
+          ],
+        },
+      ],
+      xTitle: "x",
+      yTitle: "y",
+    });
     const [a, b] = [await renderSvg(spec), await renderSvg(spec)];
     const ids = (s: string) => [...s.matchAll(/id="([^"]+)"/g)].map((m) => m[1]);
     expect(ids(a).filter((i) => ids(b).includes(i))).toEqual([]);
@@ -91,9 +188,33 @@ describe("HTML report builder", () => {
       title: "Report <1>",
       subtitle: "data.csv",
       sections: [
-        { title: "Summary", blocks: [{ kind: "facts", items: [["Rows", 7043]] }, { kind: "callout", level: "error", text: "bad & <worse>" }] },
-        { title: "Table", blocks: [{ kind: "table", columns: ["name", "value"], rows: [["a", 1.5], ["<b>", null]] }] },
-        { title: "Charts", blocks: [{ kind: "grid", blocks: [{ kind: "chart", svg, heading: "x", caption: "a chart" }] }, { kind: "list", items: ["one"] }] },
+        {
+          title: "Summary",
+          blocks: [
+            { kind: "facts", items: [["Rows", 7043]] },
+            { kind: "callout", level: "error", text: "bad & <worse>" },
+          ],
+        },
+        {
+          title: "Table",
+          blocks: [
+            {
+              kind: "table",
+              columns: ["name", "value"],
+              rows: [
+                ["a", 1.5],
+                ["<b>", null],
+              ],
+            },
+          ],
+        },
+        {
+          title: "Charts",
+          blocks: [
+            { kind: "grid", blocks: [{ kind: "chart", svg, heading: "x", caption: "a chart" }] },
+            { kind: "list", items: ["one"] },
+          ],
+        },
       ],
       footer: "churnkit",
     });
@@ -117,17 +238,90 @@ describe("gallery", () => {
     const { ROOT } = await import("../helpers.js");
     const roc = Array.from({ length: 21 }, (_, i) => ({ x: i / 20, y: Math.pow(i / 20, 0.35) }));
     const charts: [string, TopLevelSpec][] = [
-      ["ROC", curveChart({ series: [{ name: "gbdt (AUC 0.842)", points: roc }, { name: "logreg (AUC 0.838)", points: roc.map((p) => ({ x: p.x, y: Math.pow(p.x, 0.4) })) }], xTitle: "False positive rate", yTitle: "True positive rate", diagonal: true })],
-      ["Precision–recall", curveChart({ series: [{ name: "gbdt", points: roc.map((p) => ({ x: p.y, y: 0.27 + 0.7 * (1 - p.x) ** 2 })) }], xTitle: "Recall", yTitle: "Precision", baseline: 0.27, referenceLabel: "positive rate" })],
-      ["Calibration", calibrationChart({ bins: Array.from({ length: 10 }, (_, i) => ({ predicted: (i + 0.5) / 10, observed: Math.min(1, ((i + 0.5) / 10) * 0.9 + 0.03), count: 400 - 35 * i })) })],
-      ["Lift", curveChart({ series: [{ name: "gbdt", points: Array.from({ length: 10 }, (_, i) => ({ x: (i + 1) / 10, y: 3 / (1 + i * 0.25) })) }], xTitle: "Share of customers contacted", yTitle: "Lift", yDomain: null, baseline: 1, referenceLabel: "no model" })],
+      [
+        "ROC",
+        curveChart({
+          series: [
+            { name: "gbdt (AUC 0.842)", points: roc },
+            { name: "logreg (AUC 0.838)", points: roc.map((p) => ({ x: p.x, y: Math.pow(p.x, 0.4) })) },
+          ],
+          xTitle: "False positive rate",
+          yTitle: "True positive rate",
+          diagonal: true,
+        }),
+      ],
+      [
+        "Precision–recall",
+        curveChart({
+          series: [{ name: "gbdt", points: roc.map((p) => ({ x: p.y, y: 0.27 + 0.7 * (1 - p.x) ** 2 })) }],
+          xTitle: "Recall",
+          yTitle: "Precision",
+          baseline: 0.27,
+          referenceLabel: "positive rate",
+        }),
+      ],
+      [
+        "Calibration",
+        calibrationChart({
+          bins: Array.from({ length: 10 }, (_, i) => ({
+            predicted: (i + 0.5) / 10,
+            observed: Math.min(1, ((i + 0.5) / 10) * 0.9 + 0.03),
+            count: 400 - 35 * i,
+          })),
+        }),
+      ],
+      [
+        "Lift",
+        curveChart({
+          series: [
+            {
+              name: "gbdt",
+              points: Array.from({ length: 10 }, (_, i) => ({ x: (i + 1) / 10, y: 3 / (1 + i * 0.25) })),
+            },
+          ],
+          xTitle: "Share of customers contacted",
+          yTitle: "Lift",
+          yDomain: null,
+          baseline: 1,
+          referenceLabel: "no model",
+        }),
+      ],
       ["Confusion matrix", confusionMatrixChart({ tp: 280, fp: 90, tn: 945, fn: 94 })],
-      ["Importance", importanceChart({ items: ["Contract", "tenure", "InternetService", "MonthlyCharges", "PaymentMethod: a long encoded feature name here"].map((name, i) => ({ name, value: 0.1 / (i + 1), lower: 0.08 / (i + 1), upper: 0.12 / (i + 1) })), xTitle: "Permutation importance (AUC drop)" })],
-      ["Categories", categoryChart({ categories: ["Electronic check", "Mailed check", "Bank transfer (automatic)", "Credit card (automatic)"].map((label, i) => ({ label, count: 2365 - 400 * i, rate: 0.45 / (i + 1) })), categoryTitle: "PaymentMethod", overallRate: 0.265 })],
+      [
+        "Importance",
+        importanceChart({
+          items: [
+            "Contract",
+            "tenure",
+            "InternetService",
+            "MonthlyCharges",
+            "PaymentMethod: a long encoded feature name here",
+          ].map((name, i) => ({ name, value: 0.1 / (i + 1), lower: 0.08 / (i + 1), upper: 0.12 / (i + 1) })),
+          xTitle: "Permutation importance (AUC drop)",
+        }),
+      ],
+      [
+        "Categories",
+        categoryChart({
+          categories: ["Electronic check", "Mailed check", "Bank transfer (automatic)", "Credit card (automatic)"].map(
+            (label, i) => ({ label, count: 2365 - 400 * i, rate: 0.45 / (i + 1) }),
+          ),
+          categoryTitle: "PaymentMethod",
+          overallRate: 0.265,
+        }),
+      ],
     ];
-    const blocks = await Promise.all(charts.map(async ([heading, spec]) => ({ kind: "chart" as const, heading, svg: await renderSvg(spec) })));
+    const blocks = await Promise.all(
+      charts.map(async ([heading, spec]) => ({ kind: "chart" as const, heading, svg: await renderSvg(spec) })),
+    );
     const dir = join(ROOT, "test-output", "visualization");
     mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, "gallery.html"), buildReport({ title: "churnkit chart gallery", sections: [{ title: "Charts", blocks: [{ kind: "grid", blocks }] }] }));
+    writeFileSync(
+      join(dir, "gallery.html"),
+      buildReport({
+        title: "churnkit chart gallery",
+        sections: [{ title: "Charts", blocks: [{ kind: "grid", blocks }] }],
+      }),
+    );
   });
 });
