@@ -60,7 +60,7 @@ export async function train(options: TrainOptions = {}): Promise<TrainOutput> {
     model: { family: options.model, params: options.params },
   };
   const kit = new ChurnKit(
-    merge(base, over) as ConfigInput,
+    merge(base, over),
     options.log ?? logger(),
     typeof options.config === "string" ? options.config : "config",
   );

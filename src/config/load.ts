@@ -20,7 +20,7 @@ export function merge(base: Plain, over: Plain): Plain {
   const out: Plain = { ...base };
   for (const [k, v] of Object.entries(over)) {
     if (v === undefined) continue;
-    out[k] = isPlain(v) && isPlain(out[k]) ? merge(out[k] as Plain, v) : v;
+    out[k] = isPlain(v) && isPlain(out[k]) ? merge(out[k], v) : v;
   }
   return out;
 }

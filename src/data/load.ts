@@ -115,11 +115,14 @@ export function tableFromRows(rows: Record<string, unknown>[], origin = "request
   const seen = new Set<string>();
   rows.forEach((row, i) => {
     if (row === null || typeof row !== "object" || Array.isArray(row)) throw new UserError(`${origin}: row ${i + 1} is not an object of column: value pairs`);
-    for (const k of Object.keys(row)) if (!seen.has(k)) (seen.add(k), columns.push(k));
+    for (const k of Object.keys(row)) if (!seen.has(k)) {
+        seen.add(k);
+        columns.push(k);
+      }
   });
   const data: Record<string, RawValue[]> = {};
   for (const c of columns) {
-    const col: RawValue[] = new Array(rows.length);
+    const col = new Array<RawValue>(rows.length);
     for (let i = 0; i < rows.length; i++) {
       const v = rows[i]![c];
       if (v !== null && v !== undefined && typeof v === "object") throw new UserError(`${origin}: row ${i + 1}, column "${c}": expected a number, string or boolean, got an object`);
@@ -135,7 +138,7 @@ export function takeRows(t: RawTable, idx: ArrayLike<number>): RawTable {
   const data: Record<string, RawValue[]> = {};
   for (const c of t.columns) {
     const src = t.data[c]!;
-    const out: RawValue[] = new Array(idx.length);
+    const out = new Array<RawValue>(idx.length);
     for (let i = 0; i < idx.length; i++) out[i] = src[idx[i]!];
     data[c] = out;
   }

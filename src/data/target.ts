@@ -29,7 +29,7 @@ const label = (v: unknown): string => String(v).trim();
 /** Distinct non-missing labels of the target, in order of first appearance. */
 export function targetLabels(t: RawTable, column: string): string[] {
   const seen = new Set<string>();
-  for (const v of t.data[column]!) if (!isMissing(v as never)) seen.add(label(v));
+  for (const v of t.data[column]!) if (!isMissing(v)) seen.add(label(v));
   return [...seen];
 }
 

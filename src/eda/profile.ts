@@ -15,7 +15,7 @@
 import { statSync } from "node:fs";
 import { checkDataFile, formatOf, sourceSql, type RawTable } from "../data/load.js";
 import { ident } from "../data/duckdb.js";
-import { guessTarget, type ColumnSchema, type ColumnType } from "../data/schema.js";
+import { guessTarget, type ColumnType } from "../data/schema.js";
 import { resolveTarget } from "../data/target.js";
 import { UserError } from "../utils/errors.js";
 import { categoryDetails } from "./categorical.js";
@@ -211,8 +211,7 @@ async function resolveProfileTarget(
   opts: ProfileOptions,
 ): Promise<TargetProfile | { oneValue: { column: string; label: string | null } } | undefined> {
   const guessed = opts.target === undefined;
-  const column =
-    opts.target ?? guessTarget({ columns: columns.map((c) => ({ ...c, nullable: c.missing > 0 }) as ColumnSchema) });
+  const column = opts.target ?? guessTarget({ columns: columns.map((c) => ({ ...c, nullable: c.missing > 0 })) });
   if (column === undefined) return undefined;
   const rows = await query(
     `SELECT ${ident(column)} AS label, count(*) AS n FROM ${clean} WHERE ${ident(column)} IS NOT NULL GROUP BY 1 ORDER BY n DESC, label LIMIT 1000`,

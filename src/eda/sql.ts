@@ -48,7 +48,7 @@ export async function query(sql: string, path: string): Promise<Row[]> {
   const con = await duck();
   try {
     const r = await con.runAndReadAll(sql);
-    return r.getRowObjectsJS() as Row[];
+    return r.getRowObjectsJS();
   } catch (e) {
     const msg = duckMessage(e);
     if (INPUT_ERROR.test(msg)) {

@@ -70,7 +70,7 @@ export function readArtifact(dirOrFile: string): ModelArtifact {
   try {
     doc = JSON.parse(readFileSync(file, "utf8"));
   } catch (e) {
-    throw new UserError(`${file}: corrupt model file, not valid JSON (${e instanceof Error ? e.message.split("\n")[0] : e}); retrain the model`);
+    throw new UserError(`${file}: corrupt model file, not valid JSON (${e instanceof Error ? e.message.split("\n")[0] : String(e)}); retrain the model`);
   }
   if (doc === null || typeof doc !== "object" || (doc as { format?: unknown }).format !== FORMAT) {
     throw new UserError(`${file}: not a churnkit model (no "format": "${FORMAT}"); retrain the model`);

@@ -47,7 +47,7 @@ export function fitIsotonic(y: ArrayLike<number>, p: ArrayLike<number>): Calibra
     if (last >= 0 && sx[last]! / w[last]! === p[i]) {
       sy[last]! += y[i]!;
       w[last]!++;
-      sx[last]! += p[i]!;
+      sx[last]! += p[i];
     } else {
       sy.push(y[i]!);
       w.push(1);

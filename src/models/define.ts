@@ -36,7 +36,7 @@ export function registerFamily(spec: FamilySpec): void {
 
 registerFamily({
   name: "logreg",
-  params: logregParamsSchema as unknown as z.ZodType<Record<string, unknown>>,
+  params: logregParamsSchema,
   create: (p) => new LogregEstimator(p),
   fromState: (s) => LogregModel.fromState(s as LogregState),
   needs: { impute: true, oneHot: true, standardize: true },
@@ -48,7 +48,7 @@ const NATIVE: EncodingNeeds = { impute: false, oneHot: false, standardize: false
 
 registerFamily({
   name: "tree",
-  params: cartParamsSchema as unknown as z.ZodType<Record<string, unknown>>,
+  params: cartParamsSchema,
   create: (p) => new CartEstimator(p),
   fromState: (s) => CartModel.fromState(s as CartState),
   needs: NATIVE,
@@ -61,7 +61,7 @@ registerFamily({
 
 registerFamily({
   name: "forest",
-  params: forestParamsSchema as unknown as z.ZodType<Record<string, unknown>>,
+  params: forestParamsSchema,
   create: (p) => new ForestEstimator(p),
   fromState: (s) => ForestModel.fromState(s as ForestState),
   needs: NATIVE,
@@ -74,7 +74,7 @@ registerFamily({
 
 registerFamily({
   name: "gbdt",
-  params: gbdtParamsSchema as unknown as z.ZodType<Record<string, unknown>>,
+  params: gbdtParamsSchema,
   create: (p) => new GbdtEstimator(p),
   fromState: (s) => GbdtModel.fromState(s as GbdtState),
   needs: GBDT_ENCODING,

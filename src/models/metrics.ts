@@ -44,7 +44,12 @@ export function rocAuc(y: ArrayLike<number>, p: ArrayLike<number>): number {
     let j = i;
     while (j + 1 < n && p[idx[j + 1]!] === p[idx[i]!]) j++;
     const avgRank = (i + j) / 2 + 1;
-    for (let k = i; k <= j; k++) if (y[idx[k]!]) (rankSumPos += avgRank), pos++;
+    for (let k = i; k <= j; k++) {
+      if (y[idx[k]!]) {
+        rankSumPos += avgRank;
+        pos++;
+      }
+    }
     i = j + 1;
   }
   const neg = n - pos;

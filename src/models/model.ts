@@ -41,7 +41,7 @@ export class ChurnModel {
     try {
       clf = family(a.model.family).fromState(a.model.state);
     } catch (e) {
-      throw new UserError(`${where}: corrupt model state for family "${a.model.family}" (${e instanceof Error ? e.message : e}); retrain the model`);
+      throw new UserError(`${where}: corrupt model state for family "${a.model.family}" (${e instanceof Error ? e.message : String(e)}); retrain the model`);
     }
     return new ChurnModel(a, clf);
   }
@@ -129,8 +129,8 @@ export class ChurnModel {
 }
 
 /** Load a model directory (or model.json). Loading parses JSON only; it runs no code from the file. */
-export async function loadModel(dir: string): Promise<ChurnModel> {
-  return ChurnModel.fromArtifact(readArtifact(dir), dir);
+export function loadModel(dir: string): Promise<ChurnModel> {
+  return Promise.resolve().then(() => ChurnModel.fromArtifact(readArtifact(dir), dir));
 }
 
 /** Load a data file for scoring. */

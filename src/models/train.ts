@@ -17,7 +17,7 @@ import { UserError } from "../utils/errors.js";
 import { logger, type Logger } from "../utils/logging.js";
 import { VERSION } from "../version.js";
 import { FORMAT, FORMAT_VERSION, type ModelArtifact } from "./artifact.js";
-import { checkParams, family } from "./define.js";
+import { checkParams } from "./define.js";
 import { applyCalibration, fitIsotonic, fitPlatt, type CalibrationState } from "./calibration.js";
 import { detailedMetrics, type DetailedMetrics } from "./evaluation/detailed.js";
 import { chooseThreshold, type ThresholdRule } from "./evaluation/threshold.js";

@@ -84,10 +84,10 @@ export function registerRoutes(app: FastifyInstance, model: ChurnModel, info: { 
     done(null, body),
   );
 
-  app.get("/health", async () => ({ status: "ok" }));
-  app.get("/model", async () => description);
-  app.get("/schema", async () => schema);
-  app.get("/openapi.json", async () => openapi);
+  app.get("/health", () => Promise.resolve({ status: "ok" }));
+  app.get("/model", () => Promise.resolve(description));
+  app.get("/schema", () => Promise.resolve(schema));
+  app.get("/openapi.json", () => Promise.resolve(openapi));
 
   app.post("/predict", async (req, reply) => {
     if (!/json/i.test(req.headers["content-type"] ?? ""))

@@ -25,11 +25,11 @@ export class Rng {
   }
 
   /** Shuffle in place (Fisher–Yates). */
-  shuffle<T extends { length: number; [i: number]: any }>(a: T): T {
+  shuffle<E, T extends { length: number; [i: number]: E }>(a: T): T {
     for (let i = a.length - 1; i > 0; i--) {
       const j = this.int(i + 1);
-      const tmp = a[i];
-      a[i] = a[j];
+      const tmp = a[i] as E;
+      a[i] = a[j] as E;
       a[j] = tmp;
     }
     return a;

@@ -80,5 +80,5 @@ export function calibrationChart(input: CalibrationChartInput): TopLevelSpec {
         },
       },
     ],
-  } as TopLevelSpec;
+  };
 }

@@ -106,5 +106,5 @@ export function categoryChart(input: CategoryChartInput): TopLevelSpec {
         : []),
     ],
   };
-  return { ...base, hconcat: [counts, rate], spacing: 30 } as TopLevelSpec;
+  return { ...base, hconcat: [counts, rate], spacing: 30 };
 }

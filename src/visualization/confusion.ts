@@ -86,5 +86,5 @@ export function confusionMatrixChart(input: ConfusionInput): TopLevelSpec {
         },
       },
     ],
-  } as TopLevelSpec;
+  };
 }

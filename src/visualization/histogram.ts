@@ -68,7 +68,7 @@ export function histogramChart(input: HistogramInput): TopLevelSpec {
     },
   };
   const base = specBase(input.title, `histogram of ${input.xTitle}`);
-  if (!input.rateBins?.length) return { ...base, ...hist } as TopLevelSpec;
+  if (!input.rateBins?.length) return { ...base, ...hist };
   const values = input.rateBins.map((b) => ({ ...b, mid: (b.start + b.end) / 2 }));
   const x = { field: "start", type: "quantitative" as const, title: input.xTitle, scale, axis };
   const y = {
@@ -103,5 +103,5 @@ export function histogramChart(input: HistogramInput): TopLevelSpec {
         : []),
     ],
   };
-  return { ...base, vconcat: [hist, rate], spacing: 12 } as TopLevelSpec;
+  return { ...base, vconcat: [hist, rate], spacing: 12 };
 }

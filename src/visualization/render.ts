@@ -49,7 +49,10 @@ function width(item: TextItem, text: unknown): number {
 async function installTextMetrics(): Promise<void> {
   const seen = new Set<Metrics>();
   const patch = (m: Metrics | undefined) => {
-    if (m && !seen.has(m)) (seen.add(m), (m.width = width));
+    if (m && !seen.has(m)) {
+      seen.add(m);
+      m.width = width;
+    }
   };
   patch((vega as unknown as { textMetrics?: Metrics }).textMetrics);
   const here = createRequire(import.meta.url);
@@ -74,7 +77,7 @@ await installTextMetrics();
 
 /** Compile a Vega-Lite spec to a Vega spec (throws on an invalid spec). Compiler warnings go to stderr when CHURNKIT_DEBUG is set. */
 export function toVega(spec: TopLevelSpec): Spec {
-  return compile(spec, { logger: logger(process.env.CHURNKIT_DEBUG ? Warn : 0) }).spec as Spec;
+  return compile(spec, { logger: logger(process.env.CHURNKIT_DEBUG ? Warn : 0) }).spec;
 }
 
 let counter = 0;

@@ -102,7 +102,7 @@ describe.concurrent("churnkit CLI", () => {
       expect(t.stdout).toContain(o);
   });
 
-  it("train wrote a model directory with model.json and metrics.json", async () => {
+  it("train wrote a model directory with model.json and metrics.json", () => {
     expect(readdirSync(model).sort()).toEqual(expect.arrayContaining(["metrics.json", "model.json"]));
     const a = JSON.parse(readFileSync(join(model, "model.json"), "utf8"));
     expect(a.data_fingerprint.rows).toBe(1500);

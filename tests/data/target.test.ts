@@ -16,7 +16,7 @@ describe("positive label inference", () => {
     [["N", "Y"], "Y", ["N"]],
     [["stayed", "churned"], "churned", ["stayed"]],
   ])("%j → positive %s", (values, positive, negatives) => {
-    expect(resolveTarget(t1(values as string[]), "y")).toEqual({ column: "y", positive, negatives });
+    expect(resolveTarget(t1(values), "y")).toEqual({ column: "y", positive, negatives });
   });
 
   it("raw JSON values (numbers, booleans) work too", () => {

@@ -39,8 +39,11 @@ function pearson(a: number[], b: number[]): number {
   let sab = 0,
     saa = 0,
     sbb = 0;
-  for (let i = 0; i < a.length; i++)
-    ((sab += (a[i]! - ma) * (b[i]! - mb)), (saa += (a[i]! - ma) ** 2), (sbb += (b[i]! - mb) ** 2));
+  for (let i = 0; i < a.length; i++) {
+    sab += (a[i]! - ma) * (b[i]! - mb);
+    saa += (a[i]! - ma) ** 2;
+    sbb += (b[i]! - mb) ** 2;
+  }
   return sab / Math.sqrt(saa * sbb);
 }
 

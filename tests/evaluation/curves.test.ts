@@ -106,7 +106,10 @@ describe("threshold", () => {
         fn = 0;
       y.forEach((v, i) => (p[i]! >= th ? (v ? tp++ : fp++) : v ? fn++ : 0));
       const f1 = (2 * tp) / (2 * tp + fp + fn);
-      if (f1 > best) ((best = f1), (at = th));
+      if (f1 > best) {
+        best = f1;
+        at = th;
+      }
     }
     expect(t.value).toBe(at);
     expect(t.f1).toBeCloseTo(best, 12);

@@ -64,7 +64,7 @@ export function randomTree(
     b.split(i, f, Math.round((rand() * 4 - 2) * 4) / 4, cats, rand() < 0.5, l, r, rand());
     b.count[i] = b.count[l]! + b.count[r]!;
     b.hessian[i] = b.hessian[l]! + b.hessian[r]!;
-    b.value[i] = (b.value[l]! * b.count[l]! + b.value[r]! * b.count[r]!) / b.count[i]!;
+    b.value[i] = (b.value[l]! * b.count[l]! + b.value[r]! * b.count[r]!) / b.count[i];
     return i;
   };
   grow(0);

@@ -58,7 +58,7 @@ describe("TreeSHAP on a hand-built tree", () => {
         const bf = bruteForceShap(t, c, rows[r]!);
         for (let j = 0; j < 4; j++) {
           if (!close(res.contributions[j]!, bf[j]!))
-            throw new Error(`row ${r} (${rows[r]}) feature ${j}: ${res.contributions[j]} vs ${bf[j]}`);
+            throw new Error(`row ${r} (${String(rows[r])}) feature ${j}: ${res.contributions[j]} vs ${bf[j]}`);
         }
         expect(res.prediction).toBe(t.value[leafIndex(t, X, r)]!);
         const sum = res.expectedValue + res.contributions.reduce((s, v) => s + v, 0);

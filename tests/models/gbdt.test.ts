@@ -19,7 +19,12 @@ function auc(score: Float64Array, y: Uint8Array): number {
   for (let i = 0; i < idx.length; ) {
     let j = i;
     while (j + 1 < idx.length && score[idx[j + 1]!] === score[idx[i]!]) j++;
-    for (let k = i; k <= j; k++) if (y[idx[k]!]) (rankSum += (i + j) / 2 + 1), nPos++;
+    for (let k = i; k <= j; k++) {
+      if (y[idx[k]!]) {
+        rankSum += (i + j) / 2 + 1;
+        nPos++;
+      }
+    }
     i = j + 1;
   }
   return (rankSum - (nPos * (nPos + 1)) / 2) / (nPos * (y.length - nPos));
@@ -73,7 +78,12 @@ describe("binning", () => {
     const b = m.transform(matrix([num("a")], [v])).bins;
     expect(Math.max(...b)).toBe(255);
     let missing = 0;
-    for (let i = 0; i < v.length; i++) if (Number.isNaN(v[i]!)) (expect(b[i]).toBe(255), missing++);
+    for (let i = 0; i < v.length; i++) {
+      if (Number.isNaN(v[i]!)) {
+        expect(b[i]).toBe(255);
+        missing++;
+      }
+    }
     expect(missing).toBeGreaterThan(0);
   });
 
@@ -158,7 +168,10 @@ describe("split finder", () => {
       buildHistogram(hist, layout, m.transform(X), Int32Array.from([0, 1, 2]), null, 0, n, grad, hess);
       let G = 0;
       let H = 0;
-      for (let i = 0; i < n; i++) (G += grad[i]!), (H += hess[i]!);
+      for (let i = 0; i < n; i++) {
+        G += grad[i]!;
+        H += hess[i]!;
+      }
       const found = findBestSplit(hist, layout, new Uint8Array(3), Int32Array.from([0, 1, 2]), G, H, n, c)!;
 
       let best = { gain: 0, feature: -1, threshold: NaN, missingLeft: false };
@@ -170,7 +183,11 @@ describe("split finder", () => {
             let gl = 0, hl = 0, nl = 0;
             for (let i = 0; i < n; i++) {
               const v = cols[j]![i]!;
-              if (Number.isNaN(v) ? missingLeft : v <= t) (gl += grad[i]!), (hl += hess[i]!), nl++;
+              if (Number.isNaN(v) ? missingLeft : v <= t) {
+                gl += grad[i]!;
+                hl += hess[i]!;
+                nl++;
+              }
             }
             if (nl < c.minSamplesLeaf || n - nl < c.minSamplesLeaf || hl < c.minChildWeight || H - hl < c.minChildWeight) continue;
             const gain = splitGain(gl, hl, G - gl, H - hl, parentScore, c.l2);
@@ -211,9 +228,17 @@ describe("split finder", () => {
     let bestSet: number[] = [];
     for (let mask = 1; mask < 31; mask++) {
       let gl = 0, hl = 0;
-      for (let i = 0; i < n; i++) if (mask & (1 << code[i]!)) (gl += grad[i]!), (hl += hess[i]!);
+      for (let i = 0; i < n; i++) {
+        if (mask & (1 << code[i]!)) {
+          gl += grad[i]!;
+          hl += hess[i]!;
+        }
+      }
       const gain = splitGain(gl, hl, G - gl, H - hl, (G * G) / H, 0);
-      if (gain > best) (best = gain), (bestSet = [0, 1, 2, 3, 4].filter((k) => mask & (1 << k)));
+      if (gain > best) {
+        best = gain;
+        bestSet = [0, 1, 2, 3, 4].filter((k) => mask & (1 << k));
+      }
     }
     expect(found.gain).toBeCloseTo(best, 9);
     const complement = [0, 1, 2, 3, 4].filter((k) => !bestSet.includes(k));
@@ -357,7 +382,7 @@ describe("GbdtEstimator", () => {
     for (const [params, name] of cases) {
       let err: unknown;
       try {
-        new GbdtEstimator(params as never);
+        new GbdtEstimator(params);
       } catch (e) {
         err = e;
       }

@@ -67,7 +67,7 @@ describe("logreg hyperparameters", () => {
       [{ class_weight: "auto" }, "class_weight"],
       [{ C: "1" }, "C"],
     ] as const) {
-      const e = await errorOf(() => checkParams("logreg", params as Record<string, unknown>, "churn.yaml"));
+      const e = await errorOf(() => checkParams("logreg", params, "churn.yaml"));
       expect(e).toBeInstanceOf(UserError);
       expect(e.message).toMatch(new RegExp(`^churn\\.yaml: model\\.params\\.${key}: `));
     }

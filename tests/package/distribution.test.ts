@@ -198,6 +198,7 @@ describe("install", () => {
       if (GIT_SOURCE === "head" && /error TS\d+/.test(msg)) {
         throw new Error(
           `HEAD does not build (a commit is missing files?); set CHURNKIT_PACKAGE_GIT=worktree to test the working tree instead.\n${msg}`,
+          { cause: e },
         );
       }
       throw e;

@@ -38,7 +38,7 @@ function serve(args: string[], env: Record<string, string> = {}): Run {
   });
   children.push(child);
   let err = "";
-  child.stderr!.on("data", (d) => (err += d));
+  child.stderr.on("data", (d) => (err += d));
   const exit = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
   return { child, exit, stderr: () => err };
 }

@@ -234,7 +234,7 @@ describe("HTML report builder", () => {
 describe("gallery", () => {
   it("writes every chart kind into test-output/visualization/gallery.html (for the browser test and for people)", async () => {
     const { mkdirSync, writeFileSync } = await import("node:fs");
-    const { join } = await import("node:path");
+    const { join } = await import("node:path").then((m) => ({ join: m.join.bind(m) }));
     const { ROOT } = await import("../helpers.js");
     const roc = Array.from({ length: 21 }, (_, i) => ({ x: i / 20, y: Math.pow(i / 20, 0.35) }));
     const charts: [string, TopLevelSpec][] = [

@@ -58,7 +58,11 @@ export function chooseThreshold(y: ArrayLike<number>, p: ArrayLike<number>, rule
   if (rule.rule === "f1") {
     sweep(y, p, (th, tp, fp, pos) => {
       const f1 = pos + tp + fp === 0 ? 0 : (2 * tp) / (pos + tp + fp);
-      if (f1 > best) (best = f1), (value = th), (bestF1 = f1);
+      if (f1 > best) {
+        best = f1;
+        value = th;
+        bestF1 = f1;
+      }
     });
     return { value: clampThreshold(value), rule: "f1", f1: bestF1 };
   }

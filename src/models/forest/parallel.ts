@@ -47,7 +47,7 @@ export interface GrownForest {
 
 /** Grow trees 0..nTrees-1 of `job` on `threads` threads (this one included). */
 export async function growForest(job: ForestJob, X: Matrix, nTrees: number, threads: number): Promise<GrownForest> {
-  const trees: (FlatTree | undefined)[] = new Array(nTrees);
+  const trees = new Array<FlatTree | undefined>(nTrees);
   const oob = newOobSums(job.bootstrap ? job.nRows : 0);
   const url = threads > 1 ? workerScriptUrl() : null;
   const counter = new Int32Array(new SharedArrayBuffer(4));
