@@ -6,7 +6,7 @@ import prettier from "eslint-config-prettier";
 import globals from "globals";
 
 export default tseslint.config(
-  { ignores: ["dist/", "docs/", "node_modules/", "models/", "notebooks/", "coverage/", "**/*.d.ts"] },
+  { ignores: ["dist/", "docs/", "node_modules/", "models/", "notebooks/", "coverage/", "**/*.d.ts", ".tmp-*/"] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

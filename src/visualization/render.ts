@@ -5,9 +5,25 @@
 import { createRequire } from "node:module";
 import { dirname } from "node:path";
 import { pathToFileURL } from "node:url";
-import * as vega from "vega";
-import { logger, parse, View, Warn, type Spec } from "vega";
-import { compile, type TopLevelSpec } from "vega-lite";
+import type { Spec } from "vega";
+import type { TopLevelSpec } from "vega-lite";
+
+type Vega = typeof import("vega");
+type VegaLite = typeof import("vega-lite");
+
+/**
+ * vega and vega-lite are imported on first use, not at load: their module graph has a top-level
+ * await (vega-canvas probes for `canvas`), which would make CommonJS `require("churnkit")`
+ * (Node's require(esm)) fail with ERR_REQUIRE_ASYNC_MODULE, and it keeps them off the CLI's start-up.
+ */
+let loaded: Promise<{ vega: Vega; vegaLite: VegaLite }> | undefined;
+function loadVega(): Promise<{ vega: Vega; vegaLite: VegaLite }> {
+  return (loaded ??= (async () => {
+    const [vega, vegaLite] = await Promise.all([import("vega"), import("vega-lite")]);
+    await installTextMetrics(vega);
+    return { vega, vegaLite };
+  })());
+}
 
 /**
  * Text width in pixels, estimated per character from the widths of a typical sans-serif face
@@ -46,7 +62,7 @@ function width(item: TextItem, text: unknown): number {
  * versions under vega-view, vega-label, …; each has its own textMetrics). A copy that cannot be
  * found keeps vega's own estimate: labels are then cut earlier, nothing breaks.
  */
-async function installTextMetrics(): Promise<void> {
+async function installTextMetrics(vega: Vega): Promise<void> {
   const seen = new Set<Metrics>();
   const patch = (m: Metrics | undefined) => {
     if (m && !seen.has(m)) {
@@ -73,11 +89,14 @@ async function installTextMetrics(): Promise<void> {
     }
   }
 }
-await installTextMetrics();
+/** Compile a Vega-Lite spec to a Vega spec (rejects on an invalid spec). Compiler warnings go to stderr when CHURNKIT_DEBUG is set. */
+export async function toVega(spec: TopLevelSpec): Promise<Spec> {
+  const { vega, vegaLite } = await loadVega();
+  return compileSpec(vega, vegaLite, spec);
+}
 
-/** Compile a Vega-Lite spec to a Vega spec (throws on an invalid spec). Compiler warnings go to stderr when CHURNKIT_DEBUG is set. */
-export function toVega(spec: TopLevelSpec): Spec {
-  return compile(spec, { logger: logger(process.env.CHURNKIT_DEBUG ? Warn : 0) }).spec;
+function compileSpec(vega: Vega, vegaLite: VegaLite, spec: TopLevelSpec): Spec {
+  return vegaLite.compile(spec, { logger: vega.logger(process.env.CHURNKIT_DEBUG ? vega.Warn : 0) }).spec;
 }
 
 let counter = 0;
@@ -103,7 +122,8 @@ export interface RenderOptions {
 
 /** Render a Vega-Lite spec to a standalone SVG string (no scripts, no external references). */
 export async function renderSvg(spec: TopLevelSpec, opts: RenderOptions = {}): Promise<string> {
-  const view = new View(parse(toVega(spec)), { renderer: "none" });
+  const { vega, vegaLite } = await loadVega();
+  const view = new vega.View(vega.parse(compileSpec(vega, vegaLite, spec)), { renderer: "none" });
   try {
     const svg = await view.toSVG();
     const prefix = opts.idPrefix ?? `ck${++counter}-`;

@@ -3,19 +3,23 @@
  * from the tarball and from git (the guide's "pip install ." and "pip install git+URL").
  *
  * Slow (each install takes from seconds to minutes) and kept to two installs. Both run OFFLINE
- * (`npm install --offline`): dependencies come from npm's cache, filled by the repository's own
- * `npm ci`. A cache miss fails with a message saying so, not with a network timeout.
+ * and need nothing but what the repository's own `npm ci` put in npm's cache, so they pass on a
+ * fresh machine: each consumer project gets a lockfile cut from the repository's (its runtime part),
+ * and `npm ci --offline` fetches tarballs from the cache by integrity. (`npm install` without a
+ * lockfile would need registry metadata, which `npm ci` never caches.) A cache miss fails with a
+ * message saying so, not with a network timeout.
  *
  * The tarball is packed from the current dist/ (`npm pack --ignore-scripts`): `npm test` builds
- * first. The git install clones HEAD, so it tests what is committed, and its `prepare` script
- * builds the clone.
+ * first. One install of it serves the CLI, ESM, CommonJS and TypeScript consumers. The git install
+ * clones HEAD, so it tests what is committed, and its `prepare` script builds the clone.
  */
-import { execFileSync, spawn } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { consumerProject, npmCiOffline, run } from "./helpers.js";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as {
@@ -23,58 +27,6 @@ const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as {
   version: string;
   files: string[];
 };
-
-/** The environment of child processes: without the npm_* variables of an enclosing `npm test`. */
-function childEnv(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) if (!/^npm_/i.test(k)) env[k] = v;
-  return { ...env, CHURNKIT_LOG_LEVEL: "warn", NO_UPDATE_NOTIFIER: "1" };
-}
-
-/**
- * Run a command (asynchronously: a blocked worker would miss vitest's heartbeats during long installs);
- * on failure, throw with its output, and explain npm cache misses.
- */
-async function run(cmd: string, args: string[], cwd: string, timeout = 300_000): Promise<string> {
-  const r = await new Promise<{
-    status: number | null;
-    signal: string | null;
-    stdout: string;
-    stderr: string;
-    error?: Error;
-  }>((resolve) => {
-    const child = spawn(cmd, args, { cwd, env: childEnv(), timeout, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
-    child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
-    child.on("error", (error) => resolve({ status: null, signal: null, stdout, stderr, error }));
-    child.on("close", (status, signal) => resolve({ status, signal, stdout, stderr }));
-  });
-  const output = `${r.stdout}${r.stderr}`;
-  if (r.status === 0) return r.stdout;
-  if (/ENOTCACHED/.test(output)) {
-    throw new Error(
-      `\`${cmd} ${args.join(" ")}\` needs a package that is not in npm's cache, and these tests install offline.\n` +
-        `Fill the cache with an online \`npm ci\` in the repository (CI does), then rerun. npm said:\n${output.slice(-3000)}`,
-    );
-  }
-  throw new Error(
-    `\`${cmd} ${args.join(" ")}\` in ${cwd} failed (${r.error?.message ?? `exit ${r.status}, signal ${r.signal}`}):\n${output.slice(-5000)}`,
-  );
-}
-
-/** An empty npm project to install into. */
-function emptyProject(dir: string): string {
-  writeFileSync(
-    join(dir, "package.json"),
-    JSON.stringify({ name: "churnkit-install-test", version: "1.0.0", private: true }, null, 2),
-  );
-  return dir;
-}
-
-const npmInstall = (cwd: string, spec: string, timeout?: number): Promise<string> =>
-  run("npm", ["install", "--offline", "--no-audit", "--no-fund", spec], cwd, timeout);
 
 /**
  * What the git install installs: "head" (default) a clone of HEAD, so only committed files count;
@@ -142,10 +94,28 @@ describe("npm pack", () => {
   });
 });
 
-describe("install", () => {
-  it("from the tarball, offline: churnkit --version, churnkit run, and the ESM API", async () => {
-    const app = emptyProject(mkdtempSync(join(work, "tarball-app-")));
-    await npmInstall(app, tarball);
+/**
+ * Training rows for the consumer projects: 200 customers, churn ("Yes"/"No") made from tenure and
+ * monthly charges, as JavaScript source.
+ */
+const ROWS_SOURCE = [
+  `const rows = [];`,
+  `for (let i = 0; i < 200; i++) {`,
+  `  const tenure = i % 72, monthly = 20 + ((i * 37) % 100);`,
+  `  const churn = (monthly > 70 && tenure < 30) || i % 17 === 0 ? "Yes" : "No";`,
+  `  rows.push({ tenure, monthly, plan: ["basic", "plus", "pro"][i % 3], churn });`,
+  `}`,
+].join("\n");
+
+describe("install from the tarball, offline, into a CommonJS project", () => {
+  let app: string;
+  beforeAll(async () => {
+    const source = { spec: `file:${tarball}`, resolved: `file:${tarball}`, tarball };
+    app = consumerProject(mkdtempSync(join(work, "tarball-app-")), ROOT, source, { type: "commonjs" });
+    await npmCiOffline(app);
+  }, 300_000);
+
+  it("churnkit --version, churnkit run, and the ESM API", async () => {
     expect((await run("npx", ["churnkit", "--version"], app)).trim()).toBe(pkg.version);
 
     const out = join(app, "models", "churn");
@@ -164,7 +134,69 @@ describe("install", () => {
     expect((await run("node", ["--input-type=module", "-e", script], app)).trim()).toBe(`${pkg.version} 7043 true`);
   }, 300_000);
 
-  it(`from git (git+file:// of ${GIT_SOURCE === "worktree" ? "a snapshot of the working tree" : "a clone of HEAD"}), offline: the prepare script builds it`, async () => {
+  it('require("churnkit") (Node\'s require(esm)): trains on rows and scores every row', async () => {
+    const script = [
+      `"use strict";`,
+      `const { train, VERSION } = require("churnkit");`,
+      ROWS_SOURCE,
+      `train({ data: rows, target: "churn" }).then(async ({ model }) => {`,
+      `  const scored = await model.predict(rows);`,
+      `  console.log(VERSION, scored.length, scored.every((s) => s.churn_probability > 0 && s.churn_probability < 1));`,
+      `});`,
+    ].join("\n");
+    writeFileSync(join(app, "consumer.js"), script);
+    expect((await run("node", ["consumer.js"], app)).trim()).toBe(`${pkg.version} 200 true`);
+  }, 120_000);
+
+  it("TypeScript with module/moduleResolution nodenext: import and require type-check with tsc, and run", async () => {
+    const tsconfig = {
+      compilerOptions: {
+        module: "nodenext",
+        moduleResolution: "nodenext",
+        target: "es2022",
+        strict: true,
+        outDir: "build",
+        // @types/node of the repository: the consumer's own, without a download.
+        typeRoots: [join(ROOT, "node_modules", "@types")],
+        types: ["node"],
+      },
+      files: ["consumer.mts", "consumer-require.cts"],
+    };
+    writeFileSync(join(app, "tsconfig.json"), JSON.stringify(tsconfig, null, 2));
+    const typedRows = ROWS_SOURCE.replace("const rows = [];", "const rows: Record<string, unknown>[] = [];");
+    writeFileSync(
+      join(app, "consumer.mts"),
+      [
+        `import { train, VERSION, type Prediction } from "churnkit";`,
+        typedRows,
+        `const { model } = await train({ data: rows, target: "churn" });`,
+        `const scored: Prediction[] = await model.predict(rows);`,
+        `console.log(VERSION, scored.length, scored.every((s) => s.churn_probability > 0 && s.churn_probability < 1));`,
+      ].join("\n"),
+    );
+    // A CommonJS TypeScript file: the types of the "require" condition.
+    writeFileSync(
+      join(app, "consumer-require.cts"),
+      [
+        `import churnkit = require("churnkit");`,
+        `const version: string = churnkit.VERSION;`,
+        `console.log(version);`,
+      ].join("\n"),
+    );
+    const tsc = join(ROOT, "node_modules", "typescript", "bin", "tsc");
+    await run("node", [tsc, "-p", "tsconfig.json"], app, 120_000);
+    expect((await run("node", [join("build", "consumer.mjs")], app)).trim()).toBe(`${pkg.version} 200 true`);
+    expect((await run("node", [join("build", "consumer-require.cjs")], app)).trim()).toBe(pkg.version);
+  }, 180_000);
+});
+
+/**
+ * The repository as the git install sees it, in `work/repo`: "head" a clone of HEAD, "worktree"
+ * a snapshot of the working tree. Made once, for the fresh-clone build and the git install.
+ */
+let sourceRepo: Promise<string> | undefined;
+function gitSource(): Promise<string> {
+  return (sourceRepo ??= (async () => {
     const repo = join(work, "repo");
     if (GIT_SOURCE === "worktree") {
       // Every file git would commit (tracked or untracked, not ignored), as it is now, in a new repository.
@@ -190,9 +222,36 @@ describe("install", () => {
       // A clone of HEAD: only committed files count (uncommitted work in the tree is not seen).
       await run("git", ["clone", "--quiet", "--no-hardlinks", ROOT, repo], work);
     }
-    const app = emptyProject(mkdtempSync(join(work, "git-app-")));
+    return repo;
+  })());
+}
+
+describe("npm run build in a fresh clone", () => {
+  let clone: string | undefined;
+  afterAll(() => {
+    if (clone) rmSync(clone, { recursive: true, force: true });
+  });
+
+  it("leaves the bin executable: ./dist/cli/main.js --version runs", async () => {
+    // Inside the repository (a git-ignored .tmp-* folder), so that it builds with the repository's
+    // node_modules, found by walking up; dist/ is new, so tsc creates every file afresh, as after a clone.
+    clone = mkdtempSync(join(ROOT, ".tmp-build-"));
+    await run("git", ["clone", "--quiet", "--no-hardlinks", await gitSource(), clone], work);
+    await run("npm", ["run", "build"], clone, 180_000);
+    const main = join(clone, "dist", "cli", "main.js");
+    expect((statSync(main).mode & 0o111).toString(8)).toBe("111");
+    expect((await run("./dist/cli/main.js", ["--version"], clone)).trim()).toBe(pkg.version);
+  }, 240_000);
+});
+
+describe("install from git, offline", () => {
+  it(`git+file:// of ${GIT_SOURCE === "worktree" ? "a snapshot of the working tree" : "a clone of HEAD"}: the prepare script builds it`, async () => {
+    const repo = await gitSource();
+    const commit = (await run("git", ["rev-parse", "HEAD"], repo)).trim();
+    const source = { spec: `git+file://${repo}`, resolved: `git+file://${repo}#${commit}` };
+    const app = consumerProject(mkdtempSync(join(work, "git-app-")), ROOT, source);
     try {
-      await npmInstall(app, `git+file://${repo}`, 600_000);
+      await npmCiOffline(app, 600_000);
     } catch (e) {
       const msg = e instanceof Error ? e.message : String(e);
       if (GIT_SOURCE === "head" && /error TS\d+/.test(msg)) {

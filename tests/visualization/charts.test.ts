@@ -18,7 +18,7 @@ import type { TopLevelSpec } from "vega-lite";
 
 /** Render and check the SVG: well-formed start, every title present, no NaN coordinates. */
 async function rendered(spec: TopLevelSpec, titles: string[]): Promise<string> {
-  expect(() => toVega(spec)).not.toThrow();
+  await expect(toVega(spec)).resolves.toBeDefined();
   const svg = await renderSvg(spec);
   expect(svg.startsWith("<svg")).toBe(true);
   expect(svg).toContain("</svg>");
