@@ -68,9 +68,19 @@ describe("derived features (SQL)", () => {
   });
 
   it("bad SQL is a UserError naming features.derived.NAME", async () => {
-    const e = await errorOf(() => addDerived(base(), [{ name: "oops", sql: "tenure +* 2" }]));
+    const e = await errorOf(() => addDerived(base(), [{ name: "oops", sql: "tenure + * 2" }]));
     expect(e).toBeInstanceOf(UserError);
-    expect(e.message).toMatch(/^features\.derived\.oops: DuckDB cannot evaluate "tenure \+\* 2": /);
+    expect(e.message).toMatch(
+      /^features\.derived\.oops: is not a valid SQL expression: "tenure \+ \* 2" \(.*syntax error/,
+    );
+    expect(e.message).toMatch(/; fix the expression$/);
+    expect(e.message).not.toContain("\n");
+  });
+
+  it("SQL that parses but DuckDB cannot evaluate is a UserError naming features.derived.NAME", async () => {
+    const e = await errorOf(() => addDerived(base(), [{ name: "oops", sql: "abs(Contract)" }]));
+    expect(e).toBeInstanceOf(UserError);
+    expect(e.message).toMatch(/^features\.derived\.oops: cannot be evaluated by DuckDB: "abs\(Contract\)": /);
     expect(e.message).not.toContain("\n");
   });
 
