@@ -78,6 +78,9 @@ const SESSION_NAMES = new Set([
 /** What parsing found: the columns an expression uses, or what it uses that is not allowed. */
 export type Parsed = { ok: true; columns: string[] } | { ok: false; uses: string } | { ok: false; invalid: string };
 
+/** Catalog and schema names that hold DuckDB's built-in functions. */
+const BUILTIN_SCHEMAS = new Set(["", "main", "system", "pg_catalog"]);
+
 type Node = Record<string, unknown>;
 const isNode = (v: unknown): v is Node => v !== null && typeof v === "object" && !Array.isArray(v);
 const nodes = (v: unknown): Node[] => (Array.isArray(v) ? v.filter(isNode) : []);
@@ -116,9 +119,9 @@ export async function parseDerived(con: DuckDBConnection, expr: string): Promise
   const stmts = nodes(doc.statements);
   if (stmts.length !== 1) return { ok: false, uses: "more than one SQL statement" };
   const node = stmts[0]!.node;
+  if (shape(stmts[0]!) !== (await template)) return { ok: false, uses: "SQL clauses around the expression" };
   const list = isNode(node) ? nodes(node.select_list) : [];
   if (list.length !== 1) return { ok: false, uses: "more than one expression" };
-  if (shape(stmts[0]!) !== (await template)) return { ok: false, uses: "SQL clauses around the expression" };
   const columns: string[] = [];
   const uses = walk(list[0]!, columns);
   return uses === undefined ? { ok: true, columns } : { ok: false, uses };
@@ -175,8 +178,9 @@ function walk(n: Node, columns: string[]): string | undefined {
     }
     case "FUNCTION": {
       const name = String(n.function_name).toLowerCase();
-      const qualified = [n.catalog, n.schema].filter((x) => typeof x === "string" && x !== "").join(".");
-      if (qualified) return `${qualified}.${name}`;
+      // Only built-ins exist in the sandbox; DuckDB itself qualifies some (main.list_value for [...]).
+      const qualified = [n.catalog, n.schema].filter((x) => typeof x === "string" && !BUILTIN_SCHEMAS.has(x));
+      if (qualified.length > 0) return `${qualified.join(".")}.${name}`;
       const allowed = n.is_operator === true ? ALLOWED_OPERATORS.has(name) : ALLOWED_FUNCTIONS.has(name);
       const orders = isNode(n.order_bys) ? nodes(n.order_bys.orders) : [];
       // DISTINCT, FILTER and ORDER BY inside a call only mean something for aggregates.
