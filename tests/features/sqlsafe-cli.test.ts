@@ -106,4 +106,29 @@ describe.concurrent("derived-feature SQL through the CLI", () => {
     expect(readdirSync(work)).toEqual(["churn.yaml"]);
     expect(readFileSync(config, "utf8")).toContain("avg:");
   });
+
+  it("serve refuses a crafted model before it listens: exit 2, one line", async () => {
+    const work = tmp("churnkit-sqlsafe-serve-");
+    const crafted = join(work, "model");
+    cpSync(model, crafted, { recursive: true });
+    const file = join(crafted, "model.json");
+    const a = JSON.parse(readFileSync(file, "utf8")) as { derived: { name: string; sql: string }[] };
+    a.derived[1] = { ...a.derived[1]!, sql: ATTACKS[0]!.sql };
+    writeFileSync(file, JSON.stringify(a));
+    const r = await cli(["serve", "--model", crafted, "--port", "0"], work);
+    expect(r.status, r.stderr).toBe(2);
+    expect(r.stderr).toBe(
+      `churnkit: ${file}: derived feature "per_month" uses read_text, which is not allowed; retrain without it\n`,
+    );
+  });
+
+  it("train --config checks derived SQL before it reads any data", async () => {
+    const work = tmp("churnkit-sqlsafe-train-");
+    write(work, "churn.yaml", `features:\n  derived:\n    ok: "tenure + 1"\n    late: "now()"\n`);
+    const r = await cli(["train", "--data", "missing.csv", "--config", "churn.yaml", "--out", "m"], work);
+    expect(r.status, r.stderr).toBe(2);
+    expect(r.stderr).toBe(
+      "churnkit: churn.yaml: features.derived.late: uses now, which is not allowed; use a row-wise expression over input columns\n",
+    );
+  });
 });

@@ -5,11 +5,14 @@
 import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { train } from "../../src/api.js";
 import { addDerived, checkDerived } from "../../src/features/derived.js";
 import { parseDerived } from "../../src/features/expression.js";
 import { withSandbox } from "../../src/features/sandbox.js";
+import { ChurnModel } from "../../src/models/model.js";
+import { createServer } from "../../src/serve/server.js";
 import { UserError } from "../../src/utils/errors.js";
-import { errorOf, tmp, typed } from "../helpers.js";
+import { errorOf, telcoLines, tmp, typed, write } from "../helpers.js";
 import { ATTACKS } from "./attacks.js";
 
 const base = () =>
@@ -178,4 +181,31 @@ describe("the sandboxed DuckDB (bypassing the checker)", () => {
     const r = await withSandbox((con) => con.runAndReadAll("SELECT current_setting('enable_external_access')"));
     expect(r.getRowsJS()).toEqual([[false]]);
   });
+});
+
+describe("a model built in code, bypassing loadModel", () => {
+  it("the server's first /predict refuses the derived SQL with 400 and leaks nothing", async () => {
+    const { header, lines } = telcoLines();
+    const data = write(tmp(), "sample.csv", [header, ...lines.slice(0, 300)].join("\n") + "\n");
+    const derived = { per_month: "MonthlyCharges / NULLIF(tenure, 0)" };
+    const { model } = await train({ data, target: "Churn", model: "logreg", config: { features: { derived } } });
+    expect(model.artifact.derived.map((d) => d.name)).toEqual(["per_month"]);
+    const sql = "(SELECT content FROM read_text('/etc/hostname'))";
+    const crafted = ChurnModel.fromArtifact({
+      ...model.artifact,
+      derived: [{ name: "per_month", sql, type: "categorical" }],
+    });
+    const app = createServer(crafted);
+    const row = Object.fromEntries(header.split(",").map((c, i) => [c, lines[0]!.split(",")[i]]));
+    delete row.Churn;
+    const res = await app.inject({ method: "POST", url: "/predict", payload: row });
+    await app.close();
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toEqual({
+      error: 'model.json: derived feature "per_month" uses read_text, which is not allowed; retrain without it',
+    });
+    const ok = createServer(model);
+    expect((await ok.inject({ method: "POST", url: "/predict", payload: row })).statusCode).toBe(200);
+    await ok.close();
+  }, 60_000);
 });
