@@ -186,11 +186,13 @@ async function evaluate(
 // Referenced so that the DuckDB type singletons are kept by bundlers.
 void DuckDBDoubleType;
 
-/** Input columns an SQL expression refers to (by name, quoted or bare). */
-export function referencedColumns(sql: string, columns: string[]): string[] {
-  return columns.filter((c) => {
-    if (sql.includes(`"${c.replace(/"/g, '""')}"`)) return true;
-    const esc = c.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-    return new RegExp(`(^|[^A-Za-z0-9_"])${esc}($|[^A-Za-z0-9_"])`, "i").test(sql);
-  });
+/**
+ * Input columns a derived expression uses, as named in `columns` (DuckDB matches names without
+ * regard to case, quoted or not), from DuckDB's parse. The expression must be allowed.
+ */
+export async function referencedColumns(sql: string, columns: string[]): Promise<string[]> {
+  const p = await withSandbox((con) => parseDerived(con, sql));
+  if (!p.ok) throw new Error(`referencedColumns: ${JSON.stringify(sql)} is not an allowed expression`);
+  const used = new Set(p.columns.map((c) => c.toLowerCase()));
+  return columns.filter((c) => used.has(c.toLowerCase()));
 }

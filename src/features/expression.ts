@@ -101,8 +101,20 @@ function shape(stmt: Node): string {
 
 let template: Promise<string> | undefined;
 
+// A parse depends on the text alone, and predict checks the same few expressions for every batch.
+const memo = new Map<string, Parsed>();
+
 /** Parse one derived expression and check it against the allow-list (columns are checked by the caller). */
 export async function parseDerived(con: DuckDBConnection, expr: string): Promise<Parsed> {
+  const known = memo.get(expr);
+  if (known) return known;
+  const p = await parseUncached(con, expr);
+  if (memo.size >= 1000) memo.clear();
+  if (!("invalid" in p)) memo.set(expr, p); // a failure is reported once; never remember one
+  return p;
+}
+
+async function parseUncached(con: DuckDBConnection, expr: string): Promise<Parsed> {
   let doc: Node;
   try {
     template ??= serialize(con, derivedStatement("NULL")).then((d) => shape(nodes(d.statements)[0]!));

@@ -109,11 +109,12 @@ describe("derived features (SQL)", () => {
 
 describe("referencedColumns", () => {
   const cols = ["tenure", "TotalCharges", "Monthly Charges", "Contract", "ten"];
-  it("finds bare and quoted names, whole words only", () => {
-    expect(referencedColumns("TotalCharges / NULLIF(tenure, 0)", cols)).toEqual(["tenure", "TotalCharges"]);
-    expect(referencedColumns('"Monthly Charges" * 12', cols)).toEqual(["Monthly Charges"]);
-    expect(referencedColumns("CASE WHEN contract = 'x' THEN 1 ELSE 0 END", cols)).toEqual(["Contract"]);
-    expect(referencedColumns("tenure_bucket + 1", cols)).toEqual([]);
+  it("finds bare and quoted names in any letter case, whole names only, from DuckDB's parse", async () => {
+    expect(await referencedColumns("TotalCharges / NULLIF(tenure, 0)", cols)).toEqual(["tenure", "TotalCharges"]);
+    expect(await referencedColumns('"Monthly Charges" * 12', cols)).toEqual(["Monthly Charges"]);
+    expect(await referencedColumns("CASE WHEN contract = 'x' THEN 1 ELSE 0 END", cols)).toEqual(["Contract"]);
+    expect(await referencedColumns("\"contract\" = 'tenure'", cols)).toEqual(["Contract"]);
+    expect(await referencedColumns("tenure_bucket + 1", cols)).toEqual([]);
   });
 });
 
