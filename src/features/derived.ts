@@ -36,8 +36,10 @@ export type DerivedSource = { model: string } | { config?: string };
 
 const CONFIG_HINT = "use a row-wise expression over input columns";
 
-function refuse(src: DerivedSource, name: string, what: string, configHint: string, modelHint: string): UserError {
-  if ("model" in src) return new UserError(`${src.model}: derived feature "${name}" ${what}; ${modelHint}`);
+function refuse(src: DerivedSource, name: string, reason: string, configHint: string, modelHint: string): UserError {
+  const what = reason.replace(/\s*[\r\n]+\s*/g, " "); // one line, whatever the file holds
+  if ("model" in src)
+    return new UserError(`${src.model}: derived feature ${JSON.stringify(name)} ${what}; ${modelHint}`);
   const where = src.config ? `${src.config}: ` : "";
   return new UserError(`${where}features.derived.${name}: ${what}; ${configHint}`);
 }

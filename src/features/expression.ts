@@ -110,20 +110,25 @@ export async function parseDerived(con: DuckDBConnection, expr: string): Promise
   if (known) return known;
   const p = await parseUncached(con, expr);
   if (memo.size >= 1000) memo.clear();
-  if (!("invalid" in p)) memo.set(expr, p); // a failure is reported once; never remember one
+  if (!("invalid" in p)) memo.set(expr, p); // an invalid one may be a passing fault
   return p;
 }
 
 async function parseUncached(con: DuckDBConnection, expr: string): Promise<Parsed> {
   let doc: Node;
+  let expected: string;
   try {
     template ??= serialize(con, derivedStatement("NULL")).then((d) => shape(nodes(d.statements)[0]!));
+    expected = await template.catch((e: unknown) => {
+      template = undefined; // try again next time
+      throw e;
+    });
     doc = await serialize(con, derivedStatement(expr));
   } catch (e) {
     return { ok: false, invalid: duckMessage(e) };
   }
   if (doc.error === true) {
-    const msg = String(doc.error_message);
+    const msg = String(doc.error_message).split("\n")[0]!;
     // The statement starts with SELECT, so another kind of statement can only come after a ";".
     if (/only select statements/i.test(msg)) return { ok: false, uses: "more than one SQL statement" };
     return { ok: false, invalid: msg };
@@ -131,7 +136,7 @@ async function parseUncached(con: DuckDBConnection, expr: string): Promise<Parse
   const stmts = nodes(doc.statements);
   if (stmts.length !== 1) return { ok: false, uses: "more than one SQL statement" };
   const node = stmts[0]!.node;
-  if (shape(stmts[0]!) !== (await template)) return { ok: false, uses: "SQL clauses around the expression" };
+  if (shape(stmts[0]!) !== expected) return { ok: false, uses: "SQL clauses around the expression" };
   const list = isNode(node) ? nodes(node.select_list) : [];
   if (list.length !== 1) return { ok: false, uses: "more than one expression" };
   const columns: string[] = [];

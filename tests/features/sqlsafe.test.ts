@@ -94,6 +94,13 @@ describe("derived features: the allow-list", () => {
     );
   });
 
+  it("a name or SQL with line breaks from a model file still gives one line", async () => {
+    const e = await errorOf(() =>
+      addDerived(base(), [{ name: "a\nb", sql: '"x\ny"(tenure)', type: "numeric" }], { model: "model.json" }),
+    );
+    expect(e.message).toBe('model.json: derived feature "a\\nb" uses x y, which is not allowed; retrain without it');
+  });
+
   it("the parse reports the columns used, case as written", async () => {
     const p = await withSandbox((con) => parseDerived(con, 'MonthlyCharges / NULLIF("tenure", 0) + length(contract)'));
     expect(p).toEqual({ ok: true, columns: ["MonthlyCharges", "tenure", "contract"] });
