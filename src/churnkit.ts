@@ -8,6 +8,7 @@ import type { Config, ConfigInput } from "./config/schema.js";
 import { parseConfig } from "./config/load.js";
 import { loadTable, type RawTable } from "./data/load.js";
 import { guessTarget, inferSchema } from "./data/schema.js";
+import { checkDerived } from "./features/derived.js";
 import { saveArtifact } from "./models/artifact.js";
 import { modelReport } from "./report/model-report.js";
 import type { DetailedMetrics } from "./models/evaluation/detailed.js";
@@ -41,11 +42,19 @@ const now = () => performance.now() / 1000;
 export class ChurnKit {
   readonly config: Config;
   readonly log: Logger;
+  private readonly where: string;
 
   /** `where` names the config's source (a file) in error messages. */
   constructor(config: ConfigInput | Config = {}, log: Logger = logger(), where = "config") {
     this.config = parseConfig(config, where);
     this.log = log;
+    this.where = where;
+  }
+
+  /** Refuse derived features that are not allowed, naming the config (before any data is read). */
+  private checkDerived(): Promise<void> {
+    const derived = Object.entries(this.config.features.derived).map(([name, sql]) => ({ name, sql }));
+    return checkDerived(derived, { config: this.where });
   }
 
   /** Build from a config file (YAML/JSON) plus overrides (CLI flags). */
@@ -60,6 +69,7 @@ export class ChurnKit {
 
   /** Load the training table; fills in the target when it can be guessed. */
   async load(path = this.dataPath): Promise<RawTable> {
+    await this.checkDerived();
     const t = await loadTable(path);
     this.log.info(`loaded ${t.rows} rows × ${t.columns.length} columns from ${path}`);
     if (!this.config.data.target) {
@@ -72,7 +82,8 @@ export class ChurnKit {
   }
 
   /** Fit on a whole table (validation split inside). */
-  train(t: RawTable): Promise<TrainResult> {
+  async train(t: RawTable): Promise<TrainResult> {
+    await this.checkDerived();
     return trainOnTable(t, this.config, this.log);
   }
 

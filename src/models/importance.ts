@@ -30,7 +30,7 @@ export interface PermutationOptions {
 }
 
 async function scoreTyped(model: ChurnModel, typed: TypedTable): Promise<Float64Array> {
-  const { table } = await addDerived(typed, model.artifact.derived);
+  const { table } = await addDerived(typed, model.artifact.derived, { model: "model.json" });
   const { X } = transform(model.artifact.preprocess, table);
   return model.scoreMatrix(X);
 }

@@ -7,7 +7,9 @@ import { loadTable, tableFromRows, takeRows, type RawTable } from "../data/load.
 import { transform, type UnseenCategory } from "../data/preprocess.js";
 import { encodeTarget } from "../data/target.js";
 import { typeTable } from "../data/typed.js";
-import { addDerived } from "../features/derived.js";
+import { existsSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { addDerived, checkDerived } from "../features/derived.js";
 import { UserError } from "../utils/errors.js";
 import { readArtifact, type ModelArtifact } from "./artifact.js";
 import { applyCalibration } from "./calibration.js";
@@ -58,7 +60,7 @@ export class ChurnModel {
   async prepare(input: RowsInput, rowOffset = 0): Promise<{ X: Matrix; unseen: UnseenCategory[] }> {
     const raw = asTable(input);
     const typed = typeTable(raw, this.artifact.inputs, rowOffset);
-    const { table } = await addDerived(typed, this.artifact.derived);
+    const { table } = await addDerived(typed, this.artifact.derived, { model: "model.json" });
     return transform(this.artifact.preprocess, table);
   }
 
@@ -128,9 +130,15 @@ export class ChurnModel {
   }
 }
 
-/** Load a model directory (or model.json). Loading parses JSON only; it runs no code from the file. */
-export function loadModel(dir: string): Promise<ChurnModel> {
-  return Promise.resolve().then(() => ChurnModel.fromArtifact(readArtifact(dir), dir));
+/**
+ * Load a model directory (or model.json). Loading parses JSON only; it runs no code from the file,
+ * and derived features are checked against the allow-list before the model can be used.
+ */
+export async function loadModel(dir: string): Promise<ChurnModel> {
+  const a = readArtifact(dir);
+  const file = existsSync(dir) && statSync(dir).isDirectory() ? join(dir, "model.json") : dir;
+  await checkDerived(Array.isArray(a.derived) ? a.derived : [], { model: file }, (Array.isArray(a.inputs) ? a.inputs : []).map((c) => c.name));
+  return ChurnModel.fromArtifact(a, dir);
 }
 
 /** Load a data file for scoring. */

@@ -141,7 +141,7 @@ export async function trainOnTable(raw: RawTable, cfg: Config, log: Logger = log
 
   const allColumns = raw.columns;
   const needed = new Set(kept.filter((k) => !derived.some((f) => f.name === k.column)).map((k) => k.column));
-  for (const f of derived) if (kept.some((k) => k.column === f.name)) for (const c of referencedColumns(f.sql, allColumns)) needed.add(c);
+  for (const f of derived) if (kept.some((k) => k.column === f.name)) for (const c of await referencedColumns(f.sql, allColumns)) needed.add(c);
   const inputs = features.filter((c) => needed.has(c.name)).map((c) => ({ name: c.name, type: c.type }));
   const artifact: ModelArtifact = {
     format: FORMAT,

@@ -68,9 +68,19 @@ describe("derived features (SQL)", () => {
   });
 
   it("bad SQL is a UserError naming features.derived.NAME", async () => {
-    const e = await errorOf(() => addDerived(base(), [{ name: "oops", sql: "tenure +* 2" }]));
+    const e = await errorOf(() => addDerived(base(), [{ name: "oops", sql: "tenure + * 2" }]));
     expect(e).toBeInstanceOf(UserError);
-    expect(e.message).toMatch(/^features\.derived\.oops: DuckDB cannot evaluate "tenure \+\* 2": /);
+    expect(e.message).toMatch(
+      /^features\.derived\.oops: is not a valid SQL expression: "tenure \+ \* 2" \(.*syntax error/,
+    );
+    expect(e.message).toMatch(/; fix the expression$/);
+    expect(e.message).not.toContain("\n");
+  });
+
+  it("SQL that parses but DuckDB cannot evaluate is a UserError naming features.derived.NAME", async () => {
+    const e = await errorOf(() => addDerived(base(), [{ name: "oops", sql: "abs(Contract)" }]));
+    expect(e).toBeInstanceOf(UserError);
+    expect(e.message).toMatch(/^features\.derived\.oops: cannot be evaluated by DuckDB: "abs\(Contract\)": /);
     expect(e.message).not.toContain("\n");
   });
 
@@ -99,11 +109,12 @@ describe("derived features (SQL)", () => {
 
 describe("referencedColumns", () => {
   const cols = ["tenure", "TotalCharges", "Monthly Charges", "Contract", "ten"];
-  it("finds bare and quoted names, whole words only", () => {
-    expect(referencedColumns("TotalCharges / NULLIF(tenure, 0)", cols)).toEqual(["tenure", "TotalCharges"]);
-    expect(referencedColumns('"Monthly Charges" * 12', cols)).toEqual(["Monthly Charges"]);
-    expect(referencedColumns("CASE WHEN contract = 'x' THEN 1 ELSE 0 END", cols)).toEqual(["Contract"]);
-    expect(referencedColumns("tenure_bucket + 1", cols)).toEqual([]);
+  it("finds bare and quoted names in any letter case, whole names only, from DuckDB's parse", async () => {
+    expect(await referencedColumns("TotalCharges / NULLIF(tenure, 0)", cols)).toEqual(["tenure", "TotalCharges"]);
+    expect(await referencedColumns('"Monthly Charges" * 12', cols)).toEqual(["Monthly Charges"]);
+    expect(await referencedColumns("CASE WHEN contract = 'x' THEN 1 ELSE 0 END", cols)).toEqual(["Contract"]);
+    expect(await referencedColumns("\"contract\" = 'tenure'", cols)).toEqual(["Contract"]);
+    expect(await referencedColumns("tenure_bucket + 1", cols)).toEqual([]);
   });
 });
 
