@@ -1,5 +1,7 @@
 import type { Command } from "commander";
+import { join } from "node:path";
 import { UserError } from "../utils/errors.js";
+import { checkOutputFile, outputError } from "../utils/output.js";
 import { cliLogger, parseFloatArg } from "./common.js";
 
 export function predictCommand(program: Command): void {
@@ -19,8 +21,24 @@ export function predictCommand(program: Command): void {
       if (o.threshold !== undefined && !(o.threshold > 0 && o.threshold < 1)) {
         throw new UserError(`--threshold must be between 0 and 1 (exclusive), got ${o.threshold}`);
       }
+      if (o.out)
+        checkOutputFile(o.out, {
+          flag: "--out",
+          inputs: [
+            { flag: "--data", path: o.data },
+            { flag: "--model", path: o.model },
+            { flag: "--model", path: join(o.model, "model.json") },
+          ],
+          specialHint: "omit --out to write to standard output",
+        });
       const model = await loadModel(o.model);
-      const r = await predictFile(model, o.data, o.out, o.threshold);
+      let r;
+      try {
+        r = await predictFile(model, o.data, o.out, o.threshold);
+      } catch (e) {
+        // The input is read by DuckDB (its errors are not errno errors): a file-system error here is the output's.
+        throw o.out ? outputError(e, o.out, "--out") : e;
+      }
       if (r.unseen > 0)
         log.warn(
           `${r.unseen} value(s) were categories not seen in training; scored by the model's unseen-category policy ("${model.artifact.preprocess.options.unseen_category}")`,

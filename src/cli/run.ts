@@ -16,8 +16,21 @@ export function runCommand(program: Command): void {
       const { ChurnKit } = await import("../churnkit.js");
       const { runPipeline } = await import("../pipeline.js");
       const { formatLeaderboard } = await import("../models/select.js");
+      const { claimModelDir } = await import("../utils/lock.js");
       const kit = ChurnKit.fromFile(o.config, o.out ? { out: o.out } : {}, log);
-      const r = await runPipeline(kit);
+      const where = o.config ? ` in ${o.config}` : "";
+      const inputs = [
+        { flag: o.config ? `data.path${where}` : "the bundled data", path: kit.dataPath },
+        { flag: "--config", path: o.config },
+      ];
+      // Checked and locked before any work, with the names the user gave (runPipeline takes the same lock again).
+      const lock = await claimModelDir(kit.config.out, { flag: o.out ? "--out" : `out${where}`, inputs }, log);
+      let r;
+      try {
+        r = await runPipeline(kit);
+      } finally {
+        lock.release();
+      }
       const files = {
         model: join(r.out, "model.json"),
         metrics: join(r.out, "metrics.json"),

@@ -47,12 +47,24 @@ export function trainCommand(program: Command): void {
         model: { family: o.model },
       };
       const kit = new ChurnKit(merge(base, over), log, o.config ?? "command line");
-      const started = performance.now() / 1000;
-      const raw = await kit.load();
-      const loadSeconds = performance.now() / 1000 - started;
-      const result = await kit.train(raw);
-      const metrics = kit.metricsFile(result, loadSeconds, started);
-      await kit.save(o.out, result.model, metrics, result.validationRows, "validation split");
+      const { claimModelDir } = await import("../utils/lock.js");
+      // Checked and locked before the (long) training, so that a bad --out or a second writer fails at once.
+      const inputs = [
+        { flag: "--data", path: o.data },
+        { flag: "--config", path: o.config },
+      ];
+      const lock = await claimModelDir(o.out, { flag: "--out", inputs }, log);
+      let metrics;
+      try {
+        const started = performance.now() / 1000;
+        const raw = await kit.load();
+        const loadSeconds = performance.now() / 1000 - started;
+        const result = await kit.train(raw);
+        metrics = kit.metricsFile(result, loadSeconds, started);
+        await kit.save(o.out, result.model, metrics, result.validationRows, "validation split");
+      } finally {
+        lock.release();
+      }
       if (o.json)
         printJson({
           out: o.out,
