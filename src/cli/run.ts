@@ -18,13 +18,13 @@ export function runCommand(program: Command): void {
       const { formatLeaderboard } = await import("../models/select.js");
       const { claimModelDir } = await import("../utils/lock.js");
       const kit = ChurnKit.fromFile(o.config, o.out ? { out: o.out } : {}, log);
-      const where = o.config ? ` in ${o.config}` : "";
       const inputs = [
-        { flag: o.config ? `data.path${where}` : "the bundled data", path: kit.dataPath },
+        { flag: o.config ? `data.path in ${o.config}` : "the bundled data", path: kit.dataPath },
         { flag: "--config", path: o.config },
       ];
       // Checked and locked before any work, with the names the user gave (runPipeline takes the same lock again).
-      const lock = await claimModelDir(kit.config.out, { flag: o.out ? "--out" : `out${where}`, inputs }, log);
+      const flag = o.out || !o.config ? "--out" : `${o.config}: out`;
+      const lock = await claimModelDir(kit.config.out, { flag, inputs }, log);
       let r;
       try {
         r = await runPipeline(kit);
