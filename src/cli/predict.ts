@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { join } from "node:path";
 import { UserError } from "../utils/errors.js";
+import { cleanLeftovers } from "../utils/fs.js";
 import { checkOutputFile, outputError } from "../utils/output.js";
 import { cliLogger, parseFloatArg } from "./common.js";
 
@@ -31,6 +32,8 @@ export function predictCommand(program: Command): void {
           ],
           specialHint: "omit --out to write to standard output",
         });
+      // A killed earlier predict into the same file left its temporary file (our name, a dead pid): remove it.
+      if (o.out) for (const p of (await cleanLeftovers(o.out)).removed) log.info(`removed ${p}, left by a killed run`);
       const model = await loadModel(o.model);
       let r;
       try {

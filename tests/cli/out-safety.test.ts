@@ -372,14 +372,18 @@ describe.concurrent("--out safety", { timeout: 180_000 }, () => {
     expect(readFileSync(join(e, "notes.txt"), "utf8")).toBe("mine\n");
   });
 
-  it("predict --out and eda --out an existing regular file replace it (atomically, no temporary file left)", async () => {
+  it("predict --out and eda --out an existing regular file replace it (atomically), a killed run's temporary file is removed", async () => {
     const d = tmp("churnkit-over-");
     const scores = write(d, "scores.csv", "old\n");
     const report = write(d, "report.html", "old\n");
+    // A killed predict's and a killed eda's temporary files (removed), and a directory of that name (not ours: kept).
+    write(d, `.scores.csv.tmp-${DEAD_PID}`, "half");
+    write(d, `.report.html.tmp-${DEAD_PID}-5`, "half");
+    mkdirSync(join(d, `.scores.csv.tmp-${DEAD_PID}-6`));
     expect((await cli(["predict", "--model", model, "--data", data, "--out", scores])).status).toBe(0);
     expect(readFileSync(scores, "utf8").split("\n")).toHaveLength(202); // header + 200 rows + final newline
     expect((await cli(["eda", "--data", data, "--out", report])).status).toBe(0);
     expect(readFileSync(report, "utf8")).toMatch(/^<!doctype html>/i);
-    expect(readdirSync(d).sort()).toEqual(["report.html", "scores.csv"]);
+    expect(readdirSync(d).sort()).toEqual([`.scores.csv.tmp-${DEAD_PID}-6`, "report.html", "scores.csv"]);
   });
 });
