@@ -7,7 +7,7 @@ import type { ConfigInput, ModelFamily } from "./config/schema.js";
 import { tableFromRows } from "./data/load.js";
 import type { ChurnModel } from "./models/model.js";
 import { UserError } from "./utils/errors.js";
-import { claimModelDir, type OutputLock } from "./utils/lock.js";
+import { withModelDir } from "./utils/lock.js";
 import { logger, type Logger } from "./utils/logging.js";
 
 /** Options of {@link train}. Unset options come from `config`, then from the defaults. */
@@ -68,15 +68,7 @@ export async function train(options: TrainOptions = {}): Promise<TrainOutput> {
     options.log ?? logger(),
     typeof options.config === "string" ? options.config : "config",
   );
-  let lock: OutputLock | undefined;
-  if (options.out) {
-    const inputs = [
-      { flag: "data", path: typeof options.data === "string" ? options.data : undefined },
-      { flag: "config", path: typeof options.config === "string" ? options.config : undefined },
-    ];
-    lock = await claimModelDir(options.out, { flag: "out", inputs }, kit.log);
-  }
-  try {
+  const work = async (): Promise<TrainOutput> => {
     const raw = Array.isArray(options.data) ? tableFromRows(options.data, "rows") : await kit.load();
     if (Array.isArray(options.data) && !kit.config.data.target)
       throw new UserError("train: `target` is required when training on rows");
@@ -85,7 +77,12 @@ export async function train(options: TrainOptions = {}): Promise<TrainOutput> {
     const metrics = kit.metricsFile(result, loadSeconds, started);
     if (options.out) await kit.save(options.out, result.model, metrics, result.validationRows, "validation split");
     return { model: result.model, metrics };
-  } finally {
-    lock?.release();
-  }
+  };
+  if (!options.out) return work();
+  const inputs = [
+    { flag: "data", path: typeof options.data === "string" ? options.data : undefined },
+    { flag: "config", path: typeof options.config === "string" ? options.config : undefined },
+  ];
+  // Checked and locked before any work, so that a bad `out` or a second writer fails at once.
+  return withModelDir(options.out, { flag: "out", inputs }, kit.log, work);
 }

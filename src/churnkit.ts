@@ -16,7 +16,7 @@ import type { FeatureImportance } from "./models/importance.js";
 import type { Leaderboard } from "./models/select.js";
 import { trainOnTable, type Timings, type TrainResult } from "./models/train.js";
 import { UserError } from "./utils/errors.js";
-import { claimModelDir } from "./utils/lock.js";
+import { withModelDir } from "./utils/lock.js";
 import { logger, type Logger } from "./utils/logging.js";
 
 /** The bundled IBM Telco customer churn table (7,043 customers). */
@@ -93,8 +93,7 @@ export class ChurnKit {
     heldOutName?: string,
   ): Promise<void> {
     // Re-entrant: a command that claimed `dir` at its start (check, lock, leftovers) already holds it.
-    const lock = await claimModelDir(dir, {}, this.log);
-    try {
+    await withModelDir(dir, {}, this.log, async () => {
       const t0 = now();
       const report = await modelReport({ model, metrics, heldOut, heldOutName });
       metrics.timings.report_s = now() - t0;
@@ -102,9 +101,7 @@ export class ChurnKit {
         "metrics.json": JSON.stringify(metrics, null, 1) + "\n",
         "report.html": report,
       });
-    } finally {
-      lock.release();
-    }
+    });
     this.log.info(`model written to ${dir}`);
   }
 

@@ -8,7 +8,7 @@ import { stratifiedSplit } from "./data/split.js";
 import { encodeTarget, resolveTarget } from "./data/target.js";
 import { ChurnKit, type MetricsFile } from "./churnkit.js";
 import { featureImportance } from "./models/importance.js";
-import { claimModelDir } from "./utils/lock.js";
+import { withModelDir } from "./utils/lock.js";
 import type { ChurnModel } from "./models/model.js";
 
 /** What {@link runPipeline} returns. */
@@ -27,22 +27,11 @@ const now = () => performance.now() / 1000;
  * churnkit model directory, or being written by another process).
  */
 export async function runPipeline(kit: ChurnKit, out = kit.config.out): Promise<RunResult> {
-  const lock = await claimModelDir(
-    out,
-    {
-      flag: "out",
-      inputs: [
-        { flag: "data.path", path: kit.dataPath },
-        { flag: "config", path: kit.configFile },
-      ],
-    },
-    kit.log,
-  );
-  try {
-    return await run(kit, out);
-  } finally {
-    lock.release();
-  }
+  const inputs = [
+    { flag: "data.path", path: kit.dataPath },
+    { flag: "config", path: kit.configFile },
+  ];
+  return withModelDir(out, { flag: "out", inputs }, kit.log, () => run(kit, out));
 }
 
 async function run(kit: ChurnKit, out: string): Promise<RunResult> {

@@ -2,8 +2,9 @@
  * One writer per output: an exclusive-create lock file `.NAME.lock` beside the output holds the writer's process
  * id, so that two trainings into one `--out` cannot both win silently. A lock left by a dead process is taken over.
  */
+import { AsyncLocalStorage } from "node:async_hooks";
 import { mkdirSync, readFileSync, statSync, unlinkSync, writeFileSync } from "node:fs";
-import { basename, dirname, join } from "node:path";
+import { basename, dirname, resolve } from "node:path";
 import { UserError } from "./errors.js";
 import { cleanLeftovers, isPidAlive } from "./fs.js";
 import { logger, type Logger } from "./logging.js";
@@ -12,14 +13,16 @@ import { checkOutputDir, isErrnoError, MODEL_FILES, outputError, type OutputOpti
 /** A lock younger than this with no readable process id is being written right now (not stale). */
 const FRESH_MS = 10_000;
 
-/** Locks this process holds, by lock path, with how many times each was taken (re-entrant). */
-const held = new Map<string, number>();
+/** Lock files this process holds. */
+const held = new Set<string>();
 let exitHook = false;
+/** The lock files held by the current async call chain (so that a nested claim of the same output is no new lock). */
+const scope = new AsyncLocalStorage<ReadonlySet<string>>();
 
-/** The lock file of an output: `.NAME.lock` in the same folder. */
-export const lockPath = (out: string): string => join(dirname(out), `.${basename(out)}.lock`);
+/** The lock file of an output: `.NAME.lock` in the same folder (an absolute path). */
+export const lockPath = (out: string): string => resolve(dirname(out), `.${basename(out)}.lock`);
 
-/** A taken lock; `release` removes the lock file (after the last of re-entrant takes). */
+/** A taken lock; `release` removes the lock file. */
 export interface OutputLock {
   release(): void;
 }
@@ -47,11 +50,10 @@ function readOwner(path: string): { pid?: number; fresh: boolean } | undefined {
  */
 export function lockOutput(out: string, flag = "--out"): OutputLock {
   const path = lockPath(out);
-  const again = held.get(path);
-  if (again !== undefined) {
-    held.set(path, again + 1);
-    return { release: () => release(path) };
-  }
+  if (held.has(path))
+    throw new UserError(
+      `${flag} ${out}: another training in this process (pid ${process.pid}) is writing it; wait for it or choose another output directory`,
+    );
   try {
     mkdirSync(dirname(out), { recursive: true });
   } catch (e) {
@@ -67,6 +69,7 @@ export function lockOutput(out: string, flag = "--out"): OutputLock {
     }
     const owner = readOwner(path);
     if (!owner) continue;
+    // Our own pid in a lock we do not hold: left by an earlier process that had our pid.
     const live = owner.pid !== undefined ? owner.pid !== process.pid && isPidAlive(owner.pid) : owner.fresh;
     if (live)
       throw new UserError(
@@ -81,26 +84,23 @@ export function lockOutput(out: string, flag = "--out"): OutputLock {
       }
     }
   }
-  held.set(path, 1);
+  held.add(path);
   if (!exitHook) {
     exitHook = true;
     // A process that exits without releasing (an uncaught error) still leaves no lock behind.
     process.on("exit", () => {
-      for (const p of held.keys()) removeIfOurs(p);
+      for (const p of held) removeIfOurs(p);
     });
   }
-  return { release: () => release(path) };
-}
-
-function release(path: string): void {
-  const n = held.get(path);
-  if (n === undefined) return;
-  if (n > 1) {
-    held.set(path, n - 1);
-    return;
-  }
-  held.delete(path);
-  removeIfOurs(path);
+  let released = false;
+  return {
+    release: () => {
+      if (released) return;
+      released = true;
+      held.delete(path);
+      removeIfOurs(path);
+    },
+  };
 }
 
 function removeIfOurs(path: string): void {
@@ -114,7 +114,8 @@ function removeIfOurs(path: string): void {
 
 /**
  * Make `out` ready to receive a model directory, before any work: check it ({@link checkOutputDir}), take its
- * lock, and clean what a killed earlier write left beside it. Call `release()` when done (also on failure).
+ * lock, and clean what a killed earlier write left beside it. Call `release()` when done (also on failure);
+ * {@link withModelDir} does both.
  */
 export async function claimModelDir(out: string, o: OutputOptions = {}, log: Logger = logger()): Promise<OutputLock> {
   checkOutputDir(out, o);
@@ -133,4 +134,24 @@ export async function claimModelDir(out: string, o: OutputOptions = {}, log: Log
     throw outputError(e, out, o.flag);
   }
   return lock;
+}
+
+/**
+ * Run `fn` as the one writer of model directory `out`: {@link claimModelDir} first (check, lock, leftovers),
+ * the lock released when `fn` settles. Nested calls for the same output inside `fn` (a command, then the
+ * pipeline, then `save`) only check again; a concurrent call elsewhere, in this process or another, is refused.
+ */
+export async function withModelDir<T>(out: string, o: OutputOptions, log: Logger, fn: () => Promise<T>): Promise<T> {
+  const key = lockPath(out);
+  const mine = scope.getStore();
+  if (mine?.has(key)) {
+    checkOutputDir(out, o);
+    return fn();
+  }
+  const lock = await claimModelDir(out, o, log);
+  try {
+    return await scope.run(new Set([...(mine ?? []), key]), fn);
+  } finally {
+    lock.release();
+  }
 }

@@ -22,7 +22,8 @@ import { train } from "../../src/api.js";
 import { ChurnKit } from "../../src/churnkit.js";
 import { runPipeline } from "../../src/pipeline.js";
 import { cleanLeftovers } from "../../src/utils/fs.js";
-import { lockOutput, lockPath } from "../../src/utils/lock.js";
+import { lockOutput, lockPath, withModelDir } from "../../src/utils/lock.js";
+import { logger } from "../../src/utils/logging.js";
 import { MODEL_FILES, outputError } from "../../src/utils/output.js";
 import { errorOf, ROOT, telcoLines, tmp, write } from "../helpers.js";
 
@@ -332,16 +333,52 @@ describe.concurrent("--out safety", { timeout: 180_000 }, () => {
     expect(readFileSync(lock, "utf8")).toBe(JSON.stringify({ pid: process.pid }) + "\n");
   });
 
-  it("a lock is re-entrant in its process, released after the last release, and a dead process's lock is taken over", () => {
+  it("a dead process's lock is taken over; a second lock in the same process is refused; nested claims are not", async () => {
     const m = join(tmp("churnkit-lock2-"), "m");
     writeFileSync(lockPath(m), JSON.stringify({ pid: DEAD_PID }));
     const a = lockOutput(m);
-    expect(JSON.parse(readFileSync(lockPath(m), "utf8")).pid).toBe(process.pid);
-    const b = lockOutput(m);
-    b.release();
-    expect(existsSync(lockPath(m))).toBe(true);
+    expect((JSON.parse(readFileSync(lockPath(m), "utf8")) as { pid: number }).pid).toBe(process.pid);
+    expect(() => lockOutput(m)).toThrow(
+      `--out ${m}: another training in this process (pid ${process.pid}) is writing it; wait for it or choose another output directory`,
+    );
     a.release();
     expect(existsSync(lockPath(m))).toBe(false);
+    // A command, then the pipeline, then save, each claim the same output: one lock, taken once.
+    const inner = await withModelDir(m, {}, logger(), () =>
+      withModelDir(m, {}, logger(), () => Promise.resolve(readFileSync(lockPath(m), "utf8"))),
+    );
+    expect(inner).toContain(`"pid":${process.pid}`);
+    expect(existsSync(lockPath(m))).toBe(false);
+    // Two concurrent API trainings into one out: the second fails before any work.
+    let release!: () => void;
+    const first = withModelDir(m, {}, logger(), () => new Promise<void>((r) => (release = r)));
+    const second = await errorOf(() => train({ data, target: "Churn", out: m }));
+    expect(second.message).toBe(
+      `out ${m}: another training in this process (pid ${process.pid}) is writing it; wait for it or choose another output directory`,
+    );
+    release();
+    await first;
+    expect(existsSync(m)).toBe(false);
+  });
+
+  it("train killed with SIGKILL leaves its lock; the next train takes it over and succeeds", async () => {
+    const d = tmp("churnkit-kill-");
+    const m = join(d, "m");
+    const env = { ...process.env, CHURNKIT_NO_PROGRESS: "1", CHURNKIT_LOG_LEVEL: "silent" };
+    const child = spawn(process.execPath, [BIN, "train", "--data", data, "--target", "Churn", "--out", m], {
+      env,
+      stdio: "ignore",
+    });
+    const closed = new Promise((r) => child.on("close", r));
+    // The lock is taken before the data is loaded; kill as soon as it is there.
+    while (!existsSync(lockPath(m)) && child.exitCode === null) await new Promise((r) => setTimeout(r, 5));
+    child.kill("SIGKILL");
+    await closed;
+    expect(child.signalCode).toBe("SIGKILL");
+    expect(readFileSync(lockPath(m), "utf8")).toContain(`"pid":${child.pid}`);
+    const r = await cli(["train", "--data", data, "--target", "Churn", "--out", m]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(readdirSync(d)).toEqual(["m"]);
   });
 
   it("re-running train into an existing model directory replaces it atomically (a new directory renamed in, no leftovers)", async () => {
