@@ -7,6 +7,7 @@ import type { ConfigInput, ModelFamily } from "./config/schema.js";
 import { tableFromRows } from "./data/load.js";
 import type { ChurnModel } from "./models/model.js";
 import { UserError } from "./utils/errors.js";
+import { withModelDir } from "./utils/lock.js";
 import { logger, type Logger } from "./utils/logging.js";
 
 /** Options of {@link train}. Unset options come from `config`, then from the defaults. */
@@ -29,7 +30,10 @@ export interface TrainOptions {
   seed?: number;
   /** A config file path, or a config object. */
   config?: string | ConfigInput;
-  /** When set, the model directory is written here (atomically). */
+  /**
+   * When set, the model directory is written here (atomically). Checked before any work: it may not be an input,
+   * an existing directory that is not a churnkit model directory, or a path another process is writing (UserError).
+   */
   out?: string;
   /** Logger (pino); silent by default. */
   log?: Logger;
@@ -64,12 +68,21 @@ export async function train(options: TrainOptions = {}): Promise<TrainOutput> {
     options.log ?? logger(),
     typeof options.config === "string" ? options.config : "config",
   );
-  const raw = Array.isArray(options.data) ? tableFromRows(options.data, "rows") : await kit.load();
-  if (Array.isArray(options.data) && !kit.config.data.target)
-    throw new UserError("train: `target` is required when training on rows");
-  const loadSeconds = performance.now() / 1000 - started;
-  const result = await kit.train(raw);
-  const metrics = kit.metricsFile(result, loadSeconds, started);
-  if (options.out) await kit.save(options.out, result.model, metrics, result.validationRows, "validation split");
-  return { model: result.model, metrics };
+  const work = async (): Promise<TrainOutput> => {
+    const raw = Array.isArray(options.data) ? tableFromRows(options.data, "rows") : await kit.load();
+    if (Array.isArray(options.data) && !kit.config.data.target)
+      throw new UserError("train: `target` is required when training on rows");
+    const loadSeconds = performance.now() / 1000 - started;
+    const result = await kit.train(raw);
+    const metrics = kit.metricsFile(result, loadSeconds, started);
+    if (options.out) await kit.save(options.out, result.model, metrics, result.validationRows, "validation split");
+    return { model: result.model, metrics };
+  };
+  if (!options.out) return work();
+  const inputs = [
+    { flag: "data", path: typeof options.data === "string" ? options.data : undefined },
+    { flag: "config", path: typeof options.config === "string" ? options.config : undefined },
+  ];
+  // Checked and locked before any work, so that a bad `out` or a second writer fails at once.
+  return withModelDir(options.out, { flag: "out", inputs }, kit.log, work);
 }

@@ -17,6 +17,7 @@ import type { FeatureImportance } from "./models/importance.js";
 import type { Leaderboard } from "./models/select.js";
 import { trainOnTable, type Timings, type TrainResult } from "./models/train.js";
 import { UserError } from "./utils/errors.js";
+import { withModelDir } from "./utils/lock.js";
 import { logger, type Logger } from "./utils/logging.js";
 
 /** The bundled IBM Telco customer churn table (7,043 customers). */
@@ -43,6 +44,8 @@ export class ChurnKit {
   readonly config: Config;
   readonly log: Logger;
   private readonly where: string;
+  /** The config file this was built from ({@link ChurnKit.fromFile}), if any: an input, never an output. */
+  configFile?: string;
 
   /** `where` names the config's source (a file) in error messages. */
   constructor(config: ConfigInput | Config = {}, log: Logger = logger(), where = "config") {
@@ -59,7 +62,9 @@ export class ChurnKit {
 
   /** Build from a config file (YAML/JSON) plus overrides (CLI flags). */
   static fromFile(path: string | undefined, overrides: Record<string, unknown> = {}, log?: Logger): ChurnKit {
-    return new ChurnKit(resolveConfig(path, overrides), log);
+    const kit = new ChurnKit(resolveConfig(path, overrides), log);
+    kit.configFile = path;
+    return kit;
   }
 
   /** The data file this configuration trains on (the bundled data when none is set). */
@@ -87,7 +92,10 @@ export class ChurnKit {
     return trainOnTable(t, this.config, this.log);
   }
 
-  /** Write the model directory atomically: model.json, metrics.json and report.html (explaining `heldOut` rows). */
+  /**
+   * Write the model directory atomically: model.json, metrics.json and report.html (explaining `heldOut` rows).
+   * Refused (UserError) when `dir` is not a churnkit model directory or another process is writing it.
+   */
   async save(
     dir: string,
     model: ChurnModel,
@@ -95,12 +103,15 @@ export class ChurnKit {
     heldOut?: RawTable,
     heldOutName?: string,
   ): Promise<void> {
-    const t0 = now();
-    const report = await modelReport({ model, metrics, heldOut, heldOutName });
-    metrics.timings.report_s = now() - t0;
-    await saveArtifact(dir, model.artifact, {
-      "metrics.json": JSON.stringify(metrics, null, 1) + "\n",
-      "report.html": report,
+    // Re-entrant: a command that claimed `dir` at its start (check, lock, leftovers) already holds it.
+    await withModelDir(dir, {}, this.log, async () => {
+      const t0 = now();
+      const report = await modelReport({ model, metrics, heldOut, heldOutName });
+      metrics.timings.report_s = now() - t0;
+      await saveArtifact(dir, model.artifact, {
+        "metrics.json": JSON.stringify(metrics, null, 1) + "\n",
+        "report.html": report,
+      });
     });
     this.log.info(`model written to ${dir}`);
   }

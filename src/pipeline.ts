@@ -8,6 +8,7 @@ import { stratifiedSplit } from "./data/split.js";
 import { encodeTarget, resolveTarget } from "./data/target.js";
 import { ChurnKit, type MetricsFile } from "./churnkit.js";
 import { featureImportance } from "./models/importance.js";
+import { withModelDir } from "./utils/lock.js";
 import type { ChurnModel } from "./models/model.js";
 
 /** What {@link runPipeline} returns. */
@@ -20,8 +21,20 @@ export interface RunResult {
 
 const now = () => performance.now() / 1000;
 
-/** The end-to-end run: load, hold out a stratified test split, train, evaluate on the test split, write the model directory with its report. */
+/**
+ * The end-to-end run: load, hold out a stratified test split, train, evaluate on the test split, write the model
+ * directory with its report. `out` is checked and locked before any work (UserError when it is an input, not a
+ * churnkit model directory, or being written by another process).
+ */
 export async function runPipeline(kit: ChurnKit, out = kit.config.out): Promise<RunResult> {
+  const inputs = [
+    { flag: "data.path", path: kit.dataPath },
+    { flag: "config", path: kit.configFile },
+  ];
+  return withModelDir(out, { flag: "out", inputs }, kit.log, () => run(kit, out));
+}
+
+async function run(kit: ChurnKit, out: string): Promise<RunResult> {
   const started = now();
   const raw = await kit.load();
   const loadSeconds = now() - started;

@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { UserError } from "../utils/errors.js";
-import { writeFileAtomic } from "../utils/fs.js";
+import { cleanLeftovers, writeFileAtomic } from "../utils/fs.js";
+import { checkOutputFile } from "../utils/output.js";
 import { cliLogger, printJson } from "./common.js";
 
 /**
@@ -22,6 +23,9 @@ export function edaCommand(program: Command): void {
     .option("--json", "also print the profile as JSON on stdout")
     .action(async (o: { data: string; target?: string; positive?: string; out: string; json?: boolean }) => {
       const log = cliLogger();
+      // Before the profile, so that a bad --out fails at once; an existing regular file is replaced (atomically).
+      checkOutputFile(o.out, { flag: "--out", inputs: [{ flag: "--data", path: o.data }] });
+      for (const p of (await cleanLeftovers(o.out)).removed) log.info(`removed ${p}, left by a killed run`);
       // Loaded here so that other subcommands do not pay for DuckDB and vega at start-up.
       const { profile } = await import("../eda/profile.js");
       // The report's chart modules (vega) load while DuckDB computes the profile on its own threads.

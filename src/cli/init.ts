@@ -1,8 +1,7 @@
-import { existsSync } from "node:fs";
 import { dirname, relative, resolve } from "node:path";
 import type { Command } from "commander";
-import { UserError } from "../utils/errors.js";
 import { writeFileAtomic } from "../utils/fs.js";
+import { checkOutputFile } from "../utils/output.js";
 import { cliLogger } from "./common.js";
 
 export function initCommand(program: Command): void {
@@ -16,8 +15,12 @@ export function initCommand(program: Command): void {
       const log = cliLogger();
       const { initConfigText } = await import("../config/init.js");
       const { loadTable } = await import("../data/load.js");
-      if (existsSync(o.out) && !o.force)
-        throw new UserError(`${o.out}: already exists; pass --force to overwrite it or choose another --out`);
+      checkOutputFile(o.out, {
+        flag: "--out",
+        inputs: [{ flag: "--data", path: o.data }],
+        overwrite: o.force === true,
+        overwriteHint: "pass --force to overwrite it or choose another --out",
+      });
       const t = o.data ? await loadTable(o.data) : undefined;
       const rel = o.data ? relative(dirname(resolve(o.out)), resolve(o.data)) || o.data : undefined;
       await writeFileAtomic(o.out, initConfigText(t, rel));

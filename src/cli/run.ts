@@ -16,8 +16,15 @@ export function runCommand(program: Command): void {
       const { ChurnKit } = await import("../churnkit.js");
       const { runPipeline } = await import("../pipeline.js");
       const { formatLeaderboard } = await import("../models/select.js");
+      const { withModelDir } = await import("../utils/lock.js");
       const kit = ChurnKit.fromFile(o.config, o.out ? { out: o.out } : {}, log);
-      const r = await runPipeline(kit);
+      const inputs = [
+        { flag: o.config ? `data.path in ${o.config}` : "the bundled data", path: kit.dataPath },
+        { flag: "--config", path: o.config },
+      ];
+      // Checked and locked before any work, with the names the user gave (runPipeline takes the same lock again).
+      const flag = o.out || !o.config ? "--out" : `${o.config}: out`;
+      const r = await withModelDir(kit.config.out, { flag, inputs }, log, () => runPipeline(kit));
       const files = {
         model: join(r.out, "model.json"),
         metrics: join(r.out, "metrics.json"),

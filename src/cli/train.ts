@@ -47,12 +47,21 @@ export function trainCommand(program: Command): void {
         model: { family: o.model },
       };
       const kit = new ChurnKit(merge(base, over), log, o.config ?? "command line");
-      const started = performance.now() / 1000;
-      const raw = await kit.load();
-      const loadSeconds = performance.now() / 1000 - started;
-      const result = await kit.train(raw);
-      const metrics = kit.metricsFile(result, loadSeconds, started);
-      await kit.save(o.out, result.model, metrics, result.validationRows, "validation split");
+      const { withModelDir } = await import("../utils/lock.js");
+      // Checked and locked before the (long) training, so that a bad --out or a second writer fails at once.
+      const inputs = [
+        { flag: "--data", path: o.data },
+        { flag: "--config", path: o.config },
+      ];
+      const metrics = await withModelDir(o.out, { flag: "--out", inputs }, log, async () => {
+        const started = performance.now() / 1000;
+        const raw = await kit.load();
+        const loadSeconds = performance.now() / 1000 - started;
+        const result = await kit.train(raw);
+        const m = kit.metricsFile(result, loadSeconds, started);
+        await kit.save(o.out, result.model, m, result.validationRows, "validation split");
+        return m;
+      });
       if (o.json)
         printJson({
           out: o.out,

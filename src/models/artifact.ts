@@ -14,6 +14,7 @@ import type { DerivedFeature } from "../features/derived.js";
 import type { DroppedFeature } from "../features/select.js";
 import { UserError } from "../utils/errors.js";
 import { writeDirAtomic } from "../utils/fs.js";
+import { checkOutputDir } from "../utils/output.js";
 import type { CalibrationState } from "./calibration.js";
 import type { ChosenThreshold } from "./evaluation/threshold.js";
 import type { Metrics } from "./metrics.js";
@@ -54,8 +55,12 @@ export interface ModelArtifact {
   reference_stats: Record<string, ColumnStats>;
 }
 
-/** Write a model directory atomically. Extra files (metrics.json, report.html) go alongside. */
+/**
+ * Write a model directory atomically. Extra files (metrics.json, report.html) go alongside. Refused (UserError)
+ * when `dir` exists and is not a churnkit model directory, or is a file: replacing it would destroy the user's files.
+ */
 export async function saveArtifact(dir: string, artifact: ModelArtifact, extra: Record<string, string> = {}): Promise<void> {
+  checkOutputDir(dir);
   await writeDirAtomic(dir, { "model.json": JSON.stringify(artifact, null, 1) + "\n", ...extra });
 }
 

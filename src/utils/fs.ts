@@ -1,42 +1,127 @@
-/** File helpers: atomic directory writes so that nothing half-written is ever left behind. */
-import { existsSync } from "node:fs";
+/**
+ * File helpers: atomic writes so that nothing half-written is ever left behind, and the cleanup of what a
+ * killed write left (recognised by our naming pattern and a dead process id, never anything else).
+ */
+import { existsSync, lstatSync, readdirSync } from "node:fs";
 import { mkdir, rename, rm, writeFile } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
+import { outputError } from "./output.js";
+
+/** The temporary sibling an atomic write of `target` uses: `.NAME.tmp-PID-TIME` (and `.NAME.tmp-PID-TIME.old`). */
+export const tmpSibling = (target: string): string =>
+  join(dirname(target), `.${basename(target)}.tmp-${process.pid}-${Date.now()}`);
+
+const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+/** Whether a process with this id is running (EPERM: it runs, as another user). */
+export function isPidAlive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
 
 /**
- * Write a set of files into `dir` atomically: they are written into a temporary sibling
- * directory which then replaces `dir` (an existing directory is swapped out, then removed).
+ * Write a set of files into `dir` atomically: they are written into a temporary sibling directory which then
+ * replaces `dir` (an existing directory is swapped out, then removed). A file-system error is a UserError
+ * naming `dir` and the cause. The caller checks first that `dir` may be replaced (`checkOutputDir`).
  */
 export async function writeDirAtomic(dir: string, files: Record<string, string>): Promise<void> {
-  const parent = dirname(dir);
-  await mkdir(parent, { recursive: true });
-  const tmp = join(parent, `.${basename(dir)}.tmp-${process.pid}-${Date.now()}`);
+  const tmp = tmpSibling(dir);
+  let made = false;
   try {
+    await mkdir(dirname(dir), { recursive: true });
     await mkdir(tmp);
+    made = true;
     for (const [name, content] of Object.entries(files)) await writeFile(join(tmp, name), content);
     if (existsSync(dir)) {
       const old = `${tmp}.old`;
       await rename(dir, old);
       await rename(tmp, dir);
-      await rm(old, { recursive: true, force: true });
+      made = false;
+      // The new directory is in place: failing to remove the old one is not a failed write (the next write cleans it).
+      await rm(old, { recursive: true, force: true }).catch(() => {});
     } else {
       await rename(tmp, dir);
+      made = false;
     }
   } catch (e) {
-    await rm(tmp, { recursive: true, force: true });
-    throw e;
+    if (made) await rm(tmp, { recursive: true, force: true }).catch(() => {});
+    throw outputError(e, dir);
   }
 }
 
-/** Write one file atomically (temporary name, then rename). */
+/** Write one file atomically (temporary name in the same folder, then rename); errors as in {@link writeDirAtomic}. */
 export async function writeFileAtomic(path: string, content: string): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
-  const tmp = join(dirname(path), `.${basename(path)}.tmp-${process.pid}-${Date.now()}`);
+  const tmp = tmpSibling(path);
   try {
-    await writeFile(tmp, content);
+    await mkdir(dirname(path), { recursive: true });
+    await writeFile(tmp, content, { flag: "wx" });
     await rename(tmp, path);
   } catch (e) {
-    await rm(tmp, { force: true });
-    throw e;
+    await rm(tmp, { force: true }).catch(() => {});
+    throw outputError(e, path);
   }
+}
+
+/** What {@link cleanLeftovers} did. */
+export interface Cleanup {
+  /** Leftovers removed. */
+  removed: string[];
+  /** A killed replace's previous directory put back in place (the target was missing). */
+  restored?: string;
+  /** Names that look like ours but were left alone (a live process, or files we did not write). */
+  kept: string[];
+}
+
+/**
+ * Remove what killed atomic writes of `target` left beside it: `.NAME.tmp-PID-TIME` and `.NAME.tmp-PID-TIME.old`
+ * directories (or, with `ownFiles` undefined, regular files) whose process is dead and that hold only `ownFiles`.
+ * When `target` is missing and such a `.old` holds a complete previous directory (a kill between the two renames
+ * of a replace), it is renamed back to `target` instead of being removed.
+ */
+export async function cleanLeftovers(target: string, ownFiles?: readonly string[]): Promise<Cleanup> {
+  const parent = dirname(target);
+  const re = new RegExp(`^\\.${escapeRe(basename(target))}\\.tmp-(\\d+)(?:-(\\d+))?(\\.old)?$`);
+  const done: Cleanup = { removed: [], kept: [] };
+  let names: string[];
+  try {
+    names = readdirSync(parent);
+  } catch {
+    return done;
+  }
+  // Older first, so that the most recent previous directory is the one restored.
+  const found = names
+    .map((name) => ({ name, m: re.exec(name) }))
+    .filter((x) => x.m !== null)
+    .sort((a, b) => Number(a.m![2] ?? 0) - Number(b.m![2] ?? 0));
+  for (const { name, m } of found) {
+    const path = join(parent, name);
+    const pid = Number(m![1]);
+    const isOld = m![3] !== undefined;
+    if (isPidAlive(pid) || !isOurs(path, ownFiles)) {
+      done.kept.push(path);
+      continue;
+    }
+    if (ownFiles && isOld && !existsSync(target) && readdirSync(path).includes("model.json")) {
+      await rename(path, target);
+      done.restored = path;
+      continue;
+    }
+    await rm(path, { recursive: true, force: true });
+    done.removed.push(path);
+  }
+  return done;
+}
+
+/** A leftover is ours when it is a directory of only our (regular) files, or a regular file for a file output. */
+function isOurs(path: string, ownFiles?: readonly string[]): boolean {
+  const st = lstatSync(path, { throwIfNoEntry: false });
+  if (!st) return false;
+  if (!ownFiles) return st.isFile();
+  if (!st.isDirectory()) return false;
+  return readdirSync(path).every((f) => ownFiles.includes(f) && lstatSync(join(path, f)).isFile());
 }
