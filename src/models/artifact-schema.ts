@@ -9,15 +9,34 @@
  */
 import { z } from "zod";
 import { configSchema, economicsSchema, preprocessSchema } from "../config/schema.js";
+import { show } from "../utils/errors.js";
 
 export const FORMAT = "churnkit-model";
 /** Bump the major part when an older churnkit could not read the new files correctly. */
 export const FORMAT_VERSION = "1.0";
 
-/** Informative number: finite, or null in JSON for an undefined value (read back as NaN). */
+/** How a found value is named in messages: `null`, `the string "abc"`, `Infinity`, `a list`. */
+export const describe = (v: unknown): string =>
+  v === null
+    ? "null"
+    : typeof v === "string"
+      ? `the string ${show(v)}`
+      : typeof v === "number"
+        ? String(v)
+        : Array.isArray(v)
+          ? "a list"
+          : typeof v === "object"
+            ? "an object"
+            : String(v);
+
+/**
+ * Informative number: finite, or undefined (NaN in memory, null in JSON; null reads back as NaN).
+ * Infinity and strings are refused.
+ */
 const info = z
-  .number()
-  .nullable()
+  .union([z.number(), z.null(), z.nan()], {
+    error: (iss) => `expected a finite number or null, got ${describe(iss.input)}`,
+  })
   .transform((v) => v ?? NaN);
 
 const columnType = z.enum(["numeric", "categorical", "boolean"]);

@@ -19,6 +19,14 @@ export function modelJsonSchema(): Record<string, unknown> {
   return {
     $schema: "https://json-schema.org/draft/2020-12/schema",
     title: `churnkit model.json, format ${FORMAT_VERSION}`,
-    ...z.toJSONSchema(doc, { io: "input", target: "draft-2020-12" }),
+    ...z.toJSONSchema(doc, {
+      io: "input",
+      target: "draft-2020-12",
+      // NaN is the in-memory form of an undefined number; a JSON file cannot hold it (it writes null).
+      unrepresentable: "any",
+      override: (ctx) => {
+        if (ctx.zodSchema._zod.def.type === "nan") ctx.jsonSchema.not = {};
+      },
+    }),
   };
 }

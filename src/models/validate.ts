@@ -6,7 +6,7 @@
  */
 import type { z } from "zod";
 import { show, UserError } from "../utils/errors.js";
-import { artifactSchema, FORMAT, FORMAT_VERSION, scoringSchema } from "./artifact-schema.js";
+import { artifactSchema, describe, FORMAT, FORMAT_VERSION, scoringSchema } from "./artifact-schema.js";
 import type { ModelArtifact } from "./artifact.js";
 import { family, knownFamilies } from "./define.js";
 
@@ -16,19 +16,6 @@ type Scoring = z.output<typeof scoringSchema>;
 const REMEDY = "retrain the model";
 /** Artifacts that passed {@link validateArtifact}, so building a model from them checks nothing twice. */
 const validated = new WeakSet<object>();
-
-const describe = (v: unknown): string =>
-  v === null
-    ? "null"
-    : typeof v === "string"
-      ? `the string ${show(v)}`
-      : typeof v === "number"
-        ? String(v)
-        : Array.isArray(v)
-          ? "a list"
-          : typeof v === "object"
-            ? "an object"
-            : String(v);
 
 const EXPECTED: Record<string, string> = {
   number: "a finite number",
@@ -77,25 +64,30 @@ const TREE_FIELDS = new Set([
 /** `trees.3.left.17` → `tree 3, node 17, left`; other paths as `a.b[2].c`. */
 function renderStatePath(path: readonly PropertyKey[]): string {
   const parts: string[] = [];
-  let plain = "";
+  let open = false; // may the next plain segment extend the last part?
   for (let k = 0; k < path.length; k++) {
     const seg = path[k]!;
     const next = path[k + 1];
     if (seg === "trees" && typeof next === "number") {
       parts.push(`tree ${next}`);
       k++;
-    } else if (seg === "tree" && k === 0) parts.push("tree");
-    else if (typeof seg === "string" && TREE_FIELDS.has(seg) && typeof next === "number") {
+      open = false;
+    } else if (seg === "tree" && k === 0) {
+      parts.push("tree");
+      open = false;
+    } else if (typeof seg === "string" && TREE_FIELDS.has(seg) && typeof next === "number") {
       parts.push(`node ${next}, ${seg}`);
       k++;
+      open = true;
+    } else if (typeof seg === "number" && parts.length > 0) {
+      parts[parts.length - 1] += `[${seg}]`;
+    } else if (open && parts.length > 0) {
+      parts[parts.length - 1] += `.${String(seg)}`;
     } else {
-      plain += typeof seg === "number" ? `[${seg}]` : `${plain ? "." : ""}${String(seg)}`;
-      continue;
+      parts.push(String(seg));
+      open = true;
     }
-    if (plain) parts.splice(parts.length - 1, 0, plain);
-    plain = "";
   }
-  if (plain) parts.push(plain);
   return parts.join(", ");
 }
 
@@ -183,7 +175,7 @@ function modelIssue(a: Scoring, opts: { error: typeof message }): Issue | null {
   if (!knownFamilies().includes(name as never))
     return {
       path: ["model", "family"],
-      message: `unknown model family ${show(name)}; known: ${knownFamilies().join(", ")}`,
+      message: `unknown family ${show(name)} (known: ${knownFamilies().join(", ")})`,
     };
   const spec = family(name);
   const params = spec.params.safeParse(a.model.params, opts);
@@ -210,13 +202,10 @@ export function validateArtifact(doc: unknown, where: string): ModelArtifact {
     format_version?: unknown;
     churnkit_version?: unknown;
   };
-  const [major] = String(version ?? "")
-    .split(".")
-    .map(Number);
-  const [ours] = FORMAT_VERSION.split(".").map(Number);
-  if (major === undefined || !Number.isInteger(major))
-    throw problem(where, { path: ["format_version"], message: "missing" });
-  if (major > ours!) {
+  // A newer major version may differ in any way: say "upgrade", not "corrupt". Malformed versions are the schema's.
+  const major = typeof version === "string" && /^\d+\.\d+$/.test(version) ? Number(version.split(".")[0]) : 0;
+  const ours = Number(FORMAT_VERSION.split(".")[0]);
+  if (major > ours) {
     throw new UserError(
       `${where}: model format ${String(version)} was written by churnkit ${typeof by === "string" ? by : "?"}, newer than this churnkit (reads format ${ours}.x); upgrade churnkit`,
     );

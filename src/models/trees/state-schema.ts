@@ -65,7 +65,7 @@ export function flatTreeProblem(
     if (f >= nFeatures)
       return {
         path: ["feature", i],
-        message: `feature ${f} out of range; the model has ${nFeatures} columns (0..${nFeatures - 1})`,
+        message: `feature ${f} out of range 0..${nFeatures - 1}`,
       };
     for (const side of ["left", "right"] as const) {
       const c = t[side][i]!;
@@ -84,7 +84,7 @@ export function flatTreeProblem(
         if (c >= limit)
           return {
             path: ["catLeft", i, k],
-            message: `category code ${c} out of range; feature ${f} has ${limit} categories`,
+            message: `category code ${c} out of range 0..${limit - 1}`,
           };
         if (k > 0 && c <= cats[k - 1]!)
           return { path: ["catLeft", i, k], message: "category codes must be sorted ascending without repeats" };
@@ -101,7 +101,7 @@ export function flatTreeProblem(
     if (t.feature[i]! < 0) continue;
     for (const side of ["left", "right"] as const) {
       const c = t[side][i]!;
-      if (seen[c]) return { path: [side, i], message: `child ${c} is reached twice (a cycle or a shared node)` };
+      if (seen[c]) return { path: [side, i], message: `child ${c} is reached twice: a cycle or a shared node` };
       seen[c] = 1;
       reached++;
       stack.push(c);
