@@ -25,7 +25,8 @@ const flatTreeShape = {
   feature: z.array(z.int().min(-1)),
   threshold: z.array(z.number()),
   catLeft: z.array(z.array(z.int().min(0)).nullable()),
-  missingLeft: z.array(z.union([z.literal(0), z.literal(1)])),
+  /** 1 if missing values go left, 0 if right. */
+  missingLeft: z.array(z.int().min(0).max(1)),
   left: z.array(z.int().min(-1)),
   right: z.array(z.int().min(-1)),
   value: z.array(z.number()),
