@@ -10,7 +10,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { loadTable, type RawTable } from "../../src/data/load.js";
 import { readArtifact } from "../../src/models/artifact.js";
 import { ChurnModel, loadModel } from "../../src/models/model.js";
-import { flatTreeSchema } from "../../src/models/trees/state-schema.js";
+import { flatTreeSchema, MAX_TREE_DEPTH } from "../../src/models/trees/state-schema.js";
 import type { FlatTreeJSON } from "../../src/models/types.js";
 import { UserError } from "../../src/utils/errors.js";
 import { errorOf, telcoLines } from "../helpers.js";
@@ -283,16 +283,24 @@ describe("the tree check", () => {
     return t;
   }
 
-  it("walks a 100,000-deep tree without recursion, and finds a cycle at its bottom", () => {
-    const schema = flatTreeSchema("probability", { features: [{ name: "x", kind: "numeric", source: "x" }] });
-    const t = chain(100_000);
+  const schema = flatTreeSchema("probability", { features: [{ name: "x", kind: "numeric", source: "x" }] });
+
+  it(`walks a ${MAX_TREE_DEPTH}-deep tree without recursion, and finds a cycle at its bottom`, () => {
+    const t = chain(MAX_TREE_DEPTH);
     expect(schema.safeParse(t).success).toBe(true);
     const last = t.feature.length - 3; // the deepest internal node
-    t.left[last] = 0 + 2; // back to an ancestor
+    t.left[last] = 2; // back to an ancestor
     const r = schema.safeParse(t);
-    expect(r.success).toBe(false);
-    expect(r.error!.issues[0]!.message).toBe("child 2 is reached twice: a cycle or a shared node");
-    expect(r.error!.issues[0]!.path).toEqual(["left", last]);
+    expect(r.error?.issues[0]?.message).toBe("child 2 is reached twice: a cycle or a shared node");
+    expect(r.error?.issues[0]?.path).toEqual(["left", last]);
+  });
+
+  it("refuses a tree deeper than the limit, quickly and without recursion (100,000 levels)", () => {
+    expect(schema.safeParse(chain(MAX_TREE_DEPTH + 1)).error?.issues[0]?.message).toBe(
+      `the tree is deeper than ${MAX_TREE_DEPTH} levels`,
+    );
+    const r = schema.safeParse(chain(100_000));
+    expect(r.error?.issues[0]).toMatchObject({ path: ["left", 2 * MAX_TREE_DEPTH], message: `the tree is deeper than ${MAX_TREE_DEPTH} levels` });
   });
 });
 

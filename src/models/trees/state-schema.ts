@@ -35,6 +35,12 @@ const flatTreeShape = {
   gain: z.array(z.number()),
 };
 
+/**
+ * Deepest tree accepted (root = depth 0). Trained trees stay far below it (gbdt's leaf cap, a
+ * forest on Telco reaches 18); explanations need memory quadratic in depth, so deeper is refused.
+ */
+export const MAX_TREE_DEPTH = 1000;
+
 type Issue = { path: (string | number)[]; message: string };
 
 /**
@@ -94,6 +100,7 @@ export function flatTreeProblem(
   }
   // Each node reached exactly once from the root: no cycle, no shared child, no orphan.
   const seen = new Uint8Array(n);
+  const depth = new Int32Array(n);
   const stack = [0];
   seen[0] = 1;
   let reached = 1;
@@ -103,6 +110,9 @@ export function flatTreeProblem(
     for (const side of ["left", "right"] as const) {
       const c = t[side][i]!;
       if (seen[c]) return { path: [side, i], message: `child ${c} is reached twice: a cycle or a shared node` };
+      depth[c] = depth[i]! + 1;
+      if (depth[c] > MAX_TREE_DEPTH)
+        return { path: [side, i], message: `the tree is deeper than ${MAX_TREE_DEPTH} levels` };
       seen[c] = 1;
       reached++;
       stack.push(c);
