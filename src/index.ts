@@ -22,6 +22,8 @@ export {
   type Confusion,
 } from "./models/metrics.js";
 export { readArtifact, FORMAT_VERSION, type ModelArtifact } from "./models/artifact.js";
+export { validateArtifact } from "./models/validate.js";
+export { modelJsonSchema } from "./models/model-json-schema.js";
 export {
   LogregEstimator,
   LogregModel,

@@ -18,10 +18,10 @@ import { checkOutputDir } from "../utils/output.js";
 import type { CalibrationState } from "./calibration.js";
 import type { ChosenThreshold } from "./evaluation/threshold.js";
 import type { Metrics } from "./metrics.js";
+import type { FORMAT } from "./artifact-schema.js";
+import { validateArtifact } from "./validate.js";
 
-export const FORMAT = "churnkit-model";
-/** Bump the major part when an older churnkit could not read the new files correctly. */
-export const FORMAT_VERSION = "1.0";
+export { FORMAT, FORMAT_VERSION } from "./artifact-schema.js";
 
 /** Everything in model.json. */
 export interface ModelArtifact {
@@ -64,9 +64,7 @@ export async function saveArtifact(dir: string, artifact: ModelArtifact, extra: 
   await writeDirAtomic(dir, { "model.json": JSON.stringify(artifact, null, 1) + "\n", ...extra });
 }
 
-const REQUIRED: (keyof ModelArtifact)[] = ["target", "schema", "inputs", "preprocess", "model", "threshold"];
-
-/** Read and check model.json from a model directory (or a path to model.json itself). */
+/** Read and check model.json from a model directory (or a path to model.json itself); see validate.ts. */
 export function readArtifact(dirOrFile: string): ModelArtifact {
   let file = dirOrFile;
   if (existsSync(dirOrFile) && statSync(dirOrFile).isDirectory()) file = join(dirOrFile, "model.json");
@@ -77,16 +75,5 @@ export function readArtifact(dirOrFile: string): ModelArtifact {
   } catch (e) {
     throw new UserError(`${file}: corrupt model file, not valid JSON (${e instanceof Error ? e.message.split("\n")[0] : String(e)}); retrain the model`);
   }
-  if (doc === null || typeof doc !== "object" || (doc as { format?: unknown }).format !== FORMAT) {
-    throw new UserError(`${file}: not a churnkit model (no "format": "${FORMAT}"); retrain the model`);
-  }
-  const a = doc as ModelArtifact;
-  const [major] = String(a.format_version ?? "").split(".").map(Number);
-  const [ours] = FORMAT_VERSION.split(".").map(Number);
-  if (major === undefined || !Number.isInteger(major)) throw new UserError(`${file}: corrupt model file, "format_version" is missing; retrain the model`);
-  if (major > ours!) {
-    throw new UserError(`${file}: model format ${a.format_version} was written by churnkit ${a.churnkit_version ?? "?"}, newer than this churnkit (reads format ${ours}.x); upgrade churnkit`);
-  }
-  for (const k of REQUIRED) if (a[k] === undefined || a[k] === null) throw new UserError(`${file}: corrupt model file, "${k}" is missing; retrain the model`);
-  return a;
+  return validateArtifact(doc, file);
 }

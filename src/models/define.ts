@@ -11,6 +11,11 @@ import type { Rng } from "../utils/random.js";
 import { ForestEstimator, ForestModel, forestParamsSchema, type ForestState } from "./forest/forest.js";
 import { GBDT_ENCODING, GbdtEstimator, GbdtModel, gbdtParamsSchema, type GbdtState } from "./gbdt/gbdt.js";
 import { CartEstimator, CartModel, cartParamsSchema, type CartState } from "./tree/cart.js";
+import { logregStateSchema } from "./logreg/state-schema.js";
+import { cartStateSchema } from "./tree/state-schema.js";
+import { forestStateSchema } from "./forest/state-schema.js";
+import { gbdtStateSchema } from "./gbdt/state-schema.js";
+import type { StateContext } from "./trees/state-schema.js";
 import type { Classifier, EncodingNeeds, Estimator } from "./types.js";
 
 /** Everything churnkit needs to know about one model family. */
@@ -20,7 +25,12 @@ export interface FamilySpec {
   params: z.ZodType<Record<string, unknown>>;
   /** Build an unfitted estimator from checked hyperparameters. */
   create(params: Record<string, unknown>): Estimator<unknown, unknown>;
-  /** Rebuild a fitted model from its stored state. */
+  /**
+   * Schema of the stored state (model.json `model.state`); with `ctx`, also checked against the
+   * model columns the preprocessing makes. Without `ctx` it is the shape the published JSON Schema shows.
+   */
+  state(ctx?: StateContext): z.ZodType;
+  /** Rebuild a fitted model from its stored state (checked against `state` first when loaded). */
   fromState(state: unknown): Classifier;
   /** Input encoding the family wants from preprocessing. */
   needs: EncodingNeeds;
@@ -36,6 +46,7 @@ export function registerFamily(spec: FamilySpec): void {
 
 registerFamily({
   name: "logreg",
+  state: logregStateSchema,
   params: logregParamsSchema,
   create: (p) => new LogregEstimator(p),
   fromState: (s) => LogregModel.fromState(s as LogregState),
@@ -48,6 +59,7 @@ const NATIVE: EncodingNeeds = { impute: false, oneHot: false, standardize: false
 
 registerFamily({
   name: "tree",
+  state: cartStateSchema,
   params: cartParamsSchema,
   create: (p) => new CartEstimator(p),
   fromState: (s) => CartModel.fromState(s as CartState),
@@ -61,6 +73,7 @@ registerFamily({
 
 registerFamily({
   name: "forest",
+  state: forestStateSchema,
   params: forestParamsSchema,
   create: (p) => new ForestEstimator(p),
   fromState: (s) => ForestModel.fromState(s as ForestState),
@@ -74,6 +87,7 @@ registerFamily({
 
 registerFamily({
   name: "gbdt",
+  state: gbdtStateSchema,
   params: gbdtParamsSchema,
   create: (p) => new GbdtEstimator(p),
   fromState: (s) => GbdtModel.fromState(s as GbdtState),

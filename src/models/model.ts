@@ -12,6 +12,7 @@ import { join } from "node:path";
 import { addDerived, checkDerived } from "../features/derived.js";
 import { UserError } from "../utils/errors.js";
 import { readArtifact, type ModelArtifact } from "./artifact.js";
+import { validateScoring } from "./validate.js";
 import { applyCalibration } from "./calibration.js";
 import { explainerFor, explainMatrix, type Explanation } from "./explain.js";
 import { family } from "./define.js";
@@ -38,7 +39,9 @@ export class ChurnModel {
     private readonly classifier: Classifier,
   ) {}
 
+  /** Build a model from a parsed model.json; its scoring parts are checked first (UserError when corrupt). */
   static fromArtifact(a: ModelArtifact, where = "model.json"): ChurnModel {
+    validateScoring(a, where);
     let clf: Classifier;
     try {
       clf = family(a.model.family).fromState(a.model.state);
@@ -70,11 +73,21 @@ export class ChurnModel {
     return { probability: this.scoreMatrix(X), unseen };
   }
 
-  /** Probabilities for an encoded matrix: the classifier's, then the stored calibration if any. */
-  scoreMatrix(X: Matrix): Float64Array {
-    const p = this.classifier.predictProba(X);
+  /**
+   * Probabilities for an encoded matrix: the classifier's, then the stored calibration if any.
+   * `rowOffset` shifts row numbers in errors (a chunk of a stream).
+   */
+  scoreMatrix(X: Matrix, rowOffset = 0): Float64Array {
+    const p0 = this.classifier.predictProba(X);
     const cal = this.artifact.calibration;
-    return cal ? applyCalibration(cal, this.classifier.predictRaw(X), p) : p;
+    const p = cal ? applyCalibration(cal, this.classifier.predictRaw(X), p0) : p0;
+    // Last line of defence: a probability that is not a number is an error, never a value served.
+    for (let i = 0; i < p.length; i++) {
+      if (!(p[i]! >= 0 && p[i]! <= 1)) {
+        throw new UserError(`model: churn probability of input row ${i + 1 + rowOffset} is ${p[i]}, not a number in [0, 1]; check that row's values, or retrain the model`);
+      }
+    }
+    return p;
   }
 
   /** Log-odds scores, one per row (what explanations add up to). */
