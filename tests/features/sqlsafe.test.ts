@@ -200,7 +200,7 @@ describe("a model built in code, bypassing loadModel", () => {
     const sql = "(SELECT content FROM read_text('/etc/hostname'))";
     const crafted = ChurnModel.fromArtifact({
       ...model.artifact,
-      derived: [{ name: "per_month", sql, type: "categorical" }],
+      derived: [{ name: "per_month", sql, type: "numeric" }],
     });
     const app = createServer(crafted);
     const row = Object.fromEntries(header.split(",").map((c, i) => [c, lines[0]!.split(",")[i]]));
