@@ -2,6 +2,7 @@
  * Reference statistics of each input column on the training rows, stored in model.json so
  * that later data can be compared with what the model learned from (drift checks).
  */
+import { dict } from "../utils/dict.js";
 import type { TypedTable } from "./typed.js";
 
 export type ColumnStats =
@@ -20,7 +21,7 @@ export function quantileSorted(s: ArrayLike<number>, q: number): number {
 }
 
 export function referenceStats(t: TypedTable, columns: string[]): Record<string, ColumnStats> {
-  const out: Record<string, ColumnStats> = {};
+  const out = dict<ColumnStats>();
   for (const name of columns) {
     const c = t.columns.get(name)!;
     if (c.values instanceof Float64Array) {

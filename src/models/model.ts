@@ -8,6 +8,7 @@ import { transform, type UnseenCategory } from "../data/preprocess.js";
 import { encodeTarget } from "../data/target.js";
 import { typeTable } from "../data/typed.js";
 import { addDerived } from "../features/derived.js";
+import { dict } from "../utils/dict.js";
 import { UserError } from "../utils/errors.js";
 import { readArtifact, type ModelArtifact } from "./artifact.js";
 import { applyCalibration } from "./calibration.js";
@@ -86,10 +87,10 @@ export class ChurnModel {
     const raw = asTable(input);
     const { probability } = await this.predictProba(raw);
     const threshold = opts.threshold ?? this.threshold;
-    const ids = this.artifact.id_columns.filter((c) => c in raw.data);
+    const ids = this.artifact.id_columns.filter((c) => Object.hasOwn(raw.data, c));
     return Array.from(probability, (p, i) => {
       const row: Prediction = { churn_probability: p, churn_prediction: p >= threshold };
-      const out: Prediction = {} as Prediction;
+      const out = dict<unknown>() as Prediction;
       for (const c of ids) out[c] = raw.data[c]![i] ?? null;
       return Object.assign(out, row);
     });

@@ -6,8 +6,9 @@
  * accepts, so that a client validating against it and the server (which validates with the
  * model's parsing) agree: numbers or numeric strings for numeric columns, any scalar for
  * categorical columns (numbers and booleans are read as their text), booleans as
- * true/false, 1/0 or the words yes/no/y/n/t/f (any case) for boolean columns. A column that
- * had no missing values in training (`nullable: false`) refuses null and the missing words.
+ * true/false, 1/0 or the words yes/no/y/n/t/f (any case) for boolean columns. Every column
+ * accepts null and the missing words: the model imputes them, as `churnkit predict` does, also
+ * in a column that had no missing values in training (`nullable: false`).
  */
 import type { ColumnType } from "../data/schema.js";
 import { MISSING_TOKENS } from "../data/values.js";
@@ -20,7 +21,7 @@ export type JsonSchema = Record<string, unknown>;
 export interface InputField {
   name: string;
   type: ColumnType;
-  /** Whether null (missing) is accepted: the column had missing values in training. */
+  /** Whether the column had missing values in training (null is accepted, and imputed, either way). */
   nullable: boolean;
   /** Categorical: the model's kept levels, most frequent first. */
   levels?: string[];
@@ -64,12 +65,11 @@ function columnSchema(field: InputField): JsonSchema {
     anyOf = [{ type: "boolean" }, { type: "number", enum: [0, 1] }, { type: "string", pattern: BOOLEAN_STRING }];
     description = "boolean: true/false, 1/0, or yes/no (any case)";
   } else {
-    const text: JsonSchema = canBeNull ? { type: "string" } : { type: "string", not: { pattern: MISSING_STRING } };
-    anyOf = [text, { type: "number" }, { type: "boolean" }];
+    anyOf = [{ type: "string" }, { type: "number" }, { type: "boolean" }];
     description = `categorical: text (numbers are read as text); levels seen in training: ${(field.levels ?? []).map((l) => JSON.stringify(l)).join(", ")}; other values are accepted and flagged as unseen`;
   }
-  if (canBeNull) anyOf.push(...nullable());
-  else description += "; required, never missing in training";
+  anyOf.push(...nullable());
+  if (!canBeNull) description += "; never missing in training (a missing value is imputed)";
   const out: JsonSchema = { description, anyOf };
   if (field.levels) out.examples = field.levels;
   return out;
