@@ -13,6 +13,7 @@
 import type { ColumnType } from "../data/schema.js";
 import { MISSING_TOKENS } from "../data/values.js";
 import type { ModelArtifact } from "../models/artifact.js";
+import { dict, own } from "../utils/dict.js";
 
 /** A JSON Schema node (kept loose: it is data, sent to clients). */
 export type JsonSchema = Record<string, unknown>;
@@ -77,7 +78,7 @@ function columnSchema(field: InputField): JsonSchema {
 
 /** JSON Schema (draft-07) of one input row: every model input column required, extra columns allowed. */
 export function rowJsonSchema(a: ModelArtifact): JsonSchema {
-  const properties: Record<string, JsonSchema> = {};
+  const properties = dict<JsonSchema>(); // keyed by column names: "__proto__" is a column
   for (const f of inputFields(a)) properties[f.name] = columnSchema(f);
   for (const id of a.id_columns)
     properties[id] ??= {
@@ -100,7 +101,7 @@ export function inputFields(a: ModelArtifact): InputField[] {
   const cats = new Map(a.preprocess.categorical.map((c) => [c.column, c]));
   return a.inputs.map(({ name, type }): InputField => {
     const f: InputField = { name, type, nullable: isNullable(a, name) };
-    const st = a.reference_stats?.[name];
+    const st = a.reference_stats ? own(a.reference_stats, name) : undefined;
     if (type === "categorical") {
       f.levels = cats.get(name)?.levels ?? (st?.type === "categorical" ? Object.keys(st.top) : []);
       if (f.levels.length) f.typical = f.levels[0];

@@ -170,6 +170,12 @@ describe("keys named like Object.prototype members", () => {
       expect(got[0]).toMatchObject({ constructor: "c7" });
       expect(Object.keys(got[0]!)).toEqual(["constructor", "churn_probability", "churn_prediction"]);
       expect(got[1]!.constructor).toBeNull();
+      const schema = JSON.parse((await server.inject({ method: "GET", url: "/schema" })).body) as {
+        required: string[];
+        properties: object;
+      };
+      expect(schema.required).toEqual(["__proto__", "valueOf"]);
+      expect(Object.keys(schema.properties)).toEqual(["__proto__", "valueOf", "constructor"]);
       const missing = await server.inject({
         method: "POST",
         url: "/predict",
