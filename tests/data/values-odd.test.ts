@@ -114,6 +114,20 @@ describe("odd numbers (values.ts)", () => {
   });
 });
 
+describe("finite numbers near the largest double", () => {
+  it("1e308 trains logreg and gbdt with a finite mean, std and median (no sum overflowing to infinity)", async () => {
+    const rows = Array.from({ length: 200 }, (_, i) => ({ x: i % 2 ? 1e308 : i, churn: i % 3 ? "No" : "Yes" }));
+    for (const model of ["logreg", "gbdt"] as const) {
+      const { model: m } = await train({ data: rows, target: "churn", model, config: { evaluation: { permutation_repeats: 0 } } });
+      expect(m.artifact.preprocess.numeric[0]).toEqual({ column: "x", type: "numeric", fill: 5e307, mean: 5e307 + 24.75, std: 5e307 });
+      const stats = m.artifact.reference_stats.x as { mean: number; std: number };
+      expect([stats.mean, stats.std]).toEqual([5e307 + 24.75, 5e307]);
+      const [p] = await m.predict([{ x: 1e308 }]);
+      expect(Number.isFinite(p!.churn_probability)).toBe(true);
+    }
+  });
+});
+
 describe("odd numbers through the CLI", () => {
   const dir = tmp("churnkit-odd-");
 
