@@ -42,6 +42,12 @@ export interface InferOptions {
   /** Column types the user forced (own keys only are read: a column may be named "constructor"). */
   types?: Record<string, ColumnType>;
   log?: Logger;
+  /**
+   * A numeric feature with odd numbers (inf, 1e309, 1,234, 0x10): "error" (default, training)
+   * fails naming column and row; "warn" logs the same line and keeps the column numeric (init,
+   * which only describes the data).
+   */
+  oddNumbers?: "error" | "warn";
 }
 
 /** Integer-valued columns named like these and unique per row are identifiers, not features. */
@@ -100,7 +106,11 @@ export function inferSchema(t: RawTable, opts: InferOptions = {}): Schema {
     if (name === opts.target) return { ...base, role: "target" };
     if (drop.has(name)) return { ...base, role: "ignored", note: "dropped by configuration" };
     if (ids.has(name)) return { ...base, role: "identifier", note: "declared identifier" };
-    if (type === "numeric" && odd > 0) throw oddCells(t, name, odd, firstOdd);
+    if (type === "numeric" && odd > 0) {
+      const e = oddCells(t, name, odd, firstOdd);
+      if (opts.oddNumbers !== "warn") throw e;
+      opts.log?.warn(e.message);
+    }
     const uniquePerRow = nonMissing === t.rows && distinct.size === t.rows && t.rows >= 20;
     if (uniquePerRow && type === "categorical") {
       opts.log?.info(`column "${name}" is unique per row: treated as an identifier, not a feature`);

@@ -77,6 +77,11 @@ describe("odd numbers (values.ts)", () => {
     expect(() => inferSchema(t, { target: "churn" })).toThrow(
       'odd.csv: column "x" is numeric but 4 values are not plain finite numbers, the first in row 5: "inf" is infinite; write a finite number or leave it empty for missing (or declare the column in data.types or data.drop)',
     );
+    // init only describes the data: the same line is a warning and the column stays numeric.
+    const warned: string[] = [];
+    const log = { warn: (m: string) => warned.push(m), info: () => {} } as never;
+    expect(inferSchema(t, { target: "churn", oddNumbers: "warn", log }).columns[0]).toMatchObject({ type: "numeric" });
+    expect(warned).toEqual([expect.stringMatching(/^odd\.csv: column "x" is numeric but 4 values/)]);
     // Declared categorical, the same cells are labels.
     const s = inferSchema(t, { target: "churn", types: { x: "categorical" } });
     expect(s.columns.find((c) => c.name === "x")).toMatchObject({ type: "categorical", role: "identifier" });
