@@ -13,7 +13,7 @@ const q = (v: unknown): string => YAML.stringify(v, { lineWidth: 0, collectionSt
 
 export function initConfigText(t: RawTable | undefined, dataPath: string | undefined): string {
   const d = configSchema.parse({});
-  const schema = t ? inferSchema(t) : undefined;
+  const schema = t ? inferSchema(t, { oddNumbers: "warn" }) : undefined; // training names odd cells
   const target = schema ? guessTarget(schema) : undefined;
   const ids = schema
     ? schema.columns.filter((c) => c.role === "identifier" && c.name !== target).map((c) => c.name)

@@ -22,8 +22,14 @@ export const ident = (name: string): string => `"${name.replace(/"/g, '""')}"`;
 /** Quote an SQL string literal. */
 export const literal = (s: string): string => `'${s.replace(/'/g, "''")}'`;
 
-/** First line of a DuckDB error, without its "X Error:" prefix noise. */
+/**
+ * A DuckDB error in one line: its first line and the cause below it (the CSV line, "This file
+ * is not utf-8 encoded", the expected number of columns), without the lists of possible fixes
+ * and reader options that follow.
+ */
 export function duckMessage(e: unknown): string {
-  const msg = e instanceof Error ? e.message : String(e);
-  return msg.split("\n")[0]!.trim();
+  const lines = (e instanceof Error ? e.message : String(e)).split("\n").map((l) => l.trim());
+  const end = lines.findIndex((l, i) => i > 0 && (l === "" || l.endsWith(":") || /^(Possible|LINE \d|\*)/.test(l)));
+  const kept = lines.slice(0, end < 0 ? lines.length : end).map((l) => (l.length > 120 ? `${l.slice(0, 119)}…` : l));
+  return kept.join("; ");
 }

@@ -5,6 +5,7 @@
  */
 import { existsSync, statSync } from "node:fs";
 import { extname } from "node:path";
+import { dict } from "../utils/dict.js";
 import { UserError } from "../utils/errors.js";
 import { duck, duckMessage, literal } from "./duckdb.js";
 
@@ -19,7 +20,7 @@ export interface RawTable {
   columns: string[];
   /** Number of rows. */
   rows: number;
-  /** Raw values of each column. */
+  /** Raw values of each column (an object without prototype when churnkit builds it: see utils/dict.ts). */
   data: Record<string, RawValue[]>;
 }
 
@@ -57,13 +58,15 @@ export async function loadTable(path: string): Promise<RawTable> {
   try {
     result = await con.runAndReadAll(sourceSql(path));
   } catch (e) {
-    throw new UserError(`${path}: cannot be read as ${formatOf(path).toUpperCase()} (${duckMessage(e)}); check the file's format and delimiter`);
+    const msg = duckMessage(e);
+    const fix = /not utf-8 encoded/i.test(msg) ? "convert the file to UTF-8 (e.g. iconv -f latin1 -t utf-8)" : "check the file's format and delimiter";
+    throw new UserError(`${path}: cannot be read as ${formatOf(path).toUpperCase()} (${msg}); ${fix}`);
   }
   const columns = result.columnNames();
   const raw = result.getColumnsJS() as RawValue[][];
   const rows = result.currentRowCount;
   if (rows === 0) throw new UserError(`${path}: has no data rows; it needs at least one row below the header`);
-  const data: Record<string, RawValue[]> = {};
+  const data = dict<RawValue[]>();
   columns.forEach((c, i) => (data[c] = raw[i]!));
   if (formatOf(path) === "csv") checkRagged(path, columns, data);
   const dup = columns.find((c, i) => columns.indexOf(c) !== i) ?? (formatOf(path) === "csv" ? await duplicateHeader(path, columns) : undefined);
@@ -120,11 +123,12 @@ export function tableFromRows(rows: Record<string, unknown>[], origin = "request
         columns.push(k);
       }
   });
-  const data: Record<string, RawValue[]> = {};
+  const data = dict<RawValue[]>();
   for (const c of columns) {
     const col = new Array<RawValue>(rows.length);
     for (let i = 0; i < rows.length; i++) {
-      const v = rows[i]![c];
+      const row = rows[i]!;
+      const v = Object.hasOwn(row, c) ? row[c] : undefined;
       if (v !== null && v !== undefined && typeof v === "object") throw new UserError(`${origin}: row ${i + 1}, column "${c}": expected a number, string or boolean, got an object`);
       col[i] = v as RawValue;
     }
@@ -135,7 +139,7 @@ export function tableFromRows(rows: Record<string, unknown>[], origin = "request
 
 /** Rows `idx` of a table, as a new table. */
 export function takeRows(t: RawTable, idx: ArrayLike<number>): RawTable {
-  const data: Record<string, RawValue[]> = {};
+  const data = dict<RawValue[]>();
   for (const c of t.columns) {
     const src = t.data[c]!;
     const out = new Array<RawValue>(idx.length);

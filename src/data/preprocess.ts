@@ -6,6 +6,7 @@
 import { UserError, show } from "../utils/errors.js";
 import type { EncodingNeeds, FeatureInfo, Matrix } from "../models/types.js";
 import type { ColumnType } from "./schema.js";
+import { meanStd } from "./stats.js";
 import type { TypedTable } from "./typed.js";
 
 /** Settings of the preprocessing step (config `preprocess`). */
@@ -70,7 +71,7 @@ export const MISSING_LEVEL = "(missing)";
 function median(values: number[]): number {
   const s = values.slice().sort((a, b) => a - b);
   const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+  return s.length % 2 ? s[m]! : s[m - 1]! / 2 + s[m]! / 2; // halves first: no overflow near 1e308
 }
 
 /** Learn the preprocessing state from the training rows. */
@@ -83,12 +84,7 @@ export function fitPreprocess(t: TypedTable, inputs: { column: string; type: Col
     if (type !== "categorical") {
       const vals = Array.from(col.values as Float64Array).filter((v) => !Number.isNaN(v));
       if (vals.length === 0) throw new UserError(`column "${column}" has no values in the training rows; drop it or supply data`);
-      let sum = 0;
-      for (const v of vals) sum += v;
-      const mean = sum / vals.length;
-      let ss = 0;
-      for (const v of vals) ss += (v - mean) ** 2;
-      const std = Math.sqrt(ss / vals.length);
+      const { mean, std } = meanStd(vals);
       const fill = options.numeric_imputation === "median" ? median(vals) : mean;
       numeric.push({ column, type, fill, mean, std });
       features.push({ name: column, kind: "numeric", source: column });

@@ -6,7 +6,8 @@
 import type { Logger } from "pino";
 import { UserError } from "../utils/errors.js";
 import type { RawTable } from "./load.js";
-import { isBooleanWord, isMissing, parseNumber } from "./values.js";
+import { show } from "../utils/errors.js";
+import { isBooleanWord, isMissing, oddNumber, parseNumber } from "./values.js";
 
 /** How a column is read: numbers, labels, or yes/no values. */
 export type ColumnType = "numeric" | "categorical" | "boolean";
@@ -38,9 +39,15 @@ export interface InferOptions {
   drop?: string[];
   /** Columns the user declared as identifiers. */
   ids?: string[];
-  /** Column types the user forced. */
+  /** Column types the user forced (own keys only are read: a column may be named "constructor"). */
   types?: Record<string, ColumnType>;
   log?: Logger;
+  /**
+   * A numeric feature with odd numbers (inf, 1e309, 1,234, 0x10): "error" (default, training)
+   * fails naming column and row; "warn" logs the same line and keeps the column numeric (init,
+   * which only describes the data).
+   */
+  oddNumbers?: "error" | "warn";
 }
 
 /** Integer-valued columns named like these and unique per row are identifiers, not features. */
@@ -50,7 +57,8 @@ const ID_NAME = /(^|[_\s-])(id|key|uuid|guid|number|no|index|row)$|^(id|row_?num
 export function inferSchema(t: RawTable, opts: InferOptions = {}): Schema {
   const drop = new Set(opts.drop ?? []);
   const ids = new Set(opts.ids ?? []);
-  for (const c of [...drop, ...ids, ...Object.keys(opts.types ?? {})]) {
+  const forced = new Map(Object.entries(opts.types ?? {}));
+  for (const c of [...drop, ...ids, ...forced.keys()]) {
     if (!t.columns.includes(c)) throw new UserError(`${t.origin}: column "${c}" named in the configuration is not in the file; columns are: ${t.columns.join(", ")}`);
   }
   if (opts.target !== undefined && !t.columns.includes(opts.target)) {
@@ -62,15 +70,20 @@ export function inferSchema(t: RawTable, opts: InferOptions = {}): Schema {
     let numeric = 0;
     let integer = 0;
     let boolWords = 0;
+    let odd = 0; // numbers in forms churnkit does not read (inf, 1e309, 1,234, 0x10): see values.ts
+    let firstOdd = -1;
     const distinct = new Set<string>();
     const boolDistinct = new Set<string>(); // boolean words compared without case: Yes, YES and yes are one value
-    for (const v of values) {
+    for (let r = 0; r < values.length; r++) {
+      const v = values[r];
       if (isMissing(v)) continue;
       nonMissing++;
       const n = parseNumber(v);
       if (n !== undefined) {
         numeric++;
         if (Number.isInteger(n)) integer++;
+      } else if (oddNumber(v) !== undefined) {
+        if (odd++ === 0) firstOdd = r;
       } else if (typeof v === "boolean" || (typeof v === "string" && isBooleanWord(v.trim()))) {
         boolWords++;
         boolDistinct.add(String(v).trim().toLowerCase());
@@ -79,14 +92,25 @@ export function inferSchema(t: RawTable, opts: InferOptions = {}): Schema {
     }
     const nullable = nonMissing < values.length;
     let type: ColumnType;
-    if (opts.types?.[name]) type = opts.types[name]!;
-    else if (nonMissing > 0 && numeric === nonMissing) type = "numeric";
+    const declared = forced.get(name);
+    if (declared) type = declared;
+    // Odd numbers never turn a numeric column categorical; the cells are an error below.
+    else if (numeric > 0 && numeric + odd === nonMissing) type = "numeric";
+    else if (odd > 0 && odd === nonMissing) {
+      type = "categorical";
+      opts.log?.warn(`column "${name}": no value is a plain number (row ${firstOdd + 1}: ${show(values[firstOdd])} ${oddNumber(values[firstOdd])}); it is read as categorical`);
+    }
     else if (nonMissing > 0 && boolWords === nonMissing && boolDistinct.size <= 2) type = "boolean";
     else type = "categorical";
     const base = { name, type, nullable, distinct: distinct.size };
     if (name === opts.target) return { ...base, role: "target" };
     if (drop.has(name)) return { ...base, role: "ignored", note: "dropped by configuration" };
     if (ids.has(name)) return { ...base, role: "identifier", note: "declared identifier" };
+    if (type === "numeric" && odd > 0) {
+      const e = oddCells(t, name, odd, firstOdd);
+      if (opts.oddNumbers !== "warn") throw e;
+      opts.log?.warn(e.message);
+    }
     const uniquePerRow = nonMissing === t.rows && distinct.size === t.rows && t.rows >= 20;
     if (uniquePerRow && type === "categorical") {
       opts.log?.info(`column "${name}" is unique per row: treated as an identifier, not a feature`);
@@ -103,6 +127,19 @@ export function inferSchema(t: RawTable, opts: InferOptions = {}): Schema {
     return { ...base, role: "feature" };
   });
   return { columns };
+}
+
+/**
+ * A numeric feature with odd numbers fails training rather than losing or guessing values:
+ * "1,234" may be 1234 or 1.234, and an infinity cannot be imputed silently; the same cells are
+ * an error at prediction (`typeColumn`), so both times follow one rule.
+ */
+function oddCells(t: RawTable, name: string, count: number, first: number): UserError {
+  const v = t.data[name]![first];
+  const cells = count > 1 ? `${count} values are not plain finite numbers, the first` : "1 value is not a plain finite number";
+  return new UserError(
+    `${t.origin}: column "${name}" is numeric but ${cells} in row ${first + 1}: ${show(v)} ${oddNumber(v)} (or declare the column in data.types or data.drop)`,
+  );
 }
 
 /** Guess the target: a column named like churn/target/label/exited, with two distinct values. */

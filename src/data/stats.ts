@@ -2,6 +2,7 @@
  * Reference statistics of each input column on the training rows, stored in model.json so
  * that later data can be compared with what the model learned from (drift checks).
  */
+import { dict } from "../utils/dict.js";
 import type { TypedTable } from "./typed.js";
 
 export type ColumnStats =
@@ -19,24 +20,46 @@ export function quantileSorted(s: ArrayLike<number>, q: number): number {
   return s[lo]! + (s[hi]! - s[lo]!) * (pos - lo);
 }
 
+/**
+ * Mean and population standard deviation of finite values, NaN for none. When the plain sums
+ * overflow (finite values near Number.MAX_VALUE, 1e308), they are computed again on values
+ * scaled by the largest magnitude, so the result stays finite; otherwise they are the plain
+ * sums, bit for bit.
+ */
+export function meanStd(vals: ArrayLike<number>): { mean: number; std: number } {
+  const n = vals.length;
+  if (n === 0) return { mean: NaN, std: NaN };
+  const plain = moments(vals, 1);
+  if (Number.isFinite(plain.mean) && Number.isFinite(plain.std)) return plain;
+  let scale = 0;
+  for (let i = 0; i < n; i++) scale = Math.max(scale, Math.abs(vals[i]!));
+  const scaled = moments(vals, scale);
+  return { mean: scaled.mean * scale, std: scaled.std * scale };
+}
+
+function moments(vals: ArrayLike<number>, scale: number): { mean: number; std: number } {
+  let sum = 0;
+  for (let i = 0; i < vals.length; i++) sum += vals[i]! / scale;
+  const mean = sum / vals.length;
+  let ss = 0;
+  for (let i = 0; i < vals.length; i++) ss += (vals[i]! / scale - mean) ** 2;
+  return { mean, std: Math.sqrt(ss / vals.length) };
+}
+
 export function referenceStats(t: TypedTable, columns: string[]): Record<string, ColumnStats> {
-  const out: Record<string, ColumnStats> = {};
+  const out = dict<ColumnStats>();
   for (const name of columns) {
     const c = t.columns.get(name)!;
     if (c.values instanceof Float64Array) {
       const vals = Float64Array.from(c.values.filter((v) => !Number.isNaN(v))).sort();
-      let sum = 0;
-      for (const v of vals) sum += v;
-      const mean = vals.length ? sum / vals.length : NaN;
-      let ss = 0;
-      for (const v of vals) ss += (v - mean) ** 2;
+      const { mean, std } = meanStd(vals);
       const quantiles: Record<string, number> = {};
       for (const q of QUANTILES) quantiles[String(q)] = quantileSorted(vals, q);
       out[name] = {
         type: c.type as "numeric" | "boolean",
         missing_share: (t.rows - vals.length) / t.rows,
         mean,
-        std: vals.length ? Math.sqrt(ss / vals.length) : NaN,
+        std,
         min: vals.length ? vals[0]! : NaN,
         max: vals.length ? vals[vals.length - 1]! : NaN,
         quantiles,

@@ -6,7 +6,7 @@
 import { UserError, show } from "../utils/errors.js";
 import type { RawTable } from "./load.js";
 import type { ColumnType } from "./schema.js";
-import { parseBoolean, parseCategory, parseNumber } from "./values.js";
+import { oddNumber, parseBoolean, parseCategory, parseNumber } from "./values.js";
 
 export type TypedValues = Float64Array | (string | null)[];
 
@@ -30,7 +30,7 @@ export interface ColumnSpec {
 
 /** Parse one raw column; a value of the wrong type is a UserError naming column and row. */
 export function typeColumn(t: RawTable, spec: ColumnSpec, rowOffset = 0): TypedColumn {
-  const raw = t.data[spec.name];
+  const raw = Object.hasOwn(t.data, spec.name) ? t.data[spec.name] : undefined;
   if (!raw) throw new UserError(`${t.origin}: column "${spec.name}" is missing; the model needs it (${spec.type})`);
   if (spec.type === "categorical") return { ...spec, values: raw.map(parseCategory) };
   const parse = spec.type === "numeric" ? parseNumber : parseBoolean;
@@ -38,8 +38,9 @@ export function typeColumn(t: RawTable, spec: ColumnSpec, rowOffset = 0): TypedC
   for (let i = 0; i < t.rows; i++) {
     const v = parse(raw[i]);
     if (v === undefined) {
-      const what = spec.type === "numeric" ? "is not a number" : "is not a boolean (yes/no, true/false, 1/0)";
-      throw new UserError(`${t.origin}: row ${i + 1 + rowOffset}, column "${spec.name}": ${show(raw[i])} ${what}; fix the value or leave it empty for missing`);
+      const odd = spec.type === "numeric" ? oddNumber(raw[i]) : undefined;
+      const what = odd ?? `${spec.type === "numeric" ? "is not a number" : "is not a boolean (yes/no, true/false, 1/0)"}; fix the value or leave it empty for missing`;
+      throw new UserError(`${t.origin}: row ${i + 1 + rowOffset}, column "${spec.name}": ${show(raw[i])} ${what}`);
     }
     out[i] = v;
   }
@@ -48,7 +49,7 @@ export function typeColumn(t: RawTable, spec: ColumnSpec, rowOffset = 0): TypedC
 
 /** Type the given columns of `t`. Every missing column is named in one error. */
 export function typeTable(t: RawTable, specs: ColumnSpec[], rowOffset = 0): TypedTable {
-  const missing = specs.filter((s) => !(s.name in t.data)).map((s) => `"${s.name}"`);
+  const missing = specs.filter((s) => !Object.hasOwn(t.data, s.name)).map((s) => `"${s.name}"`);
   if (missing.length) {
     throw new UserError(`${t.origin}: missing column${missing.length > 1 ? "s" : ""} ${missing.join(", ")}; the model was trained with ${missing.length > 1 ? "them" : "it"}, add ${missing.length > 1 ? "them" : "it"} to the input`);
   }

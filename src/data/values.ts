@@ -19,14 +19,54 @@ export function isMissing(v: RawValue): boolean {
   return false;
 }
 
-/** A number, NaN for missing, or undefined when the value is not a number. */
+/**
+ * A finite number, NaN for missing, or undefined when the value is not a plain finite number.
+ * Infinite values (`inf`, `1e309`, a JS Infinity) and odd forms (`1,234`, `0x10`) are not
+ * numbers here: {@link oddNumber} says why, so that no infinity reaches a learner or a response.
+ */
 export function parseNumber(v: RawValue): number | undefined {
   if (isMissing(v)) return NaN;
   if (typeof v === "number") return Number.isFinite(v) ? v : undefined;
-  if (typeof v === "bigint") return Number(v);
+  if (typeof v === "bigint") return finite(Number(v));
   if (typeof v === "boolean") return v ? 1 : 0;
   const s = (v as string).trim();
-  return NUMBER.test(s) ? Number(s) : undefined;
+  return NUMBER.test(s) ? finite(Number(s)) : undefined;
+}
+
+const finite = (n: number): number | undefined => (Number.isFinite(n) ? n : undefined);
+
+const INFINITY = /^[+-]?(inf|infinity)$/i;
+const NAN = /^[+-]?nan$/i;
+const THOUSANDS = /^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$/;
+const RADIX = /^[+-]?0([xX][0-9a-fA-F]+|[oO][0-7]+|[bB][01]+)$/;
+
+/**
+ * Why a value that looks like a number is not read as one, with what to write instead
+ * (`is infinite; write a finite number or leave it empty for missing`), or undefined when it
+ * is a plain number, missing, or plainly not a number (text such as "abc"). Such "odd
+ * numbers" keep a column numeric at training (the cells are then an error, see
+ * `inferSchema`) and are an error naming row and column at prediction (`typeColumn`).
+ */
+export function oddNumber(v: RawValue): string | undefined {
+  if (isMissing(v)) return undefined;
+  if (typeof v === "number" || typeof v === "bigint") {
+    return Number.isFinite(Number(v)) ? undefined : "is infinite; write a finite number or leave it empty for missing";
+  }
+  if (typeof v !== "string") return undefined;
+  const s = v.trim();
+  if (INFINITY.test(s)) return "is infinite; write a finite number or leave it empty for missing";
+  if (NUMBER.test(s)) {
+    return Number.isFinite(Number(s))
+      ? undefined
+      : "is too large for a number (it overflows to infinity); write a finite number or leave it empty for missing";
+  }
+  if (NAN.test(s)) return "is not a number; leave it empty for missing";
+  if (THOUSANDS.test(s)) return `has a thousands separator; write it as ${s.replace(/,/g, "")}`;
+  if (RADIX.test(s)) {
+    const n = s.startsWith("-") ? -Number(s.slice(1)) : Number(s.replace(/^\+/, ""));
+    return `is not a decimal number; write it as ${n}`;
+  }
+  return undefined;
 }
 
 /** 1 / 0, NaN for missing, or undefined when the value is not a boolean word. */

@@ -9,6 +9,7 @@ import { transform } from "../data/preprocess.js";
 import { encodeTarget } from "../data/target.js";
 import { typeTable, type TypedColumn, type TypedTable } from "../data/typed.js";
 import { addDerived } from "../features/derived.js";
+import { dict } from "../utils/dict.js";
 import { Rng } from "../utils/random.js";
 import { rocAuc } from "./metrics.js";
 import type { ModelArtifact } from "./artifact.js";
@@ -74,7 +75,7 @@ function pick(c: TypedColumn, idx: ArrayLike<number>): TypedColumn {
 
 /** Sum per-model-column values into their input columns (one-hot and derived features fold back). */
 export function foldBySource(names: { name: string; source: string }[], values: ArrayLike<number>): Record<string, number> {
-  const out: Record<string, number> = {};
+  const out = dict<number>();
   names.forEach((f, j) => (out[f.source] = (out[f.source] ?? 0) + values[j]!));
   return out;
 }

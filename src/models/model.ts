@@ -10,6 +10,7 @@ import { typeTable } from "../data/typed.js";
 import { existsSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { addDerived, checkDerived } from "../features/derived.js";
+import { dict } from "../utils/dict.js";
 import { UserError } from "../utils/errors.js";
 import { readArtifact, type ModelArtifact } from "./artifact.js";
 import { validateScoring } from "./validate.js";
@@ -101,10 +102,10 @@ export class ChurnModel {
     const raw = asTable(input);
     const { probability } = await this.predictProba(raw);
     const threshold = opts.threshold ?? this.threshold;
-    const ids = this.artifact.id_columns.filter((c) => c in raw.data);
+    const ids = this.artifact.id_columns.filter((c) => Object.hasOwn(raw.data, c));
     return Array.from(probability, (p, i) => {
       const row: Prediction = { churn_probability: p, churn_prediction: p >= threshold };
-      const out: Prediction = {} as Prediction;
+      const out = dict<unknown>() as Prediction;
       for (const c of ids) out[c] = raw.data[c]![i] ?? null;
       return Object.assign(out, row);
     });

@@ -8,6 +8,7 @@ import { mkdir, rename, rm } from "node:fs/promises";
 import { basename, dirname, extname, join } from "node:path";
 import { checkDataFile, checkRagged, formatOf, sourceSql, type RawTable, type RawValue } from "../data/load.js";
 import { duck, duckMessage } from "../data/duckdb.js";
+import { dict } from "../utils/dict.js";
 import { UserError } from "../utils/errors.js";
 import type { ChurnModel } from "./model.js";
 
@@ -64,7 +65,7 @@ export async function predictFile(model: ChurnModel, input: string, out?: string
     let pendingRows = 0;
     const flush = async () => {
       if (pendingRows === 0) return;
-      const data: Record<string, RawValue[]> = {};
+      const data = dict<RawValue[]>();
       columns.forEach((c, i) => (data[c] = pending[i]!));
       if (rows === 0 && formatOf(input) === "csv") checkRagged(input, columns, data);
       const table: RawTable = { origin: input, columns, rows: pendingRows, data };
@@ -74,7 +75,7 @@ export async function predictFile(model: ChurnModel, input: string, out?: string
       let text = "";
       for (let r = 0; r < pendingRows; r++) {
         if (jsonl) {
-          const o: Record<string, unknown> = {};
+          const o = dict<unknown>();
           for (const c of ids) o[c] = data[c]![r] ?? null;
           o.churn_probability = p[r];
           o.churn_prediction = p[r]! >= th;

@@ -5,9 +5,11 @@
  */
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { ChurnModel } from "../models/model.js";
+import { dict } from "../utils/dict.js";
 import { UserError, show } from "../utils/errors.js";
 import { sha256 } from "../utils/hash.js";
 import { VERSION } from "../version.js";
+import { registerBodyParsers } from "./body.js";
 import { scoreCsv } from "./csv.js";
 import { assertCanExplain, explainRows, type Contribution } from "./explain.js";
 import { PAGE_HTML } from "./page/html.js";
@@ -80,9 +82,7 @@ export function registerRoutes(app: FastifyInstance, model: ChurnModel, info: { 
     schema,
   };
 
-  app.addContentTypeParser(["text/csv", "application/csv"], { parseAs: "string" }, (_req, body, done) =>
-    done(null, body),
-  );
+  registerBodyParsers(app);
 
   app.get("/health", () => Promise.resolve({ status: "ok" }));
   app.get("/model", () => Promise.resolve(description));
@@ -100,10 +100,10 @@ export function registerRoutes(app: FastifyInstance, model: ChurnModel, info: { 
     const table = requestTable(body.rows, rules);
     rowsScored.set(req, table.rows);
     const { probability, unseen } = await model.predictProba(table);
-    const ids = a.id_columns.filter((c) => c in table.data); // as ChurnModel.predict
+    const ids = a.id_columns.filter((c) => Object.hasOwn(table.data, c)); // as ChurnModel.predict
     const threshold = model.threshold;
     const predictions: ServedPrediction[] = Array.from(probability, (p, i) => {
-      const out = {} as ServedPrediction;
+      const out = dict<unknown>() as ServedPrediction;
       for (const c of ids) out[c] = table.data[c]![i] ?? null;
       out.churn_probability = p;
       out.churn_prediction = p >= threshold;

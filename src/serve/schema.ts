@@ -6,12 +6,14 @@
  * accepts, so that a client validating against it and the server (which validates with the
  * model's parsing) agree: numbers or numeric strings for numeric columns, any scalar for
  * categorical columns (numbers and booleans are read as their text), booleans as
- * true/false, 1/0 or the words yes/no/y/n/t/f (any case) for boolean columns. A column that
- * had no missing values in training (`nullable: false`) refuses null and the missing words.
+ * true/false, 1/0 or the words yes/no/y/n/t/f (any case) for boolean columns. Every column
+ * accepts null and the missing words: the model imputes them, as `churnkit predict` does, also
+ * in a column that had no missing values in training (`nullable: false`).
  */
 import type { ColumnType } from "../data/schema.js";
 import { MISSING_TOKENS } from "../data/values.js";
 import type { ModelArtifact } from "../models/artifact.js";
+import { dict, own } from "../utils/dict.js";
 
 /** A JSON Schema node (kept loose: it is data, sent to clients). */
 export type JsonSchema = Record<string, unknown>;
@@ -20,7 +22,7 @@ export type JsonSchema = Record<string, unknown>;
 export interface InputField {
   name: string;
   type: ColumnType;
-  /** Whether null (missing) is accepted: the column had missing values in training. */
+  /** Whether the column had missing values in training (null is accepted, and imputed, either way). */
   nullable: boolean;
   /** Categorical: the model's kept levels, most frequent first. */
   levels?: string[];
@@ -64,12 +66,11 @@ function columnSchema(field: InputField): JsonSchema {
     anyOf = [{ type: "boolean" }, { type: "number", enum: [0, 1] }, { type: "string", pattern: BOOLEAN_STRING }];
     description = "boolean: true/false, 1/0, or yes/no (any case)";
   } else {
-    const text: JsonSchema = canBeNull ? { type: "string" } : { type: "string", not: { pattern: MISSING_STRING } };
-    anyOf = [text, { type: "number" }, { type: "boolean" }];
+    anyOf = [{ type: "string" }, { type: "number" }, { type: "boolean" }];
     description = `categorical: text (numbers are read as text); levels seen in training: ${(field.levels ?? []).map((l) => JSON.stringify(l)).join(", ")}; other values are accepted and flagged as unseen`;
   }
-  if (canBeNull) anyOf.push(...nullable());
-  else description += "; required, never missing in training";
+  anyOf.push(...nullable());
+  if (!canBeNull) description += "; never missing in training (a missing value is imputed)";
   const out: JsonSchema = { description, anyOf };
   if (field.levels) out.examples = field.levels;
   return out;
@@ -77,7 +78,7 @@ function columnSchema(field: InputField): JsonSchema {
 
 /** JSON Schema (draft-07) of one input row: every model input column required, extra columns allowed. */
 export function rowJsonSchema(a: ModelArtifact): JsonSchema {
-  const properties: Record<string, JsonSchema> = {};
+  const properties = dict<JsonSchema>(); // keyed by column names: "__proto__" is a column
   for (const f of inputFields(a)) properties[f.name] = columnSchema(f);
   for (const id of a.id_columns)
     properties[id] ??= {
@@ -100,7 +101,7 @@ export function inputFields(a: ModelArtifact): InputField[] {
   const cats = new Map(a.preprocess.categorical.map((c) => [c.column, c]));
   return a.inputs.map(({ name, type }): InputField => {
     const f: InputField = { name, type, nullable: isNullable(a, name) };
-    const st = a.reference_stats?.[name];
+    const st = a.reference_stats ? own(a.reference_stats, name) : undefined;
     if (type === "categorical") {
       f.levels = cats.get(name)?.levels ?? (st?.type === "categorical" ? Object.keys(st.top) : []);
       if (f.levels.length) f.typical = f.levels[0];

@@ -1,13 +1,14 @@
 /**
  * Request checks for POST /predict that the model's own parsing does not make: the shape of
- * the body, every input column present in every row, and no missing value in a column that
- * was never missing in training; and the table of the columns the model reads. Value types are then checked by the model itself
- * (`typeTable`, the same code `churnkit predict` runs), so the server and the CLI accept
- * exactly the same values. Every failure is a UserError, answered with 400.
+ * the body and every input column present in every row; and the table of the columns the
+ * model reads. Value types and missing values are then handled by the model itself
+ * (`typeTable` and the learned imputation, the same code `churnkit predict` runs), so the
+ * server and the CLI accept exactly the same values: a null is imputed, also in a column that
+ * was never missing in training. Every failure is a UserError, answered with 400.
  */
-import { isMissing } from "../data/values.js";
 import type { RawTable, RawValue } from "../data/load.js";
 import type { ModelArtifact } from "../models/artifact.js";
+import { dict, own } from "../utils/dict.js";
 import { UserError, show } from "../utils/errors.js";
 
 /** A request body, once its shape is known. */
@@ -45,18 +46,14 @@ export function readPredictBody(body: unknown): PredictRequest {
 export interface RowRules {
   /** Every model input column. */
   required: string[];
-  /** Input columns that had no missing value in training. */
-  notNull: Set<string>;
   /** Identifier columns, copied into predictions when the request has them. */
   ids: string[];
 }
 
 export function rowRules(a: ModelArtifact): RowRules {
-  const nullable = new Map(a.schema.columns.map((c) => [c.name, c.nullable]));
   const required = a.inputs.map((c) => c.name);
   return {
     required,
-    notNull: new Set(required.filter((c) => nullable.get(c) === false)),
     ids: a.id_columns.filter((c) => !required.includes(c)),
   };
 }
@@ -71,26 +68,21 @@ const scalar = (v: unknown, row: number, column: string): RawValue => {
 
 /**
  * The table the model scores: the input and identifier columns of the rows (other columns are
- * ignored, whatever their values). Every row must have every input column, and no missing value
- * where training never had one. Rows are numbered from 1, as in the model's own errors.
+ * ignored, whatever their values). Every row must have every input column (null for missing).
+ * Rows are numbered from 1, as in the model's own errors.
  */
 export function requestTable(rows: Record<string, unknown>[], rules: RowRules): RawTable {
   const n = rows.length;
-  const data: Record<string, RawValue[]> = {};
+  const data = dict<RawValue[]>();
   for (const c of rules.required) data[c] = new Array<RawValue>(n);
   for (let i = 0; i < n; i++) {
     const row = rows[i]!;
     let absent: string[] | undefined;
     for (const c of rules.required) {
-      const v = row[c];
-      if (v === undefined && !Object.prototype.hasOwnProperty.call(row, c)) {
+      const v = own(row, c);
+      if (v === undefined && !Object.hasOwn(row, c)) {
         (absent ??= []).push(`"${c}"`);
         continue;
-      }
-      if (rules.notNull.has(c) && isMissing(v as RawValue)) {
-        throw new UserError(
-          `row ${i + 1}, column "${c}": ${v === null || v === undefined ? "null" : show(v)} is a missing value, but this column was never missing in training; give a value`,
-        );
       }
       data[c]![i] = scalar(v, i, c);
     }
@@ -101,8 +93,8 @@ export function requestTable(rows: Record<string, unknown>[], rules: RowRules): 
       );
     }
   }
-  const ids = rules.ids.filter((c) => rows.some((r) => Object.prototype.hasOwnProperty.call(r, c)));
-  for (const c of ids) data[c] = rows.map((r, i) => scalar(r[c] ?? null, i, c));
+  const ids = rules.ids.filter((c) => rows.some((r) => Object.hasOwn(r, c)));
+  for (const c of ids) data[c] = rows.map((r, i) => scalar(own(r, c) ?? null, i, c));
   return { origin: "request", columns: [...ids, ...rules.required], rows: n, data };
 }
 

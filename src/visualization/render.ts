@@ -120,10 +120,25 @@ export interface RenderOptions {
   label?: string;
 }
 
+/** Names of Object.prototype's members ("constructor", "valueOf", ...). */
+const PROTO_KEYS = new Set(Object.getOwnPropertyNames(Object.prototype));
+
+/**
+ * Vega groups and sorts values with plain-object maps, so a label such as "constructor" (a
+ * user's column or category name) breaks rendering. Such labels get a zero-width space, which
+ * reads the same in the SVG.
+ */
+function protoSafe<T>(v: T): T {
+  if (typeof v === "string") return (PROTO_KEYS.has(v) ? `${v}\u200b` : v) as T;
+  if (Array.isArray(v)) return v.map(protoSafe) as T;
+  if (v === null || typeof v !== "object") return v;
+  return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, protoSafe(x)])) as T;
+}
+
 /** Render a Vega-Lite spec to a standalone SVG string (no scripts, no external references). */
 export async function renderSvg(spec: TopLevelSpec, opts: RenderOptions = {}): Promise<string> {
   const { vega, vegaLite } = await loadVega();
-  const view = new vega.View(vega.parse(compileSpec(vega, vegaLite, spec)), { renderer: "none" });
+  const view = new vega.View(vega.parse(compileSpec(vega, vegaLite, protoSafe(spec))), { renderer: "none" });
   try {
     const svg = await view.toSVG();
     const prefix = opts.idPrefix ?? `ck${++counter}-`;

@@ -122,14 +122,18 @@ describe("POST /predict", () => {
     );
   });
 
-  it("refuses null in a column never missing in training, accepts it where training had missing values", async () => {
-    const r = await post([CUSTOMER, CUSTOMER, { ...CUSTOMER, tenure: null }]);
-    expect(r.statusCode).toBe(400);
-    expect(JSON.parse(r.body).error).toMatch(
-      /^row 3, column "tenure": null is a missing value, but this column was never missing in training/,
-    );
-    expect((await post({ ...CUSTOMER, Contract: "" })).statusCode).toBe(400);
-    expect(fx.model.artifact.schema.columns.find((c) => c.name === "TotalCharges")!.nullable).toBe(true);
+  it("imputes null in a column never missing in training, as churnkit predict does (one rule)", async () => {
+    expect(fx.model.artifact.schema.columns.find((c) => c.name === "tenure")!.nullable).toBe(false);
+    const r = await post([CUSTOMER, CUSTOMER, { ...CUSTOMER, tenure: null }, { ...CUSTOMER, Contract: "" }]);
+    expect(r.statusCode).toBe(200);
+    const expected = await fx.model.predict([
+      CUSTOMER,
+      CUSTOMER,
+      { ...CUSTOMER, tenure: null },
+      { ...CUSTOMER, Contract: "" },
+    ]);
+    expect(probs(r.body)).toEqual(expected.map((p) => p.churn_probability));
+    expect(probs(r.body)[2]).not.toBe(probs(r.body)[0]); // imputed with the training median, not the given 1
     expect((await post({ ...CUSTOMER, TotalCharges: null })).statusCode).toBe(200);
   });
 

@@ -84,11 +84,12 @@ export const PAGE_JS = String.raw`"use strict";
   }
 
   function readRow() {
-    var row = {};
+    var row = Object.create(null); // a column may be named "__proto__"
     Array.prototype.forEach.call($("fields").querySelectorAll("input, select"), function (c) {
       var v = c.value;
       if (v === "") row[c.name] = null;
-      else row[c.name] = c.dataset.type === "numeric" ? Number(v) : v;
+      // Text that is not a finite number goes as text, for the server to name (JSON would send null).
+      else row[c.name] = c.dataset.type === "numeric" && isFinite(Number(v)) ? Number(v) : v;
     });
     return row;
   }
