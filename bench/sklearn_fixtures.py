@@ -112,9 +112,19 @@ def forest_cases(d):
         roc_auc_score(yt, RandomForestClassifier(random_state=s, **boot).fit(X, y).predict_proba(Xt)[:, 1])
         for s in range(20)
     ]
+    # Large forests converge to the same function (the mean tree over bootstrap and feature draws):
+    # the probabilities of a 1000-tree forest, and how far (mean |difference| over the test rows)
+    # forests of other seeds land from it, which is what two equal algorithms differ by.
+    big = {"n_estimators": 1000, "min_samples_leaf": 5, "max_features": "sqrt"}
+    ref = RandomForestClassifier(random_state=0, **big).fit(X, y).predict_proba(Xt)[:, 1]
+    null = [
+        float(np.abs(RandomForestClassifier(random_state=s, **big).fit(X, y).predict_proba(Xt)[:, 1] - ref).mean())
+        for s in range(1, 5)
+    ]
     return {
         "no_bootstrap": {"params": {"n_estimators": 5, **same}, "proba_test": rf.predict_proba(Xt)[:, 1].tolist()},
         "bootstrap": {"params": boot, "auc_mean": float(np.mean(aucs)), "auc_std": float(np.std(aucs, ddof=1))},
+        "converged": {"params": big, "proba_test": ref.tolist(), "seed_mean_abs_diff": null},
     }
 
 
