@@ -52,6 +52,17 @@ def real_data(n_train, n_test, seed, missing=0.0):
     return X[:n_train], y[:n_train], X[n_train:], y[n_train:]
 
 
+def categorical_data(n_train, n_test, seed):
+    """3 real-valued features and a category code 0..5 (column 3), each level with its own churn effect."""
+    rng = np.random.default_rng(seed)
+    n = n_train + n_test
+    X = rng.normal(size=(n, 3))
+    c = rng.integers(0, 6, size=n)
+    y = labels(rng, 1.0 * X[:, 0] - 0.6 * X[:, 1] + np.array([-1.0, 1.2, 0.0, -0.5, 1.5, 0.3])[c] - 0.3)
+    X = np.column_stack([X, c]).astype(float)
+    return X[:n_train], y[:n_train], X[n_train:], y[n_train:]
+
+
 def data_json(X, y, Xt, yt):
     nan = lambda a: [[None if np.isnan(v) else float(v) for v in row] for row in a]
     return {"X": nan(X), "y": [int(v) for v in y], "X_test": nan(Xt), "y_test": [int(v) for v in yt]}
@@ -72,18 +83,24 @@ def cart_nodes(t, i=0):
     }
 
 
-def hgb_nodes(nodes, i=0):
-    """One HGB predictor's nodes as nested nodes; leaves carry the raw-score increment."""
-    nd = nodes[i]
+def hgb_nodes(predictor, i=0):
+    """One HGB predictor as nested nodes; leaves carry the raw-score increment, categorical splits
+    the category codes (0..31) that go left instead of a threshold."""
+    nd = predictor.nodes[i]
     if nd["is_leaf"]:
         return {"count": int(nd["count"]), "value": float(nd["value"])}
+    if nd["is_categorical"]:
+        bits = predictor.raw_left_cat_bitsets[nd["bitset_idx"]]
+        split = {"categories": [k for k in range(32) if (int(bits[0]) >> k) & 1]}
+    else:
+        split = {"threshold": float(nd["num_threshold"])}
     return {
         "feature": int(nd["feature_idx"]),
-        "threshold": float(nd["num_threshold"]),
+        **split,
         "missing_left": bool(nd["missing_go_to_left"]),
         "count": int(nd["count"]),
-        "left": hgb_nodes(nodes, nd["left"]),
-        "right": hgb_nodes(nodes, nd["right"]),
+        "left": hgb_nodes(predictor, nd["left"]),
+        "right": hgb_nodes(predictor, nd["right"]),
     }
 
 
@@ -134,16 +151,19 @@ def hgb_cases(data):
         ("real", {"max_iter": 20, "learning_rate": 0.1, "max_leaf_nodes": 8, "min_samples_leaf": 10, "l2_regularization": 0.0, "max_bins": 255}),
         ("real", {"max_iter": 15, "learning_rate": 0.3, "max_leaf_nodes": 6, "min_samples_leaf": 15, "l2_regularization": 1.5, "max_bins": 16}),
         ("missing", {"max_iter": 15, "learning_rate": 0.2, "max_leaf_nodes": 8, "min_samples_leaf": 10, "l2_regularization": 0.5, "max_bins": 32}),
+        ("categorical", {"max_iter": 15, "learning_rate": 0.2, "max_leaf_nodes": 6, "min_samples_leaf": 10, "l2_regularization": 0.0, "max_bins": 64}),
     ]:
         d = data[name]
         X, y, Xt = np.array(d["X"], dtype=float), np.array(d["y"]), np.array(d["X_test"], dtype=float)
-        m = HistGradientBoostingClassifier(early_stopping=False, random_state=0, **params).fit(X, y)
+        cats = [3] if name == "categorical" else None
+        m = HistGradientBoostingClassifier(early_stopping=False, random_state=0, categorical_features=cats, **params).fit(X, y)
         out.append(
             {
                 "data": name,
                 "params": params,
                 "baseline": float(m._baseline_prediction.ravel()[0]),
-                "trees": [hgb_nodes(p[0].nodes) for p in m._predictors],
+                "categorical": cats or [],
+                "trees": [hgb_nodes(p[0]) for p in m._predictors],
                 "raw_train": m._raw_predict(X).ravel().tolist(),
                 "raw_test": m._raw_predict(Xt).ravel().tolist(),
             }
@@ -156,6 +176,7 @@ def write_fixtures(out_dir):
         "integer": data_json(*integer_data(400, 200, 1)),
         "real": data_json(*real_data(500, 200, 2)),
         "missing": data_json(*real_data(500, 200, 3, missing=0.2)),
+        "categorical": data_json(*categorical_data(500, 200, 4)),
     }
     fixture = {
         "about": "scikit-learn reference numbers, written by /usr/bin/python3 bench/sklearn_ref.py fixtures; do not edit",

@@ -11,6 +11,7 @@ import { CartEstimator, type CartParamsInput } from "../../src/models/tree/cart.
 import { ForestEstimator } from "../../src/models/forest/forest.js";
 import { GbdtEstimator, type GbdtParamsInput } from "../../src/models/gbdt/gbdt.js";
 import { rocAuc } from "../../src/models/metrics.js";
+import { goesLeft } from "../../src/models/trees/flat.js";
 import type { FlatTree, Matrix } from "../../src/models/types.js";
 import { ROOT } from "../helpers.js";
 
@@ -24,6 +25,8 @@ interface DataSet {
 interface RefNode {
   feature?: number;
   threshold?: number;
+  /** Categorical splits: the category codes that go left. */
+  categories?: number[];
   missing_left?: boolean;
   count: number;
   weight?: number;
@@ -34,7 +37,7 @@ interface RefNode {
 }
 interface Fixture {
   sklearn: string;
-  data: Record<"integer" | "real" | "missing", DataSet>;
+  data: Record<"integer" | "real" | "missing" | "categorical", DataSet>;
   tree: { params: CartParamsInput; root: RefNode; proba_test: number[] }[];
   forest: {
     no_bootstrap: { params: { n_estimators: number; max_depth: number; min_samples_leaf: number }; proba_test: number[] };
@@ -50,8 +53,10 @@ interface Fixture {
     };
   };
   hgb: {
-    data: "real" | "missing";
+    data: "real" | "missing" | "categorical";
     params: GbdtParamsInput;
+    /** Columns that are category codes 0..5 (scikit-learn's categorical_features). */
+    categorical: number[];
     baseline: number;
     trees: RefNode[];
     raw_train: number[];
@@ -61,13 +66,17 @@ interface Fixture {
 
 const REF = JSON.parse(readFileSync(join(ROOT, "tests", "fixtures", "sklearn-trees.json"), "utf8")) as Fixture;
 
-/** Rows (null = missing) as a numeric Matrix. */
-function matrix(rows: (number | null)[][]): Matrix {
+/** Rows (null = missing) as a Matrix; columns in `categorical` are category codes 0..5. */
+function matrix(rows: (number | null)[][], categorical: number[] = []): Matrix {
   const p = rows[0]!.length;
   const columns = Array.from({ length: p }, (_, j) => Float64Array.from(rows, (r) => r[j] ?? NaN));
   return {
     nRows: rows.length,
-    features: columns.map((_, j) => ({ name: `x${j}`, kind: "numeric" as const, source: `x${j}` })),
+    features: columns.map((_, j) =>
+      categorical.includes(j)
+        ? { name: `c${j}`, kind: "categorical" as const, nCategories: 6, source: `c${j}` }
+        : { name: `x${j}`, kind: "numeric" as const, source: `x${j}` },
+    ),
     columns,
   };
 }
@@ -80,9 +89,10 @@ function matrix(rows: (number | null)[][]): Matrix {
 function nested(t: FlatTree, leaf: "proba" | "value", X?: Matrix, i = 0): RefNode & { nan?: boolean; featureNaN?: boolean } {
   if (t.feature[i]! < 0) return { count: t.count[i]!, [leaf]: t.value[i]! };
   const f = t.feature[i]!;
+  const cats = t.catLeft[i];
   return {
     feature: f,
-    threshold: t.threshold[i]!,
+    ...(cats ? { categories: Array.from(cats) } : { threshold: t.threshold[i]! }),
     count: t.count[i]!,
     ...(X ? { missing_left: t.missingLeft[i] === 1, nan: nanReaches(t, X, i), featureNaN: X.columns[f]!.some(Number.isNaN) } : {}),
     left: nested(t, leaf, X, t.left[i]),
@@ -96,10 +106,7 @@ function nanReaches(t: FlatTree, X: Matrix, node: number): boolean {
   for (let r = 0; r < X.nRows; r++) {
     if (!Number.isNaN(X.columns[f]![r]!)) continue;
     let i = 0;
-    while (i !== node && t.feature[i]! >= 0) {
-      const v = X.columns[t.feature[i]!]![r]!;
-      i = (Number.isNaN(v) ? t.missingLeft[i] === 1 : v <= t.threshold[i]!) ? t.left[i]! : t.right[i]!;
-    }
+    while (i !== node && t.feature[i]! >= 0) i = goesLeft(t, i, X.columns[t.feature[i]!]![r]!) ? t.left[i]! : t.right[i]!;
     if (i === node) return true;
   }
   return false;
@@ -134,6 +141,7 @@ function expectSameTree(ours: ReturnType<typeof nested>, ref: RefNode, c: Check,
     return;
   }
   expect(ours.threshold, `${path}: threshold`).toBe(ref.threshold);
+  expect(ours.categories, `${path}: categories going left`).toEqual(ref.categories);
   if (ref.missing_left !== undefined) {
     // Where missing values go is learned from data at a node that training rows with the feature
     // missing reach, and follows the bigger child where the feature has no missing value in training:
@@ -210,11 +218,12 @@ describe(`scikit-learn ${REF.sklearn} reference: RandomForestClassifier`, () => 
 
 describe(`scikit-learn ${REF.sklearn} reference: HistGradientBoostingClassifier`, () => {
   // Missing directions not compared (by design, see expectSameTree): "real" at max_bins 16 has three
-  // ties of the children's rows; "missing" has five nodes that no row with the feature missing reaches.
-  const skipped = [0, 3, 5];
+  // ties of the children's rows, "categorical" one; "missing" has five nodes that no row with the
+  // feature missing reaches. Categorical splits compare the set of categories that go left.
+  const skipped = [0, 3, 5, 1];
   it.each(REF.hgb.map((c, k) => [`${c.data} ${JSON.stringify(c.params)}`, { ...c, skipped: skipped[k] }] as const))("%s", (_, c) => {
     const d = REF.data[c.data];
-    const X = matrix(d.X);
+    const X = matrix(d.X, c.categorical);
     const model = new GbdtEstimator({ ...c.params, early_stopping: false }).fit(X, Uint8Array.from(d.y), { seed: 0 });
     const st = model.state();
     expect(st.baseline).toBeCloseTo(c.baseline, 15);
@@ -227,6 +236,6 @@ describe(`scikit-learn ${REF.sklearn} reference: HistGradientBoostingClassifier`
     model.trees.forEach((t, k) => expectSameTree(nested(t, "value", X), c.trees[k]!, check, `tree ${k}`));
     expect(check.skipped ?? 0).toBe(c.skipped);
     expect(maxDiff(model.predictRaw(X), c.raw_train)).toBeLessThanOrEqual(2e-6);
-    expect(maxDiff(model.predictRaw(matrix(d.X_test)), c.raw_test)).toBeLessThanOrEqual(2e-6);
+    expect(maxDiff(model.predictRaw(matrix(d.X_test, c.categorical)), c.raw_test)).toBeLessThanOrEqual(2e-6);
   });
 });
