@@ -57,8 +57,10 @@ def categorical_data(n_train, n_test, seed):
     rng = np.random.default_rng(seed)
     n = n_train + n_test
     X = rng.normal(size=(n, 3))
-    c = rng.integers(0, 6, size=n)
-    y = labels(rng, 1.0 * X[:, 0] - 0.6 * X[:, 1] + np.array([-1.0, 1.2, 0.0, -0.5, 1.5, 0.3])[c] - 0.3)
+    # Levels of very different sizes, a rare one with a strong effect: the smoothing of the split
+    # order (G / (H + 10)) then decides where it goes.
+    c = rng.choice(6, size=n, p=[0.3, 0.25, 0.2, 0.12, 0.08, 0.05])
+    y = labels(rng, 1.0 * X[:, 0] - 0.6 * X[:, 1] + np.array([-1.0, 0.6, 0.0, -0.5, 0.4, 2.0])[c] - 0.3)
     X = np.column_stack([X, c]).astype(float)
     return X[:n_train], y[:n_train], X[n_train:], y[n_train:]
 
