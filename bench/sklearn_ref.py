@@ -5,11 +5,26 @@ MODEL: logreg | tree | forest | hgb | xgboost. Prints one JSON line:
 {"model", "auc", "fit_s", "peak_rss_mb"}. Preprocessing is the usual scikit-learn pipeline:
 numeric columns median-imputed (and standardised for logreg), text columns one-hot encoded.
 Fit time is the estimator's fit alone, as churnkit's fit_s is.
+
+Or: /usr/bin/python3 bench/sklearn_ref.py fixtures [OUT_DIR]  (default tests/fixtures)
+writes the frozen reference numbers of tests/models/sklearn-reference.test.ts (see bench/sklearn_fixtures.py).
+Run by hand when a reference changes, never at test time.
 """
 import json
 import resource
 import sys
 import time
+
+# The fixtures need numpy and scikit-learn only (python3-sklearn), not pandas.
+if len(sys.argv) > 1 and sys.argv[1] == "fixtures":
+    import os
+
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    from sklearn_fixtures import write_fixtures
+
+    write_fixtures(sys.argv[2] if len(sys.argv) > 2 else "tests/fixtures")
+    sys.exit(0)
+
 
 import numpy as np
 import pandas as pd

@@ -6,19 +6,16 @@
 import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { chromium, type Browser } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { haveChromium, launchChromium } from "../chromium.js";
 import { ROOT, TELCO } from "../helpers.js";
 import { exec } from "./exec.js";
 
-const CHROMIUM = "/usr/bin/chromium";
 const OUT = join(ROOT, "test-output", "eda");
 const CLI = join(ROOT, "dist", "cli", "main.js");
 
-if (!existsSync(CHROMIUM))
-  console.warn(`skipping the EDA browser test: ${CHROMIUM} is not installed (apt-get install chromium)`);
-
-describe.skipIf(!existsSync(CHROMIUM))("EDA report in chromium", () => {
+describe.skipIf(!haveChromium("EDA report"))("EDA report in chromium", () => {
   let browser: Browser;
   const report = join(OUT, "telco-eda.html");
 
@@ -27,17 +24,7 @@ describe.skipIf(!existsSync(CHROMIUM))("EDA report in chromium", () => {
     if (!existsSync(CLI)) await exec("npx", ["tsc", "-p", join(ROOT, "tsconfig.json")]);
     const r = await exec(process.execPath, [CLI, "eda", "--data", TELCO, "--target", "Churn", "--out", report]);
     expect(r.status, r.stderr).toBe(0);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--no-first-run",
-      ],
-    });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();
@@ -72,18 +59,6 @@ describe.skipIf(!existsSync(CHROMIUM))("EDA report in chromium", () => {
         .locator("figure.chart")
         .nth(n)
         .screenshot({ path: join(OUT, `telco-eda-chart-${n}.png`) });
-    await page.close();
-  });
-
-  it("shows the chart gallery (when tests/visualization wrote it)", async () => {
-    const gallery = join(ROOT, "test-output", "visualization", "gallery.html");
-    if (!existsSync(gallery)) return;
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    const errors: string[] = [];
-    page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
-    await page.goto(pathToFileURL(gallery).href);
-    expect(errors).toEqual([]);
-    await page.screenshot({ path: join(OUT, "..", "visualization", "gallery.png"), fullPage: true });
     await page.close();
   });
 });
