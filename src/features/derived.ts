@@ -11,7 +11,7 @@ import {
   type DuckDBType,
 } from "@duckdb/node-api";
 import { UserError } from "../utils/errors.js";
-import { duck, duckMessage, ident } from "../data/duckdb.js";
+import { duckMessage, ident, withConnection } from "../data/duckdb.js";
 import type { ColumnType } from "../data/schema.js";
 import type { TypedColumn, TypedTable } from "../data/typed.js";
 
@@ -76,37 +76,39 @@ export async function addDerived(
         `features.derived.${f.name}: a column of that name already exists in the input; choose another name`,
       );
   }
-  const con = await duck();
-  return withTable(con, t, async (name) => {
-    const derived: DerivedFeature[] = [];
-    const columns = new Map(t.columns);
-    for (const f of features) {
-      let result;
-      try {
-        result = await con.runAndReadAll(`SELECT (${f.sql}) AS v FROM ${name} ORDER BY __row`);
-      } catch (e) {
-        throw new UserError(
-          `features.derived.${f.name}: DuckDB cannot evaluate ${JSON.stringify(f.sql)}: ${duckMessage(e)}`,
-        );
-      }
-      const learned = typeOf(result.columnTypes()[0]!);
-      const type = f.type ?? learned;
-      const vals = result.getColumnsJS()[0]! as unknown[];
-      let values: Float64Array | (string | null)[];
-      if (type === "categorical") values = vals.map((v) => (v === null || v === undefined ? null : String(v)));
-      else {
-        values = new Float64Array(vals.length);
-        for (let i = 0; i < vals.length; i++) {
-          const v = vals[i];
-          const n = v === null || v === undefined ? NaN : typeof v === "boolean" ? (v ? 1 : 0) : Number(v);
-          values[i] = Number.isFinite(n) ? n : NaN; // division by zero and the like count as missing
+  // A connection of its own: the temporary table, appender and queries must not interleave with other work.
+  return withConnection((con) =>
+    withTable(con, t, async (name) => {
+      const derived: DerivedFeature[] = [];
+      const columns = new Map(t.columns);
+      for (const f of features) {
+        let result;
+        try {
+          result = await con.runAndReadAll(`SELECT (${f.sql}) AS v FROM ${name} ORDER BY __row`);
+        } catch (e) {
+          throw new UserError(
+            `features.derived.${f.name}: DuckDB cannot evaluate ${JSON.stringify(f.sql)}: ${duckMessage(e)}`,
+          );
         }
+        const learned = typeOf(result.columnTypes()[0]!);
+        const type = f.type ?? learned;
+        const vals = result.getColumnsJS()[0]! as unknown[];
+        let values: Float64Array | (string | null)[];
+        if (type === "categorical") values = vals.map((v) => (v === null || v === undefined ? null : String(v)));
+        else {
+          values = new Float64Array(vals.length);
+          for (let i = 0; i < vals.length; i++) {
+            const v = vals[i];
+            const n = v === null || v === undefined ? NaN : typeof v === "boolean" ? (v ? 1 : 0) : Number(v);
+            values[i] = Number.isFinite(n) ? n : NaN; // division by zero and the like count as missing
+          }
+        }
+        columns.set(f.name, { name: f.name, type, values });
+        derived.push({ name: f.name, sql: f.sql, type });
       }
-      columns.set(f.name, { name: f.name, type, values });
-      derived.push({ name: f.name, sql: f.sql, type });
-    }
-    return { table: { ...t, columns }, derived };
-  });
+      return { table: { ...t, columns }, derived };
+    }),
+  );
 }
 
 // Referenced so that the DuckDB type singletons are kept by bundlers.
