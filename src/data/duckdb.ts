@@ -1,19 +1,76 @@
 /**
- * One embedded DuckDB database per process, opened on first use. DuckDB reads the
- * files (CSV, Parquet, JSON) and evaluates the SQL of derived features.
+ * The process's embedded DuckDB database and its connections. DuckDB reads the files (CSV,
+ * Parquet, JSON) and evaluates the SQL of derived features.
+ *
+ * A query started on a DuckDB connection ends whatever that connection was running: a pending
+ * stream then returns no more rows, silently, and an in-flight query fails with "Attempting to
+ * execute an unsuccessful or closed pending query result". Hence two rules:
+ * - a stream, or any task of several statements (temporary tables, appenders), runs on a
+ *   connection of its own: {@link withConnection} (opening and closing one costs about 30 µs);
+ * - the shared connection, {@link duck}, runs one query at a time and refuses streams and appenders.
  */
 import { DuckDBInstance, type DuckDBConnection } from "@duckdb/node-api";
 
-let connection: Promise<DuckDBConnection> | undefined;
+let db: Promise<DuckDBInstance> | undefined;
 
-export function duck(): Promise<DuckDBConnection> {
-  if (!connection) {
-    connection = (async () => {
-      const instance = await DuckDBInstance.create(":memory:", { threads: "2" });
-      return instance.connect();
-    })();
+/** The process's DuckDB database (in memory, 2 threads), opened on first use. */
+export function database(): Promise<DuckDBInstance> {
+  db ??= DuckDBInstance.create(":memory:", { threads: "2" });
+  return db;
+}
+
+/**
+ * Run `fn` on a new connection that nothing else uses, and close it when `fn` settles. Use it
+ * for every stream and for any sequence of statements that must not be interleaved with others.
+ * `instance` defaults to the process's database (another one, e.g. a sandboxed database, may be given).
+ */
+export async function withConnection<T>(
+  fn: (con: DuckDBConnection) => Promise<T>,
+  instance: Promise<DuckDBInstance> | DuckDBInstance = database(),
+): Promise<T> {
+  const con = await (await instance).connect();
+  try {
+    return await fn(con);
+  } finally {
+    con.closeSync();
   }
-  return connection;
+}
+
+/** Methods of the shared connection that run one materialized query; they are queued. */
+const ONE_SHOT = new Set<string | symbol>(["run", "runAndRead", "runAndReadAll", "runAndReadUntil"]);
+
+let shared: Promise<DuckDBConnection> | undefined;
+let tail: Promise<unknown> = Promise.resolve();
+
+/** Run `job` after every job queued before it (failures included), so one query is in flight at a time. */
+function queued<T>(job: () => Promise<T>): Promise<T> {
+  const run = tail.then(job, job);
+  tail = run.catch(() => undefined);
+  return run;
+}
+
+/**
+ * The shared connection, for one-shot queries (`run`, `runAndRead`, `runAndReadAll`,
+ * `runAndReadUntil`), which it runs one at a time; their results are materialized, so reading
+ * them later is safe. Any other method (`stream`, `start`, `createAppender`, `prepare`, `closeSync`...)
+ * throws: use {@link withConnection} for those.
+ */
+export function duck(): Promise<DuckDBConnection> {
+  shared ??= (async () => {
+    const con = await (await database()).connect();
+    return new Proxy(con, {
+      get(target, key) {
+        const value: unknown = Reflect.get(target, key, target);
+        if (typeof value !== "function") return value;
+        const method = value as (...args: unknown[]) => Promise<unknown>;
+        if (ONE_SHOT.has(key)) return (...args: unknown[]) => queued(() => method.apply(target, args));
+        return () => {
+          throw new Error(`DuckDB: ${String(key)}() is not allowed on the shared connection; use withConnection()`);
+        };
+      },
+    });
+  })();
+  return shared;
 }
 
 /** Quote an SQL identifier. */

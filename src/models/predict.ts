@@ -1,13 +1,16 @@
 /**
  * Batch scoring of a file in constant memory: DuckDB streams the input in chunks, each
  * batch is scored and written, and the output appears atomically (temporary name, then
- * rename) so a failure leaves nothing half-written.
+ * rename) so a failure leaves nothing half-written. The stream runs on a connection of its
+ * own (any other query on it would end the stream early, silently), and the rows scored are
+ * checked against DuckDB's count of the input's rows before the output is kept.
  */
 import { createWriteStream, type WriteStream } from "node:fs";
 import { mkdir, rename, rm } from "node:fs/promises";
 import { basename, dirname, extname, join } from "node:path";
 import { checkDataFile, checkRagged, formatOf, sourceSql, type RawTable, type RawValue } from "../data/load.js";
-import { duck, duckMessage } from "../data/duckdb.js";
+import { duckMessage, withConnection } from "../data/duckdb.js";
+import type { DuckDBConnection } from "@duckdb/node-api";
 import { dict } from "../utils/dict.js";
 import { UserError } from "../utils/errors.js";
 import type { ChurnModel } from "./model.js";
@@ -38,7 +41,26 @@ export async function predictFile(model: ChurnModel, input: string, out?: string
   if (out && ![".csv", ".jsonl", ".ndjson", ".txt", ""].includes(extname(out).toLowerCase())) {
     throw new UserError(`${out}: unsupported output format; use .csv or .jsonl`);
   }
-  const con = await duck();
+  // Counted on another connection of its own while the stream is scored; awaited at the end.
+  const expected = countRows(input);
+  expected.catch(() => undefined); // a failed stream throws first; no unhandled rejection meanwhile
+  return withConnection((con) => scoreStream(con, model, input, expected, { out, jsonl, threshold }));
+}
+
+/** Rows in `input` as DuckDB reads them (the same relation the stream reads). */
+async function countRows(input: string): Promise<number> {
+  const r = await withConnection((con) => con.runAndReadAll(`SELECT count(*) FROM (${sourceSql(input)})`));
+  return Number(r.getRows()[0]![0]);
+}
+
+async function scoreStream(
+  con: DuckDBConnection,
+  model: ChurnModel,
+  input: string,
+  expected: Promise<number>,
+  o: { out: string | undefined; jsonl: boolean; threshold: number | undefined },
+): Promise<{ rows: number; unseen: number }> {
+  const { out, jsonl, threshold } = o;
   let result;
   try {
     result = await con.stream(sourceSql(input));
@@ -70,7 +92,7 @@ export async function predictFile(model: ChurnModel, input: string, out?: string
       if (rows === 0 && formatOf(input) === "csv") checkRagged(input, columns, data);
       const table: RawTable = { origin: input, columns, rows: pendingRows, data };
       const { X, unseen: u } = await model.prepare(table, rows);
-      const p = model.scoreMatrix(X);
+      const p = model.scoreMatrix(X, rows);
       unseen += u.length;
       let text = "";
       for (let r = 0; r < pendingRows; r++) {
@@ -98,12 +120,22 @@ export async function predictFile(model: ChurnModel, input: string, out?: string
       }
       if (!chunk || chunk.rowCount === 0) break;
       const cols = chunk.getColumns() as RawValue[][];
-      cols.forEach((c, i) => pending[i]!.push(...c));
+      cols.forEach((c, i) => {
+        const dst = pending[i]!;
+        for (const v of c) dst.push(v);
+      });
       pendingRows += chunk.rowCount;
       if (pendingRows >= BATCH_ROWS) await flush();
     }
     await flush();
-    if (rows === 0) throw new UserError(`${input}: has no data rows to score`);
+    const total = await expected.catch((e: unknown) => {
+      throw new Error(`${input}: cannot count its rows to check the output (${duckMessage(e)})`);
+    });
+    if (total === 0) throw new UserError(`${input}: has no data rows to score`);
+    if (rows !== total)
+      throw new Error(
+        `${input}: scored ${rows} of its ${total} rows (the input stream ended early); ${out ? `${out} was not written` : "the output is incomplete"}`,
+      );
     await sink.end();
     if (out && tmp) await rename(tmp, out);
   } catch (e) {

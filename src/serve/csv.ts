@@ -2,7 +2,8 @@
  * POST /predict.csv: score an uploaded CSV exactly as `churnkit predict` scores a file. The
  * text goes to a temporary file that DuckDB reads (the same loader, sniffing and typing as
  * the CLI: no CSV parsing here), and the scored CSV comes back with the same columns: the
- * id column(s) present, churn_probability, churn_prediction, in input order.
+ * id column(s) present, churn_probability, churn_prediction, in input order: every uploaded
+ * row, or an error.
  */
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -13,15 +14,6 @@ import { UserError } from "../utils/errors.js";
 
 /** How an uploaded file is named in error messages. */
 export const UPLOAD_NAME = "uploaded CSV";
-
-let queue: Promise<unknown> = Promise.resolve();
-
-/** Run jobs that use the shared DuckDB connection's streaming one at a time. */
-function serial<T>(job: () => Promise<T>): Promise<T> {
-  const run = queue.then(job, job);
-  queue = run.catch(() => undefined);
-  return run;
-}
 
 /** Score CSV text; returns the scored CSV text and the counts. UserErrors name the upload, not the temporary path. */
 export async function scoreCsv(
@@ -35,7 +27,8 @@ export async function scoreCsv(
   const output = join(dir, "scores.csv");
   try {
     await writeFile(input, text);
-    const r = await serial(() => predictFile(model, input, output));
+    // predictFile streams on a DuckDB connection of its own, so uploads and JSON requests run side by side.
+    const r = await predictFile(model, input, output);
     return { csv: await readFile(output, "utf8"), ...r };
   } catch (e) {
     if (e instanceof UserError) throw new UserError(e.message.split(input).join(UPLOAD_NAME));

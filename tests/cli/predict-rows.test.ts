@@ -1,0 +1,73 @@
+/**
+ * `churnkit predict` writes every input row, in order, for a model with a derived feature on
+ * more rows than one DuckDB chunk and one scoring batch (once it stopped at 16,384 with exit 0).
+ * Runs the built CLI: run `npm run build` before this file.
+ */
+import { spawn } from "node:child_process";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { ROOT, tmp } from "../helpers.js";
+import { MANY, derivedModel, idsInOrder, scoredIds, telcoFile } from "../rows.js";
+
+const BIN = join(ROOT, "dist", "cli", "main.js");
+
+/** Run the CLI with info logs (the "scored N rows" line) and no progress bar. */
+function cli(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  const env: NodeJS.ProcessEnv = { ...process.env, CHURNKIT_NO_PROGRESS: "1", CHURNKIT_LOG_LEVEL: "info" };
+  delete env.CHURNKIT_DEBUG;
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
+    child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
+    child.on("error", reject);
+    child.on("close", (status) => resolve({ status, stdout, stderr }));
+  });
+}
+
+let model: string;
+let input: string;
+beforeAll(async () => {
+  model = await derivedModel("logreg");
+  input = telcoFile(MANY);
+}, 60_000);
+
+describe.concurrent(`churnkit predict, derived feature, ${MANY} rows`, () => {
+  it("writes every row to --out, in input order", async () => {
+    const out = join(tmp(), "scores.csv");
+    const r = await cli(["predict", "--model", model, "--data", input, "--out", out]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toContain(`scored ${MANY} rows into ${out}`);
+    const text = readFileSync(out, "utf8");
+    expect(text.split("\n")[0]).toBe("customerID,churn_probability,churn_prediction");
+    expect(scoredIds(text)).toEqual(idsInOrder(MANY));
+  }, 60_000);
+
+  it("writes every row to stdout and to JSON Lines", async () => {
+    const r = await cli(["predict", "--model", model, "--data", input]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(scoredIds(r.stdout)).toEqual(idsInOrder(MANY));
+    const out = join(tmp(), "scores.jsonl");
+    expect((await cli(["predict", "--model", model, "--data", input, "--out", out])).status).toBe(0);
+    const ids = readFileSync(out, "utf8")
+      .trimEnd()
+      .split("\n")
+      .map((l) => (JSON.parse(l) as { customerID: string }).customerID);
+    expect(ids).toEqual(idsInOrder(MANY));
+  }, 60_000);
+
+  it("fails with exit 2 naming the row of a bad value in the third batch, and writes nothing", async () => {
+    const bad = telcoFile(MANY, (f, i) => i === 35_000 && (f[18] = "lots"));
+    const dir = tmp();
+    const out = join(dir, "scores.csv");
+    const r = await cli(["predict", "--model", model, "--data", bad, "--out", out]);
+    expect(r.status).toBe(2);
+    expect(r.stderr.trimEnd().split("\n")).toEqual([
+      `churnkit: ${bad}: row 35001, column "MonthlyCharges": "lots" is not a number; fix the value or leave it empty for missing`,
+    ]);
+    expect(existsSync(out)).toBe(false);
+    expect(readdirSync(dir)).toEqual([]);
+  }, 60_000);
+});
