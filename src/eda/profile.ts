@@ -39,6 +39,8 @@ export interface ProfileOptions {
   quantileBins?: number;
   /** Above this many rows, quantiles are approximate (approx_quantile); default 5,000,000. */
   exactLimit?: number;
+  /** Most numeric columns in the correlation matrices (the query's memory grows with its square); default 50. */
+  maxCorrelationColumns?: number;
   /** Files up to this size (bytes) are parsed once into a temporary in-memory table; larger ones are re-read by each pass. Default 256 MB. */
   materializeLimit?: number;
 }
@@ -145,8 +147,9 @@ export async function profile(path: string, opts: ProfileOptions = {}): Promise<
     const corr = await correlations(
       path,
       src,
-      numeric.filter((c) => c.distinct > 1).map((c) => c.name),
+      numeric.filter((c) => c.distinct > 1),
       nums,
+      { max: opts.maxCorrelationColumns, hasTarget: !!tcol },
     );
     if (nums) await drop(nums.table, "TABLE");
 
