@@ -85,3 +85,16 @@ describe("profile of a wide file", () => {
     expect(p.warnings.some((w) => w.kind === "correlations-capped")).toBe(false);
   }, 60_000);
 });
+
+describe("profile with column names like the query's own aliases", () => {
+  it("types columns named x0, r1, b2, t0 as any other (they used to be taken for internal aliases)", async () => {
+    const rows = Array.from({ length: 25 }, (_, i) => `${i % 7},${(i * 3) % 11},${i % 2 ? "yes" : "no"},t${i % 3}`);
+    const p = await profile(write(tmp(), "aliases.csv", ["x0,r1,b2,t0", ...rows].join("\n") + "\n"));
+    expect(p.columns.map((c) => [c.name, c.type])).toEqual([
+      ["x0", "numeric"],
+      ["r1", "numeric"],
+      ["b2", "boolean"],
+      ["t0", "categorical"],
+    ]);
+  }, 60_000);
+});
