@@ -52,7 +52,10 @@ export function drainOnClose(server: Server): void {
   };
 }
 
-/** Whole-request timeout answer (Node's `requestTimeout` fired): 408 with a one-line JSON error, then close. */
+/**
+ * fastify's `clientErrorHandler`: when Node's `requestTimeout` fires, 408 with `message` as a one-line JSON
+ * error; a header overflow 431, any other malformed request 400; then the connection is closed.
+ */
 export function timeoutAnswer(message: string): (err: NodeJS.ErrnoException, socket: Socket) => void {
   return (err, socket) => {
     if (err.code === "ECONNRESET" || socket.destroyed) return;
