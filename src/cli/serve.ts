@@ -6,9 +6,6 @@
 import { InvalidArgumentError, type Command } from "commander";
 import { UserError } from "../utils/errors.js";
 
-/** Longest wait for in-flight requests at shutdown before giving up. */
-const SHUTDOWN_MS = 10_000;
-
 function parsePort(v: string): number {
   const n = Number(v);
   if (!/^\d+$/.test(v.trim()) || n > 65535)
@@ -22,6 +19,8 @@ interface ServeArgs {
   port: number;
   token?: string;
   maxBody: string;
+  bodyTimeout: string;
+  shutdownGrace: string;
 }
 
 /** A listen error as one line that says what to do. */
@@ -52,12 +51,29 @@ export function serveCommand(program: Command): void {
       "require the header Authorization: Bearer <t> on every route but /health and the page (default: env CHURNKIT_TOKEN)",
     )
     .option("--max-body <size>", "largest request body, e.g. 1mb, 512kb (larger bodies get 413)", "1mb")
+    .option(
+      "--body-timeout <duration>",
+      "longest time to receive a whole request, e.g. 30s, 500ms, 2m (slower requests get 408 and are closed)",
+      "30s",
+    )
+    .option(
+      "--shutdown-grace <duration>",
+      "on SIGTERM/SIGINT, longest wait for in-flight responses to finish; past it, exit 1",
+      "30s",
+    )
     .action(async (o: ServeArgs) => {
       // Loaded here, not at the top, so that other subcommands do not pay for fastify.
       const { loadModel } = await import("../models/model.js");
-      const { createServer, parseSize } = await import("../serve/server.js");
+      const { createServer, parseDuration, parseSize, showDuration } = await import("../serve/server.js");
       if (parseSize(o.maxBody) === undefined)
         throw new UserError(`--max-body must be a size such as 1mb, 512kb or a byte count, got "${o.maxBody}"`);
+      for (const [flag, v] of [
+        ["--body-timeout", o.bodyTimeout],
+        ["--shutdown-grace", o.shutdownGrace],
+      ] as const)
+        if (parseDuration(v) === undefined)
+          throw new UserError(`${flag} must be a duration such as 30s, 500ms or 2m, got "${v}"`);
+      const grace = parseDuration(o.shutdownGrace)!;
       const token = o.token ?? process.env.CHURNKIT_TOKEN ?? "";
       const model = await loadModel(o.model);
       const name =
@@ -69,6 +85,7 @@ export function serveCommand(program: Command): void {
         name,
         token,
         maxBody: o.maxBody,
+        bodyTimeout: o.bodyTimeout,
         logLevel: process.env.CHURNKIT_LOG_LEVEL ?? "info",
       });
       try {
@@ -97,9 +114,11 @@ export function serveCommand(program: Command): void {
           stopping = true;
           app.log.info(`${signal}: finishing in-flight requests, then stopping`);
           const force = setTimeout(() => {
-            app.log.error(`in-flight requests did not finish within ${SHUTDOWN_MS / 1000} s; stopping anyway`);
+            app.log.error(
+              `in-flight requests did not finish within ${showDuration(grace)} (--shutdown-grace); stopping anyway`,
+            );
             process.exit(1);
-          }, SHUTDOWN_MS);
+          }, grace);
           force.unref();
           app.close().then(
             () => {

@@ -39,6 +39,8 @@ export interface ProfileOptions {
   quantileBins?: number;
   /** Above this many rows, quantiles are approximate (approx_quantile); default 5,000,000. */
   exactLimit?: number;
+  /** Most numeric columns in the correlation matrices (the query's memory grows with its square); default 50. */
+  maxCorrelationColumns?: number;
   /** Files up to this size (bytes) are parsed once into a temporary in-memory table; larger ones are re-read by each pass. Default 256 MB. */
   materializeLimit?: number;
 }
@@ -81,21 +83,22 @@ export async function profile(path: string, opts: ProfileOptions = {}): Promise<
     // Pass 1: rows, and per column the counts that decide its type and role.
     const agg = names.flatMap((c, i) => [
       `count(${ident(c)}) AS n${i}`,
-      `count(x${i}) AS num${i}`,
-      `count(CASE WHEN x${i} = floor(x${i}) THEN 1 END) AS int${i}`,
-      `count(b${i}) AS bw${i}`,
-      ...(smallFile ? [] : [`count(DISTINCT b${i}) AS bd${i}`, `count(DISTINCT ${ident(c)}) AS d${i}`]),
+      `count(__ck_x${i}) AS num${i}`,
+      `count(CASE WHEN __ck_x${i} = floor(__ck_x${i}) THEN 1 END) AS int${i}`,
+      `count(__ck_b${i}) AS bw${i}`,
+      ...(smallFile ? [] : [`count(DISTINCT __ck_b${i}) AS bd${i}`, `count(DISTINCT ${ident(c)}) AS d${i}`]),
     ]);
-    // Each value is cast once (inner projection), then tested (middle), then counted.
+    // Each value is cast once (inner projection), then tested (middle), then counted. The aliases have a prefix
+    // that no column name is expected to have: a column named "x0" must not be taken for the cast of column 0.
     const cast = names.flatMap((c, i) => [
       ident(c),
-      `TRY_CAST(${ident(c)} AS DOUBLE) AS r${i}`,
-      `${boolWordExpr(c)} AS b${i}`,
+      `TRY_CAST(${ident(c)} AS DOUBLE) AS __ck_r${i}`,
+      `${boolWordExpr(c)} AS __ck_b${i}`,
     ]);
     const typed = names.flatMap((c, i) => [
       ident(c),
-      `CASE WHEN isfinite(r${i}) AND NOT contains(${ident(c)}, '_') THEN r${i} END AS x${i}`,
-      `b${i}`,
+      `CASE WHEN isfinite(__ck_r${i}) AND NOT contains(${ident(c)}, '_') THEN __ck_r${i} END AS __ck_x${i}`,
+      `__ck_b${i}`,
     ]);
     const p1 = (
       await query(
@@ -145,8 +148,9 @@ export async function profile(path: string, opts: ProfileOptions = {}): Promise<
     const corr = await correlations(
       path,
       src,
-      numeric.filter((c) => c.distinct > 1).map((c) => c.name),
+      numeric.filter((c) => c.distinct > 1),
       nums,
+      { max: opts.maxCorrelationColumns, hasTarget: !!tcol },
     );
     if (nums) await drop(nums.table, "TABLE");
 

@@ -231,7 +231,11 @@ export async function edaReport(p: Profile, opts: EdaReportOptions = {}): Promis
         },
         {
           kind: "text",
-          text: "Between numeric feature columns. Pearson measures linear association; Spearman any monotonic one. Values near ±1 mean two columns carry nearly the same information.",
+          text:
+            "Between numeric feature columns. Pearson measures linear association; Spearman any monotonic one. Values near ±1 mean two columns carry nearly the same information." +
+            (corr.selectedBy
+              ? ` Only ${corr.columns.length.toLocaleString("en")} of the ${corr.candidates.toLocaleString("en")} numeric columns are shown: ${corr.selectedBy === "target association" ? "those most associated with the target (largest |point-biserial r|)" : "the first in file order (there is no target to rank them by)"}.`
+              : ""),
         },
       ],
     });

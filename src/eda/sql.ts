@@ -4,8 +4,10 @@ import { formatOf } from "../data/load.js";
 import { MISSING_TOKENS } from "../data/values.js";
 import { UserError } from "../utils/errors.js";
 
-const TOKENS = [...MISSING_TOKENS].map(literal).join(", ");
-const BOOL_WORDS = ["true", "yes", "y", "t", "false", "no", "n", "f"].map(literal).join(", ");
+// Lists tested with list_contains, not `x IN (...)`: DuckDB's planning of many IN lists grows steeply with the
+// number of columns (cleaning 100 columns: 7.9 s with IN, 0.05 s with list_contains; 400 columns: over 8 minutes).
+const TOKENS = `[${[...MISSING_TOKENS].map(literal).join(", ")}]`;
+const BOOL_WORDS = `[${["true", "yes", "y", "t", "false", "no", "n", "f"].map(literal).join(", ")}]`;
 
 /**
  * SQL of the raw relation `from` with every column trimmed (of spaces) and missing tokens
@@ -14,7 +16,7 @@ const BOOL_WORDS = ["true", "yes", "y", "t", "false", "no", "n", "f"].map(litera
 export function cleanSql(names: string[], from: string): string {
   const inner = names.map((c, i) => `trim(${ident(c)}) AS t${i}`).join(", ");
   const outer = names
-    .map((c, i) => `CASE WHEN t${i} IN (${TOKENS}) THEN NULL ELSE t${i} END AS ${ident(c)}`)
+    .map((c, i) => `CASE WHEN list_contains(${TOKENS}, t${i}) THEN NULL ELSE t${i} END AS ${ident(c)}`)
     .join(", ");
   return `SELECT ${outer} FROM (SELECT ${inner} FROM (${from}))`;
 }
@@ -29,7 +31,7 @@ export const numExpr = (c: string): string =>
 
 /** 1 when the cleaned value is one of the boolean words of values.ts (any case), else NULL. */
 export const boolWordExpr = (c: string): string =>
-  `CASE WHEN length(${ident(c)}) <= 5 AND lower(${ident(c)}) IN (${BOOL_WORDS}) THEN lower(${ident(c)}) END`;
+  `CASE WHEN length(${ident(c)}) <= 5 AND list_contains(${BOOL_WORDS}, lower(${ident(c)})) THEN lower(${ident(c)}) END`;
 
 /** A row of a query result, with BIGINTs as numbers. */
 export type Row = Record<string, unknown>;

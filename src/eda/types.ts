@@ -122,7 +122,8 @@ export interface Warning {
     | "duplicates"
     | "leakage"
     | "target-missing"
-    | "high-cardinality";
+    | "high-cardinality"
+    | "correlations-capped";
   /** The column concerned, when one. */
   column?: string;
   /** One line: what, where, and what to do. */
@@ -131,8 +132,12 @@ export interface Warning {
 
 /** Correlations between numeric feature columns (identifiers and constant columns left out). */
 export interface Correlations {
-  /** Column names, the order of the matrices' rows and columns. */
+  /** Column names, the order of the matrices' rows and columns (file order). */
   columns: string[];
+  /** Numeric feature columns that could have been correlated (more than `columns` when capped). */
+  candidates: number;
+  /** When capped: how `columns` were chosen among the candidates. */
+  selectedBy?: "target association" | "file order";
   /** Pearson r over pairwise-complete rows; null when undefined (a constant column). */
   pearson: (number | null)[][];
   /** Spearman ρ: Pearson r of average ranks (ranked over each column's non-missing values). */

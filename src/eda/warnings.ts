@@ -101,6 +101,18 @@ export function collectWarnings(p: Profile, oneValue?: { column: string; label: 
       message: `target column "${p.target.column}" is missing in ${fmt(p.target.missing)} row(s); they are left out of every churn rate`,
     });
   }
+  const corr = p.correlations;
+  if (corr.selectedBy) {
+    const how =
+      corr.selectedBy === "target association"
+        ? `the ${fmt(corr.columns.length)} most associated with the target (|point-biserial r|)`
+        : `the first ${fmt(corr.columns.length)} in file order (no target)`;
+    w.push({
+      severity: "info",
+      kind: "correlations-capped",
+      message: `correlations are shown for ${how} of ${fmt(corr.candidates)} numeric columns; a wider matrix would not fit in memory or on a page`,
+    });
+  }
   const rank = { error: 0, warning: 1, info: 2 };
   return w.sort((a, b) => rank[a.severity] - rank[b.severity]);
 }

@@ -13,6 +13,7 @@ import Fastify, {
 } from "fastify";
 import type { ChurnModel } from "../models/model.js";
 import { isUserError } from "../utils/errors.js";
+import { drainOnClose, timeoutAnswer } from "./lifecycle.js";
 import { registerRoutes, rowsOf } from "./routes.js";
 import { requestMessage } from "./validate.js";
 
@@ -24,6 +25,11 @@ export interface ServeOptions {
   token?: string;
   /** Largest request body: bytes, or text like "1mb", "512kb". Default "1mb". */
   maxBody?: number | string;
+  /**
+   * Longest time to receive a whole request (headers and body): milliseconds, or text like "30s",
+   * "500ms", "2m". A slower request gets 408 and its connection is closed. Default "30s".
+   */
+  bodyTimeout?: number | string;
   /** Log level of the one-line-per-request log (pino, JSON to stderr). Default: CHURNKIT_LOG_LEVEL, else "silent". */
   logLevel?: string;
 }
@@ -48,6 +54,21 @@ export function parseSize(v: number | string): number | undefined {
   const bytes = Math.floor(Number(m[1]) * unit);
   return bytes > 0 ? bytes : undefined;
 }
+
+const DURATION_UNITS: Record<string, number> = { ms: 1, "": 1000, s: 1000, m: 60_000, min: 60_000 };
+
+/** Parse a duration such as "30s", "500ms", "2m", "1.5s" or a number of milliseconds; undefined when not one. Bare numbers in text are seconds. */
+export function parseDuration(v: number | string): number | undefined {
+  if (typeof v === "number") return Number.isInteger(v) && v > 0 ? v : undefined;
+  const m = /^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i.exec(v);
+  const unit = m ? DURATION_UNITS[m[2]!.toLowerCase()] : undefined;
+  if (!m || unit === undefined) return undefined;
+  const ms = Math.round(Number(m[1]) * unit);
+  return ms > 0 ? ms : undefined;
+}
+
+/** Human-readable duration for messages. */
+export const showDuration = (ms: number): string => (ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`);
 
 /** Human-readable byte count for messages. */
 export const showSize = (n: number): string =>
@@ -113,20 +134,36 @@ function errorReply(e: unknown, maxBody: number): { status: number; message: str
 
 /**
  * Build the server for `model`: routes registered, not listening (`app.inject` works at once;
- * `app.listen` serves). Close it with `await app.close()`: in-flight requests finish first.
+ * `app.listen` serves). Close it with `await app.close()`: it stops accepting connections, and in-flight
+ * responses finish (flushed to the client) first; bound the wait yourself (a client that never reads holds it).
  */
 export function createServer(model: ChurnModel, options: ServeOptions = {}): FastifyInstance {
   const maxBody = parseSize(options.maxBody ?? "1mb");
   if (maxBody === undefined)
     throw new TypeError(`maxBody must be a size such as "1mb" or a byte count, got ${JSON.stringify(options.maxBody)}`);
+  const timeout = parseDuration(options.bodyTimeout ?? "30s");
+  if (timeout === undefined)
+    throw new TypeError(
+      `bodyTimeout must be a duration such as "30s" or a number of milliseconds, got ${JSON.stringify(options.bodyTimeout)}`,
+    );
   const level = options.logLevel ?? process.env.CHURNKIT_LOG_LEVEL ?? "silent";
   const app = Fastify({
     bodyLimit: maxBody,
+    // Node checks the timeouts every connectionsCheckingInterval (default 30 s): check often enough that a slow
+    // request is answered close to its limit.
+    requestTimeout: timeout,
+    http: { connectionsCheckingInterval: Math.min(1000, Math.max(50, Math.floor(timeout / 4))) },
+    clientErrorHandler: timeoutAnswer(
+      `request not received within ${showDuration(timeout)} (this server's limit, churnkit serve --body-timeout); send the whole body at once`,
+    ),
     logger: level === "silent" ? false : { level, base: undefined, stream: process.stderr },
     logController: new OneLineLog(),
     return503OnClosing: true,
     forceCloseConnections: "idle",
   });
+  // Headers come before the body, within the same limit (Node's default alone would be 60 s).
+  app.server.headersTimeout = timeout;
+  drainOnClose(app.server);
   const token = options.token || undefined;
 
   if (token) {
