@@ -24,6 +24,15 @@ export function columnMeans(X: Matrix): Float64Array {
     const col = X.columns[j]!;
     let s = 0;
     for (let i = 0; i < X.nRows; i++) s += col[i]!;
+    if (!Number.isFinite(s) && X.nRows > 0) {
+      // Finite values near 1e308 overflow the plain sum: sum them scaled by the largest magnitude.
+      let scale = 0;
+      for (let i = 0; i < X.nRows; i++) scale = Math.max(scale, Math.abs(col[i]!));
+      s = 0;
+      for (let i = 0; i < X.nRows; i++) s += col[i]! / scale;
+      out[j] = (s / X.nRows) * scale;
+      continue;
+    }
     out[j] = X.nRows > 0 ? s / X.nRows : 0;
   }
   return out;
