@@ -59,7 +59,9 @@ export async function loadTable(path: string): Promise<RawTable> {
     result = await con.runAndReadAll(sourceSql(path));
   } catch (e) {
     const msg = duckMessage(e);
-    const fix = /not utf-8 encoded/i.test(msg) ? "convert the file to UTF-8 (e.g. iconv -f latin1 -t utf-8)" : "check the file's format and delimiter";
+    const fix = /not utf-8 encoded/i.test(msg)
+      ? "convert the file to UTF-8 (e.g. iconv -f latin1 -t utf-8)"
+      : "check the file's format and delimiter";
     throw new UserError(`${path}: cannot be read as ${formatOf(path).toUpperCase()} (${msg}); ${fix}`);
   }
   const columns = result.columnNames();
@@ -69,7 +71,9 @@ export async function loadTable(path: string): Promise<RawTable> {
   const data = dict<RawValue[]>();
   columns.forEach((c, i) => (data[c] = raw[i]!));
   if (formatOf(path) === "csv") checkRagged(path, columns, data);
-  const dup = columns.find((c, i) => columns.indexOf(c) !== i) ?? (formatOf(path) === "csv" ? await duplicateHeader(path, columns) : undefined);
+  const dup =
+    columns.find((c, i) => columns.indexOf(c) !== i) ??
+    (formatOf(path) === "csv" ? await duplicateHeader(path, columns) : undefined);
   if (dup) throw new UserError(`${path}: column "${dup}" appears twice; rename one of them`);
   return { origin: path, columns, rows, data };
 }
@@ -93,11 +97,16 @@ export function checkRagged(path: string, columns: string[], data: Record<string
   if (columns.length !== 1) return;
   const header = columns[0]!;
   const values = data[header]!;
-  const delim = [",", ";", "\t", "|"].find((d) => header.includes(d) && values.some((v) => typeof v === "string" && v.includes(d)));
+  const delim = [",", ";", "\t", "|"].find(
+    (d) => header.includes(d) && values.some((v) => typeof v === "string" && v.includes(d)),
+  );
   if (!delim) return;
   const width = fieldCount(header, delim);
   const bad = values.findIndex((v) => fieldCount(String(v ?? ""), delim) !== width);
-  const where = bad >= 0 ? `row ${bad + 1} has ${fieldCount(String(values[bad] ?? ""), delim)} fields but the header has ${width}` : "rows do not split into the header's columns";
+  const where =
+    bad >= 0
+      ? `row ${bad + 1} has ${fieldCount(String(values[bad] ?? ""), delim)} fields but the header has ${width}`
+      : "rows do not split into the header's columns";
   throw new UserError(`${path}: malformed CSV, ${where}; check the row's delimiters and quotes`);
 }
 
@@ -106,7 +115,9 @@ async function duplicateHeader(path: string, columns: string[]): Promise<string 
   const lower = new Set(columns.map((c) => c.toLowerCase()));
   if (!columns.some((c) => /^(.*)_\d+$/.test(c) && lower.has(c.replace(/_\d+$/, "").toLowerCase()))) return undefined;
   const con = await duck();
-  const r = await con.runAndReadAll(`SELECT * FROM read_csv(${literal(path)}, all_varchar = true, header = false) LIMIT 1`);
+  const r = await con.runAndReadAll(
+    `SELECT * FROM read_csv(${literal(path)}, all_varchar = true, header = false) LIMIT 1`,
+  );
   const names = (r.getRowsJS()[0] ?? []).map((v) => String(v).toLowerCase());
   const i = names.findIndex((c, j) => names.indexOf(c) !== j);
   return i >= 0 ? String(r.getRowsJS()[0]![i]) : undefined;
@@ -117,8 +128,10 @@ export function tableFromRows(rows: Record<string, unknown>[], origin = "request
   const columns: string[] = [];
   const seen = new Set<string>();
   rows.forEach((row, i) => {
-    if (row === null || typeof row !== "object" || Array.isArray(row)) throw new UserError(`${origin}: row ${i + 1} is not an object of column: value pairs`);
-    for (const k of Object.keys(row)) if (!seen.has(k)) {
+    if (row === null || typeof row !== "object" || Array.isArray(row))
+      throw new UserError(`${origin}: row ${i + 1} is not an object of column: value pairs`);
+    for (const k of Object.keys(row))
+      if (!seen.has(k)) {
         seen.add(k);
         columns.push(k);
       }
@@ -129,7 +142,10 @@ export function tableFromRows(rows: Record<string, unknown>[], origin = "request
     for (let i = 0; i < rows.length; i++) {
       const row = rows[i]!;
       const v = Object.hasOwn(row, c) ? row[c] : undefined;
-      if (v !== null && v !== undefined && typeof v === "object") throw new UserError(`${origin}: row ${i + 1}, column "${c}": expected a number, string or boolean, got an object`);
+      if (v !== null && v !== undefined && typeof v === "object")
+        throw new UserError(
+          `${origin}: row ${i + 1}, column "${c}": expected a number, string or boolean, got an object`,
+        );
       col[i] = v as RawValue;
     }
     data[c] = col;

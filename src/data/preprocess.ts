@@ -75,7 +75,12 @@ function median(values: number[]): number {
 }
 
 /** Learn the preprocessing state from the training rows. */
-export function fitPreprocess(t: TypedTable, inputs: { column: string; type: ColumnType }[], needs: EncodingNeeds, options: PreprocessOptions): PreprocessState {
+export function fitPreprocess(
+  t: TypedTable,
+  inputs: { column: string; type: ColumnType }[],
+  needs: EncodingNeeds,
+  options: PreprocessOptions,
+): PreprocessState {
   const numeric: NumericState[] = [];
   const categorical: CategoricalState[] = [];
   const features: FeatureInfo[] = [];
@@ -83,7 +88,8 @@ export function fitPreprocess(t: TypedTable, inputs: { column: string; type: Col
     const col = t.columns.get(column)!;
     if (type !== "categorical") {
       const vals = Array.from(col.values as Float64Array).filter((v) => !Number.isNaN(v));
-      if (vals.length === 0) throw new UserError(`column "${column}" has no values in the training rows; drop it or supply data`);
+      if (vals.length === 0)
+        throw new UserError(`column "${column}" has no values in the training rows; drop it or supply data`);
       const { mean, std } = meanStd(vals);
       const fill = options.numeric_imputation === "median" ? median(vals) : mean;
       numeric.push({ column, type, fill, mean, std });
@@ -110,7 +116,12 @@ export function fitPreprocess(t: TypedTable, inputs: { column: string; type: Col
       if (other) features.push({ name: `${column}=${OTHER_LEVEL}`, kind: "numeric", source: column });
       if (missingLevel) features.push({ name: `${column}=${MISSING_LEVEL}`, kind: "numeric", source: column });
     } else {
-      features.push({ name: column, kind: "categorical", nCategories: levels.length + (other ? 1 : 0), source: column });
+      features.push({
+        name: column,
+        kind: "categorical",
+        nCategories: levels.length + (other ? 1 : 0),
+        source: column,
+      });
     }
   }
   return { needs, options, numeric, categorical, inputs, features };
@@ -159,7 +170,9 @@ export function transform(state: PreprocessState, t: TypedTable): { X: Matrix; u
       // Rare training levels are not stored, so the model cannot tell rare from new: both are flagged.
       codes[i] = otherCode >= 0 ? otherCode : NaN;
       if (state.options.unseen_category === "error") {
-        throw new UserError(`${t.origin}: row ${i + 1}, column "${column}": category ${show(v)} was not seen in training (known: ${s.levels.slice(0, 8).join(", ")}${s.levels.length > 8 ? ", …" : ""}); fix the value or set preprocess.unseen_category: ignore`);
+        throw new UserError(
+          `${t.origin}: row ${i + 1}, column "${column}": category ${show(v)} was not seen in training (known: ${s.levels.slice(0, 8).join(", ")}${s.levels.length > 8 ? ", …" : ""}); fix the value or set preprocess.unseen_category: ignore`,
+        );
       }
       unseen.push({ row: i, column, value: v });
     }
@@ -169,7 +182,7 @@ export function transform(state: PreprocessState, t: TypedTable): { X: Matrix; u
     }
     const width = s.levels.length + (s.other ? 1 : 0) + (s.missingLevel ? 1 : 0);
     const oh = Array.from({ length: width }, () => new Float64Array(n));
-    const fillCode = s.fill !== null ? code.get(s.fill) ?? otherCode : -1;
+    const fillCode = s.fill !== null ? (code.get(s.fill) ?? otherCode) : -1;
     for (let i = 0; i < n; i++) {
       const c = codes[i]!;
       if (!Number.isNaN(c)) oh[c]![i] = 1;

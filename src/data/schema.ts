@@ -59,7 +59,10 @@ export function inferSchema(t: RawTable, opts: InferOptions = {}): Schema {
   const ids = new Set(opts.ids ?? []);
   const forced = new Map(Object.entries(opts.types ?? {}));
   for (const c of [...drop, ...ids, ...forced.keys()]) {
-    if (!t.columns.includes(c)) throw new UserError(`${t.origin}: column "${c}" named in the configuration is not in the file; columns are: ${t.columns.join(", ")}`);
+    if (!t.columns.includes(c))
+      throw new UserError(
+        `${t.origin}: column "${c}" named in the configuration is not in the file; columns are: ${t.columns.join(", ")}`,
+      );
   }
   if (opts.target !== undefined && !t.columns.includes(opts.target)) {
     throw new UserError(`${t.origin}: target column "${opts.target}" not found; columns are: ${t.columns.join(", ")}`);
@@ -98,9 +101,10 @@ export function inferSchema(t: RawTable, opts: InferOptions = {}): Schema {
     else if (numeric > 0 && numeric + odd === nonMissing) type = "numeric";
     else if (odd > 0 && odd === nonMissing) {
       type = "categorical";
-      opts.log?.warn(`column "${name}": no value is a plain number (row ${firstOdd + 1}: ${show(values[firstOdd])} ${oddNumber(values[firstOdd])}); it is read as categorical`);
-    }
-    else if (nonMissing > 0 && boolWords === nonMissing && boolDistinct.size <= 2) type = "boolean";
+      opts.log?.warn(
+        `column "${name}": no value is a plain number (row ${firstOdd + 1}: ${show(values[firstOdd])} ${oddNumber(values[firstOdd])}); it is read as categorical`,
+      );
+    } else if (nonMissing > 0 && boolWords === nonMissing && boolDistinct.size <= 2) type = "boolean";
     else type = "categorical";
     const base = { name, type, nullable, distinct: distinct.size };
     if (name === opts.target) return { ...base, role: "target" };
@@ -117,7 +121,9 @@ export function inferSchema(t: RawTable, opts: InferOptions = {}): Schema {
       return { ...base, role: "identifier", note: "unique per row" };
     }
     if (uniquePerRow && type === "numeric" && integer === nonMissing && ID_NAME.test(name)) {
-      opts.log?.info(`column "${name}" is an integer unique per row with an id-like name: treated as an identifier, not a feature`);
+      opts.log?.info(
+        `column "${name}" is an integer unique per row with an id-like name: treated as an identifier, not a feature`,
+      );
       return { ...base, role: "identifier", note: "integer unique per row with an id-like name" };
     }
     if (nonMissing === 0) {
@@ -136,7 +142,8 @@ export function inferSchema(t: RawTable, opts: InferOptions = {}): Schema {
  */
 function oddCells(t: RawTable, name: string, count: number, first: number): UserError {
   const v = t.data[name]![first];
-  const cells = count > 1 ? `${count} values are not plain finite numbers, the first` : "1 value is not a plain finite number";
+  const cells =
+    count > 1 ? `${count} values are not plain finite numbers, the first` : "1 value is not a plain finite number";
   return new UserError(
     `${t.origin}: column "${name}" is numeric but ${cells} in row ${first + 1}: ${show(v)} ${oddNumber(v)} (or declare the column in data.types or data.drop)`,
   );
@@ -146,7 +153,12 @@ function oddCells(t: RawTable, name: string, count: number, first: number): User
 export function guessTarget(schema: Schema): string | undefined {
   const two = schema.columns.filter((c) => c.distinct === 2);
   const byName = (re: RegExp) => two.find((c) => re.test(c.name));
-  return (byName(/^churn(ed)?$/i) ?? byName(/churn/i) ?? byName(/^(target|label|exited|attrition|left|y)$/i) ?? byName(/attrition|exit|cancel|left/i))?.name;
+  return (
+    byName(/^churn(ed)?$/i) ??
+    byName(/churn/i) ??
+    byName(/^(target|label|exited|attrition|left|y)$/i) ??
+    byName(/attrition|exit|cancel|left/i)
+  )?.name;
 }
 
 export const featureColumns = (s: Schema): ColumnSchema[] => s.columns.filter((c) => c.role === "feature");

@@ -16,7 +16,11 @@ function shuffledByClass(y: ArrayLike<number>, rng: Rng): number[][] {
  * Split rows into two stratified parts; `share` of each class goes to the second part
  * (rounded, at least one row of each class on each side when the class has two or more).
  */
-export function stratifiedSplit(y: ArrayLike<number>, share: number, seed: number): { first: Int32Array; second: Int32Array } {
+export function stratifiedSplit(
+  y: ArrayLike<number>,
+  share: number,
+  seed: number,
+): { first: Int32Array; second: Int32Array } {
   const rng = new Rng(seed);
   const first: number[] = [];
   const second: number[] = [];
@@ -31,7 +35,12 @@ export function stratifiedSplit(y: ArrayLike<number>, share: number, seed: numbe
 }
 
 /** Train / validation / test split; `validation` is a share of what remains after the test rows. */
-export function trainValidationTest(y: ArrayLike<number>, test: number, validation: number, seed: number): { train: Int32Array; validation: Int32Array; test: Int32Array } {
+export function trainValidationTest(
+  y: ArrayLike<number>,
+  test: number,
+  validation: number,
+  seed: number,
+): { train: Int32Array; validation: Int32Array; test: Int32Array } {
   const a = stratifiedSplit(y, test, seed);
   const rest = a.first;
   const yRest = Array.from(rest, (i) => y[i]!);
@@ -49,7 +58,9 @@ export function stratifiedKFold(y: ArrayLike<number>, k: number, seed: number): 
   for (let i = 0; i < y.length; i++) counts[y[i]!]!++;
   const fewest = Math.min(counts[0]!, counts[1]!);
   if (fewest < k) {
-    throw new UserError(`training data has ${fewest} row${fewest === 1 ? "" : "s"} of class ${counts[0]! < counts[1]! ? 0 : 1}, fewer than the ${k} folds of cross-validation; lower split.folds or add data`);
+    throw new UserError(
+      `training data has ${fewest} row${fewest === 1 ? "" : "s"} of class ${counts[0]! < counts[1]! ? 0 : 1}, fewer than the ${k} folds of cross-validation; lower split.folds or add data`,
+    );
   }
   const folds: number[][] = Array.from({ length: k }, () => []);
   let next = 0;

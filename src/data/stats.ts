@@ -6,7 +6,15 @@ import { dict } from "../utils/dict.js";
 import type { TypedTable } from "./typed.js";
 
 export type ColumnStats =
-  | { type: "numeric" | "boolean"; missing_share: number; mean: number; std: number; min: number; max: number; quantiles: Record<string, number> }
+  | {
+      type: "numeric" | "boolean";
+      missing_share: number;
+      mean: number;
+      std: number;
+      min: number;
+      max: number;
+      quantiles: Record<string, number>;
+    }
   | { type: "categorical"; missing_share: number; distinct: number; top: Record<string, number> };
 
 const QUANTILES = [0.01, 0.05, 0.25, 0.5, 0.75, 0.95, 0.99];
@@ -69,7 +77,12 @@ export function referenceStats(t: TypedTable, columns: string[]): Record<string,
       let missing = 0;
       for (const v of c.values) v === null ? missing++ : counts.set(v, (counts.get(v) ?? 0) + 1);
       const top = [...counts.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, 50);
-      out[name] = { type: "categorical", missing_share: missing / t.rows, distinct: counts.size, top: Object.fromEntries(top.map(([k, n]) => [k, n / t.rows])) };
+      out[name] = {
+        type: "categorical",
+        missing_share: missing / t.rows,
+        distinct: counts.size,
+        top: Object.fromEntries(top.map(([k, n]) => [k, n / t.rows])),
+      };
     }
   }
   return out;

@@ -35,14 +35,20 @@ export function targetLabels(t: RawTable, column: string): string[] {
 
 /** Decide the positive label: the user's, or an obvious one (Yes/No, 1/0, true/false). */
 export function resolveTarget(t: RawTable, column: string, positive?: string): TargetInfo {
-  if (!t.columns.includes(column)) throw new UserError(`${t.origin}: target column "${column}" not found; columns are: ${t.columns.join(", ")}`);
+  if (!t.columns.includes(column))
+    throw new UserError(`${t.origin}: target column "${column}" not found; columns are: ${t.columns.join(", ")}`);
   const labels = targetLabels(t, column);
   if (labels.length < 2) {
-    throw new UserError(`${t.origin}: target column "${column}" has only one class (${labels.length ? JSON.stringify(labels[0]) : "no values"}); a churn model needs rows of both classes`);
+    throw new UserError(
+      `${t.origin}: target column "${column}" has only one class (${labels.length ? JSON.stringify(labels[0]) : "no values"}); a churn model needs rows of both classes`,
+    );
   }
   if (positive !== undefined) {
     const match = labels.find((l) => l === positive) ?? labels.find((l) => l.toLowerCase() === positive.toLowerCase());
-    if (!match) throw new UserError(`${t.origin}: --positive ${JSON.stringify(positive)} is not a value of target column "${column}"; its values are: ${labels.slice(0, 10).join(", ")}`);
+    if (!match)
+      throw new UserError(
+        `${t.origin}: --positive ${JSON.stringify(positive)} is not a value of target column "${column}"; its values are: ${labels.slice(0, 10).join(", ")}`,
+      );
     return { column, positive: match, negatives: labels.filter((l) => l !== match) };
   }
   if (labels.length === 2) {
@@ -67,7 +73,8 @@ export function resolveTarget(t: RawTable, column: string, positive?: string): T
  */
 export function encodeTarget(t: RawTable, target: TargetInfo, strict = false): { y: Uint8Array; rows: number[] } {
   const col = t.data[target.column];
-  if (!col) throw new UserError(`${t.origin}: target column "${target.column}" not found; evaluation needs the true labels`);
+  if (!col)
+    throw new UserError(`${t.origin}: target column "${target.column}" not found; evaluation needs the true labels`);
   const y: number[] = [];
   const rows: number[] = [];
   const known = new Set([target.positive, ...target.negatives]);
@@ -76,7 +83,9 @@ export function encodeTarget(t: RawTable, target: TargetInfo, strict = false): {
     if (isMissing(v)) continue;
     const l = label(v);
     if (strict && !known.has(l) && l.toLowerCase() !== target.positive.toLowerCase()) {
-      throw new UserError(`${t.origin}: row ${i + 1}, target column "${target.column}": label ${JSON.stringify(l)} was not seen in training (labels: ${[...known].join(", ")})`);
+      throw new UserError(
+        `${t.origin}: row ${i + 1}, target column "${target.column}": label ${JSON.stringify(l)} was not seen in training (labels: ${[...known].join(", ")})`,
+      );
     }
     y.push(l === target.positive || l.toLowerCase() === target.positive.toLowerCase() ? 1 : 0);
     rows.push(i);

@@ -39,7 +39,9 @@ export function typeColumn(t: RawTable, spec: ColumnSpec, rowOffset = 0): TypedC
     const v = parse(raw[i]);
     if (v === undefined) {
       const odd = spec.type === "numeric" ? oddNumber(raw[i]) : undefined;
-      const what = odd ?? `${spec.type === "numeric" ? "is not a number" : "is not a boolean (yes/no, true/false, 1/0)"}; fix the value or leave it empty for missing`;
+      const what =
+        odd ??
+        `${spec.type === "numeric" ? "is not a number" : "is not a boolean (yes/no, true/false, 1/0)"}; fix the value or leave it empty for missing`;
       throw new UserError(`${t.origin}: row ${i + 1 + rowOffset}, column "${spec.name}": ${show(raw[i])} ${what}`);
     }
     out[i] = v;
@@ -51,7 +53,9 @@ export function typeColumn(t: RawTable, spec: ColumnSpec, rowOffset = 0): TypedC
 export function typeTable(t: RawTable, specs: ColumnSpec[], rowOffset = 0): TypedTable {
   const missing = specs.filter((s) => !Object.hasOwn(t.data, s.name)).map((s) => `"${s.name}"`);
   if (missing.length) {
-    throw new UserError(`${t.origin}: missing column${missing.length > 1 ? "s" : ""} ${missing.join(", ")}; the model was trained with ${missing.length > 1 ? "them" : "it"}, add ${missing.length > 1 ? "them" : "it"} to the input`);
+    throw new UserError(
+      `${t.origin}: missing column${missing.length > 1 ? "s" : ""} ${missing.join(", ")}; the model was trained with ${missing.length > 1 ? "them" : "it"}, add ${missing.length > 1 ? "them" : "it"} to the input`,
+    );
   }
   const columns = new Map<string, TypedColumn>();
   for (const s of specs) columns.set(s.name, typeColumn(t, s, rowOffset));

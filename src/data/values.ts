@@ -87,5 +87,6 @@ export function parseCategory(v: RawValue): string | null {
 }
 
 /** Is this word one of the boolean words (not counting 0/1, which read as numbers)? */
-export const isBooleanWord = (s: string): boolean => TRUE_WORDS.has(s.toLowerCase()) || FALSE_WORDS.has(s.toLowerCase());
+export const isBooleanWord = (s: string): boolean =>
+  TRUE_WORDS.has(s.toLowerCase()) || FALSE_WORDS.has(s.toLowerCase());
 export const isTrueWord = (s: string): boolean => TRUE_WORDS.has(s.toLowerCase()) || s === "1";

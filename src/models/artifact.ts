@@ -59,7 +59,11 @@ export interface ModelArtifact {
  * Write a model directory atomically. Extra files (metrics.json, report.html) go alongside. Refused (UserError)
  * when `dir` exists and is not a churnkit model directory, or is a file: replacing it would destroy the user's files.
  */
-export async function saveArtifact(dir: string, artifact: ModelArtifact, extra: Record<string, string> = {}): Promise<void> {
+export async function saveArtifact(
+  dir: string,
+  artifact: ModelArtifact,
+  extra: Record<string, string> = {},
+): Promise<void> {
   checkOutputDir(dir);
   await writeDirAtomic(dir, { "model.json": JSON.stringify(artifact, null, 1) + "\n", ...extra });
 }
@@ -68,12 +72,15 @@ export async function saveArtifact(dir: string, artifact: ModelArtifact, extra: 
 export function readArtifact(dirOrFile: string): ModelArtifact {
   let file = dirOrFile;
   if (existsSync(dirOrFile) && statSync(dirOrFile).isDirectory()) file = join(dirOrFile, "model.json");
-  if (!existsSync(file)) throw new UserError(`${file}: model not found; train one with \`churnkit train\` or \`churnkit run\``);
+  if (!existsSync(file))
+    throw new UserError(`${file}: model not found; train one with \`churnkit train\` or \`churnkit run\``);
   let doc: unknown;
   try {
     doc = JSON.parse(readFileSync(file, "utf8"));
   } catch (e) {
-    throw new UserError(`${file}: corrupt model file, not valid JSON (${e instanceof Error ? e.message.split("\n")[0] : String(e)}); retrain the model`);
+    throw new UserError(
+      `${file}: corrupt model file, not valid JSON (${e instanceof Error ? e.message.split("\n")[0] : String(e)}); retrain the model`,
+    );
   }
   return validateArtifact(doc, file);
 }

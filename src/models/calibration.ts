@@ -5,15 +5,19 @@
  */
 import { sigmoid } from "./types.js";
 
-export type CalibrationState = { method: "platt"; a: number; b: number } | { method: "isotonic"; x: number[]; y: number[] };
-
+export type CalibrationState =
+  { method: "platt"; a: number; b: number } | { method: "isotonic"; x: number[]; y: number[] };
 
 /** Platt scaling: p = σ(a·raw + b), fitted by Newton's method on the log loss. */
 export function fitPlatt(y: ArrayLike<number>, raw: ArrayLike<number>): CalibrationState {
   let a = 1;
   let b = 0;
   for (let it = 0; it < 50; it++) {
-    let ga = 0, gb = 0, haa = 1e-9, hab = 0, hbb = 1e-9;
+    let ga = 0,
+      gb = 0,
+      haa = 1e-9,
+      hab = 0,
+      hbb = 1e-9;
     for (let i = 0; i < y.length; i++) {
       const p = sigmoid(a * raw[i]! + b);
       const r = p - y[i]!;
@@ -54,7 +58,9 @@ export function fitIsotonic(y: ArrayLike<number>, p: ArrayLike<number>): Calibra
       sx.push(p[i]!);
     }
     while (sy.length > 1 && sy[sy.length - 2]! / w[w.length - 2]! > sy[sy.length - 1]! / w[w.length - 1]!) {
-      const ty = sy.pop()!, tw = w.pop()!, tx = sx.pop()!;
+      const ty = sy.pop()!,
+        tw = w.pop()!,
+        tx = sx.pop()!;
       sy[sy.length - 1]! += ty;
       w[w.length - 1]! += tw;
       sx[sx.length - 1]! += tx;
@@ -76,7 +82,8 @@ export function applyCalibration(c: CalibrationState, raw: ArrayLike<number>, pr
     if (v <= x[0]!) out[i] = y[0]!;
     else if (v >= x[x.length - 1]!) out[i] = y[y.length - 1]!;
     else {
-      let lo = 0, hi = x.length - 1;
+      let lo = 0,
+        hi = x.length - 1;
       while (hi - lo > 1) {
         const mid = (lo + hi) >> 1;
         if (x[mid]! <= v) lo = mid;
@@ -88,4 +95,3 @@ export function applyCalibration(c: CalibrationState, raw: ArrayLike<number>, pr
   }
   return out;
 }
-

@@ -4,7 +4,14 @@
  * Exact TreeSHAP for tree, forest and gbdt; exact additive contributions for logreg.
  */
 import type { BatchExplanation } from "../explain/ensemble.js";
-import { cartEnsemble, explainRows, forestEnsemble, gbdtEnsemble, prepareEnsemble, type PreparedEnsemble } from "../explain/ensemble.js";
+import {
+  cartEnsemble,
+  explainRows,
+  forestEnsemble,
+  gbdtEnsemble,
+  prepareEnsemble,
+  type PreparedEnsemble,
+} from "../explain/ensemble.js";
 import { foldPlan, foldRows } from "../explain/fold.js";
 import { explainLinear } from "../explain/linear.js";
 import { UserError } from "../utils/errors.js";
@@ -27,13 +34,15 @@ export interface Explanation {
 
 type Explainer = (X: Matrix) => BatchExplanation;
 
-
 /** Build the explainer of a model's family from model.json alone; a UserError when the state lacks what it needs. */
 export function explainerFor(a: ModelArtifact, where = "model.json"): Explainer {
   const state = a.model.state as Record<string, unknown>;
   const nFeatures = a.preprocess.features.length;
   const trees = (key: string) => (state[key] as FlatTreeJSON[] | undefined)?.map(flatTreeFromJSON);
-  const lacks = (what: string) => new UserError(`${where}: this model has no ${what}, which explanations need (it was written by an older churnkit); retrain it with this version`);
+  const lacks = (what: string) =>
+    new UserError(
+      `${where}: this model has no ${what}, which explanations need (it was written by an older churnkit); retrain it with this version`,
+    );
   let pe: PreparedEnsemble;
   switch (a.model.family) {
     case "logreg": {
@@ -72,7 +81,12 @@ export function explainerFor(a: ModelArtifact, where = "model.json"): Explainer 
  * isotonic is monotone but not affine, so each row's contributions are rescaled to its
  * calibrated log-odds gap (signs and proportions kept).
  */
-export function explainMatrix(a: ModelArtifact, explainer: Explainer, X: Matrix, rowIds: ArrayLike<number>): Explanation[] {
+export function explainMatrix(
+  a: ModelArtifact,
+  explainer: Explainer,
+  X: Matrix,
+  rowIds: ArrayLike<number>,
+): Explanation[] {
   const b = explainer(X);
   const plan = foldPlan(a.preprocess.features);
   const per = foldRows(plan, b.contributions, b.nRows);

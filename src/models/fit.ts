@@ -20,7 +20,14 @@ export interface PreparedData {
 }
 
 /** Fit preprocessing + model for one family on `rows` of prepared data. */
-export async function fitFamily(data: PreparedData, rows: Int32Array | null, familyName: string, params: Record<string, unknown>, cfg: Config, threads?: number) {
+export async function fitFamily(
+  data: PreparedData,
+  rows: Int32Array | null,
+  familyName: string,
+  params: Record<string, unknown>,
+  cfg: Config,
+  threads?: number,
+) {
   const spec = family(familyName);
   const typed = rows ? takeTyped(data.typed, rows) : data.typed;
   const y = rows ? Uint8Array.from(rows, (i) => data.y[i]!) : data.y;
@@ -37,4 +44,3 @@ export function encodeRows(data: PreparedData, pre: PreprocessState, rows: Int32
   const { X } = transform(pre, takeTyped(data.typed, rows));
   return { X, y: Uint8Array.from(rows, (i) => data.y[i]!) };
 }
-

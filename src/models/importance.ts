@@ -37,13 +37,21 @@ async function scoreTyped(model: ChurnModel, typed: TypedTable): Promise<Float64
 }
 
 /** Permutation importance per input column on labelled rows, sorted by mean, largest first. */
-export async function permutationImportance(model: ChurnModel, raw: RawTable, opts: PermutationOptions = {}): Promise<Record<string, ImportanceStat>> {
+export async function permutationImportance(
+  model: ChurnModel,
+  raw: RawTable,
+  opts: PermutationOptions = {},
+): Promise<Record<string, ImportanceStat>> {
   const repeats = opts.repeats ?? 5;
   const rng = new Rng(opts.seed ?? 0);
   const { y, rows } = encodeTarget(raw, model.artifact.target, true);
   const typedAll = typeTable(raw, model.artifact.inputs);
   // Only labelled rows take part.
-  const typed: TypedTable = { ...typedAll, rows: rows.length, columns: new Map([...typedAll.columns].map(([k, c]) => [k, pick(c, rows)])) };
+  const typed: TypedTable = {
+    ...typedAll,
+    rows: rows.length,
+    columns: new Map([...typedAll.columns].map(([k, c]) => [k, pick(c, rows)])),
+  };
   const base = rocAuc(y, await scoreTyped(model, typed));
   const out: [string, ImportanceStat][] = [];
   for (const { name } of model.artifact.inputs) {
@@ -74,7 +82,10 @@ function pick(c: TypedColumn, idx: ArrayLike<number>): TypedColumn {
 }
 
 /** Sum per-model-column values into their input columns (one-hot and derived features fold back). */
-export function foldBySource(names: { name: string; source: string }[], values: ArrayLike<number>): Record<string, number> {
+export function foldBySource(
+  names: { name: string; source: string }[],
+  values: ArrayLike<number>,
+): Record<string, number> {
   const out = dict<number>();
   names.forEach((f, j) => (out[f.source] = (out[f.source] ?? 0) + values[j]!));
   return out;
@@ -86,7 +97,8 @@ export function gainImportance(a: ModelArtifact): Record<string, number> | null 
   const trees = state.trees ?? (state.tree ? [state.tree] : null);
   if (!trees) return null;
   const perColumn = new Float64Array(a.preprocess.features.length);
-  for (const t of trees) for (let i = 0; i < t.feature.length; i++) if (t.feature[i]! >= 0) perColumn[t.feature[i]!]! += t.gain[i]!;
+  for (const t of trees)
+    for (let i = 0; i < t.feature.length; i++) if (t.feature[i]! >= 0) perColumn[t.feature[i]!]! += t.gain[i]!;
   const folded = foldBySource(a.preprocess.features, perColumn);
   const total = Object.values(folded).reduce((s, v) => s + v, 0);
   return sortDesc(Object.fromEntries(Object.entries(folded).map(([k, v]) => [k, total > 0 ? v / total : 0])));
@@ -96,10 +108,15 @@ export function gainImportance(a: ModelArtifact): Record<string, number> | null 
 export function coefficientImportance(a: ModelArtifact): Record<string, number> | null {
   if (a.model.family !== "logreg") return null;
   const coef = (a.model.state as { coef: number[] }).coef;
-  return Object.fromEntries(a.preprocess.features.map((f, j) => [f.name, coef[j]!] as [string, number]).sort((x, y) => Math.abs(y[1]) - Math.abs(x[1])));
+  return Object.fromEntries(
+    a.preprocess.features
+      .map((f, j) => [f.name, coef[j]!] as [string, number])
+      .sort((x, y) => Math.abs(y[1]) - Math.abs(x[1])),
+  );
 }
 
-const sortDesc = (o: Record<string, number>): Record<string, number> => Object.fromEntries(Object.entries(o).sort((x, y) => y[1] - x[1] || (x[0] < y[0] ? -1 : 1)));
+const sortDesc = (o: Record<string, number>): Record<string, number> =>
+  Object.fromEntries(Object.entries(o).sort((x, y) => y[1] - x[1] || (x[0] < y[0] ? -1 : 1)));
 
 /** What metrics.json stores under `feature_importance`. */
 export interface FeatureImportance {
@@ -113,8 +130,16 @@ export interface FeatureImportance {
   measured_on: string;
 }
 
-export async function featureImportance(model: ChurnModel, heldOut: RawTable, measuredOn: string, opts: PermutationOptions = {}): Promise<FeatureImportance> {
-  const out: FeatureImportance = { permutation: await permutationImportance(model, heldOut, opts), measured_on: measuredOn };
+export async function featureImportance(
+  model: ChurnModel,
+  heldOut: RawTable,
+  measuredOn: string,
+  opts: PermutationOptions = {},
+): Promise<FeatureImportance> {
+  const out: FeatureImportance = {
+    permutation: await permutationImportance(model, heldOut, opts),
+    measured_on: measuredOn,
+  };
   const gain = gainImportance(model.artifact);
   if (gain) out.gain = gain;
   const coefficients = coefficientImportance(model.artifact);

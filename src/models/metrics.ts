@@ -40,7 +40,7 @@ export function rocAuc(y: ArrayLike<number>, p: ArrayLike<number>): number {
   const idx = Int32Array.from({ length: n }, (_, i) => i).sort((a, b) => p[a]! - p[b]!);
   let rankSumPos = 0;
   let pos = 0;
-  for (let i = 0; i < n; ) {
+  for (let i = 0; i < n;) {
     let j = i;
     while (j + 1 < n && p[idx[j + 1]!] === p[idx[i]!]) j++;
     const avgRank = (i + j) / 2 + 1;
@@ -67,7 +67,7 @@ export function averagePrecision(y: ArrayLike<number>, p: ArrayLike<number>): nu
   let fp = 0;
   let ap = 0;
   let prevRecall = 0;
-  for (let i = 0; i < idx.length; ) {
+  for (let i = 0; i < idx.length;) {
     let j = i;
     while (j < idx.length && p[idx[j]!] === p[idx[i]!]) {
       if (y[idx[j]!]) tp++;

@@ -47,7 +47,9 @@ export class ChurnModel {
     try {
       clf = family(a.model.family).fromState(a.model.state);
     } catch (e) {
-      throw new UserError(`${where}: corrupt model state for family "${a.model.family}" (${e instanceof Error ? e.message : String(e)}); retrain the model`);
+      throw new UserError(
+        `${where}: corrupt model state for family "${a.model.family}" (${e instanceof Error ? e.message : String(e)}); retrain the model`,
+      );
     }
     return new ChurnModel(a, clf);
   }
@@ -85,7 +87,9 @@ export class ChurnModel {
     // Last line of defence: a probability that is not a number is an error, never a value served.
     for (let i = 0; i < p.length; i++) {
       if (!(p[i]! >= 0 && p[i]! <= 1)) {
-        throw new UserError(`model: churn probability of input row ${i + 1 + rowOffset} is ${p[i]}, not a number in [0, 1]; check that row's values, or retrain the model`);
+        throw new UserError(
+          `model: churn probability of input row ${i + 1 + rowOffset} is ${p[i]}, not a number in [0, 1]; check that row's values, or retrain the model`,
+        );
       }
     }
     return p;
@@ -115,7 +119,10 @@ export class ChurnModel {
   async evaluate(input: RowsInput, opts: { threshold?: number } & DetailOptions = {}): Promise<DetailedMetrics> {
     const raw = asTable(input);
     const { y, rows } = encodeTarget(raw, this.artifact.target, true);
-    if (rows.length === 0) throw new UserError(`${raw.origin}: no rows with a value in target column "${this.artifact.target.column}"; evaluation needs labelled rows`);
+    if (rows.length === 0)
+      throw new UserError(
+        `${raw.origin}: no rows with a value in target column "${this.artifact.target.column}"; evaluation needs labelled rows`,
+      );
     const { probability } = await this.predictProba(raw);
     const p = Float64Array.from(rows, (r) => probability[r]!);
     return detailedMetrics(y, p, opts.threshold ?? this.threshold, opts);
@@ -130,7 +137,8 @@ export class ChurnModel {
     const explainer = (this.explainer ??= explainerFor(this.artifact));
     const picked = opts.rows ?? Array.from({ length: raw.rows }, (_, i) => i);
     for (const r of picked) {
-      if (!Number.isInteger(r) || r < 0 || r >= raw.rows) throw new UserError(`${raw.origin}: row ${r} is out of range; the input has rows 0 to ${raw.rows - 1}`);
+      if (!Number.isInteger(r) || r < 0 || r >= raw.rows)
+        throw new UserError(`${raw.origin}: row ${r} is out of range; the input has rows 0 to ${raw.rows - 1}`);
     }
     const { X } = await this.prepare(opts.rows ? takeRows(raw, picked) : raw);
     return explainMatrix(this.artifact, explainer, X, picked);
@@ -151,7 +159,11 @@ export class ChurnModel {
 export async function loadModel(dir: string): Promise<ChurnModel> {
   const a = readArtifact(dir);
   const file = existsSync(dir) && statSync(dir).isDirectory() ? join(dir, "model.json") : dir;
-  await checkDerived(Array.isArray(a.derived) ? a.derived : [], { model: file }, (Array.isArray(a.inputs) ? a.inputs : []).map((c) => c.name));
+  await checkDerived(
+    Array.isArray(a.derived) ? a.derived : [],
+    { model: file },
+    (Array.isArray(a.inputs) ? a.inputs : []).map((c) => c.name),
+  );
   return ChurnModel.fromArtifact(a, dir);
 }
 

@@ -35,7 +35,12 @@ function fileSink(ws: WriteStream): Sink {
 }
 
 /** Score `input` with `model` and write `out` (CSV, or JSON Lines for .jsonl/.ndjson; stdout when out is undefined). */
-export async function predictFile(model: ChurnModel, input: string, out?: string, threshold?: number): Promise<{ rows: number; unseen: number }> {
+export async function predictFile(
+  model: ChurnModel,
+  input: string,
+  out?: string,
+  threshold?: number,
+): Promise<{ rows: number; unseen: number }> {
   checkDataFile(input);
   const jsonl = out ? /\.(jsonl|ndjson)$/i.test(out) : false;
   if (out && ![".csv", ".jsonl", ".ndjson", ".txt", ""].includes(extname(out).toLowerCase())) {
@@ -65,7 +70,9 @@ async function scoreStream(
   try {
     result = await con.stream(sourceSql(input));
   } catch (e) {
-    throw new UserError(`${input}: cannot be read as ${formatOf(input).toUpperCase()} (${duckMessage(e)}); check the file's format`);
+    throw new UserError(
+      `${input}: cannot be read as ${formatOf(input).toUpperCase()} (${duckMessage(e)}); check the file's format`,
+    );
   }
   const columns = result.columnNames();
   const ids = model.artifact.id_columns.filter((c) => columns.includes(c));
@@ -103,7 +110,8 @@ async function scoreStream(
           o.churn_prediction = p[r]! >= th;
           text += JSON.stringify(o) + "\n";
         } else {
-          text += [...ids.map((c) => csvField(data[c]![r])), String(p[r]), p[r]! >= th ? "true" : "false"].join(",") + "\n";
+          text +=
+            [...ids.map((c) => csvField(data[c]![r])), String(p[r]), p[r]! >= th ? "true" : "false"].join(",") + "\n";
         }
       }
       sink.write(text);

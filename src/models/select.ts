@@ -47,10 +47,18 @@ const meanStd = (xs: number[]): [number, number] => {
   return [m, Math.sqrt(xs.reduce((a, b) => a + (b - m) ** 2, 0) / xs.length)];
 };
 
-export async function selectFamily(data: PreparedData, rows: Int32Array, cfg: Config, log: Logger): Promise<{ family: string; params: Record<string, unknown>; leaderboard: Leaderboard }> {
+export async function selectFamily(
+  data: PreparedData,
+  rows: Int32Array,
+  cfg: Config,
+  log: Logger,
+): Promise<{ family: string; params: Record<string, unknown>; leaderboard: Leaderboard }> {
   const k = cfg.split.folds;
   const yRows = Uint8Array.from(rows, (i) => data.y[i]!);
-  const folds = stratifiedKFold(yRows, k, cfg.seed).map((held) => ({ held: held.map((i) => rows[i]!), train: complement(rows.length, held).map((i) => rows[i]!) }));
+  const folds = stratifiedKFold(yRows, k, cfg.seed).map((held) => ({
+    held: held.map((i) => rows[i]!),
+    train: complement(rows.length, held).map((i) => rows[i]!),
+  }));
   const rng = new Rng(cfg.seed + 7);
   const plans = cfg.search.families.map((name) => {
     const spec = family(name);
@@ -64,7 +72,12 @@ export async function selectFamily(data: PreparedData, rows: Int32Array, cfg: Co
     const fitted = await fitFamily(data, fold.train, name, params, cfg);
     const test = encodeRows(data, fitted.pre, fold.held);
     const p = fitted.clf.predictProba(test.X);
-    return { auc: rocAuc(test.y, p), logLoss: logLoss(test.y, p), prAuc: averagePrecision(test.y, p), fit: fitted.fitSeconds };
+    return {
+      auc: rocAuc(test.y, p),
+      logLoss: logLoss(test.y, p),
+      prAuc: averagePrecision(test.y, p),
+      fit: fitted.fitSeconds,
+    };
   };
   const rowsOut: LeaderboardRow[] = [];
   await withProgress("auto", total, async (bar) => {
@@ -93,8 +106,22 @@ export async function selectFamily(data: PreparedData, rows: Int32Array, cfg: Co
       const [llM, llS] = meanStd(best.scores.map((x) => x.logLoss));
       const [prM, prS] = meanStd(best.scores.map((x) => x.prAuc));
       const [fitM, fitS] = meanStd(best.scores.map((x) => x.fit));
-      rowsOut.push({ family: plan.name, params: best.params, auc_mean: aucM, auc_std: aucS, log_loss_mean: llM, log_loss_std: llS, pr_auc_mean: prM, pr_auc_std: prS, fit_s_mean: fitM, fit_s_std: fitS, candidates: plan.cands.length });
-      log.info(`auto: ${plan.name} AUC ${aucM.toFixed(4)} ± ${aucS.toFixed(4)}, log loss ${llM.toFixed(4)}, fit ${fitM.toFixed(3)} s`);
+      rowsOut.push({
+        family: plan.name,
+        params: best.params,
+        auc_mean: aucM,
+        auc_std: aucS,
+        log_loss_mean: llM,
+        log_loss_std: llS,
+        pr_auc_mean: prM,
+        pr_auc_std: prS,
+        fit_s_mean: fitM,
+        fit_s_std: fitS,
+        candidates: plan.cands.length,
+      });
+      log.info(
+        `auto: ${plan.name} AUC ${aucM.toFixed(4)} ± ${aucS.toFixed(4)}, log loss ${llM.toFixed(4)}, fit ${fitM.toFixed(3)} s`,
+      );
     }
   });
   rowsOut.sort((a, b) => b.auc_mean - a.auc_mean || a.family.localeCompare(b.family));
@@ -105,5 +132,11 @@ export async function selectFamily(data: PreparedData, rows: Int32Array, cfg: Co
 export function formatLeaderboard(lb: Leaderboard): string {
   const head = `${"family".padEnd(8)} ${"AUC".padEnd(17)} ${"log loss".padEnd(17)} ${"PR AUC".padEnd(17)} fit s`;
   const f = (m: number, s: number) => `${m.toFixed(4)} ± ${s.toFixed(4)}`.padEnd(17);
-  return [head, ...lb.rows.map((r) => `${r.family.padEnd(8)} ${f(r.auc_mean, r.auc_std)} ${f(r.log_loss_mean, r.log_loss_std)} ${f(r.pr_auc_mean, r.pr_auc_std)} ${r.fit_s_mean.toFixed(3)}`)].join("\n");
+  return [
+    head,
+    ...lb.rows.map(
+      (r) =>
+        `${r.family.padEnd(8)} ${f(r.auc_mean, r.auc_std)} ${f(r.log_loss_mean, r.log_loss_std)} ${f(r.pr_auc_mean, r.pr_auc_std)} ${r.fit_s_mean.toFixed(3)}`,
+    ),
+  ].join("\n");
 }

@@ -71,20 +71,32 @@ export async function prepareTraining(raw: RawTable, cfg: Config, log: Logger = 
   if (!d.target) throw new UserError(`${raw.origin}: no target column given; pass --target COL or set data.target`);
   const target = resolveTarget(raw, d.target, d.positive);
   const { y, rows: labelled } = encodeTarget(raw, target);
-  if (labelled.length < raw.rows) log.warn(`${raw.rows - labelled.length} rows have no value in target column "${target.column}" and are left out`);
+  if (labelled.length < raw.rows)
+    log.warn(`${raw.rows - labelled.length} rows have no value in target column "${target.column}" and are left out`);
   const table = labelled.length < raw.rows ? takeRows(raw, labelled) : raw;
   const positives = y.reduce((s, v) => s + v, 0);
   if (positives < 2 || y.length - positives < 2) {
-    throw new UserError(`${raw.origin}: target column "${target.column}" needs at least 2 rows of each class to train and validate, found ${positives} "${target.positive}" and ${y.length - positives} other`);
+    throw new UserError(
+      `${raw.origin}: target column "${target.column}" needs at least 2 rows of each class to train and validate, found ${positives} "${target.positive}" and ${y.length - positives} other`,
+    );
   }
   const features = featureColumns(schema);
-  const typedBase = typeTable(table, features.map((c) => ({ name: c.name, type: c.type })));
+  const typedBase = typeTable(
+    table,
+    features.map((c) => ({ name: c.name, type: c.type })),
+  );
   const derivedSpecs = Object.entries(cfg.features.derived).map(([name, sql]) => ({ name, sql }));
   const { table: typed, derived } = await addDerived(typedBase, derivedSpecs);
-  const candidates = [...features.map((c) => ({ column: c.name, type: c.type })), ...derived.map((f) => ({ column: f.name, type: f.type }))];
+  const candidates = [
+    ...features.map((c) => ({ column: c.name, type: c.type })),
+    ...derived.map((f) => ({ column: f.name, type: f.type })),
+  ];
   const { kept, dropped } = selectFeatures(typed, candidates, cfg.features);
   for (const x of dropped) log.warn(`feature "${x.column}" dropped: ${x.reason}`);
-  if (kept.length === 0) throw new UserError(`${raw.origin}: no usable feature columns remain (${dropped.map((x) => `${x.column}: ${x.reason}`).join("; ") || "the table has only the target and identifiers"}); add feature columns`);
+  if (kept.length === 0)
+    throw new UserError(
+      `${raw.origin}: no usable feature columns remain (${dropped.map((x) => `${x.column}: ${x.reason}`).join("; ") || "the table has only the target and identifiers"}); add feature columns`,
+    );
   return { schema, target, data: { typed, y, inputs: kept }, features, derived, dropped, table, seconds: now() - tPre };
 }
 
@@ -132,7 +144,9 @@ export async function trainOnTable(raw: RawTable, cfg: Config, log: Logger = log
   if (calibration) pVal = applyCalibration(calibration, rawVal, pVal);
   const threshold = chooseThreshold(val.y, pVal, thresholdRule(cfg));
   const validation = detailedMetrics(val.y, pVal, threshold.value);
-  log.info(`validation AUC ${validation.auc.toFixed(4)}, log loss ${validation.log_loss.toFixed(4)}; threshold ${threshold.value.toFixed(4)} (${threshold.rule})`);
+  log.info(
+    `validation AUC ${validation.auc.toFixed(4)}, log loss ${validation.log_loss.toFixed(4)}; threshold ${threshold.value.toFixed(4)} (${threshold.rule})`,
+  );
   let final = first;
   if (cfg.model.refit) {
     log.info(`refitting ${familyName} on all ${y.length} training rows`);
@@ -141,7 +155,9 @@ export async function trainOnTable(raw: RawTable, cfg: Config, log: Logger = log
 
   const allColumns = raw.columns;
   const needed = new Set(kept.filter((k) => !derived.some((f) => f.name === k.column)).map((k) => k.column));
-  for (const f of derived) if (kept.some((k) => k.column === f.name)) for (const c of await referencedColumns(f.sql, allColumns)) needed.add(c);
+  for (const f of derived)
+    if (kept.some((k) => k.column === f.name))
+      for (const c of await referencedColumns(f.sql, allColumns)) needed.add(c);
   const inputs = features.filter((c) => needed.has(c.name)).map((c) => ({ name: c.name, type: c.type }));
   const artifact: ModelArtifact = {
     format: FORMAT,
@@ -162,18 +178,34 @@ export async function trainOnTable(raw: RawTable, cfg: Config, log: Logger = log
     validation_metrics: validation,
     data_fingerprint: fingerprint(raw),
     config: { ...cfg, model: { ...cfg.model, params: checked } },
-    reference_stats: referenceStats(typed, kept.map((k) => k.column)),
+    reference_stats: referenceStats(
+      typed,
+      kept.map((k) => k.column),
+    ),
   };
   // Importance is measured by the first fit on the validation rows it never saw.
   let importance: FeatureImportance | undefined;
   const validationRows = takeRows(prep.table, valRows);
   if (cfg.evaluation.permutation_repeats > 0) {
     const t0 = now();
-    const firstModel = ChurnModel.fromArtifact({ ...artifact, preprocess: first.pre, feature_means: first.means, model: { ...artifact.model, state: first.clf.state() } });
-    importance = await featureImportance(firstModel, validationRows, "validation split", { repeats: cfg.evaluation.permutation_repeats, seed: cfg.seed });
-    log.info(`permutation importance measured in ${(now() - t0).toFixed(2)} s; top: ${Object.keys(importance.permutation).slice(0, 4).join(", ")}`);
+    const firstModel = ChurnModel.fromArtifact({
+      ...artifact,
+      preprocess: first.pre,
+      feature_means: first.means,
+      model: { ...artifact.model, state: first.clf.state() },
+    });
+    importance = await featureImportance(firstModel, validationRows, "validation split", {
+      repeats: cfg.evaluation.permutation_repeats,
+      seed: cfg.seed,
+    });
+    log.info(
+      `permutation importance measured in ${(now() - t0).toFixed(2)} s; top: ${Object.keys(importance.permutation).slice(0, 4).join(", ")}`,
+    );
   }
-  const timings: TrainResult["timings"] = { preprocess_s: preprocessSeconds, fit_s: first.fitSeconds + (final === first ? 0 : final.fitSeconds) };
+  const timings: TrainResult["timings"] = {
+    preprocess_s: preprocessSeconds,
+    fit_s: first.fitSeconds + (final === first ? 0 : final.fitSeconds),
+  };
   if (leaderboard) timings.search_s = searchSeconds;
   return { model: ChurnModel.fromArtifact(artifact), validation, validationRows, leaderboard, importance, timings };
 }

@@ -6,7 +6,8 @@ import { formatOf, loadTable, tableFromRows, takeRows } from "../../src/data/loa
 import { UserError } from "../../src/utils/errors.js";
 import { errorOf, tmp, write } from "../helpers.js";
 
-const CSV = "id,tenure,charges,plan,churn\nA1,1,29.85,basic,Yes\nA2,34,1889.5,pro,No\nA3,,108.15,,Yes\nA4,45,0.5,basic,No\n";
+const CSV =
+  "id,tenure,charges,plan,churn\nA1,1,29.85,basic,Yes\nA2,34,1889.5,pro,No\nA3,,108.15,,Yes\nA4,45,0.5,basic,No\n";
 const EXPECTED = {
   id: ["A1", "A2", "A3", "A4"],
   tenure: ["1", "34", null, "45"],
@@ -95,7 +96,9 @@ describe("loadTable", () => {
     const p = write(dir, "ragged.csv", "a,b,c\n1,2,3\n4,5,6\n7,8\n9,10,11\n");
     const e = await errorOf(() => loadTable(p));
     expect(e).toBeInstanceOf(UserError);
-    expect(e.message).toBe(`${p}: malformed CSV, row 3 has 2 fields but the header has 3; check the row's delimiters and quotes`);
+    expect(e.message).toBe(
+      `${p}: malformed CSV, row 3 has 2 fields but the header has 3; check the row's delimiters and quotes`,
+    );
   });
 
   it("a binary file named .csv is a UserError naming it", async () => {
@@ -148,16 +151,23 @@ describe("loadTable", () => {
 
 describe("tableFromRows and takeRows", () => {
   it("columns are the union of keys in first-seen order; absent keys are undefined", () => {
-    const t = tableFromRows([{ a: 1, b: "x" }, { b: "y", c: true }]);
+    const t = tableFromRows([
+      { a: 1, b: "x" },
+      { b: "y", c: true },
+    ]);
     expect(t.columns).toEqual(["a", "b", "c"]);
     expect(t.rows).toBe(2);
     expect(t.data).toEqual({ a: [1, undefined], b: ["x", "y"], c: [undefined, true] });
   });
 
   it("a row that is not an object, or an object value, is a UserError naming the row and column", async () => {
-    expect((await errorOf(() => tableFromRows([{ a: 1 }, [1] as never]))).message).toBe("request: row 2 is not an object of column: value pairs");
-    expect((await errorOf(() => tableFromRows([{ a: { x: 1 } }], "api")))).toBeInstanceOf(UserError);
-    expect((await errorOf(() => tableFromRows([{ a: { x: 1 } }], "api"))).message).toBe('api: row 1, column "a": expected a number, string or boolean, got an object');
+    expect((await errorOf(() => tableFromRows([{ a: 1 }, [1] as never]))).message).toBe(
+      "request: row 2 is not an object of column: value pairs",
+    );
+    expect(await errorOf(() => tableFromRows([{ a: { x: 1 } }], "api"))).toBeInstanceOf(UserError);
+    expect((await errorOf(() => tableFromRows([{ a: { x: 1 } }], "api"))).message).toBe(
+      'api: row 1, column "a": expected a number, string or boolean, got an object',
+    );
   });
 
   it("takeRows picks rows in the given order", () => {

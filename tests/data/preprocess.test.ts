@@ -5,7 +5,13 @@ import type { EncodingNeeds } from "../../src/models/types.js";
 import { UserError } from "../../src/utils/errors.js";
 import { errorOf, typed } from "../helpers.js";
 
-const OPTS: PreprocessOptions = { numeric_imputation: "median", categorical_imputation: "most_frequent", unseen_category: "ignore", max_categories: 50, min_category_count: 1 };
+const OPTS: PreprocessOptions = {
+  numeric_imputation: "median",
+  categorical_imputation: "most_frequent",
+  unseen_category: "ignore",
+  max_categories: 50,
+  min_category_count: 1,
+};
 const LINEAR: EncodingNeeds = { impute: true, oneHot: true, standardize: true };
 const RAW_ONEHOT: EncodingNeeds = { impute: true, oneHot: true, standardize: false };
 const NATIVE: EncodingNeeds = { impute: false, oneHot: false, standardize: false };
@@ -40,7 +46,13 @@ describe("imputation", () => {
   it("missing categories take the most frequent level (most_frequent)", () => {
     const c = typed({ plan: ["a", "b", "b", null] });
     const s = fitPreprocess(c, inputs({ plan: "categorical" }), RAW_ONEHOT, OPTS);
-    expect(s.categorical[0]).toEqual({ column: "plan", levels: ["b", "a"], other: false, fill: "b", missingLevel: false });
+    expect(s.categorical[0]).toEqual({
+      column: "plan",
+      levels: ["b", "a"],
+      other: false,
+      fill: "b",
+      missingLevel: false,
+    });
     const { X } = transform(s, c);
     expect(colOf(X, "plan=b")).toEqual([0, 1, 1, 1]);
     expect(colOf(X, "plan=a")).toEqual([1, 0, 0, 0]);
@@ -48,7 +60,10 @@ describe("imputation", () => {
 
   it("missing_level gives missing categories a column of their own", () => {
     const c = typed({ plan: ["a", "b", "b", null] });
-    const s = fitPreprocess(c, inputs({ plan: "categorical" }), RAW_ONEHOT, { ...OPTS, categorical_imputation: "missing_level" });
+    const s = fitPreprocess(c, inputs({ plan: "categorical" }), RAW_ONEHOT, {
+      ...OPTS,
+      categorical_imputation: "missing_level",
+    });
     const { X } = transform(s, c);
     expect(X.features.map((f) => f.name)).toEqual(["plan=b", "plan=a", "plan=(missing)"]);
     expect(colOf(X, "plan=(missing)")).toEqual([0, 0, 0, 1]);
@@ -136,7 +151,10 @@ describe("category cap", () => {
   });
 
   it("max_categories keeps the most frequent levels", () => {
-    const s = fitPreprocess(typed({ c: values }), inputs({ c: "categorical" }), RAW_ONEHOT, { ...OPTS, max_categories: 2 });
+    const s = fitPreprocess(typed({ c: values }), inputs({ c: "categorical" }), RAW_ONEHOT, {
+      ...OPTS,
+      max_categories: 2,
+    });
     expect(s.categorical[0]).toMatchObject({ levels: ["a", "b"], other: true });
     const { X } = transform(s, typed({ c: ["c", "a", "zzz"] }));
     expect(colOf(X, "c=(other)")).toEqual([1, 0, 1]);
@@ -144,7 +162,10 @@ describe("category cap", () => {
   });
 
   it("a column of only rare levels keeps its most frequent ones rather than pooling everything", () => {
-    const s = fitPreprocess(typed({ c: ["x", "y", "x"] }), inputs({ c: "categorical" }), RAW_ONEHOT, { ...OPTS, min_category_count: 5 });
+    const s = fitPreprocess(typed({ c: ["x", "y", "x"] }), inputs({ c: "categorical" }), RAW_ONEHOT, {
+      ...OPTS,
+      min_category_count: 5,
+    });
     expect(s.categorical[0]).toMatchObject({ levels: ["x", "y"], other: false });
   });
 });
@@ -162,10 +183,15 @@ describe("unseen categories", () => {
   });
 
   it('"error" throws naming the row (1-based), column and value', async () => {
-    const s = fitPreprocess(train, inputs({ plan: "categorical", x: "numeric" }), RAW_ONEHOT, { ...OPTS, unseen_category: "error" });
+    const s = fitPreprocess(train, inputs({ plan: "categorical", x: "numeric" }), RAW_ONEHOT, {
+      ...OPTS,
+      unseen_category: "error",
+    });
     const e = await errorOf(() => transform(s, fresh));
     expect(e).toBeInstanceOf(UserError);
-    expect(e.message).toBe('new.csv: row 2, column "plan": category "new" was not seen in training (known: a, b); fix the value or set preprocess.unseen_category: ignore');
+    expect(e.message).toBe(
+      'new.csv: row 2, column "plan": category "new" was not seen in training (known: a, b); fix the value or set preprocess.unseen_category: ignore',
+    );
   });
 
   it("native encoding: codes for known levels, NaN for missing and unseen", () => {
@@ -179,8 +205,14 @@ describe("unseen categories", () => {
 
 describe("state", () => {
   it("survives a JSON round trip and transforms identically", () => {
-    const t = typed({ plan: ["a", "b", null, "c", "a", "a"], x: [1.5, null, 3.25, -2, 8, 0.1], ok: [1, 0, 1, null, 0, 1] }, { ok: "boolean" });
-    const s = fitPreprocess(t, inputs({ plan: "categorical", x: "numeric", ok: "boolean" }), LINEAR, { ...OPTS, min_category_count: 2 });
+    const t = typed(
+      { plan: ["a", "b", null, "c", "a", "a"], x: [1.5, null, 3.25, -2, 8, 0.1], ok: [1, 0, 1, null, 0, 1] },
+      { ok: "boolean" },
+    );
+    const s = fitPreprocess(t, inputs({ plan: "categorical", x: "numeric", ok: "boolean" }), LINEAR, {
+      ...OPTS,
+      min_category_count: 2,
+    });
     const back = JSON.parse(JSON.stringify(s)) as PreprocessState;
     expect(back).toEqual(s);
     const a = transform(s, t);
@@ -191,7 +223,9 @@ describe("state", () => {
   });
 
   it("a numeric column with every training value missing is a clear error naming it", async () => {
-    const e = await errorOf(() => fitPreprocess(typed({ x: [null, null, null] }, { x: "numeric" }), inputs({ x: "numeric" }), LINEAR, OPTS));
+    const e = await errorOf(() =>
+      fitPreprocess(typed({ x: [null, null, null] }, { x: "numeric" }), inputs({ x: "numeric" }), LINEAR, OPTS),
+    );
     expect(e).toBeInstanceOf(UserError);
     expect(e.message).toBe('column "x" has no values in the training rows; drop it or supply data');
   });

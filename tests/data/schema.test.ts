@@ -1,12 +1,20 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { loadTable, type RawTable } from "../../src/data/load.js";
-import { featureColumns, guessTarget, idColumns, inferSchema, type ColumnSchema, type Schema } from "../../src/data/schema.js";
+import {
+  featureColumns,
+  guessTarget,
+  idColumns,
+  inferSchema,
+  type ColumnSchema,
+  type Schema,
+} from "../../src/data/schema.js";
 import { typeColumn } from "../../src/data/typed.js";
 import { UserError } from "../../src/utils/errors.js";
 import { errorOf, raw, TELCO } from "../helpers.js";
 
 const col = (s: Schema, name: string): ColumnSchema => s.columns.find((c) => c.name === name)!;
-const range = (n: number, f: (i: number) => string | null): (string | null)[] => Array.from({ length: n }, (_, i) => f(i));
+const range = (n: number, f: (i: number) => string | null): (string | null)[] =>
+  Array.from({ length: n }, (_, i) => f(i));
 
 describe("schema inference on the Telco data", () => {
   let t: RawTable;
@@ -26,7 +34,12 @@ describe("schema inference on the Telco data", () => {
   });
 
   it("customerID is an identifier, Churn the target", () => {
-    expect(col(s, "customerID")).toMatchObject({ type: "categorical", role: "identifier", note: "unique per row", distinct: 7043 });
+    expect(col(s, "customerID")).toMatchObject({
+      type: "categorical",
+      role: "identifier",
+      note: "unique per row",
+      distinct: 7043,
+    });
     expect(col(s, "Churn")).toMatchObject({ role: "target", type: "boolean" });
     expect(idColumns(s).map((c) => c.name)).toEqual(["customerID"]);
   });
@@ -35,8 +48,10 @@ describe("schema inference on the Telco data", () => {
     expect(col(s, "tenure")).toMatchObject({ type: "numeric", role: "feature", nullable: false });
     expect(col(s, "MonthlyCharges").type).toBe("numeric");
     expect(col(s, "SeniorCitizen").type).toBe("numeric");
-    for (const c of ["Partner", "Dependents", "PhoneService", "PaperlessBilling"]) expect(col(s, c)).toMatchObject({ type: "boolean", distinct: 2 });
-    for (const c of ["gender", "Contract", "PaymentMethod", "InternetService", "MultipleLines"]) expect(col(s, c).type).toBe("categorical");
+    for (const c of ["Partner", "Dependents", "PhoneService", "PaperlessBilling"])
+      expect(col(s, c)).toMatchObject({ type: "boolean", distinct: 2 });
+    for (const c of ["gender", "Contract", "PaymentMethod", "InternetService", "MultipleLines"])
+      expect(col(s, c).type).toBe("categorical");
     expect(col(s, "Contract").distinct).toBe(3);
     expect(featureColumns(s)).toHaveLength(19);
   });
@@ -50,7 +65,12 @@ describe("schema inference rules", () => {
   const n = 30;
 
   it("an integer unique-per-row column named like an id is an identifier; tenure is not", () => {
-    const t = raw({ CustomerId: range(n, (i) => String(1000 + i)), row_number: range(n, (i) => String(i)), tenure: range(n, (i) => String(i + 1)), y: range(n, (i) => (i % 2 ? "Yes" : "No")) });
+    const t = raw({
+      CustomerId: range(n, (i) => String(1000 + i)),
+      row_number: range(n, (i) => String(i)),
+      tenure: range(n, (i) => String(i + 1)),
+      y: range(n, (i) => (i % 2 ? "Yes" : "No")),
+    });
     const s = inferSchema(t, { target: "y" });
     expect(col(s, "CustomerId")).toMatchObject({ type: "numeric", role: "identifier" });
     expect(col(s, "row_number")).toMatchObject({ type: "numeric", role: "identifier" });
@@ -92,7 +112,12 @@ describe("schema inference rules", () => {
   });
 
   it("forced types, dropped and declared identifier columns", () => {
-    const t = raw({ zip: ["10001", "94105", "10001", "60601"], plan: ["a", "b", "a", "b"], note: ["x", "y", "z", "w"], acct: ["1", "2", "3", "4"] });
+    const t = raw({
+      zip: ["10001", "94105", "10001", "60601"],
+      plan: ["a", "b", "a", "b"],
+      note: ["x", "y", "z", "w"],
+      acct: ["1", "2", "3", "4"],
+    });
     const s = inferSchema(t, { types: { zip: "categorical" }, drop: ["note"], ids: ["acct"] });
     expect(col(s, "zip")).toMatchObject({ type: "categorical", role: "feature" });
     expect(col(s, "note")).toMatchObject({ role: "ignored", note: "dropped by configuration" });
@@ -111,7 +136,9 @@ describe("schema inference rules", () => {
     const e = await errorOf(() => inferSchema(t, { drop: ["nope"] }));
     expect(e).toBeInstanceOf(UserError);
     expect(e.message).toBe('data.csv: column "nope" named in the configuration is not in the file; columns are: x');
-    expect((await errorOf(() => inferSchema(t, { target: "Churn" }))).message).toBe('data.csv: target column "Churn" not found; columns are: x');
+    expect((await errorOf(() => inferSchema(t, { target: "Churn" }))).message).toBe(
+      'data.csv: target column "Churn" not found; columns are: x',
+    );
   });
 
   it("guessTarget prefers churn-like names with two values and gives up otherwise", () => {

@@ -5,7 +5,8 @@ import { errorOf } from "../helpers.js";
 
 /** 1,000 rows, 265 positives spread through the file (Telco's churn rate). */
 const Y = Uint8Array.from({ length: 1000 }, (_, i) => ((i * 37) % 1000 < 265 ? 1 : 0));
-const count = (idx: ArrayLike<number>, y: ArrayLike<number>, cls: number) => Array.from(idx).filter((i) => y[i] === cls).length;
+const count = (idx: ArrayLike<number>, y: ArrayLike<number>, cls: number) =>
+  Array.from(idx).filter((i) => y[i] === cls).length;
 const sorted = (a: ArrayLike<number>) => Array.from(a).sort((p, q) => p - q);
 
 describe("stratifiedSplit", () => {
@@ -91,7 +92,9 @@ describe("stratifiedKFold", () => {
     const y = Uint8Array.from([0, 0, 0, 0, 0, 0, 1, 1, 1]);
     const e = await errorOf(() => stratifiedKFold(y, 5, 1));
     expect(e).toBeInstanceOf(UserError);
-    expect(e.message).toBe("training data has 3 rows of class 1, fewer than the 5 folds of cross-validation; lower split.folds or add data");
+    expect(e.message).toBe(
+      "training data has 3 rows of class 1, fewer than the 5 folds of cross-validation; lower split.folds or add data",
+    );
   });
 
   it("fewer than two folds is a UserError naming split.folds", async () => {

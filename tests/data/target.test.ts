@@ -25,7 +25,11 @@ describe("positive label inference", () => {
   });
 
   it("an explicit --positive wins, matched with or without case", () => {
-    expect(resolveTarget(t1(["stay", "leave", "stay"]), "y", "leave")).toEqual({ column: "y", positive: "leave", negatives: ["stay"] });
+    expect(resolveTarget(t1(["stay", "leave", "stay"]), "y", "leave")).toEqual({
+      column: "y",
+      positive: "leave",
+      negatives: ["stay"],
+    });
     expect(resolveTarget(t1(["Yes", "No"]), "y", "no")).toEqual({ column: "y", positive: "No", negatives: ["Yes"] });
   });
 
@@ -41,7 +45,9 @@ describe("target errors", () => {
   it("more than two labels without --positive names the column and says what to do", async () => {
     const e = await errorOf(() => resolveTarget(t1(["a", "b", "c"]), "y"));
     expect(e).toBeInstanceOf(UserError);
-    expect(e.message).toBe('data.csv: cannot tell which value of target column "y" means churn (values: a, b, c); pass --positive LABEL');
+    expect(e.message).toBe(
+      'data.csv: cannot tell which value of target column "y" means churn (values: a, b, c); pass --positive LABEL',
+    );
   });
 
   it("two labels that are not obvious also need --positive", async () => {
@@ -53,14 +59,18 @@ describe("target errors", () => {
   it("one class is an error naming the column and the class", async () => {
     const e = await errorOf(() => resolveTarget(t1(["Yes", "Yes", null]), "y"));
     expect(e).toBeInstanceOf(UserError);
-    expect(e.message).toBe('data.csv: target column "y" has only one class ("Yes"); a churn model needs rows of both classes');
+    expect(e.message).toBe(
+      'data.csv: target column "y" has only one class ("Yes"); a churn model needs rows of both classes',
+    );
     expect((await errorOf(() => resolveTarget(t1([null, ""]), "y"))).message).toContain("only one class (no values)");
   });
 
   it("--positive that is not a label is an error listing the labels", async () => {
     const e = await errorOf(() => resolveTarget(t1(["Yes", "No"]), "y", "Churned"));
     expect(e).toBeInstanceOf(UserError);
-    expect(e.message).toBe('data.csv: --positive "Churned" is not a value of target column "y"; its values are: Yes, No');
+    expect(e.message).toBe(
+      'data.csv: --positive "Churned" is not a value of target column "y"; its values are: Yes, No',
+    );
   });
 
   it("a missing target column is named", async () => {
@@ -83,6 +93,8 @@ describe("encodeTarget", () => {
     const info = { column: "y", positive: "Yes", negatives: ["No"] };
     const e = await errorOf(() => encodeTarget(t1(["Yes", "No", "Maybe"], "test.csv"), info, true));
     expect(e).toBeInstanceOf(UserError);
-    expect(e.message).toBe('test.csv: row 3, target column "y": label "Maybe" was not seen in training (labels: Yes, No)');
+    expect(e.message).toBe(
+      'test.csv: row 3, target column "y": label "Maybe" was not seen in training (labels: Yes, No)',
+    );
   });
 });

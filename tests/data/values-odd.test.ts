@@ -43,7 +43,8 @@ function oneLine(r: { status: number | null; stderr: string }): string {
 /** A CSV of `n` rows: x numeric (0..n-1), a category, churn Yes/No; `cell(i)` overrides x. */
 function csv(n: number, cell: (i: number) => string | undefined = () => undefined): string {
   const lines = ["x,plan,churn"];
-  for (let i = 0; i < n; i++) lines.push(`${cell(i) ?? i % 50},${["a", "b", "c"][i % 3]},${i % 3 === 0 ? "Yes" : "No"}`);
+  for (let i = 0; i < n; i++)
+    lines.push(`${cell(i) ?? i % 50},${["a", "b", "c"][i % 3]},${i % 3 === 0 ? "Yes" : "No"}`);
   return lines.join("\n") + "\n";
 }
 
@@ -86,7 +87,10 @@ describe("odd numbers (values.ts)", () => {
     const s = inferSchema(t, { target: "churn", types: { x: "categorical" } });
     expect(s.columns.find((c) => c.name === "x")).toMatchObject({ type: "categorical", role: "identifier" });
     // Dropped, they do not matter.
-    expect(inferSchema(t, { target: "churn", drop: ["x"] }).columns[0]).toMatchObject({ type: "numeric", role: "ignored" });
+    expect(inferSchema(t, { target: "churn", drop: ["x"] }).columns[0]).toMatchObject({
+      type: "numeric",
+      role: "ignored",
+    });
   });
 
   it("training: a single 1e309 is named with its row; a column of hex codes only is categorical, with a warning", () => {
@@ -123,8 +127,19 @@ describe("finite numbers near the largest double", () => {
   it("1e308 trains logreg and gbdt with a finite mean, std and median (no sum overflowing to infinity)", async () => {
     const rows = Array.from({ length: 200 }, (_, i) => ({ x: i % 2 ? 1e308 : i, churn: i % 3 ? "No" : "Yes" }));
     for (const model of ["logreg", "gbdt"] as const) {
-      const { model: m } = await train({ data: rows, target: "churn", model, config: { evaluation: { permutation_repeats: 0 } } });
-      expect(m.artifact.preprocess.numeric[0]).toEqual({ column: "x", type: "numeric", fill: 5e307, mean: 5e307 + 24.75, std: 5e307 });
+      const { model: m } = await train({
+        data: rows,
+        target: "churn",
+        model,
+        config: { evaluation: { permutation_repeats: 0 } },
+      });
+      expect(m.artifact.preprocess.numeric[0]).toEqual({
+        column: "x",
+        type: "numeric",
+        fill: 5e307,
+        mean: 5e307 + 24.75,
+        std: 5e307,
+      });
       const stats = m.artifact.reference_stats.x as { mean: number; std: number };
       expect([stats.mean, stats.std]).toEqual([5e307 + 24.75, 5e307]);
       const [p] = await m.predict([{ x: 1e308 }]);
@@ -137,9 +152,15 @@ describe("odd numbers through the CLI", () => {
   const dir = tmp("churnkit-odd-");
 
   it("1e309 in a feature: train exits 2 naming column and row for logreg and gbdt (and tree), never exit 1", async () => {
-    const data = write(dir, "big.csv", csv(120, (i) => (i === 40 ? "1e309" : undefined)));
+    const data = write(
+      dir,
+      "big.csv",
+      csv(120, (i) => (i === 40 ? "1e309" : undefined)),
+    );
     for (const model of ["logreg", "gbdt", "tree"]) {
-      const line = oneLine(await cli(["train", "--data", data, "--target", "churn", "--model", model, "--out", join(dir, model)]));
+      const line = oneLine(
+        await cli(["train", "--data", data, "--target", "churn", "--model", model, "--out", join(dir, model)]),
+      );
       expect(line).toBe(
         `churnkit: ${data}: column "x" is numeric but 1 value is not a plain finite number in row 41: "1e309" is too large for a number (it overflows to infinity); write a finite number or leave it empty for missing (or declare the column in data.types or data.drop)`,
       );
@@ -148,12 +169,22 @@ describe("odd numbers through the CLI", () => {
 
   it("predict: inf in a numeric column is exit 2 naming row and column; NaN text is missing, as in training", async () => {
     const data = write(dir, "ok.csv", csv(120));
-    expect((await cli(["train", "--data", data, "--target", "churn", "--model", "logreg", "--out", join(dir, "m")])).status).toBe(0);
-    const bad = write(dir, "bad.csv", csv(10, (i) => (i === 6 ? "-inf" : i === 2 ? "NaN" : undefined)));
+    expect(
+      (await cli(["train", "--data", data, "--target", "churn", "--model", "logreg", "--out", join(dir, "m")])).status,
+    ).toBe(0);
+    const bad = write(
+      dir,
+      "bad.csv",
+      csv(10, (i) => (i === 6 ? "-inf" : i === 2 ? "NaN" : undefined)),
+    );
     expect(oneLine(await cli(["predict", "--model", join(dir, "m"), "--data", bad]))).toBe(
       `churnkit: ${bad}: row 7, column "x": "-inf" is infinite; write a finite number or leave it empty for missing`,
     );
-    const nan = write(dir, "nan.csv", csv(10, (i) => (i === 2 ? "NaN" : undefined)));
+    const nan = write(
+      dir,
+      "nan.csv",
+      csv(10, (i) => (i === 2 ? "NaN" : undefined)),
+    );
     const r = await cli(["predict", "--model", join(dir, "m"), "--data", nan]);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout.trim().split("\n")).toHaveLength(11);
@@ -175,7 +206,9 @@ describe("odd numbers through the CLI", () => {
     lines.splice(25001, 0, "1,a,Yes,extra");
     const data = write(dir, "late.csv", lines.join("\n") + "\n");
     const line = oneLine(await cli(["train", "--data", data, "--target", "churn", "--out", join(dir, "late")]));
-    expect(line).toContain("CSV Error on Line: 25002; Original Line: 1,a,Yes,extra; Expected Number of Columns: 3 Found: 4");
+    expect(line).toContain(
+      "CSV Error on Line: 25002; Original Line: 1,a,Yes,extra; Expected Number of Columns: 3 Found: 4",
+    );
   });
 });
 
@@ -184,7 +217,9 @@ describe("columns named like Object.prototype members", () => {
     const dir = tmp("churnkit-proto-");
     const lines = ["constructor,valueOf,__proto__,toString,churn"];
     for (let i = 0; i < 200; i++)
-      lines.push(`${i % 7},${["a", "b"][i % 2]},${(i * 0.37) % 5},${["p", "q", "r"][i % 3]},${i % 4 === 0 ? "Yes" : "No"}`);
+      lines.push(
+        `${i % 7},${["a", "b"][i % 2]},${(i * 0.37) % 5},${["p", "q", "r"][i % 3]},${i % 4 === 0 ? "Yes" : "No"}`,
+      );
     const data = write(dir, "proto.csv", lines.join("\n") + "\n");
     const out = join(dir, "m");
     await train({ data, target: "churn", model: "logreg", out, config: { evaluation: { permutation_repeats: 0 } } });
@@ -198,7 +233,10 @@ describe("columns named like Object.prototype members", () => {
     const stats = JSON.parse(readFileSync(join(out, "model.json"), "utf8")).reference_stats as object;
     expect(Object.keys(stats)).toEqual(["constructor", "valueOf", "__proto__", "toString"]);
     // Rows as JSON (own "__proto__" keys) score like the file's rows; a row without them is refused.
-    const rows = JSON.parse('[{"constructor": 3, "valueOf": "b", "__proto__": 1.5, "toString": "q"}]') as Record<string, unknown>[];
+    const rows = JSON.parse('[{"constructor": 3, "valueOf": "b", "__proto__": 1.5, "toString": "q"}]') as Record<
+      string,
+      unknown
+    >[];
     const [p] = await model.predict(rows);
     expect(p!.churn_probability).toBeGreaterThan(0);
     expect(p!.churn_probability).toBeLessThan(1);

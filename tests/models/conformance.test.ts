@@ -37,8 +37,18 @@ const inputs = [
   { column: "noise", type: "numeric" as const },
   { column: "plan", type: "categorical" as const },
 ];
-const opts = { numeric_imputation: "median" as const, categorical_imputation: "most_frequent" as const, unseen_category: "ignore" as const, max_categories: 50, min_category_count: 1 };
-const small: Record<string, Record<string, unknown>> = { forest: { n_estimators: 30 }, gbdt: { max_iter: 60 }, tree: { max_depth: 5 } };
+const opts = {
+  numeric_imputation: "median" as const,
+  categorical_imputation: "most_frequent" as const,
+  unseen_category: "ignore" as const,
+  max_categories: 50,
+  min_category_count: 1,
+};
+const small: Record<string, Record<string, unknown>> = {
+  forest: { n_estimators: 30 },
+  gbdt: { max_iter: 60 },
+  tree: { max_depth: 5 },
+};
 
 function encode(name: string, seed: number): { X: Matrix; y: Uint8Array; Xt: Matrix; yt: Uint8Array } {
   const tr = data(3000, seed);
@@ -52,7 +62,9 @@ describe.each(knownFamilies())("family %s", (name) => {
 
   it("has hyperparameter defaults and names a bad parameter", () => {
     expect(checkParams(name, {})).toEqual(spec.params.parse({}));
-    expect(() => checkParams(name, { no_such_parameter: 1 }, "c.yaml")).toThrow(/c\.yaml: model\.params: unknown key "no_such_parameter"/);
+    expect(() => checkParams(name, { no_such_parameter: 1 }, "c.yaml")).toThrow(
+      /c\.yaml: model\.params: unknown key "no_such_parameter"/,
+    );
   });
 
   it("learns a known rule with missing values and categories, and predicts probabilities", async () => {
@@ -82,7 +94,12 @@ describe.each(knownFamilies())("family %s", (name) => {
   });
 
   it("gives a byte-identical model.json (apart from created_at) when trained twice with a seed", async () => {
-    const rows = Array.from({ length: 600 }, (_, i) => ({ id: `c${i}`, x: (i * 37) % 101, plan: ["a", "b", "c"][i % 3], churn: (i * 37) % 101 > 60 || i % 7 === 0 ? "yes" : "no" }));
+    const rows = Array.from({ length: 600 }, (_, i) => ({
+      id: `c${i}`,
+      x: (i * 37) % 101,
+      plan: ["a", "b", "c"][i % 3],
+      churn: (i * 37) % 101 > 60 || i % 7 === 0 ? "yes" : "no",
+    }));
     const cfg = { model: { params: small[name] ?? {} }, evaluation: { permutation_repeats: 0 } };
     const one = await train({ data: rows, target: "churn", model: name, seed: 5, config: cfg });
     const two = await train({ data: rows, target: "churn", model: name, seed: 5, config: cfg });

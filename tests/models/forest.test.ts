@@ -27,7 +27,11 @@ function churnLike(n: number, seed: number): { X: Matrix; y: Uint8Array } {
     contract[i] = rng.next() < 0.1 ? NaN : rng.int(3);
     charges[i] = rng.next() < 0.05 ? NaN : 20 + rng.next() * 100;
     for (const c of noise) c[i] = rng.next();
-    const z = 1.5 - tenure[i]! / 20 + (contract[i] === 0 ? 1.2 : Number.isNaN(contract[i]!) ? 0.8 : -0.8) + (Number.isNaN(charges[i]!) ? 1 : (charges[i]! - 70) / 40);
+    const z =
+      1.5 -
+      tenure[i]! / 20 +
+      (contract[i] === 0 ? 1.2 : Number.isNaN(contract[i]!) ? 0.8 : -0.8) +
+      (Number.isNaN(charges[i]!) ? 1 : (charges[i]! - 70) / 40);
     y[i] = rng.next() < 1 / (1 + Math.exp(-2 * z)) ? 1 : 0;
   }
   const features = [num("tenure"), cat("contract", 3), num("charges"), num("n1"), num("n2"), num("n3")];
@@ -43,7 +47,7 @@ function xorData(n: number, seed: number): { X: Matrix; y: Uint8Array } {
   for (let i = 0; i < n; i++) {
     x0[i] = rng.next();
     c[i] = rng.int(4);
-    y[i] = (x0[i]! > 0.5) !== c[i]! < 2 ? 1 : 0;
+    y[i] = x0[i]! > 0.5 !== c[i]! < 2 ? 1 : 0;
   }
   return { X: { nRows: n, features: [num("x0"), cat("c", 4)], columns: [x0, c] }, y };
 }
@@ -51,7 +55,11 @@ function xorData(n: number, seed: number): { X: Matrix; y: Uint8Array } {
 describe("forest", () => {
   it("learns a numeric × categorical XOR rule", async () => {
     const { X, y } = xorData(1500, 1);
-    const model = await new ForestEstimator({ n_estimators: 20, max_features: null }).fit(slice(X, 0, 1000), y.slice(0, 1000), { threads: 1 });
+    const model = await new ForestEstimator({ n_estimators: 20, max_features: null }).fit(
+      slice(X, 0, 1000),
+      y.slice(0, 1000),
+      { threads: 1 },
+    );
     const p = model.predictProba(slice(X, 1000, 1500));
     let correct = 0;
     for (let i = 0; i < 500; i++) if ((p[i]! > 0.5 ? 1 : 0) === y[1000 + i]) correct++;
@@ -61,13 +69,21 @@ describe("forest", () => {
 
   it("reports a sensible out-of-bag AUC, close to the held-out AUC", async () => {
     const { X, y } = churnLike(3000, 2);
-    const model = await new ForestEstimator({ n_estimators: 40, min_samples_leaf: 3 }).fit(slice(X, 0, 2000), y.slice(0, 2000), { threads: 1, seed: 1 });
+    const model = await new ForestEstimator({ n_estimators: 40, min_samples_leaf: 3 }).fit(
+      slice(X, 0, 2000),
+      y.slice(0, 2000),
+      { threads: 1, seed: 1 },
+    );
     const test = rocAuc(model.predictProba(slice(X, 2000, 3000)), y.slice(2000, 3000))!;
     const oob = model.state().oob_auc!;
     expect(test).toBeGreaterThan(0.8);
     expect(oob).toBeGreaterThan(0.75);
     expect(Math.abs(oob - test)).toBeLessThan(0.05);
-    const noBootstrap = await new ForestEstimator({ n_estimators: 3, bootstrap: false }).fit(slice(X, 0, 300), y.slice(0, 300), { threads: 1 });
+    const noBootstrap = await new ForestEstimator({ n_estimators: 3, bootstrap: false }).fit(
+      slice(X, 0, 300),
+      y.slice(0, 300),
+      { threads: 1 },
+    );
     expect(noBootstrap.state().oob_auc).toBeNull();
   });
 
@@ -90,7 +106,10 @@ describe("forest", () => {
 
   it("saves and reloads through JSON with identical predictions", async () => {
     const { X, y } = churnLike(500, 4);
-    const model = await new ForestEstimator({ n_estimators: 10, class_weight: "balanced" }).fit(X, y, { threads: 1, seed: 3 });
+    const model = await new ForestEstimator({ n_estimators: 10, class_weight: "balanced" }).fit(X, y, {
+      threads: 1,
+      seed: 3,
+    });
     const json = JSON.stringify(model.state());
     const again = ForestModel.fromState(JSON.parse(json));
     expect(again.predictProba(X)).toEqual(model.predictProba(X));
@@ -135,8 +154,15 @@ describe("forest", () => {
     expect(() => new ForestEstimator({ class_weight: "balanced_subsample" as "balanced" })).toThrow(/class_weight/);
     expect(() => new ForestEstimator({ max_bins: 1 })).toThrow(/max_bins/);
     expect(forestParamsSchema.parse({})).toEqual({
-      n_estimators: 100, criterion: "gini", max_depth: null, min_samples_split: 2, min_samples_leaf: 10,
-      max_features: "sqrt", bootstrap: true, class_weight: null, max_bins: 255,
+      n_estimators: 100,
+      criterion: "gini",
+      max_depth: null,
+      min_samples_split: 2,
+      min_samples_leaf: 10,
+      max_features: "sqrt",
+      bootstrap: true,
+      class_weight: null,
+      max_bins: 255,
     });
   });
 
@@ -155,13 +181,20 @@ describe("forest", () => {
     const y = Uint8Array.from({ length: n }, (_, i) => (i % 5 === 0 ? 1 : 0)); // 20 % positive
     const X: Matrix = { nRows: n, features: [num("const")], columns: [new Float64Array(n).fill(3)] };
     const plain = await new ForestEstimator({ n_estimators: 5, bootstrap: false }).fit(X, y);
-    const balanced = await new ForestEstimator({ n_estimators: 5, bootstrap: false, class_weight: "balanced" }).fit(X, y);
+    const balanced = await new ForestEstimator({ n_estimators: 5, bootstrap: false, class_weight: "balanced" }).fit(
+      X,
+      y,
+    );
     expect(plain.predictProba(X)[0]).toBeCloseTo(0.2, 14);
     expect(balanced.predictProba(X)[0]).toBeCloseTo(0.5, 14);
     const { X: X2, y: y2 } = churnLike(800, 9);
     const meanP = (m: ForestModel): number => m.predictProba(X2).reduce((a, b) => a + b, 0) / X2.nRows;
     const m0 = await new ForestEstimator({ n_estimators: 10, min_samples_leaf: 20 }).fit(X2, y2, { seed: 1 });
-    const m1 = await new ForestEstimator({ n_estimators: 10, min_samples_leaf: 20, class_weight: { 0: 1, 1: 3 } }).fit(X2, y2, { seed: 1 });
+    const m1 = await new ForestEstimator({ n_estimators: 10, min_samples_leaf: 20, class_weight: { 0: 1, 1: 3 } }).fit(
+      X2,
+      y2,
+      { seed: 1 },
+    );
     expect(meanP(m1)).toBeGreaterThan(meanP(m0) + 0.1);
   });
 });

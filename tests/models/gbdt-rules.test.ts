@@ -13,7 +13,12 @@ import type { FeatureInfo, Matrix } from "../../src/models/types.js";
 import { Rng } from "../../src/utils/random.js";
 
 const num = (name: string): FeatureInfo => ({ name, kind: "numeric", source: name });
-const cat = (name: string, nCategories: number): FeatureInfo => ({ name, kind: "categorical", nCategories, source: name });
+const cat = (name: string, nCategories: number): FeatureInfo => ({
+  name,
+  kind: "categorical",
+  nCategories,
+  source: name,
+});
 const one = (feature: FeatureInfo, values: number[]): Matrix => ({
   nRows: values.length,
   features: [feature],
@@ -58,7 +63,11 @@ describe("gbdt: a missing value at a node that saw none in training", () => {
     const a = Array.from({ length: n }, (_, i) => i);
     const b = a.map((i) => (i < 50 ? (i * 37) % 50 : i % 2 ? NaN : (i - 50) / 2));
     const y = Uint8Array.from(a, (i) => (i >= 50 || (i * 37) % 50 >= 45 ? 1 : 0));
-    const X: Matrix = { nRows: n, features: [num("a"), num("b")], columns: [Float64Array.from(a), Float64Array.from(b)] };
+    const X: Matrix = {
+      nRows: n,
+      features: [num("a"), num("b")],
+      columns: [Float64Array.from(a), Float64Array.from(b)],
+    };
     const model = new GbdtEstimator({
       max_iter: 1,
       max_leaf_nodes: 3,
@@ -133,7 +142,7 @@ function stoppingData(seed: number) {
   const make = (n: number, flip: number) => {
     const x = Float64Array.from({ length: n }, () => rng.next());
     const z = Float64Array.from({ length: n }, () => rng.next());
-    const y = Uint8Array.from(x, (v) => ((v > 0.5) !== rng.next() < flip ? 1 : 0));
+    const y = Uint8Array.from(x, (v) => (v > 0.5 !== rng.next() < flip ? 1 : 0));
     return { X: { nRows: n, features: [num("x"), num("z")], columns: [x, z] } as Matrix, y };
   };
   return { train: make(400, 0.1), valid: make(300, 0.2) };

@@ -9,14 +9,23 @@ import { findBestSplit, splitGain } from "../../src/models/gbdt/splitting.js";
 import { GbdtEstimator, GbdtModel, gbdtParamsSchema, logLoss } from "../../src/models/gbdt/gbdt.js";
 
 const num = (name: string): FeatureInfo => ({ name, kind: "numeric", source: name });
-const cat = (name: string, nCategories: number): FeatureInfo => ({ name, kind: "categorical", nCategories, source: name });
-const matrix = (features: FeatureInfo[], columns: Float64Array[]): Matrix => ({ nRows: columns[0]!.length, features, columns });
+const cat = (name: string, nCategories: number): FeatureInfo => ({
+  name,
+  kind: "categorical",
+  nCategories,
+  source: name,
+});
+const matrix = (features: FeatureInfo[], columns: Float64Array[]): Matrix => ({
+  nRows: columns[0]!.length,
+  features,
+  columns,
+});
 
 function auc(score: Float64Array, y: Uint8Array): number {
   const idx = Array.from(score.keys()).sort((a, b) => score[a]! - score[b]!);
   let rankSum = 0;
   let nPos = 0;
-  for (let i = 0; i < idx.length; ) {
+  for (let i = 0; i < idx.length;) {
     let j = i;
     while (j + 1 < idx.length && score[idx[j + 1]!] === score[idx[i]!]) j++;
     for (let k = i; k <= j; k++) {
@@ -44,7 +53,8 @@ function ruleData(n: number, seed: number) {
     c1[i] = rng.int(6);
     x2[i] = rng.next() < 0.3 ? NaN : rng.next();
     noise[i] = rng.next();
-    const logit = -4 + 3 * (x0[i]! > 0.6 ? 1 : 0) + 3 * (c1[i] === 1 || c1[i] === 4 ? 1 : 0) + 3 * (Number.isNaN(x2[i]!) ? 1 : 0);
+    const logit =
+      -4 + 3 * (x0[i]! > 0.6 ? 1 : 0) + 3 * (c1[i] === 1 || c1[i] === 4 ? 1 : 0) + 3 * (Number.isNaN(x2[i]!) ? 1 : 0);
     truth[i] = logit;
     y[i] = rng.next() < 1 / (1 + Math.exp(-logit)) ? 1 : 0;
   }
@@ -92,7 +102,9 @@ describe("binning", () => {
     const m = BinMapper.fit(small, 255);
     expect(m.features[0]!.nBins).toBe(5);
     expect(m.features[0]!.unseenCodes).toEqual([2, 4]);
-    expect(m.transform(matrix([cat("c", 5)], [Float64Array.from([0, 1, 2, 3, 4, NaN])])).bins).toEqual(Uint8Array.from([0, 1, 5, 3, 5, 5]));
+    expect(m.transform(matrix([cat("c", 5)], [Float64Array.from([0, 1, 2, 3, 4, NaN])])).bins).toEqual(
+      Uint8Array.from([0, 1, 5, 3, 5, 5]),
+    );
 
     // 6 categories, 4 bins: the 3 most frequent (ties: smaller code) keep a bin, the rest share bin 3.
     const codes = [0, 1, 1, 2, 2, 2, 3, 3, 3, 3, 4, 5, 5];
@@ -114,7 +126,11 @@ describe("histogram", () => {
   const n = 500;
   const X = matrix(
     [num("a"), cat("b", 7), num("c")],
-    [Float64Array.from({ length: n }, () => (rng.next() < 0.1 ? NaN : rng.int(40))), Float64Array.from({ length: n }, () => rng.int(7)), Float64Array.from({ length: n }, () => rng.next())],
+    [
+      Float64Array.from({ length: n }, () => (rng.next() < 0.1 ? NaN : rng.int(40))),
+      Float64Array.from({ length: n }, () => rng.int(7)),
+      Float64Array.from({ length: n }, () => rng.next()),
+    ],
   );
   const m = BinMapper.fit(X, 32);
   const binned = m.transform(X);
@@ -144,11 +160,19 @@ describe("histogram", () => {
 
   it("parent − child equals the sibling built directly (exactly, with dyadic gradients)", () => {
     // Multiples of 1/64 add without rounding, so any summation order gives the same bits.
-    check(Float64Array.from({ length: n }, () => (rng.int(129) - 64) / 64), Float64Array.from({ length: n }, () => rng.int(17) / 64), true);
+    check(
+      Float64Array.from({ length: n }, () => (rng.int(129) - 64) / 64),
+      Float64Array.from({ length: n }, () => rng.int(17) / 64),
+      true,
+    );
   });
 
   it("parent − child matches the sibling to rounding with arbitrary gradients", () => {
-    check(Float64Array.from({ length: n }, () => rng.next() - 0.5), Float64Array.from({ length: n }, () => rng.next() * 0.25), false);
+    check(
+      Float64Array.from({ length: n }, () => rng.next() - 0.5),
+      Float64Array.from({ length: n }, () => rng.next() * 0.25),
+      false,
+    );
   });
 });
 
@@ -180,7 +204,9 @@ describe("split finder", () => {
         const values = [...new Set(Array.from(cols[j]!).filter((v) => !Number.isNaN(v)))].sort((a, b) => a - b);
         for (const t of [...values, Infinity]) {
           for (const missingLeft of [false, true]) {
-            let gl = 0, hl = 0, nl = 0;
+            let gl = 0,
+              hl = 0,
+              nl = 0;
             for (let i = 0; i < n; i++) {
               const v = cols[j]![i]!;
               if (Number.isNaN(v) ? missingLeft : v <= t) {
@@ -189,7 +215,13 @@ describe("split finder", () => {
                 nl++;
               }
             }
-            if (nl < c.minSamplesLeaf || n - nl < c.minSamplesLeaf || hl < c.minChildWeight || H - hl < c.minChildWeight) continue;
+            if (
+              nl < c.minSamplesLeaf ||
+              n - nl < c.minSamplesLeaf ||
+              hl < c.minChildWeight ||
+              H - hl < c.minChildWeight
+            )
+              continue;
             const gain = splitGain(gl, hl, G - gl, H - hl, parentScore, c.l2);
             if (gain > best.gain + 1e-9) best = { gain, feature: j, threshold: t, missingLeft };
           }
@@ -200,7 +232,9 @@ describe("split finder", () => {
       const edges = m.features[found.feature]!.edges;
       const threshold = found.bin < edges.length ? edges[found.bin]! : Infinity;
       // The brute force splits at a value, the finder at the bin edge just above it: same partition.
-      const next = [...new Set(Array.from(cols[found.feature]!).filter((v) => !Number.isNaN(v)))].sort((a, b) => a - b).find((v) => v > best.threshold);
+      const next = [...new Set(Array.from(cols[found.feature]!).filter((v) => !Number.isNaN(v)))]
+        .sort((a, b) => a - b)
+        .find((v) => v > best.threshold);
       expect(threshold).toBeGreaterThanOrEqual(best.threshold);
       if (next !== undefined) expect(threshold).toBeLessThan(next);
     }
@@ -227,7 +261,8 @@ describe("split finder", () => {
     let best = 0;
     let bestSet: number[] = [];
     for (let mask = 1; mask < 31; mask++) {
-      let gl = 0, hl = 0;
+      let gl = 0,
+        hl = 0;
       for (let i = 0; i < n; i++) {
         if (mask & (1 << code[i]!)) {
           gl += grad[i]!;
@@ -261,7 +296,10 @@ describe("GbdtEstimator", () => {
     expect(used.has(0) && used.has(1) && used.has(2)).toBe(true);
     const catNode = Array.from(t.feature).indexOf(1);
     const set = Array.from(t.catLeft[catNode]!);
-    expect([[1, 4], [0, 2, 3, 5]]).toContainEqual(set);
+    expect([
+      [1, 4],
+      [0, 2, 3, 5],
+    ]).toContainEqual(set);
     const x2Node = Array.from(t.feature).indexOf(2);
     // Missing x2 means churn: it must share a child with the high-value side, not the low one.
     expect(t.missingLeft[x2Node]).toBe(t.value[t.left[x2Node]!]! > t.value[t.right[x2Node]!]! ? 1 : 0);
@@ -274,7 +312,13 @@ describe("GbdtEstimator", () => {
     const { X, y } = ruleData(1000, 5);
     const lr = 0.3;
     const lambda = 2;
-    const model = new GbdtEstimator({ max_iter: 1, learning_rate: lr, l2_regularization: lambda, early_stopping: false, max_leaf_nodes: 8 }).fit(X, y);
+    const model = new GbdtEstimator({
+      max_iter: 1,
+      learning_rate: lr,
+      l2_regularization: lambda,
+      early_stopping: false,
+      max_leaf_nodes: 8,
+    }).fit(X, y);
     const st = model.state();
     const pos = y.reduce((a, b) => a + b, 0);
     expect(st.baseline).toBeCloseTo(Math.log(pos / (1000 - pos)), 14);
@@ -306,7 +350,14 @@ describe("GbdtEstimator", () => {
   it("early stopping stops well before max_iter on pure noise", () => {
     const rng = new Rng(9);
     const n = 2000;
-    const X = matrix([num("a"), num("b"), cat("c", 4)], [Float64Array.from({ length: n }, () => rng.next()), Float64Array.from({ length: n }, () => rng.next()), Float64Array.from({ length: n }, () => rng.int(4))]);
+    const X = matrix(
+      [num("a"), num("b"), cat("c", 4)],
+      [
+        Float64Array.from({ length: n }, () => rng.next()),
+        Float64Array.from({ length: n }, () => rng.next()),
+        Float64Array.from({ length: n }, () => rng.int(4)),
+      ],
+    );
     const y = Uint8Array.from({ length: n }, () => (rng.next() < 0.3 ? 1 : 0));
     const st = new GbdtEstimator({ max_iter: 200, early_stopping: true }).fit(X, y, { seed: 1 }).state();
     expect(st.validation_loss!.length).toBeLessThan(40);
@@ -324,17 +375,27 @@ describe("GbdtEstimator", () => {
     const val = ruleData(1000, 13);
     for (const d of [train, val]) d.X.features[1] = cat("c1", 7);
     for (let i = 0; i < 1000; i += 7) val.X.columns[1]![i] = 6;
-    const model = new GbdtEstimator({ max_iter: 40, subsample: 0.8 }).fit(train.X, train.y, { seed: 2, validation: { X: val.X, y: val.y } });
+    const model = new GbdtEstimator({ max_iter: 40, subsample: 0.8 }).fit(train.X, train.y, {
+      seed: 2,
+      validation: { X: val.X, y: val.y },
+    });
     const st = model.state();
     expect(st.n_iter).toBeGreaterThan(5);
     // Same trees, same order of additions: the validation loss seen during training is reproduced bit for bit.
     expect(logLoss(model.predictRaw(val.X), val.y)).toBe(st.validation_loss![st.n_iter - 1]);
-    const withUnseen = model.trees.filter((t) => t.catLeft.some((c, i) => c !== null && t.missingLeft[i] === 1 && c.includes(6)));
-    const withoutUnseen = model.trees.filter((t) => t.catLeft.some((c, i) => c !== null && t.missingLeft[i] === 0 && c.includes(6)));
+    const withUnseen = model.trees.filter((t) =>
+      t.catLeft.some((c, i) => c !== null && t.missingLeft[i] === 1 && c.includes(6)),
+    );
+    const withoutUnseen = model.trees.filter((t) =>
+      t.catLeft.some((c, i) => c !== null && t.missingLeft[i] === 0 && c.includes(6)),
+    );
     expect(withUnseen.length).toBeGreaterThan(0);
     expect(withoutUnseen.length).toBe(0);
     // Also with quantile edges and more categories than bins (rare codes share a bin).
-    const small = new GbdtEstimator({ max_iter: 20, max_bins: 4, min_samples_leaf: 5 }).fit(train.X, train.y, { seed: 2, validation: { X: val.X, y: val.y } });
+    const small = new GbdtEstimator({ max_iter: 20, max_bins: 4, min_samples_leaf: 5 }).fit(train.X, train.y, {
+      seed: 2,
+      validation: { X: val.X, y: val.y },
+    });
     const ss = small.state();
     expect(ss.trees.some((t) => t.catLeft.some((c) => c !== null && c.length >= 2))).toBe(true);
     expect(logLoss(small.predictRaw(val.X), val.y)).toBe(ss.validation_loss![ss.n_iter - 1]);
@@ -390,7 +451,14 @@ describe("GbdtEstimator", () => {
       expect((err as ZodError).message).toContain(name);
     }
     const d = gbdtParamsSchema.parse({});
-    expect(d).toMatchObject({ learning_rate: 0.1, max_iter: 100, max_leaf_nodes: 31, min_samples_leaf: 20, l2_regularization: 0, max_bins: 255 });
+    expect(d).toMatchObject({
+      learning_rate: 0.1,
+      max_iter: 100,
+      max_leaf_nodes: 31,
+      min_samples_leaf: 20,
+      l2_regularization: 0,
+      max_bins: 255,
+    });
   });
 
   it("rejects a single-class target and mismatched columns", () => {

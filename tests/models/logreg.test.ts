@@ -71,7 +71,9 @@ describe("logreg hyperparameters", () => {
       expect(e).toBeInstanceOf(UserError);
       expect(e.message).toMatch(new RegExp(`^churn\\.yaml: model\\.params\\.${key}: `));
     }
-    expect((await errorOf(() => checkParams("logreg", { alpha: 1 }))).message).toBe('config: model.params: unknown key "alpha"; check the spelling');
+    expect((await errorOf(() => checkParams("logreg", { alpha: 1 }))).message).toBe(
+      'config: model.params: unknown key "alpha"; check the spelling',
+    );
   });
 });
 
@@ -120,7 +122,11 @@ describe("logreg fitting", () => {
     const cases: [ConstructorParameters<typeof LogregEstimator>[0], number[], number][] = [
       [{ C: 1 }, [1.0609287036977388, -0.6594512946056452, 0.5197340237308447], 0.5917572978244025],
       [{ C: 0.1 }, [0.9225348367956155, -0.4542850919568463, 0.3343032631123202], 0.5423279034297651],
-      [{ C: 1, class_weight: "balanced" }, [1.052593655193138, -0.649005311697312, 0.5224160777923705], 0.20043341529928124],
+      [
+        { C: 1, class_weight: "balanced" },
+        [1.052593655193138, -0.649005311697312, 0.5224160777923705],
+        0.20043341529928124,
+      ],
     ];
     for (const [params, coef, intercept] of cases) {
       const s = new LogregEstimator(params).fit(X, y).state();
@@ -152,7 +158,9 @@ describe("logreg fitting", () => {
     // Unweighted, the mean probability matches the positive rate (a property of the logistic MLE); balanced moves it well above.
     const mean = (p: Float64Array) => p.reduce((a, b) => a + b, 0) / p.length;
     expect(mean(new LogregEstimator({ C: 1e6 }).fit(X, y).predictProba(X))).toBeCloseTo(pos / y.length, 6);
-    expect(mean(new LogregEstimator({ class_weight: "balanced" }).fit(X, y).predictProba(X))).toBeGreaterThan(pos / y.length + 0.15);
+    expect(mean(new LogregEstimator({ class_weight: "balanced" }).fit(X, y).predictProba(X))).toBeGreaterThan(
+      pos / y.length + 0.15,
+    );
   });
 
   it("duplicated (collinear) columns share their weight instead of blowing up", () => {
@@ -172,7 +180,9 @@ describe("logreg fitting", () => {
   });
 
   it("refuses missing or infinite inputs", () => {
-    expect(() => new LogregEstimator().fit(matrix([[1, NaN, 2]]), Uint8Array.from([0, 1, 0]))).toThrow(/imputed, finite/);
+    expect(() => new LogregEstimator().fit(matrix([[1, NaN, 2]]), Uint8Array.from([0, 1, 0]))).toThrow(
+      /imputed, finite/,
+    );
   });
 
   it("predictRaw is intercept + x·coef and predictProba its sigmoid", () => {
@@ -195,6 +205,8 @@ describe("logreg fitting", () => {
 
   it("the same data gives the same state (deterministic)", () => {
     const { X, y } = synthetic(500, BETA, B0, 21);
-    expect(JSON.stringify(new LogregEstimator().fit(X, y).state())).toBe(JSON.stringify(new LogregEstimator().fit(X, y).state()));
+    expect(JSON.stringify(new LogregEstimator().fit(X, y).state())).toBe(
+      JSON.stringify(new LogregEstimator().fit(X, y).state()),
+    );
   });
 });

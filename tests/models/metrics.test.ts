@@ -29,7 +29,12 @@ describe("ROC AUC", () => {
 
   it("does not depend on row order", () => {
     const order = [5, 3, 11, 0, 8, 2, 7, 1, 10, 4, 9, 6];
-    expect(rocAuc(order.map((i) => Y12[i]!), order.map((i) => P12[i]!))).toBeCloseTo(rocAuc(Y12, P12), 14);
+    expect(
+      rocAuc(
+        order.map((i) => Y12[i]!),
+        order.map((i) => P12[i]!),
+      ),
+    ).toBeCloseTo(rocAuc(Y12, P12), 14);
   });
 });
 

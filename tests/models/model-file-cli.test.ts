@@ -64,89 +64,95 @@ beforeAll(async () => {
 }, 240_000);
 
 describe.concurrent("churnkit predict with a corrupt model.json: exit 2, one line", () => {
-  const cases: [string, string, (a: Doc) => void, (m: Record<string, Trained>) => string, ((s: string) => string)?][] = [
+  const cases: [string, string, (a: Doc) => void, (m: Record<string, Trained>) => string, ((s: string) => string)?][] =
     [
-      "a cycle (child back to an ancestor)",
-      "gbdt",
-      (a) => {
-        const { i, j } = internalPair(state(a).trees[3]);
-        state(a).trees[3].left[j] = i;
-      },
-      (m) => {
-        const { i, j } = internalPair((m.gbdt!.state.trees as never[])[3]!);
-        return `corrupt model state (tree 3, node ${j}, left: child ${i} is reached twice: a cycle or a shared node); retrain the model`;
-      },
-    ],
-    [
-      "an out-of-range child",
-      "forest",
-      (a) => (state(a).trees[1].left[0] = 99999),
-      (m) =>
-        `corrupt model state (tree 1, node 0, left: child 99999 out of range 1..${(m.forest!.state.trees as { feature: number[] }[])[1]!.feature.length - 1}); retrain the model`,
-    ],
-    [
-      "feature[0] = 5000",
-      "tree",
-      (a) => (state(a).tree.feature[0] = 5000),
-      (m) => `corrupt model state (tree, node 0, feature: feature 5000 out of range 0..${m.tree!.features - 1}); retrain the model`,
-    ],
-    [
-      "a string threshold",
-      "gbdt",
-      (a) => (state(a).trees[0].threshold[0] = "1.5"),
-      () => 'corrupt model state (tree 0, node 0, threshold: expected a finite number, got the string "1.5"); retrain the model',
-    ],
-    [
-      "a null leaf value",
-      "gbdt",
-      (a) => (state(a).trees[2].value[state(a).trees[2].feature.indexOf(-1)] = null),
-      (m) =>
-        `corrupt model state (tree 2, node ${(m.gbdt!.state.trees as { feature: number[] }[])[2]!.feature.indexOf(-1)}, value: expected a finite number, got null); retrain the model`,
-    ],
-    [
-      "coef cut to 3 entries",
-      "logreg",
-      (a) => (state(a).coef = state(a).coef.slice(0, 3)),
-      (m) => `corrupt model state (coef: has 3 entries, but preprocessing makes ${m.logreg!.features} model columns); retrain the model`,
-    ],
-    [
-      "intercept: null",
-      "logreg",
-      (a) => (state(a).intercept = null),
-      () => "corrupt model state (intercept: expected a finite number, got null); retrain the model",
-    ],
-    [
-      "threshold: {value: null}",
-      "logreg",
-      (a) => (a.threshold = { value: null }),
-      () => "corrupt model file (threshold.value: expected a finite number, got null); retrain the model",
-    ],
-    [
-      'NaN encoded as the string "NaN"',
-      "tree",
-      (a) => (state(a).tree.threshold[0] = "NaN"),
-      () => 'corrupt model state (tree, node 0, threshold: expected a finite number, got the string "NaN"); retrain the model',
-    ],
-    [
-      "Infinity written as 1e999",
-      "logreg",
-      () => {},
-      () => "corrupt model state (coef[0]: expected a finite number, got Infinity); retrain the model",
-      (s) => s.replace(/"coef": \[\n\s*[^,\n]+/, '"coef": [1e999'),
-    ],
-    [
-      "a missing field",
-      "forest",
-      (a) => delete a.threshold,
-      () => 'corrupt model file, "threshold" is missing; retrain the model',
-    ],
-    [
-      "a newer format version",
-      "tree",
-      (a) => (a.format_version = "2.0"),
-      () => "model format 2.0 was written by churnkit 0.6.0, newer than this churnkit (reads format 1.x); upgrade churnkit",
-    ],
-  ];
+      [
+        "a cycle (child back to an ancestor)",
+        "gbdt",
+        (a) => {
+          const { i, j } = internalPair(state(a).trees[3]);
+          state(a).trees[3].left[j] = i;
+        },
+        (m) => {
+          const { i, j } = internalPair((m.gbdt!.state.trees as never[])[3]!);
+          return `corrupt model state (tree 3, node ${j}, left: child ${i} is reached twice: a cycle or a shared node); retrain the model`;
+        },
+      ],
+      [
+        "an out-of-range child",
+        "forest",
+        (a) => (state(a).trees[1].left[0] = 99999),
+        (m) =>
+          `corrupt model state (tree 1, node 0, left: child 99999 out of range 1..${(m.forest!.state.trees as { feature: number[] }[])[1]!.feature.length - 1}); retrain the model`,
+      ],
+      [
+        "feature[0] = 5000",
+        "tree",
+        (a) => (state(a).tree.feature[0] = 5000),
+        (m) =>
+          `corrupt model state (tree, node 0, feature: feature 5000 out of range 0..${m.tree!.features - 1}); retrain the model`,
+      ],
+      [
+        "a string threshold",
+        "gbdt",
+        (a) => (state(a).trees[0].threshold[0] = "1.5"),
+        () =>
+          'corrupt model state (tree 0, node 0, threshold: expected a finite number, got the string "1.5"); retrain the model',
+      ],
+      [
+        "a null leaf value",
+        "gbdt",
+        (a) => (state(a).trees[2].value[state(a).trees[2].feature.indexOf(-1)] = null),
+        (m) =>
+          `corrupt model state (tree 2, node ${(m.gbdt!.state.trees as { feature: number[] }[])[2]!.feature.indexOf(-1)}, value: expected a finite number, got null); retrain the model`,
+      ],
+      [
+        "coef cut to 3 entries",
+        "logreg",
+        (a) => (state(a).coef = state(a).coef.slice(0, 3)),
+        (m) =>
+          `corrupt model state (coef: has 3 entries, but preprocessing makes ${m.logreg!.features} model columns); retrain the model`,
+      ],
+      [
+        "intercept: null",
+        "logreg",
+        (a) => (state(a).intercept = null),
+        () => "corrupt model state (intercept: expected a finite number, got null); retrain the model",
+      ],
+      [
+        "threshold: {value: null}",
+        "logreg",
+        (a) => (a.threshold = { value: null }),
+        () => "corrupt model file (threshold.value: expected a finite number, got null); retrain the model",
+      ],
+      [
+        'NaN encoded as the string "NaN"',
+        "tree",
+        (a) => (state(a).tree.threshold[0] = "NaN"),
+        () =>
+          'corrupt model state (tree, node 0, threshold: expected a finite number, got the string "NaN"); retrain the model',
+      ],
+      [
+        "Infinity written as 1e999",
+        "logreg",
+        () => {},
+        () => "corrupt model state (coef[0]: expected a finite number, got Infinity); retrain the model",
+        (s) => s.replace(/"coef": \[\n\s*[^,\n]+/, '"coef": [1e999'),
+      ],
+      [
+        "a missing field",
+        "forest",
+        (a) => delete a.threshold,
+        () => 'corrupt model file, "threshold" is missing; retrain the model',
+      ],
+      [
+        "a newer format version",
+        "tree",
+        (a) => (a.format_version = "2.0"),
+        () =>
+          "model format 2.0 was written by churnkit 0.6.0, newer than this churnkit (reads format 1.x); upgrade churnkit",
+      ],
+    ];
   it.each(cases)("%s (%s)", async (_what, family, mutate, message, text) => {
     const file = craft(models[family]!, mutate, text);
     const out = join(tmp(), "scores.csv");
@@ -164,7 +170,11 @@ describe("churnkit serve with a corrupt model.json", () => {
     });
     const { i, j } = internalPair((models.gbdt!.state.trees as never[])[3]!);
     const r = await cli(["serve", "--model", dirname(file), "--port", "0"]);
-    expectLine(r, file, `corrupt model state (tree 3, node ${j}, right: child ${i} is reached twice: a cycle or a shared node); retrain the model`);
+    expectLine(
+      r,
+      file,
+      `corrupt model state (tree 3, node ${j}, right: child ${i} is reached twice: a cycle or a shared node); retrain the model`,
+    );
     // The API path the server is built from refuses the same file with the same line.
     const e = await errorOf(() => loadModel(dirname(file)));
     expect(e).toBeInstanceOf(UserError);
@@ -186,7 +196,8 @@ describe("churnkit serve with a corrupt model.json", () => {
     const r = await app.inject({ method: "POST", url: "/predict", payload: [row, { ...row, [c0!]: 1e6, [c1!]: 1e6 }] });
     expect(r.statusCode).toBe(400);
     expect(JSON.parse(r.body)).toEqual({
-      error: "model: churn probability of input row 2 is NaN, not a number in [0, 1]; check that row's values, or retrain the model",
+      error:
+        "model: churn probability of input row 2 is NaN, not a number in [0, 1]; check that row's values, or retrain the model",
     });
     await app.close();
   });

@@ -49,7 +49,14 @@ export async function trainAll(): Promise<Record<string, Trained>> {
       config: { evaluation: { permutation_repeats: 0 } },
     });
     const artifact = model.artifact;
-    out[f] = { dir, data, model, artifact, state: artifact.model.state as Doc, features: artifact.preprocess.features.length };
+    out[f] = {
+      dir,
+      data,
+      model,
+      artifact,
+      state: artifact.model.state as Doc,
+      features: artifact.preprocess.features.length,
+    };
   }
   return out;
 }

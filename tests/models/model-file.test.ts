@@ -50,7 +50,16 @@ describe("models written by this churnkit (format 1.0)", () => {
   it("an old 1.x file without the optional fields still loads and scores the same", async () => {
     const m = models.gbdt!;
     const file = craft(m, (a) => {
-      for (const k of ["feature_means", "calibration", "dropped", "derived", "id_columns", "reference_stats", "validation_metrics"]) delete a[k];
+      for (const k of [
+        "feature_means",
+        "calibration",
+        "dropped",
+        "derived",
+        "id_columns",
+        "reference_stats",
+        "validation_metrics",
+      ])
+        delete a[k];
       a.format_version = "1.0";
     });
     const loaded = await loadModel(file);
@@ -79,7 +88,9 @@ describe("a corrupt model.json is exit 2 with one line: file, place, remedy", ()
       await loadError("gbdt", (a) => {
         state(a).trees[3].left[j] = i;
       }),
-    ).toBe(`corrupt model state (tree 3, node ${j}, left: child ${i} is reached twice: a cycle or a shared node); retrain the model`);
+    ).toBe(
+      `corrupt model state (tree 3, node ${j}, left: child ${i} is reached twice: a cycle or a shared node); retrain the model`,
+    );
   });
 
   it("a node that is its own child (tree)", async () => {
@@ -88,7 +99,9 @@ describe("a corrupt model.json is exit 2 with one line: file, place, remedy", ()
       await loadError("tree", (a) => {
         state(a).tree.right[j] = j;
       }),
-    ).toBe(`corrupt model state (tree, node ${j}, right: child ${j} is reached twice: a cycle or a shared node); retrain the model`);
+    ).toBe(
+      `corrupt model state (tree, node ${j}, right: child ${j} is reached twice: a cycle or a shared node); retrain the model`,
+    );
   });
 
   it("an out-of-range child (forest)", async () => {
@@ -97,12 +110,16 @@ describe("a corrupt model.json is exit 2 with one line: file, place, remedy", ()
       await loadError("forest", (a) => {
         state(a).trees[2].right[0] = 99999;
       }),
-    ).toBe(`corrupt model state (tree 2, node 0, right: child 99999 out of range 1..${t.feature.length - 1}); retrain the model`);
+    ).toBe(
+      `corrupt model state (tree 2, node 0, right: child 99999 out of range 1..${t.feature.length - 1}); retrain the model`,
+    );
   });
 
   it("a child -1 at an internal node, and a negative child", async () => {
     expect(await loadError("tree", (a) => (state(a).tree.left[0] = -1))).toBe(
-      "corrupt model state (tree, node 0, left: child -1 out of range 1.." + ((models.tree!.state.tree as FlatTreeJSON).feature.length - 1) + "); retrain the model",
+      "corrupt model state (tree, node 0, left: child -1 out of range 1.." +
+        ((models.tree!.state.tree as FlatTreeJSON).feature.length - 1) +
+        "); retrain the model",
     );
     expect(await loadError("tree", (a) => (state(a).tree.left[0] = -7))).toBe(
       "corrupt model state (tree, node 0, left: expected >= -1, got -7); retrain the model",
@@ -120,7 +137,9 @@ describe("a corrupt model.json is exit 2 with one line: file, place, remedy", ()
       t.value.push(0.5);
       t.catLeft.push(null);
     });
-    expect(msg).toBe(`corrupt model state (tree, node ${n}, feature: node not reached from the root); retrain the model`);
+    expect(msg).toBe(
+      `corrupt model state (tree, node ${n}, feature: node not reached from the root); retrain the model`,
+    );
   });
 
   it("a feature index out of range of the model's columns", async () => {
@@ -205,12 +224,18 @@ describe("a corrupt model.json is exit 2 with one line: file, place, remedy", ()
   });
 
   it("missing fields", async () => {
-    expect(await loadError("logreg", (a) => delete a.preprocess)).toBe('corrupt model file, "preprocess" is missing; retrain the model');
+    expect(await loadError("logreg", (a) => delete a.preprocess)).toBe(
+      'corrupt model file, "preprocess" is missing; retrain the model',
+    );
     expect(await loadError("logreg", (a) => delete (a.preprocess as Doc).features)).toBe(
       'corrupt model file, "preprocess.features" is missing; retrain the model',
     );
-    expect(await loadError("gbdt", (a) => delete state(a).trees)).toBe("corrupt model state (trees: missing); retrain the model");
-    expect(await loadError("forest", (a) => (state(a).trees = []))).toBe("corrupt model state (trees: expected at least 1 entries); retrain the model");
+    expect(await loadError("gbdt", (a) => delete state(a).trees)).toBe(
+      "corrupt model state (trees: missing); retrain the model",
+    );
+    expect(await loadError("forest", (a) => (state(a).trees = []))).toBe(
+      "corrupt model state (trees: expected at least 1 entries); retrain the model",
+    );
   });
 
   it("a format version that is newer, malformed or missing", async () => {
@@ -220,7 +245,9 @@ describe("a corrupt model.json is exit 2 with one line: file, place, remedy", ()
     expect(await loadError("tree", (a) => (a.format_version = "one"))).toBe(
       'corrupt model file (format_version: expected "MAJOR.MINOR"); retrain the model',
     );
-    expect(await loadError("tree", (a) => delete a.format_version)).toBe('corrupt model file, "format_version" is missing; retrain the model');
+    expect(await loadError("tree", (a) => delete a.format_version)).toBe(
+      'corrupt model file, "format_version" is missing; retrain the model',
+    );
   });
 
   it("preprocessing that disagrees with the model's columns or the inputs", async () => {
@@ -235,7 +262,9 @@ describe("a corrupt model.json is exit 2 with one line: file, place, remedy", ()
       await loadError("logreg", (a) => {
         (a.inputs as Doc[]).find((c) => c.name === "tenure")!.type = "categorical";
       }),
-    ).toMatch(/^corrupt model file \(preprocess\.inputs\[\d+\]: column "tenure" is numeric here but categorical in the inputs\); retrain the model$/);
+    ).toMatch(
+      /^corrupt model file \(preprocess\.inputs\[\d+\]: column "tenure" is numeric here but categorical in the inputs\); retrain the model$/,
+    );
   });
 
   it("an unknown family, or hyperparameters out of range", async () => {
@@ -252,14 +281,27 @@ describe("a corrupt model.json is exit 2 with one line: file, place, remedy", ()
     (a.model.state as Doc).coef = [1, 2, 3];
     const e = await errorOf(() => ChurnModel.fromArtifact(a, "mine"));
     expect(e).toBeInstanceOf(UserError);
-    expect(e.message).toBe(`mine: corrupt model state (coef: has 3 entries, but preprocessing makes ${models.logreg!.features} model columns); retrain the model`);
+    expect(e.message).toBe(
+      `mine: corrupt model state (coef: has 3 entries, but preprocessing makes ${models.logreg!.features} model columns); retrain the model`,
+    );
   });
 });
 
 describe("the tree check", () => {
   /** A chain: node k splits into leaf 2k+2... as a left-deep path of `depth` internal nodes. */
   function chain(depth: number): FlatTreeJSON {
-    const t: FlatTreeJSON = { feature: [], threshold: [], catLeft: [], missingLeft: [], left: [], right: [], value: [], count: [], hessian: [], gain: [] };
+    const t: FlatTreeJSON = {
+      feature: [],
+      threshold: [],
+      catLeft: [],
+      missingLeft: [],
+      left: [],
+      right: [],
+      value: [],
+      count: [],
+      hessian: [],
+      gain: [],
+    };
     for (let d = 0; d < depth; d++) {
       // internal node at 2d: left = next internal (2d + 2), right = its leaf (2d + 1)
       const i = t.feature.length;
@@ -300,7 +342,10 @@ describe("the tree check", () => {
       `the tree is deeper than ${MAX_TREE_DEPTH} levels`,
     );
     const r = schema.safeParse(chain(100_000));
-    expect(r.error?.issues[0]).toMatchObject({ path: ["left", 2 * MAX_TREE_DEPTH], message: `the tree is deeper than ${MAX_TREE_DEPTH} levels` });
+    expect(r.error?.issues[0]).toMatchObject({
+      path: ["left", 2 * MAX_TREE_DEPTH],
+      message: `the tree is deeper than ${MAX_TREE_DEPTH} levels`,
+    });
   });
 });
 
@@ -321,7 +366,9 @@ describe("the last line of defence: a non-finite probability is an error", () =>
     rows[1]![c1!] = 1e6;
     const e = await errorOf(() => model.predict(rows));
     expect(e).toBeInstanceOf(UserError);
-    expect(e.message).toBe("model: churn probability of input row 2 is NaN, not a number in [0, 1]; check that row's values, or retrain the model");
+    expect(e.message).toBe(
+      "model: churn probability of input row 2 is NaN, not a number in [0, 1]; check that row's values, or retrain the model",
+    );
   });
 });
 

@@ -45,9 +45,13 @@ describe("schema/model.schema.json", () => {
   });
 
   it("accepts the model.json of every family, and refuses a corrupt one", () => {
-    const validate = new Ajv2020({ strict: false, allErrors: false }).compile(JSON.parse(readFileSync(FILE, "utf8")) as object);
+    const validate = new Ajv2020({ strict: false, allErrors: false }).compile(
+      JSON.parse(readFileSync(FILE, "utf8")) as object,
+    );
     for (const f of FAMILIES) {
-      const doc = JSON.parse(readFileSync(join(models[f]!.dir, "model.json"), "utf8")) as { model: { state: Record<string, unknown> } };
+      const doc = JSON.parse(readFileSync(join(models[f]!.dir, "model.json"), "utf8")) as {
+        model: { state: Record<string, unknown> };
+      };
       expect(validate(doc), `${f}: ${JSON.stringify(validate.errors)}`).toBe(true);
       if (f === "logreg") doc.model.state.intercept = null;
       else if (f === "tree") (doc.model.state.tree as { threshold: unknown[] }).threshold[0] = "0.5";

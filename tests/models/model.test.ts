@@ -23,7 +23,10 @@ describe("a trained logreg churn model (bundled Telco data)", () => {
     dir = tmp();
     const r = await train({ model: "logreg", seed: 42, out: join(dir, "m1") });
     model = r.model;
-    sample = takeRows(await loadTable(TELCO), Array.from({ length: 300 }, (_, i) => i * 23));
+    sample = takeRows(
+      await loadTable(TELCO),
+      Array.from({ length: 300 }, (_, i) => i * 23),
+    );
     rows = objects(sample);
   });
 
@@ -86,14 +89,18 @@ describe("a trained logreg churn model (bundled Telco data)", () => {
     expect(e).toBeInstanceOf(UserError);
     expect(e.message).toBe('request: missing column "tenure"; the model was trained with it, add it to the input');
     const two = await errorOf(() => model.predict(rows.map(({ tenure: _t, Contract: _c, ...r }) => r)));
-    expect(two.message).toBe('request: missing columns "tenure", "Contract"; the model was trained with them, add them to the input');
+    expect(two.message).toBe(
+      'request: missing columns "tenure", "Contract"; the model was trained with them, add them to the input',
+    );
   });
 
   it('"abc" in a numeric column is a UserError naming the column and row', async () => {
     const bad = rows.map((r, i) => (i === 4 ? { ...r, MonthlyCharges: "abc" } : r));
     const e = await errorOf(() => model.predict(bad));
     expect(e).toBeInstanceOf(UserError);
-    expect(e.message).toBe('request: row 5, column "MonthlyCharges": "abc" is not a number; fix the value or leave it empty for missing');
+    expect(e.message).toBe(
+      'request: row 5, column "MonthlyCharges": "abc" is not a number; fix the value or leave it empty for missing',
+    );
   });
 
   it("a bad boolean is named too; missing values are scored by imputation", async () => {
@@ -157,17 +164,23 @@ describe("a trained logreg churn model (bundled Telco data)", () => {
     writeFileSync(join(d, "model.json"), '{"format": "churnkit-model", "format_ver');
     const e = await errorOf(() => loadModel(d));
     expect(e).toBeInstanceOf(UserError);
-    expect(e.message).toMatch(new RegExp(`^${join(d, "model.json")}: corrupt model file, not valid JSON .*; retrain the model$`));
+    expect(e.message).toMatch(
+      new RegExp(`^${join(d, "model.json")}: corrupt model file, not valid JSON .*; retrain the model$`),
+    );
   });
 
   it("a model.json that is not a churnkit model, or misses a part, is a UserError", async () => {
     const d = tmp();
     writeFileSync(join(d, "model.json"), '{"hello": 1}');
-    expect((await errorOf(() => loadModel(d))).message).toBe(`${join(d, "model.json")}: not a churnkit model (no "format": "churnkit-model"); retrain the model`);
+    expect((await errorOf(() => loadModel(d))).message).toBe(
+      `${join(d, "model.json")}: not a churnkit model (no "format": "churnkit-model"); retrain the model`,
+    );
     const a = JSON.parse(readFileSync(join(dir, "m1", "model.json"), "utf8"));
     delete a.preprocess;
     writeFileSync(join(d, "model.json"), JSON.stringify(a));
-    expect((await errorOf(() => loadModel(d))).message).toBe(`${join(d, "model.json")}: corrupt model file, "preprocess" is missing; retrain the model`);
+    expect((await errorOf(() => loadModel(d))).message).toBe(
+      `${join(d, "model.json")}: corrupt model file, "preprocess" is missing; retrain the model`,
+    );
   });
 
   it("a newer format_version is refused with a clear message; a newer minor version loads", async () => {
@@ -176,7 +189,9 @@ describe("a trained logreg churn model (bundled Telco data)", () => {
     writeFileSync(join(d, "model.json"), JSON.stringify({ ...a, format_version: "2.0", churnkit_version: "9.9.9" }));
     const e = await errorOf(() => loadModel(d));
     expect(e).toBeInstanceOf(UserError);
-    expect(e.message).toBe(`${join(d, "model.json")}: model format 2.0 was written by churnkit 9.9.9, newer than this churnkit (reads format 1.x); upgrade churnkit`);
+    expect(e.message).toBe(
+      `${join(d, "model.json")}: model format 2.0 was written by churnkit 9.9.9, newer than this churnkit (reads format 1.x); upgrade churnkit`,
+    );
     writeFileSync(join(d, "model.json"), JSON.stringify({ ...a, format_version: "1.7" }));
     expect((await loadModel(d)).family).toBe("logreg");
     expect(readArtifact(d).format_version).toBe("1.7");

@@ -62,7 +62,9 @@ describe("predictFile checks that the stream reached the end of the input", () =
     fault.on = true;
     const e = await errorOf(() => predictFile(model, input, out)).finally(() => (fault.on = false));
     expect(e.message).toMatch(
-      new RegExp(`^${input.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}: scored \\d+ of its ${MANY} rows \\(the input stream ended early\\); .*scores\\.csv was not written$`),
+      new RegExp(
+        `^${input.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}: scored \\d+ of its ${MANY} rows \\(the input stream ended early\\); .*scores\\.csv was not written$`,
+      ),
     );
     expect(Number(/scored (\d+)/.exec(e.message)![1])).toBeLessThan(MANY);
     expect(isUserError(e)).toBe(false); // exit 1: churnkit failed, the input is fine

@@ -47,7 +47,9 @@ describe("the shared DuckDB connection", () => {
     // A temporary table lives in its connection only: another task's connection does not see it.
     const seen = await withConnection(async (a) => {
       await a.run("CREATE TEMP TABLE mine AS SELECT 1 AS x");
-      const other = await withConnection((b) => b.runAndReadAll("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'mine'"));
+      const other = await withConnection((b) =>
+        b.runAndReadAll("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'mine'"),
+      );
       const own = await a.runAndReadAll("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'mine'");
       return [Number(own.getRows()[0]![0]), Number(other.getRows()[0]![0])];
     });
@@ -69,7 +71,9 @@ describe("scoring with a derived feature", () => {
     const rows = requestRows(200);
     const sizes = Array.from({ length: 300 }, (_, i) => 1 + ((i * 37) % 200));
     const one = await model.predictProba(tableFromRows(rows));
-    const got = await Promise.all(sizes.map(async (k) => (await model.predictProba(tableFromRows(rows.slice(0, k)))).probability));
+    const got = await Promise.all(
+      sizes.map(async (k) => (await model.predictProba(tableFromRows(rows.slice(0, k)))).probability),
+    );
     got.forEach((p, i) => expect(Array.from(p)).toEqual(Array.from(one.probability.subarray(0, sizes[i]))));
   }, 60_000);
 });

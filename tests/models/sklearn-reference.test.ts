@@ -40,7 +40,10 @@ interface Fixture {
   data: Record<"integer" | "real" | "missing" | "categorical", DataSet>;
   tree: { params: CartParamsInput; root: RefNode; proba_test: number[] }[];
   forest: {
-    no_bootstrap: { params: { n_estimators: number; max_depth: number; min_samples_leaf: number }; proba_test: number[] };
+    no_bootstrap: {
+      params: { n_estimators: number; max_depth: number; min_samples_leaf: number };
+      proba_test: number[];
+    };
     bootstrap: {
       params: { n_estimators: number; min_samples_leaf: number; max_features: "sqrt" };
       auc_mean: number;
@@ -86,7 +89,12 @@ function matrix(rows: (number | null)[][], categorical: number[] = []): Matrix {
  * internal node also says whether training rows with the split feature missing reached it (`nan`)
  * and whether that feature has missing values in training at all (`featureNaN`).
  */
-function nested(t: FlatTree, leaf: "proba" | "value", X?: Matrix, i = 0): RefNode & { nan?: boolean; featureNaN?: boolean } {
+function nested(
+  t: FlatTree,
+  leaf: "proba" | "value",
+  X?: Matrix,
+  i = 0,
+): RefNode & { nan?: boolean; featureNaN?: boolean } {
   if (t.feature[i]! < 0) return { count: t.count[i]!, [leaf]: t.value[i]! };
   const f = t.feature[i]!;
   const cats = t.catLeft[i];
@@ -94,7 +102,9 @@ function nested(t: FlatTree, leaf: "proba" | "value", X?: Matrix, i = 0): RefNod
     feature: f,
     ...(cats ? { categories: Array.from(cats) } : { threshold: t.threshold[i]! }),
     count: t.count[i]!,
-    ...(X ? { missing_left: t.missingLeft[i] === 1, nan: nanReaches(t, X, i), featureNaN: X.columns[f]!.some(Number.isNaN) } : {}),
+    ...(X
+      ? { missing_left: t.missingLeft[i] === 1, nan: nanReaches(t, X, i), featureNaN: X.columns[f]!.some(Number.isNaN) }
+      : {}),
     left: nested(t, leaf, X, t.left[i]),
     right: nested(t, leaf, X, t.right[i]),
   };
@@ -106,7 +116,8 @@ function nanReaches(t: FlatTree, X: Matrix, node: number): boolean {
   for (let r = 0; r < X.nRows; r++) {
     if (!Number.isNaN(X.columns[f]![r]!)) continue;
     let i = 0;
-    while (i !== node && t.feature[i]! >= 0) i = goesLeft(t, i, X.columns[t.feature[i]!]![r]!) ? t.left[i]! : t.right[i]!;
+    while (i !== node && t.feature[i]! >= 0)
+      i = goesLeft(t, i, X.columns[t.feature[i]!]![r]!) ? t.left[i]! : t.right[i]!;
     if (i === node) return true;
   }
   return false;
@@ -184,7 +195,11 @@ describe(`scikit-learn ${REF.sklearn} reference: RandomForestClassifier`, () => 
       max_bins: null, // exact thresholds, as scikit-learn
     }).fit(X, y, { seed: 0, threads: 1 });
     const tree = REF.tree[0]!;
-    expect(tree.params).toEqual({ criterion: "gini", max_depth: params.max_depth, min_samples_leaf: params.min_samples_leaf });
+    expect(tree.params).toEqual({
+      criterion: "gini",
+      max_depth: params.max_depth,
+      min_samples_leaf: params.min_samples_leaf,
+    });
     for (const t of forest.trees) expectSameTree(nested(t, "proba"), tree.root, { leaf: 1e-15, rows: 0 });
     // The mean of five equal probabilities: summation rounding only (a few ulps).
     expect(maxDiff(forest.predictProba(Xt), proba_test)).toBeLessThanOrEqual(1e-15);
@@ -221,21 +236,24 @@ describe(`scikit-learn ${REF.sklearn} reference: HistGradientBoostingClassifier`
   // ties of the children's rows; "missing" has five nodes that no row with the feature missing reaches.
   // Categorical splits compare the set of categories that go left.
   const skipped = [0, 3, 5, 0];
-  it.each(REF.hgb.map((c, k) => [`${c.data} ${JSON.stringify(c.params)}`, { ...c, skipped: skipped[k] }] as const))("%s", (_, c) => {
-    const d = REF.data[c.data];
-    const X = matrix(d.X, c.categorical);
-    const model = new GbdtEstimator({ ...c.params, early_stopping: false }).fit(X, Uint8Array.from(d.y), { seed: 0 });
-    const st = model.state();
-    expect(st.baseline).toBeCloseTo(c.baseline, 15);
-    expect(model.trees).toHaveLength(c.trees.length);
-    // scikit-learn keeps per-row gradients and hessians in float32 (relative rounding 6e-8) and sums
-    // them in float64; churnkit keeps them in float64. So splits, bin thresholds and rows per node agree
-    // exactly, and leaf values (−G/(H + λ) · learning rate, below 1 here) within 2e-7, about three
-    // float32 roundings (2.1e-8 seen). A raw score adds max_iter (≤ 20) leaf values: within 20 × 1e-7.
-    const check: Check = { leaf: 2e-7, rows: 0 };
-    model.trees.forEach((t, k) => expectSameTree(nested(t, "value", X), c.trees[k]!, check, `tree ${k}`));
-    expect(check.skipped ?? 0).toBe(c.skipped);
-    expect(maxDiff(model.predictRaw(X), c.raw_train)).toBeLessThanOrEqual(2e-6);
-    expect(maxDiff(model.predictRaw(matrix(d.X_test, c.categorical)), c.raw_test)).toBeLessThanOrEqual(2e-6);
-  });
+  it.each(REF.hgb.map((c, k) => [`${c.data} ${JSON.stringify(c.params)}`, { ...c, skipped: skipped[k] }] as const))(
+    "%s",
+    (_, c) => {
+      const d = REF.data[c.data];
+      const X = matrix(d.X, c.categorical);
+      const model = new GbdtEstimator({ ...c.params, early_stopping: false }).fit(X, Uint8Array.from(d.y), { seed: 0 });
+      const st = model.state();
+      expect(st.baseline).toBeCloseTo(c.baseline, 15);
+      expect(model.trees).toHaveLength(c.trees.length);
+      // scikit-learn keeps per-row gradients and hessians in float32 (relative rounding 6e-8) and sums
+      // them in float64; churnkit keeps them in float64. So splits, bin thresholds and rows per node agree
+      // exactly, and leaf values (−G/(H + λ) · learning rate, below 1 here) within 2e-7, about three
+      // float32 roundings (2.1e-8 seen). A raw score adds max_iter (≤ 20) leaf values: within 20 × 1e-7.
+      const check: Check = { leaf: 2e-7, rows: 0 };
+      model.trees.forEach((t, k) => expectSameTree(nested(t, "value", X), c.trees[k]!, check, `tree ${k}`));
+      expect(check.skipped ?? 0).toBe(c.skipped);
+      expect(maxDiff(model.predictRaw(X), c.raw_train)).toBeLessThanOrEqual(2e-6);
+      expect(maxDiff(model.predictRaw(matrix(d.X_test, c.categorical)), c.raw_test)).toBeLessThanOrEqual(2e-6);
+    },
+  );
 });

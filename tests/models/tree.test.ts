@@ -27,7 +27,7 @@ function xorData(n: number, seed: number): { X: Matrix; y: Uint8Array } {
     x0.push(rng.next());
     c.push(rng.int(4));
     x2.push(rng.next());
-    y[i] = (x0[i]! > 0.5) !== c[i]! < 2 ? 1 : 0;
+    y[i] = x0[i]! > 0.5 !== c[i]! < 2 ? 1 : 0;
   }
   return { X: matrix([num("x0"), cat("c", 4), num("x2")], [x0, c, x2]), y };
 }
@@ -57,7 +57,10 @@ describe("tree (CART)", () => {
       const distinct = [...new Set(cols[j])].sort((a, b) => a - b);
       for (let k = 0; k + 1 < distinct.length; k++) {
         const thr = (distinct[k]! + distinct[k + 1]!) / 2;
-        let l0 = 0, l1 = 0, r0 = 0, r1 = 0;
+        let l0 = 0,
+          l1 = 0,
+          r0 = 0,
+          r1 = 0;
         for (let i = 0; i < n; i++) {
           if (cols[j]![i]! <= thr) y[i] ? l1++ : l0++;
           else y[i] ? r1++ : r0++;
@@ -95,7 +98,8 @@ describe("tree (CART)", () => {
       let n1 = 0;
       for (const v of y) n1 += v;
       for (let mask = 1; mask < 1 << (k - 1); mask++) {
-        let l0 = 0, l1 = 0;
+        let l0 = 0,
+          l1 = 0;
         for (let i = 0; i < n; i++) if (mask & (1 << c[i]!)) y[i] ? l1++ : l0++;
         const gain = imp(n - n1, n1) - imp(l0, l1) - imp(n - n1 - l0, n1 - l1);
         bestGain = Math.max(bestGain, gain);
@@ -105,7 +109,10 @@ describe("tree (CART)", () => {
       expect(t.gain[0]).toBeCloseTo(bestGain, 9);
       // The left set is the low-rate (or high-rate) categories as a block.
       const left = [...t.catLeft[0]!];
-      expect([[0, 2, 5], [1, 3, 4]]).toContainEqual(left);
+      expect([
+        [0, 2, 5],
+        [1, 3, 4],
+      ]).toContainEqual(left);
     }
   });
 
@@ -146,7 +153,9 @@ describe("tree (CART)", () => {
     const n = 500;
     const a = Array.from({ length: n }, () => (rng.next() < 0.2 ? NaN : rng.next()));
     const c = Array.from({ length: n }, () => (rng.next() < 0.1 ? NaN : rng.int(5)));
-    const y = Uint8Array.from(a.map((v, i) => ((Number.isNaN(v) ? 0.6 : v) + (c[i]! === 2 ? 0.5 : 0) + rng.next() * 0.3 > 0.8 ? 1 : 0)));
+    const y = Uint8Array.from(
+      a.map((v, i) => ((Number.isNaN(v) ? 0.6 : v) + (c[i]! === 2 ? 0.5 : 0) + rng.next() * 0.3 > 0.8 ? 1 : 0)),
+    );
     const X = matrix([num("a"), cat("c", 5)], [a, c]);
     const t = new CartEstimator({ max_depth: 4 }).fit(X, y).tree;
     const counts = new Float64Array(t.feature.length);
@@ -188,7 +197,14 @@ describe("tree (CART)", () => {
     expect(() => new CartEstimator({ criterion: "mse" as "gini" })).toThrow(/criterion/);
     expect(() => new CartEstimator({ class_weight: { 0: -1, 1: 1 } })).toThrow(/class_weight/);
     expect(() => new CartEstimator({ maxDepth: 3 } as object)).toThrow(/maxDepth/);
-    expect(cartParamsSchema.parse({})).toEqual({ criterion: "gini", max_depth: 6, min_samples_split: 2, min_samples_leaf: 1, max_features: null, class_weight: null });
+    expect(cartParamsSchema.parse({})).toEqual({
+      criterion: "gini",
+      max_depth: 6,
+      min_samples_split: 2,
+      min_samples_leaf: 1,
+      max_features: null,
+      class_weight: null,
+    });
   });
 
   it("applies class weights to leaf probabilities and node counts", () => {
@@ -229,8 +245,10 @@ describe("tree (CART)", () => {
     };
     expect(depthOf(deep)).toBe(3);
     const leafy = new CartEstimator({ min_samples_leaf: 40 }).fit(X, y).tree;
-    for (let i = 0; i < leafy.feature.length; i++) if (leafy.feature[i]! < 0) expect(leafy.count[i]).toBeGreaterThanOrEqual(40);
+    for (let i = 0; i < leafy.feature.length; i++)
+      if (leafy.feature[i]! < 0) expect(leafy.count[i]).toBeGreaterThanOrEqual(40);
     const split = new CartEstimator({ min_samples_split: 300 }).fit(X, y).tree;
-    for (let i = 0; i < split.feature.length; i++) if (split.feature[i]! >= 0) expect(split.count[i]).toBeGreaterThanOrEqual(300);
+    for (let i = 0; i < split.feature.length; i++)
+      if (split.feature[i]! >= 0) expect(split.count[i]).toBeGreaterThanOrEqual(300);
   });
 });

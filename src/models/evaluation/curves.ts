@@ -20,14 +20,17 @@ export interface PrPoint {
 }
 
 /** Counts of positives and negatives at or above each distinct score, highest score first. */
-function cumulative(y: ArrayLike<number>, p: ArrayLike<number>): { thresholds: number[]; tp: number[]; fp: number[]; pos: number; neg: number } {
+function cumulative(
+  y: ArrayLike<number>,
+  p: ArrayLike<number>,
+): { thresholds: number[]; tp: number[]; fp: number[]; pos: number; neg: number } {
   const idx = Int32Array.from({ length: y.length }, (_, i) => i).sort((a, b) => p[b]! - p[a]! || a - b);
   const thresholds: number[] = [];
   const tp: number[] = [];
   const fp: number[] = [];
   let t = 0;
   let f = 0;
-  for (let k = 0; k < idx.length; ) {
+  for (let k = 0; k < idx.length;) {
     const s = p[idx[k]!]!;
     while (k < idx.length && p[idx[k]!] === s) {
       if (y[idx[k]!]) t++;
@@ -53,14 +56,20 @@ function thin<T>(points: T[], max: number): T[] {
 export function rocCurve(y: ArrayLike<number>, p: ArrayLike<number>, max = 200): RocPoint[] {
   const c = cumulative(y, p);
   const pts: RocPoint[] = [{ fpr: 0, tpr: 0, threshold: Infinity }];
-  c.thresholds.forEach((th, i) => pts.push({ fpr: c.neg ? c.fp[i]! / c.neg : 0, tpr: c.pos ? c.tp[i]! / c.pos : 0, threshold: th }));
+  c.thresholds.forEach((th, i) =>
+    pts.push({ fpr: c.neg ? c.fp[i]! / c.neg : 0, tpr: c.pos ? c.tp[i]! / c.pos : 0, threshold: th }),
+  );
   return thin(pts, max);
 }
 
 /** Precision-recall curve, one point per distinct score (thinned to `max`). */
 export function prCurve(y: ArrayLike<number>, p: ArrayLike<number>, max = 200): PrPoint[] {
   const c = cumulative(y, p);
-  const pts = c.thresholds.map((th, i) => ({ recall: c.pos ? c.tp[i]! / c.pos : 0, precision: c.tp[i]! / (c.tp[i]! + c.fp[i]!), threshold: th }));
+  const pts = c.thresholds.map((th, i) => ({
+    recall: c.pos ? c.tp[i]! / c.pos : 0,
+    precision: c.tp[i]! / (c.tp[i]! + c.fp[i]!),
+    threshold: th,
+  }));
   return thin(pts, max);
 }
 
@@ -82,7 +91,11 @@ export interface CalibrationBin {
 }
 
 /** Reliability bins of equal width and the expected calibration error (row-weighted |observed − predicted|). */
-export function calibration(y: ArrayLike<number>, p: ArrayLike<number>, bins = 10): { bins: CalibrationBin[]; ece: number } {
+export function calibration(
+  y: ArrayLike<number>,
+  p: ArrayLike<number>,
+  bins = 10,
+): { bins: CalibrationBin[]; ece: number } {
   const n = new Float64Array(bins);
   const sp = new Float64Array(bins);
   const sy = new Float64Array(bins);
@@ -120,7 +133,11 @@ export interface LiftRow {
 }
 
 /** Lift and cumulative gains by decile of score (ties keep input order, as a ranked list would). */
-export function liftTable(y: ArrayLike<number>, p: ArrayLike<number>, groups = 10): { deciles: LiftRow[]; top_decile: number } {
+export function liftTable(
+  y: ArrayLike<number>,
+  p: ArrayLike<number>,
+  groups = 10,
+): { deciles: LiftRow[]; top_decile: number } {
   const n = y.length;
   const idx = Int32Array.from({ length: n }, (_, i) => i).sort((a, b) => p[b]! - p[a]! || a - b);
   let total = 0;
@@ -138,13 +155,27 @@ export function liftTable(y: ArrayLike<number>, p: ArrayLike<number>, groups = 1
     cumRows += rows;
     cumPos += pos;
     const rate = rows ? pos / rows : 0;
-    deciles.push({ decile: g + 1, rows, positives: pos, rate, lift: overall ? rate / overall : 0, cumulative_gain: total ? cumPos / total : 0, cumulative_lift: overall && cumRows ? cumPos / cumRows / overall : 0 });
+    deciles.push({
+      decile: g + 1,
+      rows,
+      positives: pos,
+      rate,
+      lift: overall ? rate / overall : 0,
+      cumulative_gain: total ? cumPos / total : 0,
+      cumulative_lift: overall && cumRows ? cumPos / cumRows / overall : 0,
+    });
   }
   return { deciles, top_decile: deciles[0]?.lift ?? 0 };
 }
 
 /** Percentile bootstrap confidence interval for ROC AUC. */
-export function bootstrapAuc(y: ArrayLike<number>, p: ArrayLike<number>, resamples = 200, level = 0.95, seed = 0): { low: number; high: number; resamples: number; level: number } {
+export function bootstrapAuc(
+  y: ArrayLike<number>,
+  p: ArrayLike<number>,
+  resamples = 200,
+  level = 0.95,
+  seed = 0,
+): { low: number; high: number; resamples: number; level: number } {
   const rng = new Rng(seed);
   const n = y.length;
   const ys = new Uint8Array(n);

@@ -3,7 +3,18 @@
  * calibration, lift, KS and (optionally) a bootstrap confidence interval for AUC.
  */
 import { computeMetrics, type Metrics } from "../metrics.js";
-import { bootstrapAuc, calibration, ksStatistic, liftTable, prCurve, rocCurve, type CalibrationBin, type LiftRow, type PrPoint, type RocPoint } from "./curves.js";
+import {
+  bootstrapAuc,
+  calibration,
+  ksStatistic,
+  liftTable,
+  prCurve,
+  rocCurve,
+  type CalibrationBin,
+  type LiftRow,
+  type PrPoint,
+  type RocPoint,
+} from "./curves.js";
 
 export interface DetailedMetrics extends Metrics {
   /** Kolmogorov–Smirnov statistic between the score distributions of churners and stayers. */
@@ -22,7 +33,12 @@ export interface DetailOptions {
   seed?: number;
 }
 
-export function detailedMetrics(y: ArrayLike<number>, p: ArrayLike<number>, threshold: number, opts: DetailOptions = {}): DetailedMetrics {
+export function detailedMetrics(
+  y: ArrayLike<number>,
+  p: ArrayLike<number>,
+  threshold: number,
+  opts: DetailOptions = {},
+): DetailedMetrics {
   const m: DetailedMetrics = {
     ...computeMetrics(y, p, threshold),
     ks: ksStatistic(y, p),

@@ -18,7 +18,8 @@ export interface Economics {
   success_rate: number;
 }
 
-export type ThresholdRule = { rule: "fixed"; value: number } | { rule: "f1" } | { rule: "profit"; economics: Economics };
+export type ThresholdRule =
+  { rule: "fixed"; value: number } | { rule: "f1" } | { rule: "profit"; economics: Economics };
 
 /** The decision threshold stored in model.json, with the rule that chose it. */
 export interface ChosenThreshold {
@@ -32,13 +33,17 @@ export interface ChosenThreshold {
 }
 
 /** Candidate thresholds: the distinct scores, best first, with tp/fp counts at or above each. */
-function sweep(y: ArrayLike<number>, p: ArrayLike<number>, visit: (threshold: number, tp: number, fp: number, pos: number) => void): void {
+function sweep(
+  y: ArrayLike<number>,
+  p: ArrayLike<number>,
+  visit: (threshold: number, tp: number, fp: number, pos: number) => void,
+): void {
   const idx = Int32Array.from({ length: y.length }, (_, i) => i).sort((a, b) => p[b]! - p[a]! || a - b);
   let pos = 0;
   for (let i = 0; i < y.length; i++) pos += y[i]!;
   let tp = 0;
   let fp = 0;
-  for (let k = 0; k < idx.length; ) {
+  for (let k = 0; k < idx.length;) {
     const s = p[idx[k]!]!;
     while (k < idx.length && p[idx[k]!] === s) {
       if (y[idx[k]!]) tp++;

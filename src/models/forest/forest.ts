@@ -6,12 +6,27 @@
  * mean of the trees' leaf probabilities.
  */
 import { z } from "zod";
-import { probaToRawInPlace, type Classifier, type Estimator, type FitContext, type FlatTree, type FlatTreeJSON, type Matrix } from "../types.js";
+import {
+  probaToRawInPlace,
+  type Classifier,
+  type Estimator,
+  type FitContext,
+  type FlatTree,
+  type FlatTreeJSON,
+  type Matrix,
+} from "../types.js";
 import { accumulateTree, flatTreeFromJSON, flatTreeToJSON } from "../trees/flat.js";
 import { codeMatrix } from "../tree/coding.js";
 import { criterionCode } from "../tree/criterion.js";
 import { gainImportances } from "../tree/importance.js";
-import { checkFeatureCount, classWeightSchema, criterionSchema, maxFeaturesSchema, resolveMaxFeatures, rowWeights } from "../tree/params.js";
+import {
+  checkFeatureCount,
+  classWeightSchema,
+  criterionSchema,
+  maxFeaturesSchema,
+  resolveMaxFeatures,
+  rowWeights,
+} from "../tree/params.js";
 import type { ForestJob } from "./grow.js";
 import { oobAuc } from "./oob.js";
 import { forestThreads, growForest } from "./parallel.js";

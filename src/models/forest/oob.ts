@@ -11,7 +11,7 @@ export function rocAuc(score: Float64Array, y: Uint8Array, mask?: Uint8Array): n
   idx.sort((a, b) => score[a]! - score[b]!);
   let nPos = 0;
   let rankSumPos = 0;
-  for (let i = 0; i < idx.length; ) {
+  for (let i = 0; i < idx.length;) {
     let k = i;
     while (k + 1 < idx.length && score[idx[k + 1]!] === score[idx[i]!]) k++;
     const avgRank = (i + k) / 2 + 1;

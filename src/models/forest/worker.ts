@@ -27,10 +27,26 @@ try {
   const oob = newOobSums(job.bootstrap ? job.nRows : 0);
   for (let t = Atomics.add(counter, 0, 1); t < nTrees; t = Atomics.add(counter, 0, 1)) {
     const tree = growForestTree(job, t, X, oob);
-    const transfer = [tree.feature, tree.threshold, tree.missingLeft, tree.left, tree.right, tree.value, tree.count, tree.hessian, tree.gain].map((a) => a.buffer as ArrayBuffer);
+    const transfer = [
+      tree.feature,
+      tree.threshold,
+      tree.missingLeft,
+      tree.left,
+      tree.right,
+      tree.value,
+      tree.count,
+      tree.hessian,
+      tree.gain,
+    ].map((a) => a.buffer as ArrayBuffer);
     port.postMessage({ kind: "tree", t, tree } satisfies WorkerMessage, transfer);
   }
-  port.postMessage({ kind: "done", sum: oob.sum, count: oob.count } satisfies WorkerMessage, [oob.sum.buffer as ArrayBuffer, oob.count.buffer as ArrayBuffer]);
+  port.postMessage({ kind: "done", sum: oob.sum, count: oob.count } satisfies WorkerMessage, [
+    oob.sum.buffer as ArrayBuffer,
+    oob.count.buffer as ArrayBuffer,
+  ]);
 } catch (e) {
-  port.postMessage({ kind: "error", message: e instanceof Error ? (e.stack ?? e.message) : String(e) } satisfies WorkerMessage);
+  port.postMessage({
+    kind: "error",
+    message: e instanceof Error ? (e.stack ?? e.message) : String(e),
+  } satisfies WorkerMessage);
 }

@@ -90,9 +90,12 @@ function checkColumn(X: Matrix, j: number, rows: ArrayLike<number> | null): void
     const r = rows ? rows[k]! : k;
     const v = col[r]!;
     if (Number.isNaN(v)) continue;
-    if (!Number.isFinite(v)) throw new Error(`gbdt: feature "${f.name}" row ${r} is ${v}; use a finite number or NaN for missing`);
+    if (!Number.isFinite(v))
+      throw new Error(`gbdt: feature "${f.name}" row ${r} is ${v}; use a finite number or NaN for missing`);
     if (f.kind === "categorical" && (!Number.isInteger(v) || v < 0 || v >= (f.nCategories ?? Infinity))) {
-      throw new Error(`gbdt: categorical feature "${f.name}" row ${r} holds ${v}, not a code in 0..${(f.nCategories ?? 0) - 1}; use NaN for missing or unseen`);
+      throw new Error(
+        `gbdt: categorical feature "${f.name}" row ${r} holds ${v}, not a code in 0..${(f.nCategories ?? 0) - 1}; use NaN for missing or unseen`,
+      );
     }
   }
 }
@@ -128,7 +131,14 @@ export class BinMapper {
       if (f.kind === "numeric") {
         const vals = sample ? Float64Array.from(sample, (r) => col[r]!) : col;
         const edges = numericEdges(vals, maxBins);
-        return { kind: "numeric", nBins: edges.length + 1, edges, binOfCode: new Int32Array(0), codesOfBin: [], unseenCodes: [] };
+        return {
+          kind: "numeric",
+          nBins: edges.length + 1,
+          edges,
+          binOfCode: new Int32Array(0),
+          codesOfBin: [],
+          unseenCodes: [],
+        };
       }
       let nCat = f.nCategories;
       if (nCat === undefined) {
@@ -146,7 +156,8 @@ export class BinMapper {
 
   /** Bin every column of `X` (optionally only the given rows, in that order). */
   transform(X: Matrix, rows: Uint32Array | null = null): BinnedMatrix {
-    if (X.columns.length !== this.features.length) throw new Error(`gbdt: expected ${this.features.length} features, got ${X.columns.length}`);
+    if (X.columns.length !== this.features.length)
+      throw new Error(`gbdt: expected ${this.features.length} features, got ${X.columns.length}`);
     const n = rows ? rows.length : X.nRows;
     const nf = this.features.length;
     const out = new Uint8Array(n * nf);
@@ -186,7 +197,12 @@ export class BinMapper {
   }
 }
 
-function categoricalBins(col: Float64Array, nCategories: number, maxBins: number, rows: Uint32Array | null): FeatureBins {
+function categoricalBins(
+  col: Float64Array,
+  nCategories: number,
+  maxBins: number,
+  rows: Uint32Array | null,
+): FeatureBins {
   const counts = new Float64Array(nCategories);
   const n = rows ? rows.length : col.length;
   for (let k = 0; k < n; k++) {
@@ -209,17 +225,28 @@ function categoricalBins(col: Float64Array, nCategories: number, maxBins: number
     });
   } else {
     // Too many categories: the maxBins-1 most frequent keep a bin, the rest share the last one.
-    const kept = [...seen].sort((a, b) => counts[b]! - counts[a]! || a - b).slice(0, maxBins - 1).sort((a, b) => a - b);
+    const kept = [...seen]
+      .sort((a, b) => counts[b]! - counts[a]! || a - b)
+      .slice(0, maxBins - 1)
+      .sort((a, b) => a - b);
     kept.forEach((c, b) => {
       binOfCode[c] = b;
       codesOfBin.push([c]);
     });
     const other: number[] = [];
-    for (const c of seen) if (binOfCode[c] === -1) {
-      binOfCode[c] = maxBins - 1;
-      other.push(c);
-    }
+    for (const c of seen)
+      if (binOfCode[c] === -1) {
+        binOfCode[c] = maxBins - 1;
+        other.push(c);
+      }
     codesOfBin.push(other);
   }
-  return { kind: "categorical", nBins: Math.max(1, codesOfBin.length), edges: new Float64Array(0), binOfCode, codesOfBin, unseenCodes };
+  return {
+    kind: "categorical",
+    nBins: Math.max(1, codesOfBin.length),
+    edges: new Float64Array(0),
+    binOfCode,
+    codesOfBin,
+    unseenCodes,
+  };
 }

@@ -9,7 +9,16 @@
  * the best iteration.
  */
 import { z } from "zod";
-import type { Classifier, EncodingNeeds, Estimator, FeatureKind, FitContext, FlatTree, FlatTreeJSON, Matrix } from "../types.js";
+import type {
+  Classifier,
+  EncodingNeeds,
+  Estimator,
+  FeatureKind,
+  FitContext,
+  FlatTree,
+  FlatTreeJSON,
+  Matrix,
+} from "../types.js";
 import { rawToProba } from "../types.js";
 import { flatTreeFromJSON, flatTreeToJSON } from "../trees/flat.js";
 import { Rng } from "../../utils/random.js";
@@ -100,7 +109,8 @@ export class GbdtModel implements Classifier<GbdtState> {
   }
 
   static fromState(state: GbdtState): GbdtModel {
-    if (!state || state.version !== 1) throw new Error(`gbdt: unsupported model state version ${String(state?.version)}`);
+    if (!state || state.version !== 1)
+      throw new Error(`gbdt: unsupported model state version ${String(state?.version)}`);
     if (!Number.isFinite(state.baseline) || !Array.isArray(state.trees) || state.trees.length !== state.n_iter) {
       throw new Error("gbdt: model state is malformed (baseline, trees or n_iter)");
     }
@@ -108,7 +118,8 @@ export class GbdtModel implements Classifier<GbdtState> {
   }
 
   predictRaw(X: Matrix): Float64Array {
-    if (X.columns.length !== this.s.n_features) throw new Error(`gbdt: model expects ${this.s.n_features} columns, got ${X.columns.length}`);
+    if (X.columns.length !== this.s.n_features)
+      throw new Error(`gbdt: model expects ${this.s.n_features} columns, got ${X.columns.length}`);
     return predictEnsemble(this.trees, this.s.baseline, X);
   }
 
@@ -132,7 +143,11 @@ export function logLoss(raw: Float64Array, y: Uint8Array): number {
 }
 
 /** Stratified hold-out: `fraction` of each class, drawn with `rng`. Both lists ascending. */
-export function stratifiedHoldout(y: Uint8Array, fraction: number, rng: Rng): { train: Uint32Array; valid: Uint32Array } {
+export function stratifiedHoldout(
+  y: Uint8Array,
+  fraction: number,
+  rng: Rng,
+): { train: Uint32Array; valid: Uint32Array } {
   const train: number[] = [];
   const valid: number[] = [];
   for (const cls of [0, 1]) {
@@ -186,7 +201,9 @@ export class GbdtEstimator implements Estimator<GbdtParams, GbdtState> {
     const rng = new Rng(seed);
 
     // Which rows train, which score early stopping.
-    const es = p.early_stopping === true || (p.early_stopping === "auto" && (ctx.validation !== undefined || n >= AUTO_EARLY_STOPPING_MIN_ROWS));
+    const es =
+      p.early_stopping === true ||
+      (p.early_stopping === "auto" && (ctx.validation !== undefined || n >= AUTO_EARLY_STOPPING_MIN_ROWS));
     let trainRows: Uint32Array | null = null;
     let valRows: Uint32Array | null = null;
     if (es && !ctx.validation) {
@@ -213,7 +230,14 @@ export class GbdtEstimator implements Estimator<GbdtParams, GbdtState> {
     return new GbdtModel({ ...model, n_features: X.columns.length, feature_kinds: X.features.map((f) => f.kind) });
   }
 
-  private boost(mapper: BinMapper, binned: BinnedMatrix, y: Uint8Array, val: BinnedMatrix | null, yVal: Uint8Array | null, rng: Rng): Omit<GbdtState, "n_features" | "feature_kinds"> {
+  private boost(
+    mapper: BinMapper,
+    binned: BinnedMatrix,
+    y: Uint8Array,
+    val: BinnedMatrix | null,
+    yVal: Uint8Array | null,
+    rng: Rng,
+  ): Omit<GbdtState, "n_features" | "feature_kinds"> {
     const p = this.params;
     const n = binned.nRows;
     const nFeatures = mapper.features.length;
@@ -294,6 +318,13 @@ export class GbdtEstimator implements Estimator<GbdtParams, GbdtState> {
     }
     // Keep the trees up to the best validation iteration.
     const kept = val ? trees.slice(0, bestIter + 1) : trees;
-    return { version: 1, baseline, learning_rate: p.learning_rate, n_iter: kept.length, trees: kept, validation_loss: val ? history : null };
+    return {
+      version: 1,
+      baseline,
+      learning_rate: p.learning_rate,
+      n_iter: kept.length,
+      trees: kept,
+      validation_loss: val ? history : null,
+    };
   }
 }

@@ -65,7 +65,15 @@ interface Node {
  * Grow a tree on `rows` (partitioned in place) using active `features` (ascending).
  * `allRows` says `rows` is exactly `0..nRows-1`, which lets the root histogram skip the indirection.
  */
-export function growTree(ctx: GrowerContext, rows: Uint32Array, allRows: boolean, grad: Float64Array, hess: Float64Array, features: Int32Array, p: GrowerParams): GrownTree {
+export function growTree(
+  ctx: GrowerContext,
+  rows: Uint32Array,
+  allRows: boolean,
+  grad: Float64Array,
+  hess: Float64Array,
+  features: Int32Array,
+  p: GrowerParams,
+): GrownTree {
   const { binned, layout, categorical, pool } = ctx;
   const builder = new FlatTreeBuilder();
   const binTables: (Uint8Array | null)[] = [];
@@ -78,7 +86,8 @@ export function growTree(ctx: GrowerContext, rows: Uint32Array, allRows: boolean
     G += grad[r]!;
     H += hess[r]!;
   }
-  const canSplit = (depth: number, count: number) => (p.maxDepth === null || depth < p.maxDepth) && count >= 2 * p.minSamplesLeaf;
+  const canSplit = (depth: number, count: number) =>
+    (p.maxDepth === null || depth < p.maxDepth) && count >= 2 * p.minSamplesLeaf;
   const addNode = (g: number, h: number, count: number) => {
     binTables.push(null);
     return builder.addNode(nodeValue(g, h, p.l2) * p.shrinkage, count, h);
@@ -116,10 +125,29 @@ export function growTree(ctx: GrowerContext, rows: Uint32Array, allRows: boolean
     const fb = ctx.mapper.features[s.feature]!;
     const table = goLeftTable(s, fb.nBins);
     const nLeft = partition(rows, node.start, node.end, binned, s.feature, table, ctx.scratch);
-    if (nLeft !== s.nLeft) throw new Error(`gbdt internal error: split sent ${nLeft} rows left, histogram said ${s.nLeft}`);
+    if (nLeft !== s.nLeft)
+      throw new Error(`gbdt internal error: split sent ${nLeft} rows left, histogram said ${s.nLeft}`);
     const mid = node.start + nLeft;
-    const left: Node = { id: addNode(s.gLeft, s.hLeft, s.nLeft), start: node.start, end: mid, depth: node.depth + 1, g: s.gLeft, h: s.hLeft, hist: null, split: null };
-    const right: Node = { id: addNode(s.gRight, s.hRight, s.nRight), start: mid, end: node.end, depth: node.depth + 1, g: s.gRight, h: s.hRight, hist: null, split: null };
+    const left: Node = {
+      id: addNode(s.gLeft, s.hLeft, s.nLeft),
+      start: node.start,
+      end: mid,
+      depth: node.depth + 1,
+      g: s.gLeft,
+      h: s.hLeft,
+      hist: null,
+      split: null,
+    };
+    const right: Node = {
+      id: addNode(s.gRight, s.hRight, s.nRight),
+      start: mid,
+      end: node.end,
+      depth: node.depth + 1,
+      g: s.gRight,
+      h: s.hRight,
+      hist: null,
+      split: null,
+    };
     binTables[node.id] = table;
     writeSplit(builder, node.id, s, fb, left.id, right.id);
     nLeaves++;
@@ -152,7 +180,15 @@ export function growTree(ctx: GrowerContext, rows: Uint32Array, allRows: boolean
 }
 
 /** Stable partition of `rows[start..end)`: rows whose bin goes left first. Returns the left count. */
-function partition(rows: Uint32Array, start: number, end: number, binned: BinnedMatrix, feature: number, table: Uint8Array, scratch: Uint32Array): number {
+function partition(
+  rows: Uint32Array,
+  start: number,
+  end: number,
+  binned: BinnedMatrix,
+  feature: number,
+  table: Uint8Array,
+  scratch: Uint32Array,
+): number {
   const bins = binned.bins;
   const stride = binned.nFeatures;
   let l = start;
@@ -171,7 +207,14 @@ function partition(rows: Uint32Array, start: number, end: number, binned: Binned
 }
 
 /** Record the split of node `id` in raw feature space. */
-function writeSplit(builder: FlatTreeBuilder, id: number, s: SplitInfo, fb: BinMapper["features"][number], left: number, right: number): void {
+function writeSplit(
+  builder: FlatTreeBuilder,
+  id: number,
+  s: SplitInfo,
+  fb: BinMapper["features"][number],
+  left: number,
+  right: number,
+): void {
   if (s.leftBins === null) {
     // "All values left, missing right" has no finite edge: any finite value goes left.
     const threshold = s.bin < fb.edges.length ? fb.edges[s.bin]! : Number.MAX_VALUE;

@@ -76,7 +76,17 @@ export function buildHistogram(
 
 // The two hot loops live in small functions of their own: V8 optimises them better than one
 // big function with both (measured ~25% faster). The `| 0` keep index arithmetic in int32.
-function addRowsAllFeatures(hist: Float64Array, offsets: Int32Array, bins: Uint8Array, nf: number, rows: Uint32Array | null, start: number, end: number, grad: Float64Array, hess: Float64Array): void {
+function addRowsAllFeatures(
+  hist: Float64Array,
+  offsets: Int32Array,
+  bins: Uint8Array,
+  nf: number,
+  rows: Uint32Array | null,
+  start: number,
+  end: number,
+  grad: Float64Array,
+  hess: Float64Array,
+): void {
   for (let k = start; k < end; k++) {
     const r = rows ? rows[k]! | 0 : k;
     const g = grad[r]!;
@@ -91,7 +101,18 @@ function addRowsAllFeatures(hist: Float64Array, offsets: Int32Array, bins: Uint8
   }
 }
 
-function addRowsSomeFeatures(hist: Float64Array, offsets: Int32Array, bins: Uint8Array, stride: number, features: Int32Array, rows: Uint32Array | null, start: number, end: number, grad: Float64Array, hess: Float64Array): void {
+function addRowsSomeFeatures(
+  hist: Float64Array,
+  offsets: Int32Array,
+  bins: Uint8Array,
+  stride: number,
+  features: Int32Array,
+  rows: Uint32Array | null,
+  start: number,
+  end: number,
+  grad: Float64Array,
+  hess: Float64Array,
+): void {
   const nf = features.length;
   for (let k = start; k < end; k++) {
     const r = rows ? rows[k]! | 0 : k;
@@ -109,7 +130,13 @@ function addRowsSomeFeatures(hist: Float64Array, offsets: Int32Array, bins: Uint
 }
 
 /** `out = parent - child` over the active features' slots (`out` may alias `parent`). */
-export function subtractHistogram(parent: Float64Array, child: Float64Array, out: Float64Array, layout: HistogramLayout, features: Int32Array): void {
+export function subtractHistogram(
+  parent: Float64Array,
+  child: Float64Array,
+  out: Float64Array,
+  layout: HistogramLayout,
+  features: Int32Array,
+): void {
   for (let f = 0; f < features.length; f++) {
     const j = features[f]!;
     const from = 3 * layout.offsets[j]!;

@@ -66,11 +66,47 @@ interface Best {
   split: SplitInfo | null;
 }
 
-function record(best: Best, gain: number, feature: number, bin: number, missingLeft: boolean, leftBins: number[] | null, gl: number, hl: number, nl: number, G: number, H: number, N: number): void {
-  best.split = { gain, feature, bin, missingLeft, leftBins, gLeft: gl, hLeft: hl, nLeft: nl, gRight: G - gl, hRight: H - hl, nRight: N - nl };
+function record(
+  best: Best,
+  gain: number,
+  feature: number,
+  bin: number,
+  missingLeft: boolean,
+  leftBins: number[] | null,
+  gl: number,
+  hl: number,
+  nl: number,
+  G: number,
+  H: number,
+  N: number,
+): void {
+  best.split = {
+    gain,
+    feature,
+    bin,
+    missingLeft,
+    leftBins,
+    gLeft: gl,
+    hLeft: hl,
+    nLeft: nl,
+    gRight: G - gl,
+    hRight: H - hl,
+    nRight: N - nl,
+  };
 }
 
-function scanNumeric(hist: Float64Array, off: number, nb: number, j: number, G: number, H: number, N: number, parentScore: number, c: SplitConstraints, best: Best): void {
+function scanNumeric(
+  hist: Float64Array,
+  off: number,
+  nb: number,
+  j: number,
+  G: number,
+  H: number,
+  N: number,
+  parentScore: number,
+  c: SplitConstraints,
+  best: Best,
+): void {
   const ms = 3 * (off + nb);
   const nMissing = hist[ms + 2]!;
   const l2 = c.l2;
@@ -109,7 +145,8 @@ function scanNumeric(hist: Float64Array, off: number, nb: number, j: number, G: 
     if (nr < c.minSamplesLeaf || hr < c.minChildWeight) continue;
     if (nl2 < c.minSamplesLeaf || hl2 < c.minChildWeight) break;
     const gain = splitGain(G - gr, hl2, gr, hr, parentScore, l2);
-    if (gain > 0 && (best.split === null || gain > best.split.gain)) record(best, gain, j, b, true, null, G - gr, hl2, nl2, G, H, N);
+    if (gain > 0 && (best.split === null || gain > best.split.gain))
+      record(best, gain, j, b, true, null, G - gr, hl2, nl2, G, H, N);
   }
 }
 
@@ -120,7 +157,9 @@ const catKeys = new Float64Array(256);
 /** Sort `catBins[0..m)` by `catKeys` (ties: lower bin first). Insertion sort: m is usually tiny. */
 function sortCandidates(m: number): void {
   if (m > 32) {
-    const idx = Array.from(catBins.subarray(0, m).keys()).sort((a, b) => catKeys[a]! - catKeys[b]! || catBins[a]! - catBins[b]!);
+    const idx = Array.from(catBins.subarray(0, m).keys()).sort(
+      (a, b) => catKeys[a]! - catKeys[b]! || catBins[a]! - catBins[b]!,
+    );
     const bins = idx.map((i) => catBins[i]!);
     const keys = idx.map((i) => catKeys[i]!);
     catBins.set(bins);
@@ -141,7 +180,18 @@ function sortCandidates(m: number): void {
   }
 }
 
-function scanCategorical(hist: Float64Array, off: number, nb: number, j: number, G: number, H: number, N: number, parentScore: number, c: SplitConstraints, best: Best): void {
+function scanCategorical(
+  hist: Float64Array,
+  off: number,
+  nb: number,
+  j: number,
+  G: number,
+  H: number,
+  N: number,
+  parentScore: number,
+  c: SplitConstraints,
+  best: Best,
+): void {
   const support = N / H;
   // Candidate bins (value bins, then the missing bin `nb`) and their sort keys.
   let m = 0;

@@ -87,7 +87,9 @@ export class LogregEstimator implements Estimator<LogregParams, LogregState> {
 
   fit(X: Matrix, y: Uint8Array, _ctx: FitContext = {}): LogregModel {
     const { C, max_iter, tol } = this.params;
-    for (const col of X.columns) for (let i = 0; i < X.nRows; i++) if (!Number.isFinite(col[i]!)) throw new Error("logistic regression needs imputed, finite inputs");
+    for (const col of X.columns)
+      for (let i = 0; i < X.nRows; i++)
+        if (!Number.isFinite(col[i]!)) throw new Error("logistic regression needs imputed, finite inputs");
     const A = toCsr(X);
     const { n, d } = A;
     const p = d - 1; // the last coordinate is the intercept, which is not penalised

@@ -4,14 +4,29 @@
  * native categorical splits.
  */
 import { z } from "zod";
-import { probaToRawInPlace, type Classifier, type Estimator, type FitContext, type FlatTree, type FlatTreeJSON, type Matrix } from "../types.js";
+import {
+  probaToRawInPlace,
+  type Classifier,
+  type Estimator,
+  type FitContext,
+  type FlatTree,
+  type FlatTreeJSON,
+  type Matrix,
+} from "../types.js";
 import { accumulateTree, flatTreeFromJSON, flatTreeToJSON } from "../trees/flat.js";
 import { Rng } from "../../utils/random.js";
 import { codeMatrix } from "./coding.js";
 import { criterionCode } from "./criterion.js";
 import { growTree } from "./grower.js";
 import { gainImportances } from "./importance.js";
-import { checkFeatureCount, classWeightSchema, criterionSchema, maxFeaturesSchema, resolveMaxFeatures, rowWeights } from "./params.js";
+import {
+  checkFeatureCount,
+  classWeightSchema,
+  criterionSchema,
+  maxFeaturesSchema,
+  resolveMaxFeatures,
+  rowWeights,
+} from "./params.js";
 
 /** Hyperparameters of `tree` (CART), with defaults and ranges. */
 export const cartParamsSchema = z
@@ -85,7 +100,8 @@ export class CartModel implements Classifier<CartState> {
   ) {}
 
   static fromState(state: CartState): CartModel {
-    if (!state || typeof state !== "object" || !state.tree) throw new Error("tree model state must have a `tree` field");
+    if (!state || typeof state !== "object" || !state.tree)
+      throw new Error("tree model state must have a `tree` field");
     return new CartModel(flatTreeFromJSON(state.tree), state.n_features);
   }
 

@@ -34,8 +34,11 @@ export function codeMatrix(X: Matrix, maxBins: number | null): CodedFeature[] {
     throw new Error(`matrix has ${X.columns.length} columns but ${X.features.length} feature descriptions`);
   }
   return X.columns.map((col, j) => {
-    if (col.length !== X.nRows) throw new Error(`column "${X.features[j]!.name}" has ${col.length} values, expected ${X.nRows}`);
-    return X.features[j]!.kind === "categorical" ? codeCategorical(col, X.features[j]!.name, X.features[j]!.nCategories) : codeNumeric(col, maxBins);
+    if (col.length !== X.nRows)
+      throw new Error(`column "${X.features[j]!.name}" has ${col.length} values, expected ${X.nRows}`);
+    return X.features[j]!.kind === "categorical"
+      ? codeCategorical(col, X.features[j]!.name, X.features[j]!.nCategories)
+      : codeNumeric(col, maxBins);
   });
 }
 
@@ -46,7 +49,9 @@ function codeCategorical(col: Float64Array, name: string, nCategories: number | 
     const v = col[r]!;
     if (Number.isNaN(v)) continue;
     if (!Number.isInteger(v) || v < 0 || (nCategories !== undefined && v >= nCategories)) {
-      throw new Error(`categorical feature "${name}" row ${r}: code ${v} is not an integer in 0..${(nCategories ?? Infinity) - 1}`);
+      throw new Error(
+        `categorical feature "${name}" row ${r}: code ${v} is not an integer in 0..${(nCategories ?? Infinity) - 1}`,
+      );
     }
     if (v > maxCode) maxCode = v;
   }

@@ -28,7 +28,14 @@ export interface GrowOptions {
  * (class weight × bootstrap count; rows of weight 0 should simply be left out).
  * `rng` orders the feature draws (ties between equally good splits go to the first drawn).
  */
-export function growTree(features: CodedFeature[], y: Uint8Array, w: Float64Array, rows: Int32Array, opt: GrowOptions, rng: Rng): FlatTree {
+export function growTree(
+  features: CodedFeature[],
+  y: Uint8Array,
+  w: Float64Array,
+  rows: Int32Array,
+  opt: GrowOptions,
+  rng: Rng,
+): FlatTree {
   const nF = features.length;
   // Weight × label per row, for branch-free sums (see SplitSearch).
   const wy = new Float64Array(w.length);
@@ -67,7 +74,8 @@ export function growTree(features: CodedFeature[], y: Uint8Array, w: Float64Arra
     builder.hessian[node] = wn;
 
     const n = end - start;
-    if (depth >= opt.maxDepth || n < opt.minSamplesSplit || n < 2 * opt.minSamplesLeaf || w0 === 0 || w1 === 0) continue;
+    if (depth >= opt.maxDepth || n < opt.minSamplesSplit || n < 2 * opt.minSamplesLeaf || w0 === 0 || w1 === 0)
+      continue;
 
     best.reset();
     // Feature draws as scikit-learn's best splitter: features known to be constant in the

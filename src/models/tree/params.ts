@@ -9,7 +9,11 @@ import { z } from "zod";
  * `{0: w0, 1: w1}`: explicit weights of the negative and positive class.
  */
 export const classWeightSchema = z
-  .union([z.null(), z.literal("balanced"), z.object({ "0": z.number().positive(), "1": z.number().positive() }).strict()])
+  .union([
+    z.null(),
+    z.literal("balanced"),
+    z.object({ "0": z.number().positive(), "1": z.number().positive() }).strict(),
+  ])
   .default(null);
 export type ClassWeight = z.output<typeof classWeightSchema>;
 
@@ -18,7 +22,12 @@ export type ClassWeight = z.output<typeof classWeightSchema>;
  * an integer count >= 1, or `null` for all features. (JavaScript cannot tell 1 from 1.0, so
  * 1 means one feature; use null for all.)
  */
-export const maxFeaturesSchema = z.union([z.enum(["sqrt", "log2"]), z.number().int().min(1), z.number().gt(0).lt(1), z.null()]);
+export const maxFeaturesSchema = z.union([
+  z.enum(["sqrt", "log2"]),
+  z.number().int().min(1),
+  z.number().gt(0).lt(1),
+  z.null(),
+]);
 export type MaxFeatures = z.output<typeof maxFeaturesSchema>;
 
 export const criterionSchema = z.enum(["gini", "entropy"]);

@@ -33,7 +33,16 @@ export class FlatTreeBuilder {
   }
 
   /** Turn node `i` into an internal node. `catLeft` non-null makes it a categorical split. */
-  split(i: number, feature: number, threshold: number, catLeft: number[] | null, missingLeft: boolean, left: number, right: number, gain: number): void {
+  split(
+    i: number,
+    feature: number,
+    threshold: number,
+    catLeft: number[] | null,
+    missingLeft: boolean,
+    left: number,
+    right: number,
+    gain: number,
+  ): void {
     this.feature[i] = feature;
     this.threshold[i] = catLeft ? 0 : threshold;
     this.catLeft[i] = catLeft ? [...catLeft].sort((a, b) => a - b) : null;
@@ -65,8 +74,19 @@ export function flatTreeToJSON(t: FlatTree): FlatTreeJSON {
 
 export function flatTreeFromJSON(j: FlatTreeJSON): FlatTree {
   const n = j.feature.length;
-  for (const key of ["threshold", "catLeft", "missingLeft", "left", "right", "value", "count", "hessian", "gain"] as const) {
-    if (!Array.isArray(j[key]) || j[key].length !== n) throw new Error(`flat tree field "${key}" must be an array of ${n} entries`);
+  for (const key of [
+    "threshold",
+    "catLeft",
+    "missingLeft",
+    "left",
+    "right",
+    "value",
+    "count",
+    "hessian",
+    "gain",
+  ] as const) {
+    if (!Array.isArray(j[key]) || j[key].length !== n)
+      throw new Error(`flat tree field "${key}" must be an array of ${n} entries`);
   }
   return {
     feature: Int32Array.from(j.feature),
