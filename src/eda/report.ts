@@ -18,6 +18,23 @@ export interface EdaReportOptions {
   title?: string;
   /** Time shown in the subtitle; default now. */
   now?: Date;
+  /**
+   * At most this many per-column charts (default 100): with a target, the columns whose single-column AUC is
+   * furthest from 0.5, else the first in file order; shown in file order. A 2,000-column file would otherwise
+   * give a report of 60 MB that no one reads.
+   */
+  maxCharts?: number;
+}
+
+/** Feature columns to chart: all of them, or the `max` most associated with the target (else the first). */
+function chartedColumns(p: Profile, max: number): { columns: ColumnProfile[]; of: number } {
+  const features = p.columns.filter((c) => c.role === "feature");
+  if (features.length <= max) return { columns: features, of: features.length };
+  const strength = (c: ColumnProfile) => Math.abs((c.association?.auc ?? 0.5) - 0.5);
+  const keep = p.target
+    ? new Set([...features].sort((a, b) => strength(b) - strength(a)).slice(0, max))
+    : new Set(features.slice(0, max));
+  return { columns: features.filter((c) => keep.has(c)), of: features.length };
 }
 
 /** A number for a table cell: whole numbers with separators, others with 4 significant digits. */
@@ -196,14 +213,24 @@ export async function edaReport(p: Profile, opts: EdaReportOptions = {}): Promis
     ],
   });
   const charts: Block[] = [];
-  for (const c of p.columns.filter((c) => c.role === "feature")) {
+  const charted = chartedColumns(p, opts.maxCharts ?? 100);
+  for (const c of charted.columns) {
     const b = await columnChart(c, p);
     if (b) charts.push(b);
   }
+  const capNote: Block[] =
+    charted.columns.length < charted.of
+      ? [
+          {
+            kind: "text",
+            text: `Charts of ${charted.columns.length.toLocaleString("en")} of the ${charted.of.toLocaleString("en")} feature columns: ${p.target ? "those that alone separate the classes best (single-column AUC furthest from 0.5)" : "the first in file order (there is no target to rank them by)"}. The columns table above lists every column.`,
+          },
+        ]
+      : [];
   sections.push({
     title: "Distributions",
     blocks: charts.length
-      ? [{ kind: "grid", blocks: charts }]
+      ? [...capNote, { kind: "grid", blocks: charts }]
       : [{ kind: "text", text: "No feature columns to chart." }],
   });
   const corr = p.correlations;

@@ -86,6 +86,36 @@ describe("profile of a wide file", () => {
   }, 60_000);
 });
 
+describe("EDA report of a wide file", () => {
+  it("charts at most maxCharts columns, the ones that alone separate the classes best, and says so", async () => {
+    const p = await profile(write(tmp(), "wide.csv", wideCsv(60, 400)));
+    const svgs = (html: string) => html.split("<svg").length - 1;
+    const five = await edaReport(p, { maxCharts: 5 });
+    const ten = await edaReport(p, { maxCharts: 10 });
+    expect(svgs(ten) - svgs(five)).toBe(5);
+    expect(five).toContain(
+      "Charts of 5 of the 400 feature columns: those that alone separate the classes best (single-column AUC furthest from 0.5).",
+    );
+    // The five charted are the five with the largest |AUC − 0.5|, all of them signal columns (feat_0, feat_10, …).
+    const strength = (n: string) => Math.abs((p.columns.find((c) => c.name === n)!.association?.auc ?? 0.5) - 0.5);
+    const ranked = p.columns
+      .filter((c) => c.role === "feature")
+      .map((c) => c.name)
+      .sort((a, b) => strength(b) - strength(a));
+    const start = five.indexOf("Distributions</h2>");
+    const section = five.slice(start, five.indexOf("<h2", start));
+    expect(start).toBeGreaterThan(0);
+    for (const name of ranked.slice(0, 5)) {
+      expect(Number(name.slice(5)) % 10).toBe(0);
+      expect(section).toContain(name);
+    }
+    for (const name of ranked.slice(-5)) expect(section).not.toContain(`${name}<`);
+    const all = await edaReport(p, { maxCharts: 400 });
+    expect(all).not.toContain("Charts of ");
+    expect(svgs(all) - svgs(ten)).toBe(390);
+  }, 120_000);
+});
+
 describe("profile with column names like the query's own aliases", () => {
   it("types columns named x0, r1, b2, t0 as any other (they used to be taken for internal aliases)", async () => {
     const rows = Array.from({ length: 25 }, (_, i) => `${i % 7},${(i * 3) % 11},${i % 2 ? "yes" : "no"},t${i % 3}`);
