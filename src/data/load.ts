@@ -58,11 +58,7 @@ export async function loadTable(path: string): Promise<RawTable> {
   try {
     result = await con.runAndReadAll(sourceSql(path));
   } catch (e) {
-    const msg = duckMessage(e);
-    const fix = /not utf-8 encoded/i.test(msg)
-      ? "convert the file to UTF-8 (e.g. iconv -f latin1 -t utf-8)"
-      : "check the file's format and delimiter";
-    throw new UserError(`${path}: cannot be read as ${formatOf(path).toUpperCase()} (${msg}); ${fix}`);
+    throw unreadable(path, e);
   }
   const columns = result.columnNames();
   const raw = result.getColumnsJS() as RawValue[][];
@@ -121,6 +117,15 @@ async function duplicateHeader(path: string, columns: string[]): Promise<string 
   const names = (r.getRowsJS()[0] ?? []).map((v) => String(v).toLowerCase());
   const i = names.findIndex((c, j) => names.indexOf(c) !== j);
   return i >= 0 ? String(r.getRowsJS()[0]![i]) : undefined;
+}
+
+/** The one-line error for a file DuckDB cannot read: its cause (line, encoding) and what to do. */
+export function unreadable(path: string, e: unknown, after = ""): UserError {
+  const msg = duckMessage(e);
+  const fix = /not utf-8 encoded/i.test(msg)
+    ? "convert the file to UTF-8 (e.g. iconv -f latin1 -t utf-8)"
+    : "check the file's format and delimiter";
+  return new UserError(`${path}: cannot be read as ${formatOf(path).toUpperCase()} (${msg}); ${fix}${after}`);
 }
 
 /** Build a {@link RawTable} from plain objects (API input). Columns are the union of keys. */

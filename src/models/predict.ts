@@ -8,8 +8,16 @@
 import { createWriteStream, type WriteStream } from "node:fs";
 import { mkdir, rename, rm } from "node:fs/promises";
 import { basename, dirname, extname, join } from "node:path";
-import { checkDataFile, checkRagged, formatOf, sourceSql, type RawTable, type RawValue } from "../data/load.js";
-import { duckMessage, withConnection } from "../data/duckdb.js";
+import {
+  checkDataFile,
+  checkRagged,
+  formatOf,
+  sourceSql,
+  unreadable,
+  type RawTable,
+  type RawValue,
+} from "../data/load.js";
+import { withConnection } from "../data/duckdb.js";
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { dict } from "../utils/dict.js";
 import { UserError } from "../utils/errors.js";
@@ -70,9 +78,7 @@ async function scoreStream(
   try {
     result = await con.stream(sourceSql(input));
   } catch (e) {
-    throw new UserError(
-      `${input}: cannot be read as ${formatOf(input).toUpperCase()} (${duckMessage(e)}); check the file's format`,
-    );
+    throw unreadable(input, e);
   }
   const columns = result.columnNames();
   const ids = model.artifact.id_columns.filter((c) => columns.includes(c));
@@ -124,7 +130,7 @@ async function scoreStream(
       try {
         chunk = await result.fetchChunk();
       } catch (e) {
-        throw new UserError(`${input}: cannot be read (${duckMessage(e)}); check the file's format`);
+        throw unreadable(input, e);
       }
       if (!chunk || chunk.rowCount === 0) break;
       const cols = chunk.getColumns() as RawValue[][];
@@ -136,8 +142,10 @@ async function scoreStream(
       if (pendingRows >= BATCH_ROWS) await flush();
     }
     await flush();
+    // The count reads the whole file, so a bad line past the rows streamed so far (which DuckDB's stream reports as
+    // an early end, not an error) surfaces here: a fault of the input, named with DuckDB's cause.
     const total = await expected.catch((e: unknown) => {
-      throw new Error(`${input}: cannot count its rows to check the output (${duckMessage(e)})`);
+      throw unreadable(input, e, out ? `; ${out} was not written` : "");
     });
     if (total === 0) throw new UserError(`${input}: has no data rows to score`);
     if (rows !== total)

@@ -70,4 +70,18 @@ describe.concurrent(`churnkit predict, derived feature, ${MANY} rows`, () => {
     expect(existsSync(out)).toBe(false);
     expect(readdirSync(dir)).toEqual([]);
   }, 60_000);
+
+  it("fails with exit 2 and DuckDB's cause for a ragged line past the first batches, and writes nothing", async () => {
+    // DuckDB's stream ends early, without an error, at a line it cannot parse; the row count names it.
+    const bad = telcoFile(MANY, (f, i) => i === 35_000 && f.push("extra"));
+    const dir = tmp();
+    const out = join(dir, "scores.csv");
+    const r = await cli(["predict", "--model", model, "--data", bad, "--out", out]);
+    expect(r.status, r.stderr).toBe(2);
+    const lines = r.stderr.trimEnd().split("\n");
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(new RegExp(`^churnkit: ${bad}: cannot be read as CSV \\(.*CSV Error on Line: 35002`));
+    expect(lines[0]).toContain(`; ${out} was not written`);
+    expect(readdirSync(dir)).toEqual([]);
+  }, 60_000);
 });
