@@ -371,7 +371,9 @@ describe.concurrent("--out safety", { timeout: 180_000 }, () => {
     });
     const closed = new Promise((r) => child.on("close", r));
     // The lock is taken before the data is loaded; kill as soon as it is there.
-    while (!existsSync(lockPath(m)) && child.exitCode === null) await new Promise((r) => setTimeout(r, 5));
+    // (Wait for its content too: the file is created, then written.)
+    const locked = () => existsSync(lockPath(m)) && readFileSync(lockPath(m), "utf8").includes('"pid"');
+    while (!locked() && child.exitCode === null) await new Promise((r) => setTimeout(r, 5));
     child.kill("SIGKILL");
     await closed;
     expect(child.signalCode).toBe("SIGKILL");

@@ -148,9 +148,9 @@ describe.concurrent("churnkit predict with a corrupt model.json: exit 2, one lin
       [
         "a newer format version",
         "tree",
-        (a) => (a.format_version = "2.0"),
+        (a) => ((a.format_version = "2.0"), (a.churnkit_version = "9.0.0")),
         () =>
-          "model format 2.0 was written by churnkit 0.6.0, newer than this churnkit (reads format 1.x); upgrade churnkit",
+          "model format 2.0 was written by churnkit 9.0.0, newer than this churnkit (reads format 1.x); upgrade churnkit",
       ],
     ];
   it.each(cases)("%s (%s)", async (_what, family, mutate, message, text) => {

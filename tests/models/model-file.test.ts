@@ -239,8 +239,8 @@ describe("a corrupt model.json is exit 2 with one line: file, place, remedy", ()
   });
 
   it("a format version that is newer, malformed or missing", async () => {
-    expect(await loadError("tree", (a) => (a.format_version = "2.0"))).toBe(
-      "model format 2.0 was written by churnkit 0.6.0, newer than this churnkit (reads format 1.x); upgrade churnkit",
+    expect(await loadError("tree", (a) => ((a.format_version = "2.0"), (a.churnkit_version = "9.0.0")))).toBe(
+      "model format 2.0 was written by churnkit 9.0.0, newer than this churnkit (reads format 1.x); upgrade churnkit",
     );
     expect(await loadError("tree", (a) => (a.format_version = "one"))).toBe(
       'corrupt model file (format_version: expected "MAJOR.MINOR"); retrain the model',
