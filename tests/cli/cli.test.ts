@@ -2,14 +2,13 @@
  * The built command line (`node dist/cli/main.js`): `npm test` builds first; to run this file
  * alone, run `npm run build` before it.
  */
-import { spawn } from "node:child_process";
 import { cpSync, existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import YAML from "yaml";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ROOT, telcoLines, tmp, write } from "../helpers.js";
+import { BIN, runCli } from "../cli-run.js";
 
-const BIN = join(ROOT, "dist", "cli", "main.js");
 const VERSION = (JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { version: string }).version;
 
 interface Run {
@@ -23,19 +22,7 @@ interface Run {
  * Asynchronous (spawn, not spawnSync) so that the test worker's event loop stays free while
  * the child runs: a blocked worker misses vitest's RPC deadlines on a busy machine.
  */
-function cli(args: string[], level = "silent"): Promise<Run> {
-  const env: NodeJS.ProcessEnv = { ...process.env, CHURNKIT_NO_PROGRESS: "1", CHURNKIT_LOG_LEVEL: level };
-  delete env.CHURNKIT_DEBUG;
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
-    child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
-    child.on("error", reject);
-    child.on("close", (status) => resolve({ status, stdout, stderr }));
-  });
-}
+const cli = (args: string[], level = "silent"): Promise<Run> => runCli(args, { level });
 
 /** A user error: exit 2, exactly one stderr line containing every `names`, no stack trace. */
 function expectUserError(r: Run, ...names: string[]): string {

@@ -26,8 +26,8 @@ import { lockOutput, lockPath, withModelDir } from "../../src/utils/lock.js";
 import { logger } from "../../src/utils/logging.js";
 import { MODEL_FILES, outputError } from "../../src/utils/output.js";
 import { errorOf, ROOT, telcoLines, tmp, write } from "../helpers.js";
+import { BIN, runCli } from "../cli-run.js";
 
-const BIN = join(ROOT, "dist", "cli", "main.js");
 /** Above Linux's largest pid_max (2^22), so never a running process: the pid of a "killed" run. */
 const DEAD_PID = 4_194_400;
 
@@ -37,19 +37,7 @@ interface Run {
   stderr: string;
 }
 
-function cli(args: string[], cwd = ROOT): Promise<Run> {
-  const env: NodeJS.ProcessEnv = { ...process.env, CHURNKIT_NO_PROGRESS: "1", CHURNKIT_LOG_LEVEL: "silent" };
-  delete env.CHURNKIT_DEBUG;
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env, cwd, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
-    child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
-    child.on("error", reject);
-    child.on("close", (status) => resolve({ status, stdout, stderr }));
-  });
-}
+const cli = (args: string[], cwd = ROOT): Promise<Run> => runCli(args, { cwd });
 
 /** Exit 2 and exactly this one line on stderr (no stack trace). */
 function expectLine(r: Run, line: string): void {

@@ -3,29 +3,15 @@
  * more rows than one DuckDB chunk and one scoring batch (once it stopped at 16,384 with exit 0).
  * Runs the built CLI: run `npm run build` before this file.
  */
-import { spawn } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { ROOT, tmp } from "../helpers.js";
+import { tmp } from "../helpers.js";
 import { MANY, derivedModel, idsInOrder, scoredIds, telcoFile } from "../rows.js";
-
-const BIN = join(ROOT, "dist", "cli", "main.js");
+import { runCli } from "../cli-run.js";
 
 /** Run the CLI with info logs (the "scored N rows" line) and no progress bar. */
-function cli(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  const env: NodeJS.ProcessEnv = { ...process.env, CHURNKIT_NO_PROGRESS: "1", CHURNKIT_LOG_LEVEL: "info" };
-  delete env.CHURNKIT_DEBUG;
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
-    child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
-    child.on("error", reject);
-    child.on("close", (status) => resolve({ status, stdout, stderr }));
-  });
-}
+const cli = (args: string[]) => runCli(args, { level: "info" });
 
 let model: string;
 let input: string;

@@ -3,7 +3,6 @@
  * prediction (typeColumn, the CLI); prototype-safe column names; DuckDB's cause in errors.
  * The CLI cases run the built CLI: run `npm run build` before this file alone.
  */
-import { spawn } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -13,23 +12,10 @@ import { inferSchema } from "../../src/data/schema.js";
 import { typeColumn } from "../../src/data/typed.js";
 import { oddNumber, parseNumber } from "../../src/data/values.js";
 import { loadModel } from "../../src/models/model.js";
-import { errorOf, raw, ROOT, tmp, write } from "../helpers.js";
+import { errorOf, raw, tmp, write } from "../helpers.js";
+import { runCli } from "../cli-run.js";
 
-const BIN = join(ROOT, "dist", "cli", "main.js");
-
-function cli(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  const env: NodeJS.ProcessEnv = { ...process.env, CHURNKIT_NO_PROGRESS: "1", CHURNKIT_LOG_LEVEL: "silent" };
-  delete env.CHURNKIT_DEBUG;
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
-    child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
-    child.on("error", reject);
-    child.on("close", (status) => resolve({ status, stdout, stderr }));
-  });
-}
+const cli = (args: string[]) => runCli(args);
 
 /** Exit 2 and exactly one stderr line, no stack trace; returns the line. */
 function oneLine(r: { status: number | null; stderr: string }): string {

@@ -3,14 +3,12 @@
  * model.json and `train --config` with a crafted config each exit 2 with one exact line, and no
  * file appears. Legitimate derived features train and predict.
  */
-import { spawn } from "node:child_process";
 import { cpSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { ROOT, telcoLines, tmp, write } from "../helpers.js";
+import { telcoLines, tmp, write } from "../helpers.js";
 import { ATTACKS } from "./attacks.js";
-
-const BIN = join(ROOT, "dist", "cli", "main.js");
+import { runCli } from "../cli-run.js";
 
 interface Run {
   status: number | null;
@@ -19,19 +17,7 @@ interface Run {
 }
 
 /** Run the CLI in `cwd` (so that a relative path an attack writes would land there), logs silent. */
-function cli(args: string[], cwd: string): Promise<Run> {
-  const env: NodeJS.ProcessEnv = { ...process.env, CHURNKIT_NO_PROGRESS: "1", CHURNKIT_LOG_LEVEL: "silent" };
-  delete env.CHURNKIT_DEBUG;
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
-    child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
-    child.on("error", reject);
-    child.on("close", (status) => resolve({ status, stdout, stderr }));
-  });
-}
+const cli = (args: string[], cwd: string): Promise<Run> => runCli(args, { cwd });
 
 const yamlString = (s: string) => JSON.stringify(s); // a JSON string is a YAML string
 

@@ -4,17 +4,16 @@
  * answers 4xx rather than serving a NaN. Every child process runs under a timeout, so a model
  * that would make churnkit loop fails the test instead of hanging the suite.
  */
-import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { loadModel, ChurnModel } from "../../src/models/model.js";
 import { createServer } from "../../src/serve/server.js";
 import { UserError } from "../../src/utils/errors.js";
-import { errorOf, ROOT, telcoLines, tmp } from "../helpers.js";
+import { errorOf, telcoLines, tmp } from "../helpers.js";
 import { craft, internalPair, trainAll, type Doc, type Trained } from "./model-file-fixture.js";
+import { BIN, runCli } from "../cli-run.js";
 
-const BIN = join(ROOT, "dist", "cli", "main.js");
 const LIMIT_MS = 30_000;
 
 interface Run {
@@ -24,25 +23,7 @@ interface Run {
 }
 
 /** Run the CLI, killed after LIMIT_MS (then `timedOut`). */
-function cli(args: string[]): Promise<Run> {
-  const env: NodeJS.ProcessEnv = { ...process.env, CHURNKIT_NO_PROGRESS: "1", CHURNKIT_LOG_LEVEL: "silent" };
-  delete env.CHURNKIT_DEBUG;
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ["ignore", "ignore", "pipe"] });
-    let stderr = "";
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      child.kill("SIGKILL");
-    }, LIMIT_MS);
-    child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
-    child.on("error", reject);
-    child.on("close", (status) => {
-      clearTimeout(timer);
-      resolve({ status, stderr, timedOut });
-    });
-  });
-}
+const cli = (args: string[]): Promise<Run> => runCli(args, { timeoutMs: LIMIT_MS });
 
 /** Exit 2, no hang, exactly the line `churnkit: FILE: message`. */
 function expectLine(r: Run, file: string, message: string): void {

@@ -4,15 +4,15 @@
  * and a null is imputed exactly as `churnkit predict` imputes an empty cell. The CLI case runs
  * the built CLI: run `npm run build` before this file alone.
  */
-import { spawn } from "node:child_process";
 import { join } from "node:path";
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { train } from "../../src/api.js";
 import { loadModel } from "../../src/models/model.js";
 import { createServer } from "../../src/serve/server.js";
-import { ROOT, telcoLines, tmp, write } from "../helpers.js";
+import { telcoLines, tmp, write } from "../helpers.js";
 import { CUSTOMER, trainedModel, type Fixture } from "./fixture.js";
+import { runCli } from "../cli-run.js";
 
 let fx: Fixture;
 let app: FastifyInstance;
@@ -107,20 +107,7 @@ describe("one rule for missing values: the server imputes as churnkit predict do
         : l,
     );
     const data = write(tmp("churnkit-nulls-"), "nulls.csv", [header, ...sample].join("\n") + "\n");
-    const env: NodeJS.ProcessEnv = { ...process.env, CHURNKIT_NO_PROGRESS: "1", CHURNKIT_LOG_LEVEL: "silent" };
-    const out = await new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-      const child = spawn(
-        process.execPath,
-        [join(ROOT, "dist", "cli", "main.js"), "predict", "--model", fx.dir, "--data", data],
-        { env, stdio: ["ignore", "pipe", "pipe"] },
-      );
-      let stdout = "";
-      let stderr = "";
-      child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
-      child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
-      child.on("error", reject);
-      child.on("close", (status) => resolve({ status, stdout, stderr }));
-    });
+    const out = await runCli(["predict", "--model", fx.dir, "--data", data]);
     expect(out.status, out.stderr).toBe(0);
     const cli = out.stdout
       .trim()
