@@ -60,6 +60,11 @@ export async function predictFile(
   return withConnection((con) => scoreStream(con, model, input, expected, { out, jsonl, threshold }));
 }
 
+/** Read `input` from row `offset` on, materialized (not streamed), so that DuckDB reports what it cannot parse there. */
+async function probeFrom(input: string, offset: number): Promise<void> {
+  await withConnection((con) => con.runAndReadAll(`SELECT * FROM (${sourceSql(input)}) LIMIT 2048 OFFSET ${offset}`));
+}
+
 /** Rows in `input` as DuckDB reads them (the same relation the stream reads). */
 async function countRows(input: string): Promise<number> {
   const r = await withConnection((con) => con.runAndReadAll(`SELECT count(*) FROM (${sourceSql(input)})`));
@@ -148,10 +153,16 @@ async function scoreStream(
       throw unreadable(input, e, out ? `; ${out} was not written` : "");
     });
     if (total === 0) throw new UserError(`${input}: has no data rows to score`);
-    if (rows !== total)
+    if (rows !== total) {
+      // The count read past the bad part (a latin-1 byte, a JSON line of another shape): read from where the stream
+      // stopped, materialized, to get DuckDB's cause, a fault of the input.
+      await probeFrom(input, rows).catch((e: unknown) => {
+        throw unreadable(input, e, out ? `; ${out} was not written` : "");
+      });
       throw new Error(
         `${input}: scored ${rows} of its ${total} rows (the input stream ended early); ${out ? `${out} was not written` : "the output is incomplete"}`,
       );
+    }
     await sink.end();
     if (out && tmp) await rename(tmp, out);
   } catch (e) {

@@ -6,8 +6,8 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { tmp } from "../helpers.js";
-import { MANY, derivedModel, idsInOrder, scoredIds, telcoFile } from "../rows.js";
+import { tmp, write } from "../helpers.js";
+import { MANY, derivedModel, idsInOrder, scoredIds, telcoCsv, telcoFile } from "../rows.js";
 import { runCli } from "../cli-run.js";
 
 /** Run the CLI with info logs (the "scored N rows" line) and no progress bar. */
@@ -55,6 +55,26 @@ describe.concurrent(`churnkit predict, derived feature, ${MANY} rows`, () => {
     ]);
     expect(existsSync(out)).toBe(false);
     expect(readdirSync(dir)).toEqual([]);
+  }, 60_000);
+
+  it("fails with exit 2 and DuckDB's cause for a JSON line of another shape past the first batches", async () => {
+    // The stream ends early without an error and the count succeeds; reading from where it stopped names the cause.
+    const csv = telcoCsv(MANY).trimEnd().split("\n");
+    const header = csv[0]!.split(",");
+    const jsonl = csv.slice(1).map((line, i) => {
+      const row = Object.fromEntries(line.split(",").map((v, j) => [header[j]!, v]));
+      return JSON.stringify(i === 35_000 ? { ...row, extra: 1 } : row);
+    });
+    const dir = tmp();
+    const bad = write(dir, "rows.jsonl", jsonl.join("\n") + "\n");
+    const out = join(dir, "scores.csv");
+    const r = await cli(["predict", "--model", model, "--data", bad, "--out", out]);
+    expect(r.status, r.stderr).toBe(2);
+    const lines = r.stderr.trimEnd().split("\n");
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(new RegExp(`^churnkit: ${bad}: cannot be read as JSON \\(.*in line 35001`));
+    expect(lines[0]).toContain(`; ${out} was not written`);
+    expect(readdirSync(dir)).toEqual(["rows.jsonl"]);
   }, 60_000);
 
   it("fails with exit 2 and DuckDB's cause for a ragged line past the first batches, and writes nothing", async () => {
