@@ -75,6 +75,7 @@ export function inferSchema(t: RawTable, opts: InferOptions = {}): Schema {
     let boolWords = 0;
     let odd = 0; // numbers in forms churnkit does not read (inf, 1e309, 1,234, 0x10): see values.ts
     let firstOdd = -1;
+    let firstOther = -1; // the first value that is neither a number, an odd number nor missing
     const distinct = new Set<string>();
     const boolDistinct = new Set<string>(); // boolean words compared without case: Yes, YES and yes are one value
     for (let r = 0; r < values.length; r++) {
@@ -87,9 +88,12 @@ export function inferSchema(t: RawTable, opts: InferOptions = {}): Schema {
         if (Number.isInteger(n)) integer++;
       } else if (oddNumber(v) !== undefined) {
         if (odd++ === 0) firstOdd = r;
-      } else if (typeof v === "boolean" || (typeof v === "string" && isBooleanWord(v.trim()))) {
-        boolWords++;
-        boolDistinct.add(String(v).trim().toLowerCase());
+      } else {
+        if (firstOther < 0) firstOther = r;
+        if (typeof v === "boolean" || (typeof v === "string" && isBooleanWord(v.trim()))) {
+          boolWords++;
+          boolDistinct.add(String(v).trim().toLowerCase());
+        }
       }
       if (distinct.size <= t.rows) distinct.add(String(v).trim());
     }
@@ -105,7 +109,14 @@ export function inferSchema(t: RawTable, opts: InferOptions = {}): Schema {
         `column "${name}": no value is a plain number (row ${firstOdd + 1}: ${show(values[firstOdd])} ${oddNumber(values[firstOdd])}); it is read as categorical`,
       );
     } else if (nonMissing > 0 && boolWords === nonMissing && boolDistinct.size <= 2) type = "boolean";
-    else type = "categorical";
+    else {
+      type = "categorical";
+      // Mostly numbers and a few other values ("$12", "1_000", "12%"): say so, never a silent change of type.
+      if (numeric >= 0.9 * nonMissing && firstOther >= 0)
+        opts.log?.warn(
+          `column "${name}": ${numeric.toLocaleString("en")} of ${nonMissing.toLocaleString("en")} values are numbers, but row ${firstOther + 1} has ${show(values[firstOther])}, so it is read as categorical; fix such values (or leave them empty for missing), or declare the column in data.types`,
+        );
+    }
     const base = { name, type, nullable, distinct: distinct.size };
     if (name === opts.target) return { ...base, role: "target" };
     if (drop.has(name)) return { ...base, role: "ignored", note: "dropped by configuration" };

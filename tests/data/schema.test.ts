@@ -77,6 +77,26 @@ describe("schema inference rules", () => {
     expect(col(s, "tenure")).toMatchObject({ type: "numeric", role: "feature" });
   });
 
+  it("a mostly numeric column with a few other values is categorical, with a warning naming the first (never silently)", () => {
+    for (const other of ["$12", "1_000", "12%", "\u0661\u0662\u0663", "\uff11\uff12"]) {
+      const x: (string | null)[] = Array.from({ length: 50 }, (_, i) => String(i * 1.5));
+      x[30] = other;
+      x[40] = "";
+      const warned: string[] = [];
+      const log = { warn: (m: string) => warned.push(m), info: () => {} } as never;
+      expect(inferSchema(raw({ x }), { log }).columns[0]).toMatchObject({ type: "categorical" });
+      expect(warned).toEqual([
+        `column "x": 48 of 49 values are numbers, but row 31 has ${JSON.stringify(other)}, so it is read as categorical; fix such values (or leave them empty for missing), or declare the column in data.types`,
+      ]);
+    }
+    // A text column with a few numbers is categorical without a warning.
+    const warned: string[] = [];
+    const log = { warn: (m: string) => warned.push(m), info: () => {} } as never;
+    const plan = Array.from({ length: 50 }, (_, i) => (i % 3 === 0 ? String(i) : `plan ${i % 4}`));
+    expect(inferSchema(raw({ plan }), { log }).columns[0]).toMatchObject({ type: "categorical" });
+    expect(warned).toEqual([]);
+  });
+
   it("a unique text column is an identifier only with 20 rows or more", () => {
     const big = inferSchema(raw({ code: range(20, (i) => `c${i}`) }));
     expect(col(big, "code").role).toBe("identifier");
