@@ -106,12 +106,12 @@ describe.concurrent("--out symbolic links and temporary files", { timeout: 180_0
       cli(["run", "--out", "racelink"], d),
       cli(["run", "--out", "emptylink/"], d),
     ]);
-    expectLine(runs[0]!, msg("racelink", "real"));
-    expectLine(runs[1]!, msg("racelink/", "real"));
-    expectLine(runs[2]!, msg("emptylink", "empty"));
-    expectLine(runs[3]!, msg("brokenlink", "race"));
-    expectLine(runs[4]!, msg("racelink", "real"));
-    expectLine(runs[5]!, msg("emptylink/", "empty"));
+    expectLine(runs[0], msg("racelink", "real"));
+    expectLine(runs[1], msg("racelink/", "real"));
+    expectLine(runs[2], msg("emptylink", "empty"));
+    expectLine(runs[3], msg("brokenlink", "race"));
+    expectLine(runs[4], msg("racelink", "real"));
+    expectLine(runs[5], msg("emptylink/", "empty"));
     expectLink(join(d, "racelink"), "real");
     expectLink(join(d, "emptylink"), "empty");
     expectLink(join(d, "brokenlink"), "race");
