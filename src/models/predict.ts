@@ -5,9 +5,11 @@
  * own (any other query on it would end the stream early, silently), and the rows scored are
  * checked against DuckDB's count of the input's rows before the output is kept.
  */
-import { createWriteStream, type WriteStream } from "node:fs";
-import { mkdir, rename, rm } from "node:fs/promises";
-import { basename, dirname, extname, join } from "node:path";
+import { once } from "node:events";
+import type { WriteStream } from "node:fs";
+import { mkdir, open, rename, rm } from "node:fs/promises";
+import { finished } from "node:stream/promises";
+import { dirname, extname } from "node:path";
 import {
   checkDataFile,
   checkRagged,
@@ -21,6 +23,8 @@ import { withConnection } from "../data/duckdb.js";
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { dict } from "../utils/dict.js";
 import { UserError } from "../utils/errors.js";
+import { tmpSibling } from "../utils/fs.js";
+import { refuseSymlink } from "../utils/output.js";
 import type { ChurnModel } from "./model.js";
 
 /** Rows scored per batch: large enough to amortise per-batch work, small enough for constant memory. */
@@ -33,12 +37,31 @@ export function csvField(v: unknown): string {
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-type Sink = { write(s: string): void; end(): Promise<void> };
+/** Where the scores go; `write` resolves when more may be written, and rejects with the stream's error. */
+type Sink = { write(s: string): Promise<void>; end(): Promise<void> };
 
+/**
+ * A sink over a file stream. A write error (ENOSPC, EIO, …) is an `error` event of the stream: it is kept and
+ * thrown by the next `write` or by `end`, never left unhandled (which would crash with a stack trace). Waiting
+ * for `drain` keeps memory constant when the disk is slower than the scoring.
+ */
 function fileSink(ws: WriteStream): Sink {
+  let failed: Error | undefined;
+  ws.on("error", (e) => (failed ??= e));
+  const check = (): void => {
+    if (failed) throw failed;
+  };
+  let ended: Promise<void> | undefined;
   return {
-    write: (s) => void ws.write(s),
-    end: () => new Promise((res, rej) => ws.end((e?: Error | null) => (e ? rej(e) : res()))),
+    write: async (s) => {
+      check();
+      if (!ws.write(s)) await once(ws, "drain"); // rejects on an error event meanwhile
+      check();
+    },
+    end: () => {
+      ended ??= failed ? Promise.reject(failed) : (ws.end(), finished(ws));
+      return ended;
+    },
   };
 }
 
@@ -91,16 +114,20 @@ async function scoreStream(
   let sink: Sink;
   if (out) {
     await mkdir(dirname(out), { recursive: true });
-    tmp = join(dirname(out), `.${basename(out)}.tmp-${process.pid}`);
-    sink = fileSink(createWriteStream(tmp));
+    const name = tmpSibling(out);
+    // Created exclusively under an unguessable name: a symbolic link planted there is never followed. An error
+    // here (EACCES, EROFS, ENOENT) is thrown as is: the caller names the output (outputError).
+    const handle = await open(name, "wx");
+    tmp = name;
+    sink = fileSink(handle.createWriteStream());
   } else {
-    sink = { write: (s) => void process.stdout.write(s), end: async () => {} };
+    sink = { write: (s) => (process.stdout.write(s), Promise.resolve()), end: async () => {} };
   }
   const th = threshold ?? model.threshold;
   let rows = 0;
   let unseen = 0;
   try {
-    if (!jsonl) sink.write([...ids, "churn_probability", "churn_prediction"].map(csvField).join(",") + "\n");
+    if (!jsonl) await sink.write([...ids, "churn_probability", "churn_prediction"].map(csvField).join(",") + "\n");
     let pending: RawValue[][] = columns.map(() => []);
     let pendingRows = 0;
     const flush = async () => {
@@ -125,7 +152,7 @@ async function scoreStream(
             [...ids.map((c) => csvField(data[c]![r])), String(p[r]), p[r]! >= th ? "true" : "false"].join(",") + "\n";
         }
       }
-      sink.write(text);
+      await sink.write(text);
       rows += pendingRows;
       pending = columns.map(() => []);
       pendingRows = 0;
@@ -164,7 +191,10 @@ async function scoreStream(
       );
     }
     await sink.end();
-    if (out && tmp) await rename(tmp, out);
+    if (out && tmp) {
+      refuseSymlink(out); // checked before the run; a link planted meanwhile is refused, not replaced
+      await rename(tmp, out);
+    }
   } catch (e) {
     if (tmp) {
       await sink.end().catch(() => {});

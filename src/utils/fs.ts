@@ -2,14 +2,22 @@
  * File helpers: atomic writes so that nothing half-written is ever left behind, and the cleanup of what a
  * killed write left (recognised by our naming pattern and a dead process id, never anything else).
  */
+import { randomBytes } from "node:crypto";
 import { existsSync, lstatSync, readdirSync } from "node:fs";
 import { mkdir, rename, rm, writeFile } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
-import { outputError } from "./output.js";
+import { isErrnoError, outputError, refuseSymlink } from "./output.js";
 
-/** The temporary sibling an atomic write of `target` uses: `.NAME.tmp-PID-TIME` (and `.NAME.tmp-PID-TIME.old`). */
+/**
+ * The temporary sibling an atomic write of `target` uses: `.NAME.tmp-PID-TIME-RANDOM` (and `….old`). The random
+ * part makes the name unguessable, so that nobody can plant a symbolic link there in advance; it is still
+ * created exclusively (`wx`, `mkdir`), which never follows a link.
+ */
 export const tmpSibling = (target: string): string =>
-  join(dirname(target), `.${basename(target)}.tmp-${process.pid}-${Date.now()}`);
+  join(dirname(target), `.${basename(target)}.tmp-${process.pid}-${Date.now()}-${randomBytes(8).toString("hex")}`);
+
+/** Whether `e` is "it already exists" (an exclusive create met a name that is not ours: never remove it). */
+const isExists = (e: unknown): boolean => isErrnoError(e) && e.code === "EEXIST";
 
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
@@ -36,7 +44,9 @@ export async function writeDirAtomic(dir: string, files: Record<string, string>)
     await mkdir(dirname(dir), { recursive: true });
     await mkdir(tmp);
     made = true;
-    for (const [name, content] of Object.entries(files)) await writeFile(join(tmp, name), content);
+    for (const [name, content] of Object.entries(files)) await writeFile(join(tmp, name), content, { flag: "wx" });
+    // Checked before (checkOutputDir), and again here: a link planted meanwhile would be replaced, not followed.
+    refuseSymlink(dir, { dir: true });
     if (existsSync(dir)) {
       const old = `${tmp}.old`;
       await rename(dir, old);
@@ -57,12 +67,15 @@ export async function writeDirAtomic(dir: string, files: Record<string, string>)
 /** Write one file atomically (temporary name in the same folder, then rename); errors as in {@link writeDirAtomic}. */
 export async function writeFileAtomic(path: string, content: string): Promise<void> {
   const tmp = tmpSibling(path);
+  let made = false;
   try {
     await mkdir(dirname(path), { recursive: true });
+    made = true; // from here a failure may leave a (partly written) temporary file of ours
     await writeFile(tmp, content, { flag: "wx" });
+    refuseSymlink(path); // as in writeDirAtomic
     await rename(tmp, path);
   } catch (e) {
-    await rm(tmp, { force: true }).catch(() => {});
+    if (made && !isExists(e)) await rm(tmp, { force: true }).catch(() => {});
     throw outputError(e, path);
   }
 }
@@ -78,14 +91,15 @@ export interface Cleanup {
 }
 
 /**
- * Remove what killed atomic writes of `target` left beside it: `.NAME.tmp-PID-TIME` and `.NAME.tmp-PID-TIME.old`
+ * Remove what killed atomic writes of `target` left beside it: `.NAME.tmp-PID-TIME-RANDOM` and `….old` (also the
+ * older `.NAME.tmp-PID` and `.NAME.tmp-PID-TIME`)
  * directories (or, with `ownFiles` undefined, regular files) whose process is dead and that hold only `ownFiles`.
  * When `target` is missing and such a `.old` holds a complete previous directory (a kill between the two renames
  * of a replace), it is renamed back to `target` instead of being removed.
  */
 export async function cleanLeftovers(target: string, ownFiles?: readonly string[]): Promise<Cleanup> {
   const parent = dirname(target);
-  const re = new RegExp(`^\\.${escapeRe(basename(target))}\\.tmp-(\\d+)(?:-(\\d+))?(\\.old)?$`);
+  const re = new RegExp(`^\\.${escapeRe(basename(target))}\\.tmp-(\\d+)(?:-(\\d+)(?:-[0-9a-f]+)?)?(\\.old)?$`);
   const done: Cleanup = { removed: [], kept: [] };
   let names: string[];
   try {

@@ -8,7 +8,7 @@ import { basename, dirname, resolve } from "node:path";
 import { UserError } from "./errors.js";
 import { cleanLeftovers, isPidAlive } from "./fs.js";
 import { logger, type Logger } from "./logging.js";
-import { checkOutputDir, isErrnoError, MODEL_FILES, outputError, type OutputOptions } from "./output.js";
+import { checkOutputDir, isErrnoError, MODEL_FILES, outputError, realPathOf, type OutputOptions } from "./output.js";
 
 /** A lock younger than this with no readable process id is being written right now (not stale). */
 const FRESH_MS = 10_000;
@@ -19,8 +19,11 @@ let exitHook = false;
 /** The lock files held by the current async call chain (so that a nested claim of the same output is no new lock). */
 const scope = new AsyncLocalStorage<ReadonlySet<string>>();
 
-/** The lock file of an output: `.NAME.lock` in the same folder (an absolute path). */
-export const lockPath = (out: string): string => resolve(dirname(out), `.${basename(out)}.lock`);
+/**
+ * The lock file of an output: `.NAME.lock` in the same folder (an absolute path, through the folder's real path,
+ * so that two names of one folder are one lock also within a process; the output itself is never a symbolic link).
+ */
+export const lockPath = (out: string): string => resolve(realPathOf(dirname(out)), `.${basename(out)}.lock`);
 
 /** A taken lock; `release` removes the lock file. */
 export interface OutputLock {

@@ -11,6 +11,7 @@ import {
   openSync,
   readdirSync,
   readFileSync,
+  readlinkSync,
   readSync,
   realpathSync,
   statSync,
@@ -81,7 +82,9 @@ export function fsCause(e: NodeJS.ErrnoException): string {
  */
 export function outputError(e: unknown, path: string, flag?: string): unknown {
   if (!isErrnoError(e)) return e;
-  const where = e.path && resolve(e.path) !== resolve(path) ? ` (${e.path})` : "";
+  // Our own temporary sibling (`.NAME.tmp-…`) is no name the user knows: the output is named instead.
+  const ours = e.path !== undefined && basename(e.path).startsWith(`.${basename(path)}.tmp-`);
+  const where = e.path && !ours && resolve(e.path) !== resolve(path) ? ` (${e.path})` : "";
   return new UserError(`${label(path, flag)}: cannot write it${where}: ${fsCause(e)}`);
 }
 
@@ -111,12 +114,41 @@ export function realPathOf(p: string): string {
   }
 }
 
-/** Which kind of special file `st` is, or undefined for a regular file, directory or symbolic link. */
+/** Options of {@link refuseSymlink}. */
+export interface SymlinkOptions {
+  /** How the user named the output (`--out`), for the message. */
+  flag?: string;
+  /** The output is a directory (the message says "name the directory itself"). */
+  dir?: boolean;
+  /** Another way out, added to the message (e.g. "omit --out to write to standard output"). */
+  hint?: string;
+}
+
+/**
+ * Refuse an output that is itself a symbolic link (a symlinked parent folder is fine). The atomic rename would
+ * replace the link, not write its target (`--out /dev/stdout` replaced the system's link with a file), and two
+ * names of one output would take two locks. Called by the checks, and again right before the final rename.
+ */
+export function refuseSymlink(out: string, o: SymlinkOptions = {}): void {
+  // `link/` resolves through the link; the name without the trailing slash is the link itself.
+  const name = out.replace(/\/+$/, "") || out;
+  if (!lstatOrNull(name)?.isSymbolicLink()) return;
+  let to = "";
+  try {
+    to = ` (to ${readlinkSync(name)})`;
+  } catch {
+    /* gone meanwhile: still refused */
+  }
+  const itself = `name the ${o.dir ? "directory" : "file"} itself`;
+  throw new UserError(`${label(out, o.flag)}: is a symbolic link${to}; ${itself}${o.hint ? `, or ${o.hint}` : ""}`);
+}
+
+/** Which kind of special file `st` is, or undefined for a regular file or directory. */
 function specialKind(st: Stats): string | undefined {
   if (st.isFIFO()) return "a named pipe (FIFO)";
   if (st.isCharacterDevice() || st.isBlockDevice()) return "a device";
   if (st.isSocket()) return "a socket";
-  if (!st.isFile() && !st.isDirectory() && !st.isSymbolicLink()) return "a special file";
+  if (!st.isFile() && !st.isDirectory()) return "a special file";
   return undefined;
 }
 
@@ -185,17 +217,16 @@ function isModelJson(file: string): boolean {
 }
 
 /**
- * Check that `out` may be written as a model directory: it does not exist yet (and can be created), or is an
+ * Check that `out` may be written as a model directory (not a symbolic link: {@link refuseSymlink}): it does not exist yet (and can be created), or is an
  * empty directory, or is a churnkit model directory (model.json with `"format": "churnkit-model"`) holding only
  * the files churnkit writes. Refused: an input file, a regular or special file, any other directory.
  */
 export function checkOutputDir(out: string, o: OutputOptions = {}): void {
   checkInputs(out, o, true);
+  refuseSymlink(out, { flag: o.flag, dir: true });
   const name = label(out, o.flag);
-  const lst = lstatOrNull(out);
-  if (!lst) return checkCreatable(out, o);
-  const st = lst.isSymbolicLink() ? statSync(out, { throwIfNoEntry: false }) : lst;
-  if (!st) throw new UserError(`${name}: is a broken symbolic link; remove it or choose another output path`);
+  const st = lstatOrNull(out);
+  if (!st) return checkCreatable(out, o);
   const special = specialKind(st);
   if (special) throw new UserError(`${name}: is ${special}, not a directory; choose another output path`);
   if (!st.isDirectory())
@@ -237,15 +268,14 @@ export interface OutputFileOptions extends OutputOptions {
 
 /**
  * Check that `out` may be written as one file (written atomically by `writeFileAtomic`): not an input, not a
- * directory, not a special file; an existing regular file is replaced only when `overwrite` is true.
+ * symbolic link, not a directory, not a special file; an existing regular file is replaced only when `overwrite` is true.
  */
 export function checkOutputFile(out: string, o: OutputFileOptions = {}): void {
   checkInputs(out, o, false);
+  refuseSymlink(out, { flag: o.flag, hint: o.specialHint });
   const name = label(out, o.flag);
-  const lst = lstatOrNull(out);
-  if (!lst) return checkCreatable(out, o);
-  const st = lst.isSymbolicLink() ? statSync(out, { throwIfNoEntry: false }) : lst;
-  if (!st) throw new UserError(`${name}: is a broken symbolic link; remove it or choose another output path`);
+  const st = lstatOrNull(out);
+  if (!st) return checkCreatable(out, o);
   const special = specialKind(st);
   if (special)
     throw new UserError(`${name}: is ${special}, not a regular file; ${o.specialHint ?? "choose another output path"}`);
