@@ -32,12 +32,12 @@ describe("explain rows per request", () => {
     expect(viaQuery.json()).toEqual({ error: limitMessage(100, 101) });
     const at = await post(app, { rows: fx.rows.slice(0, 100), explain: true });
     expect(at.statusCode).toBe(200);
-    const preds = (at.json() as { predictions: { contributions?: unknown[] }[] }).predictions;
+    const preds = at.json<{ predictions: { contributions?: unknown[] }[] }>().predictions;
     expect(preds).toHaveLength(100);
     expect(preds.every((p) => p.contributions?.length === 5)).toBe(true);
     const plain = await post(app, { rows: fx.rows.slice(0, 2000) });
     expect(plain.statusCode).toBe(200);
-    expect((plain.json() as { predictions: unknown[] }).predictions).toHaveLength(2000);
+    expect(plain.json<{ predictions: unknown[] }>().predictions).toHaveLength(2000);
     await app.close();
   });
 
