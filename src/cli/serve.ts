@@ -21,6 +21,7 @@ interface ServeArgs {
   maxBody: string;
   bodyTimeout: string;
   shutdownGrace: string;
+  maxExplainRows: string;
 }
 
 /** A listen error as one line that says what to do. */
@@ -57,6 +58,11 @@ export function serveCommand(program: Command): void {
       "30s",
     )
     .option(
+      "--max-explain-rows <n>",
+      "most rows one request may ask to explain (explanations cost far more than scores; more get 400)",
+      "100",
+    )
+    .option(
       "--shutdown-grace <duration>",
       "on SIGTERM/SIGINT, longest wait for in-flight responses to finish; past it, exit 1",
       "30s",
@@ -73,6 +79,9 @@ export function serveCommand(program: Command): void {
       ] as const)
         if (parseDuration(v) === undefined)
           throw new UserError(`${flag} must be a duration such as 30s, 500ms or 2m, got "${v}"`);
+      const maxExplainRows = Number(o.maxExplainRows);
+      if (!/^\d+$/.test(o.maxExplainRows) || !(maxExplainRows >= 1))
+        throw new UserError(`--max-explain-rows must be a whole number of at least 1, got "${o.maxExplainRows}"`);
       const grace = parseDuration(o.shutdownGrace)!;
       const token = o.token ?? process.env.CHURNKIT_TOKEN ?? "";
       const model = await loadModel(o.model);
@@ -86,6 +95,7 @@ export function serveCommand(program: Command): void {
         token,
         maxBody: o.maxBody,
         bodyTimeout: o.bodyTimeout,
+        maxExplainRows,
         logLevel: process.env.CHURNKIT_LOG_LEVEL ?? "info",
       });
       try {

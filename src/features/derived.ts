@@ -12,12 +12,21 @@ import {
   type DuckDBConnection,
   type DuckDBType,
 } from "@duckdb/node-api";
-import { UserError } from "../utils/errors.js";
+import { show, UserError } from "../utils/errors.js";
 import { duckMessage, ident } from "../data/duckdb.js";
 import type { ColumnType } from "../data/schema.js";
 import type { TypedColumn, TypedTable } from "../data/typed.js";
-import { checkColumns, DERIVED_TABLE, derivedStatement, parseDerived, ROW_COLUMN } from "./expression.js";
-import { withSandbox } from "./sandbox.js";
+import {
+  checkColumns,
+  DERIVED_TABLE,
+  derivedStatement,
+  MAX_EXPRESSION_LENGTH,
+  type Node,
+  parseDerived,
+  ROW_COLUMN,
+} from "./expression.js";
+import { maxTextLength } from "./growth.js";
+import { SANDBOX_SETTINGS, withSandbox } from "./sandbox.js";
 
 /** A derived feature as stored in model.json. */
 export interface DerivedFeature {
@@ -36,12 +45,31 @@ export type DerivedSource = { model: string } | { config?: string };
 
 const CONFIG_HINT = "use a row-wise expression over input columns";
 
+/** Longest text a derived expression may produce per row, in bytes (its bound, see growth.ts). */
+export const MAX_DERIVED_TEXT = 1_000_000;
+
+/** Time one derived expression may take to evaluate on one batch of rows, unless overridden. */
+const TIME_LIMIT_MS = 30_000;
+
+/** The time limit; `CHURNKIT_DERIVED_TIME_LIMIT_MS` overrides it (for tests). */
+function timeLimitMs(): number {
+  const v = Number(process.env.CHURNKIT_DERIVED_TIME_LIMIT_MS);
+  return Number.isFinite(v) && v > 0 ? v : TIME_LIMIT_MS;
+}
+
+const clip = (s: string, max: number): string => (s.length > max ? s.slice(0, max - 1) + "…" : s);
+
+const SIMPLIFY = "simplify it and retrain the model";
+
+/** An expression as echoed in a message: at most 200 characters. */
+const echo = (sql: string): string => show(sql, 200);
+
 function refuse(src: DerivedSource, name: string, reason: string, configHint: string, modelHint: string): UserError {
-  const what = reason.replace(/\s*[\r\n]+\s*/g, " "); // one line, whatever the file holds
-  if ("model" in src)
-    return new UserError(`${src.model}: derived feature ${JSON.stringify(name)} ${what}; ${modelHint}`);
+  let what = reason.replace(/\s*[\r\n]+\s*/g, " "); // one line, whatever the file holds
+  what = clip(what, 600); // DuckDB's messages may quote the expression
+  if ("model" in src) return new UserError(`${src.model}: derived feature ${show(name, 200)} ${what}; ${modelHint}`);
   const where = src.config ? `${src.config}: ` : "";
-  return new UserError(`${where}features.derived.${name}: ${what}; ${configHint}`);
+  return new UserError(`${where}features.derived.${clip(name, 200)}: ${what}; ${configHint}`);
 }
 
 /**
@@ -54,25 +82,35 @@ export async function checkDerived(
   columns?: Iterable<string>,
 ): Promise<void> {
   if (features.length === 0) return;
-  await withSandbox((con) => checkOn(con, features, src, columns));
+  await withSandbox(async (con) => void (await checkOn(con, features, src, columns)));
 }
 
+/** Checks each feature (see {@link checkDerived}); returns each one's parse, in order. */
 async function checkOn(
   con: DuckDBConnection,
   features: { name: string; sql: string }[],
   src: DerivedSource,
   columns?: Iterable<string>,
-): Promise<void> {
+): Promise<Node[]> {
   const inputs = columns ? [...columns] : undefined;
+  const trees: Node[] = [];
   for (const f of features) {
     if (typeof f.sql !== "string" || f.sql.trim() === "")
       throw refuse(src, f.name, "has no SQL expression", "write one", "retrain the model");
+    if (f.sql.length > MAX_EXPRESSION_LENGTH)
+      throw refuse(
+        src,
+        f.name,
+        `is ${f.sql.length} characters long (at most ${MAX_EXPRESSION_LENGTH} are allowed)`,
+        "write a shorter expression",
+        "retrain the model with a shorter one",
+      );
     const p = await parseDerived(con, f.sql);
     if ("invalid" in p)
       throw refuse(
         src,
         f.name,
-        `is not a valid SQL expression: ${JSON.stringify(f.sql)} (${p.invalid})`,
+        `is not a valid SQL expression: ${echo(f.sql)} (${p.invalid})`,
         "fix the expression",
         "retrain the model",
       );
@@ -89,7 +127,9 @@ async function checkOn(
         "check the spelling (the target and id columns cannot be used)",
         "retrain the model",
       );
+    trees.push(p.tree);
   }
+  return trees;
 }
 
 async function withTable<T>(con: DuckDBConnection, t: TypedTable, fn: () => Promise<T>): Promise<T> {
@@ -141,31 +181,81 @@ export async function addDerived(
   for (const f of features) {
     if (t.columns.has(f.name))
       throw new UserError(
-        `features.derived.${f.name}: a column of that name already exists in the input; choose another name`,
+        `features.derived.${clip(f.name, 200)}: a column of that name already exists in the input; choose another name`,
       );
   }
+  for (const c of t.columns.keys())
+    if (c.toLowerCase() === ROW_COLUMN)
+      throw new UserError(
+        `input column ${JSON.stringify(c)}: churnkit uses this name for row numbers when it computes derived features; rename the column`,
+      );
   return withSandbox(async (con) => {
-    await checkOn(con, features, src, t.columns.keys());
-    return withTable(con, t, () => evaluate(con, t, features, src));
+    const trees = await checkOn(con, features, src, t.columns.keys());
+    return withTable(con, t, () => evaluate(con, t, features, trees, src));
   });
+}
+
+/** An upper bound on the UTF-8 length of every text value of `t`. */
+function longestText(t: TypedTable): number {
+  let max = 0;
+  for (const c of t.columns.values()) {
+    if (c.type !== "categorical") continue;
+    for (const v of c.values as (string | null)[]) if (v !== null && v.length > max) max = v.length;
+  }
+  return 3 * max; // a UTF-16 code unit is at most 3 bytes of UTF-8
+}
+
+/** Run one derived expression, turning a time-out or DuckDB's out-of-memory error into a UserError. */
+async function runLimited(con: DuckDBConnection, f: { name: string; sql: string }, rows: number, src: DerivedSource) {
+  const limit = timeLimitMs();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    con.interrupt();
+  }, limit);
+  try {
+    return await con.runAndReadAll(derivedStatement(f.sql)); // the very text that was checked
+  } catch (e) {
+    const msg = duckMessage(e);
+    const on = `to evaluate on ${rows} rows`;
+    if (timedOut) throw refuse(src, f.name, `took longer than ${limit / 1000} s ${on}`, "simplify it", SIMPLIFY);
+    if (/out of memory/i.test(msg))
+      throw refuse(
+        src,
+        f.name,
+        `needed more than ${SANDBOX_SETTINGS.memory_limit} of memory ${on}`,
+        "simplify it",
+        SIMPLIFY,
+      );
+    const what = `cannot be evaluated by DuckDB: ${echo(f.sql)}: ${msg}`;
+    throw refuse(src, f.name, what, "fix the expression", "retrain the model");
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 async function evaluate(
   con: DuckDBConnection,
   t: TypedTable,
   features: { name: string; sql: string; type?: ColumnType }[],
+  trees: Node[],
   src: DerivedSource,
 ): Promise<{ table: TypedTable; derived: DerivedFeature[] }> {
   const derived: DerivedFeature[] = [];
   const columns = new Map(t.columns);
-  for (const f of features) {
-    let result;
-    try {
-      result = await con.runAndReadAll(derivedStatement(f.sql)); // the very text that was checked
-    } catch (e) {
-      const what = `cannot be evaluated by DuckDB: ${JSON.stringify(f.sql)}: ${duckMessage(e)}`;
-      throw refuse(src, f.name, what, "fix the expression", "retrain the model");
-    }
+  const longest = longestText(t);
+  for (const [i, f] of features.entries()) {
+    // DuckDB builds a whole vector of values before it looks at a time or memory limit.
+    const bound = maxTextLength(trees[i]!, longest);
+    if (bound > MAX_DERIVED_TEXT)
+      throw refuse(
+        src,
+        f.name,
+        `could build text of up to ${bound.toPrecision(3)} bytes per row on this input (at most ${MAX_DERIVED_TEXT} are allowed)`,
+        "simplify it",
+        SIMPLIFY,
+      );
+    const result = await runLimited(con, f, t.rows, src);
     const learned = typeOf(result.columnTypes()[0]!);
     const type = f.type ?? learned;
     const vals = result.getColumnsJS()[0]! as unknown[];
@@ -194,7 +284,7 @@ void DuckDBDoubleType;
  */
 export async function referencedColumns(sql: string, columns: string[]): Promise<string[]> {
   const p = await withSandbox((con) => parseDerived(con, sql));
-  if (!p.ok) throw new Error(`referencedColumns: ${JSON.stringify(sql)} is not an allowed expression`);
+  if (!p.ok) throw new Error(`referencedColumns: ${echo(sql)} is not an allowed expression`);
   const used = new Set(p.columns.map((c) => c.toLowerCase()));
   return columns.filter((c) => used.has(c.toLowerCase()));
 }

@@ -10,8 +10,14 @@ import { duckMessage } from "../data/duckdb.js";
 
 /** The temporary table derived expressions are evaluated over (one per sandbox connection). */
 export const DERIVED_TABLE = "ck_input";
-/** Column holding the input row number; not an input column, so no expression can use it. */
-export const ROW_COLUMN = "__row";
+/**
+ * Column holding the input row number: a name no one gives a column, so that it never collides
+ * with an input column (derived.ts refuses an input column of this name, in any case).
+ */
+export const ROW_COLUMN = "__churnkit_row_number__";
+
+/** Longest derived expression accepted, in characters (the longest sensible one is a few hundred). */
+export const MAX_EXPRESSION_LENGTH = 10_000;
 
 /** The statement that evaluates a derived expression; it is checked and run as this exact text. */
 export const derivedStatement = (expr: string): string =>
@@ -76,12 +82,14 @@ const SESSION_NAMES = new Set([
 ]);
 
 /** What parsing found: the columns an expression uses, or what it uses that is not allowed. */
-export type Parsed = { ok: true; columns: string[] } | { ok: false; uses: string } | { ok: false; invalid: string };
+export type Parsed =
+  { ok: true; columns: string[]; tree: Node } | { ok: false; uses: string } | { ok: false; invalid: string };
 
 /** Catalog and schema names that hold DuckDB's built-in functions. */
 const BUILTIN_SCHEMAS = new Set(["", "main", "system", "pg_catalog"]);
 
-type Node = Record<string, unknown>;
+/** A node of DuckDB's parse (json_serialize_sql). */
+export type Node = Record<string, unknown>;
 const isNode = (v: unknown): v is Node => v !== null && typeof v === "object" && !Array.isArray(v);
 const nodes = (v: unknown): Node[] => (Array.isArray(v) ? v.filter(isNode) : []);
 
@@ -141,7 +149,7 @@ async function parseUncached(con: DuckDBConnection, expr: string): Promise<Parse
   if (list.length !== 1) return { ok: false, uses: "more than one expression" };
   const columns: string[] = [];
   const uses = walk(list[0]!, columns);
-  return uses === undefined ? { ok: true, columns } : { ok: false, uses };
+  return uses === undefined ? { ok: true, columns, tree: list[0]! } : { ok: false, uses };
 }
 
 /** A literal, a cast literal or a negated literal (what IN lists may hold). */

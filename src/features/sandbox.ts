@@ -9,6 +9,10 @@ import { DuckDBInstance, type DuckDBConnection } from "@duckdb/node-api";
 /** DuckDB settings of the sandbox, fixed when the instance is created (and locked). */
 export const SANDBOX_SETTINGS: Readonly<Record<string, string>> = {
   threads: "2",
+  // An expression that builds huge values fails with an out-of-memory error instead of taking the
+  // machine's memory; nothing is spilled to disk (no temporary directory).
+  memory_limit: "1GB",
+  temp_directory: "",
   enable_external_access: "false",
   autoinstall_known_extensions: "false",
   autoload_known_extensions: "false",

@@ -109,9 +109,26 @@ export function explainMatrix(
     }
     let sum = base;
     for (const v of Object.values(contributions)) sum += v;
-    out.push({ row: rowIds[i]!, probability: 1 / (1 + Math.exp(-sum)), base_value: base, contributions });
+    const e = { row: rowIds[i]!, probability: 1 / (1 + Math.exp(-sum)), base_value: base, contributions };
+    checkFinite(e);
+    out.push(e);
   }
   return out;
+}
+
+/**
+ * Last line of defence, as for predictions (ChurnModel.scoreMatrix): an explanation whose
+ * probability, base value or a contribution is not a finite number is an error, never served.
+ */
+function checkFinite(e: Explanation): void {
+  const fail = (what: string, v: number) =>
+    new UserError(
+      `model: the explanation of row ${e.row} (0-based) has ${what} ${v}, not a finite number; check that row's values, or retrain the model`,
+    );
+  if (!(e.probability >= 0 && e.probability <= 1)) throw fail("churn probability", e.probability);
+  if (!Number.isFinite(e.base_value)) throw fail("base value", e.base_value);
+  for (const [k, v] of Object.entries(e.contributions))
+    if (!Number.isFinite(v)) throw fail(`a contribution of column ${JSON.stringify(k)} of`, v);
 }
 
 /** The k contributions largest in magnitude, as [column, value] pairs. */

@@ -55,7 +55,11 @@ const PAGE_HEADERS = {
   "cache-control": "no-cache",
 };
 
-export function registerRoutes(app: FastifyInstance, model: ChurnModel, info: { name: string; auth: boolean }): void {
+export function registerRoutes(
+  app: FastifyInstance,
+  model: ChurnModel,
+  info: { name: string; auth: boolean; maxExplainRows: number },
+): void {
   const a = model.artifact;
   const rules = rowRules(a);
   const version = modelVersion(model);
@@ -98,6 +102,10 @@ export function registerRoutes(app: FastifyInstance, model: ChurnModel, info: { 
     const explain = body.explain || explainFlag((req.query as Record<string, unknown>).explain);
     if (explain) assertCanExplain(model);
     const table = requestTable(body.rows, rules);
+    if (explain && table.rows > info.maxExplainRows)
+      throw new UserError(
+        `explain is limited to ${info.maxExplainRows} rows per request (churnkit serve --max-explain-rows), this one has ${table.rows}; send fewer rows, or score them without explain`,
+      );
     rowsScored.set(req, table.rows);
     const { probability, unseen } = await model.predictProba(table);
     const ids = a.id_columns.filter((c) => Object.hasOwn(table.data, c)); // as ChurnModel.predict

@@ -30,9 +30,17 @@ export interface ServeOptions {
    * "500ms", "2m". A slower request gets 408 and its connection is closed. Default "30s".
    */
   bodyTimeout?: number | string;
+  /**
+   * Most rows one request may ask to explain (explanations cost far more than scores, TreeSHAP
+   * most of all, and run on the event loop). A request with more gets 400. Default 100.
+   */
+  maxExplainRows?: number;
   /** Log level of the one-line-per-request log (pino, JSON to stderr). Default: CHURNKIT_LOG_LEVEL, else "silent". */
   logLevel?: string;
 }
+
+/** Default of {@link ServeOptions.maxExplainRows}. */
+export const DEFAULT_MAX_EXPLAIN_ROWS = 100;
 
 const UNITS: Record<string, number> = {
   "": 1,
@@ -146,6 +154,9 @@ export function createServer(model: ChurnModel, options: ServeOptions = {}): Fas
     throw new TypeError(
       `bodyTimeout must be a duration such as "30s" or a number of milliseconds, got ${JSON.stringify(options.bodyTimeout)}`,
     );
+  const maxExplainRows = options.maxExplainRows ?? DEFAULT_MAX_EXPLAIN_ROWS;
+  if (!Number.isInteger(maxExplainRows) || maxExplainRows < 1)
+    throw new TypeError(`maxExplainRows must be a whole number of at least 1, got ${JSON.stringify(maxExplainRows)}`);
   const level = options.logLevel ?? process.env.CHURNKIT_LOG_LEVEL ?? "silent";
   const app = Fastify({
     bodyLimit: maxBody,
@@ -190,6 +201,6 @@ export function createServer(model: ChurnModel, options: ServeOptions = {}): Fas
       .send({ error: `no route ${req.method} ${req.url.split("?")[0]}; the routes are listed at GET /openapi.json` }),
   );
 
-  registerRoutes(app, model, { name: options.name ?? "churn model", auth: token !== undefined });
+  registerRoutes(app, model, { name: options.name ?? "churn model", auth: token !== undefined, maxExplainRows });
   return app;
 }

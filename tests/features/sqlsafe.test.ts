@@ -103,7 +103,7 @@ describe("derived features: the allow-list", () => {
 
   it("the parse reports the columns used, case as written", async () => {
     const p = await withSandbox((con) => parseDerived(con, 'MonthlyCharges / NULLIF("tenure", 0) + length(contract)'));
-    expect(p).toEqual({ ok: true, columns: ["MonthlyCharges", "tenure", "contract"] });
+    expect(p.ok && p.columns).toEqual(["MonthlyCharges", "tenure", "contract"]);
   });
 
   it("legitimate expressions still work, with exact values", async () => {

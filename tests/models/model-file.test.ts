@@ -369,6 +369,23 @@ describe("the last line of defence: a non-finite probability is an error", () =>
     expect(e.message).toBe(
       "model: churn probability of input row 2 is NaN, not a number in [0, 1]; check that row's values, or retrain the model",
     );
+    // explain applies the same check (it has a path of its own), naming the row as --rows does.
+    const x = await errorOf(() => model.explain(rows, { rows: [1] }));
+    expect(x).toBeInstanceOf(UserError);
+    expect(x.message).toBe(
+      "model: the explanation of row 1 (0-based) has churn probability NaN, not a finite number; check that row's values, or retrain the model",
+    );
+    expect((await model.explain(rows, { rows: [0] }))[0]!.probability).toBeGreaterThan(0);
+  });
+
+  it("standardisation by an unusable mean or spread is refused when the model is loaded", async () => {
+    const num = (a: Doc) => (a.preprocess as Doc).numeric as Doc[];
+    expect(await loadError("logreg", (a) => num(a).forEach((s) => (s.mean = -1e308)))).toBe(
+      "corrupt model file (preprocess.numeric[0].mean: -1e+308 is not a usable mean); retrain the model",
+    );
+    expect(await loadError("logreg", (a) => (num(a)[1]!.std = 1e301))).toBe(
+      "corrupt model file (preprocess.numeric[1].std: 1e+301 is not a usable spread); retrain the model",
+    );
   });
 });
 
