@@ -21,6 +21,7 @@ import { withSandbox } from "./sandbox.js";
 
 /** A derived feature as stored in model.json. */
 export interface DerivedFeature {
+  /** The feature's name: a model input column like any other. */
   name: string;
   /** The SQL expression, over input column names. */
   sql: string;
