@@ -27,7 +27,7 @@ export interface PreprocessOptions {
 export interface NumericState {
   /** The input column's name. */
   column: string;
-  /** "boolean"; | How the column is read; boolean columns are 1/0 numbers from here on. */
+  /** How the column is read; boolean columns are 1/0 numbers from here on. */
   type: "numeric" | "boolean";
   /** Imputation value (median or mean of training). */
   fill: number;

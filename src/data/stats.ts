@@ -11,7 +11,7 @@ import type { TypedTable } from "./typed.js";
  */
 export type ColumnStats =
   | {
-      /** "boolean"; | How the column is read. */
+      /** How the column is read. */
       type: "numeric" | "boolean";
       /** Share of training rows where the value is missing, 0 to 1. */
       missing_share: number;

@@ -180,7 +180,7 @@ export interface Correlations {
 export interface Profile {
   /** The file profiled. */
   source: string;
-  /** "parquet" | "json"; | The file's format, from its extension. */
+  /** The file's format, from its extension. */
   format: "csv" | "parquet" | "json";
   /** Number of rows in the file. */
   rows: number;

@@ -62,7 +62,7 @@ export interface ModelArtifact {
   threshold: ChosenThreshold;
   /** Probability calibration fitted on the validation split, or null. */
   calibration?: CalibrationState | null;
-  /** null; | Metrics on the validation split, or null when training had no validation rows. */
+  /** Metrics of the model on the validation split of the training rows; null when none were measured. */
   validation_metrics: Metrics | null;
   /** Which data the model was trained on (see `fingerprint`). */
   data_fingerprint: {

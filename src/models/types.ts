@@ -123,7 +123,7 @@ export interface FlatTreeJSON {
   feature: number[];
   /** See {@link FlatTree.threshold}. */
   threshold: number[];
-  /** null)[]; | See {@link FlatTree.catLeft}. */
+  /** See {@link FlatTree.catLeft}. */
   catLeft: (number[] | null)[];
   /** See {@link FlatTree.missingLeft}. */
   missingLeft: number[];

@@ -30,7 +30,7 @@ export function explainerOf(model: ChurnModel): Explainer | undefined {
   return typeof fn === "function" ? (fn.bind(model) as Explainer) : undefined;
 }
 
-/** The answer when a model has no explain method (a family without explanations): said once, the same everywhere. */
+/** The error (HTTP 4xx) when the loaded model has no explain method, so a request with `explain` cannot be answered. */
 export const CANNOT_EXPLAIN = "this model version cannot explain predictions";
 
 /** Throw the 400 of a model without explanations. Call before scoring. */

@@ -40,7 +40,7 @@ export interface CurveChartInput {
   referenceLabel?: string;
   /** Fixed x / y domains; default [0, 1] for both (curves of rates). Pass null for a data-driven domain. */
   xDomain?: [number, number] | null;
-  /** null; | Fixed y domain; default [0, 1]; null for a data-driven domain. */
+  /** Fixed y domain; default [0, 1]; null for a data-driven domain. */
   yDomain?: [number, number] | null;
   /** Axis number format; default percent when the domain is [0, 1], else a general number format. */
   xFormat?: string;

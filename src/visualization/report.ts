@@ -20,7 +20,7 @@ export interface TableBlock {
   kind: "table";
   /** Header cells. */
   columns: string[];
-  /** number | null)[][]; | Body rows, one cell per column; null shows as an empty cell. */
+  /** Body rows, one cell per column; null shows as an empty cell. */
   rows: (string | number | null)[][];
   /** Caption above the table; optional. */
   caption?: string;
