@@ -4,6 +4,7 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 import prettier from "eslint-config-prettier";
 import globals from "globals";
+import exportDoc from "./tools/eslint-require-export-doc.js";
 
 export default tseslint.config(
   { ignores: ["dist/", "docs/", "node_modules/", "models/", "notebooks/", "coverage/", "**/*.d.ts", ".tmp-*/"] },
@@ -27,6 +28,12 @@ export default tseslint.config(
         { argsIgnorePattern: "^_", varsIgnorePattern: "^_", caughtErrorsIgnorePattern: "^_", ignoreRestSiblings: true },
       ],
     },
+  },
+  {
+    // Every export of the library has TSDoc (see tools/eslint-require-export-doc.js).
+    files: ["src/**/*.ts"],
+    plugins: { local: exportDoc },
+    rules: { "local/require-export-doc": "error" },
   },
   {
     // Tests read JSON printed by the CLI and the server: typing every parsed value would be noise, not safety.

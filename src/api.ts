@@ -41,7 +41,9 @@ export interface TrainOptions {
 
 /** What {@link train} returns: the trained model and the contents of metrics.json. */
 export interface TrainOutput {
+  /** The trained model, ready to predict, explain or save. */
   model: ChurnModel;
+  /** What metrics.json holds for it: validation metrics, leaderboard, importance and timings. */
   metrics: MetricsFile;
 }
 

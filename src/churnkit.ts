@@ -25,6 +25,7 @@ export const BUNDLED_DATA = fileURLToPath(new URL("../data/telco-customer-churn.
 
 /** What metrics.json holds. */
 export interface MetricsFile {
+  /** The model family that was trained ("logreg", "tree", "forest" or "gbdt"; the winner under `auto`). */
   family: string;
   /** Metrics on the validation split of the training rows. */
   validation: DetailedMetrics | null;
@@ -34,6 +35,7 @@ export interface MetricsFile {
   leaderboard?: Leaderboard;
   /** Permutation importance on held-out rows (test split for `run`, validation split for `train`), plus gain or coefficients. */
   feature_importance?: FeatureImportance;
+  /** Seconds spent in each step (load, preprocess, fit, report, total). */
   timings: Timings;
 }
 
@@ -41,7 +43,9 @@ const now = () => performance.now() / 1000;
 
 /** The main object: one resolved configuration, a logger, and each step of the pipeline (load, train, save). */
 export class ChurnKit {
+  /** The resolved configuration, every default filled in; `load` fills in a guessed target. */
   readonly config: Config;
+  /** Where progress and decisions are logged (pino). */
   readonly log: Logger;
   private readonly where: string;
   /** The config file this was built from ({@link ChurnKit.fromFile}), if any: an input, never an output. */

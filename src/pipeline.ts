@@ -15,7 +15,9 @@ import type { ChurnModel } from "./models/model.js";
 export interface RunResult {
   /** The model directory written. */
   out: string;
+  /** The trained model. */
   model: ChurnModel;
+  /** What metrics.json holds: validation and test metrics, importance and timings. */
   metrics: MetricsFile;
 }
 

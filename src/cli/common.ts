@@ -9,6 +9,7 @@ export function cliLogger(): Logger {
   return log;
 }
 
+/** A commander parser for a whole-number flag; anything else is a usage error (exit 2) naming the flag. */
 export function parseIntArg(name: string) {
   return (v: string): number => {
     if (!/^-?\d+$/.test(v.trim())) throw new InvalidArgumentError(`${name} must be a whole number, got "${v}"`);
@@ -16,6 +17,7 @@ export function parseIntArg(name: string) {
   };
 }
 
+/** A commander parser for a finite-number flag; anything else is a usage error (exit 2) naming the flag. */
 export function parseFloatArg(name: string) {
   return (v: string): number => {
     const n = Number(v);
@@ -24,12 +26,14 @@ export function parseFloatArg(name: string) {
   };
 }
 
+/** Split a comma-separated flag value (`--drop a,b`) into trimmed, non-empty names. */
 export const parseList = (v: string): string[] =>
   v
     .split(",")
     .map((s) => s.trim())
     .filter(Boolean);
 
+/** Print `--json` output on stdout (logs go to stderr), indented for humans and scripts alike. */
 export function printJson(value: unknown): void {
   process.stdout.write(JSON.stringify(value, null, 2) + "\n");
 }

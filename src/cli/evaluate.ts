@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { cliLogger, parseFloatArg, parseIntArg, printJson } from "./common.js";
 
+/** Register `churnkit evaluate`: score a labelled table with a saved model and print its metrics. */
 export function evaluateCommand(program: Command): void {
   program
     .command("evaluate")

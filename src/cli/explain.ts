@@ -10,6 +10,7 @@ const parseRows = (v: string): number[] =>
     return Number(t);
   });
 
+/** Register `churnkit explain`: per-row contributions behind a saved model's predictions. */
 export function explainCommand(program: Command): void {
   program
     .command("explain")

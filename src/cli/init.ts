@@ -4,6 +4,7 @@ import { writeFileAtomic } from "../utils/fs.js";
 import { checkOutputFile } from "../utils/output.js";
 import { cliLogger } from "./common.js";
 
+/** Register `churnkit init`: write a commented config, with columns inferred from a data file when given. */
 export function initCommand(program: Command): void {
   program
     .command("init")

@@ -5,6 +5,7 @@ import { cleanLeftovers } from "../utils/fs.js";
 import { checkOutputFile, outputError } from "../utils/output.js";
 import { cliLogger, parseFloatArg } from "./common.js";
 
+/** Register `churnkit predict`: stream a table through a saved model and write one score per input row. */
 export function predictCommand(program: Command): void {
   program
     .command("predict")

@@ -2,6 +2,7 @@ import { join } from "node:path";
 import type { Command } from "commander";
 import { cliLogger, printJson } from "./common.js";
 
+/** Register `churnkit run`: the whole pipeline (load, split, train, test, report, save) from a config. */
 export function runCommand(program: Command): void {
   program
     .command("run")

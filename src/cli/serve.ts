@@ -38,6 +38,7 @@ function listenError(e: unknown, host: string, port: number): Error {
   return e instanceof Error ? e : new Error(String(e));
 }
 
+/** Register `churnkit serve`: an HTTP server that scores JSON rows with a saved model. */
 export function serveCommand(program: Command): void {
   program
     .command("serve")

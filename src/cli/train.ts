@@ -15,6 +15,7 @@ interface TrainFlags {
   json?: boolean;
 }
 
+/** Register `churnkit train`: fit a model on a table given by flags (and an optional config) and save it. */
 export function trainCommand(program: Command): void {
   program
     .command("train")

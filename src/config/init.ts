@@ -11,6 +11,10 @@ import { configSchema } from "./schema.js";
 /** A value on one line after `key: ` (lists in flow style, `[a, b]`: a block list there is not valid YAML). */
 const q = (v: unknown): string => YAML.stringify(v, { lineWidth: 0, collectionStyle: "flow" }).trim();
 
+/**
+ * The text `churnkit init` writes: every config key with its default and description, and, when a table is
+ * given, its inferred target, id columns and column types filled in.
+ */
 export function initConfigText(t: RawTable | undefined, dataPath: string | undefined): string {
   const d = configSchema.parse({});
   const schema = t ? inferSchema(t, { oddNumbers: "warn" }) : undefined; // training names odd cells

@@ -12,6 +12,7 @@ export type ModelFamily = (typeof MODEL_FAMILIES)[number];
 
 const columnName = z.string().min(1);
 
+/** The `data` section: which table to train on, its target and the columns to keep out of the features. */
 export const dataSchema = z
   .object({
     /** Training table: CSV, Parquet or JSON. Default: the bundled Telco data. */
@@ -29,6 +30,7 @@ export const dataSchema = z
   })
   .strict();
 
+/** The `split` section: how rows are held out for testing, validation and cross-validation. */
 export const splitSchema = z
   .object({
     /** Share of rows held out as the test set by `run` (stratified). */
@@ -40,6 +42,7 @@ export const splitSchema = z
   })
   .strict();
 
+/** The `preprocess` section: imputation and category handling, learned on training rows and stored in the model. */
 export const preprocessSchema = z
   .object({
     /** Fill for missing numbers (models that cannot take missing values): median or mean of training. */
@@ -55,6 +58,7 @@ export const preprocessSchema = z
   })
   .strict();
 
+/** The `features` section: derived features (row-wise SQL expressions) and automatic feature selection. */
 export const featuresSchema = z
   .object({
     /** Derived features: name → SQL expression over input columns, evaluated by DuckDB at training and prediction. */
@@ -73,6 +77,10 @@ export const featuresSchema = z
   })
   .strict();
 
+/**
+ * Retention economics (`model.economics`): what a saved customer is worth and what an offer costs, for `threshold:
+ * profit`.
+ */
 export const economicsSchema = z
   .object({
     /** Value of keeping a customer who would have churned (e.g. a year of margin). */
@@ -84,6 +92,7 @@ export const economicsSchema = z
   })
   .strict();
 
+/** The `model` section: the family, its hyperparameters, the decision threshold and calibration. */
 export const modelSchema = z
   .object({
     /** logreg, tree, forest, gbdt, or auto (cross-validated choice among them). */
@@ -104,6 +113,7 @@ export const modelSchema = z
   })
   .strict();
 
+/** The `search` section: what `family: auto` compares and how many random candidates it tries. */
 export const searchSchema = z
   .object({
     /** Families `auto` compares. */
@@ -116,6 +126,7 @@ export const searchSchema = z
   })
   .strict();
 
+/** The `evaluation` section: the optional extra measurements (permutation importance, bootstrap AUC interval). */
 export const evaluationSchema = z
   .object({
     /** Shuffles per column for permutation importance on held-out rows; 0 skips it. */
@@ -130,12 +141,19 @@ export const configSchema = z
   .object({
     /** Seed for every random choice; the same seed gives a byte-identical model.json. */
     seed: z.number().int().min(0).default(42),
+    /** The training table, its target and positive label, id and dropped columns, forced types (config `data`). */
     data: dataSchema.default(dataSchema.parse({})),
+    /** Hold-out shares and cross-validation folds (config `split`). */
     split: splitSchema.default(splitSchema.parse({})),
+    /** Imputation and category handling (config `preprocess`). */
     preprocess: preprocessSchema.default(preprocessSchema.parse({})),
+    /** Derived features and feature selection (config `features`). */
     features: featuresSchema.default(featuresSchema.parse({})),
+    /** Family, hyperparameters, threshold, calibration and refit (config `model`). */
     model: modelSchema.default(modelSchema.parse({})),
+    /** What `family: auto` compares (config `search`). */
     search: searchSchema.default(searchSchema.parse({})),
+    /** Permutation importance and bootstrap settings (config `evaluation`). */
     evaluation: evaluationSchema.default(evaluationSchema.parse({})),
     /** Where `run` writes the model directory. */
     out: z.string().min(1).default("models/churn"),

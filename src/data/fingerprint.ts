@@ -2,6 +2,10 @@
 import { createHash } from "node:crypto";
 import type { RawTable } from "./load.js";
 
+/**
+ * Fingerprint a raw table (row and column counts, SHA-256 of every value in column order), stored in
+ * model.json so a model records exactly which data it was trained on.
+ */
 export function fingerprint(t: RawTable): { rows: number; columns: number; sha256: string } {
   const h = createHash("sha256");
   for (const c of t.columns) {

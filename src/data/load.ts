@@ -24,8 +24,10 @@ export interface RawTable {
   data: Record<string, RawValue[]>;
 }
 
+/** The file formats churnkit reads, told apart by extension. */
 export type FileFormat = "csv" | "parquet" | "json";
 
+/** The format of a data file from its extension (`.gz` ignored); anything not Parquet or JSON is read as CSV. */
 export function formatOf(path: string): FileFormat {
   const ext = extname(path).toLowerCase().replace(/\.gz$/, "");
   if (ext === ".parquet" || ext === ".pq") return "parquet";

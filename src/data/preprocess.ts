@@ -25,17 +25,21 @@ export interface PreprocessOptions {
 
 /** Learned state of one numeric or boolean input column. */
 export interface NumericState {
+  /** The input column's name. */
   column: string;
+  /** How the column is read; boolean columns are 1/0 numbers from here on. */
   type: "numeric" | "boolean";
   /** Imputation value (median or mean of training). */
   fill: number;
   /** Training mean and standard deviation (for standardisation and drift checks). */
   mean: number;
+  /** Training standard deviation (population); standardisation divides by it. */
   std: number;
 }
 
 /** Learned state of one categorical input column. */
 export interface CategoricalState {
+  /** The input column's name. */
   column: string;
   /** Kept levels, most frequent first; code i is levels[i]. */
   levels: string[];
@@ -47,25 +51,43 @@ export interface CategoricalState {
   missingLevel: boolean;
 }
 
+/**
+ * Everything preprocessing learned on the training rows, stored in model.json, so prediction encodes rows
+ * exactly as training did.
+ */
 export interface PreprocessState {
+  /** What the model family asked for (imputation, one-hot, standardisation). */
   needs: EncodingNeeds;
+  /** The `preprocess` settings it was fitted with. */
   options: PreprocessOptions;
+  /** Learned state of each numeric and boolean input column, in input order. */
   numeric: NumericState[];
+  /** Learned state of each categorical input column, in input order. */
   categorical: CategoricalState[];
   /** Input columns in model order. */
-  inputs: { column: string; type: ColumnType }[];
+  inputs: {
+    /** The input column's name. */
+    column: string;
+    /** How it is read. */
+    type: ColumnType;
+  }[];
   /** Model columns produced by `transform`. */
   features: FeatureInfo[];
 }
 
 /** A category value the model never saw, reported back to the caller. */
 export interface UnseenCategory {
+  /** Row of the input (0-based) that holds the value. */
   row: number;
+  /** Column that holds the value. */
   column: string;
+  /** The category as given; it was encoded as unknown (`unseen_category: ignore`). */
   value: string;
 }
 
+/** The level that pools rare categories (beyond `max_categories` or under `min_category_count`). */
 export const OTHER_LEVEL = "(other)";
+/** The level of its own that missing categories get with `categorical_imputation: missing_level`. */
 export const MISSING_LEVEL = "(missing)";
 
 function median(values: number[]): number {

@@ -16,8 +16,11 @@ export type ColumnRole = "feature" | "identifier" | "target" | "ignored";
 
 /** One input column as learned from the training data. */
 export interface ColumnSchema {
+  /** The column's name in the data file. */
   name: string;
+  /** How its values are read (inferred, or forced by `data.types`). */
   type: ColumnType;
+  /** What it is used for (see {@link ColumnRole}). */
   role: ColumnRole;
   /** Did training data have missing values in this column? */
   nullable: boolean;
@@ -29,9 +32,11 @@ export interface ColumnSchema {
 
 /** Every column of a training table with its type and role. */
 export interface Schema {
+  /** Every column, in file order. */
   columns: ColumnSchema[];
 }
 
+/** Options of {@link inferSchema}: what the user said about the columns, and how strictly to read numbers. */
 export interface InferOptions {
   /** Target column; it gets role "target". */
   target?: string;
@@ -41,6 +46,7 @@ export interface InferOptions {
   ids?: string[];
   /** Column types the user forced (own keys only are read: a column may be named "constructor"). */
   types?: Record<string, ColumnType>;
+  /** Logger for the choices made (roles, odd numbers with `oddNumbers: "warn"`); silent when unset. */
   log?: Logger;
   /**
    * A numeric feature with odd numbers (inf, 1e309, 1,234, 0x10): "error" (default, training)
@@ -172,5 +178,7 @@ export function guessTarget(schema: Schema): string | undefined {
   )?.name;
 }
 
+/** The columns of a schema that are model inputs (role "feature"). */
 export const featureColumns = (s: Schema): ColumnSchema[] => s.columns.filter((c) => c.role === "feature");
+/** The identifier columns of a schema: copied into predictions, never model inputs. */
 export const idColumns = (s: Schema): ColumnSchema[] => s.columns.filter((c) => c.role === "identifier");

@@ -15,6 +15,7 @@ function shuffledByClass(y: ArrayLike<number>, rng: Rng): number[][] {
 /**
  * Split rows into two stratified parts; `share` of each class goes to the second part
  * (rounded, at least one row of each class on each side when the class has two or more).
+ * @returns `first` and `second`: the row indices of each part, in increasing order.
  */
 export function stratifiedSplit(
   y: ArrayLike<number>,
@@ -34,7 +35,10 @@ export function stratifiedSplit(
   return { first: sort(first), second: sort(second) };
 }
 
-/** Train / validation / test split; `validation` is a share of what remains after the test rows. */
+/**
+ * Train / validation / test split; `validation` is a share of what remains after the test rows.
+ * @returns `train`, `validation` and `test`: the row indices of each part, in increasing order.
+ */
 export function trainValidationTest(
   y: ArrayLike<number>,
   test: number,

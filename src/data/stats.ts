@@ -5,17 +5,37 @@
 import { dict } from "../utils/dict.js";
 import type { TypedTable } from "./typed.js";
 
+/**
+ * Reference statistics of one input column on the training rows (for drift checks): quantiles for numbers,
+ * the most frequent levels for categories.
+ */
 export type ColumnStats =
   | {
+      /** How the column is read. */
       type: "numeric" | "boolean";
+      /** Share of training rows where the value is missing, 0 to 1. */
       missing_share: number;
+      /** Mean of the non-missing values. */
       mean: number;
+      /** Standard deviation (population) of the non-missing values. */
       std: number;
+      /** Smallest non-missing value. */
       min: number;
+      /** Largest non-missing value. */
       max: number;
+      /** Quantiles of the non-missing values by level ("0.01" … "0.99"), linearly interpolated. */
       quantiles: Record<string, number>;
     }
-  | { type: "categorical"; missing_share: number; distinct: number; top: Record<string, number> };
+  | {
+      /** How the column is read. */
+      type: "categorical";
+      /** Share of training rows where the value is missing, 0 to 1. */
+      missing_share: number;
+      /** Number of distinct non-missing levels. */
+      distinct: number;
+      /** The 50 most frequent levels, each with its share of all training rows. */
+      top: Record<string, number>;
+    };
 
 const QUANTILES = [0.01, 0.05, 0.25, 0.5, 0.75, 0.95, 0.99];
 
@@ -54,6 +74,7 @@ function moments(vals: ArrayLike<number>, scale: number): { mean: number; std: n
   return { mean, std: Math.sqrt(ss / vals.length) };
 }
 
+/** The reference statistics of the given columns of a typed training table, by column name. */
 export function referenceStats(t: TypedTable, columns: string[]): Record<string, ColumnStats> {
   const out = dict<ColumnStats>();
   for (const name of columns) {

@@ -7,6 +7,7 @@ import { isMissing } from "./values.js";
 
 /** The learned target: column, positive label and the other label(s). */
 export interface TargetInfo {
+  /** The target column's name. */
   column: string;
   /** The label that counts as churn (1). */
   positive: string;

@@ -8,23 +8,37 @@ import type { RawTable } from "./load.js";
 import type { ColumnType } from "./schema.js";
 import { oddNumber, parseBoolean, parseCategory, parseNumber } from "./values.js";
 
+/**
+ * Parsed values of one column: Float64Array for numeric and boolean columns (NaN = missing, booleans 1/0),
+ * an array of labels (null = missing) for categorical ones.
+ */
 export type TypedValues = Float64Array | (string | null)[];
 
+/** One column of a {@link TypedTable}: its name, type and parsed values. */
 export interface TypedColumn {
+  /** The column's name. */
   name: string;
+  /** How the values were parsed. */
   type: ColumnType;
+  /** One parsed value per row. */
   values: TypedValues;
 }
 
+/** A table of parsed values, column by column: what preprocessing, features and models read. */
 export interface TypedTable {
+  /** Where the rows came from (a file path or "request"), for error messages. */
   origin: string;
+  /** Number of rows. */
   rows: number;
+  /** The columns by name. */
   columns: Map<string, TypedColumn>;
 }
 
 /** The columns a typed table must have, with their types. */
 export interface ColumnSpec {
+  /** The column's name. */
   name: string;
+  /** The type its values must parse as. */
   type: ColumnType;
 }
 

@@ -12,6 +12,7 @@ const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 const TRUE_WORDS = new Set(["true", "yes", "y", "t"]);
 const FALSE_WORDS = new Set(["false", "no", "n", "f"]);
 
+/** Whether a raw value means "no value": null, undefined, or one of {@link MISSING_TOKENS} after trimming. */
 export function isMissing(v: RawValue): boolean {
   if (v === null || v === undefined) return true;
   if (typeof v === "number") return Number.isNaN(v);
@@ -89,4 +90,5 @@ export function parseCategory(v: RawValue): string | null {
 /** Is this word one of the boolean words (not counting 0/1, which read as numbers)? */
 export const isBooleanWord = (s: string): boolean =>
   TRUE_WORDS.has(s.toLowerCase()) || FALSE_WORDS.has(s.toLowerCase());
+/** Whether a boolean word (or "1") means true, ignoring letter case. */
 export const isTrueWord = (s: string): boolean => TRUE_WORDS.has(s.toLowerCase()) || s === "1";

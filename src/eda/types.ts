@@ -6,19 +6,40 @@ import type { ColumnRole, ColumnType } from "../data/schema.js";
 
 /** Summary statistics of a numeric column (over its non-missing values). */
 export interface NumericStats {
+  /** Smallest value. */
   min: number;
+  /** Largest value. */
   max: number;
+  /** Arithmetic mean. */
   mean: number;
   /** Sample standard deviation (n − 1 in the denominator, as pandas' describe); null with one value. */
   std: number | null;
   /** Quantiles by linear interpolation (numpy's default): p5, p25, p50 (median), p75, p95. */
-  quantiles: { p5: number; p25: number; p50: number; p75: number; p95: number };
+  quantiles: {
+    /** 5th percentile. */
+    p5: number;
+    /** First quartile. */
+    p25: number;
+    /** Median. */
+    p50: number;
+    /** Third quartile. */
+    p75: number;
+    /** 95th percentile. */
+    p95: number;
+  };
   /** Quantiles are exact (false: DuckDB's approx_quantile, used above `exactLimit` rows). */
   exact: boolean;
   /** Every value is a whole number. */
   integer: boolean;
   /** Equal-width histogram: bins [start, end), the last one closed; whole numbers with a range below 40 get one bin per value, [v − 0.5, v + 0.5). */
-  histogram: { start: number; end: number; count: number }[];
+  histogram: {
+    /** Lower edge of the bin (included). */
+    start: number;
+    /** Upper edge of the bin (excluded, except in the last bin). */
+    end: number;
+    /** Rows whose value falls in the bin. */
+    count: number;
+  }[];
 }
 
 /** A group of rows (a category, or a quantile bin of a numeric column) and its churn rate. */
@@ -47,6 +68,7 @@ export interface CategoryStat extends Partial<RateGroup> {
 export interface QuantileBin extends RateGroup {
   /** Smallest and largest value in the bin (a value never straddles two bins, so ties make fewer, uneven bins). */
   start: number;
+  /** Largest value in the bin (included). */
   end: number;
 }
 
@@ -65,6 +87,7 @@ export interface TargetAssociation {
 
 /** Everything known about one column. */
 export interface ColumnProfile {
+  /** The column's name in the file. */
   name: string;
   /** Type by churnkit's rules (see profile.ts for how this compares with inferSchema). */
   type: ColumnType;
@@ -83,7 +106,13 @@ export interface ColumnProfile {
   /** Categorical and boolean columns (not identifiers): the most frequent values, with churn rates when there is a target. */
   top?: CategoryStat[];
   /** Rows not among `top` (other values), with their churn rate when there is a target. */
-  other?: { values: number } & Partial<RateGroup> & { count: number };
+  other?: {
+    /** How many distinct values are not among `top`. */
+    values: number;
+  } & Partial<RateGroup> & {
+      /** Rows whose value is not among `top`. */
+      count: number;
+    };
   /** Numeric columns with a target: churn rate per quantile bin (deciles by default). */
   rateByQuantile?: QuantileBin[];
   /** With a target: association of this column with it. */
@@ -92,6 +121,7 @@ export interface ColumnProfile {
 
 /** What the target is and how it is distributed. */
 export interface TargetProfile {
+  /** The target column's name. */
   column: string;
   /** Label counted as churn (1). */
   positive: string;
@@ -101,6 +131,7 @@ export interface TargetProfile {
   guessed: boolean;
   /** Rows with a target value. */
   known: number;
+  /** Rows whose target is the positive label. */
   positives: number;
   /** positives / known. */
   rate: number;
@@ -112,6 +143,7 @@ export interface TargetProfile {
 export interface Warning {
   /** "error": the data cannot be used as it is (the CLI writes the report, then exits 2). */
   severity: "error" | "warning" | "info";
+  /** What was found, as a stable code a script can match on; `message` says it for people. */
   kind:
     | "no-rows"
     | "target-one-value"
@@ -148,11 +180,15 @@ export interface Correlations {
 export interface Profile {
   /** The file profiled. */
   source: string;
+  /** The file's format, from its extension. */
   format: "csv" | "parquet" | "json";
+  /** Number of rows in the file. */
   rows: number;
   /** Per column, in file order. */
   columns: ColumnProfile[];
+  /** The target and its distribution; absent when no target was given or guessed. */
   target?: TargetProfile;
+  /** Correlations between numeric feature columns. */
   correlations: Correlations;
   /** Rows identical to an earlier row in every column. */
   duplicateRows: number;
@@ -161,7 +197,16 @@ export interface Profile {
   /** Most severe first. */
   warnings: Warning[];
   /** Settings used. */
-  settings: { topK: number; bins: number; quantileBins: number; exactLimit: number };
+  settings: {
+    /** Most frequent values kept per categorical column (default 20). */
+    topK: number;
+    /** Histogram bins of numeric columns (default 20). */
+    bins: number;
+    /** Quantile bins for churn rates of numeric columns (default 10, deciles). */
+    quantileBins: number;
+    /** Rows above which quantiles are approximate (default 5,000,000). */
+    exactLimit: number;
+  };
   /** Time taken, milliseconds. */
   elapsedMs: number;
 }

@@ -30,6 +30,7 @@ import { SANDBOX_SETTINGS, withSandbox } from "./sandbox.js";
 
 /** A derived feature as stored in model.json. */
 export interface DerivedFeature {
+  /** The feature's name: a model input column like any other. */
   name: string;
   /** The SQL expression, over input column names. */
   sql: string;

@@ -5,6 +5,7 @@
 import type { ColumnType } from "../data/schema.js";
 import type { TypedTable } from "../data/typed.js";
 
+/** Settings of feature selection (config `features`), applied to the training rows only. */
 export interface SelectionOptions {
   /** Drop features with one distinct value (missing not counted). Default true. */
   drop_constant: boolean;
@@ -12,11 +13,18 @@ export interface SelectionOptions {
   max_missing_share: number;
 }
 
+/** A candidate feature that selection left out, and why (reported in model.json and the report). */
 export interface DroppedFeature {
+  /** The column left out. */
   column: string;
+  /** Why, in words (e.g. "constant (one value in training)"). */
   reason: string;
 }
 
+/**
+ * Choose the model's features among the candidates: drop those with all values missing, missing in more than
+ * `max_missing_share` of rows, or (with `drop_constant`) a single value.
+ */
 export function selectFeatures(
   t: TypedTable,
   candidates: { column: string; type: ColumnType }[],

@@ -11,6 +11,7 @@ import { z } from "zod";
 import { configSchema, economicsSchema, preprocessSchema } from "../config/schema.js";
 import { show } from "../utils/errors.js";
 
+/** The `format` field of every model.json: tells a churnkit model file from any other JSON. */
 export const FORMAT = "churnkit-model";
 /** Bump the major part when an older churnkit could not read the new files correctly. */
 export const FORMAT_VERSION = "1.0";

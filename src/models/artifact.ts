@@ -25,12 +25,15 @@ export { FORMAT, FORMAT_VERSION } from "./artifact-schema.js";
 
 /** Everything in model.json. */
 export interface ModelArtifact {
+  /** Always "churnkit-model": marks the file as a churnkit model. */
   format: typeof FORMAT;
   /** "MAJOR.MINOR"; a newer major version is refused at load time. */
   format_version: string;
+  /** The churnkit version that wrote the file. */
   churnkit_version: string;
   /** ISO time of writing; the only field that differs between two seeded runs. */
   created_at: string;
+  /** The target column and which label is churn. */
   target: TargetInfo;
   /** Every column of the training file, with its type and role. */
   schema: Schema;
@@ -42,16 +45,37 @@ export interface ModelArtifact {
   derived: DerivedFeature[];
   /** Candidate features left out by selection, with reasons. */
   dropped: DroppedFeature[];
+  /** What preprocessing learned (imputation values, category levels, scaling), applied again when scoring. */
   preprocess: PreprocessState;
   /** Mean of each model column on the training rows (the background of linear explanations). */
   feature_means?: number[];
-  model: { family: string; params: Record<string, unknown>; state: unknown };
+  /** The fitted model: its family, the hyperparameters it was trained with, and its learned state. */
+  model: {
+    /** The family ("logreg", "tree", "forest", "gbdt"), which decides how `state` is read. */
+    family: string;
+    /** Hyperparameters, as checked by the family's parameter schema. */
+    params: Record<string, unknown>;
+    /** The learned state (coefficients, trees), validated against the family's own schema when loaded. */
+    state: unknown;
+  };
+  /** The decision threshold and the rule that chose it. */
   threshold: ChosenThreshold;
   /** Probability calibration fitted on the validation split, or null. */
   calibration?: CalibrationState | null;
+  /** Metrics of the model on the validation split of the training rows; null when none were measured. */
   validation_metrics: Metrics | null;
-  data_fingerprint: { rows: number; columns: number; sha256: string };
+  /** Which data the model was trained on (see `fingerprint`). */
+  data_fingerprint: {
+    /** Rows of the training table. */
+    rows: number;
+    /** Columns of the training table. */
+    columns: number;
+    /** SHA-256 of every value, column by column (hex). */
+    sha256: string;
+  };
+  /** The resolved configuration the model was trained with, every default filled in. */
   config: Config;
+  /** Statistics of each input column on the training rows, by column: the reference for drift checks. */
   reference_stats: Record<string, ColumnStats>;
 }
 

@@ -5,8 +5,27 @@
  */
 import { sigmoid } from "./types.js";
 
+/**
+ * A fitted probability calibration, stored in model.json: Platt scaling of the raw score, or an isotonic
+ * (non-decreasing, piecewise-linear) map of the uncalibrated probability.
+ */
 export type CalibrationState =
-  { method: "platt"; a: number; b: number } | { method: "isotonic"; x: number[]; y: number[] };
+  | {
+      /** Platt scaling: p = σ(a·raw + b). */
+      method: "platt";
+      /** Slope applied to the raw score. */
+      a: number;
+      /** Intercept. */
+      b: number;
+    }
+  | {
+      /** Isotonic regression, interpolated linearly between its knots. */
+      method: "isotonic";
+      /** Knots: uncalibrated probabilities, increasing. */
+      x: number[];
+      /** Calibrated probability at each knot, non-decreasing. */
+      y: number[];
+    };
 
 /** Platt scaling: p = σ(a·raw + b), fitted by Newton's method on the log loss. */
 export function fitPlatt(y: ArrayLike<number>, raw: ArrayLike<number>): CalibrationState {

@@ -40,6 +40,10 @@ export interface FamilySpec {
 
 const families = new Map<ModelFamily, FamilySpec>();
 
+/**
+ * Add a family to the registry (or replace one of the same name); every part of churnkit that needs a
+ * family looks it up here.
+ */
 export function registerFamily(spec: FamilySpec): void {
   families.set(spec.name, spec);
 }
@@ -100,12 +104,17 @@ registerFamily({
   }),
 });
 
+/**
+ * The registered family of this name; an unknown name is a programming error (config and model.json
+ * checks refuse unknown families first).
+ */
 export function family(name: string): FamilySpec {
   const f = families.get(name as ModelFamily);
   if (!f) throw new Error(`unknown model family "${name}"; known: ${[...families.keys()].join(", ")}`);
   return f;
 }
 
+/** The names of the registered families, in registration order. */
 export const knownFamilies = (): ModelFamily[] => [...families.keys()];
 
 /** Check hyperparameters against the family's schema; errors name `model.params.KEY`. */

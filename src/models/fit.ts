@@ -14,9 +14,17 @@ const now = () => performance.now() / 1000;
 
 /** The training data made ready for model fitting: typed, derived, selected. */
 export interface PreparedData {
+  /** The labelled training rows, typed, with derived features added. */
   typed: TypedTable;
+  /** The 0/1 target of each row (1 = churn). */
   y: Uint8Array;
-  inputs: { column: string; type: ColumnType }[];
+  /** The input columns kept by feature selection, in model order. */
+  inputs: {
+    /** The input column's name. */
+    column: string;
+    /** How it is read. */
+    type: ColumnType;
+  }[];
 }
 
 /** Fit preprocessing + model for one family on `rows` of prepared data. */
@@ -40,6 +48,7 @@ export async function fitFamily(
   return { pre, clf, fitSeconds, means: Array.from(columnMeans(X)) };
 }
 
+/** Encode `rows` of the prepared data with a fitted preprocessing state: the matrix and labels a model is scored on. */
 export function encodeRows(data: PreparedData, pre: PreprocessState, rows: Int32Array): { X: Matrix; y: Uint8Array } {
   const { X } = transform(pre, takeTyped(data.typed, rows));
   return { X, y: Uint8Array.from(rows, (i) => data.y[i]!) };

@@ -20,9 +20,11 @@ import type { FlatTreeJSON } from "./types.js";
 export interface ImportanceStat {
   /** Mean drop in ROC AUC over the repeats (higher = more important). */
   mean: number;
+  /** Standard deviation of the drop over the repeats. */
   std: number;
 }
 
+/** Options of {@link permutationImportance}. */
 export interface PermutationOptions {
   /** Shuffles per column. Default 5. */
   repeats?: number;
@@ -130,6 +132,10 @@ export interface FeatureImportance {
   measured_on: string;
 }
 
+/**
+ * What metrics.json stores under `feature_importance`: permutation importance on `heldOut` rows, plus gain
+ * (tree families) or coefficients (logreg) from the model itself.
+ */
 export async function featureImportance(
   model: ChurnModel,
   heldOut: RawTable,

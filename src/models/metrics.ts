@@ -5,26 +5,41 @@
  */
 
 export interface Confusion {
+  /** True positives: churners predicted to churn. */
   tp: number;
+  /** False positives: non-churners predicted to churn. */
   fp: number;
+  /** True negatives: non-churners predicted to stay. */
   tn: number;
+  /** False negatives: churners predicted to stay. */
   fn: number;
 }
 
 /** The metrics `evaluate --json` prints and metrics.json stores. */
 export interface Metrics {
+  /** Rows scored. */
   rows: number;
   /** Share of positive rows. */
   positive_rate: number;
+  /** ROC AUC: the probability that a random churner scores above a random non-churner (ties count ½). */
   auc: number;
+  /** Area under the precision-recall curve (average precision), which weighs the rare churners more than AUC. */
   pr_auc: number;
+  /** Mean log loss (cross-entropy) of the probabilities; lower is better. */
   log_loss: number;
+  /** Brier score: mean squared error of the probabilities; lower is better. */
   brier: number;
+  /** Share of rows predicted correctly at `threshold`. */
   accuracy: number;
+  /** At `threshold`: share of predicted churners who churned. */
   precision: number;
+  /** At `threshold`: share of churners predicted to churn. */
   recall: number;
+  /** At `threshold`: harmonic mean of precision and recall. */
   f1: number;
+  /** The decision threshold the counting metrics use: probability >= threshold predicts churn. */
   threshold: number;
+  /** The confusion counts at `threshold`. */
   confusion: Confusion;
 }
 

@@ -23,7 +23,9 @@ import type { Classifier, Matrix } from "./types.js";
 /** One scored row. Identifier columns present in the input are copied in front. */
 export interface Prediction {
   [id: string]: unknown;
+  /** Probability that the customer churns, 0 to 1. */
   churn_probability: number;
+  /** Whether `churn_probability` is at or above the model's decision threshold (or the one asked for). */
   churn_prediction: boolean;
 }
 
@@ -54,16 +56,26 @@ export class ChurnModel {
     return new ChurnModel(a, clf);
   }
 
+  /** The model family ("logreg", "tree", "forest" or "gbdt"). */
   get family(): string {
     return this.artifact.model.family;
   }
 
+  /** The decision threshold chosen at training: a probability at or above it predicts churn. */
   get threshold(): number {
     return this.artifact.threshold.value;
   }
 
   /** Type, derive and encode input rows exactly as at training. `rowOffset` shifts row numbers in errors. */
-  async prepare(input: RowsInput, rowOffset = 0): Promise<{ X: Matrix; unseen: UnseenCategory[] }> {
+  async prepare(
+    input: RowsInput,
+    rowOffset = 0,
+  ): Promise<{
+    /** The encoded rows, in input order, as the model's columns. */
+    X: Matrix;
+    /** Categories training never saw, by row and column (encoded as unknown). */
+    unseen: UnseenCategory[];
+  }> {
     const raw = asTable(input);
     const typed = typeTable(raw, this.artifact.inputs, rowOffset);
     const { table } = await addDerived(typed, this.artifact.derived, { model: "model.json" });
@@ -71,7 +83,12 @@ export class ChurnModel {
   }
 
   /** Churn probabilities, one per input row, in input order. */
-  async predictProba(input: RowsInput): Promise<{ probability: Float64Array; unseen: UnseenCategory[] }> {
+  async predictProba(input: RowsInput): Promise<{
+    /** Probability of churn of each row, in input order (calibrated when the model is). */
+    probability: Float64Array;
+    /** Categories training never saw, by row and column (encoded as unknown). */
+    unseen: UnseenCategory[];
+  }> {
     const { X, unseen } = await this.prepare(input);
     return { probability: this.scoreMatrix(X), unseen };
   }

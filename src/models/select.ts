@@ -15,15 +15,25 @@ import { encodeRows, fitFamily, type PreparedData } from "./fit.js";
 
 /** One leaderboard line: a family's best candidate, cross-validated. */
 export interface LeaderboardRow {
+  /** The family compared. */
   family: string;
+  /** The best of its candidate hyperparameters (by mean fold AUC). */
   params: Record<string, unknown>;
+  /** Mean ROC AUC over the folds. */
   auc_mean: number;
+  /** Standard deviation of the fold AUCs. */
   auc_std: number;
+  /** Mean log loss over the folds. */
   log_loss_mean: number;
+  /** Standard deviation of the fold log losses. */
   log_loss_std: number;
+  /** Mean PR AUC (average precision) over the folds. */
   pr_auc_mean: number;
+  /** Standard deviation of the fold PR AUCs. */
   pr_auc_std: number;
+  /** Mean seconds to fit one fold. */
   fit_s_mean: number;
+  /** Standard deviation of the fold fitting times. */
   fit_s_std: number;
   /** Candidates tried for this family (defaults included). */
   candidates: number;
@@ -31,7 +41,9 @@ export interface LeaderboardRow {
 
 /** The `auto` leaderboard: one row per family, best mean AUC first. */
 export interface Leaderboard {
+  /** Cross-validation folds (config `split.folds`). */
   folds: number;
+  /** One row per family, best mean AUC first. */
   rows: LeaderboardRow[];
 }
 
@@ -47,6 +59,10 @@ const meanStd = (xs: number[]): [number, number] => {
   return [m, Math.sqrt(xs.reduce((a, b) => a + (b - m) ** 2, 0) / xs.length)];
 };
 
+/**
+ * `family: auto`: cross-validate every searched family's default and random candidates (successive halving
+ * keeps the better half after the first fold) and return the winner with the leaderboard.
+ */
 export async function selectFamily(
   data: PreparedData,
   rows: Int32Array,

@@ -28,21 +28,30 @@ import { selectFamily, type Leaderboard } from "./select.js";
 
 /** Seconds spent in each step. */
 export interface Timings {
+  /** Reading the data file. */
   load_s: number;
+  /** Schema inference, typing, derived features and selection. */
   preprocess_s: number;
+  /** Fitting the model (and the refit on all training rows). */
   fit_s: number;
+  /** The whole command, end to end. */
   total_s: number;
   [step: string]: number;
 }
 
+/** Everything training produces: the model, its validation metrics and what the report needs. */
 export interface TrainResult {
+  /** The trained model. */
   model: ChurnModel;
+  /** Its metrics on the validation split. */
   validation: DetailedMetrics;
+  /** With `family: auto`: how the families compared. */
   leaderboard?: Leaderboard;
   /** The validation rows (raw), for reports and explanations. */
   validationRows: RawTable;
   /** Permutation (and gain/coefficient) importance, measured on the validation split. */
   importance?: FeatureImportance;
+  /** Seconds per training step (loading and the total are added by the caller). */
   timings: Omit<Timings, "load_s" | "total_s">;
 }
 
@@ -50,16 +59,21 @@ const now = () => performance.now() / 1000;
 
 /** What training learns before any model is fitted: schema, target, features. */
 export interface PreparedTraining {
+  /** Every column with its inferred type and role. */
   schema: Schema;
+  /** The target column and its positive label. */
   target: TargetInfo;
   /** Typed, derived and selected training data. */
   data: PreparedData;
   /** Schema columns with role "feature". */
   features: ColumnSchema[];
+  /** The derived features, with the types learned from the training rows. */
   derived: DerivedFeature[];
+  /** Candidate features that selection left out, with reasons. */
   dropped: DroppedFeature[];
   /** The raw rows that have a target value (row i of `data` is row i here). */
   table: RawTable;
+  /** Seconds this preparation took. */
   seconds: number;
 }
 

@@ -27,8 +27,11 @@ export interface FeatureInfo {
  * binning, histograms and split search all walk one feature at a time.
  */
 export interface Matrix {
+  /** Number of rows. */
   nRows: number;
+  /** What each column is, in column order. */
   features: FeatureInfo[];
+  /** The values, one array of `nRows` per feature. */
   columns: Float64Array[];
 }
 
@@ -37,7 +40,12 @@ export interface FitContext {
   /** Seed for every random choice the family makes. Same seed, same data → byte-identical state. Default 0. */
   seed?: number;
   /** Held-out rows for early stopping (gbdt). Optional. */
-  validation?: { X: Matrix; y: Uint8Array };
+  validation?: {
+    /** The held-out rows, encoded like the training rows. */
+    X: Matrix;
+    /** Their 0/1 labels. */
+    y: Uint8Array;
+  };
   /** Worker threads the family may use; 1 disables workers. Default: min(2, available cores). */
   threads?: number;
 }
@@ -56,8 +64,14 @@ export interface Classifier<S = unknown> {
 
 /** An unfitted estimator: hyperparameters only, until `fit`. */
 export interface Estimator<P, S> {
+  /** Model family name as in the CLI (`logreg`, `tree`, `forest`, `gbdt`). */
   readonly family: string;
+  /** The checked hyperparameters, every default filled in. */
   readonly params: P;
+  /**
+   * Learn from the rows of `X` and their 0/1 labels `y`; returns the fitted classifier (a promise when the
+   * family grows trees on worker threads).
+   */
   fit(X: Matrix, y: Uint8Array, ctx?: FitContext): Promise<Classifier<S>> | Classifier<S>;
 }
 
@@ -89,8 +103,9 @@ export interface FlatTree {
   catLeft: (Int32Array | null)[];
   /** 1 if missing values go left, 0 if right. */
   missingLeft: Uint8Array;
-  /** Child indices; -1 for leaves. */
+  /** Index of the left child; -1 for leaves. */
   left: Int32Array;
+  /** Index of the right child; -1 for leaves. */
   right: Int32Array;
   /** Leaf output: probability of the positive class (tree, forest) or raw log-odds score (gbdt). */
   value: Float64Array;
@@ -104,18 +119,29 @@ export interface FlatTree {
 
 /** JSON form of a {@link FlatTree}: the same fields as plain arrays. */
 export interface FlatTreeJSON {
+  /** See {@link FlatTree.feature}. */
   feature: number[];
+  /** See {@link FlatTree.threshold}. */
   threshold: number[];
+  /** See {@link FlatTree.catLeft}. */
   catLeft: (number[] | null)[];
+  /** See {@link FlatTree.missingLeft}. */
   missingLeft: number[];
+  /** See {@link FlatTree.left}. */
   left: number[];
+  /** See {@link FlatTree.right}. */
   right: number[];
+  /** See {@link FlatTree.value}. */
   value: number[];
+  /** See {@link FlatTree.count}. */
   count: number[];
+  /** See {@link FlatTree.hessian}. */
   hessian: number[];
+  /** See {@link FlatTree.gain}. */
   gain: number[];
 }
 
+/** The logistic function 1 / (1 + e^−z), computed without overflow for large |z|: log-odds to probability. */
 export const sigmoid = (z: number): number => (z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z)));
 
 /** Clip a probability to [1e-15, 1 − 1e-15] and take its log-odds (the inverse of `sigmoid`). */

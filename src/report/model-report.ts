@@ -22,7 +22,9 @@ import { VERSION } from "../version.js";
 
 /** What the model report is built from. */
 export interface ModelReportInput {
+  /** The model the report describes. */
   model: ChurnModel;
+  /** Its metrics.json: the report's metrics, curves, leaderboard and importance come from here. */
   metrics: MetricsFile;
   /** Held-out rows to explain (the test split for `run`, the validation split for `train`). */
   heldOut?: RawTable;

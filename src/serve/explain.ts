@@ -14,8 +14,11 @@ export const TOP_CONTRIBUTIONS = 5;
 
 /** One feature's push on the score (log-odds), as the server returns it. */
 export interface Contribution {
+  /** The input column (one-hot and derived model columns folded back into it). */
   feature: string;
+  /** The row's value of that column, when the explainer reports it. */
   value?: unknown;
+  /** How much it moved the row's raw score (log-odds) from the model's baseline; positive pushes towards churn. */
   contribution: number;
 }
 
@@ -27,6 +30,7 @@ export function explainerOf(model: ChurnModel): Explainer | undefined {
   return typeof fn === "function" ? (fn.bind(model) as Explainer) : undefined;
 }
 
+/** The error (HTTP 4xx) when the loaded model has no explain method, so a request with `explain` cannot be answered. */
 export const CANNOT_EXPLAIN = "this model version cannot explain predictions";
 
 /** Throw the 400 of a model without explanations. Call before scoring. */

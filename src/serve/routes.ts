@@ -21,10 +21,17 @@ import { readPredictBody, requestTable, rowRules } from "./validate.js";
 /** One prediction as the server returns it. */
 export interface ServedPrediction {
   [id: string]: unknown;
+  /** Probability that the customer churns, 0 to 1. */
   churn_probability: number;
+  /** Whether `churn_probability` is at or above the model's decision threshold. */
   churn_prediction: boolean;
   /** Categories this row had that training never saw (scored by the model's unseen-category policy). */
-  unseen?: { column: string; value: string }[];
+  unseen?: {
+    /** The column. */
+    column: string;
+    /** The category as sent. */
+    value: string;
+  }[];
   /** With explain: the largest contributions to this row's score. */
   contributions?: Contribution[];
 }
@@ -55,6 +62,7 @@ const PAGE_HEADERS = {
   "cache-control": "no-cache",
 };
 
+/** Add the scoring, schema, health and page routes of `churnkit serve` for one loaded model. */
 export function registerRoutes(
   app: FastifyInstance,
   model: ChurnModel,

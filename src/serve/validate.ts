@@ -50,6 +50,7 @@ export interface RowRules {
   ids: string[];
 }
 
+/** The row rules of a model: its input columns, and the identifier columns that are not also inputs. */
 export function rowRules(a: ModelArtifact): RowRules {
   const required = a.inputs.map((c) => c.name);
   return {

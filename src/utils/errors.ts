@@ -9,6 +9,7 @@ export class UserError extends Error {
   }
 }
 
+/** Whether an error is a {@link UserError} (exit 2, message only) rather than a bug (exit 1). */
 export const isUserError = (e: unknown): e is UserError => e instanceof UserError;
 
 /** Shorten a value for an error message. */

@@ -10,6 +10,10 @@ export type { Logger };
 
 let current: Logger | undefined;
 
+/**
+ * The CLI's logger on stderr: human-readable by default, JSON lines with `CHURNKIT_LOG_FORMAT=json`; level from
+ * `CHURNKIT_LOG_LEVEL` (default "info").
+ */
 export function createLogger(level = process.env.CHURNKIT_LOG_LEVEL ?? "info"): Logger {
   if (process.env.CHURNKIT_LOG_FORMAT === "json")
     return pino({ level, base: undefined }, pino.destination({ fd: 2, sync: true }));
@@ -29,6 +33,7 @@ export function logger(): Logger {
   return current;
 }
 
+/** Install the process-wide logger that {@link logger} returns. */
 export function setLogger(l: Logger): void {
   current = l;
 }

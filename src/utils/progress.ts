@@ -4,13 +4,20 @@
  */
 import cliProgress from "cli-progress";
 
+/** A progress display: `tick` advances it (by 1 by default), `stop` clears it. */
 export interface Progress {
+  /** Advance by `n` steps (default 1). */
   tick(n?: number): void;
+  /** Finish and remove the bar. */
   stop(): void;
 }
 
 const quiet: Progress = { tick() {}, stop() {} };
 
+/**
+ * A progress bar of `total` steps on stderr, or a silent one when stderr is not a terminal or
+ * `CHURNKIT_NO_PROGRESS` is set.
+ */
 export function progress(label: string, total: number): Progress {
   if (!process.stderr.isTTY || process.env.CHURNKIT_NO_PROGRESS) return quiet;
   const bar = new cliProgress.SingleBar(

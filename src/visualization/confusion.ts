@@ -7,10 +7,13 @@ import { specBase } from "./theme.js";
 
 /** Input of {@link confusionMatrixChart}. */
 export interface ConfusionInput {
-  /** True positives, false positives, true negatives, false negatives (row counts). */
+  /** True positives (row counts, as are the three below). */
   tp: number;
+  /** False positives. */
   fp: number;
+  /** True negatives. */
   tn: number;
+  /** False negatives. */
   fn: number;
   /** Label of the positive class; default "Churn". */
   positiveLabel?: string;

@@ -8,7 +8,9 @@ import { FORMAT, HEIGHT, PALETTE, REFERENCE, specBase } from "./theme.js";
 
 /** One point of a curve. */
 export interface CurvePoint {
+  /** Horizontal position. */
   x: number;
+  /** Vertical position. */
   y: number;
 }
 
@@ -16,6 +18,7 @@ export interface CurvePoint {
 export interface CurveSeries {
   /** Legend label, e.g. "gbdt (AUC 0.842)". */
   name: string;
+  /** The curve's points, drawn in this order. */
   points: CurvePoint[];
 }
 
@@ -37,12 +40,15 @@ export interface CurveChartInput {
   referenceLabel?: string;
   /** Fixed x / y domains; default [0, 1] for both (curves of rates). Pass null for a data-driven domain. */
   xDomain?: [number, number] | null;
+  /** Fixed y domain; default [0, 1]; null for a data-driven domain. */
   yDomain?: [number, number] | null;
   /** Axis number format; default percent when the domain is [0, 1], else a general number format. */
   xFormat?: string;
+  /** Format of the y axis numbers; same default rule as `xFormat`. */
   yFormat?: string;
   /** Plot size in pixels; default 300 × 300 for unit squares, else 360 × 220. */
   width?: number;
+  /** Plot height in pixels; see `width`. */
   height?: number;
 }
 

@@ -19,6 +19,7 @@ export interface HeatmapInput {
   valueTitle: string;
   /** Axis titles; default "Column" for both. */
   xTitle?: string;
+  /** Title of the y axis; default "Column". */
   yTitle?: string;
   /** Colour domain; default [-1, 1]. */
   domain?: [number, number];

@@ -7,7 +7,9 @@ import { ACCENT, FORMAT, PRIMARY, REFERENCE, specBase, WIDTH } from "./theme.js"
 
 /** One histogram bar: rows with start ≤ value < end (the last bin includes its end). */
 export interface HistogramBin {
+  /** Lower edge of the bin. */
   start: number;
+  /** Upper edge of the bin. */
   end: number;
   /** Rows in the bin. */
   count: number;
@@ -15,7 +17,9 @@ export interface HistogramBin {
 
 /** One churn-rate bin: the rate of positives among rows with values in [start, end]. */
 export interface RateBin {
+  /** Lower edge of the bin. */
   start: number;
+  /** Upper edge of the bin. */
   end: number;
   /** Share of positive rows, 0–1. */
   rate: number;

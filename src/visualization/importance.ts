@@ -13,11 +13,13 @@ export interface ImportanceItem {
   value: number;
   /** Lower and upper ends of the error bar; both or neither. */
   lower?: number;
+  /** Upper end of the error bar. */
   upper?: number;
 }
 
 /** Input of {@link importanceChart}. */
 export interface ImportanceChartInput {
+  /** The bars to draw. */
   items: ImportanceItem[];
   /** Chart title; default none. */
   title?: string;

@@ -16,9 +16,11 @@ export function escapeHtml(s: string): string {
 
 /** A table. Cells are text (escaped) or numbers (right-aligned); null shows as an empty cell. */
 export interface TableBlock {
+  /** Block type. */
   kind: "table";
   /** Header cells. */
   columns: string[];
+  /** Body rows, one cell per column; null shows as an empty cell. */
   rows: (string | number | null)[][];
   /** Caption above the table; optional. */
   caption?: string;
@@ -29,27 +31,68 @@ export interface TableBlock {
 /** One piece of a section's content. */
 export type Block =
   /** A paragraph of text (escaped). */
-  | { kind: "text"; text: string }
+  | {
+      /** Block type. */
+      kind: "text";
+      /** The paragraph. */
+      text: string;
+    }
   /** Trusted HTML, inserted as is (the caller escapes anything from data). */
-  | { kind: "html"; html: string }
+  | {
+      /** Block type. */
+      kind: "html";
+      /** The HTML fragment. */
+      html: string;
+    }
   | TableBlock
   /** A chart: an SVG string (from renderSvg), with an optional heading and caption. */
-  | { kind: "chart"; svg: string; heading?: string; caption?: string }
+  | {
+      /** Block type. */
+      kind: "chart";
+      /** The chart as an SVG document. */
+      svg: string;
+      /** Heading above the chart; optional. */
+      heading?: string;
+      /** Caption under the chart; optional. */
+      caption?: string;
+    }
   /** A highlighted message; "error" ones are red and bold, for problems that invalidate the data. */
-  | { kind: "callout"; level: "error" | "warning" | "info"; text: string }
+  | {
+      /** Block type. */
+      kind: "callout";
+      /** How serious: "error", "warning" or "info". */
+      level: "error" | "warning" | "info";
+      /** The message (escaped). */
+      text: string;
+    }
   /** A bulleted list of text items (escaped). */
-  | { kind: "list"; items: string[] }
+  | {
+      /** Block type. */
+      kind: "list";
+      /** The items. */
+      items: string[];
+    }
   /** Label–value pairs, shown as a compact definition list (e.g. a data summary). */
-  | { kind: "facts"; items: [string, string | number][] }
+  | {
+      /** Block type. */
+      kind: "facts";
+      /** The pairs, in display order. */
+      items: [string, string | number][];
+    }
   /** Blocks laid out side by side, wrapping on narrow screens (e.g. one chart per column). */
-  | { kind: "grid"; blocks: Block[] };
-
+  | {
+      /** Block type. */
+      kind: "grid";
+      /** The blocks, in reading order. */
+      blocks: Block[];
+    };
 /** A section: an h2 heading and its blocks. */
 export interface Section {
   /** Heading text. */
   title: string;
   /** Anchor id for the table of contents; default derived from the title. */
   id?: string;
+  /** The section's content, in order. */
   blocks: Block[];
 }
 
@@ -59,6 +102,7 @@ export interface ReportInput {
   title: string;
   /** A line under the title, e.g. the source file and time; optional. */
   subtitle?: string;
+  /** The sections, in order. */
   sections: Section[];
   /** Small print at the end, e.g. "churnkit 0.4.0"; optional. */
   footer?: string;

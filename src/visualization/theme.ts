@@ -29,6 +29,7 @@ export const FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Ne
 
 /** Default plot width and height in pixels (the data area, without axes). */
 export const WIDTH = 360;
+/** Default plot height in pixels (see {@link WIDTH}). */
 export const HEIGHT = 220;
 /** Height of one bar in horizontal bar charts, pixels. */
 export const BAR_STEP = 20;

@@ -6,16 +6,23 @@
 import { Rng } from "../../utils/random.js";
 import { rocAuc } from "../metrics.js";
 
+/** One point of a ROC curve: the rates of true and false positives at one threshold. */
 export interface RocPoint {
+  /** False positive rate: share of non-churners predicted to churn. */
   fpr: number;
+  /** True positive rate (recall): share of churners predicted to churn. */
   tpr: number;
   /** Rows with probability >= threshold are predicted positive. */
   threshold: number;
 }
 
+/** One point of a precision-recall curve. */
 export interface PrPoint {
+  /** Share of churners predicted to churn. */
   recall: number;
+  /** Share of predicted churners who did churn. */
   precision: number;
+  /** Rows with probability >= threshold are predicted positive. */
   threshold: number;
 }
 
@@ -81,12 +88,17 @@ export function ksStatistic(y: ArrayLike<number>, p: ArrayLike<number>): number 
   return ks;
 }
 
+/** One reliability bin: rows whose predicted probability falls in the bin, and how often they churned. */
 export interface CalibrationBin {
   /** Bin range of predicted probability: [lower, upper). */
   lower: number;
+  /** Upper end of the bin (the last bin includes 1). */
   upper: number;
+  /** Rows in the bin. */
   rows: number;
+  /** Mean predicted probability of those rows. */
   mean_predicted: number;
+  /** Share of those rows that churned. */
   observed_rate: number;
 }
 
@@ -117,10 +129,13 @@ export function calibration(
   return { bins: out, ece };
 }
 
+/** One decile of the lift table: how concentrated churners are among the highest scores. */
 export interface LiftRow {
   /** 1 = the 10% of customers with the highest scores. */
   decile: number;
+  /** Rows in the decile. */
   rows: number;
+  /** Churners in the decile. */
   positives: number;
   /** Churn rate within the decile. */
   rate: number;

@@ -8,7 +8,7 @@
  * Customers below the threshold cost and earn nothing.
  */
 
-/** Retention economics (config `model.threshold_rule.economics`). */
+/** Retention economics (config `model.economics`). */
 export interface Economics {
   /** Value of keeping a customer who would have churned (e.g. margin over a year). */
   value_saved: number;
@@ -18,15 +18,37 @@ export interface Economics {
   success_rate: number;
 }
 
+/**
+ * How {@link chooseThreshold} picks the decision threshold (config `model.threshold`): a fixed probability,
+ * the best validation F1, or the most expected retention profit.
+ */
 export type ThresholdRule =
-  { rule: "fixed"; value: number } | { rule: "f1" } | { rule: "profit"; economics: Economics };
+  | {
+      /** Use `value` as it is. */
+      rule: "fixed";
+      /** The threshold, a probability in (0, 1). */
+      value: number;
+    }
+  | {
+      /** The validation threshold with the best F1. */
+      rule: "f1";
+    }
+  | {
+      /** The validation threshold with the highest expected profit under `economics`. */
+      rule: "profit";
+      /** What a saved customer is worth and what an offer costs. */
+      economics: Economics;
+    };
 
 /** The decision threshold stored in model.json, with the rule that chose it. */
 export interface ChosenThreshold {
+  /** Rows with a probability at or above this are predicted to churn. */
   value: number;
+  /** The rule that chose it (see {@link ThresholdRule}). */
   rule: "fixed" | "f1" | "profit";
   /** With the profit rule: expected profit on the validation rows at the chosen threshold, and per contacted customer. */
   expected_profit?: number;
+  /** With the profit rule: the economics it was computed with. */
   economics?: Economics;
   /** Validation F1 at the chosen threshold. */
   f1?: number;

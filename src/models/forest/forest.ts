@@ -59,17 +59,25 @@ export const forestParamsSchema = z
   })
   .strict();
 
+/** Checked `forest` hyperparameters, every default filled in. */
 export type ForestParams = z.output<typeof forestParamsSchema>;
+/** `forest` hyperparameters as a user gives them: any subset. */
 export type ForestParamsInput = z.input<typeof forestParamsSchema>;
 
 /** Learned state of a `forest` model: plain JSON. */
 export interface ForestState {
+  /** Number of model columns the trees index; predicting checks it. */
   n_features: number;
   /** Out-of-bag ROC AUC on the training rows (null without bootstrap, or if undefined). */
   oob_auc: number | null;
+  /** The trees; leaf `value` is the probability of churn. */
   trees: FlatTreeJSON[];
 }
 
+/**
+ * A random forest (`--model forest`): bootstrapped CART trees with random feature subsets, grown on
+ * worker threads when the data is large enough.
+ */
 export class ForestEstimator implements Estimator<ForestParams, ForestState> {
   readonly family = "forest";
   readonly params: ForestParams;
@@ -104,16 +112,20 @@ export class ForestEstimator implements Estimator<ForestParams, ForestState> {
   }
 }
 
+/** A fitted random forest: the probability of a row is the mean of its leaf probabilities over the trees. */
 export class ForestModel implements Classifier<ForestState> {
   readonly family = "forest";
 
   constructor(
+    /** The fitted trees, in growing order. */
     readonly trees: FlatTree[],
+    /** Number of model columns the trees index. */
     readonly nFeatures: number,
     /** Out-of-bag ROC AUC, when trained with bootstrap. */
     readonly oobAuc: number | null,
   ) {}
 
+  /** Rebuild a fitted forest from the state stored in model.json. */
   static fromState(state: ForestState): ForestModel {
     if (!state || typeof state !== "object" || !Array.isArray(state.trees) || state.trees.length === 0) {
       throw new Error("forest model state must have a non-empty `trees` array");

@@ -31,8 +31,10 @@ export interface OobSums {
   count: Int32Array;
 }
 
+/** The integer unit of the out-of-bag sums: a leaf probability p is added as round(p · 2^32). */
 export const OOB_SCALE = 2 ** 32;
 
+/** Zeroed out-of-bag accumulators for `n` rows (0 rows when the forest does not bootstrap). */
 export function newOobSums(n: number): OobSums {
   return { sum: new Float64Array(n), count: new Int32Array(n) };
 }

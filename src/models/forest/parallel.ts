@@ -39,7 +39,9 @@ export function forestThreads(requested: number | undefined, nRows: number, nTre
   return Math.min(want, nTrees);
 }
 
+/** The result of growing a forest: its trees in index order and the out-of-bag sums. */
 export interface GrownForest {
+  /** The trees, tree `t` at index `t` whatever thread grew it. */
   trees: FlatTree[];
   /** Out-of-bag sums over all trees (empty arrays without bootstrap). */
   oob: OobSums;

@@ -5,15 +5,21 @@
 import { parentPort, workerData } from "node:worker_threads";
 import { type ForestJob, growForestTree, newOobSums } from "./grow.js";
 
+/** What a forest worker thread receives (as `workerData`): the job and a shared counter to take trees from. */
 export interface WorkerInput {
+  /** The forest to grow. */
   job: ForestJob;
   /** Raw feature columns, for out-of-bag scoring (shared memory). */
   columns: Float64Array[];
+  /** Trees in the forest; a worker stops when the counter passes it. */
   nTrees: number;
   /** counter[0]: next tree index to grow (shared with the other threads). */
   counter: Int32Array;
 }
 
+/**
+ * What a forest worker posts back: each tree as it is grown, then its out-of-bag sums, or the error that stopped it.
+ */
 export type WorkerMessage =
   | { kind: "tree"; t: number; tree: import("../types.js").FlatTree }
   | { kind: "done"; sum: Float64Array; count: Int32Array }

@@ -102,12 +102,14 @@ export interface GbdtState {
 /** A fitted gbdt classifier: scores = baseline + sum of trees, on raw feature values. */
 export class GbdtModel implements Classifier<GbdtState> {
   readonly family = "gbdt";
+  /** The boosted trees, in boosting order. */
   readonly trees: FlatTree[];
 
   constructor(private readonly s: GbdtState) {
     this.trees = s.trees.map(flatTreeFromJSON);
   }
 
+  /** Rebuild a fitted model from the state stored in model.json (its version and shape checked). */
   static fromState(state: GbdtState): GbdtModel {
     if (!state || state.version !== 1)
       throw new Error(`gbdt: unsupported model state version ${String(state?.version)}`);

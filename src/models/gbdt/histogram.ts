@@ -23,6 +23,7 @@ export interface HistogramLayout {
   size: number;
 }
 
+/** The histogram layout of features with `nBins[j]` value bins each (plus one missing slot per feature). */
 export function makeLayout(nBins: ArrayLike<number>): HistogramLayout {
   const offsets = new Int32Array(nBins.length);
   let size = 0;

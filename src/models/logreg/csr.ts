@@ -5,16 +5,21 @@
  */
 import type { Matrix } from "../types.js";
 
+/** A design matrix in compressed sparse rows, intercept column included (see the file comment). */
 export interface Csr {
   /** Rows and columns (columns include the intercept, last). */
   n: number;
+  /** Columns, the intercept included (last). */
   d: number;
   /** Row i's entries are idx/val[ptr[i] .. ptr[i+1]). */
   ptr: Int32Array;
+  /** Column index of each stored entry. */
   idx: Int32Array;
+  /** Value of each stored entry. */
   val: Float64Array;
 }
 
+/** Copy a column-major matrix into CSR form, keeping non-zero entries and appending the intercept's 1 to each row. */
 export function toCsr(X: Matrix): Csr {
   const n = X.nRows;
   const p = X.columns.length;

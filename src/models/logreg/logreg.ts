@@ -32,9 +32,11 @@ export type LogregParams = z.infer<typeof logregParamsSchema>;
 export interface LogregState {
   /** One coefficient per model column, in matrix order. */
   coef: number[];
+  /** The intercept (not regularised). */
   intercept: number;
   /** Newton iterations used, and whether the gradient tolerance was reached. */
   n_iter: number;
+  /** Whether the gradient tolerance (or the optimum in floating point) was reached within `max_iter`. */
   converged: boolean;
 }
 
@@ -43,6 +45,7 @@ export class LogregModel implements Classifier<LogregState> {
   readonly family = "logreg";
   constructor(private readonly s: LogregState) {}
 
+  /** Rebuild a fitted model from the state stored in model.json. */
   static fromState(s: LogregState): LogregModel {
     return new LogregModel(s);
   }

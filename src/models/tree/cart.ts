@@ -50,15 +50,20 @@ export const cartParamsSchema = z
   })
   .strict();
 
+/** Checked `tree` hyperparameters, every default filled in. */
 export type CartParams = z.output<typeof cartParamsSchema>;
+/** `tree` hyperparameters as a user gives them: any subset. */
 export type CartParamsInput = z.input<typeof cartParamsSchema>;
 
 /** Learned state of a `tree` model: plain JSON. */
 export interface CartState {
+  /** Number of model columns the tree indexes; predicting checks it. */
   n_features: number;
+  /** The tree; leaf `value` is the probability of churn. */
   tree: FlatTreeJSON;
 }
 
+/** A single CART decision tree (`--model tree`): hyperparameters in the constructor, `fit` grows the tree. */
 export class CartEstimator implements Estimator<CartParams, CartState> {
   readonly family = "tree";
   readonly params: CartParams;
@@ -91,14 +96,18 @@ export class CartEstimator implements Estimator<CartParams, CartState> {
   }
 }
 
+/** A fitted decision tree: the probability of a row is the churn share of the leaf it reaches. */
 export class CartModel implements Classifier<CartState> {
   readonly family = "tree";
 
   constructor(
+    /** The fitted tree. */
     readonly tree: FlatTree,
+    /** Number of model columns the tree indexes. */
     readonly nFeatures: number,
   ) {}
 
+  /** Rebuild a fitted tree from the state stored in model.json. */
   static fromState(state: CartState): CartModel {
     if (!state || typeof state !== "object" || !state.tree)
       throw new Error("tree model state must have a `tree` field");

@@ -14,6 +14,10 @@
  */
 import type { Matrix } from "../types.js";
 
+/**
+ * One model column coded for split search (see the file comment): every row's code, and the value range
+ * each code stands for.
+ */
 export interface CodedFeature {
   /** 0 = numeric (ordered codes), 1 = categorical (unordered codes). */
   kind: 0 | 1;

@@ -8,6 +8,7 @@
 /** 0 = gini, 1 = entropy (a number so hot loops can branch on it cheaply). */
 export type CriterionCode = 0 | 1;
 
+/** The numeric code of a criterion name, for the split search's hot loops. */
 export function criterionCode(name: "gini" | "entropy"): CriterionCode {
   return name === "entropy" ? 1 : 0;
 }

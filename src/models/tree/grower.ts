@@ -11,7 +11,9 @@ import { splitThreshold } from "./coding.js";
 import { type CriterionCode, weightedImpurity } from "./criterion.js";
 import { BestSplit, SplitSearch } from "./split.js";
 
+/** The stopping and sampling rules for growing one CART tree (from the `tree` / `forest` hyperparameters). */
 export interface GrowOptions {
+  /** Impurity measure of splits. */
   criterion: CriterionCode;
   /** Maximum depth (root = 0); Infinity for none. */
   maxDepth: number;

@@ -12,9 +12,17 @@ export const classWeightSchema = z
   .union([
     z.null(),
     z.literal("balanced"),
-    z.object({ "0": z.number().positive(), "1": z.number().positive() }).strict(),
+    z
+      .object({
+        /** Weight of each negative (non-churn) row. */
+        "0": z.number().positive(),
+        /** Weight of each positive (churn) row. */
+        "1": z.number().positive(),
+      })
+      .strict(),
   ])
   .default(null);
+/** A checked `class_weight` (see {@link classWeightSchema}). */
 export type ClassWeight = z.output<typeof classWeightSchema>;
 
 /**
@@ -28,8 +36,10 @@ export const maxFeaturesSchema = z.union([
   z.number().gt(0).lt(1),
   z.null(),
 ]);
+/** A checked `max_features` (see {@link maxFeaturesSchema}); {@link resolveMaxFeatures} turns it into a count. */
 export type MaxFeatures = z.output<typeof maxFeaturesSchema>;
 
+/** The impurity measure of tree splits: "gini" (Gini impurity) or "entropy" (information gain). */
 export const criterionSchema = z.enum(["gini", "entropy"]);
 
 /** Number of features to evaluate per split (at least 1, at most nFeatures), as scikit-learn. */

@@ -57,6 +57,7 @@ export class FlatTreeBuilder {
   }
 }
 
+/** The JSON form of a tree, for model.json (typed arrays become plain arrays). */
 export function flatTreeToJSON(t: FlatTree): FlatTreeJSON {
   return {
     feature: Array.from(t.feature),
@@ -72,6 +73,7 @@ export function flatTreeToJSON(t: FlatTree): FlatTreeJSON {
   };
 }
 
+/** A tree from its JSON form (typed arrays, category sets as Int32Array); the inverse of {@link flatTreeToJSON}. */
 export function flatTreeFromJSON(j: FlatTreeJSON): FlatTree {
   const n = j.feature.length;
   for (const key of [
