@@ -119,14 +119,8 @@ function preprocessIssue(a: Scoring): Issue | null {
     ...a.derived.map((d) => [d.name, d.type] as const),
   ]);
   const num = new Map(p.numeric.map((s) => [s.column, s]));
-  // Standardisation by such a mean or spread turns every value into an infinity or zero.
-  const usable = (v: number) => Number.isFinite(v) && Math.abs(v) <= 1e300;
-  for (const [k, s] of p.numeric.entries()) {
-    if (!usable(s.mean))
-      return { path: ["preprocess", "numeric", k, "mean"], message: `${s.mean} is not a usable mean` };
-    if (!usable(s.std))
-      return { path: ["preprocess", "numeric", k, "std"], message: `${s.std} is not a usable spread` };
-  }
+  // A finite but extreme mean or spread (the schema refuses non-finite ones) is not refused here: churnkit itself
+  // trains such models on values near 1e308. Scores they turn into NaN are refused where they are computed.
   const cat = new Map(p.categorical.map((s) => [s.column, s]));
   let width = 0;
   for (const [k, { column, type }] of p.inputs.entries()) {

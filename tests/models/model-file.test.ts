@@ -378,14 +378,20 @@ describe("the last line of defence: a non-finite probability is an error", () =>
     expect((await model.explain(rows, { rows: [0] }))[0]!.probability).toBeGreaterThan(0);
   });
 
-  it("standardisation by an unusable mean or spread is refused when the model is loaded", async () => {
-    const num = (a: Doc) => (a.preprocess as Doc).numeric as Doc[];
-    expect(await loadError("logreg", (a) => num(a).forEach((s) => (s.mean = -1e308)))).toBe(
-      "corrupt model file (preprocess.numeric[0].mean: -1e+308 is not a usable mean); retrain the model",
-    );
-    expect(await loadError("logreg", (a) => (num(a)[1]!.std = 1e301))).toBe(
-      "corrupt model file (preprocess.numeric[1].std: 1e+301 is not a usable spread); retrain the model",
-    );
+  it("standardisation by an extreme mean never serves NaN: scoring and explaining refuse the row", async () => {
+    const a = structuredClone(models.logreg!.artifact);
+    for (const s of a.preprocess.numeric) s.mean = -1e308;
+    for (const s of a.preprocess.numeric) s.std = 1e-300;
+    const model = ChurnModel.fromArtifact(a);
+    const { header, lines } = telcoLines();
+    const cols = header.split(",");
+    const rows = lines.slice(0, 1).map((l) => Object.fromEntries(l.split(",").map((v, k) => [cols[k]!, v as unknown])));
+    const e = await errorOf(() => model.predict(rows));
+    expect(e).toBeInstanceOf(UserError);
+    expect(e.message).toMatch(/^model: churn probability of input row 1 is NaN, not a number in \[0, 1\]/);
+    const x = await errorOf(() => model.explain(rows, { rows: [0] }));
+    expect(x).toBeInstanceOf(UserError);
+    expect(x.message).toMatch(/^model: the explanation of row 0 \(0-based\) has /);
   });
 });
 
