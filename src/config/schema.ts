@@ -4,11 +4,19 @@
  * commented YAML, so keep descriptions short and true.
  */
 import { z } from "zod";
+import { autoFamilies, isFamily, knownFamilies } from "../models/registry.js";
 
-/** The model families churnkit trains (besides `auto`). */
-export const MODEL_FAMILIES = ["logreg", "tree", "forest", "gbdt"] as const;
-/** One of {@link MODEL_FAMILIES}. */
-export type ModelFamily = (typeof MODEL_FAMILIES)[number];
+/**
+ * The name of a registered model family (`logreg`, `tree`, `forest`, `gbdt`, or one added with
+ * `registerFamily`). Family names are checked when a config is parsed, against the registry as it
+ * is then, so that a family registered after this module loads is accepted.
+ */
+export type ModelFamily = string;
+
+/** zod's own wording for a bad choice, with the choices read from the registry at parse time. */
+const choices = (extra: string[]) => () =>
+  `Invalid option: expected one of ${[...knownFamilies(), ...extra].map((f) => JSON.stringify(f)).join("|")}`;
+const familyName = z.string().refine(isFamily, { error: choices([]) });
 
 const columnName = z.string().min(1);
 
@@ -86,8 +94,11 @@ export const economicsSchema = z
 
 export const modelSchema = z
   .object({
-    /** logreg, tree, forest, gbdt, or auto (cross-validated choice among them). */
-    family: z.enum([...MODEL_FAMILIES, "auto"]).default("logreg"),
+    /** A registered family (logreg, tree, forest, gbdt, ...), or auto (cross-validated choice among search.families). */
+    family: z
+      .string()
+      .refine((f) => f === "auto" || isFamily(f), { error: choices(["auto"]) })
+      .default("logreg"),
     /** Hyperparameters of the family (see README); checked against the family's own schema. */
     params: z.record(z.string(), z.unknown()).default({}),
     /**
@@ -106,11 +117,8 @@ export const modelSchema = z
 
 export const searchSchema = z
   .object({
-    /** Families `auto` compares. */
-    families: z
-      .array(z.enum(MODEL_FAMILIES))
-      .min(1)
-      .default([...MODEL_FAMILIES]),
+    /** Families `auto` compares. Default: every registered family that does not opt out (the four built-in ones). */
+    families: z.array(familyName).min(1).default(autoFamilies),
     /** Random hyperparameter candidates per family, besides the defaults (successive halving keeps the best). */
     candidates: z.number().int().min(0).max(50).default(4),
   })
@@ -135,7 +143,8 @@ export const configSchema = z
     preprocess: preprocessSchema.default(preprocessSchema.parse({})),
     features: featuresSchema.default(featuresSchema.parse({})),
     model: modelSchema.default(modelSchema.parse({})),
-    search: searchSchema.default(searchSchema.parse({})),
+    // Read at parse time: the default families are the registry's then, not at module load.
+    search: searchSchema.default(() => searchSchema.parse({})),
     evaluation: evaluationSchema.default(evaluationSchema.parse({})),
     /** Where `run` writes the model directory. */
     out: z.string().min(1).default("models/churn"),
