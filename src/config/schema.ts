@@ -16,7 +16,10 @@ export type ModelFamily = string;
 /** zod's own wording for a bad choice, with the choices read from the registry at parse time. */
 const choices = (extra: string[]) => () =>
   `Invalid option: expected one of ${[...knownFamilies(), ...extra].map((f) => JSON.stringify(f)).join("|")}`;
-const familyName = z.string().refine(isFamily, { error: choices([]) });
+/** A registered family's name (JSON Schema: the registry's names, added when the schema is generated). */
+export const familyNameSchema = z.string().refine(isFamily, { error: choices([]) });
+/** A registered family's name, or `auto`. */
+export const familyOrAutoSchema = z.string().refine((f) => f === "auto" || isFamily(f), { error: choices(["auto"]) });
 
 const columnName = z.string().min(1);
 
@@ -95,10 +98,7 @@ export const economicsSchema = z
 export const modelSchema = z
   .object({
     /** A registered family (logreg, tree, forest, gbdt, ...), or auto (cross-validated choice among search.families). */
-    family: z
-      .string()
-      .refine((f) => f === "auto" || isFamily(f), { error: choices(["auto"]) })
-      .default("logreg"),
+    family: familyOrAutoSchema.default("logreg"),
     /** Hyperparameters of the family (see README); checked against the family's own schema. */
     params: z.record(z.string(), z.unknown()).default({}),
     /**
@@ -118,7 +118,7 @@ export const modelSchema = z
 export const searchSchema = z
   .object({
     /** Families `auto` compares. Default: every registered family that does not opt out (the four built-in ones). */
-    families: z.array(familyName).min(1).default(autoFamilies),
+    families: z.array(familyNameSchema).min(1).default(autoFamilies),
     /** Random hyperparameter candidates per family, besides the defaults (successive halving keeps the best). */
     candidates: z.number().int().min(0).max(50).default(4),
   })
