@@ -40,7 +40,10 @@ export interface FamilyReportHints {
 }
 
 /** An exporter of a fitted family's state to another format (ONNX, SQL): room for the 0.11 exporters. */
-export type FamilyExporter<S> = (state: S, features: readonly FeatureInfo[]) => string;
+export interface FamilyExporter<S> {
+  /** The exported model as text, from the stored state and the model columns. */
+  export(state: S, features: readonly FeatureInfo[]): string;
+}
 
 /**
  * Everything churnkit needs to know about one model family. `P` is the checked hyperparameters,
@@ -80,9 +83,11 @@ export interface FamilySpec<P extends Record<string, unknown> = Record<string, u
   exporters?: Record<string, FamilyExporter<S>>;
 }
 
-/** A registered family, its types erased (the registry holds families of every type). */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type AnyFamilySpec = FamilySpec<any, any>;
+/**
+ * A registered family, its types erased: the registry holds families of every type, and what it
+ * hands out is checked at run time (hyperparameters by `params`, stored states by `state`).
+ */
+export type AnyFamilySpec = FamilySpec<Record<string, unknown>, unknown>;
 
 const families = new Map<string, AnyFamilySpec>();
 
@@ -122,5 +127,5 @@ export const autoFamilies = (): string[] =>
 export function checkParams(name: string, params: Record<string, unknown>, where = "config"): Record<string, unknown> {
   const r = family(name).params.safeParse(params);
   if (!r.success) throw zodToUserError(r.error, where, "model.params");
-  return r.data as Record<string, unknown>;
+  return r.data;
 }
