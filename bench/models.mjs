@@ -1,6 +1,6 @@
 // churnkit vs scikit-learn / XGBoost, side by side, on the same stratified 80/20 split.
 // Not a test and not run in CI. Usage:
-//   npm run build && node bench/models.mjs [--families logreg,tree,forest,gbdt,auto]
+//   npm run build && node bench/models.mjs [--families logreg,tree,forest,gbdt,auto]   (default: every registered family, and auto)
 //   node bench/models.mjs --train T.csv --test S.csv --target COL [--drop a,b]   (another table)
 // Each model is fitted in a process of its own (peak memory is per model). The Python side runs
 // only where Debian's python3-sklearn / python3-xgboost are installed (/usr/bin/python3).
@@ -9,12 +9,13 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { autoFamilies } from "../dist/models/define.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = dirname(here);
 const { values: opt } = parseArgs({
   options: {
-    families: { type: "string", default: "logreg,tree,forest,gbdt,auto" },
+    families: { type: "string", default: [...autoFamilies(), "auto"].join(",") },
     train: { type: "string" },
     test: { type: "string" },
     target: { type: "string", default: "Churn" },

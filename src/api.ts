@@ -22,8 +22,8 @@ export interface TrainOptions {
   drop?: string[];
   /** Identifier columns (kept in predictions, not used as features). */
   idColumns?: string[];
-  /** Model family. Default "logreg". */
-  model?: ModelFamily | "auto";
+  /** Model family: a registered one (see `knownFamilies()`) or "auto". Default "logreg". */
+  model?: ModelFamily;
   /** Family hyperparameters. */
   params?: Record<string, unknown>;
   /** Seed for every random choice. Default 42. */

@@ -6,7 +6,25 @@ export { train, type TrainOptions, type TrainOutput } from "./api.js";
 export { loadModel, ChurnModel, type Prediction, type RowsInput } from "./models/model.js";
 export { ChurnKit, BUNDLED_DATA, type MetricsFile } from "./churnkit.js";
 export { runPipeline, type RunResult } from "./pipeline.js";
-export { configSchema, MODEL_FAMILIES, type Config, type ConfigInput, type ModelFamily } from "./config/schema.js";
+export { configSchema, type Config, type ConfigInput, type ModelFamily } from "./config/schema.js";
+export {
+  registerFamily,
+  unregisterFamily,
+  family,
+  knownFamilies,
+  autoFamilies,
+  isFamily,
+  checkParams,
+  type FamilySpec,
+  type AnyFamilySpec,
+  type Explainer,
+  type ExplainerContext,
+  type FamilyExporter,
+  type FamilyReportHints,
+} from "./models/define.js";
+import { knownFamilies as registered } from "./models/define.js";
+/** @deprecated The built-in model families, as registered when churnkit loads; use {@link knownFamilies}. */
+export const MODEL_FAMILIES: readonly string[] = Object.freeze(registered());
 export { resolveConfig, parseConfig } from "./config/load.js";
 export { loadTable, tableFromRows, type RawTable, type RawValue } from "./data/load.js";
 export { inferSchema, type Schema, type ColumnSchema, type ColumnType, type ColumnRole } from "./data/schema.js";

@@ -30,7 +30,7 @@ export const telcoFile = (n: number, edit?: (fields: string[], i: number) => voi
 /** Train `family` with {@link DERIVED} on the bundled Telco data into a temporary model directory. */
 export async function derivedModel(family = "logreg"): Promise<string> {
   const dir = join(tmp("churnkit-derived-"), family);
-  await train({ data: TELCO, model: family as "logreg", config: { features: { derived: DERIVED } }, out: dir });
+  await train({ data: TELCO, model: family, config: { features: { derived: DERIVED } }, out: dir });
   return dir;
 }
 

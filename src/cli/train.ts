@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { Option } from "commander";
-import { MODEL_FAMILIES } from "../config/schema.js";
+import { knownFamilies } from "../models/define.js";
 import { cliLogger, parseIntArg, parseList, printJson } from "./common.js";
 
 interface TrainFlags {
@@ -26,7 +26,7 @@ export function trainCommand(program: Command): void {
     .option("--target <col>", "target column (default: config, else guessed)")
     .option("--positive <label>", "target label that means churn, when not obvious")
     .option("--drop <cols>", "columns to leave out, comma-separated", parseList)
-    .addOption(new Option("--model <family>", "model family").choices([...MODEL_FAMILIES, "auto"]))
+    .addOption(new Option("--model <family>", "model family").choices([...knownFamilies(), "auto"]))
     .option("--config <file>", "YAML or JSON config")
     .option("--seed <n>", "seed for every random choice", parseIntArg("--seed"))
     .requiredOption("--out <dir>", "model directory to write")

@@ -6,6 +6,7 @@
 import type { RawTable } from "../data/load.js";
 import { guessTarget, inferSchema } from "../data/schema.js";
 import YAML from "yaml";
+import { family, knownFamilies } from "../models/registry.js";
 import { configSchema } from "./schema.js";
 
 /** A value on one line after `key: ` (lists in flow style, `[a, b]`: a block list there is not valid YAML). */
@@ -88,7 +89,8 @@ export function initConfigText(t: RawTable | undefined, dataPath: string | undef
   L.push(`  max_missing_share: ${d.features.max_missing_share}`);
   L.push("");
   L.push("model:");
-  L.push("  # logreg, tree, forest, gbdt, or auto (cross-validated choice among the families in search.families).");
+  L.push("  # A model family, or auto (cross-validated choice among the families in search.families):");
+  for (const name of knownFamilies()) L.push(`  #   ${name}: ${family(name).report.description}`);
   L.push(`  family: ${d.model.family}`);
   L.push("  # Hyperparameters of the family (see the README), e.g. logreg { C: 1.0, class_weight: balanced },");
   L.push("  # gbdt { learning_rate: 0.1, max_leaf_nodes: 31, min_samples_leaf: 20 }, forest { n_estimators: 100 }.");

@@ -5,7 +5,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, isAbsolute, resolve } from "node:path";
 import YAML from "yaml";
-import { checkParams, knownFamilies } from "../models/define.js";
+import { checkParams } from "../models/registry.js";
 import { UserError } from "../utils/errors.js";
 import { zodToUserError } from "./errors.js";
 import { configSchema, type Config } from "./schema.js";
@@ -48,13 +48,17 @@ export function readConfigFile(path: string): Plain {
   return doc as Plain;
 }
 
-/** Validate a plain object as a config. `where` names the source in error messages. */
+/**
+ * Validate a plain object as a config. `where` names the source in error messages. Family names
+ * are checked against the family registry as it is now (the built-in families register when
+ * `churnkit`, or `models/define.js`, is imported; a family added with `registerFamily` counts).
+ */
 export function parseConfig(obj: unknown, where = "config"): Config {
   const r = configSchema.safeParse(obj);
   if (!r.success) throw zodToUserError(r.error, where);
   // Check the family's hyperparameters now, so that the error names the config file, before any data is read.
   const f = r.data.model.family;
-  if (f !== "auto" && knownFamilies().includes(f)) checkParams(f, r.data.model.params, where);
+  if (f !== "auto") checkParams(f, r.data.model.params, where);
   return r.data;
 }
 

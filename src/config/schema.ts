@@ -4,11 +4,22 @@
  * commented YAML, so keep descriptions short and true.
  */
 import { z } from "zod";
+import { autoFamilies, isFamily, knownFamilies } from "../models/registry.js";
 
-/** The model families churnkit trains (besides `auto`). */
-export const MODEL_FAMILIES = ["logreg", "tree", "forest", "gbdt"] as const;
-/** One of {@link MODEL_FAMILIES}. */
-export type ModelFamily = (typeof MODEL_FAMILIES)[number];
+/**
+ * The name of a registered model family (`logreg`, `tree`, `forest`, `gbdt`, or one added with
+ * `registerFamily`). Family names are checked when a config is parsed, against the registry as it
+ * is then, so that a family registered after this module loads is accepted.
+ */
+export type ModelFamily = string;
+
+/** zod's own wording for a bad choice, with the choices read from the registry at parse time. */
+const choices = (extra: string[]) => () =>
+  `Invalid option: expected one of ${[...knownFamilies(), ...extra].map((f) => JSON.stringify(f)).join("|")}`;
+/** A registered family's name (JSON Schema: the registry's names, added when the schema is generated). */
+export const familyNameSchema = z.string().refine(isFamily, { error: choices([]) });
+/** A registered family's name, or `auto`. */
+export const familyOrAutoSchema = z.string().refine((f) => f === "auto" || isFamily(f), { error: choices(["auto"]) });
 
 const columnName = z.string().min(1);
 
@@ -95,8 +106,8 @@ export const economicsSchema = z
 /** The `model` section: the family, its hyperparameters, the decision threshold and calibration. */
 export const modelSchema = z
   .object({
-    /** logreg, tree, forest, gbdt, or auto (cross-validated choice among them). */
-    family: z.enum([...MODEL_FAMILIES, "auto"]).default("logreg"),
+    /** A registered family (logreg, tree, forest, gbdt, ...), or auto (cross-validated choice among search.families). */
+    family: familyOrAutoSchema.default("logreg"),
     /** Hyperparameters of the family (see README); checked against the family's own schema. */
     params: z.record(z.string(), z.unknown()).default({}),
     /**
@@ -116,11 +127,8 @@ export const modelSchema = z
 /** The `search` section: what `family: auto` compares and how many random candidates it tries. */
 export const searchSchema = z
   .object({
-    /** Families `auto` compares. */
-    families: z
-      .array(z.enum(MODEL_FAMILIES))
-      .min(1)
-      .default([...MODEL_FAMILIES]),
+    /** Families `auto` compares. Default: every registered family that does not opt out (the four built-in ones). */
+    families: z.array(familyNameSchema).min(1).default(autoFamilies),
     /** Random hyperparameter candidates per family, besides the defaults (successive halving keeps the best). */
     candidates: z.number().int().min(0).max(50).default(4),
   })
@@ -151,8 +159,8 @@ export const configSchema = z
     features: featuresSchema.default(featuresSchema.parse({})),
     /** Family, hyperparameters, threshold, calibration and refit (config `model`). */
     model: modelSchema.default(modelSchema.parse({})),
-    /** What `family: auto` compares (config `search`). */
-    search: searchSchema.default(searchSchema.parse({})),
+    /** What `family: auto` compares (config `search`). Read at parse time: the default families are the registry's then, not at module load. */
+    search: searchSchema.default(() => searchSchema.parse({})),
     /** Permutation importance and bootstrap settings (config `evaluation`). */
     evaluation: evaluationSchema.default(evaluationSchema.parse({})),
     /** Where `run` writes the model directory. */

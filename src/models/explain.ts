@@ -1,24 +1,15 @@
 /**
  * Per-customer explanations of a ChurnModel, in log-odds and per original input column:
  * base_value + Σ contributions = log(p / (1 − p)) for the model's probability p.
- * Exact TreeSHAP for tree, forest and gbdt; exact additive contributions for logreg.
+ * Each family brings its explainer (its spec's `explainer`): exact TreeSHAP for the tree families,
+ * exact additive contributions for logreg.
  */
-import type { BatchExplanation } from "../explain/ensemble.js";
-import {
-  cartEnsemble,
-  explainRows,
-  forestEnsemble,
-  gbdtEnsemble,
-  prepareEnsemble,
-  type PreparedEnsemble,
-} from "../explain/ensemble.js";
 import { foldPlan, foldRows } from "../explain/fold.js";
-import { explainLinear } from "../explain/linear.js";
 import { UserError } from "../utils/errors.js";
-import { flatTreeFromJSON } from "./trees/flat.js";
-import { probaToLogit, type FlatTreeJSON, type Matrix } from "./types.js";
+import { probaToLogit, type Matrix } from "./types.js";
 import { applyCalibration } from "./calibration.js";
 import type { ModelArtifact } from "./artifact.js";
+import { family, type Explainer } from "./define.js";
 
 /** One explained row. */
 export interface Explanation {
@@ -32,47 +23,20 @@ export interface Explanation {
   contributions: Record<string, number>;
 }
 
-type Explainer = (X: Matrix) => BatchExplanation;
-
 /** Build the explainer of a model's family from model.json alone; a UserError when the state lacks what it needs. */
 export function explainerFor(a: ModelArtifact, where = "model.json"): Explainer {
-  const state = a.model.state as Record<string, unknown>;
-  const nFeatures = a.preprocess.features.length;
-  const trees = (key: string) => (state[key] as FlatTreeJSON[] | undefined)?.map(flatTreeFromJSON);
-  const lacks = (what: string) =>
-    new UserError(
-      `${where}: this model has no ${what}, which explanations need (it was written by an older churnkit); retrain it with this version`,
-    );
-  let pe: PreparedEnsemble;
-  switch (a.model.family) {
-    case "logreg": {
-      if (!a.feature_means || a.feature_means.length !== nFeatures) throw lacks("training means of its model columns");
-      const lin = { coef: state.coef as number[], intercept: state.intercept as number };
-      return (X) => explainLinear(lin, a.feature_means!, X);
-    }
-    case "gbdt": {
-      const t = trees("trees");
-      if (!t || typeof state.baseline !== "number") throw lacks("trees");
-      if (t.some((x) => x.count.length !== x.feature.length)) throw lacks("node covers");
-      pe = prepareEnsemble(gbdtEnsemble(t, state.baseline), nFeatures, { space: "raw" });
-      break;
-    }
-    case "forest": {
-      const t = trees("trees");
-      if (!t) throw lacks("trees");
-      pe = prepareEnsemble(forestEnsemble(t), nFeatures, { space: "probability" });
-      break;
-    }
-    case "tree": {
-      const t = state.tree as FlatTreeJSON | undefined;
-      if (!t) throw lacks("tree");
-      pe = prepareEnsemble(cartEnsemble(flatTreeFromJSON(t)), nFeatures, { space: "probability" });
-      break;
-    }
-    default:
-      throw new UserError(`${where}: explanations are not available for model family "${a.model.family}"`);
-  }
-  return (X) => explainRows(pe, X);
+  const spec = family(a.model.family);
+  if (!spec.explainer)
+    throw new UserError(`${where}: explanations are not available for model family "${a.model.family}"`);
+  return spec.explainer({
+    state: a.model.state,
+    features: a.preprocess.features,
+    featureMeans: a.feature_means,
+    lacks: (what) =>
+      new UserError(
+        `${where}: this model has no ${what}, which explanations need (it was written by an older churnkit); retrain it with this version`,
+      ),
+  });
 }
 
 /**

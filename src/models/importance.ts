@@ -14,7 +14,7 @@ import { Rng } from "../utils/random.js";
 import { rocAuc } from "./metrics.js";
 import type { ModelArtifact } from "./artifact.js";
 import type { ChurnModel } from "./model.js";
-import type { FlatTreeJSON } from "./types.js";
+import { family } from "./define.js";
 
 /** Permutation importance of one input column over the repeats. */
 export interface ImportanceStat {
@@ -93,10 +93,12 @@ export function foldBySource(
   return out;
 }
 
-/** Total split gain per input column over every tree of a tree model, normalised to sum to 1; null for other families. */
+/**
+ * Total split gain per input column over the trees the family names (its spec's `gainTrees`),
+ * normalised to sum to 1; null for families without trees.
+ */
 export function gainImportance(a: ModelArtifact): Record<string, number> | null {
-  const state = a.model.state as { trees?: FlatTreeJSON[]; tree?: FlatTreeJSON };
-  const trees = state.trees ?? (state.tree ? [state.tree] : null);
+  const trees = family(a.model.family).gainTrees?.(a.model.state);
   if (!trees) return null;
   const perColumn = new Float64Array(a.preprocess.features.length);
   for (const t of trees)
@@ -106,10 +108,13 @@ export function gainImportance(a: ModelArtifact): Record<string, number> | null 
   return sortDesc(Object.fromEntries(Object.entries(folded).map(([k, v]) => [k, total > 0 ? v / total : 0])));
 }
 
-/** Logistic regression coefficients per model column (on standardised numeric inputs, so comparable); null for other families. */
+/**
+ * Coefficients per model column, largest magnitude first, for families that have them (its spec's
+ * `coefficients`; logreg's are on standardised numeric inputs, so comparable); null for the others.
+ */
 export function coefficientImportance(a: ModelArtifact): Record<string, number> | null {
-  if (a.model.family !== "logreg") return null;
-  const coef = (a.model.state as { coef: number[] }).coef;
+  const coef = family(a.model.family).coefficients?.(a.model.state);
+  if (!coef) return null;
   return Object.fromEntries(
     a.preprocess.features
       .map((f, j) => [f.name, coef[j]!] as [string, number])

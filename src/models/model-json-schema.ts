@@ -5,6 +5,7 @@
  * with the preprocessing, tree shapes) cannot be said in JSON Schema; churnkit checks them at load.
  */
 import { z } from "zod";
+import { familyNameSchema, familyOrAutoSchema } from "../config/schema.js";
 import { artifactSchema, FORMAT_VERSION } from "./artifact-schema.js";
 import { family, knownFamilies } from "./define.js";
 
@@ -26,6 +27,9 @@ export function modelJsonSchema(): Record<string, unknown> {
       unrepresentable: "any",
       override: (ctx) => {
         if (ctx.zodSchema._zod.def.type === "nan") ctx.jsonSchema.not = {};
+        // Family names are checked against the registry in code; the schema lists the registered ones.
+        if (ctx.zodSchema === familyNameSchema) ctx.jsonSchema.enum = knownFamilies();
+        if (ctx.zodSchema === familyOrAutoSchema) ctx.jsonSchema.enum = [...knownFamilies(), "auto"];
       },
     }),
   };

@@ -131,7 +131,7 @@ export async function trainOnTable(raw: RawTable, cfg: Config, log: Logger = log
 
   // Validation rows measure the model; they are also what `auto` must not see when choosing.
   const { first: trainRows, second: valRows } = stratifiedSplit(y, cfg.split.validation_size, cfg.seed);
-  let familyName = cfg.model.family as string;
+  let familyName = cfg.model.family;
   let params = cfg.model.params;
   let leaderboard: Leaderboard | undefined;
   let searchSeconds = 0;

@@ -174,7 +174,7 @@ function preprocessIssue(a: Scoring): Issue | null {
 /** Family, hyperparameters and state, the state against the model columns. */
 function modelIssue(a: Scoring, opts: { error: typeof message }): Issue | null {
   const name = a.model.family;
-  if (!knownFamilies().includes(name as never))
+  if (!knownFamilies().includes(name))
     return {
       path: ["model", "family"],
       message: `unknown family ${show(name)} (known: ${knownFamilies().join(", ")})`,

@@ -10,6 +10,7 @@ import { takeRows } from "../data/load.js";
 import type { DetailedMetrics } from "../models/evaluation/detailed.js";
 import { describeContribution, topContributions, type Explanation } from "../models/explain.js";
 import type { ChurnModel } from "../models/model.js";
+import { family } from "../models/define.js";
 import {
   calibrationChart,
   confusionMatrixChart,
@@ -30,7 +31,7 @@ export interface ModelReportInput {
   heldOut?: RawTable;
   /** Name of those rows, e.g. "test split". */
   heldOutName?: string;
-  /** Rows explained for the SHAP summary at most. Default 300 (deep forests: 60, their TreeSHAP is slow). */
+  /** Rows explained for the SHAP summary at most. Default: the family's `report.explainRows`, else 300. */
   shapRows?: number;
 }
 
@@ -45,6 +46,7 @@ const spread = (n: number, k: number): number[] =>
 export async function modelReport(input: ModelReportInput): Promise<string> {
   const { model, metrics } = input;
   const a = model.artifact;
+  const spec = family(a.model.family);
   const m: DetailedMetrics | null = metrics.test ?? metrics.validation;
   const on = metrics.test ? "test split" : "validation split";
   const sections: Section[] = [];
@@ -55,7 +57,7 @@ export async function modelReport(input: ModelReportInput): Promise<string> {
       {
         kind: "facts",
         items: [
-          ["Model family", a.model.family],
+          ["Model family", `${spec.report.displayName} (${a.model.family})`],
           ["Target", `${a.target.column} = ${a.target.positive}`],
           ["Training rows", a.data_fingerprint.rows],
           ["Trained", a.created_at],
@@ -69,6 +71,7 @@ export async function modelReport(input: ModelReportInput): Promise<string> {
               ] as [string, string | number][])
             : []),
           ["Threshold", `${a.threshold.value.toFixed(4)} (${a.threshold.rule})`],
+          ...(spec.explainer ? [] : ([["Explanations", "not available for this family"]] as [string, string][])),
         ],
       },
     ],
@@ -294,9 +297,9 @@ export async function modelReport(input: ModelReportInput): Promise<string> {
     sections.push({ title: "Feature importance", blocks });
   }
 
-  if (input.heldOut && input.heldOut.rows > 0) {
-    const deep = a.model.family === "forest";
-    const k = input.shapRows ?? (deep ? 60 : 300);
+  // A family without an explainer has no SHAP sections (the summary says so).
+  if (input.heldOut && input.heldOut.rows > 0 && spec.explainer) {
+    const k = input.shapRows ?? spec.report.explainRows ?? 300;
     const rows = spread(input.heldOut.rows, k);
     const sample = takeRows(input.heldOut, rows);
     const ex = await model.explain(sample);
@@ -323,7 +326,7 @@ export async function modelReport(input: ModelReportInput): Promise<string> {
               limit: 20,
             }),
           ),
-          caption: `Exact ${a.model.family === "logreg" ? "linear" : "TreeSHAP"} contributions for ${ex.length} customers of the ${input.heldOutName ?? "held-out rows"}.`,
+          caption: `Exact ${spec.report.explanation ? `${spec.report.explanation} ` : ""}contributions for ${ex.length} customers of the ${input.heldOutName ?? "held-out rows"}.`,
         },
       ],
     });

@@ -11,6 +11,8 @@ import { sigmoid } from "../../src/models/types.js";
 import { Rng } from "../../src/utils/random.js";
 import { train } from "../../src/api.js";
 import { typed } from "../helpers.js";
+// A family defined outside src/ and registered with registerFamily: the suite covers every registered family.
+import "./naive-bayes-family.js";
 
 /** Rows with a known rule: churn when x > 0.6 or plan is "basic"; 10% missing x; noise column. */
 function data(n: number, seed: number) {
@@ -56,6 +58,10 @@ function encode(name: string, seed: number): { X: Matrix; y: Uint8Array; Xt: Mat
   const pre = fitPreprocess(tr.t, inputs, family(name).needs, opts);
   return { X: transform(pre, tr.t).X, y: tr.y, Xt: transform(pre, te.t).X, yt: te.y };
 }
+
+it("covers the built-in families and the test-only one", () => {
+  expect(knownFamilies()).toEqual(["logreg", "tree", "forest", "gbdt", "naive-bayes"]);
+});
 
 describe.each(knownFamilies())("family %s", (name) => {
   const spec = family(name);
