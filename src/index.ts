@@ -25,6 +25,9 @@ export {
 import { knownFamilies as registered } from "./models/define.js";
 /** @deprecated The built-in model families, as registered when churnkit loads; use {@link knownFamilies}. */
 export const MODEL_FAMILIES: readonly string[] = Object.freeze(registered());
+export { type BatchExplanation } from "./explain/ensemble.js";
+export { Rng, type ArrayLikeMutable } from "./utils/random.js";
+export { type StateContext } from "./models/trees/state-schema.js";
 export { resolveConfig, parseConfig } from "./config/load.js";
 export { loadTable, tableFromRows, type RawTable, type RawValue } from "./data/load.js";
 export { inferSchema, type Schema, type ColumnSchema, type ColumnType, type ColumnRole } from "./data/schema.js";

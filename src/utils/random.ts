@@ -25,7 +25,7 @@ export class Rng {
   }
 
   /** Shuffle in place (Fisher–Yates). */
-  shuffle<E, T extends { length: number; [i: number]: E }>(a: T): T {
+  shuffle<E, T extends ArrayLikeMutable<E>>(a: T): T {
     for (let i = a.length - 1; i > 0; i--) {
       const j = this.int(i + 1);
       const tmp = a[i] as E;
@@ -39,4 +39,12 @@ export class Rng {
   fork(salt: number): Rng {
     return new Rng(Math.imul(this.int(0x7fffffff) + 1, 31) ^ salt);
   }
+}
+
+/** An array or typed array that can be shuffled in place. */
+export interface ArrayLikeMutable<E> {
+  /** How many elements. */
+  length: number;
+  /** The elements, by index. */
+  [i: number]: E;
 }
