@@ -22,6 +22,7 @@ import type { DuckDBConnection } from "@duckdb/node-api";
 import { dict } from "../utils/dict.js";
 import { UserError } from "../utils/errors.js";
 import type { ChurnModel } from "./model.js";
+import { predictionRow, presentIdColumns, SCORE_COLUMNS } from "./prediction-row.js";
 
 /** Rows scored per batch: large enough to amortise per-batch work, small enough for constant memory. */
 const BATCH_ROWS = 16384;
@@ -81,7 +82,7 @@ async function scoreStream(
     throw unreadable(input, e);
   }
   const columns = result.columnNames();
-  const ids = model.artifact.id_columns.filter((c) => columns.includes(c));
+  const ids = presentIdColumns(model.artifact.id_columns, (c) => columns.includes(c));
   let tmp: string | undefined;
   let sink: Sink;
   if (out) {
@@ -95,7 +96,7 @@ async function scoreStream(
   let rows = 0;
   let unseen = 0;
   try {
-    if (!jsonl) sink.write([...ids, "churn_probability", "churn_prediction"].map(csvField).join(",") + "\n");
+    if (!jsonl) sink.write([...ids, ...SCORE_COLUMNS].map(csvField).join(",") + "\n");
     let pending: RawValue[][] = columns.map(() => []);
     let pendingRows = 0;
     const flush = async () => {
@@ -109,13 +110,9 @@ async function scoreStream(
       unseen += u.length;
       let text = "";
       for (let r = 0; r < pendingRows; r++) {
-        if (jsonl) {
-          const o = dict<unknown>();
-          for (const c of ids) o[c] = data[c]![r] ?? null;
-          o.churn_probability = p[r];
-          o.churn_prediction = p[r]! >= th;
-          text += JSON.stringify(o) + "\n";
-        } else {
+        if (jsonl) text += JSON.stringify(predictionRow(ids, data, r, p[r]!, th)) + "\n";
+        else {
+          // The CSV form of predictionRow, written directly: no object per row on this hot path.
           text +=
             [...ids.map((c) => csvField(data[c]![r])), String(p[r]), p[r]! >= th ? "true" : "false"].join(",") + "\n";
         }
