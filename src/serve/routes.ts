@@ -11,7 +11,7 @@ import { sha256 } from "../utils/hash.js";
 import { VERSION } from "../version.js";
 import { registerBodyParsers } from "./body.js";
 import { scoreCsv } from "./csv.js";
-import { explainRows, type Contribution } from "./explain.js";
+import { assertCanExplain, explainRows, type Contribution } from "./explain.js";
 import { PAGE_HTML } from "./page/html.js";
 import { PAGE_JS } from "./page/script.js";
 import { PAGE_CSS } from "./page/style.js";
@@ -93,10 +93,9 @@ export function registerRoutes(app: FastifyInstance, model: ChurnModel, info: { 
         .send({ error: "send JSON with Content-Type: application/json (for CSV text, POST to /predict.csv)" });
     const body = readPredictBody(req.body);
     const explain = body.explain || explainFlag((req.query as Record<string, unknown>).explain);
+    if (explain) assertCanExplain(model);
     const table = requestTable(body.rows, rules);
     rowsScored.set(req, table.rows);
-    // Explained first: a model that cannot explain answers 400 before any scoring.
-    const contributions = explain ? await explainRows(model, table) : null;
     const { probability, unseen } = await model.predictProba(table);
     const ids = presentIdColumns(a.id_columns, (c) => Object.hasOwn(table.data, c));
     const threshold = model.threshold;
@@ -104,7 +103,10 @@ export function registerRoutes(app: FastifyInstance, model: ChurnModel, info: { 
       predictionRow(ids, table.data, i, p, threshold),
     );
     for (const u of unseen) (predictions[u.row]!.unseen ??= []).push({ column: u.column, value: u.value });
-    contributions?.forEach((c, i) => predictions[i] && (predictions[i].contributions = c));
+    if (explain) {
+      const contributions = await explainRows(model, table);
+      contributions.forEach((c, i) => predictions[i] && (predictions[i].contributions = c));
+    }
     return { predictions, model: modelInfo };
   });
 

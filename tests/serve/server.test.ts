@@ -195,7 +195,7 @@ describe("POST /predict", () => {
       expect(r.statusCode).toBe(400);
       expect(JSON.parse(r.body)).toEqual({
         error:
-          "model.json: this model has no training means of its model columns, which explanations need (it was written by an older churnkit); retrain it with this version",
+          "this model version cannot explain predictions: model.json: this model has no training means of its model columns, which explanations need (it was written by an older churnkit); retrain it with this version",
       });
     }
     expect((await post(CUSTOMER, "/predict", server)).statusCode).toBe(200);
