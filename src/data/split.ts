@@ -13,23 +13,27 @@ function shuffledByClass(y: ArrayLike<number>, rng: Rng): number[][] {
 }
 
 /**
- * Split rows into two stratified parts; `share` of each class goes to the second part
- * (rounded, at least one row of each class on each side when the class has two or more).
+ * Split rows into two stratified parts; `share` of each class goes to the second part. The one
+ * stratified hold-out of churnkit (the pipeline's test split, train's validation split, gbdt's
+ * early-stopping hold-out). Rounding, per class of n rows: k = Math.round(n · share) (half up),
+ * then clamped to [1, n − 1] when n ≥ 2, so each part holds at least one row of every class that
+ * has two or more; a class with a single row keeps it in the first (training) part. `seed` may be
+ * an {@link Rng} (its stream is used, class 0 shuffled first), for callers that derive streams.
  * @returns `first` and `second`: the row indices of each part, in increasing order.
  */
 export function stratifiedSplit(
   y: ArrayLike<number>,
   share: number,
-  seed: number,
+  seed: number | Rng,
 ): { first: Int32Array; second: Int32Array } {
-  const rng = new Rng(seed);
+  const rng = typeof seed === "number" ? new Rng(seed) : seed;
   const first: number[] = [];
   const second: number[] = [];
   for (const rows of shuffledByClass(y, rng)) {
-    let k = Math.round(rows.length * share);
-    if (rows.length >= 2) k = Math.min(Math.max(k, 1), rows.length - 1);
-    second.push(...rows.slice(0, k));
-    first.push(...rows.slice(k));
+    const n = rows.length;
+    const k = n >= 2 ? Math.min(Math.max(Math.round(n * share), 1), n - 1) : 0;
+    // A loop, not push(...rows): a class may hold millions of rows.
+    for (let i = 0; i < n; i++) (i < k ? second : first).push(rows[i]!);
   }
   const sort = (a: number[]) => Int32Array.from(a.sort((p, q) => p - q));
   return { first: sort(first), second: sort(second) };

@@ -76,20 +76,27 @@ export function typeTable(t: RawTable, specs: ColumnSpec[], rowOffset = 0): Type
   return { origin: t.origin, rows: t.rows, columns };
 }
 
+/**
+ * Rows `idx` of one typed column (numbers stay a Float64Array). With {@link takeTyped} and
+ * data/load's `takeRows`, the one way churnkit takes rows of a table; permutation importance
+ * shuffles a column with it.
+ */
+export function takeColumn(c: TypedColumn, idx: ArrayLike<number>): TypedColumn {
+  let values: TypedValues;
+  if (c.values instanceof Float64Array) {
+    const out = new Float64Array(idx.length);
+    for (let i = 0; i < idx.length; i++) out[i] = c.values[idx[i]!]!;
+    values = out;
+  } else {
+    const src = c.values;
+    values = Array.from({ length: idx.length }, (_, i) => src[idx[i]!]!);
+  }
+  return { ...c, values };
+}
+
 /** Rows `idx` of a typed table. */
 export function takeTyped(t: TypedTable, idx: ArrayLike<number>): TypedTable {
   const columns = new Map<string, TypedColumn>();
-  for (const [k, c] of t.columns) {
-    let values: TypedValues;
-    if (c.values instanceof Float64Array) {
-      const out = new Float64Array(idx.length);
-      for (let i = 0; i < idx.length; i++) out[i] = c.values[idx[i]!]!;
-      values = out;
-    } else {
-      const src = c.values;
-      values = Array.from({ length: idx.length }, (_, i) => src[idx[i]!]!);
-    }
-    columns.set(k, { ...c, values });
-  }
+  for (const [k, c] of t.columns) columns.set(k, takeColumn(c, idx));
   return { origin: t.origin, rows: idx.length, columns };
 }

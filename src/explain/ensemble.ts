@@ -17,7 +17,7 @@
  * clipped to [1e-15, 1 − 1e-15] before the logit, as the models' predictRaw does.
  */
 import type { FlatTree, Matrix } from "../models/types.js";
-import { goesLeft, treeShape } from "../models/trees/flat.js";
+import { leafOfVector, treeShape } from "../models/trees/flat.js";
 import { probaToLogit } from "../models/tree/params.js";
 import { compileFastTree, fastShapInto } from "./fastshap.js";
 import type { FastTree } from "./fastshap.js";
@@ -174,9 +174,7 @@ function explainBlock(
         tmp.fill(0);
         treeShapInto(t, pe.covers[k]!, xrow, tmp, sk, pe.ws);
         for (let j = 0; j < nf; j++) phi[phiOff + i * nf + j]! += tmp[j]!;
-        leaf = 0;
-        while (t.feature[leaf]! >= 0)
-          leaf = goesLeft(t, leaf, xrow[t.feature[leaf]!]!) ? t.left[leaf]! : t.right[leaf]!;
+        leaf = leafOfVector(t, xrow);
       }
       pred[predOff + i]! += sk * t.value[leaf]!;
     }

@@ -16,7 +16,7 @@
  * Everything here works on reusable typed-array buffers: no allocation per node or per row.
  */
 import type { FlatTree, Matrix } from "../models/types.js";
-import { goesLeft, treeShape } from "../models/trees/flat.js";
+import { goesLeft, leafOfVector, treeShape } from "../models/trees/flat.js";
 
 /** Which per-node statistic weighs the children: training rows (`count`, default) or hessian sums. */
 export type CoverKind = "count" | "hessian";
@@ -109,9 +109,11 @@ export function treeShap(t: FlatTree, X: Matrix, r: number, opts: { cover?: Cove
   const phi = new Float64Array(nf);
   const ws = new TreeShapWorkspace(treeShape(t).depth);
   treeShapInto(t, coverOf(t, cover), xrow, phi, 1, ws);
-  let i = 0;
-  while (t.feature[i]! >= 0) i = goesLeft(t, i, xrow[t.feature[i]!]!) ? t.left[i]! : t.right[i]!;
-  return { contributions: phi, expectedValue: treeExpectedValue(t, cover), prediction: t.value[i]! };
+  return {
+    contributions: phi,
+    expectedValue: treeExpectedValue(t, cover),
+    prediction: t.value[leafOfVector(t, xrow)]!,
+  };
 }
 
 /**

@@ -49,7 +49,12 @@ function orderDesc(p: ArrayLike<number>): Int32Array {
   return idx.sort((a, b) => p[b]! - p[a]! || a - b);
 }
 
-/** ROC AUC via ranks: the probability a random positive outscores a random negative (ties ½). */
+/**
+ * ROC AUC via ranks: the probability a random positive outscores a random negative (ties ½).
+ * The one implementation in churnkit (metrics, model selection, importance, the forest's out-of-bag
+ * score). A sample with only one class has no AUC: the result is NaN (a number, like
+ * {@link averagePrecision}); callers that store it in JSON turn it into null.
+ */
 export function rocAuc(y: ArrayLike<number>, p: ArrayLike<number>): number {
   const n = y.length;
   const idx = Int32Array.from({ length: n }, (_, i) => i).sort((a, b) => p[a]! - p[b]!);
@@ -105,6 +110,20 @@ export function logLoss(y: ArrayLike<number>, p: ArrayLike<number>): number {
     s -= y[i] ? Math.log(q) : Math.log(1 - q);
   }
   return s / y.length;
+}
+
+/**
+ * Mean log loss of raw scores (log-odds) `raw`, computed stably as softplus(z) − y·z: no sigmoid and
+ * no clipping, so it stays exact for confident scores. The same quantity as {@link logLoss} of
+ * sigmoid(raw) (up to its clipping); gbdt's early stopping uses this form on its raw scores.
+ */
+export function logLossFromRaw(y: ArrayLike<number>, raw: ArrayLike<number>): number {
+  let s = 0;
+  for (let i = 0; i < raw.length; i++) {
+    const z = raw[i]!;
+    s += Math.max(z, 0) + Math.log1p(Math.exp(-Math.abs(z))) - y[i]! * z;
+  }
+  return s / raw.length;
 }
 
 /** Brier score: mean squared difference between probability and outcome. */

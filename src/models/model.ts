@@ -10,7 +10,7 @@ import { typeTable } from "../data/typed.js";
 import { existsSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { addDerived, checkDerived } from "../features/derived.js";
-import { dict } from "../utils/dict.js";
+import { predictionRow, presentIdColumns, type Prediction } from "./prediction-row.js";
 import { UserError } from "../utils/errors.js";
 import { readArtifact, type ModelArtifact } from "./artifact.js";
 import { validateScoring } from "./validate.js";
@@ -21,13 +21,7 @@ import { detailedMetrics, type DetailedMetrics, type DetailOptions } from "./eva
 import type { Classifier, Matrix } from "./types.js";
 
 /** One scored row. Identifier columns present in the input are copied in front. */
-export interface Prediction {
-  [id: string]: unknown;
-  /** Probability that the customer churns, 0 to 1. */
-  churn_probability: number;
-  /** Whether `churn_probability` is at or above the model's decision threshold (or the one asked for). */
-  churn_prediction: boolean;
-}
+export type { Prediction } from "./prediction-row.js";
 
 /** Input to predict/evaluate: plain objects (any column order) or a loaded table. */
 export type RowsInput = Record<string, unknown>[] | RawTable;
@@ -123,13 +117,8 @@ export class ChurnModel {
     const raw = asTable(input);
     const { probability } = await this.predictProba(raw);
     const threshold = opts.threshold ?? this.threshold;
-    const ids = this.artifact.id_columns.filter((c) => Object.hasOwn(raw.data, c));
-    return Array.from(probability, (p, i) => {
-      const row: Prediction = { churn_probability: p, churn_prediction: p >= threshold };
-      const out = dict<unknown>() as Prediction;
-      for (const c of ids) out[c] = raw.data[c]![i] ?? null;
-      return Object.assign(out, row);
-    });
+    const ids = presentIdColumns(this.artifact.id_columns, (c) => Object.hasOwn(raw.data, c));
+    return Array.from(probability, (p, i) => predictionRow(ids, raw.data, i, p, threshold));
   }
 
   /** Metrics on labelled rows (the target column must be present). */

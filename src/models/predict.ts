@@ -26,6 +26,7 @@ import { UserError } from "../utils/errors.js";
 import { tmpSibling } from "../utils/fs.js";
 import { refuseSymlink } from "../utils/output.js";
 import type { ChurnModel } from "./model.js";
+import { predictionRow, presentIdColumns, SCORE_COLUMNS } from "./prediction-row.js";
 
 /** Rows scored per batch: large enough to amortise per-batch work, small enough for constant memory. */
 const BATCH_ROWS = 16384;
@@ -109,7 +110,7 @@ async function scoreStream(
     throw unreadable(input, e);
   }
   const columns = result.columnNames();
-  const ids = model.artifact.id_columns.filter((c) => columns.includes(c));
+  const ids = presentIdColumns(model.artifact.id_columns, (c) => columns.includes(c));
   let tmp: string | undefined;
   let sink: Sink;
   if (out) {
@@ -127,7 +128,7 @@ async function scoreStream(
   let rows = 0;
   let unseen = 0;
   try {
-    if (!jsonl) await sink.write([...ids, "churn_probability", "churn_prediction"].map(csvField).join(",") + "\n");
+    if (!jsonl) await sink.write([...ids, ...SCORE_COLUMNS].map(csvField).join(",") + "\n");
     let pending: RawValue[][] = columns.map(() => []);
     let pendingRows = 0;
     const flush = async () => {
@@ -141,13 +142,9 @@ async function scoreStream(
       unseen += u.length;
       let text = "";
       for (let r = 0; r < pendingRows; r++) {
-        if (jsonl) {
-          const o = dict<unknown>();
-          for (const c of ids) o[c] = data[c]![r] ?? null;
-          o.churn_probability = p[r];
-          o.churn_prediction = p[r]! >= th;
-          text += JSON.stringify(o) + "\n";
-        } else {
+        if (jsonl) text += JSON.stringify(predictionRow(ids, data, r, p[r]!, th)) + "\n";
+        else {
+          // The CSV form of predictionRow, written directly: no object per row on this hot path.
           text +=
             [...ids.map((c) => csvField(data[c]![r])), String(p[r]), p[r]! >= th ? "true" : "false"].join(",") + "\n";
         }

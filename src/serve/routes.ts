@@ -5,7 +5,7 @@
  */
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { ChurnModel } from "../models/model.js";
-import { dict } from "../utils/dict.js";
+import { predictionRow, presentIdColumns, type Prediction } from "../models/prediction-row.js";
 import { UserError, show } from "../utils/errors.js";
 import { sha256 } from "../utils/hash.js";
 import { VERSION } from "../version.js";
@@ -18,13 +18,8 @@ import { PAGE_CSS } from "./page/style.js";
 import { inputFields, openApiDocument, rowJsonSchema } from "./schema.js";
 import { readPredictBody, requestTable, rowRules } from "./validate.js";
 
-/** One prediction as the server returns it. */
-export interface ServedPrediction {
-  [id: string]: unknown;
-  /** Probability that the customer churns, 0 to 1. */
-  churn_probability: number;
-  /** Whether `churn_probability` is at or above the model's decision threshold. */
-  churn_prediction: boolean;
+/** One prediction as the server returns it: the API's {@link Prediction}, plus what the server adds. */
+export interface ServedPrediction extends Prediction {
   /** Categories this row had that training never saw (scored by the model's unseen-category policy). */
   unseen?: {
     /** The column. */
@@ -116,15 +111,11 @@ export function registerRoutes(
       );
     rowsScored.set(req, table.rows);
     const { probability, unseen } = await model.predictProba(table);
-    const ids = a.id_columns.filter((c) => Object.hasOwn(table.data, c)); // as ChurnModel.predict
+    const ids = presentIdColumns(a.id_columns, (c) => Object.hasOwn(table.data, c));
     const threshold = model.threshold;
-    const predictions: ServedPrediction[] = Array.from(probability, (p, i) => {
-      const out = dict<unknown>() as ServedPrediction;
-      for (const c of ids) out[c] = table.data[c]![i] ?? null;
-      out.churn_probability = p;
-      out.churn_prediction = p >= threshold;
-      return out;
-    });
+    const predictions: ServedPrediction[] = Array.from(probability, (p, i) =>
+      predictionRow(ids, table.data, i, p, threshold),
+    );
     for (const u of unseen) (predictions[u.row]!.unseen ??= []).push({ column: u.column, value: u.value });
     if (explain) {
       const contributions = await explainRows(model, table);

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { complement, stratifiedKFold, stratifiedSplit, trainValidationTest } from "../../src/data/split.js";
 import { UserError } from "../../src/utils/errors.js";
 import { errorOf } from "../helpers.js";
+import { Rng } from "../../src/utils/random.js";
 
 /** 1,000 rows, 265 positives spread through the file (Telco's churn rate). */
 const Y = Uint8Array.from({ length: 1000 }, (_, i) => ((i * 37) % 1000 < 265 ? 1 : 0));
@@ -47,6 +48,27 @@ describe("stratifiedSplit", () => {
     const { first, second } = stratifiedSplit(y, 0.1, 1);
     expect(count(first, y, 1)).toBe(1);
     expect(count(second, y, 1)).toBe(1);
+  });
+
+  it("a class of one row stays in the first part, whatever the share", () => {
+    const y = Uint8Array.from([0, 0, 0, 0, 1]);
+    const { first, second } = stratifiedSplit(y, 0.6, 2);
+    expect(count(first, y, 1)).toBe(1);
+    expect(count(second, y, 1)).toBe(0);
+    expect(count(second, y, 0)).toBe(2); // round(4 · 0.6) = 2
+  });
+
+  it("gbdt's early-stopping hold-out: 4 + 4 rows at 10% still hold out one row of each class", () => {
+    // The copy gbdt had rounded 0.4 to 0 rows per class, and so silently skipped early stopping.
+    const y = Uint8Array.from([0, 1, 0, 1, 0, 1, 0, 1]);
+    const { first, second } = stratifiedSplit(y, 0.1, new Rng(9).fork(1));
+    expect(count(second, y, 0)).toBe(1);
+    expect(count(second, y, 1)).toBe(1);
+    expect(first.length).toBe(6);
+  });
+
+  it("an Rng gives the same split as the seed it was made from", () => {
+    expect(stratifiedSplit(Y, 0.2, new Rng(42))).toEqual(stratifiedSplit(Y, 0.2, 42));
   });
 });
 

@@ -5,7 +5,8 @@
  */
 import { describe, expect, it } from "vitest";
 import { BinMapper } from "../../src/models/gbdt/binning.js";
-import { GbdtEstimator, logLoss } from "../../src/models/gbdt/gbdt.js";
+import { GbdtEstimator } from "../../src/models/gbdt/gbdt.js";
+import { logLossFromRaw } from "../../src/models/metrics.js";
 import { buildHistogram, makeLayout } from "../../src/models/gbdt/histogram.js";
 import { findBestSplit, splitGain } from "../../src/models/gbdt/splitting.js";
 import { leafIndex } from "../../src/models/trees/flat.js";
@@ -181,9 +182,9 @@ describe("gbdt: early stopping with patience n_iter_no_change", () => {
     // The kept iteration is the best of the history (the first minimum, tol 1e-7), and the baseline is worse.
     const best = history.reduce((m, v) => Math.min(m, v), Infinity);
     expect(history.indexOf(best)).toBe(st.n_iter - 1);
-    expect(logLoss(new Float64Array(valid.y.length).fill(st.baseline), valid.y)).toBeGreaterThan(best);
+    expect(logLossFromRaw(valid.y, new Float64Array(valid.y.length).fill(st.baseline))).toBeGreaterThan(best);
     for (const later of history.slice(st.n_iter)) expect(later).toBeGreaterThanOrEqual(best - 1e-7);
     // The kept trees reproduce the best validation loss.
-    expect(logLoss(model.predictRaw(valid.X), valid.y)).toBe(best);
+    expect(logLossFromRaw(valid.y, model.predictRaw(valid.X))).toBe(best);
   });
 });

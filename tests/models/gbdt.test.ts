@@ -6,7 +6,8 @@ import { Rng } from "../../src/utils/random.js";
 import { BinMapper, numericEdges } from "../../src/models/gbdt/binning.js";
 import { buildHistogram, makeLayout, subtractHistogram } from "../../src/models/gbdt/histogram.js";
 import { findBestSplit, splitGain } from "../../src/models/gbdt/splitting.js";
-import { GbdtEstimator, GbdtModel, gbdtParamsSchema, logLoss } from "../../src/models/gbdt/gbdt.js";
+import { GbdtEstimator, GbdtModel, gbdtParamsSchema } from "../../src/models/gbdt/gbdt.js";
+import { logLossFromRaw } from "../../src/models/metrics.js";
 
 const num = (name: string): FeatureInfo => ({ name, kind: "numeric", source: name });
 const cat = (name: string, nCategories: number): FeatureInfo => ({
@@ -369,6 +370,15 @@ describe("GbdtEstimator", () => {
     expect(new GbdtEstimator({ max_iter: 30, early_stopping: false }).fit(X, y).state().n_iter).toBe(30);
   });
 
+  it("early stopping on 4 + 4 rows holds out one row of each class instead of none", () => {
+    // Its old hold-out rounded 10% of 4 rows to 0, so early_stopping: true silently did nothing.
+    const X = matrix([num("x")], [Float64Array.from([1, 2, 3, 4, 5, 6, 7, 8])]);
+    const y = Uint8Array.from([0, 0, 1, 0, 1, 0, 1, 1]);
+    const st = new GbdtEstimator({ max_iter: 5, early_stopping: true, min_samples_leaf: 1 }).fit(X, y).state();
+    expect(st.validation_loss).not.toBeNull();
+    expect(st.validation_loss!.length).toBeGreaterThan(0);
+  });
+
   it("raw-value prediction routes rows exactly like the binned routing used in training", () => {
     // Declare 7 categories: code 6 never occurs in training, so it is an unseen category.
     const train = ruleData(3000, 12);
@@ -382,7 +392,7 @@ describe("GbdtEstimator", () => {
     const st = model.state();
     expect(st.n_iter).toBeGreaterThan(5);
     // Same trees, same order of additions: the validation loss seen during training is reproduced bit for bit.
-    expect(logLoss(model.predictRaw(val.X), val.y)).toBe(st.validation_loss![st.n_iter - 1]);
+    expect(logLossFromRaw(val.y, model.predictRaw(val.X))).toBe(st.validation_loss![st.n_iter - 1]);
     const withUnseen = model.trees.filter((t) =>
       t.catLeft.some((c, i) => c !== null && t.missingLeft[i] === 1 && c.includes(6)),
     );
@@ -398,7 +408,7 @@ describe("GbdtEstimator", () => {
     });
     const ss = small.state();
     expect(ss.trees.some((t) => t.catLeft.some((c) => c !== null && c.length >= 2))).toBe(true);
-    expect(logLoss(small.predictRaw(val.X), val.y)).toBe(ss.validation_loss![ss.n_iter - 1]);
+    expect(logLossFromRaw(val.y, small.predictRaw(val.X))).toBe(ss.validation_loss![ss.n_iter - 1]);
   });
 
   it("round-trips through JSON with exactly identical predictions", () => {
@@ -466,6 +476,6 @@ describe("GbdtEstimator", () => {
     expect(() => new GbdtEstimator().fit(X, new Uint8Array(100))).toThrow(/single class/);
     const model = new GbdtEstimator({ max_iter: 2 }).fit(X, ruleData(100, 1).y);
     expect(() => model.predictRaw(matrix([num("x0")], [new Float64Array(3)]))).toThrow(/expects 4 columns/);
-    expect(logLoss(Float64Array.from([0]), Uint8Array.from([1]))).toBeCloseTo(Math.LN2, 15);
+    expect(logLossFromRaw(Uint8Array.from([1]), Float64Array.from([0]))).toBeCloseTo(Math.LN2, 15);
   });
 });

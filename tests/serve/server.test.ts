@@ -185,7 +185,7 @@ describe("POST /predict", () => {
 
   it("answers 400 when the model cannot explain", async () => {
     const older: ChurnModel = await loadModel(fx.dir);
-    Object.assign(older, { explain: undefined }); // as a ChurnModel from before explanations
+    Object.assign(older.artifact, { feature_means: undefined }); // as a logreg model.json from before explanations
     const server = createServer(older);
     for (const req of [
       post(CUSTOMER, "/predict?explain=true", server),
@@ -193,7 +193,10 @@ describe("POST /predict", () => {
     ]) {
       const r = await req;
       expect(r.statusCode).toBe(400);
-      expect(JSON.parse(r.body)).toEqual({ error: "this model version cannot explain predictions" });
+      expect(JSON.parse(r.body)).toEqual({
+        error:
+          "this model version cannot explain predictions: model.json: this model has no training means of its model columns, which explanations need (it was written by an older churnkit); retrain it with this version",
+      });
     }
     expect((await post(CUSTOMER, "/predict", server)).statusCode).toBe(200);
     await server.close();

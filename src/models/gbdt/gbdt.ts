@@ -26,6 +26,8 @@ import { BinMapper, type BinnedMatrix } from "./binning.js";
 import { HistogramPool, makeLayout } from "./histogram.js";
 import { growTree, predictBinned, type GrowerContext } from "./grower.js";
 import { predictEnsemble } from "./predictor.js";
+import { logLossFromRaw } from "../metrics.js";
+import { stratifiedSplit } from "../../data/split.js";
 
 /**
  * With `early_stopping: "auto"` and no `ctx.validation`, early stopping (on an internal split)
@@ -134,34 +136,6 @@ export class GbdtModel implements Classifier<GbdtState> {
   }
 }
 
-/** Mean log loss of raw scores. */
-export function logLoss(raw: Float64Array, y: Uint8Array): number {
-  let s = 0;
-  for (let i = 0; i < raw.length; i++) {
-    const z = raw[i]!;
-    s += Math.max(z, 0) + Math.log1p(Math.exp(-Math.abs(z))) - y[i]! * z;
-  }
-  return s / raw.length;
-}
-
-/** Stratified hold-out: `fraction` of each class, drawn with `rng`. Both lists ascending. */
-export function stratifiedHoldout(
-  y: Uint8Array,
-  fraction: number,
-  rng: Rng,
-): { train: Uint32Array; valid: Uint32Array } {
-  const train: number[] = [];
-  const valid: number[] = [];
-  for (const cls of [0, 1]) {
-    const idx: number[] = [];
-    for (let i = 0; i < y.length; i++) if (y[i] === cls) idx.push(i);
-    rng.shuffle(idx);
-    const nVal = Math.min(idx.length - 1, Math.round(fraction * idx.length));
-    for (let k = 0; k < idx.length; k++) (k < nVal ? valid : train).push(idx[k]!);
-  }
-  return { train: Uint32Array.from(train).sort(), valid: Uint32Array.from(valid).sort() };
-}
-
 /** First `k` of a seeded shuffle of `0..n-1`, ascending (for row and feature subsampling). */
 function sampleSorted(n: number, k: number, rng: Rng, buf: Uint32Array): Uint32Array {
   for (let i = 0; i < n; i++) buf[i] = i;
@@ -209,8 +183,12 @@ export class GbdtEstimator implements Estimator<GbdtParams, GbdtState> {
     let trainRows: Uint32Array | null = null;
     let valRows: Uint32Array | null = null;
     if (es && !ctx.validation) {
-      const split = stratifiedHoldout(y, p.validation_fraction, rng.fork(1));
-      if (split.valid.length > 0) ({ train: trainRows, valid: valRows } = split);
+      // data/split's rounding: at least one validation row of each class that has two or more.
+      const split = stratifiedSplit(y, p.validation_fraction, rng.fork(1));
+      if (split.second.length > 0) {
+        trainRows = Uint32Array.from(split.first);
+        valRows = Uint32Array.from(split.second);
+      }
     }
     const useVal = es && (ctx.validation !== undefined || valRows !== null);
 
@@ -278,7 +256,7 @@ export class GbdtEstimator implements Estimator<GbdtParams, GbdtState> {
     const trees: FlatTreeJSON[] = [];
     const history: number[] = [];
     // Iteration -1 is the baseline alone: on pure noise no tree may beat it.
-    let best = val && rawVal && yVal ? logLoss(rawVal, yVal) : Infinity;
+    let best = val && rawVal && yVal ? logLossFromRaw(yVal, rawVal) : Infinity;
     let bestIter = -1;
 
     for (let it = 0; it < p.max_iter; it++) {
@@ -310,7 +288,7 @@ export class GbdtEstimator implements Estimator<GbdtParams, GbdtState> {
       trees.push(flatTreeToJSON(grown.tree));
       if (val && rawVal && yVal) {
         predictBinned(grown, val, rawVal);
-        const loss = logLoss(rawVal, yVal);
+        const loss = logLossFromRaw(yVal, rawVal);
         history.push(loss);
         if (loss < best - p.tol) {
           best = loss;

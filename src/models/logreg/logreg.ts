@@ -10,6 +10,7 @@ import type { Classifier, Estimator, FitContext, Matrix } from "../types.js";
 import { sigmoid } from "../types.js";
 import { csrGradHessian, csrMultiply, toCsr } from "./csr.js";
 import { choleskySolve } from "./linalg.js";
+import { classWeights } from "../class-weights.js";
 
 /** Hyperparameters of `logreg`, with defaults and ranges. */
 export const logregParamsSchema = z
@@ -68,13 +69,10 @@ export class LogregModel implements Classifier<LogregState> {
   }
 }
 
-function classWeights(y: Uint8Array, mode: LogregParams["class_weight"]): Float64Array {
-  const w = new Float64Array(y.length).fill(1);
-  if (mode !== "balanced") return w;
-  let pos = 0;
-  for (const v of y) pos += v;
-  const wPos = y.length / (2 * pos);
-  const wNeg = y.length / (2 * (y.length - pos));
+/** Per-row weights from the class weights (models/class-weights: an absent class weighs 1, not n / 0). */
+function rowWeights(y: Uint8Array, mode: LogregParams["class_weight"]): Float64Array {
+  const [wNeg, wPos] = classWeights(y, mode);
+  const w = new Float64Array(y.length);
   for (let i = 0; i < y.length; i++) w[i] = y[i] ? wPos : wNeg;
   return w;
 }
@@ -96,7 +94,7 @@ export class LogregEstimator implements Estimator<LogregParams, LogregState> {
     const A = toCsr(X);
     const { n, d } = A;
     const p = d - 1; // the last coordinate is the intercept, which is not penalised
-    const w = classWeights(y, this.params.class_weight);
+    const w = rowWeights(y, this.params.class_weight);
     const beta = new Float64Array(d);
     const z = new Float64Array(n);
     const objective = (b: Float64Array): number => {

@@ -3,6 +3,7 @@
  * their interpretation), named and defaulted as in scikit-learn.
  */
 import { z } from "zod";
+import { classWeights } from "../class-weights.js";
 
 /**
  * `null`: every row weighs 1; `"balanced"`: class c weighs n / (2·n_c);
@@ -51,17 +52,6 @@ export function resolveMaxFeatures(mf: MaxFeatures, nFeatures: number): number {
   else if (Number.isInteger(mf)) k = mf;
   else k = Math.floor(mf * nFeatures);
   return Math.min(nFeatures, Math.max(1, k));
-}
-
-/** Weight of the negative and positive class for labels `y`. */
-export function classWeights(y: Uint8Array, cw: ClassWeight): [number, number] {
-  if (cw === null) return [1, 1];
-  if (cw !== "balanced") return [cw["0"], cw["1"]];
-  let n1 = 0;
-  for (let i = 0; i < y.length; i++) n1 += y[i]!;
-  const n0 = y.length - n1;
-  // A class that is absent gets weight 1: it has no rows to weigh anyway.
-  return [n0 > 0 ? y.length / (2 * n0) : 1, n1 > 0 ? y.length / (2 * n1) : 1];
 }
 
 /** Check the labels are 0/1 and match the matrix; returns per-row class weights. */

@@ -104,7 +104,11 @@ export function flatTreeFromJSON(j: FlatTreeJSON): FlatTree {
   };
 }
 
-/** Does a value go to the left child of internal node `i`? */
+/**
+ * Does a value go to the left child of internal node `i`? The one routing rule of every flat tree
+ * (see FlatTree in types.ts): NaN follows `missingLeft`; a categorical split sends the codes in
+ * `catLeft` left; a numeric split sends x <= threshold left. {@link accumulateTree} inlines it.
+ */
 export function goesLeft(t: FlatTree, i: number, x: number): boolean {
   if (Number.isNaN(x)) return t.missingLeft[i] === 1;
   const cats = t.catLeft[i];
@@ -126,7 +130,7 @@ export function includesSorted(cats: Int32Array, x: number): boolean {
   return false;
 }
 
-/** Index of the leaf that row `r` of `X` reaches. */
+/** Index of the leaf that row `r` of the column-major matrix `X` reaches. */
 export function leafIndex(t: FlatTree, X: Matrix, r: number): number {
   let i = 0;
   while (t.feature[i]! >= 0) {
@@ -135,9 +139,38 @@ export function leafIndex(t: FlatTree, X: Matrix, r: number): number {
   return i;
 }
 
-/** Add `scale * value(leaf)` of tree `t` to `out[r]` for every row. */
+/** Index of the leaf that a dense row `x` (x[j] = feature j, from `offset`) reaches. */
+export function leafOfVector(t: FlatTree, x: ArrayLike<number>, offset = 0): number {
+  let i = 0;
+  while (t.feature[i]! >= 0) i = goesLeft(t, i, x[offset + t.feature[i]!]!) ? t.left[i]! : t.right[i]!;
+  return i;
+}
+
+/**
+ * Add `scale * value(leaf)` of tree `t` to `out[r]` for every row: the prediction loop of tree,
+ * forest and gbdt. {@link goesLeft} is inlined and the arrays hoisted here on purpose: calling
+ * it per node (as {@link leafIndex} does) measured about 20% slower on gbdt predict.
+ */
 export function accumulateTree(t: FlatTree, X: Matrix, out: Float64Array, scale = 1): void {
-  for (let r = 0; r < X.nRows; r++) out[r]! += scale * t.value[leafIndex(t, X, r)]!;
+  const { feature, threshold, catLeft, missingLeft, left, right, value } = t;
+  const cols = X.columns;
+  for (let r = 0; r < X.nRows; r++) {
+    let i = 0;
+    let f = feature[0]!;
+    while (f >= 0) {
+      const x = cols[f]![r]!;
+      let goLeft: boolean;
+      if (x !== x)
+        goLeft = missingLeft[i] === 1; // NaN
+      else {
+        const cats = catLeft[i];
+        goLeft = cats ? includesSorted(cats, x) : x <= threshold[i]!;
+      }
+      i = goLeft ? left[i]! : right[i]!;
+      f = feature[i]!;
+    }
+    out[r]! += scale * value[i]!;
+  }
 }
 
 /** Number of leaves and maximum depth (root has depth 0). */
