@@ -8,8 +8,11 @@ import { dict } from "../utils/dict.js";
 
 /** One scored row: id columns, churn_probability, churn_prediction. */
 export interface Prediction {
+  /** The input's identifier columns, copied as they came (null when missing). */
   [id: string]: unknown;
+  /** Probability that the customer churns, 0 to 1. */
   churn_probability: number;
+  /** Whether `churn_probability` is at or above the model's decision threshold (or the one asked for). */
   churn_prediction: boolean;
 }
 
