@@ -40,7 +40,7 @@ export function confusionMatrixChart(input: ConfusionInput): TopLevelSpec {
     share: c.n / total,
     label: `${c.n.toLocaleString("en")} (${((100 * c.n) / total).toFixed(1)}%)`,
   }));
-  const max = Math.max(...cells.map((c) => c.n), 1);
+  const max = Math.max(...cells.map((c) => c.n), 1); // four cells
   const x = {
     field: "predicted",
     type: "nominal" as const,

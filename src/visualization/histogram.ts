@@ -56,7 +56,7 @@ export function histogramChart(input: HistogramInput): TopLevelSpec {
     ...input.bins.flatMap((b) => [b.start, b.end]),
     ...(input.rateBins ?? []).flatMap((b) => [b.start, b.end]),
   ];
-  const domain = xs.length ? [Math.min(...xs), Math.max(...xs)] : undefined;
+  const domain = xs.length ? [Math.min(...xs), Math.max(...xs)] : undefined; // bin edges: tens, not rows
   const scale = domain && domain[0] !== domain[1] ? { domain, nice: false, zero: false } : { zero: false };
   const axis = input.integer ? { tickMinStep: 1, format: ",d" } : {};
   const hist = {
