@@ -14,30 +14,16 @@ import { modelReport } from "./report/model-report.js";
 import type { DetailedMetrics } from "./models/evaluation/detailed.js";
 import type { ChurnModel } from "./models/model.js";
 import type { FeatureImportance } from "./models/importance.js";
-import type { Leaderboard } from "./models/select.js";
+import type { MetricsFile } from "./models/metrics-file.js";
 import { trainOnTable, type Timings, type TrainResult } from "./models/train.js";
 import { UserError } from "./utils/errors.js";
 import { withModelDir } from "./utils/lock.js";
 import { logger, type Logger } from "./utils/logging.js";
 
+export type { MetricsFile } from "./models/metrics-file.js";
+
 /** The bundled IBM Telco customer churn table (7,043 customers). */
 export const BUNDLED_DATA = fileURLToPath(new URL("../data/telco-customer-churn.csv", import.meta.url));
-
-/** What metrics.json holds. */
-export interface MetricsFile {
-  /** The model family that was trained ("logreg", "tree", "forest" or "gbdt"; the winner under `auto`). */
-  family: string;
-  /** Metrics on the validation split of the training rows. */
-  validation: DetailedMetrics | null;
-  /** Metrics on the held-out test split (`run` only). */
-  test?: DetailedMetrics;
-  /** The `auto` leaderboard, when the family was chosen by cross-validation. */
-  leaderboard?: Leaderboard;
-  /** Permutation importance on held-out rows (test split for `run`, validation split for `train`), plus gain or coefficients. */
-  feature_importance?: FeatureImportance;
-  /** Seconds spent in each step (load, preprocess, fit, report, total). */
-  timings: Timings;
-}
 
 const now = () => performance.now() / 1000;
 

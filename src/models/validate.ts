@@ -7,7 +7,7 @@
 import type { z } from "zod";
 import { show, UserError } from "../utils/errors.js";
 import { artifactSchema, describe, FORMAT, FORMAT_VERSION, scoringSchema } from "./artifact-schema.js";
-import type { ModelArtifact } from "./artifact.js";
+import type { ModelArtifact } from "./artifact-type.js";
 import { family, knownFamilies } from "./define.js";
 
 type Issue = { path: PropertyKey[]; message: string };

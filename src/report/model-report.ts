@@ -4,11 +4,11 @@
  * feature importance, a SHAP summary and the highest-risk customers explained. One
  * self-contained HTML file: inline SVG charts rendered in Node, no scripts, no requests.
  */
-import type { MetricsFile } from "../churnkit.js";
 import type { RawTable } from "../data/load.js";
 import { takeRows } from "../data/load.js";
 import type { DetailedMetrics } from "../models/evaluation/detailed.js";
 import { describeContribution, topContributions, type Explanation } from "../models/explain.js";
+import type { MetricsFile } from "../models/metrics-file.js";
 import type { ChurnModel } from "../models/model.js";
 import { family } from "../models/define.js";
 import {

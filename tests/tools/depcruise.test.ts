@@ -1,0 +1,63 @@
+/**
+ * The import rules of `.dependency-cruiser.cjs` (run by `npm run lint`) catch what they claim: a cycle made only of
+ * `import type` edges, and a stage rule broken. Each case cruises a small src/ tree written to a temporary folder.
+ */
+import { spawnSync } from "node:child_process";
+import { mkdirSync, rmSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { ROOT, tmp, write } from "../helpers.js";
+
+const CONFIG = join(ROOT, ".dependency-cruiser.cjs");
+const BIN = join(ROOT, "node_modules", "dependency-cruiser", "bin", "dependency-cruise.mjs");
+
+/** Cruise `files` (paths under the temporary folder) and return the violated rule names, sorted. */
+function violations(files: Record<string, string>): string[] {
+  const dir = tmp("churnkit-depcruise-");
+  write(
+    dir,
+    "tsconfig.json",
+    JSON.stringify({ compilerOptions: { module: "NodeNext", moduleResolution: "NodeNext" } }),
+  );
+  for (const [name, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, name)), { recursive: true });
+    write(dir, name, text);
+  }
+  const r = spawnSync(process.execPath, [BIN, "src", "--config", CONFIG, "--output-type", "json"], {
+    cwd: dir,
+    encoding: "utf8",
+  });
+  rmSync(dir, { recursive: true, force: true }); // a folder this test made
+  const out = JSON.parse(r.stdout) as { summary: { violations: { rule: { name: string } }[] } };
+  return out.summary.violations.map((v) => v.rule.name).sort();
+}
+
+describe("dependency-cruiser rules", () => {
+  it("fails on a cycle made only of type-only imports", () => {
+    const found = violations({
+      "src/a.ts": 'import type { B } from "./b.js";\nexport type A = { b?: B };\n',
+      "src/b.ts": 'import type { A } from "./a.js";\nexport type B = { a?: A };\n',
+    });
+    expect(found).toEqual(["no-circular"]);
+  });
+
+  it("passes the same two files without the back edge", () => {
+    const found = violations({
+      "src/a.ts": 'import type { B } from "./b.js";\nexport type A = { b?: B };\n',
+      "src/b.ts": "export type B = { n: number };\n",
+    });
+    expect(found).toEqual([]);
+  });
+
+  it("fails when src/utils imports the config, src/data imports a model or anything outside the CLI imports it", () => {
+    const found = violations({
+      "src/utils/u.ts": 'import type { C } from "../config/c.js";\nexport type U = C;\n',
+      "src/config/c.ts": "export type C = number;\n",
+      "src/data/d.ts": 'import { m } from "../models/model.js";\nexport const d = m;\n',
+      "src/models/model.ts": "export const m = 1;\n",
+      "src/serve/s.ts": 'import { c } from "../cli/common.js";\nexport const s = c;\n',
+      "src/cli/common.ts": "export const c = 1;\n",
+    });
+    expect(found).toEqual(["cli-is-top", "data-config-below-models", "utils-are-leaves"]);
+  });
+});
