@@ -7,7 +7,7 @@
 import type { RawTable } from "../data/load.js";
 import { transform } from "../data/preprocess.js";
 import { encodeTarget } from "../data/target.js";
-import { typeTable, type TypedColumn, type TypedTable } from "../data/typed.js";
+import { takeColumn, takeTyped, typeTable, type TypedTable } from "../data/typed.js";
 import { addDerived } from "../features/derived.js";
 import { dict } from "../utils/dict.js";
 import { Rng } from "../utils/random.js";
@@ -49,11 +49,7 @@ export async function permutationImportance(
   const { y, rows } = encodeTarget(raw, model.artifact.target, true);
   const typedAll = typeTable(raw, model.artifact.inputs);
   // Only labelled rows take part.
-  const typed: TypedTable = {
-    ...typedAll,
-    rows: rows.length,
-    columns: new Map([...typedAll.columns].map(([k, c]) => [k, pick(c, rows)])),
-  };
+  const typed = takeTyped(typedAll, rows);
   const base = rocAuc(y, await scoreTyped(model, typed));
   const out: [string, ImportanceStat][] = [];
   for (const { name } of model.artifact.inputs) {
@@ -62,7 +58,7 @@ export async function permutationImportance(
     for (let r = 0; r < repeats; r++) {
       const order = rng.shuffle(Int32Array.from({ length: typed.rows }, (_, i) => i));
       const columns = new Map(typed.columns);
-      columns.set(name, pick(col, order));
+      columns.set(name, takeColumn(col, order));
       drops.push(base - rocAuc(y, await scoreTyped(model, { ...typed, columns })));
     }
     const mean = drops.reduce((a, b) => a + b, 0) / repeats;
@@ -71,16 +67,6 @@ export async function permutationImportance(
   }
   out.sort((a, b) => b[1].mean - a[1].mean || (a[0] < b[0] ? -1 : 1));
   return Object.fromEntries(out);
-}
-
-function pick(c: TypedColumn, idx: ArrayLike<number>): TypedColumn {
-  if (c.values instanceof Float64Array) {
-    const v = new Float64Array(idx.length);
-    for (let i = 0; i < idx.length; i++) v[i] = c.values[idx[i]!]!;
-    return { ...c, values: v };
-  }
-  const src = c.values;
-  return { ...c, values: Array.from({ length: idx.length }, (_, i) => src[idx[i]!]!) };
 }
 
 /** Sum per-model-column values into their input columns (one-hot and derived features fold back). */
