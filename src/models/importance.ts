@@ -15,6 +15,7 @@ import { rocAuc } from "./metrics.js";
 import type { ModelArtifact } from "./artifact.js";
 import type { ChurnModel } from "./model.js";
 import { family } from "./define.js";
+import { gainImportances } from "./tree/importance.js";
 
 /** Permutation importance of one input column over the repeats. */
 export interface ImportanceStat {
@@ -80,18 +81,14 @@ export function foldBySource(
 }
 
 /**
- * Total split gain per input column over the trees the family names (its spec's `gainTrees`),
- * normalised to sum to 1; null for families without trees.
+ * Share of total split gain per input column ({@link gainImportances} over the trees the family names, its
+ * spec's `gainTrees`, folded back to input columns), largest first; null for families without trees. The
+ * same numbers as the model's own `featureImportances()`, folded.
  */
 export function gainImportance(a: ModelArtifact): Record<string, number> | null {
   const trees = family(a.model.family).gainTrees?.(a.model.state);
   if (!trees) return null;
-  const perColumn = new Float64Array(a.preprocess.features.length);
-  for (const t of trees)
-    for (let i = 0; i < t.feature.length; i++) if (t.feature[i]! >= 0) perColumn[t.feature[i]!]! += t.gain[i]!;
-  const folded = foldBySource(a.preprocess.features, perColumn);
-  const total = Object.values(folded).reduce((s, v) => s + v, 0);
-  return sortDesc(Object.fromEntries(Object.entries(folded).map(([k, v]) => [k, total > 0 ? v / total : 0])));
+  return sortDesc(foldBySource(a.preprocess.features, gainImportances(trees, a.preprocess.features.length)));
 }
 
 /**
