@@ -2,7 +2,8 @@
  * The programmatic entry points: `train` a model from a file or rows, `loadModel` to score.
  */
 import { ChurnKit, type MetricsFile } from "./churnkit.js";
-import { readConfigFile, merge } from "./config/load.js";
+import { readConfigFile } from "./config/load.js";
+import { applyTrainOverrides } from "./config/overrides.js";
 import type { ConfigInput, ModelFamily } from "./config/schema.js";
 import { tableFromRows } from "./data/load.js";
 import type { ChurnModel } from "./models/model.js";
@@ -18,7 +19,7 @@ export interface TrainOptions {
   target?: string;
   /** Target label meaning churn, when not obvious. */
   positive?: string;
-  /** Columns to leave out. */
+  /** Columns to leave out, in addition to the config's `data.drop` (appended, as `churnkit train --drop`). */
   drop?: string[];
   /** Identifier columns (kept in predictions, not used as features). */
   idColumns?: string[];
@@ -54,19 +55,17 @@ export async function train(options: TrainOptions = {}): Promise<TrainOutput> {
     typeof options.config === "string"
       ? readConfigFile(options.config)
       : ((options.config ?? {}) as Record<string, unknown>);
-  const over = {
-    seed: options.seed,
-    data: {
+  const kit = new ChurnKit(
+    applyTrainOverrides(base, {
+      seed: options.seed,
       path: typeof options.data === "string" ? options.data : undefined,
       target: options.target,
       positive: options.positive,
       drop: options.drop,
-      id_columns: options.idColumns,
-    },
-    model: { family: options.model, params: options.params },
-  };
-  const kit = new ChurnKit(
-    merge(base, over),
+      idColumns: options.idColumns,
+      family: options.model,
+      params: options.params,
+    }),
     options.log ?? logger(),
     typeof options.config === "string" ? options.config : "config",
   );

@@ -25,7 +25,7 @@ export function trainCommand(program: Command): void {
     .requiredOption("--data <file>", "training table (CSV, Parquet or JSON)")
     .option("--target <col>", "target column (default: config, else guessed)")
     .option("--positive <label>", "target label that means churn, when not obvious")
-    .option("--drop <cols>", "columns to leave out, comma-separated", parseList)
+    .option("--drop <cols>", "columns to leave out, comma-separated (added to the config's data.drop)", parseList)
     .addOption(new Option("--model <family>", "model family").choices([...knownFamilies(), "auto"]))
     .option("--config <file>", "YAML or JSON config")
     .option("--seed <n>", "seed for every random choice", parseIntArg("--seed"))
@@ -34,20 +34,21 @@ export function trainCommand(program: Command): void {
     .action(async (o: TrainFlags) => {
       const log = cliLogger();
       const { ChurnKit } = await import("../churnkit.js");
-      const { merge, readConfigFile } = await import("../config/load.js");
+      const { readConfigFile } = await import("../config/load.js");
+      const { applyTrainOverrides } = await import("../config/overrides.js");
       const base = o.config ? readConfigFile(o.config) : {};
-      const baseData = (base.data ?? {}) as { drop?: string[] };
-      const over = {
-        seed: o.seed,
-        data: {
+      const kit = new ChurnKit(
+        applyTrainOverrides(base, {
+          seed: o.seed,
           path: o.data,
           target: o.target,
           positive: o.positive,
-          drop: o.drop ? [...(baseData.drop ?? []), ...o.drop] : undefined,
-        },
-        model: { family: o.model },
-      };
-      const kit = new ChurnKit(merge(base, over), log, o.config ?? "command line");
+          drop: o.drop,
+          family: o.model,
+        }),
+        log,
+        o.config ?? "command line",
+      );
       const { withModelDir } = await import("../utils/lock.js");
       // Checked and locked before the (long) training, so that a bad --out or a second writer fails at once.
       const inputs = [

@@ -7,7 +7,7 @@
 import type { RawTable } from "../data/load.js";
 import { transform } from "../data/preprocess.js";
 import { encodeTarget } from "../data/target.js";
-import { typeTable, type TypedColumn, type TypedTable } from "../data/typed.js";
+import { takeColumn, takeTyped, typeTable, type TypedTable } from "../data/typed.js";
 import { addDerived } from "../features/derived.js";
 import { dict } from "../utils/dict.js";
 import { Rng } from "../utils/random.js";
@@ -15,6 +15,7 @@ import { rocAuc } from "./metrics.js";
 import type { ModelArtifact } from "./artifact.js";
 import type { ChurnModel } from "./model.js";
 import { family } from "./define.js";
+import { gainImportances } from "./tree/importance.js";
 
 /** Permutation importance of one input column over the repeats. */
 export interface ImportanceStat {
@@ -49,11 +50,7 @@ export async function permutationImportance(
   const { y, rows } = encodeTarget(raw, model.artifact.target, true);
   const typedAll = typeTable(raw, model.artifact.inputs);
   // Only labelled rows take part.
-  const typed: TypedTable = {
-    ...typedAll,
-    rows: rows.length,
-    columns: new Map([...typedAll.columns].map(([k, c]) => [k, pick(c, rows)])),
-  };
+  const typed = takeTyped(typedAll, rows);
   const base = rocAuc(y, await scoreTyped(model, typed));
   const out: [string, ImportanceStat][] = [];
   for (const { name } of model.artifact.inputs) {
@@ -62,7 +59,7 @@ export async function permutationImportance(
     for (let r = 0; r < repeats; r++) {
       const order = rng.shuffle(Int32Array.from({ length: typed.rows }, (_, i) => i));
       const columns = new Map(typed.columns);
-      columns.set(name, pick(col, order));
+      columns.set(name, takeColumn(col, order));
       drops.push(base - rocAuc(y, await scoreTyped(model, { ...typed, columns })));
     }
     const mean = drops.reduce((a, b) => a + b, 0) / repeats;
@@ -71,16 +68,6 @@ export async function permutationImportance(
   }
   out.sort((a, b) => b[1].mean - a[1].mean || (a[0] < b[0] ? -1 : 1));
   return Object.fromEntries(out);
-}
-
-function pick(c: TypedColumn, idx: ArrayLike<number>): TypedColumn {
-  if (c.values instanceof Float64Array) {
-    const v = new Float64Array(idx.length);
-    for (let i = 0; i < idx.length; i++) v[i] = c.values[idx[i]!]!;
-    return { ...c, values: v };
-  }
-  const src = c.values;
-  return { ...c, values: Array.from({ length: idx.length }, (_, i) => src[idx[i]!]!) };
 }
 
 /** Sum per-model-column values into their input columns (one-hot and derived features fold back). */
@@ -94,18 +81,14 @@ export function foldBySource(
 }
 
 /**
- * Total split gain per input column over the trees the family names (its spec's `gainTrees`),
- * normalised to sum to 1; null for families without trees.
+ * Share of total split gain per input column ({@link gainImportances} over the trees the family names, its
+ * spec's `gainTrees`, folded back to input columns), largest first; null for families without trees. The
+ * same numbers as the model's own `featureImportances()`, folded.
  */
 export function gainImportance(a: ModelArtifact): Record<string, number> | null {
   const trees = family(a.model.family).gainTrees?.(a.model.state);
   if (!trees) return null;
-  const perColumn = new Float64Array(a.preprocess.features.length);
-  for (const t of trees)
-    for (let i = 0; i < t.feature.length; i++) if (t.feature[i]! >= 0) perColumn[t.feature[i]!]! += t.gain[i]!;
-  const folded = foldBySource(a.preprocess.features, perColumn);
-  const total = Object.values(folded).reduce((s, v) => s + v, 0);
-  return sortDesc(Object.fromEntries(Object.entries(folded).map(([k, v]) => [k, total > 0 ? v / total : 0])));
+  return sortDesc(foldBySource(a.preprocess.features, gainImportances(trees, a.preprocess.features.length)));
 }
 
 /**

@@ -151,7 +151,7 @@ export class ForestModel implements Classifier<ForestState> {
     return probaToRawInPlace(this.predictProba(X));
   }
 
-  /** Normalised gain importances averaged over trees (scikit-learn's feature_importances_). */
+  /** Share of total split gain per feature over all trees (see gainImportances; metrics.json folds these). */
   featureImportances(): Float64Array {
     return gainImportances(this.trees, this.nFeatures);
   }

@@ -129,7 +129,7 @@ export class CartModel implements Classifier<CartState> {
     return probaToRawInPlace(this.predictProba(X));
   }
 
-  /** Normalised gain importances, one per feature (sum 1 unless the tree is a single leaf). */
+  /** Share of split gain per feature (sum 1 unless the tree is a single leaf; see gainImportances). */
   featureImportances(): Float64Array {
     return gainImportances([this.tree], this.nFeatures);
   }
