@@ -63,7 +63,7 @@ export function duck(): Promise<DuckDBConnection> {
         const value: unknown = Reflect.get(target, key, target);
         if (typeof value !== "function") return value;
         const method = value as (...args: unknown[]) => Promise<unknown>;
-        if (ONE_SHOT.has(key)) return (...args: unknown[]) => queued(() => method.apply(target, args));
+        if (ONE_SHOT.has(key)) return (...args: unknown[]) => queued(() => method.apply(target, args)); // a query call's own arguments
         return () => {
           throw new Error(`DuckDB: ${String(key)}() is not allowed on the shared connection; use withConnection()`);
         };

@@ -39,7 +39,7 @@ export function maxTextLength(n: Node, inputMax: number): number {
       return m;
     case "CASE": {
       const parts: Node[] = nodes([n.else_expr]);
-      for (const c of nodes(n.case_checks)) parts.push(...nodes([c.then_expr]));
+      for (const c of nodes(n.case_checks)) parts.push(...nodes([c.then_expr])); // the few branches of one CASE
       return max(parts);
     }
     case "CAST":
