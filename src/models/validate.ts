@@ -9,6 +9,7 @@ import { show, UserError } from "../utils/errors.js";
 import { artifactSchema, describe, FORMAT, FORMAT_VERSION, scoringSchema } from "./artifact-schema.js";
 import type { ModelArtifact } from "./artifact-type.js";
 import { family, knownFamilies } from "./define.js";
+import { FLAT_TREE_FIELDS } from "./trees/flat.js";
 
 type Issue = { path: PropertyKey[]; message: string };
 type Scoring = z.output<typeof scoringSchema>;
@@ -48,18 +49,7 @@ function message(iss: z.core.$ZodRawIssue): string {
   }
 }
 
-const TREE_FIELDS = new Set([
-  "feature",
-  "threshold",
-  "catLeft",
-  "missingLeft",
-  "left",
-  "right",
-  "value",
-  "count",
-  "hessian",
-  "gain",
-]);
+const TREE_FIELDS: ReadonlySet<string> = new Set(FLAT_TREE_FIELDS);
 
 /** `trees.3.left.17` → `tree 3, node 17, left`; other paths as `a.b[2].c`. */
 function renderStatePath(path: readonly PropertyKey[]): string {

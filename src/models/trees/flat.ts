@@ -73,20 +73,24 @@ export function flatTreeToJSON(t: FlatTree): FlatTreeJSON {
   };
 }
 
+/** The per-node arrays of a flat tree, each with one entry per node (`feature` first). */
+export const FLAT_TREE_FIELDS = [
+  "feature",
+  "threshold",
+  "catLeft",
+  "missingLeft",
+  "left",
+  "right",
+  "value",
+  "count",
+  "hessian",
+  "gain",
+] as const;
+
 /** A tree from its JSON form (typed arrays, category sets as Int32Array); the inverse of {@link flatTreeToJSON}. */
 export function flatTreeFromJSON(j: FlatTreeJSON): FlatTree {
   const n = j.feature.length;
-  for (const key of [
-    "threshold",
-    "catLeft",
-    "missingLeft",
-    "left",
-    "right",
-    "value",
-    "count",
-    "hessian",
-    "gain",
-  ] as const) {
+  for (const key of FLAT_TREE_FIELDS.slice(1)) {
     if (!Array.isArray(j[key]) || j[key].length !== n)
       throw new Error(`flat tree field "${key}" must be an array of ${n} entries`);
   }
