@@ -231,7 +231,7 @@ async function resolveProfileTarget(
   };
   let info;
   try {
-    info = resolveTarget(table, column, opts.positive);
+    info = resolveTarget(table, column, opts.positive, "--positive");
   } catch (e) {
     if (guessed) return undefined; // a guess that does not resolve is no target
     throw e;
