@@ -15,6 +15,7 @@
 import { statSync } from "node:fs";
 import { checkDataFile, formatOf, sourceSql, type RawTable } from "../data/load.js";
 import { ident } from "../data/duckdb.js";
+import { ID_NAME } from "../data/identifier.js";
 import { guessTarget, type ColumnType } from "../data/schema.js";
 import { resolveTarget } from "../data/target.js";
 import { UserError } from "../utils/errors.js";
@@ -47,9 +48,6 @@ export interface ProfileOptions {
 
 /** Default of {@link ProfileOptions.materializeLimit}. */
 export const MATERIALIZE_LIMIT = 256 * 1024 * 1024;
-
-/** Integer-valued columns named like these and unique per row are identifiers (as schema.ts). */
-const ID_NAME = /(^|[_\s-])(id|key|uuid|guid|number|no|index|row)$|^(id|row_?number|index)([_\s-]|$)|id$/i;
 
 /** Profile the file at `path`. Throws a UserError for an unreadable file, no rows, or a bad target. */
 export async function profile(path: string, opts: ProfileOptions = {}): Promise<Profile> {
