@@ -51,7 +51,7 @@ export interface CategoricalState {
   missingLevel: boolean;
   /**
    * The training levels pooled into "other" (rare or beyond max_categories), so that prediction does not
-   * count them as unseen. Absent when there are none, more than {@link POOLED_LIMIT}, or in models before 0.8.
+   * count them as unseen. Absent when there are none, more than 10,000 (POOLED_LIMIT), or in models before 0.8.
    */
   pooled?: string[];
 }
