@@ -7,7 +7,7 @@
 import type { ColumnType } from "../data/schema.js";
 import type { TypedTable } from "../data/typed.js";
 import { foldAuc, leakCheckable, leakHow, leaks } from "../eda/leakage.js";
-import { rocAuc } from "../models/metrics.js";
+import { rocAuc } from "./metrics.js";
 
 /** Above this many rows, the AUCs are measured on this many evenly spaced rows (precise to about ±0.003). */
 export const LEAK_SAMPLE = 200_000;
