@@ -103,6 +103,8 @@ export type { UnseenCategory, PreprocessState, PreprocessOptions } from "./data/
 export type { ColumnSpec } from "./data/typed.js";
 export type { ColumnStats } from "./data/stats.js";
 export type { TargetInfo } from "./data/target.js";
+export type { LeakyColumn } from "./evaluation/leakage.js";
+export type { SettingNames } from "./pipeline/train.js";
 export type { CalibrationState } from "./learners/calibration.js";
 export type { CartParams, CartState } from "./learners/tree/cart.js";
 export type { ForestParams, ForestState } from "./learners/forest/forest.js";

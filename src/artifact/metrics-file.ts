@@ -3,6 +3,7 @@
  * report imports it without importing churnkit.ts (which imports the report).
  */
 import type { DetailedMetrics } from "../evaluation/detailed.js";
+import type { LeakyColumn } from "../evaluation/leakage.js";
 import type { FeatureImportance } from "./importance.js";
 
 /** What metrics.json holds. */
@@ -17,6 +18,12 @@ export interface MetricsFile {
   leaderboard?: Leaderboard;
   /** Permutation importance on held-out rows (test split for `run`, validation split for `train`), plus gain or coefficients. */
   feature_importance?: FeatureImportance;
+  /**
+   * Inputs that alone separate the classes almost perfectly on the training rows (single-column AUC above
+   * 0.99: possible target leakage), each with `allowed: true` when `data.allow_leaky` lists it. Empty when
+   * none; absent in files before 0.8.
+   */
+  leakage?: LeakyColumn[];
   /** Seconds spent in each step (load, preprocess, fit, report, total). */
   timings: Timings;
 }

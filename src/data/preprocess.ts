@@ -212,7 +212,7 @@ export function transform(state: PreprocessState, t: TypedTable): { X: Matrix; u
       if (pooled.has(v)) continue;
       if (state.options.unseen_category === "error") {
         throw new UserError(
-          `${t.origin}: row ${i + 1}, column "${column}": category ${show(v)} was not seen in training (known: ${s.levels.slice(0, 8).join(", ")}${s.levels.length > 8 ? ", …" : ""}); fix the value or set preprocess.unseen_category: ignore`,
+          `${t.origin}: row ${i + 1}, column "${column}": category ${show(v)} was not seen in training (known: ${s.levels.slice(0, 8).join(", ")}${s.levels.length > 8 ? ", …" : ""}); fix the value, or retrain the model with preprocess.unseen_category: ignore`,
         );
       }
       unseen.push({ row: i, column, value: v });

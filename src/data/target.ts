@@ -33,8 +33,12 @@ const PAIRS: [string, string][] = [
 
 const label = (v: unknown): string => String(v).trim();
 const fold = (l: string): string => l.toLowerCase();
-/** The remedy for a flag ("pass --positive LABEL") or a config key ("set data.positive in churn.yaml"). */
-const setIt = (name: string): string => (name.startsWith("--") ? `pass ${name} LABEL` : `set ${name}`);
+/**
+ * The remedy that names how the calling command takes a setting: a flag ("pass --positive LABEL") or
+ * a config key ("set data.positive in churn.yaml"), so that a message never names a flag the command lacks.
+ */
+export const howToSet = (name: string, value: string): string =>
+  name.startsWith("--") ? `pass ${name} ${value}` : `set ${name}`;
 
 /** Whether `labels` are all spellings of one boolean-like pair (yes/no, true/false, y/n, t/f, 1/0, 1.0/0.0). */
 export function isBooleanLike(labels: readonly string[]): boolean {
@@ -111,7 +115,7 @@ export function resolveTarget(
     if (pos) return info(pos);
   }
   throw new UserError(
-    `${t.origin}: cannot tell which value of target column "${column}" means churn (values: ${labels.slice(0, 10).join(", ")}${labels.length > 10 ? ", …" : ""}); ${setIt(positiveName)}`,
+    `${t.origin}: cannot tell which value of target column "${column}" means churn (values: ${labels.slice(0, 10).join(", ")}${labels.length > 10 ? ", …" : ""}); ${howToSet(positiveName, "LABEL")}`,
   );
 }
 

@@ -224,7 +224,7 @@ describe("unseen categories", () => {
     const e = await errorOf(() => transform(s, fresh));
     expect(e).toBeInstanceOf(UserError);
     expect(e.message).toBe(
-      'new.csv: row 2, column "plan": category "new" was not seen in training (known: a, b); fix the value or set preprocess.unseen_category: ignore',
+      'new.csv: row 2, column "plan": category "new" was not seen in training (known: a, b); fix the value, or retrain the model with preprocess.unseen_category: ignore',
     );
   });
 
