@@ -54,12 +54,31 @@ export interface LeaderboardRow {
   candidates: number;
 }
 
-/** The `auto` leaderboard: one row per family, best mean AUC first. */
+/**
+ * Which family `auto` chose, and why: the one-standard-error rule. Among the families whose mean AUC is
+ * within one standard error of the best one's, the simplest and fastest (lowest registry `complexity`) wins.
+ */
+export interface LeaderboardChoice {
+  /** The family chosen (and refitted). */
+  family: string;
+  /** The family with the highest mean AUC. */
+  best: string;
+  /** Standard error of the best family's mean fold AUC: its fold standard deviation / √(folds − 1). */
+  standard_error: number;
+  /** The families within one standard error of the best mean AUC, in leaderboard order. */
+  within: string[];
+  /** The choice in one sentence, for people (the report, `run`'s output). */
+  reason: string;
+}
+
+/** The `auto` leaderboard: one row per family, best mean AUC first, and the choice. */
 export interface Leaderboard {
   /** Cross-validation folds (config `split.folds`). */
   folds: number;
   /** One row per family, best mean AUC first. */
   rows: LeaderboardRow[];
+  /** Which family won and why (absent in files before 0.8, where the best mean AUC always won). */
+  choice?: LeaderboardChoice;
 }
 
 /** Seconds spent in each step. */

@@ -187,7 +187,7 @@ export async function trainOnTable(
     familyName = choice.family;
     params = choice.params;
     leaderboard = choice.leaderboard;
-    log.info(`auto: chose ${familyName} (cross-validated AUC ${choice.leaderboard.rows[0]!.auc_mean.toFixed(4)})`);
+    log.info(`auto: chose ${familyName}: ${choice.leaderboard.choice!.reason}`);
   }
   const checked = checkParams(familyName, params);
   log.info(`fitting ${familyName} on ${trainRows.length} rows, measuring on ${valRows.length} validation rows`);

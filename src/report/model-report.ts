@@ -124,7 +124,14 @@ export async function modelReport(input: ModelReportInput): Promise<string> {
       blocks: [
         {
           kind: "text",
-          text: `Every family was cross-validated (${lb.folds} stratified folds) with a small hyperparameter search; the best mean AUC won and was refitted on all training rows.`,
+          text: lb.choice
+            ? `Every family was cross-validated (${lb.folds} stratified folds) with a small hyperparameter search. Rule: among the families within one standard error of the best mean AUC, the simplest and fastest wins (${[
+                ...lb.rows,
+              ]
+                .sort((x, y) => (family(x.family).complexity ?? Infinity) - (family(y.family).complexity ?? Infinity))
+                .map((r) => r.family)
+                .join(" < ")}). Chosen: ${lb.choice.reason}. It was refitted on all training rows.`
+            : `Every family was cross-validated (${lb.folds} stratified folds) with a small hyperparameter search; the best mean AUC won and was refitted on all training rows.`,
         },
         {
           kind: "table",
