@@ -53,7 +53,7 @@ export {
   type LogregState,
 } from "./learners/logreg/logreg.js";
 export type { Matrix, FeatureInfo, Classifier, Estimator, FitContext, FlatTree } from "./core/types.js";
-export type { Leaderboard, LeaderboardRow } from "./pipeline/select.js";
+export type { Leaderboard, LeaderboardChoice, LeaderboardRow } from "./pipeline/select.js";
 export { UserError } from "./utils/errors.js";
 export { VERSION } from "./version.js";
 export { createServer, parseSize, type ServeOptions } from "./serve/server.js";
