@@ -1,5 +1,5 @@
 /**
- * Models written by churnkit 0.6.0 load and score exactly as 0.6.0 scored them. The fixtures (one model.json per
+ * Models written by churnkit 0.6.0 load and score exactly as 0.6.0 scored them (CLI, API and server). The fixtures (one model.json per
  * family, 0.6.0's predictions and explanations of one input file) come from tools/make-v060-fixtures.mjs; see
  * tests/fixtures/v0.6.0/README.md. Needs `npm run build` (the CLI runs from dist/).
  */
@@ -7,7 +7,7 @@ import { createHash } from "node:crypto";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { loadModel, loadTable } from "../../src/index.js";
+import { createServer, loadModel, loadTable } from "../../src/index.js";
 import { runCli } from "../cli-run.js";
 import { ROOT, tmp } from "../helpers.js";
 
@@ -89,6 +89,22 @@ describe.each(FAMILIES)("a %s model written by churnkit 0.6.0", (family) => {
     const explained = await model.explain(table);
     expect(JSON.parse(JSON.stringify(explained))).toEqual(JSON.parse(text(family, "explain.json")));
     expect(explained.map((e) => e.row)).toEqual(Array.from({ length: ROWS }, (_, i) => i));
+  });
+
+  it("`churnkit serve`'s POST /predict.csv answers 0.6.0's CSV", async () => {
+    const app = createServer(await loadModel(dir));
+    try {
+      const r = await app.inject({
+        method: "POST",
+        url: "/predict.csv",
+        headers: { "content-type": "text/csv" },
+        payload: readFileSync(INPUT, "utf8"),
+      });
+      expect(r.statusCode).toBe(200);
+      expect(r.body).toBe(text(family, "predictions.csv"));
+    } finally {
+      await app.close();
+    }
   });
 });
 
