@@ -17,7 +17,7 @@ import { UserError } from "../utils/errors.js";
 import { logger, type Logger } from "../utils/logging.js";
 import { VERSION } from "../version.js";
 import { FORMAT, FORMAT_VERSION, type ModelArtifact } from "../artifact/artifact.js";
-import { checkParams } from "../learners/families.js";
+import { checkParams, family } from "../learners/families.js";
 import { applyCalibration, fitIsotonic, fitPlatt, type CalibrationState } from "../learners/calibration.js";
 import { detailedMetrics, type DetailedMetrics } from "../evaluation/detailed.js";
 import { chooseThreshold, type ThresholdRule } from "../evaluation/threshold.js";
@@ -190,7 +190,12 @@ export async function trainOnTable(
     dropped,
     preprocess: final.pre,
     feature_means: final.means,
-    model: { family: familyName, params: checked, state: final.clf.state() },
+    model: {
+      family: familyName,
+      params: checked,
+      state_version: family(familyName).stateVersion,
+      state: final.clf.state(),
+    },
     threshold,
     calibration,
     validation_metrics: validation,
