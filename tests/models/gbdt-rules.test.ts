@@ -4,7 +4,7 @@
  * more training rows), and how many iterations early stopping runs and keeps with a given patience.
  */
 import { describe, expect, it } from "vitest";
-import { BinMapper } from "../../src/models/gbdt/binning.js";
+import { BinMapper } from "../../src/learners/binning/bin-mapper.js";
 import { GbdtEstimator } from "../../src/models/gbdt/gbdt.js";
 import { logLossFromRaw } from "../../src/models/metrics.js";
 import { buildHistogram, makeLayout } from "../../src/models/gbdt/histogram.js";

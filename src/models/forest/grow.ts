@@ -6,7 +6,7 @@
 import type { FlatTree, Matrix } from "../types.js";
 import { leafIndex } from "../trees/flat.js";
 import { Rng } from "../../utils/random.js";
-import type { CodedFeature } from "../tree/coding.js";
+import type { CodedFeature } from "../../learners/binning/coded.js";
 import { type GrowOptions, growTree } from "../tree/grower.js";
 
 /** Everything needed to grow any tree of the forest (sent once to each worker). */

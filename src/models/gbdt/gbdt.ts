@@ -22,7 +22,8 @@ import type {
 import { rawToProba } from "../types.js";
 import { flatTreeFromJSON, flatTreeToJSON } from "../trees/flat.js";
 import { Rng } from "../../utils/random.js";
-import { BinMapper, type BinnedMatrix } from "./binning.js";
+import { BinMapper, type BinnedMatrix } from "../../learners/binning/bin-mapper.js";
+import { byteMaxBinsSchema } from "../../learners/binning/params.js";
 import { HistogramPool, makeLayout } from "./histogram.js";
 import { growTree, predictBinned, type GrowerContext } from "./grower.js";
 import { predictEnsemble } from "./predictor.js";
@@ -52,8 +53,8 @@ export const gbdtParamsSchema = z
     l2_regularization: z.number().min(0).default(0),
     /** Minimum hessian sum in a leaf (scikit-learn's min_hessian_to_split). Default 1e-3. */
     min_child_weight: z.number().min(0).default(1e-3),
-    /** Value bins per feature, 2..255 (plus one bin for missing). Default 255. */
-    max_bins: z.number().int().min(2).max(255).default(255),
+    /** Value bins per feature, 2..255, plus one bin for missing; meaning: src/learners/binning/params.ts. Default 255. */
+    max_bins: byteMaxBinsSchema.default(255),
     /** Fraction of training rows drawn (without replacement) for each tree. Default 1. */
     subsample: z.number().gt(0).max(1).default(1),
     /** Fraction of features drawn for each tree. Default 1. */

@@ -12,7 +12,8 @@
  */
 import type { FlatTree } from "../types.js";
 import { FlatTreeBuilder } from "../trees/flat.js";
-import type { BinMapper, BinnedMatrix } from "./binning.js";
+import type { BinMapper, BinnedMatrix } from "../../learners/binning/bin-mapper.js";
+import { leftCodes } from "../../learners/binning/categorical.js";
 import { buildHistogram, subtractHistogram, type HistogramLayout, type HistogramPool } from "./histogram.js";
 import { findBestSplit, goLeftTable, nodeValue, type SplitConstraints, type SplitInfo } from "./splitting.js";
 
@@ -221,11 +222,7 @@ function writeSplit(
     builder.split(id, s.feature, threshold, null, s.missingLeft, left, right, s.gain);
     return;
   }
-  const codes = new Set<number>();
-  for (const b of s.leftBins) for (const c of fb.codesOfBin[b] ?? []) codes.add(c);
-  // Categories never seen in training are routed like missing values.
-  if (s.missingLeft) for (const c of fb.unseenCodes) codes.add(c);
-  builder.split(id, s.feature, 0, [...codes], s.missingLeft, left, right, s.gain);
+  builder.split(id, s.feature, 0, leftCodes(fb, s.leftBins, s.missingLeft), s.missingLeft, left, right, s.gain);
 }
 
 /** Add each row's leaf value of a grown tree to `out`, routing binned rows with the bin tables. */
