@@ -1,8 +1,10 @@
 // Numeric binning rules compared, per tree family: test ROC AUC and fit seconds of tree, forest and gbdt
 // when numeric features are binned by
-//   exact    one bin per distinct training value (tree's default; forest's max_bins: null)
-//   greedy   coding.ts's rule before the one binner: close a bin once the running count passes k·n/max_bins
-//   midpoint gbdt's rule (scikit-learn's): inner quantiles, numpy "midpoint" interpolation, duplicates dropped
+//   exact    one bin per distinct training value (the binner's max_bins: null; tree's default)
+//   midpoint the one binner's rule (src/learners/binning, scikit-learn's; gbdt's before it): inner quantiles,
+//            numpy "midpoint" interpolation, duplicates dropped
+//   greedy   tree/coding.ts's rule before the one binner (forest's default then), re-implemented here:
+//            close a bin once the running count passes k·n/max_bins
 // on the bundled Telco split and on generated tables (mixed churn-like, a heavy-tailed column, many ties).
 // Not a test. Usage: npm run build && node bench/binning.mjs [--rows 20000] [--bins 255,32] [--trees 100] [--reps 2]
 // Single-threaded (forest threads: 1) so the seconds compare rules, not schedules.
@@ -19,11 +21,10 @@ import { fitPreprocess, transform } from "../dist/data/preprocess.js";
 import { typeTable } from "../dist/data/typed.js";
 import { encodeTarget, resolveTarget } from "../dist/data/target.js";
 import { rocAuc } from "../dist/models/metrics.js";
-import { codeMatrix } from "../dist/models/tree/coding.js";
 import { growTree } from "../dist/models/tree/grower.js";
 import { growForest } from "../dist/models/forest/parallel.js";
 import { accumulateTree } from "../dist/models/trees/flat.js";
-import { BinMapper, numericEdges } from "../dist/models/gbdt/binning.js";
+import { BinMapper } from "../dist/learners/binning/bin-mapper.js";
 import { GbdtEstimator } from "../dist/models/gbdt/gbdt.js";
 import { criterionCode } from "../dist/models/tree/criterion.js";
 import { resolveMaxFeatures, rowWeights } from "../dist/models/tree/params.js";
@@ -56,13 +57,6 @@ function distinctCounts(sorted) {
 }
 const midpoints = (d, uppers) => Float64Array.from(uppers.slice(0, -1), (u) => 0.5 * (d[u] + d[u + 1]));
 const rules = {
-  exact: (sorted) => {
-    const { d } = distinctCounts(sorted);
-    return midpoints(
-      d,
-      d.map((_, i) => i),
-    );
-  },
   greedy: (sorted, maxBins) => {
     const { d, c } = distinctCounts(sorted);
     if (d.length <= maxBins)
@@ -78,16 +72,16 @@ const rules = {
     }
     return midpoints(d, up);
   },
-  midpoint: (sorted, maxBins) => numericEdges(sorted, maxBins),
 };
 
-// ---- coded features for tree/forest from edges (the CodedFeature shape of tree/coding.ts)
+// ---- coded features for tree/forest: the binner's, or with another rule's numeric edges
 function codeWith(X, rule, maxBins) {
-  const base = codeMatrix(X, null); // categorical features as today
+  const base = BinMapper.fit(X, rule === "exact" ? null : maxBins, null, 0).codeColumns(X);
+  if (rule === "exact" || rule === "midpoint") return base;
   return X.columns.map((col, j) => {
     if (X.features[j].kind !== "numeric") return base[j];
     const sorted = col.filter((v) => !Number.isNaN(v)).sort();
-    const e = rule(sorted, maxBins);
+    const e = rules[rule](sorted, maxBins);
     const nCodes = e.length + 1;
     const codes = nCodes < 256 ? new Uint8Array(col.length) : new Int32Array(col.length);
     const lo = new Float64Array(nCodes).fill(Infinity);
@@ -111,7 +105,7 @@ function codeWith(X, rule, maxBins) {
       if (v < lo[a]) lo[a] = v;
       if (v > hi[a]) hi[a] = v;
     }
-    return { kind: 0, nCodes, codes, lo, hi, hasMissing };
+    return { kind: 0, nCodes, codes, lo, hi, hasMissing, codesOfBin: [], unseenCodes: [] };
   });
 }
 
@@ -125,8 +119,7 @@ const treeOpts = (features, o) => ({
 
 async function fitTreeFamily(kind, tr, te, rule, maxBins) {
   const t0 = performance.now();
-  const features =
-    rule === "current" ? codeMatrix(tr.X, kind === "tree" ? null : maxBins) : codeWith(tr.X, rules[rule], maxBins);
+  const features = codeWith(tr.X, rule, maxBins);
   const w = rowWeights(tr.y, tr.X.nRows, null);
   const out = new Float64Array(te.X.nRows);
   if (kind === "tree") {
@@ -163,7 +156,7 @@ const fitBins = BinMapper.fit;
 function fitGbdt(tr, te, rule, maxBins) {
   BinMapper.fit = (X, mb, rows, seed) => {
     const m = fitBins.call(BinMapper, X, mb, rows, seed);
-    if (rule !== "current" && rule !== "midpoint") {
+    if (rule === "greedy") {
       m.features.forEach((fb, j) => {
         if (fb.kind !== "numeric") return;
         const col = X.columns[j];
@@ -312,13 +305,13 @@ for (const name of opt.tables.split(",")) {
   const { tr, te } = name === "telco" ? await telco() : generated(name, Number(opt.rows));
   for (const maxBins of opt.bins.split(",").map(Number)) {
     const cases = [
-      ["tree", "current"], // exact (tree has no max_bins today)
+      ["tree", "exact"],
       ["tree", "greedy"],
       ["tree", "midpoint"],
-      ["forest", "current"], // greedy at max_bins
+      ["forest", "greedy"],
       ["forest", "exact"],
       ["forest", "midpoint"],
-      ["gbdt", "current"], // midpoint at max_bins
+      ["gbdt", "midpoint"],
       ["gbdt", "greedy"],
     ];
     for (const [fam, rule] of cases) {
@@ -329,9 +322,10 @@ for (const name of opt.tables.split(",")) {
         const q = fam === "gbdt" ? fitGbdt(tr, te, rule, maxBins) : await fitTreeFamily(fam, tr, te, rule, maxBins);
         if (r === null || q.s < r.s) r = q;
       }
-      const label = rule === "current" ? { tree: "exact*", forest: "greedy*", gbdt: "midpoint*" }[fam] : rule;
+      const was = { tree: "exact", forest: "greedy", gbdt: "midpoint" }[fam] === rule ? "*" : "";
+      const label = rule + was + ({ tree: "exact", forest: "midpoint", gbdt: "midpoint" }[fam] === rule ? "+" : "");
       console.log([name, fam, String(maxBins), label, f(r.auc, 4), f(r.s, 3)].map((c) => c.padEnd(9)).join(" "));
     }
   }
 }
-console.log("* = the family's rule before the one binner");
+console.log("* = the family's rule before the one binner; + = its default with the one binner (tree: max_bins null)");
