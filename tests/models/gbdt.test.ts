@@ -6,7 +6,7 @@ import { Rng } from "../../src/utils/random.js";
 import { BinMapper } from "../../src/learners/binning/bin-mapper.js";
 import { numericEdges } from "../../src/learners/binning/edges.js";
 import { buildHistogram, makeLayout, subtractHistogram } from "../../src/models/gbdt/histogram.js";
-import { findBestSplit, splitGain } from "../../src/models/gbdt/splitting.js";
+import { findBestSplit, splitGain, SplitScratch } from "../../src/models/gbdt/splitting.js";
 import { GbdtEstimator, GbdtModel, gbdtParamsSchema } from "../../src/models/gbdt/gbdt.js";
 import { logLossFromRaw } from "../../src/models/metrics.js";
 
@@ -198,7 +198,17 @@ describe("split finder", () => {
         G += grad[i]!;
         H += hess[i]!;
       }
-      const found = findBestSplit(hist, layout, new Uint8Array(3), Int32Array.from([0, 1, 2]), G, H, n, c)!;
+      const found = findBestSplit(
+        hist,
+        layout,
+        new Uint8Array(3),
+        Int32Array.from([0, 1, 2]),
+        G,
+        H,
+        n,
+        c,
+        new SplitScratch(),
+      )!;
 
       let best = { gain: 0, feature: -1, threshold: NaN, missingLeft: false };
       const parentScore = (G * G) / (H + c.l2 + 1e-15);
@@ -259,7 +269,17 @@ describe("split finder", () => {
     for (const g of grad) G += g;
     const H = 0.25 * n;
     const c = { l2: 0, minSamplesLeaf: 1, minChildWeight: 0 };
-    const found = findBestSplit(hist, layout, Uint8Array.from([1]), Int32Array.from([0]), G, H, n, c)!;
+    const found = findBestSplit(
+      hist,
+      layout,
+      Uint8Array.from([1]),
+      Int32Array.from([0]),
+      G,
+      H,
+      n,
+      c,
+      new SplitScratch(),
+    )!;
     let best = 0;
     let bestSet: number[] = [];
     for (let mask = 1; mask < 31; mask++) {

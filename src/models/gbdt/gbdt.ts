@@ -26,6 +26,7 @@ import { BinMapper, type BinnedMatrix } from "../../learners/binning/bin-mapper.
 import { byteMaxBinsSchema } from "../../learners/binning/params.js";
 import { HistogramPool, makeLayout } from "./histogram.js";
 import { growTree, predictBinned, type GrowerContext } from "./grower.js";
+import { SplitScratch } from "./splitting.js";
 import { predictEnsemble } from "./predictor.js";
 import { logLossFromRaw } from "../metrics.js";
 import { stratifiedSplit } from "../../data/split.js";
@@ -235,6 +236,7 @@ export class GbdtEstimator implements Estimator<GbdtParams, GbdtState> {
       categorical: Uint8Array.from(mapper.features, (f) => (f.kind === "categorical" ? 1 : 0)),
       pool: new HistogramPool(3 * layout.size),
       scratch: new Uint32Array(n),
+      splitScratch: new SplitScratch(),
     };
     const growParams = {
       l2: p.l2_regularization,

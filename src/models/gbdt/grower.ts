@@ -15,7 +15,14 @@ import { FlatTreeBuilder } from "../trees/flat.js";
 import type { BinMapper, BinnedMatrix } from "../../learners/binning/bin-mapper.js";
 import { leftCodes } from "../../learners/binning/categorical.js";
 import { buildHistogram, subtractHistogram, type HistogramLayout, type HistogramPool } from "./histogram.js";
-import { findBestSplit, goLeftTable, nodeValue, type SplitConstraints, type SplitInfo } from "./splitting.js";
+import {
+  findBestSplit,
+  goLeftTable,
+  nodeValue,
+  type SplitConstraints,
+  type SplitInfo,
+  type SplitScratch,
+} from "./splitting.js";
 
 /** Tree-shape limits and regularisation of one tree. */
 export interface GrowerParams extends SplitConstraints {
@@ -40,6 +47,8 @@ export interface GrowerContext {
   pool: HistogramPool;
   /** Scratch buffer, at least `binned.nRows` long. */
   scratch: Uint32Array;
+  /** Split finding's scratch buffers (this fit's own). */
+  splitScratch: SplitScratch;
 }
 
 /** A grown tree plus what boosting needs to update scores without re-reading raw values. */
@@ -94,7 +103,17 @@ export function growTree(
     return builder.addNode(nodeValue(g, h, p.l2) * p.shrinkage, count, h);
   };
   const evaluate = (node: Node) => {
-    node.split = findBestSplit(node.hist!, layout, categorical, features, node.g, node.h, node.end - node.start, p);
+    node.split = findBestSplit(
+      node.hist!,
+      layout,
+      categorical,
+      features,
+      node.g,
+      node.h,
+      node.end - node.start,
+      p,
+      ctx.splitScratch,
+    );
   };
 
   const root: Node = { id: addNode(G, H, n), start: 0, end: n, depth: 0, g: G, h: H, hist: null, split: null };
