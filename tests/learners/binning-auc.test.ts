@@ -22,10 +22,10 @@ function table(n: number, seed: number): { train: { X: Matrix; y: Uint8Array }; 
   const rng = new Rng(seed);
   const normal = () => Math.sqrt(-2 * Math.log(1 - rng.next())) * Math.cos(2 * Math.PI * rng.next());
   const features: FeatureInfo[] = [
-    { name: "spend", kind: "numeric" },
-    { name: "usage", kind: "numeric" },
-    { name: "calls", kind: "numeric" },
-    { name: "plan", kind: "categorical", nCategories: 6 },
+    { name: "spend", kind: "numeric", source: "spend" },
+    { name: "usage", kind: "numeric", source: "usage" },
+    { name: "calls", kind: "numeric", source: "calls" },
+    { name: "plan", kind: "categorical", nCategories: 6, source: "plan" },
   ];
   const cols = features.map(() => new Float64Array(n));
   const y = new Uint8Array(n);

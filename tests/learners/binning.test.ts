@@ -14,7 +14,7 @@ import { rocAuc } from "../../src/models/metrics.js";
 import type { FeatureInfo, Matrix } from "../../src/models/types.js";
 import { Rng } from "../../src/utils/random.js";
 
-const num = (name: string): FeatureInfo => ({ name, kind: "numeric" });
+const num = (name: string): FeatureInfo => ({ name, kind: "numeric", source: name });
 const matrix = (features: FeatureInfo[], columns: Float64Array[]): Matrix => ({
   nRows: columns[0]!.length,
   features,
@@ -126,7 +126,10 @@ describe("numeric edges (one rule in every family)", () => {
   });
 
   it("routes categories absent from the training rows like missing values", () => {
-    const X = matrix([{ name: "c", kind: "categorical", nCategories: 4 }], [Float64Array.from([0, 1, 1, 3, NaN])]);
+    const X = matrix(
+      [{ name: "c", kind: "categorical", nCategories: 4, source: "c" }],
+      [Float64Array.from([0, 1, 1, 3, NaN])],
+    );
     const fb = BinMapper.fit(X, 255).features[0]!;
     expect(fb.unseenCodes).toEqual([2]);
     expect(Array.from(BinMapper.fit(X, 255).codeColumns(X)[0]!.codes)).toEqual([0, 1, 1, 3, 4]);
