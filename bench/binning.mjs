@@ -14,20 +14,20 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { loadTable } from "../dist/data/load.js";
 import { parseConfig } from "../dist/config/load.js";
-import { prepareTraining } from "../dist/models/train.js";
-import { family } from "../dist/models/registry.js";
-import "../dist/models/define.js";
+import { prepareTraining } from "../dist/pipeline/train.js";
+import { family } from "../dist/learners/registry.js";
+import "../dist/learners/families.js";
 import { fitPreprocess, transform } from "../dist/data/preprocess.js";
 import { typeTable } from "../dist/data/typed.js";
 import { encodeTarget, resolveTarget } from "../dist/data/target.js";
-import { rocAuc } from "../dist/models/metrics.js";
-import { growTree } from "../dist/models/tree/grower.js";
-import { growForest } from "../dist/models/forest/parallel.js";
-import { accumulateTree } from "../dist/models/trees/flat.js";
+import { rocAuc } from "../dist/evaluation/metrics.js";
+import { growCartTree } from "../dist/learners/tree/grower.js";
+import { growForest } from "../dist/learners/forest/parallel.js";
+import { accumulateTree } from "../dist/core/flat-tree.js";
 import { BinMapper } from "../dist/learners/binning/bin-mapper.js";
-import { GbdtEstimator } from "../dist/models/gbdt/gbdt.js";
-import { criterionCode } from "../dist/models/tree/criterion.js";
-import { resolveMaxFeatures, rowWeights } from "../dist/models/tree/params.js";
+import { GbdtEstimator } from "../dist/learners/gbdt/gbdt.js";
+import { criterionCode } from "../dist/learners/tree/criterion.js";
+import { resolveMaxFeatures, rowWeights } from "../dist/learners/tree/params.js";
 import { Rng } from "../dist/utils/random.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -124,7 +124,7 @@ async function fitTreeFamily(kind, tr, te, rule, maxBins) {
   const out = new Float64Array(te.X.nRows);
   if (kind === "tree") {
     const rows = Int32Array.from({ length: tr.X.nRows }, (_, i) => i);
-    const tree = growTree(
+    const tree = growCartTree(
       features,
       tr.y,
       w,

@@ -4,11 +4,11 @@
  * A family may lose at most MARGIN; bench/binning.mjs has the wider comparison.
  */
 import { describe, expect, it } from "vitest";
-import { CartEstimator } from "../../src/models/tree/cart.js";
-import { ForestEstimator } from "../../src/models/forest/forest.js";
-import { GbdtEstimator } from "../../src/models/gbdt/gbdt.js";
-import { rocAuc } from "../../src/models/metrics.js";
-import type { FeatureInfo, Matrix } from "../../src/models/types.js";
+import { CartEstimator } from "../../src/learners/tree/cart.js";
+import { ForestEstimator } from "../../src/learners/forest/forest.js";
+import { GbdtEstimator } from "../../src/learners/gbdt/gbdt.js";
+import { rocAuc } from "../../src/evaluation/metrics.js";
+import type { FeatureInfo, Matrix } from "../../src/core/types.js";
 import { Rng } from "../../src/utils/random.js";
 
 /** Largest held-out AUC loss allowed against the numbers before the shared binner. */

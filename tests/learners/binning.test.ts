@@ -7,11 +7,7 @@ import { describe, expect, it } from "vitest";
 import { BinMapper } from "../../src/learners/binning/bin-mapper.js";
 import { leftCodes } from "../../src/learners/binning/categorical.js";
 import { BINNING_SUBSAMPLE, edgeSample, numericEdges } from "../../src/learners/binning/edges.js";
-import { CartEstimator } from "../../src/models/tree/cart.js";
-import { ForestEstimator } from "../../src/models/forest/forest.js";
-import { GbdtEstimator } from "../../src/models/gbdt/gbdt.js";
-import { rocAuc } from "../../src/models/metrics.js";
-import type { FeatureInfo, Matrix } from "../../src/models/types.js";
+import type { FeatureInfo, Matrix } from "../../src/core/types.js";
 import { Rng } from "../../src/utils/random.js";
 
 const num = (name: string): FeatureInfo => ({ name, kind: "numeric", source: name });

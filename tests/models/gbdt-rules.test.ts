@@ -5,12 +5,12 @@
  */
 import { describe, expect, it } from "vitest";
 import { BinMapper } from "../../src/learners/binning/bin-mapper.js";
-import { GbdtEstimator } from "../../src/models/gbdt/gbdt.js";
-import { logLossFromRaw } from "../../src/models/metrics.js";
-import { buildHistogram, makeLayout } from "../../src/models/gbdt/histogram.js";
-import { findBestSplit, splitGain, SplitScratch } from "../../src/models/gbdt/splitting.js";
-import { leafIndex } from "../../src/models/trees/flat.js";
-import type { FeatureInfo, Matrix } from "../../src/models/types.js";
+import { GbdtEstimator } from "../../src/learners/gbdt/gbdt.js";
+import { logLossFromRaw } from "../../src/evaluation/metrics.js";
+import { buildHistogram, makeLayout } from "../../src/learners/gbdt/histogram.js";
+import { findBestSplit, splitGain, SplitScratch } from "../../src/learners/gbdt/splitting.js";
+import { leafIndex } from "../../src/core/flat-tree.js";
+import type { FeatureInfo, Matrix } from "../../src/core/types.js";
 import { Rng } from "../../src/utils/random.js";
 
 const num = (name: string): FeatureInfo => ({ name, kind: "numeric", source: name });

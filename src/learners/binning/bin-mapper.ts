@@ -11,7 +11,7 @@
  * `max_bins` therefore means the same in every family: at most that many value bins per feature (numeric
  * or categorical), plus one bin for missing values.
  */
-import type { Matrix } from "../../models/types.js";
+import type { Matrix } from "../../core/types.js";
 import { categoricalBins } from "./categorical.js";
 import type { BinnedMatrix, CodedFeature, FeatureBins } from "./types.js";
 import { BINNING_SUBSAMPLE, edgeSample, numericEdges } from "./edges.js";
