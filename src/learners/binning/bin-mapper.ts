@@ -4,7 +4,7 @@
  * bin instead of sorting doubles at every node.
  *
  * - Numeric features: edges by the rule of edges.ts (exact mode when `maxBins` is null), found on at most
- *   {@link BINNING_SUBSAMPLE} training rows sampled with the fit's seed.
+ *   BINNING_SUBSAMPLE (edges.ts) training rows sampled with the fit's seed.
  * - Categorical features: categorical.ts (one bin per category up to `maxBins`, rare ones pooled above).
  * - Missing values of feature `j` go to bin `nBins[j]`, one past its last value bin.
  *
@@ -14,9 +14,8 @@
 import type { Matrix } from "../../core/types.js";
 import { categoricalBins } from "./categorical.js";
 import type { BinnedMatrix, CodedFeature, FeatureBins } from "./types.js";
-import { BINNING_SUBSAMPLE, edgeSample, numericEdges } from "./edges.js";
+import { edgeSample, numericEdges } from "./edges.js";
 
-export { BINNING_SUBSAMPLE };
 export type { BinnedMatrix, CodedFeature, FeatureBins };
 
 /** Largest `max_bins` any family accepts (value bins; codes then fit an Int32Array with room for missing). */
@@ -67,7 +66,7 @@ export class BinMapper {
 
   /**
    * Fit on the given rows of `X` (all rows when `rows` is null). `maxBins` caps the value bins per
-   * feature (null: exact); `seed` draws the edge sample above {@link BINNING_SUBSAMPLE} rows.
+   * feature (null: exact); `seed` draws the edge sample above BINNING_SUBSAMPLE (edges.ts) rows.
    */
   static fit(X: Matrix, maxBins: number | null, rows: Uint32Array | null = null, seed = 0): BinMapper {
     if (maxBins !== null && !(Number.isInteger(maxBins) && maxBins >= 2 && maxBins <= MAX_BINS_LIMIT))
