@@ -7,6 +7,8 @@ import { describe, expect, it } from "vitest";
 import { BinMapper } from "../../src/learners/binning/bin-mapper.js";
 import { leftCodes } from "../../src/learners/binning/categorical.js";
 import { BINNING_SUBSAMPLE, edgeSample, numericEdges } from "../../src/learners/binning/edges.js";
+import { CartEstimator } from "../../src/learners/tree/cart.js";
+import { ForestEstimator } from "../../src/learners/forest/forest.js";
 import type { FeatureInfo, Matrix } from "../../src/core/types.js";
 import { Rng } from "../../src/utils/random.js";
 
@@ -131,6 +133,22 @@ describe("numeric edges (one rule in every family)", () => {
     expect(Array.from(BinMapper.fit(X, 255).codeColumns(X)[0]!.codes)).toEqual([0, 1, 1, 3, 4]);
     expect(leftCodes(fb, [1], true)).toEqual([1, 2]);
     expect(leftCodes(fb, [1, 0], false)).toEqual([0, 1]);
+  });
+});
+
+describe("tree and forest split on the binner's bins", () => {
+  // x = 0..99, churn when x > 70: exact thresholds find 70.5; two bins (edge 49.5) can only cut at 49.5.
+  const x = Float64Array.from({ length: 100 }, (_, i) => i);
+  const X = matrix([num("x")], [x]);
+  const y = Uint8Array.from(x, (v) => (v > 70 ? 1 : 0));
+  it("tree: exact by default, the bins' cut with max_bins", () => {
+    expect(new CartEstimator({ max_depth: 1 }).fit(X, y).tree.threshold[0]).toBe(70.5);
+    expect(new CartEstimator({ max_depth: 1, max_bins: 2 }).fit(X, y).tree.threshold[0]).toBe(49.5);
+  });
+  it("forest: the same bins", async () => {
+    const p = { n_estimators: 1, bootstrap: false, max_depth: 1, min_samples_leaf: 1, max_features: null };
+    expect((await new ForestEstimator({ ...p, max_bins: null }).fit(X, y)).trees[0]!.threshold[0]).toBe(70.5);
+    expect((await new ForestEstimator({ ...p, max_bins: 2 }).fit(X, y)).trees[0]!.threshold[0]).toBe(49.5);
   });
 });
 
