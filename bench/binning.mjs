@@ -8,6 +8,11 @@
 // on the bundled Telco split and on generated tables (mixed churn-like, a heavy-tailed column, many ties).
 // Not a test. Usage: npm run build && node bench/binning.mjs [--rows 20000] [--bins 255,32] [--trees 100] [--reps 2]
 // Single-threaded (forest threads: 1) so the seconds compare rules, not schedules.
+// One run (2026-12-02, 2 cores at load 20-25, so seconds are noise; AUCs are exact and were the same before
+// and after the one binner): midpoint vs greedy moved forest's AUC by -0.0017..+0.0007 at max_bins 255 and
+// gbdt's by -0.0022..+0.0015; tree's exact thresholds beat 255 bins on 3 of 4 tables (by up to 0.0023), so
+// tree keeps exact as its default. At max_bins 32, capping the 100-level category of "mixed" (the shared
+// categorical rule) lifted tree from 0.7296 to 0.7397 and forest from 0.7543 to 0.7580.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
