@@ -15,7 +15,14 @@ import type { DetailedMetrics } from "../evaluation/detailed.js";
 import type { ChurnModel } from "../artifact/churn-model.js";
 import type { FeatureImportance } from "../artifact/importance.js";
 import type { MetricsFile } from "../artifact/metrics-file.js";
-import { CONFIG_NAMES, trainOnTable, type SettingNames, type Timings, type TrainResult } from "./train.js";
+import {
+  CONFIG_NAMES,
+  trainOnTable,
+  type SettingNames,
+  type Timings,
+  type TrainResult,
+  type TrainStepOptions,
+} from "./train.js";
 import { howToSet } from "../data/target.js";
 import { UserError } from "../utils/errors.js";
 import { withModelDir } from "../utils/lock.js";
@@ -83,16 +90,16 @@ export class ChurnKit {
     if (!this.config.data.target) {
       const guess = guessTarget(inferSchema(t));
       if (!guess) throw new UserError(`${path}: cannot guess the target column; ${howToSet(this.names.target, "COL")}`);
-      this.log.info(`target column guessed: "${guess}" (set data.target to choose another)`);
+      this.log.info(`target column guessed: "${guess}" (${howToSet(this.names.target, "COL")} to choose another)`);
       this.resolved = { ...this.resolved, data: { ...this.resolved.data, target: guess } };
     }
     return t;
   }
 
   /** Fit on a whole table (validation split inside). */
-  async train(t: RawTable): Promise<TrainResult> {
+  async train(t: RawTable, opts: TrainStepOptions = {}): Promise<TrainResult> {
     await this.checkDerived();
-    return trainOnTable(t, this.config, this.log, this.names);
+    return trainOnTable(t, this.config, this.log, { names: this.names, ...opts });
   }
 
   /**

@@ -17,7 +17,7 @@ import { UserError } from "../utils/errors.js";
 import { logger, type Logger } from "../utils/logging.js";
 import { VERSION } from "../version.js";
 import { FORMAT, FORMAT_VERSION, type ModelArtifact } from "../artifact/artifact.js";
-import { checkParams } from "../learners/families.js";
+import { checkParams, family } from "../learners/families.js";
 import { applyCalibration, fitIsotonic, fitPlatt, type CalibrationState } from "../learners/calibration.js";
 import { detailedMetrics, type DetailedMetrics } from "../evaluation/detailed.js";
 import { findLeaks, leakMessage, type LeakyColumn } from "../evaluation/leakage.js";
@@ -162,14 +162,25 @@ export function thresholdRule(cfg: Config): ThresholdRule {
   return { rule: "f1" };
 }
 
+/** Options of {@link trainOnTable}. */
+export interface TrainStepOptions {
+  /**
+   * Measure permutation importance on the validation split (when `evaluation.permutation_repeats` > 0). Default true;
+   * `run` turns it off, since it measures importance on its test split instead.
+   */
+  importance?: boolean;
+  /** How the calling command sets the target settings, for error remedies (default: the config keys). */
+  names?: SettingNames;
+}
+
 /** Train a model on a whole raw table according to `cfg`. */
 export async function trainOnTable(
   raw: RawTable,
   cfg: Config,
   log: Logger = logger(),
-  names: SettingNames = CONFIG_NAMES,
+  opts: TrainStepOptions = {},
 ): Promise<TrainResult> {
-  const prep = await prepareTraining(raw, cfg, log, names);
+  const prep = await prepareTraining(raw, cfg, log, opts.names);
   const { schema, target, data, features, derived, dropped } = prep;
   const { y, typed, inputs: kept } = data;
   const preprocessSeconds = prep.seconds;
@@ -231,7 +242,12 @@ export async function trainOnTable(
     dropped,
     preprocess: final.pre,
     feature_means: final.means,
-    model: { family: familyName, params: checked, state: final.clf.state() },
+    model: {
+      family: familyName,
+      params: checked,
+      state_version: family(familyName).stateVersion,
+      state: final.clf.state(),
+    },
     threshold,
     calibration,
     validation_metrics: validation,
@@ -245,7 +261,7 @@ export async function trainOnTable(
   // Importance is measured by the first fit on the validation rows it never saw.
   let importance: FeatureImportance | undefined;
   const validationRows = takeRows(prep.table, valRows);
-  if (cfg.evaluation.permutation_repeats > 0) {
+  if (cfg.evaluation.permutation_repeats > 0 && opts.importance !== false) {
     const t0 = now();
     const firstModel = ChurnModel.fromFit(
       {
@@ -261,6 +277,7 @@ export async function trainOnTable(
       repeats: cfg.evaluation.permutation_repeats,
       seed: cfg.seed,
       own: artifact,
+      maxRows: cfg.evaluation.importance_max_rows,
     });
     log.info(
       `permutation importance measured in ${(now() - t0).toFixed(2)} s; top: ${Object.keys(importance.permutation).slice(0, 4).join(", ")}`,
