@@ -9,8 +9,12 @@ import type { TypedTable } from "../data/typed.js";
 import { foldAuc, leakCheckable, leakHow, leaks } from "../eda/leakage.js";
 import { rocAuc } from "./metrics.js";
 
-/** Above this many rows, the AUCs are measured on this many evenly spaced rows (precise to about ±0.003). */
-export const LEAK_SAMPLE = 200_000;
+/**
+ * Above this many rows, the AUCs are measured on this many evenly spaced rows: near the 0.99 threshold an AUC
+ * from 100,000 rows is within about ±0.002 (its standard error is √(AUC·(1−AUC)/minority rows)). Measured
+ * cost: 1M rows × 30 numeric columns, 0.7 s of CPU (one run, loaded 2-core machine).
+ */
+export const LEAK_SAMPLE = 100_000;
 
 /** An input column that alone separates the classes almost perfectly (single-column AUC above 0.99). */
 export interface LeakyColumn {
