@@ -9,8 +9,10 @@
  * Differences: numbers are read with DuckDB's TRY_CAST to DOUBLE (restricted to finite values
  * without "_" separators), so an overflowing literal such as "1e400" is text here but a number
  * there; and values are trimmed of spaces only (DuckDB's trim; JavaScript's trim also removes
- * tabs and other whitespace). Identifiers follow inferSchema's rule (unique per row, at least
- * 20 rows; numeric ones also need whole numbers and an id-like name).
+ * tabs and other whitespace). Identifiers follow inferSchema's unique-text and name rules (unique per
+ * row, at least 20 rows; numeric ones also need whole numbers and an id-like name); its value rule
+ * (at least 6 digits and a flat churn rate along the order, data/identifier.ts) is not applied here yet,
+ * so such a column shows as a feature with its single-column AUC.
  */
 import { statSync } from "node:fs";
 import { checkDataFile, formatOf, sourceSql, type RawTable } from "../data/load.js";
