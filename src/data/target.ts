@@ -92,7 +92,8 @@ export function resolveTarget(
 ): TargetInfo {
   if (!t.columns.includes(column))
     throw new UserError(`${t.origin}: target column "${column}" not found; columns are: ${t.columns.join(", ")}`);
-  const labels = classesOf(t.origin, column, targetLabels(t, column));
+  const spellings = targetLabels(t, column);
+  const labels = classesOf(t.origin, column, spellings);
   if (labels.length < 2) {
     throw new UserError(
       `${t.origin}: target column "${column}" has only one class (${labels.length ? JSON.stringify(labels[0]) : "no values"}); a churn model needs rows of both classes`,
@@ -102,6 +103,10 @@ export function resolveTarget(
   if (positive !== undefined) {
     // Classes differ in more than letter case (classesOf), so a match without case is unique.
     const match = labels.find((l) => l === positive) ?? labels.find((l) => fold(l) === fold(positive));
+    if (match && spellings.includes(positive) && labels.length !== spellings.length) {
+      // Boolean-like spellings were folded: keep the user's own spelling of the positive label.
+      return { column, positive, negatives: labels.filter((l) => l !== match) };
+    }
     if (!match)
       throw new UserError(
         `${t.origin}: the positive label ${JSON.stringify(positive)} (${positiveName}) is not a value of target column "${column}"; its values are: ${labels.slice(0, 10).join(", ")}`,

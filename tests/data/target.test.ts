@@ -128,7 +128,7 @@ describe("boolean-like labels match without letter case", () => {
 
   it("with --positive TRUE, the True rows are churners too (never the other class)", () => {
     const info = resolveTarget(t1(mixed), "y", "TRUE", "--positive");
-    expect(info).toEqual({ column: "y", positive: "True", negatives: ["FALSE"] });
+    expect(info).toEqual({ column: "y", positive: "TRUE", negatives: ["FALSE"] });
     expect(encodeTarget(t1(mixed), info).y.reduce((s, v) => s + v, 0)).toBe(75);
     expect(resolveTarget(t1(mixed), "y", "false").positive).toBe("FALSE");
   });
