@@ -119,47 +119,65 @@ export function designGramDiagonal(D: Design, h: Float64Array, out: Float64Array
   }
 }
 
+/** Rows per block of {@link designGram}: a block of every dense column stays in the CPU's cache (2,048 × 8 bytes a column). */
+const GRAM_BLOCK = 2048;
+
 /**
- * The lower triangle of H += Aᵀ·diag(h)·A (row-major d×d). `t` is scratch of n entries.
- * Dense pairs are column dot products (sequential reads); pairs with a one-hot column visit only its 1s.
+ * The lower triangle of H += Aᵀ·diag(h)·A (row-major d×d). Rows go in blocks, so that the q²/2 dense
+ * column pairs are dot products over cached values; a row's one-hot 1s each add its q values h_i·x_ik
+ * to a (one-hot coordinate × dense column) table, one contiguous run per 1, folded into H at the end.
  */
-export function designGram(D: Design, h: Float64Array, H: Float64Array, t: Float64Array): void {
+export function designGram(D: Design, h: Float64Array, H: Float64Array): void {
   const { n, d, dense, denseAt, onesPtr, ones } = D;
+  const q = dense.length;
   const last = d - 1; // the intercept's row: the last, so (intercept, j) is always at last·d + j
-  for (let k = 0; k < dense.length; k++) {
-    const a = denseAt[k]!;
-    const c = dense[k]!;
-    let s0 = 0;
-    for (let i = 0; i < n; i++) {
-      t[i] = h[i]! * c[i]!;
-      s0 += t[i]!;
-    }
-    H[last * d + a]! += s0;
-    for (let k2 = 0; k2 <= k; k2++) {
-      const c2 = dense[k2]!;
-      let s = 0;
-      for (let i = 0; i < n; i++) s += t[i]! * c2[i]!;
-      H[a * d + denseAt[k2]!]! += s;
-    }
-    for (let i = 0; i < n; i++) {
-      const ti = t[i]!;
-      for (let e = onesPtr[i]!; e < onesPtr[i + 1]!; e++) {
-        const b = ones[e]!;
-        H[b > a ? b * d + a : a * d + b]! += ti;
+  const B = Math.min(n, GRAM_BLOCK);
+  const t = new Float64Array(B * q); // t[r·q + k] = h_i·x_ik for row i = i0 + r
+  const tk = new Float64Array(B); // the same for one k, contiguous for the dot products
+  const cross = new Float64Array(d * q); // cross[b·q + k] = Σ_i h_i·x_ik over rows whose coordinate b is 1
+  for (let i0 = 0; i0 < n; i0 += B) {
+    const i1 = Math.min(n, i0 + B);
+    for (let k = 0; k < q; k++) {
+      const a = denseAt[k]!;
+      const c = dense[k]!;
+      let s0 = 0;
+      for (let i = i0; i < i1; i++) {
+        const ti = h[i]! * c[i]!;
+        tk[i - i0] = ti;
+        t[(i - i0) * q + k] = ti;
+        s0 += ti;
+      }
+      H[last * d + a]! += s0;
+      for (let k2 = 0; k2 <= k; k2++) {
+        const c2 = dense[k2]!;
+        let s = 0;
+        for (let i = i0; i < i1; i++) s += tk[i - i0]! * c2[i]!;
+        H[a * d + denseAt[k2]!]! += s;
       }
     }
+    let s00 = 0;
+    for (let i = i0; i < i1; i++) {
+      const hi = h[i]!;
+      s00 += hi;
+      const end = onesPtr[i + 1]!;
+      const tr = (i - i0) * q;
+      for (let e = onesPtr[i]!; e < end; e++) {
+        const b = ones[e]!;
+        H[last * d + b]! += hi;
+        const row = b * d;
+        for (let e2 = onesPtr[i]!; e2 <= e; e2++) H[row + ones[e2]!]! += hi;
+        const cb = b * q;
+        for (let k = 0; k < q; k++) cross[cb + k]! += t[tr + k]!;
+      }
+    }
+    H[last * d + last]! += s00;
   }
-  let s00 = 0;
-  for (let i = 0; i < n; i++) {
-    const hi = h[i]!;
-    s00 += hi;
-    const end = onesPtr[i + 1]!;
-    for (let e = onesPtr[i]!; e < end; e++) {
-      const b = ones[e]!;
-      H[last * d + b]! += hi;
-      const row = b * d;
-      for (let e2 = onesPtr[i]!; e2 <= e; e2++) H[row + ones[e2]!]! += hi;
+  for (let b = 0; b < last; b++) {
+    for (let k = 0; k < q; k++) {
+      const v = cross[b * q + k]!;
+      if (v === 0) continue;
+      const a = denseAt[k]!;
+      H[b > a ? b * d + a : a * d + b]! += v;
     }
   }
-  H[last * d + last]! += s00;
 }

@@ -17,7 +17,6 @@ export function solveNewton(P: Problem, maxIter: number, gtol: number): Solution
   const H = new Float64Array(d * d);
   const r = new Float64Array(n);
   const h = new Float64Array(n);
-  const t = new Float64Array(n);
   const trial = new Float64Array(d);
   let iter = 0;
   let converged = false;
@@ -28,7 +27,7 @@ export function solveNewton(P: Problem, maxIter: number, gtol: number): Solution
       break;
     }
     H.fill(0);
-    designGram(P.A, h, H, t);
+    designGram(P.A, h, H);
     for (let j = 0; j < d; j++) H[j * d + j]! += penaltyCurvature(P, j);
     for (let j = 0; j < d; j++) for (let k = j + 1; k < d; k++) H[j * d + k] = H[k * d + j]!;
     const fNew = backtrack(P, beta, choleskySolve(H, g, d), f, trial, z);
