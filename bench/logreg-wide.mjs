@@ -30,7 +30,7 @@ const make = (kind) => (kind === "wide" ? wideTable(WIDE.n, WIDE.p) : tallTable(
 
 if (opt.child) {
   // One fit: build the table, fit, print {fit_s, cpu_s, n_iter, converged, matrix_mb, rss_before_fit_mb, peak_rss_mb}.
-  const { LogregEstimator } = await import("../dist/models/logreg/logreg.js");
+  const { LogregEstimator } = await import("../dist/learners/logreg/logreg.js");
   const t = make(opt.child);
   const matrixMb = (t.X.columns.length * t.X.nRows * 8) / 2 ** 20;
   const before = process.memoryUsage().rss / 2 ** 20;

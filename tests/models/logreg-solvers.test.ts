@@ -5,11 +5,11 @@ import {
   designTimes,
   designTransposeTimes,
   toDesign,
-} from "../../src/models/logreg/design.js";
-import { LogregEstimator, LogregModel, type LogregParams, type LogregState } from "../../src/models/logreg/logreg.js";
-import { chooseSolver } from "../../src/models/logreg/solver.js";
-import { classWeights } from "../../src/models/class-weights.js";
-import { sigmoid, type Matrix } from "../../src/models/types.js";
+} from "../../src/learners/logreg/design.js";
+import { LogregEstimator, LogregModel, type LogregParams, type LogregState } from "../../src/learners/logreg/logreg.js";
+import { chooseSolver } from "../../src/learners/logreg/solver.js";
+import { classWeights } from "../../src/learners/class-weights.js";
+import { sigmoid, type Matrix } from "../../src/core/types.js";
 import { Rng } from "../../src/utils/random.js";
 
 function matrix(columns: Float64Array[]): Matrix {

@@ -6,10 +6,10 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { toDesign } from "../../src/models/logreg/design.js";
-import { LogregEstimator, type LogregState } from "../../src/models/logreg/logreg.js";
-import { chooseSolver } from "../../src/models/logreg/solver.js";
-import type { Matrix } from "../../src/models/types.js";
+import { toDesign } from "../../src/learners/logreg/design.js";
+import { LogregEstimator, type LogregState } from "../../src/learners/logreg/logreg.js";
+import { chooseSolver } from "../../src/learners/logreg/solver.js";
+import type { Matrix } from "../../src/core/types.js";
 import { ROOT } from "../helpers.js";
 
 interface RefFit {
