@@ -7,6 +7,8 @@
 // Each fit runs in a process of its own, so that its peak RSS is its own; the tables are seeded
 // (bench/logreg-wide-data.mjs) and handed to Python as raw binary, so both fit the very same values.
 // cpu_s is the process's CPU time during the fit: on a shared machine it varies less than wall time.
+// max_coef_diff / max_proba_diff: against the row above the sklearn rows' churnkit fit (coefficients and
+// intercept; probabilities on the table's rows).
 import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -55,6 +57,20 @@ const run = (cmd, args) => {
 };
 const coefs = (file) => JSON.parse(readFileSync(file, "utf8"));
 const maxDiff = (a, b) => a.reduce((m, v, j) => Math.max(m, Math.abs(v - b[j])), 0);
+/** Max |difference| of the two fits' probabilities on the table's rows (coefficients, then the intercept). */
+const probaDiff = (X, a, b) => {
+  const za = new Float64Array(X.nRows).fill(a.at(-1));
+  const zb = new Float64Array(X.nRows).fill(b.at(-1));
+  X.columns.forEach((c, j) => {
+    for (let i = 0; i < X.nRows; i++) {
+      za[i] += a[j] * c[i];
+      zb[i] += b[j] * c[i];
+    }
+  });
+  let m = 0;
+  for (let i = 0; i < X.nRows; i++) m = Math.max(m, Math.abs(1 / (1 + Math.exp(-za[i])) - 1 / (1 + Math.exp(-zb[i]))));
+  return m;
+};
 const fitChurnkit = (kind, solver) => {
   const coef = join(out, `logreg-${kind}-${solver}.json`);
   return {
@@ -88,7 +104,7 @@ const fitSklearn = (kind, n, levels, tol) => {
 };
 const hasPython = spawnSync(opt.python, ["-c", "import sklearn"]).status === 0;
 const rows = [];
-const show = (name, r, ref) =>
+const show = (name, r, ref, X) =>
   rows.push({
     name,
     fit_s: r.fit_s?.toFixed(2) ?? r.error,
@@ -98,23 +114,30 @@ const show = (name, r, ref) =>
     matrix_mb: r.matrix_mb?.toFixed(0),
     rss_before_fit_mb: r.rss_before_fit_mb?.toFixed(0),
     max_coef_diff: ref && !r.error && !ref.error ? maxDiff(coefs(r.coef), coefs(ref.coef)).toExponential(1) : undefined,
+    max_proba_diff:
+      ref && !r.error && !ref.error ? probaDiff(X, coefs(r.coef), coefs(ref.coef)).toExponential(1) : undefined,
   });
 
 // 1. wide
-writeTable(join(out, "logreg-wide"), wideTable(WIDE.n, WIDE.p));
+const wide = wideTable(WIDE.n, WIDE.p);
+writeTable(join(out, "logreg-wide"), wide);
 const auto = fitChurnkit("wide", "auto");
 const newton = opt["skip-newton"] ? null : fitChurnkit("wide", "newton");
 if (newton) show("300×2000 churnkit solver newton (before)", newton);
-show("300×2000 churnkit solver auto (newton-cg)", auto, newton);
+show("300×2000 churnkit solver auto (newton-cg)", auto, newton, wide.X);
 if (hasPython) {
-  show("300×2000 sklearn lbfgs tol 1e-4 (default)", fitSklearn("wide", WIDE.n, [], "1e-4"), auto);
-  show("300×2000 sklearn lbfgs tol 1e-10", fitSklearn("wide", WIDE.n, [], "1e-10"), auto);
+  show("300×2000 sklearn lbfgs tol 1e-4 (default)", fitSklearn("wide", WIDE.n, [], "1e-4"), auto, wide.X);
+  show("300×2000 sklearn lbfgs tol 1e-10", fitSklearn("wide", WIDE.n, [], "1e-10"), auto, wide.X);
 }
 
 // 2. tall
 const n = Number(opt.rows);
-writeTable(join(out, "logreg-tall"), tallTable(n));
+const tallT = tallTable(n);
+writeTable(join(out, "logreg-tall"), tallT);
 const tall = fitChurnkit("tall", "auto");
 show(`${n}×30 churnkit solver auto (newton)`, tall);
-if (hasPython) show(`${n}×30 sklearn lbfgs tol 1e-4 (default)`, fitSklearn("tall", n, TALL_LEVELS, "1e-4"), tall);
+if (hasPython) {
+  const sk = fitSklearn("tall", n, TALL_LEVELS, "1e-4");
+  show(`${n}×30 sklearn lbfgs tol 1e-4 (default)`, sk, tall, tallT.X);
+}
 console.table(rows);

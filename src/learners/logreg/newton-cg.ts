@@ -51,12 +51,13 @@ export function solveNewtonCg(P: Problem, maxIter: number, gtol: number): Soluti
   let g0 = 0;
   let iter = 0;
   let converged = false;
-  for (; iter < maxIter && !converged; iter++) {
+  let polishing = false; // the tolerance is met (or f no longer decreases): one last, tight step
+  for (; iter < maxIter; iter++) {
     // z holds A·β: from the objective at the accepted step (or at β = 0).
-    converged = gradientAt(P, beta, z, g, r, h) < gtol; // then this is the polishing step, and the last
+    if (gradientAt(P, beta, z, g, r, h) < gtol) polishing = true;
     const gnorm = Math.sqrt(dot(g, g));
     if (iter === 0) g0 = gnorm;
-    const target = (converged ? POLISH : Math.min(0.5, Math.sqrt(gnorm / g0))) * gnorm;
+    const target = (polishing ? POLISH : Math.min(0.5, Math.sqrt(gnorm / g0))) * gnorm;
     designGramDiagonal(P.A, h, inv);
     for (let j = 0; j < d; j++) inv[j] = 1 / (inv[j]! + pen[j]!);
     // Preconditioned CG on H·step = g from step = 0.
@@ -87,7 +88,13 @@ export function solveNewtonCg(P: Problem, maxIter: number, gtol: number): Soluti
     }
     const decrease = f - fNew;
     f = fNew;
-    if (decrease <= 1e-15 * Math.max(1, Math.abs(f))) converged = true;
+    if (polishing) {
+      converged = true;
+      iter++;
+      break;
+    }
+    // A step that barely lowers f: the optimum in floating point, where `solveNewton` stops too; polish, then stop.
+    if (decrease <= 1e-15 * Math.max(1, Math.abs(f))) polishing = true;
   }
-  return { beta, iterations: iter, converged };
+  return { beta, iterations: iter, converged: converged || polishing };
 }
