@@ -56,6 +56,8 @@ function endsWithNewline(fd: number, size: number): boolean {
 export class RequestLog {
   private failed: Error | undefined;
   private closed: Promise<void> | undefined;
+  /** One wait for `drain`, shared by every request that met a full buffer (not a listener each). */
+  private drained: Promise<unknown> | undefined;
 
   private constructor(
     /** The file, as named by the user. */
@@ -105,8 +107,13 @@ export class RequestLog {
       const p = probability[i]!;
       text += `${head}${JSON.stringify(rows[i])},"churn_probability":${JSON.stringify(p)},"churn":${p >= threshold}}\n`;
     }
-    // once() rejects on an error event meanwhile; check() then names it.
-    if (!this.ws.write(text)) await once(this.ws, "drain").catch(() => undefined);
+    if (!this.ws.write(text)) {
+      // once() rejects on an error event meanwhile; check() then names it.
+      this.drained ??= once(this.ws, "drain")
+        .catch(() => undefined)
+        .finally(() => (this.drained = undefined));
+      await this.drained;
+    }
     this.check();
   }
 
