@@ -4,7 +4,7 @@
  * delayed labels; `--model` optional, for its threshold and target labels).
  */
 import type { Command } from "commander";
-import type { DetailedMetrics } from "../models/evaluation/detailed.js";
+import type { DetailedMetrics } from "../evaluation/detailed.js";
 import { UserError } from "../utils/errors.js";
 import { cliLogger, parseFloatArg, parseIntArg, parseList, printJson } from "./common.js";
 
@@ -41,7 +41,7 @@ function metricsText(m: DetailedMetrics, rule: string): string[] {
 /** `--model --data`: score a labelled table. */
 async function evaluateData(o: EvaluateArgs & { model: string; data: string }): Promise<void> {
   const { loadTable } = await import("../data/load.js");
-  const { loadModel } = await import("../models/model.js");
+  const { loadModel } = await import("../artifact/churn-model.js");
   const model = await loadModel(o.model);
   const m = await model.evaluate(await loadTable(o.data), {
     threshold: o.threshold,
@@ -61,8 +61,8 @@ const DEFAULT_THRESHOLD = 0.5;
 async function evaluateDelayed(o: EvaluateArgs & { predictions: string; labels: string }): Promise<void> {
   const log = cliLogger();
   const { joinLabels } = await import("../evaluation/labels-join.js");
-  const { detailedMetrics } = await import("../models/evaluation/detailed.js");
-  const model = o.model ? await (await import("../models/model.js")).loadModel(o.model) : undefined;
+  const { detailedMetrics } = await import("../evaluation/detailed.js");
+  const model = o.model ? await (await import("../artifact/churn-model.js")).loadModel(o.model) : undefined;
   const j = await joinLabels({
     predictions: o.predictions,
     labels: o.labels,

@@ -4,10 +4,10 @@
  */
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { train } from "../../src/api.js";
+import { train } from "../../src/pipeline/api.js";
 import { loadTable } from "../../src/data/load.js";
 import { joinLabels } from "../../src/evaluation/labels-join.js";
-import { loadModel } from "../../src/models/model.js";
+import { loadModel } from "../../src/artifact/churn-model.js";
 import { runCli, type CliRun } from "../cli-run.js";
 import { telcoLines, tmp, write } from "../helpers.js";
 
