@@ -5,7 +5,6 @@
  * scored, a slow disk slows the requests down (backpressure) rather than filling memory without
  * bound, and the server's close flushes what is buffered before it returns.
  */
-import { once } from "node:events";
 import { closeSync, createWriteStream, fstatSync, openSync, readSync, type WriteStream } from "node:fs";
 import { finished } from "node:stream/promises";
 import type { RawTable } from "../data/load.js";
@@ -101,6 +100,8 @@ export class RequestLog {
     time: Date = new Date(),
   ): Promise<void> {
     this.check();
+    // A closed stream neither writes nor emits an error: refuse instead of waiting for a drain that never comes.
+    if (this.closed) throw new Error(`request log ${this.path}: already closed`);
     const head = `{"time":${JSON.stringify(time.toISOString())},"row":`;
     let text = "";
     for (let i = 0; i < rows.length; i++) {
@@ -108,10 +109,7 @@ export class RequestLog {
       text += `${head}${JSON.stringify(rows[i])},"churn_probability":${JSON.stringify(p)},"churn":${p >= threshold}}\n`;
     }
     if (!this.ws.write(text)) {
-      // once() rejects on an error event meanwhile; check() then names it.
-      this.drained ??= once(this.ws, "drain")
-        .catch(() => undefined)
-        .finally(() => (this.drained = undefined));
+      this.drained ??= this.drain().finally(() => (this.drained = undefined));
       await this.drained;
     }
     this.check();
@@ -121,6 +119,18 @@ export class RequestLog {
   close(): Promise<void> {
     this.closed ??= this.failed ? Promise.resolve() : (this.ws.end(), finished(this.ws).catch(() => undefined));
     return this.closed.then(() => this.check());
+  }
+
+  /** Resolves when the stream takes more, or will never again (closed: ended meanwhile, or failed; check() tells). */
+  private drain(): Promise<void> {
+    const ws = this.ws;
+    return new Promise((resolve) => {
+      const done = () => {
+        for (const e of ["drain", "close", "error"]) ws.off(e, done);
+        resolve();
+      };
+      for (const e of ["drain", "close", "error"]) ws.on(e, done);
+    });
   }
 
   /** Throw the stream's error, named, if it had one. */

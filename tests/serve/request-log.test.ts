@@ -86,6 +86,32 @@ describe("--log-requests", () => {
     expect(last.churn_probability).toBe(Number(r.body.split("\n")[1]!.split(",")[1]));
   });
 
+  it("close() flushes the rows of a request in flight when it was called", async () => {
+    const file = join(tmp("churnkit-log-"), "requests.jsonl");
+    const app = createServer(fx.model, { logRequests: file, maxBody: "64mb" });
+    let handling!: () => void;
+    const handled = new Promise<void>((resolve) => (handling = resolve));
+    app.addHook("preHandler", async () => handling());
+    await app.listen({ host: "127.0.0.1", port: 0 });
+    const port = (app.server.address() as { port: number }).port;
+    const rows = Array.from({ length: 20_000 }, (_, i) => ({ ...fx.rows[i % fx.rows.length]!, customerID: `c${i}` }));
+    const answer = fetch(`http://127.0.0.1:${port}/predict`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(rows),
+    });
+    // Close once the request is being handled (its body received), before it is answered.
+    await handled;
+    const closed = app.close();
+    const r = await answer;
+    expect(r.status).toBe(200);
+    expect((JSON.parse(await r.text()) as { predictions: unknown[] }).predictions).toHaveLength(20_000); // read: close waits for it
+    await closed;
+    const logged = lines(file);
+    expect(logged).toHaveLength(20_000);
+    expect((JSON.parse(logged[19_999]!) as { row: { customerID: string } }).row.customerID).toBe("c19999");
+  });
+
   it("refuses a directory as the log with one line naming it", () => {
     const dir = tmp("churnkit-log-");
     mkdirSync(join(dir, "logs"));
