@@ -91,7 +91,10 @@ describe("--log-requests", () => {
     const app = createServer(fx.model, { logRequests: file, maxBody: "64mb" });
     let handling!: () => void;
     const handled = new Promise<void>((resolve) => (handling = resolve));
-    app.addHook("preHandler", async () => handling());
+    app.addHook("preHandler", (_req, _reply, done) => {
+      handling();
+      done();
+    });
     await app.listen({ host: "127.0.0.1", port: 0 });
     const port = (app.server.address() as { port: number }).port;
     const rows = Array.from({ length: 20_000 }, (_, i) => ({ ...fx.rows[i % fx.rows.length]!, customerID: `c${i}` }));
