@@ -69,6 +69,9 @@ describe("GET /metrics", () => {
     expect(les.slice(0, 4)).toEqual(["0.05", "0.1", "0.15", "0.2"]);
     // No process metrics unless asked for (churnkit serve asks).
     expect(r.body).not.toContain("process_cpu");
+    // Listed in the OpenAPI document, as text.
+    const o = JSON.parse((await app.inject({ method: "GET", url: "/openapi.json" })).body);
+    expect(Object.keys(o.paths["/metrics"].get.responses[200].content)).toEqual(["text/plain"]);
   });
 
   it("counts a POST /predict of 5 rows: requests by route and status, rows, unseen by column, each probability's bucket", async () => {
