@@ -59,6 +59,7 @@ export { VERSION } from "./version.js";
 export { createServer, parseSize, type ServeOptions } from "./serve/server.js";
 export { rowJsonSchema, openApiDocument, type JsonSchema } from "./serve/schema.js";
 export type { ServedPrediction } from "./serve/routes.js";
+export type { RequestLogLine } from "./serve/request-log.js";
 export type { Explanation } from "./artifact/explain.js";
 export { permutationImportance, type FeatureImportance, type ImportanceStat } from "./artifact/importance.js";
 export type { DetailedMetrics } from "./evaluation/detailed.js";

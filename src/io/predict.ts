@@ -25,6 +25,7 @@ import { dict } from "../utils/dict.js";
 import { UserError } from "../utils/errors.js";
 import { tmpSibling } from "../utils/fs.js";
 import { refuseSymlink } from "../utils/output.js";
+import type { UnseenCategory } from "../data/preprocess.js";
 import type { ChurnModel } from "../artifact/churn-model.js";
 import { predictionRow, presentIdColumns, SCORE_COLUMNS } from "../artifact/prediction-row.js";
 
@@ -66,12 +67,26 @@ function fileSink(ws: WriteStream): Sink {
   };
 }
 
-/** Score `input` with `model` and write `out` (CSV, or JSON Lines for .jsonl/.ndjson; stdout when out is undefined). */
+/** One batch of rows as {@link predictFile} scored it, for a caller that watches the scoring (the server's metrics). */
+export interface ScoredBatch {
+  /** The batch's input rows, as read (every column of the file, values as text). */
+  table: RawTable;
+  /** The churn probability of each row of `table`, in order. */
+  probability: Float64Array;
+  /** Categories training never saw, in this batch. */
+  unseen: UnseenCategory[];
+}
+
+/**
+ * Score `input` with `model` and write `out` (CSV, or JSON Lines for .jsonl/.ndjson; stdout when out is undefined).
+ * `onBatch`, when given, sees each scored batch, in order, before its scores are written.
+ */
 export async function predictFile(
   model: ChurnModel,
   input: string,
   out?: string,
   threshold?: number,
+  onBatch?: (batch: ScoredBatch) => void,
 ): Promise<{ rows: number; unseen: number }> {
   checkDataFile(input);
   const jsonl = out ? /\.(jsonl|ndjson)$/i.test(out) : false;
@@ -81,7 +96,7 @@ export async function predictFile(
   // Counted on another connection of its own while the stream is scored; awaited at the end.
   const expected = countRows(input);
   expected.catch(() => undefined); // a failed stream throws first; no unhandled rejection meanwhile
-  return withConnection((con) => scoreStream(con, model, input, expected, { out, jsonl, threshold }));
+  return withConnection((con) => scoreStream(con, model, input, expected, { out, jsonl, threshold, onBatch }));
 }
 
 /** Read `input` from row `offset` on, materialized (not streamed), so that DuckDB reports what it cannot parse there. */
@@ -100,9 +115,14 @@ async function scoreStream(
   model: ChurnModel,
   input: string,
   expected: Promise<number>,
-  o: { out: string | undefined; jsonl: boolean; threshold: number | undefined },
+  o: {
+    out: string | undefined;
+    jsonl: boolean;
+    threshold: number | undefined;
+    onBatch: ((batch: ScoredBatch) => void) | undefined;
+  },
 ): Promise<{ rows: number; unseen: number }> {
-  const { out, jsonl, threshold } = o;
+  const { out, jsonl, threshold, onBatch } = o;
   let result;
   try {
     result = await con.stream(sourceSql(input));
@@ -140,6 +160,7 @@ async function scoreStream(
       const { X, unseen: u } = await model.prepare(table, rows);
       const p = model.scoreMatrix(X, rows);
       unseen += u.length;
+      onBatch?.({ table, probability: p, unseen: u });
       let text = "";
       for (let r = 0; r < pendingRows; r++) {
         if (jsonl) text += JSON.stringify(predictionRow(ids, data, r, p[r]!, th)) + "\n";
