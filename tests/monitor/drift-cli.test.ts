@@ -138,3 +138,127 @@ describe("drift does not flip with the size of the data", () => {
     TIMEOUT,
   );
 });
+
+describe("drift: request logs, reports and errors", () => {
+  const dir = tmp("churnkit-drift-log-");
+  const model = join(dir, "model");
+  let rest: Csv;
+  let held = "";
+
+  beforeAll(async () => {
+    const [train, r] = split(subscriptions(3000, 5), 9);
+    rest = r;
+    held = writeCsv(dir, "held-out.csv", rest);
+    const t = await runCli([
+      "train",
+      ...["--data", writeCsv(dir, "train.csv", train), "--target", "churned", "--model", "logreg", "--out", model],
+    ]);
+    expect(t.status, t.stderr).toBe(0);
+  }, TIMEOUT);
+
+  it(
+    "reads a request log of serve --log-requests (JSON Lines) as the same rows as the CSV",
+    async () => {
+      const numeric = new Set(["tenure_months", "monthly_fee", "support_calls", "days_since_login"]);
+      const lines = rest.rows.map((r, i) => {
+        const row = Object.fromEntries(
+          rest.header.map((h, j) => [h, r[j] === "" ? null : numeric.has(h) ? Number(r[j]) : r[j]]),
+        );
+        delete row.churned;
+        return JSON.stringify({
+          time: new Date(Date.UTC(2026, 0, 1, 0, 0, i)).toISOString(),
+          row,
+          churn_probability: 0.5,
+        });
+      });
+      const log = join(dir, "requests.jsonl");
+      writeFileSync(log, lines.join("\n") + "\n");
+      const fromLog = await drift(model, log);
+      const fromCsv = await drift(model, held);
+      expect(fromLog.status, fromLog.stderr).toBe(0);
+      expect(fromLog.result!.rows).toBe(rest.rows.length);
+      expect(fromLog.result!.columns).toEqual(fromCsv.result!.columns);
+      expect(fromLog.result!.score).toEqual(fromCsv.result!.score);
+      // A key absent from a row's object is a missing value there.
+      const partial = join(dir, "partial.jsonl");
+      writeFileSync(
+        partial,
+        lines.map((l, i) => (i % 2 ? l.replace(/"days_since_login":(null|\d+),/, "") : l)).join("\n") + "\n",
+      );
+      const p = await drift(model, partial);
+      expect(p.status, p.stderr).toBe(0);
+      const login = p.result!.columns.find((c) => c.column === "days_since_login") as unknown as {
+        missing_current: number;
+      };
+      expect(login.missing_current).toBeGreaterThan(0.5);
+    },
+    TIMEOUT,
+  );
+
+  it(
+    "--out writes the HTML report; --out naming the data file is refused",
+    async () => {
+      const out = join(dir, "drift.html");
+      const r = await runCli(["drift", "--model", model, "--data", held, "--out", out]);
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stdout).toMatch(/^no drift \(drift when any input column/m);
+      const html = readFileSync(out, "utf8");
+      expect(html).toContain("<h2>Score distribution</h2>");
+      expect(html).toContain("No input column drifted.");
+      const bad = await runCli(["drift", "--model", model, "--data", held, "--out", held]);
+      expect(bad.status).toBe(2);
+      expect(bad.stderr.trim().split("\n")).toHaveLength(1);
+      expect(bad.stderr).toContain("--data");
+    },
+    TIMEOUT,
+  );
+
+  it(
+    "a model file without reference histograms is exit 2, one line: retrain with this version",
+    async () => {
+      const old = join(dir, "old");
+      const cp = await runCli(["train", "--data", held, "--target", "churned", "--model", "logreg", "--out", old]);
+      expect(cp.status, cp.stderr).toBe(0);
+      const file = join(old, "model.json");
+      const a = JSON.parse(readFileSync(file, "utf8")) as {
+        format_version: string;
+        reference_stats: Record<string, { histogram?: unknown }>;
+        reference_score?: unknown;
+      };
+      a.format_version = "1.0";
+      for (const s of Object.values(a.reference_stats)) delete s.histogram;
+      delete a.reference_score;
+      writeFileSync(file, JSON.stringify(a));
+      const r = await runCli(["drift", "--model", old, "--data", held]);
+      expect(r.status).toBe(2);
+      expect(r.stderr).toMatch(
+        /^churnkit: \S+model\.json: no reference histogram of column "tenure_months" \(model format 1\.0, written by churnkit [\d.]+\); retrain the model with churnkit [\d.]+ to check drift\n$/,
+      );
+      // The same file still predicts: only drift needs the histograms.
+      expect((await runCli(["predict", "--model", old, "--data", held])).status).toBe(0);
+    },
+    TIMEOUT,
+  );
+
+  it(
+    "bad input and flags are exit 2 with one line",
+    async () => {
+      const noPlan = writeCsv(dir, "no-plan.csv", {
+        header: rest.header.filter((h) => h !== "plan"),
+        rows: rest.rows.map((r) => r.filter((_, j) => rest.header[j] !== "plan")),
+      });
+      const r = await runCli(["drift", "--model", model, "--data", noPlan]);
+      expect(r.status).toBe(2);
+      expect(r.stderr).toBe(
+        `churnkit: ${noPlan}: missing column "plan"; the model was trained with it, add it to the input\n`,
+      );
+      const share = await runCli(["drift", "--model", model, "--data", held, "--drift-share", "2"]);
+      expect(share.status).toBe(2);
+      expect(share.stderr).toContain('--drift-share must be a number from 0 to 1, got "2"');
+      const none = await runCli(["drift", "--model", model, "--data", join(dir, "nope.csv")]);
+      expect(none.status).toBe(2);
+      expect(none.stderr).toBe(`churnkit: ${join(dir, "nope.csv")}: file not found; check the path\n`);
+    },
+    TIMEOUT,
+  );
+});
