@@ -10,7 +10,10 @@ import type { TypedTable } from "./typed.js";
  * ≤ `edges[0]`, bin i values in (`edges[i-1]`, `edges[i]`], the last bin values > the last edge (see {@link binIndex}).
  */
 export interface NumericHistogram {
-  /** Ascending, distinct bin edges: the training deciles 0.1 … 0.9 (fewer when values repeat; none when all missing). */
+  /**
+   * Ascending, distinct bin edges: the training deciles 0.1 … 0.9 (fewer when values repeat; none when all missing);
+   * for the score, the fixed {@link SCORE_EDGES}.
+   */
   edges: number[];
   /** Non-missing rows per bin, `edges.length + 1` of them. */
   counts: number[];
@@ -114,6 +117,14 @@ function moments(vals: ArrayLike<number>, scale: number): { mean: number; std: n
 /** Inner deciles: the edges of the reference histogram of a number. */
 const DECILES = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9];
 
+/**
+ * Edges of the reference histogram of the model's score: 20 bins of width 0.05 over [0, 1]. A fixed grid, not
+ * deciles: the reference scores come from the model fitted before the refit, and when scores barely vary (a model
+ * that learned little), decile edges would sit inside that narrow mass, where the refit's tiny differences move
+ * every row across them.
+ */
+export const SCORE_EDGES: readonly number[] = Array.from({ length: 19 }, (_, i) => Number(((i + 1) * 0.05).toFixed(2)));
+
 /** The bin of `x` among ascending `edges`: the number of edges below it (so a value equal to an edge goes left). */
 export function binIndex(edges: ArrayLike<number>, x: number): number {
   let lo = 0;
@@ -127,16 +138,20 @@ export function binIndex(edges: ArrayLike<number>, x: number): number {
 }
 
 /**
- * The reference statistics of numeric values (NaN = missing): moments, quantiles and the decile histogram.
- * Also used for the model's scores on the validation split.
+ * The reference statistics of numeric values (NaN = missing): moments, quantiles and the histogram over the
+ * deciles (or over the given `edges`, ascending: {@link SCORE_EDGES} for the model's validation scores).
  */
-export function numericStats(values: Float64Array, type: "numeric" | "boolean" = "numeric"): NumericStats {
+export function numericStats(
+  values: Float64Array,
+  type: "numeric" | "boolean" = "numeric",
+  fixedEdges?: readonly number[],
+): NumericStats {
   const vals = Float64Array.from(values.filter((v) => !Number.isNaN(v))).sort();
   const { mean, std } = meanStd(vals);
   const quantiles: Record<string, number> = {};
   for (const q of QUANTILES) quantiles[String(q)] = quantileSorted(vals, q);
-  const edges: number[] = [];
-  if (vals.length > 0)
+  const edges: number[] = fixedEdges ? [...fixedEdges] : [];
+  if (!fixedEdges && vals.length > 0)
     for (const q of DECILES) {
       const e = quantileSorted(vals, q);
       if (edges.length === 0 || e > edges[edges.length - 1]!) edges.push(e);

@@ -9,6 +9,7 @@
  */
 import { z } from "zod";
 import { configSchema, economicsSchema, preprocessSchema } from "../config/schema.js";
+import { dict } from "../utils/dict.js";
 import { show } from "../utils/errors.js";
 
 /** The `format` field of every model.json: tells a churnkit model file from any other JSON. */
@@ -113,6 +114,31 @@ const metrics = z.looseObject({
   confusion: z.object({ tp: z.int().min(0), fp: z.int().min(0), tn: z.int().min(0), fn: z.int().min(0) }),
 });
 
+/** Stands for a "__proto__" key while zod parses a record (zod assigns keys, and that one would set the prototype). */
+const PROTO_KEY = "\u0000__proto__\u0000";
+
+/**
+ * A record keyed by column names whose parsed form keeps every key as its own, "__proto__" included (an object
+ * without prototype, see utils/dict.ts): z.record alone would drop that key's value into the prototype.
+ */
+const columnRecord = <T extends z.ZodType>(value: T) =>
+  z
+    .preprocess(
+      (v) => {
+        if (v === null || typeof v !== "object" || !Object.hasOwn(v, "__proto__")) return v;
+        const o: Record<string, unknown> = {};
+        for (const [k, x] of Object.entries(v))
+          Object.defineProperty(o, k === "__proto__" ? PROTO_KEY : k, { value: x, enumerable: true, writable: true });
+        return o;
+      },
+      z.record(z.string(), value),
+    )
+    .transform((r) => {
+      const o = dict<z.output<T>>();
+      for (const [k, x] of Object.entries(r)) o[k === PROTO_KEY ? "__proto__" : k] = x;
+      return o;
+    });
+
 const count = z.int().min(0);
 
 /** A decile histogram: one more count than edges, edges ascending. */
@@ -186,7 +212,7 @@ export const documentShape = {
   validation_metrics: metrics.nullable().default(null),
   data_fingerprint: z.object({ rows: z.int().min(0), columns: z.int().min(0), sha256: z.string() }),
   config: configSchema,
-  reference_stats: z.record(z.string(), columnStats).default({}),
+  reference_stats: columnRecord(columnStats).default({}),
   /** Since 1.1. */
   reference_score: numericStats.optional(),
 };

@@ -25,7 +25,7 @@ export interface DriftReportInput {
 const pct = (v: number) => (Number.isFinite(v) ? `${(v * 100).toFixed(1)}%` : "–");
 const f3 = (v: number | undefined) => (v !== undefined && Number.isFinite(v) ? String(Number(v.toPrecision(4))) : "–");
 
-async function chart(c: ColumnDrift, heading: string): Promise<Block> {
+async function chart(c: ColumnDrift, heading: string, bins?: string): Promise<Block> {
   return {
     kind: "chart",
     heading,
@@ -33,9 +33,10 @@ async function chart(c: ColumnDrift, heading: string): Promise<Block> {
       label: `${c.column}: share of rows per bin, training and current`,
     }),
     caption: `PSI ${c.value.toFixed(3)} (${c.band}; drift at ${c.threshold.toFixed(3)}). ${
-      c.type === "categorical"
+      bins ??
+      (c.type === "categorical"
         ? "Levels with under 1% of the training rows are counted together."
-        : "Bins: the training deciles."
+        : "Bins: the training deciles.")
     }`,
   };
 }
@@ -70,7 +71,11 @@ export async function driftReport(input: DriftReportInput): Promise<string> {
   sections.push({
     title: "Score distribution",
     blocks: [
-      await chart(r.score, "Churn probability, validation split at training vs current rows"),
+      await chart(
+        r.score,
+        "Churn probability, validation split at training vs current rows",
+        "Bins of width 0.05 (empty ones left out).",
+      ),
       {
         kind: "text",
         text: `Mean churn probability ${f3(r.score.mean_reference)} at training (${r.score.reference_rows.toLocaleString("en")} validation rows), ${f3(r.score.mean_current)} now.`,

@@ -1,6 +1,6 @@
 /** The reference histograms of stats.ts and the bins drift counts over (bins.ts), against values computed by hand. */
 import { describe, expect, it } from "vitest";
-import { binIndex, categoricalStats, MAX_LEVELS, numericStats } from "../../src/data/stats.js";
+import { binIndex, categoricalStats, MAX_LEVELS, numericStats, SCORE_EDGES } from "../../src/data/stats.js";
 import { countLevels, countNumeric, levelBins, numericBins } from "../../src/monitor/bins.js";
 
 describe("numeric reference histograms", () => {
@@ -18,6 +18,19 @@ describe("numeric reference histograms", () => {
     expect(s.type).toBe("boolean");
     // The 0.7 decile sits at position 6.3: 0 + (1 − 0) × (6.3 − 6), which is 0.2999999999999998 in doubles.
     expect(s.histogram).toEqual({ edges: [0, 0.2999999999999998, 1], counts: [7, 0, 3, 0], missing: 0 });
+  });
+
+  it("the score's histogram is over the fixed grid 0.05, 0.1, … 0.95, whatever the scores", () => {
+    expect(SCORE_EDGES).toHaveLength(19);
+    expect([SCORE_EDGES[0], SCORE_EDGES[1], SCORE_EDGES[18]]).toEqual([0.05, 0.1, 0.95]);
+    const h = numericStats(Float64Array.from([0.25, 0.2501, 0.2502, 0.05, 0.99]), "numeric", SCORE_EDGES).histogram!;
+    expect(h.edges).toEqual(SCORE_EDGES);
+    expect(h.counts.map((c, i) => [i, c]).filter(([, c]) => c! > 0)).toEqual([
+      [0, 1],
+      [4, 1],
+      [5, 2],
+      [19, 1],
+    ]);
   });
 
   it("an all-missing column has no edges and one bin", () => {
