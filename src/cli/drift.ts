@@ -58,7 +58,7 @@ export function driftCommand(program: Command): void {
           });
           for (const p of (await cleanLeftovers(o.out)).removed) log.info(`removed ${p}, left by a killed run`);
         }
-        const { loadModel } = await import("../models/model.js");
+        const { loadModel } = await import("../artifact/churn-model.js");
         const { DriftCounter } = await import("../monitor/drift.js");
         const { scanForDrift } = await import("../monitor/read.js");
         const model = await loadModel(o.model);

@@ -4,7 +4,7 @@
  * (apart from the distinct levels of categorical columns); then each column, and the model's score, gets its PSI
  * and verdict (psi.ts), and the table gets an overall verdict.
  */
-import type { ModelArtifact } from "../models/artifact.js";
+import type { ModelArtifact } from "../artifact/artifact.js";
 import type { ColumnStats, LevelHistogram, NumericHistogram } from "../data/stats.js";
 import type { TypedTable } from "../data/typed.js";
 import { UserError } from "../utils/errors.js";

@@ -20,7 +20,7 @@ import {
 } from "../data/load.js";
 import { ident, literal, withConnection } from "../data/duckdb.js";
 import { typeTable } from "../data/typed.js";
-import type { ChurnModel } from "../models/model.js";
+import type { ChurnModel } from "../artifact/churn-model.js";
 import { dict } from "../utils/dict.js";
 import { UserError } from "../utils/errors.js";
 import type { DriftCounter } from "./drift.js";

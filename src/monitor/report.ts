@@ -3,7 +3,7 @@
  * Node, no scripts, no requests). A summary and the verdict, the score distribution then and now, a table of every
  * input column (PSI, band, missing values, unseen categories), and a chart of each drifted column.
  */
-import type { ModelArtifact } from "../models/artifact.js";
+import type { ModelArtifact } from "../artifact/artifact.js";
 import { comparisonChart } from "../visualization/comparison.js";
 import { renderSvg } from "../visualization/render.js";
 import { buildReport, type Block, type Section } from "../visualization/report.js";

@@ -3,7 +3,7 @@
  * shares, means, unseen levels, the overall rule, and the one-line refusal of a model file without histograms.
  */
 import { describe, expect, it } from "vitest";
-import type { ModelArtifact } from "../../src/models/artifact.js";
+import type { ModelArtifact } from "../../src/artifact/artifact.js";
 import { DriftCounter } from "../../src/monitor/drift.js";
 import { chiSquare999 } from "../../src/monitor/psi.js";
 import { VERSION } from "../../src/version.js";
