@@ -7,12 +7,12 @@ import type { TypedTable } from "./typed.js";
 
 /**
  * Row counts of a numeric column over bins cut at its training deciles (for drift checks): bin 0 holds values
- * ≤ `edges[0]`, bin i values in (`edges[i-1]`, `edges[i]`], the last bin values > the last edge (see {@link binIndex}).
+ * ≤ `edges[0]`, bin i values in (`edges[i-1]`, `edges[i]`], the last bin values > the last edge (see `binIndex`).
  */
 export interface NumericHistogram {
   /**
    * Ascending, distinct bin edges: the training deciles 0.1 … 0.9 (fewer when values repeat; none when all missing);
-   * for the score, the fixed {@link SCORE_EDGES}.
+   * for the score, the fixed `SCORE_EDGES`.
    */
   edges: number[];
   /** Non-missing rows per bin, `edges.length + 1` of them. */
@@ -23,7 +23,7 @@ export interface NumericHistogram {
 
 /** Row counts of a categorical column by level (for drift checks), the most frequent levels first. */
 export interface LevelHistogram {
-  /** The {@link MAX_LEVELS} most frequent levels at most, by decreasing count (ties in code-unit order). */
+  /** The `MAX_LEVELS` most frequent levels at most, by decreasing count (ties in code-unit order). */
   levels: string[];
   /** Rows with each level, in the order of `levels`. */
   counts: number[];
@@ -41,10 +41,10 @@ export const MAX_LEVELS = 1000;
  * histogram for numbers, the most frequent levels and level counts for categories. `histogram` is absent in
  * files of format 1.0 (churnkit before 0.12).
  */
-export type ColumnStats = NumericStats | CategoricalStats;
+export type ColumnStats = NumericColumnStats | CategoricalColumnStats;
 
 /** {@link ColumnStats} of a numeric or boolean column. */
-export type NumericStats = {
+export type NumericColumnStats = {
   /** How the column is read. */
   type: "numeric" | "boolean";
   /** Share of training rows where the value is missing, 0 to 1. */
@@ -64,7 +64,7 @@ export type NumericStats = {
 };
 
 /** {@link ColumnStats} of a categorical column. */
-export type CategoricalStats = {
+export type CategoricalColumnStats = {
   /** How the column is read. */
   type: "categorical";
   /** Share of training rows where the value is missing, 0 to 1. */
@@ -139,13 +139,13 @@ export function binIndex(edges: ArrayLike<number>, x: number): number {
 
 /**
  * The reference statistics of numeric values (NaN = missing): moments, quantiles and the histogram over the
- * deciles (or over the given `edges`, ascending: {@link SCORE_EDGES} for the model's validation scores).
+ * deciles (or over the given `edges`, ascending: `SCORE_EDGES` for the model's validation scores).
  */
 export function numericStats(
   values: Float64Array,
   type: "numeric" | "boolean" = "numeric",
   fixedEdges?: readonly number[],
-): NumericStats {
+): NumericColumnStats {
   const vals = Float64Array.from(values.filter((v) => !Number.isNaN(v))).sort();
   const { mean, std } = meanStd(vals);
   const quantiles: Record<string, number> = {};
@@ -171,7 +171,7 @@ export function numericStats(
 }
 
 /** The reference statistics of category labels (null = missing): the top shares and the level counts. */
-export function categoricalStats(values: readonly (string | null)[]): CategoricalStats {
+export function categoricalStats(values: readonly (string | null)[]): CategoricalColumnStats {
   const counts = new Map<string, number>();
   let missing = 0;
   for (const v of values) v === null ? missing++ : counts.set(v, (counts.get(v) ?? 0) + 1);

@@ -29,7 +29,7 @@ const total = (xs: ArrayLike<number>): number => {
 
 /**
  * PSI between reference and current row counts over the same bins. An empty bin counts as a share of
- * {@link EMPTY_SHARE}; a bin empty on both sides adds nothing. 0 when either side has no rows.
+ * `EMPTY_SHARE`; a bin empty on both sides adds nothing. 0 when either side has no rows.
  */
 export function psi(reference: ArrayLike<number>, current: ArrayLike<number>): number {
   if (reference.length !== current.length) throw new Error("psi: reference and current need the same bins");

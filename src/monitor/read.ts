@@ -23,7 +23,7 @@ import { typeTable } from "../data/typed.js";
 import type { ChurnModel } from "../artifact/churn-model.js";
 import { dict } from "../utils/dict.js";
 import { UserError } from "../utils/errors.js";
-import type { DriftCounter } from "./drift.js";
+import { DriftCounter, type DriftResult } from "./drift.js";
 
 /** Rows typed and scored per batch. */
 const BATCH_ROWS = 16384;
@@ -129,4 +129,15 @@ async function stream(
   }
   await flush();
   return rows;
+}
+
+/**
+ * Check a table (or a request log of `churnkit serve --log-requests`) for drift against the model's training
+ * reference: every input column's PSI and verdict, the score's, and the overall verdict (see {@link DriftCounter.result}
+ * for `share`). A model file without reference histograms (format 1.0) is a UserError saying to retrain it.
+ */
+export async function checkDrift(model: ChurnModel, input: string, share = 0): Promise<DriftResult> {
+  const counter = new DriftCounter(model.artifact);
+  await scanForDrift(model, input, counter);
+  return counter.result(share);
 }
