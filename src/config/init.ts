@@ -110,12 +110,16 @@ export function initConfigText(t: RawTable | undefined, dataPath: string | undef
   L.push("  # Families compared by `auto`, and random hyperparameter candidates per family besides the defaults.");
   L.push(`  families: ${q(d.search.families)}`);
   L.push(`  candidates: ${d.search.candidates}`);
+  L.push("  # Cross-validate on at most this many training rows (stratified sample); the winner is fitted on all.");
+  L.push(`  max_rows: ${d.search.max_rows}`);
   L.push("");
   L.push("evaluation:");
   L.push("  # Shuffles per column for permutation importance on held-out rows (0 skips it).");
   L.push(`  permutation_repeats: ${d.evaluation.permutation_repeats}`);
   L.push("  # Bootstrap resamples for a 95% interval of the test AUC (0 skips it).");
   L.push(`  bootstrap: ${d.evaluation.bootstrap}`);
+  L.push("  # Permutation importance is measured on at most this many held-out rows (stratified sample).");
+  L.push(`  importance_max_rows: ${d.evaluation.importance_max_rows}`);
   L.push("");
   L.push("# Model directory written by `churnkit run`.");
   L.push(`out: ${q(d.out)}`);
