@@ -9,7 +9,8 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "../cli-run.js";
-import { tmp } from "../helpers.js";
+import { ROOT, tmp } from "../helpers.js";
+import { VERSION } from "../../src/version.js";
 import { bank, sdOf, shifted, split, subscriptions, telco, writeCsv, type Csv } from "./tables.js";
 
 interface Drift {
@@ -236,6 +237,21 @@ describe("drift: request logs, reports and errors", () => {
       );
       // The same file still predicts: only drift needs the histograms.
       expect((await runCli(["predict", "--model", old, "--data", held])).status).toBe(0);
+    },
+    TIMEOUT,
+  );
+
+  it(
+    "the model files churnkit 0.6.0 wrote (tests/fixtures/v0.6.0) are exit 2: retrain with this version",
+    async () => {
+      const fixtures = join(ROOT, "tests", "fixtures", "v0.6.0");
+      for (const f of ["logreg", "gbdt"]) {
+        const r = await runCli(["drift", "--model", join(fixtures, f), "--data", join(fixtures, "input.csv")]);
+        expect(r.status, f).toBe(2);
+        expect(r.stderr).toBe(
+          `churnkit: ${join(fixtures, f, "model.json")}: no reference histogram of column "gender" (model format 1.0, written by churnkit 0.6.0); retrain the model with churnkit ${VERSION} to check drift\n`,
+        );
+      }
     },
     TIMEOUT,
   );
