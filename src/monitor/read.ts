@@ -9,24 +9,13 @@
  * input columns are taken from each `row` object (a column it lacks is missing) and scored again by the model.
  */
 import type { DuckDBConnection } from "@duckdb/node-api";
-import {
-  checkDataFile,
-  checkRagged,
-  formatOf,
-  sourceSql,
-  unreadable,
-  type RawTable,
-  type RawValue,
-} from "../data/load.js";
+import { checkDataFile, formatOf, sourceSql, unreadable } from "../data/load.js";
+import { openBatches } from "../data/stream.js";
 import { ident, literal, withConnection } from "../data/duckdb.js";
 import { typeTable } from "../data/typed.js";
 import type { ChurnModel } from "../artifact/churn-model.js";
-import { dict } from "../utils/dict.js";
 import { UserError } from "../utils/errors.js";
 import { DriftCounter, type DriftResult } from "./drift.js";
-
-/** Rows typed and scored per batch. */
-const BATCH_ROWS = 16384;
 
 /** A JSON pointer to one key of an object (RFC 6901: "~" → "~0", "/" → "~1"). */
 const pointer = (key: string): string => "/" + key.replace(/~/g, "~0").replace(/\//g, "~1");
@@ -89,46 +78,12 @@ async function stream(
   sql: string,
   counter: DriftCounter,
 ): Promise<number> {
-  let result;
-  try {
-    result = await con.stream(sql);
-  } catch (e) {
-    throw unreadable(input, e);
-  }
-  const columns = result.columnNames();
-  let rows = 0;
-  let pending: RawValue[][] = columns.map(() => []);
-  let pendingRows = 0;
-  const flush = async () => {
-    if (pendingRows === 0) return;
-    const data = dict<RawValue[]>();
-    columns.forEach((c, i) => (data[c] = pending[i]!));
-    if (rows === 0 && formatOf(input) === "csv") checkRagged(input, columns, data);
-    const table: RawTable = { origin: input, columns, rows: pendingRows, data };
-    const typed = typeTable(table, model.artifact.inputs, rows);
-    const { X } = await model.prepare(table, rows);
-    counter.add(typed, model.scoreMatrix(X, rows));
-    rows += pendingRows;
-    pending = columns.map(() => []);
-    pendingRows = 0;
-  };
-  for (;;) {
-    let chunk;
-    try {
-      chunk = await result.fetchChunk();
-    } catch (e) {
-      throw unreadable(input, e);
-    }
-    if (!chunk || chunk.rowCount === 0) break;
-    (chunk.getColumns() as RawValue[][]).forEach((c, i) => {
-      const dst = pending[i]!;
-      for (const v of c) dst.push(v);
-    });
-    pendingRows += chunk.rowCount;
-    if (pendingRows >= BATCH_ROWS) await flush();
-  }
-  await flush();
-  return rows;
+  const batches = await openBatches(con, sql, input);
+  return batches.forEach(async (table, offset) => {
+    const typed = typeTable(table, model.artifact.inputs, offset);
+    const { X } = await model.prepare(table, offset);
+    counter.add(typed, model.scoreMatrix(X, offset));
+  });
 }
 
 /**
