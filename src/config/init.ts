@@ -94,6 +94,7 @@ export function initConfigText(t: RawTable | undefined, dataPath: string | undef
   L.push(`  family: ${d.model.family}`);
   L.push("  # Hyperparameters of the family (see the README), e.g. logreg { C: 1.0, class_weight: balanced },");
   L.push("  # gbdt { learning_rate: 0.1, max_leaf_nodes: 31, min_samples_leaf: 20 }, forest { n_estimators: 100 }.");
+  L.push("  # max_bins (tree, forest, gbdt): at most that many bins per feature, plus one for missing; null = exact.");
   L.push("  params: {}");
   L.push(
     "  # Decision threshold: f1 (best F1 on the validation split), profit (needs economics), or a probability such as 0.4.",

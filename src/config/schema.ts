@@ -108,7 +108,12 @@ export const modelSchema = z
   .object({
     /** A registered family (logreg, tree, forest, gbdt, ...), or auto (cross-validated choice among search.families). */
     family: familyOrAutoSchema.default("logreg"),
-    /** Hyperparameters of the family (see README); checked against the family's own schema. */
+    /**
+     * Hyperparameters of the family (see README); checked against the family's own schema. `max_bins` means
+     * the same in tree, forest and gbdt: at most that many value bins per feature plus one for missing,
+     * numeric edges from the quantiles of at most 200,000 training rows sampled with the seed; null (tree's
+     * default, forest too) = exact thresholds. Defaults: tree null, forest 255, gbdt 255 (its maximum).
+     */
     params: z.record(z.string(), z.unknown()).default({}),
     /**
      * Decision threshold: "f1" (the validation threshold with the best F1), "profit" (the one

@@ -112,7 +112,7 @@ export function thresholdRule(cfg: Config): ThresholdRule {
   return { rule: "f1" };
 }
 
-/** Options of {@link trainOnTable}. */
+/** Options of `trainOnTable` and `ChurnKit.train`. */
 export interface TrainStepOptions {
   /**
    * Measure permutation importance on the validation split (when `evaluation.permutation_repeats` > 0). Default true;

@@ -9,7 +9,7 @@ import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import type { FlatTree, Matrix } from "../../core/types.js";
-import type { CodedFeature } from "../tree/coding.js";
+import type { CodedFeature } from "../binning/coded.js";
 import { type ForestJob, growForestTree, newOobSums, type OobSums } from "./grow.js";
 import type { WorkerInput, WorkerMessage } from "./worker.js";
 
