@@ -44,6 +44,10 @@ export {
 } from "./evaluation/metrics.js";
 export { readArtifact, FORMAT_VERSION, type ModelArtifact } from "./artifact/artifact.js";
 export { validateArtifact } from "./artifact/validate.js";
+export { checkDrift, scanForDrift, type ScanInfo } from "./monitor/read.js";
+export { DriftCounter, SCORE_COLUMN, type ColumnDrift, type DriftBin, type DriftResult } from "./monitor/drift.js";
+export { driftReport, type DriftReportInput } from "./monitor/report.js";
+export { psi, psiVerdict, PSI_MODERATE, PSI_MAJOR, type Band, type PsiVerdict } from "./monitor/psi.js";
 export { modelJsonSchema } from "./artifact/model-json-schema.js";
 export {
   LogregEstimator,
@@ -102,7 +106,13 @@ export type { CalibrationBin, LiftRow, RocPoint, PrPoint } from "./evaluation/cu
 export type { ThresholdRule } from "./evaluation/threshold.js";
 export type { UnseenCategory, PreprocessState, PreprocessOptions } from "./data/preprocess.js";
 export type { ColumnSpec } from "./data/typed.js";
-export type { ColumnStats } from "./data/stats.js";
+export type {
+  ColumnStats,
+  NumericColumnStats,
+  CategoricalColumnStats,
+  NumericHistogram,
+  LevelHistogram,
+} from "./data/stats.js";
 export type { TargetInfo } from "./data/target.js";
 export type { CalibrationState } from "./learners/calibration.js";
 export type { CartParams, CartState } from "./learners/tree/cart.js";
