@@ -26,8 +26,8 @@ const { values: args } = parseArgs({
 });
 const say = (s) => process.stderr.write(s + "\n");
 
-const { train } = await import(dist("api.js"));
-const { knownFamilies } = await import(dist("models/define.js"));
+const { train } = await import(dist("pipeline/api.js"));
+const { knownFamilies } = await import(dist("learners/families.js"));
 const { loadTable } = await import(dist("data/load.js"));
 
 // 1. The model: a 100-tree gbdt when that family is built, else logreg.

@@ -44,6 +44,10 @@ export {
 } from "./evaluation/metrics.js";
 export { readArtifact, FORMAT_VERSION, type ModelArtifact } from "./artifact/artifact.js";
 export { validateArtifact } from "./artifact/validate.js";
+export { checkDrift, scanForDrift, type ScanInfo } from "./monitor/read.js";
+export { DriftCounter, SCORE_COLUMN, type ColumnDrift, type DriftBin, type DriftResult } from "./monitor/drift.js";
+export { driftReport, type DriftReportInput } from "./monitor/report.js";
+export { psi, psiVerdict, PSI_MODERATE, PSI_MAJOR, type Band, type PsiVerdict } from "./monitor/psi.js";
 export { modelJsonSchema } from "./artifact/model-json-schema.js";
 export {
   LogregEstimator,
@@ -59,6 +63,7 @@ export { VERSION } from "./version.js";
 export { createServer, parseSize, type ServeOptions } from "./serve/server.js";
 export { rowJsonSchema, openApiDocument, type JsonSchema } from "./serve/schema.js";
 export type { ServedPrediction } from "./serve/routes.js";
+export type { RequestLogLine } from "./serve/request-log.js";
 export type { Explanation } from "./artifact/explain.js";
 export { permutationImportance, type FeatureImportance, type ImportanceStat } from "./artifact/importance.js";
 export type { DetailedMetrics } from "./evaluation/detailed.js";
@@ -93,15 +98,21 @@ export {
   type ReportInput,
 } from "./visualization/index.js";
 export { modelReport, type ModelReportInput } from "./report/model-report.js";
-export type { TrainResult, PreparedTraining } from "./pipeline/train.js";
+export type { TrainResult, PreparedTraining, TrainStepOptions } from "./pipeline/train.js";
 export type { InferOptions } from "./data/schema.js";
-export type { PermutationOptions } from "./artifact/importance.js";
+export type { PermutationOptions, ModelPermutationOptions } from "./artifact/importance.js";
 export type { DetailOptions } from "./evaluation/detailed.js";
 export type { CalibrationBin, LiftRow, RocPoint, PrPoint } from "./evaluation/curves.js";
 export type { ThresholdRule } from "./evaluation/threshold.js";
 export type { UnseenCategory, PreprocessState, PreprocessOptions } from "./data/preprocess.js";
 export type { ColumnSpec } from "./data/typed.js";
-export type { ColumnStats } from "./data/stats.js";
+export type {
+  ColumnStats,
+  NumericColumnStats,
+  CategoricalColumnStats,
+  NumericHistogram,
+  LevelHistogram,
+} from "./data/stats.js";
 export type { TargetInfo } from "./data/target.js";
 export type { LeakyColumn } from "./evaluation/leakage.js";
 export type { SettingNames } from "./pipeline/train.js";

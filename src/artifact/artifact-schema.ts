@@ -9,12 +9,16 @@
  */
 import { z } from "zod";
 import { configSchema, economicsSchema, preprocessSchema } from "../config/schema.js";
+import { dict } from "../utils/dict.js";
 import { show } from "../utils/errors.js";
 
 /** The `format` field of every model.json: tells a churnkit model file from any other JSON. */
 export const FORMAT = "churnkit-model";
-/** Bump the major part when an older churnkit could not read the new files correctly. */
-export const FORMAT_VERSION = "1.0";
+/**
+ * Bump the major part when an older churnkit could not read the new files correctly, the minor part when fields
+ * are added (1.1: reference histograms and the validation score distribution, for `churnkit drift`).
+ */
+export const FORMAT_VERSION = "1.1";
 
 /** How a found value is named in messages: `null`, `the string "abc"`, `Infinity`, `a list`. */
 export const describe = (v: unknown): string =>
@@ -111,21 +115,62 @@ const metrics = z.looseObject({
   confusion: z.object({ tp: z.int().min(0), fp: z.int().min(0), tn: z.int().min(0), fn: z.int().min(0) }),
 });
 
+/** Stands for a "__proto__" key while zod parses a record (zod assigns keys, and that one would set the prototype). */
+const PROTO_KEY = "\u0000__proto__\u0000";
+
+/**
+ * A record keyed by column names whose parsed form keeps every key as its own, "__proto__" included (an object
+ * without prototype, see utils/dict.ts): z.record alone would drop that key's value into the prototype.
+ */
+const columnRecord = <T extends z.ZodType>(value: T) =>
+  z
+    .preprocess(
+      (v) => {
+        if (v === null || typeof v !== "object" || !Object.hasOwn(v, "__proto__")) return v;
+        const o: Record<string, unknown> = {};
+        for (const [k, x] of Object.entries(v))
+          Object.defineProperty(o, k === "__proto__" ? PROTO_KEY : k, { value: x, enumerable: true, writable: true });
+        return o;
+      },
+      z.record(z.string(), value),
+    )
+    .transform((r) => {
+      const o = dict<z.output<T>>();
+      for (const [k, x] of Object.entries(r)) o[k === PROTO_KEY ? "__proto__" : k] = x;
+      return o;
+    });
+
+const count = z.int().min(0);
+
+/** A decile histogram: one more count than edges, edges ascending. */
+const numericHistogram = z
+  .object({ edges: z.array(z.number()), counts: z.array(count), missing: count })
+  .refine((h) => h.counts.length === h.edges.length + 1, "expected one more count than edges")
+  .refine((h) => h.edges.every((e, i) => i === 0 || e > h.edges[i - 1]!), "expected ascending edges");
+
+const levelHistogram = z
+  .object({ levels: z.array(z.string()), counts: z.array(count), other: count, missing: count })
+  .refine((h) => h.counts.length === h.levels.length, "expected one count per level");
+
+const numericStats = z.object({
+  type: z.enum(["numeric", "boolean"]),
+  missing_share: info,
+  mean: info,
+  std: info,
+  min: info,
+  max: info,
+  quantiles: z.record(z.string(), info),
+  histogram: numericHistogram.optional(),
+});
+
 const columnStats = z.discriminatedUnion("type", [
-  z.object({
-    type: z.enum(["numeric", "boolean"]),
-    missing_share: info,
-    mean: info,
-    std: info,
-    min: info,
-    max: info,
-    quantiles: z.record(z.string(), info),
-  }),
+  numericStats,
   z.object({
     type: z.literal("categorical"),
     missing_share: info,
     distinct: z.int().min(0),
     top: z.record(z.string(), info),
+    histogram: levelHistogram.optional(),
   }),
 ]);
 
@@ -177,7 +222,9 @@ export const documentShape = {
   validation_metrics: metrics.nullable().default(null),
   data_fingerprint: z.object({ rows: z.int().min(0), columns: z.int().min(0), sha256: z.string() }),
   config: configSchema,
-  reference_stats: z.record(z.string(), columnStats).default({}),
+  reference_stats: columnRecord(columnStats).default({}),
+  /** Since 1.1. */
+  reference_score: numericStats.optional(),
 };
 
 /** Scoring parts, as built by training (before any file is written). */

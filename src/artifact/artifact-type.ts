@@ -5,7 +5,7 @@
 import type { Config } from "../config/schema.js";
 import type { PreprocessState } from "../data/preprocess.js";
 import type { Schema } from "../data/schema.js";
-import type { ColumnStats } from "../data/stats.js";
+import type { ColumnStats, NumericColumnStats } from "../data/stats.js";
 import type { TargetInfo } from "../data/target.js";
 import type { ColumnSpec } from "../data/typed.js";
 import type { DerivedFeature } from "../features/derived.js";
@@ -71,4 +71,9 @@ export interface ModelArtifact {
   config: Config;
   /** Statistics of each input column on the training rows, by column: the reference for drift checks. */
   reference_stats: Record<string, ColumnStats>;
+  /**
+   * The distribution of churn probabilities on the validation split (scored by the model fitted before the refit,
+   * which never saw those rows): the reference of the score's drift. Absent in format 1.0.
+   */
+  reference_score?: NumericColumnStats;
 }

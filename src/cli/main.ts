@@ -7,6 +7,7 @@
 import { Command, CommanderError } from "commander";
 import { isUserError } from "../utils/errors.js";
 import { VERSION } from "../version.js";
+import { driftCommand } from "./drift.js";
 import { edaCommand } from "./eda.js";
 import { evaluateCommand } from "./evaluate.js";
 import { explainCommand } from "./explain.js";
@@ -31,6 +32,7 @@ for (const add of [
   explainCommand,
   edaCommand,
   serveCommand,
+  driftCommand,
 ])
   add(program);
 for (const c of program.commands) c.exitOverride().showHelpAfterError("(run with --help for usage)");

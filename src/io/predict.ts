@@ -10,26 +10,16 @@ import type { WriteStream } from "node:fs";
 import { mkdir, open, rename, rm } from "node:fs/promises";
 import { finished } from "node:stream/promises";
 import { dirname, extname } from "node:path";
-import {
-  checkDataFile,
-  checkRagged,
-  formatOf,
-  sourceSql,
-  unreadable,
-  type RawTable,
-  type RawValue,
-} from "../data/load.js";
+import { checkDataFile, sourceSql, unreadable, type RawTable } from "../data/load.js";
+import { openBatches } from "../data/stream.js";
 import { withConnection } from "../data/duckdb.js";
 import type { DuckDBConnection } from "@duckdb/node-api";
-import { dict } from "../utils/dict.js";
 import { UserError } from "../utils/errors.js";
 import { tmpSibling } from "../utils/fs.js";
 import { refuseSymlink } from "../utils/output.js";
+import type { UnseenCategory } from "../data/preprocess.js";
 import type { ChurnModel } from "../artifact/churn-model.js";
 import { predictionRow, presentIdColumns, SCORE_COLUMNS } from "../artifact/prediction-row.js";
-
-/** Rows scored per batch: large enough to amortise per-batch work, small enough for constant memory. */
-const BATCH_ROWS = 16384;
 
 /** Quote a CSV field when it needs it (RFC 4180). */
 export function csvField(v: unknown): string {
@@ -66,12 +56,26 @@ function fileSink(ws: WriteStream): Sink {
   };
 }
 
-/** Score `input` with `model` and write `out` (CSV, or JSON Lines for .jsonl/.ndjson; stdout when out is undefined). */
+/** One batch of rows as {@link predictFile} scored it, for a caller that watches the scoring (the server's metrics). */
+export interface ScoredBatch {
+  /** The batch's input rows, as read (every column of the file, values as text). */
+  table: RawTable;
+  /** The churn probability of each row of `table`, in order. */
+  probability: Float64Array;
+  /** Categories training never saw, in this batch. */
+  unseen: UnseenCategory[];
+}
+
+/**
+ * Score `input` with `model` and write `out` (CSV, or JSON Lines for .jsonl/.ndjson; stdout when out is undefined).
+ * `onBatch`, when given, sees each scored batch, in order, before its scores are written.
+ */
 export async function predictFile(
   model: ChurnModel,
   input: string,
   out?: string,
   threshold?: number,
+  onBatch?: (batch: ScoredBatch) => void,
 ): Promise<{ rows: number; unseen: number }> {
   checkDataFile(input);
   const jsonl = out ? /\.(jsonl|ndjson)$/i.test(out) : false;
@@ -81,7 +85,7 @@ export async function predictFile(
   // Counted on another connection of its own while the stream is scored; awaited at the end.
   const expected = countRows(input);
   expected.catch(() => undefined); // a failed stream throws first; no unhandled rejection meanwhile
-  return withConnection((con) => scoreStream(con, model, input, expected, { out, jsonl, threshold }));
+  return withConnection((con) => scoreStream(con, model, input, expected, { out, jsonl, threshold, onBatch }));
 }
 
 /** Read `input` from row `offset` on, materialized (not streamed), so that DuckDB reports what it cannot parse there. */
@@ -100,16 +104,16 @@ async function scoreStream(
   model: ChurnModel,
   input: string,
   expected: Promise<number>,
-  o: { out: string | undefined; jsonl: boolean; threshold: number | undefined },
+  o: {
+    out: string | undefined;
+    jsonl: boolean;
+    threshold: number | undefined;
+    onBatch: ((batch: ScoredBatch) => void) | undefined;
+  },
 ): Promise<{ rows: number; unseen: number }> {
-  const { out, jsonl, threshold } = o;
-  let result;
-  try {
-    result = await con.stream(sourceSql(input));
-  } catch (e) {
-    throw unreadable(input, e);
-  }
-  const columns = result.columnNames();
+  const { out, jsonl, threshold, onBatch } = o;
+  const batches = await openBatches(con, sourceSql(input), input);
+  const columns = batches.columns;
   const ids = presentIdColumns(model.artifact.id_columns, (c) => columns.includes(c));
   let tmp: string | undefined;
   let sink: Sink;
@@ -125,23 +129,18 @@ async function scoreStream(
     sink = { write: (s) => (process.stdout.write(s), Promise.resolve()), end: async () => {} };
   }
   const th = threshold ?? model.threshold;
-  let rows = 0;
+  let rows: number;
   let unseen = 0;
   try {
     if (!jsonl) await sink.write([...ids, ...SCORE_COLUMNS].map(csvField).join(",") + "\n");
-    let pending: RawValue[][] = columns.map(() => []);
-    let pendingRows = 0;
-    const flush = async () => {
-      if (pendingRows === 0) return;
-      const data = dict<RawValue[]>();
-      columns.forEach((c, i) => (data[c] = pending[i]!));
-      if (rows === 0 && formatOf(input) === "csv") checkRagged(input, columns, data);
-      const table: RawTable = { origin: input, columns, rows: pendingRows, data };
-      const { X, unseen: u } = await model.prepare(table, rows);
-      const p = model.scoreMatrix(X, rows);
+    rows = await batches.forEach(async (table, offset) => {
+      const data = table.data;
+      const { X, unseen: u } = await model.prepare(table, offset);
+      const p = model.scoreMatrix(X, offset);
       unseen += u.length;
+      onBatch?.({ table, probability: p, unseen: u });
       let text = "";
-      for (let r = 0; r < pendingRows; r++) {
+      for (let r = 0; r < table.rows; r++) {
         if (jsonl) text += JSON.stringify(predictionRow(ids, data, r, p[r]!, th)) + "\n";
         else {
           // The CSV form of predictionRow, written directly: no object per row on this hot path.
@@ -150,27 +149,7 @@ async function scoreStream(
         }
       }
       await sink.write(text);
-      rows += pendingRows;
-      pending = columns.map(() => []);
-      pendingRows = 0;
-    };
-    for (;;) {
-      let chunk;
-      try {
-        chunk = await result.fetchChunk();
-      } catch (e) {
-        throw unreadable(input, e);
-      }
-      if (!chunk || chunk.rowCount === 0) break;
-      const cols = chunk.getColumns() as RawValue[][];
-      cols.forEach((c, i) => {
-        const dst = pending[i]!;
-        for (const v of c) dst.push(v);
-      });
-      pendingRows += chunk.rowCount;
-      if (pendingRows >= BATCH_ROWS) await flush();
-    }
-    await flush();
+    });
     // The count reads the whole file, so a bad line past the rows streamed so far (which DuckDB's stream reports as
     // an early end, not an error) surfaces here: a fault of the input, named with DuckDB's cause.
     const total = await expected.catch((e: unknown) => {

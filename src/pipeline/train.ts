@@ -8,7 +8,7 @@ import { fingerprint } from "../data/fingerprint.js";
 import { takeRows, type RawTable } from "../data/load.js";
 import { featureColumns, idColumns, inferSchema, type ColumnSchema, type Schema } from "../data/schema.js";
 import { stratifiedSplit } from "../data/split.js";
-import { referenceStats } from "../data/stats.js";
+import { numericStats, referenceStats, SCORE_EDGES } from "../data/stats.js";
 import { encodeTarget, howToSet, resolveTarget, type TargetInfo } from "../data/target.js";
 import { typeTable } from "../data/typed.js";
 import { addDerived, referencedColumns, type DerivedFeature } from "../features/derived.js";
@@ -162,7 +162,7 @@ export function thresholdRule(cfg: Config): ThresholdRule {
   return { rule: "f1" };
 }
 
-/** Options of {@link trainOnTable}. */
+/** Options of `trainOnTable` and `ChurnKit.train`. */
 export interface TrainStepOptions {
   /**
    * Measure permutation importance on the validation split (when `evaluation.permutation_repeats` > 0). Default true;
@@ -253,10 +253,9 @@ export async function trainOnTable(
     validation_metrics: validation,
     data_fingerprint: fingerprint(raw),
     config: { ...cfg, model: { ...cfg.model, params: checked } },
-    reference_stats: referenceStats(
-      typed,
-      kept.map((k) => k.column),
-    ),
+    // Every input column (those only derived features read included) and every model column.
+    reference_stats: referenceStats(typed, [...new Set([...inputs.map((c) => c.name), ...kept.map((k) => k.column)])]),
+    reference_score: numericStats(pVal, "numeric", SCORE_EDGES),
   };
   // Importance is measured by the first fit on the validation rows it never saw.
   let importance: FeatureImportance | undefined;

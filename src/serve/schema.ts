@@ -233,6 +233,17 @@ export function openApiDocument(a: ModelArtifact, info: { title: string; version
       }),
       "/schema": get("JSON Schema (draft-07) of one input row", { type: "object" }),
       "/openapi.json": get("this document", { type: "object" }),
+      "/metrics": {
+        get: {
+          summary:
+            "Prometheus metrics (text format 0.0.4): requests by route and status, latency, rows scored, unseen categories by column, churn probabilities",
+          ...secured,
+          responses: {
+            200: { description: "Prometheus text", content: { "text/plain": { schema: { type: "string" } } } },
+            ...errors(...(info.auth ? [401] : [])),
+          },
+        },
+      },
       "/": {
         get: {
           summary: "the scoring web page",

@@ -74,7 +74,7 @@ describe("a family registered from outside src/", () => {
     expect(metrics.validation?.rows).toBe(1409);
     expect(metrics.validation!.auc).toBeGreaterThan(0.8);
     // No trees, no coefficients: only permutation importance.
-    expect(Object.keys(metrics.feature_importance!).sort()).toEqual(["measured_on", "permutation"]);
+    expect(Object.keys(metrics.feature_importance!).sort()).toEqual(["measured_on", "of_rows", "permutation", "rows"]);
     const html = readFileSync(join(out, "report.html"), "utf8");
     expect(html).toContain("Naive Bayes (binned) (naive-bayes)");
     expect(html).toContain("Exact additive contributions for 300 customers of the validation split.");
