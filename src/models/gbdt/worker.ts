@@ -1,0 +1,46 @@
+/**
+ * gbdt worker thread: sleeps until a task is posted in shared memory (parallel.ts), claims blocks of
+ * features and builds their histograms into the shared target, until told to exit.
+ */
+import { workerData } from "node:worker_threads";
+import { blockRange, claimBlock, Ctrl, type HistogramWorkerInput } from "./parallel.js";
+import { buildFeatureBlock, type HistogramLayout } from "./histogram.js";
+
+const input = workerData as HistogramWorkerInput;
+const { ctrl, claim, target, bins, stride, features, grad, hess, rows } = input;
+const layout: HistogramLayout = { offsets: input.offsets, nBins: input.nBins, size: target.length / 3 };
+try {
+  let seen = 0;
+  for (;;) {
+    Atomics.wait(ctrl, Ctrl.Task, seen);
+    if (Atomics.load(ctrl, Ctrl.Exit) !== 0) break;
+    const task = Atomics.load(ctrl, Ctrl.Task);
+    seen = task;
+    for (let b = claimBlock(claim, task); b >= 0; b = claimBlock(claim, task)) {
+      // A claimed block holds the task open, so these parameters are the task's own.
+      const nf = ctrl[Ctrl.NFeatures]!;
+      const blocks = Number((Atomics.load(claim, 0) >> 8n) & 0xffn);
+      const [from, to] = blockRange(b, blocks, nf);
+      const r = ctrl[Ctrl.AllRows] === 1 ? null : rows;
+      buildFeatureBlock(
+        target,
+        layout,
+        bins,
+        stride,
+        features,
+        from,
+        to,
+        r,
+        ctrl[Ctrl.Start]!,
+        ctrl[Ctrl.End]!,
+        grad,
+        hess,
+      );
+      Atomics.add(ctrl, Ctrl.Done, 1);
+      Atomics.notify(ctrl, Ctrl.Done);
+    }
+  }
+} catch {
+  Atomics.store(ctrl, Ctrl.Error, 1);
+  Atomics.notify(ctrl, Ctrl.Done);
+}
