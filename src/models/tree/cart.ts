@@ -13,7 +13,7 @@ import {
   type FlatTreeJSON,
   type Matrix,
 } from "../types.js";
-import { accumulateTree, flatTreeFromJSON, flatTreeToJSON } from "../trees/flat.js";
+import { accumulateTrees, flatTreeFromJSON, flatTreeToJSON } from "../trees/flat.js";
 import { Rng } from "../../utils/random.js";
 import { codeMatrix } from "./coding.js";
 import { criterionCode } from "./criterion.js";
@@ -121,7 +121,7 @@ export class CartModel implements Classifier<CartState> {
   predictProba(X: Matrix): Float64Array {
     checkFeatureCount(X.columns.length, this.nFeatures, "tree");
     const out = new Float64Array(X.nRows);
-    accumulateTree(this.tree, X, out);
+    accumulateTrees([this.tree], X, out);
     return out;
   }
 
