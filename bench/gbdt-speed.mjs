@@ -10,9 +10,9 @@ import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { GbdtEstimator } from "../dist/models/gbdt/gbdt.js";
-import { rocAuc } from "../dist/models/metrics.js";
-import { accumulateTrees } from "../dist/models/trees/flat.js";
+import { GbdtEstimator } from "../dist/learners/gbdt/gbdt.js";
+import { rocAuc } from "../dist/evaluation/metrics.js";
+import { accumulateTrees } from "../dist/core/flat-tree.js";
 
 const { values: opt } = parseArgs({
   options: {

@@ -33,7 +33,7 @@ const { loadTable } = await import(dist("data/load.js"));
 // 1. The model: a 100-tree gbdt when that family is built, else logreg.
 const family = knownFamilies().includes("gbdt") ? "gbdt" : "logreg";
 if (family !== "gbdt")
-  say("note: the gbdt family is not registered in dist/models/define.js; benchmarking logreg instead");
+  say("note: the gbdt family is not registered in dist/learners/families.js; benchmarking logreg instead");
 let modelDir = args.model;
 if (!modelDir) {
   modelDir = join(tmpdir(), `churnkit-serve-bench-${family}`);

@@ -18,7 +18,7 @@ export function evaluateCommand(program: Command): void {
     .action(async (o: { model: string; data: string; threshold?: number; bootstrap?: number; json?: boolean }) => {
       cliLogger();
       const { loadTable } = await import("../data/load.js");
-      const { loadModel } = await import("../models/model.js");
+      const { loadModel } = await import("../artifact/churn-model.js");
       const model = await loadModel(o.model);
       const m = await model.evaluate(await loadTable(o.data), {
         threshold: o.threshold,

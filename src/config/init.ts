@@ -6,7 +6,7 @@
 import type { RawTable } from "../data/load.js";
 import { guessTarget, inferSchema } from "../data/schema.js";
 import YAML from "yaml";
-import { family, knownFamilies } from "../models/registry.js";
+import { family, knownFamilies } from "../learners/registry.js";
 import { configSchema } from "./schema.js";
 
 /** A value on one line after `key: ` (lists in flow style, `[a, b]`: a block list there is not valid YAML). */

@@ -4,7 +4,7 @@
  * commented YAML, so keep descriptions short and true.
  */
 import { z } from "zod";
-import { autoFamilies, isFamily, knownFamilies } from "../models/registry.js";
+import { autoFamilies, isFamily, knownFamilies } from "../learners/registry.js";
 
 /**
  * The name of a registered model family (`logreg`, `tree`, `forest`, `gbdt`, or one added with

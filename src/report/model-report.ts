@@ -6,11 +6,11 @@
  */
 import type { RawTable } from "../data/load.js";
 import { takeRows } from "../data/load.js";
-import type { DetailedMetrics } from "../models/evaluation/detailed.js";
-import { describeContribution, topContributions, type Explanation } from "../models/explain.js";
-import type { MetricsFile } from "../models/metrics-file.js";
-import type { ChurnModel } from "../models/model.js";
-import { family } from "../models/define.js";
+import type { DetailedMetrics } from "../evaluation/detailed.js";
+import { describeContribution, topContributions, type Explanation } from "../artifact/explain.js";
+import type { MetricsFile } from "../artifact/metrics-file.js";
+import type { ChurnModel } from "../artifact/churn-model.js";
+import { family } from "../learners/families.js";
 import {
   calibrationChart,
   confusionMatrixChart,
@@ -336,7 +336,7 @@ export async function modelReport(input: ModelReportInput): Promise<string> {
         {
           kind: "table",
           columns: ["Row (0-based)", "Customer", "Churn probability", "Top reasons"],
-          rows: topEx.map((e) => explainRow(e, input.heldOut!, a.id_columns)),
+          rows: topEx.map((e) => explanationCells(e, input.heldOut!, a.id_columns)),
         },
       ],
     });
@@ -350,7 +350,7 @@ export async function modelReport(input: ModelReportInput): Promise<string> {
   });
 }
 
-function explainRow(e: Explanation, t: RawTable, ids: string[]): (string | number)[] {
+function explanationCells(e: Explanation, t: RawTable, ids: string[]): (string | number)[] {
   const id =
     ids
       .filter((c) => c in t.data)

@@ -8,8 +8,8 @@
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { ChurnModel } from "../models/model.js";
-import { predictFile } from "../models/predict.js";
+import type { ChurnModel } from "../artifact/churn-model.js";
+import { predictFile } from "../io/predict.js";
 import { UserError } from "../utils/errors.js";
 
 /** How an uploaded file is named in error messages. */

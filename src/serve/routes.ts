@@ -4,8 +4,8 @@
  * the API or the CLI.
  */
 import type { FastifyInstance, FastifyRequest } from "fastify";
-import type { ChurnModel } from "../models/model.js";
-import { predictionRow, presentIdColumns, type Prediction } from "../models/prediction-row.js";
+import type { ChurnModel } from "../artifact/churn-model.js";
+import { predictionRow, presentIdColumns, type Prediction } from "../artifact/prediction-row.js";
 import { UserError, show } from "../utils/errors.js";
 import { sha256 } from "../utils/hash.js";
 import { VERSION } from "../version.js";

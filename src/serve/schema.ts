@@ -12,7 +12,7 @@
  */
 import type { ColumnType } from "../data/schema.js";
 import { MISSING_TOKENS } from "../data/values.js";
-import type { ModelArtifact } from "../models/artifact.js";
+import type { ModelArtifact } from "../artifact/artifact.js";
 import { dict, own } from "../utils/dict.js";
 
 /** A JSON Schema node (kept loose: it is data, sent to clients). */

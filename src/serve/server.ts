@@ -11,7 +11,7 @@ import Fastify, {
   type FastifyReply,
   type FastifyRequest,
 } from "fastify";
-import type { ChurnModel } from "../models/model.js";
+import type { ChurnModel } from "../artifact/churn-model.js";
 import { isUserError } from "../utils/errors.js";
 import { drainOnClose, timeoutAnswer } from "./lifecycle.js";
 import { registerRoutes, rowsOf } from "./routes.js";

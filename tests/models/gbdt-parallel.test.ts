@@ -1,16 +1,16 @@
 import { describe, expect, it } from "vitest";
-import type { FeatureInfo, Matrix } from "../../src/models/types.js";
+import type { FeatureInfo, Matrix } from "../../src/core/types.js";
 import { Rng } from "../../src/utils/random.js";
-import { GbdtEstimator } from "../../src/models/gbdt/gbdt.js";
-import { BinMapper } from "../../src/models/gbdt/binning.js";
-import { makeLayout } from "../../src/models/gbdt/histogram.js";
+import { GbdtEstimator } from "../../src/learners/gbdt/gbdt.js";
+import { BinMapper } from "../../src/learners/gbdt/binning.js";
+import { makeLayout } from "../../src/learners/gbdt/histogram.js";
 import {
   blockRange,
   claimBlock,
   claimWord,
   histogramBuilder,
   MIN_PARALLEL_TABLE,
-} from "../../src/models/gbdt/parallel.js";
+} from "../../src/learners/gbdt/parallel.js";
 
 /** 24,000 rows × 12 columns: numeric, counts, missing values and a 7-category column. */
 function table(seed: number): { X: Matrix; y: Uint8Array } {
@@ -70,10 +70,10 @@ describe("gbdt on worker threads", () => {
   });
 
   it("fits byte-identical models on 1 and 2 threads (compiled build in dist/), and the same as the source", async () => {
-    const dist = await import("../../dist/models/gbdt/gbdt.js");
-    const distPar = await import("../../dist/models/gbdt/parallel.js");
-    const distBin = await import("../../dist/models/gbdt/binning.js");
-    const distHist = await import("../../dist/models/gbdt/histogram.js");
+    const dist = await import("../../dist/learners/gbdt/gbdt.js");
+    const distPar = await import("../../dist/learners/gbdt/parallel.js");
+    const distBin = await import("../../dist/learners/gbdt/binning.js");
+    const distHist = await import("../../dist/learners/gbdt/histogram.js");
     const { X, y } = table(2);
     const m = distBin.BinMapper.fit(X, 255);
     const probe = distPar.histogramBuilder(m.transform(X), distHist.makeLayout(m.features.map((f) => f.nBins)), 2);

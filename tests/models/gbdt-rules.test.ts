@@ -4,13 +4,13 @@
  * more training rows), and how many iterations early stopping runs and keeps with a given patience.
  */
 import { describe, expect, it } from "vitest";
-import { BinMapper } from "../../src/models/gbdt/binning.js";
-import { GbdtEstimator } from "../../src/models/gbdt/gbdt.js";
-import { logLossFromRaw } from "../../src/models/metrics.js";
-import { buildHistogram, makeLayout } from "../../src/models/gbdt/histogram.js";
-import { findBestSplit, splitGain } from "../../src/models/gbdt/splitting.js";
-import { leafIndex } from "../../src/models/trees/flat.js";
-import type { FeatureInfo, Matrix } from "../../src/models/types.js";
+import { BinMapper } from "../../src/learners/gbdt/binning.js";
+import { GbdtEstimator } from "../../src/learners/gbdt/gbdt.js";
+import { logLossFromRaw } from "../../src/evaluation/metrics.js";
+import { buildHistogram, makeLayout } from "../../src/learners/gbdt/histogram.js";
+import { findBestSplit, splitGain } from "../../src/learners/gbdt/splitting.js";
+import { leafIndex } from "../../src/core/flat-tree.js";
+import type { FeatureInfo, Matrix } from "../../src/core/types.js";
 import { Rng } from "../../src/utils/random.js";
 
 const num = (name: string): FeatureInfo => ({ name, kind: "numeric", source: name });

@@ -1,13 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { ZodError } from "zod";
-import type { FeatureInfo, Matrix } from "../../src/models/types.js";
-import { leafIndex } from "../../src/models/trees/flat.js";
+import type { FeatureInfo, Matrix } from "../../src/core/types.js";
+import { leafIndex } from "../../src/core/flat-tree.js";
 import { Rng } from "../../src/utils/random.js";
-import { BinMapper, numericEdges } from "../../src/models/gbdt/binning.js";
-import { buildHistogram, makeLayout, subtractHistogram } from "../../src/models/gbdt/histogram.js";
-import { findBestSplit, splitGain } from "../../src/models/gbdt/splitting.js";
-import { GbdtEstimator, GbdtModel, gbdtParamsSchema } from "../../src/models/gbdt/gbdt.js";
-import { logLossFromRaw } from "../../src/models/metrics.js";
+import { BinMapper, numericEdges } from "../../src/learners/gbdt/binning.js";
+import { buildHistogram, makeLayout, subtractHistogram } from "../../src/learners/gbdt/histogram.js";
+import { findBestSplit, splitGain } from "../../src/learners/gbdt/splitting.js";
+import { GbdtEstimator, GbdtModel, gbdtParamsSchema } from "../../src/learners/gbdt/gbdt.js";
+import { logLossFromRaw } from "../../src/evaluation/metrics.js";
 
 const num = (name: string): FeatureInfo => ({ name, kind: "numeric", source: name });
 const cat = (name: string, nCategories: number): FeatureInfo => ({

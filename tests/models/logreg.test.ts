@@ -1,8 +1,13 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { ZodError } from "zod";
-import { checkParams, family } from "../../src/models/define.js";
-import { LogregEstimator, LogregModel, logregParamsSchema, type LogregState } from "../../src/models/logreg/logreg.js";
-import { sigmoid, type Matrix } from "../../src/models/types.js";
+import { checkParams, family } from "../../src/learners/families.js";
+import {
+  LogregEstimator,
+  LogregModel,
+  logregParamsSchema,
+  type LogregState,
+} from "../../src/learners/logreg/logreg.js";
+import { sigmoid, type Matrix } from "../../src/core/types.js";
 import { UserError } from "../../src/utils/errors.js";
 import { Rng } from "../../src/utils/random.js";
 import { errorOf } from "../helpers.js";

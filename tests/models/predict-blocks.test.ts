@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import type { FeatureInfo, FlatTree, Matrix } from "../../src/models/types.js";
+import type { FeatureInfo, FlatTree, Matrix } from "../../src/core/types.js";
 import { Rng } from "../../src/utils/random.js";
-import { accumulateTrees, FlatTreeBuilder, leafIndex, PREDICT_BLOCK_ROWS } from "../../src/models/trees/flat.js";
-import { GbdtEstimator } from "../../src/models/gbdt/gbdt.js";
-import { ForestEstimator } from "../../src/models/forest/forest.js";
+import { accumulateTrees, FlatTreeBuilder, leafIndex, PREDICT_BLOCK_ROWS } from "../../src/core/flat-tree.js";
+import { GbdtEstimator } from "../../src/learners/gbdt/gbdt.js";
+import { ForestEstimator } from "../../src/learners/forest/forest.js";
 
 /** Rows not a multiple of the block (nor of 4): numeric, missing values, a 6-category column. */
 function table(n: number, seed: number): { X: Matrix; y: Uint8Array } {
