@@ -61,12 +61,12 @@ describe("gbdt on worker threads", () => {
   });
 
   it("uses no worker for a small table or from TypeScript source", () => {
-    const { X } = table(1);
+    const { X, y } = table(1);
     const m = BinMapper.fit(X, 255);
     const layout = makeLayout(m.features.map((f) => f.nBins));
     expect(X.nRows * X.columns.length).toBeGreaterThanOrEqual(MIN_PARALLEL_TABLE);
     // Under vitest there is no compiled worker.js beside parallel.ts.
-    expect(histogramBuilder(m.transform(X), layout, 2).threads).toBe(1);
+    expect(histogramBuilder(m.transform(X), y, layout, 2).threads).toBe(1);
   });
 
   it("fits byte-identical models on 1 and 2 threads (compiled build in dist/), and the same as the source", async () => {
@@ -76,7 +76,7 @@ describe("gbdt on worker threads", () => {
     const distHist = await import("../../dist/learners/gbdt/histogram.js");
     const { X, y } = table(2);
     const m = distBin.BinMapper.fit(X, 255);
-    const probe = distPar.histogramBuilder(m.transform(X), distHist.makeLayout(m.features.map((f) => f.nBins)), 2);
+    const probe = distPar.histogramBuilder(m.transform(X), y, distHist.makeLayout(m.features.map((f) => f.nBins)), 2);
     expect(probe.threads).toBe(2);
     probe.close();
     for (const params of [

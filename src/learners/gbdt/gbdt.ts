@@ -243,7 +243,7 @@ export class GbdtEstimator implements Estimator<GbdtParams, GbdtState> {
     const prior = Math.min(Math.max(pos / n, 1e-6), 1 - 1e-6);
     const baseline = Math.log(prior / (1 - prior));
     const layout = makeLayout(mapper.features.map((f) => f.nBins));
-    const histograms = histogramBuilder(binned, layout, threads);
+    const histograms = histogramBuilder(binned, y, layout, threads);
     try {
       return this.boostWith(mapper, binned, y, val, yVal, rng, baseline, layout, histograms);
     } finally {
@@ -286,9 +286,9 @@ export class GbdtEstimator implements Estimator<GbdtParams, GbdtState> {
     const nSub = Math.max(1, Math.round(p.subsample * n));
     const nCol = Math.max(1, Math.round(p.colsample * nFeatures));
     const subsampling = nSub < n;
-    const raw = new Float64Array(n).fill(baseline);
+    const raw = histograms.raw.fill(baseline);
     const rawVal = val ? new Float64Array(val.nRows).fill(baseline) : null;
-    const { grad, hess, rows } = histograms;
+    const { rows } = histograms;
     const rowBuf = subsampling ? new Uint32Array(n) : rows;
     const featBuf = new Uint32Array(nFeatures);
     const allFeatures = Int32Array.from({ length: nFeatures }, (_, j) => j);
@@ -299,12 +299,7 @@ export class GbdtEstimator implements Estimator<GbdtParams, GbdtState> {
     let bestIter = -1;
 
     for (let it = 0; it < p.max_iter; it++) {
-      for (let i = 0; i < n; i++) {
-        const z = raw[i]!;
-        const pr = z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z));
-        grad[i] = pr - y[i]!;
-        hess[i] = pr * (1 - pr);
-      }
+      histograms.gradients();
       if (subsampling) sampleSorted(n, nSub, rng, rowBuf, rows);
       else for (let i = 0; i < n; i++) rows[i] = i;
       const features = nCol < nFeatures ? Int32Array.from(sampleSorted(nFeatures, nCol, rng, featBuf)) : allFeatures;

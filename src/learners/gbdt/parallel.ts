@@ -16,12 +16,16 @@ import { Worker } from "node:worker_threads";
 import { compiledWorkerUrl, requestedThreads, sharedArray, sharedCopy } from "../../utils/threads.js";
 import type { BinnedMatrix } from "./binning.js";
 import { buildFeatureBlock, type HistogramLayout } from "./histogram.js";
+import { logLossGradients } from "./loss.js";
 
 /**
  * Below this many (rows × features) in a node, its histogram is built on this thread alone: waking
  * the workers costs about as much as they save (measured; see bench/gbdt-speed.mjs).
  */
 export const MIN_PARALLEL_NODE = 40_000;
+
+/** Row blocks of a gradient task (several per thread, so a late worker only delays a small one). */
+const GRADIENT_BLOCKS = 16;
 
 /** Below this many (rows × features) in the table, no worker is started (start-up and JIT warm-up ~50 ms). */
 export const MIN_PARALLEL_TABLE = 200_000;
@@ -43,9 +47,16 @@ export const Ctrl = {
   AllRows: 6,
   /** Active features (the first `NFeatures` of the shared feature list). */
   NFeatures: 7,
+  /** What the task is: {@link TASK_HISTOGRAM} or {@link TASK_GRADIENTS}. */
+  Kind: 8,
   /** Length of `ctrl`. */
-  Length: 8,
+  Length: 9,
 } as const;
+
+/** Task kind: the histogram of a node, over blocks of its features. */
+export const TASK_HISTOGRAM = 0;
+/** Task kind: gradients and hessians of all rows, over blocks of rows. */
+export const TASK_GRADIENTS = 1;
 
 /** Everything a gbdt worker receives as `workerData` (shared memory, read in place). */
 export interface HistogramWorkerInput {
@@ -55,6 +66,8 @@ export interface HistogramWorkerInput {
   nBins: Int32Array;
   grad: Float64Array;
   hess: Float64Array;
+  raw: Float64Array;
+  y: Uint8Array;
   rows: Uint32Array;
   features: Int32Array;
   target: Float64Array;
@@ -81,7 +94,7 @@ export function claimBlock(claim: BigInt64Array, task: number): number {
   }
 }
 
-/** Features `features[from..to)` of block `b` of `blocks` over `n` active features. */
+/** Items `[from, to)` of block `b` of `blocks` over `n` items (active features, or rows). */
 export function blockRange(b: number, blocks: number, n: number): [number, number] {
   return [Math.floor((b * n) / blocks), Math.floor(((b + 1) * n) / blocks)];
 }
@@ -95,41 +108,55 @@ export interface HistogramBuilder {
   readonly grad: Float64Array;
   /** Hessian of every training row. */
   readonly hess: Float64Array;
+  /** Raw score of every training row; {@link HistogramBuilder.gradients} reads it. */
+  readonly raw: Float64Array;
   /** The row index array the grower partitions (length = training rows). */
   readonly rows: Uint32Array;
   /** Threads that build histograms, this one included. */
   readonly threads: number;
   /** Fill `hist` for `features` from `rows[start..end)` (`allRows`: rows start..end). */
   build(hist: Float64Array, features: Int32Array, allRows: boolean, start: number, end: number): void;
+  /** Set `grad` and `hess` from `raw` and the labels (log loss). */
+  gradients(): void;
   /** Stop the workers (no-op on one thread). */
   close(): void;
 }
 
-/** A builder on `threads` threads (requested; fewer if the table is small or workers are unavailable). */
+/**
+ * A builder for rows `binned` with 0/1 labels `y` on `threads` threads (requested; fewer if the table
+ * is small or workers are unavailable).
+ */
 export function histogramBuilder(
   binned: BinnedMatrix,
+  y: Uint8Array,
   layout: HistogramLayout,
   threads: number | undefined,
 ): HistogramBuilder {
   const want = requestedThreads(threads);
   const url = compiledWorkerUrl(new URL("./worker.js", import.meta.url));
   const big = binned.nRows * binned.nFeatures >= MIN_PARALLEL_TABLE;
-  if (want > 1 && big && url !== null) return new ParallelBuilder(binned, layout, want, url);
-  return new SerialBuilder(binned, layout);
+  if (want > 1 && big && url !== null) return new ParallelBuilder(binned, y, layout, want, url);
+  return new SerialBuilder(binned, y, layout);
 }
 
 class SerialBuilder implements HistogramBuilder {
   readonly grad: Float64Array;
   readonly hess: Float64Array;
+  readonly raw: Float64Array;
   readonly rows: Uint32Array;
   readonly threads = 1;
   constructor(
     private readonly binned: BinnedMatrix,
+    private readonly y: Uint8Array,
     private readonly layout: HistogramLayout,
   ) {
     this.grad = new Float64Array(binned.nRows);
     this.hess = new Float64Array(binned.nRows);
+    this.raw = new Float64Array(binned.nRows);
     this.rows = new Uint32Array(binned.nRows);
+  }
+  gradients(): void {
+    logLossGradients(this.raw, this.y, this.grad, this.hess, 0, this.raw.length);
   }
   build(hist: Float64Array, features: Int32Array, allRows: boolean, start: number, end: number): void {
     const { bins, nFeatures } = this.binned;
@@ -155,6 +182,7 @@ class SerialBuilder implements HistogramBuilder {
 class ParallelBuilder implements HistogramBuilder {
   readonly grad: Float64Array;
   readonly hess: Float64Array;
+  readonly raw: Float64Array;
   readonly rows: Uint32Array;
   private readonly input: HistogramWorkerInput;
   private readonly workers: Worker[] = [];
@@ -162,6 +190,7 @@ class ParallelBuilder implements HistogramBuilder {
 
   constructor(
     binned: BinnedMatrix,
+    y: Uint8Array,
     private readonly layout: HistogramLayout,
     readonly threads: number,
     url: URL,
@@ -169,6 +198,7 @@ class ParallelBuilder implements HistogramBuilder {
     const n = binned.nRows;
     this.grad = sharedArray(Float64Array, n);
     this.hess = sharedArray(Float64Array, n);
+    this.raw = sharedArray(Float64Array, n);
     this.rows = sharedArray(Uint32Array, n);
     this.input = {
       bins: sharedCopy(binned.bins),
@@ -177,6 +207,8 @@ class ParallelBuilder implements HistogramBuilder {
       nBins: sharedCopy(layout.nBins),
       grad: this.grad,
       hess: this.hess,
+      raw: this.raw,
+      y: sharedCopy(y),
       rows: this.rows,
       features: sharedArray(Int32Array, binned.nFeatures),
       target: sharedArray(Float64Array, 3 * layout.size),
@@ -194,7 +226,7 @@ class ParallelBuilder implements HistogramBuilder {
 
   build(hist: Float64Array, features: Int32Array, allRows: boolean, start: number, end: number): void {
     const nf = features.length;
-    const { ctrl, claim, target, bins, stride } = this.input;
+    const { ctrl, target, bins, stride } = this.input;
     const rows = allRows ? null : this.rows;
     if ((end - start) * nf < MIN_PARALLEL_NODE || nf < 2) {
       buildFeatureBlock(hist, this.layout, bins, stride, features, 0, nf, rows, start, end, this.grad, this.hess);
@@ -206,22 +238,45 @@ class ParallelBuilder implements HistogramBuilder {
     ctrl[Ctrl.End] = end;
     ctrl[Ctrl.AllRows] = allRows ? 1 : 0;
     ctrl[Ctrl.NFeatures] = nf;
+    const f = this.input.features;
+    this.run(TASK_HISTOGRAM, blocks, (b) => {
+      const [from, to] = blockRange(b, blocks, nf);
+      buildFeatureBlock(target, this.layout, bins, stride, f, from, to, rows, start, end, this.grad, this.hess);
+    });
+    copySlots(target, hist, this.layout, features);
+  }
+
+  gradients(): void {
+    const n = this.raw.length;
+    const { y } = this.input;
+    if (n < MIN_PARALLEL_NODE) {
+      logLossGradients(this.raw, y, this.grad, this.hess, 0, n);
+      return;
+    }
+    const blocks = Math.min(GRADIENT_BLOCKS, n);
+    this.run(TASK_GRADIENTS, blocks, (b) => {
+      const [from, to] = blockRange(b, blocks, n);
+      logLossGradients(this.raw, y, this.grad, this.hess, from, to);
+    });
+  }
+
+  /** Post a task of `blocks` blocks (its parameters already in ctrl), do blocks here too, wait for the rest. */
+  private run(kind: number, blocks: number, work: (b: number) => void): void {
+    const { ctrl, claim } = this.input;
+    ctrl[Ctrl.Kind] = kind;
     Atomics.store(ctrl, Ctrl.Done, 0);
     const task = (this.task = (this.task + 1) % 0x40000000);
     Atomics.store(claim, 0, claimWord(task, blocks, 0));
     Atomics.store(ctrl, Ctrl.Task, task);
     Atomics.notify(ctrl, Ctrl.Task);
-    const f = this.input.features;
     for (let b = claimBlock(claim, task); b >= 0; b = claimBlock(claim, task)) {
-      const [from, to] = blockRange(b, blocks, nf);
-      buildFeatureBlock(target, this.layout, bins, stride, f, from, to, rows, start, end, this.grad, this.hess);
+      work(b);
       Atomics.add(ctrl, Ctrl.Done, 1);
     }
     for (let d = Atomics.load(ctrl, Ctrl.Done); d < blocks; d = Atomics.load(ctrl, Ctrl.Done)) {
       if (Atomics.load(ctrl, Ctrl.Error) !== 0) throw new Error("gbdt: a histogram worker thread failed");
       Atomics.wait(ctrl, Ctrl.Done, d, 1000);
     }
-    copySlots(target, hist, this.layout, features);
   }
 
   close(): void {
