@@ -206,10 +206,23 @@ export function subtractHistogram(
   layout: HistogramLayout,
   features: Int32Array,
 ): void {
-  for (let f = 0; f < features.length; f++) {
-    const j = features[f]!;
-    const from = 3 * layout.offsets[j]!;
-    const to = from + 3 * (layout.nBins[j]! + 1);
-    for (let s = from; s < to; s++) out[s] = parent[s]! - child[s]!;
+  const nf = features.length;
+  if (nf === 0) return;
+  const { offsets, nBins } = layout;
+  const first = features[0]!;
+  const last = features[nf - 1]!;
+  // Contiguous features (no colsample): one loop over their slots.
+  if (last - first === nf - 1) {
+    subtractRange(parent, child, out, 3 * offsets[first]!, 3 * (offsets[last]! + nBins[last]! + 1));
+    return;
   }
+  for (let f = 0; f < nf; f++) {
+    const j = features[f]!;
+    const from = 3 * offsets[j]!;
+    subtractRange(parent, child, out, from, from + 3 * (nBins[j]! + 1));
+  }
+}
+
+function subtractRange(parent: Float64Array, child: Float64Array, out: Float64Array, from: number, to: number): void {
+  for (let s = from; s < to; s++) out[s] = parent[s]! - child[s]!;
 }

@@ -15,7 +15,12 @@ export function logLossGradients(
 ): void {
   for (let i = from; i < to; i++) {
     const z = raw[i]!;
-    const pr = z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z));
+    let pr: number;
+    if (z >= 0) pr = 1 / (1 + Math.exp(-z));
+    else {
+      const e = Math.exp(z);
+      pr = e / (1 + e);
+    }
     grad[i] = pr - y[i]!;
     hess[i] = pr * (1 - pr);
   }
