@@ -93,9 +93,9 @@ export {
   type ReportInput,
 } from "./visualization/index.js";
 export { modelReport, type ModelReportInput } from "./report/model-report.js";
-export type { TrainResult, PreparedTraining } from "./pipeline/train.js";
+export type { TrainResult, PreparedTraining, TrainStepOptions } from "./pipeline/train.js";
 export type { InferOptions } from "./data/schema.js";
-export type { PermutationOptions } from "./artifact/importance.js";
+export type { PermutationOptions, ModelPermutationOptions } from "./artifact/importance.js";
 export type { DetailOptions } from "./evaluation/detailed.js";
 export type { CalibrationBin, LiftRow, RocPoint, PrPoint } from "./evaluation/curves.js";
 export type { ThresholdRule } from "./evaluation/threshold.js";

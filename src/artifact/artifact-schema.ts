@@ -128,6 +128,9 @@ const columnStats = z.discriminatedUnion("type", [
   }),
 ]);
 
+/** `model.state_version`: a whole number from 1 (absent, as churnkit 0.6.0 wrote: 1). */
+export const stateVersion = z.int().min(1);
+
 /** The parts of model.json that scoring uses: checked whenever a model is built from an artifact. */
 export const scoringShape = {
   /** Input columns the model needs at prediction time, with their types. */
@@ -138,7 +141,13 @@ export const scoringShape = {
   /** Mean of each model column; null (NaN) where a column has missing values that are not imputed. */
   feature_means: z.array(info).optional(),
   /** The family's `state` is checked by the family's schema (learners/families.ts), not here. */
-  model: z.object({ family: z.string(), params: z.record(z.string(), z.unknown()), state: z.unknown() }),
+  model: z.object({
+    family: z.string(),
+    params: z.record(z.string(), z.unknown()),
+    /** The shape's version of `state`; files written before it existed (churnkit 0.6.0) are version 1. */
+    state_version: stateVersion.default(1),
+    state: z.unknown(),
+  }),
   threshold,
   calibration: calibration.nullable().optional(),
 };

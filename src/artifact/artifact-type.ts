@@ -47,6 +47,8 @@ export interface ModelArtifact {
     family: string;
     /** Hyperparameters, as checked by the family's parameter schema. */
     params: Record<string, unknown>;
+    /** Version of the shape of `state` (the family's `stateVersion` when written); absent: 1, as churnkit 0.6.0 wrote. */
+    state_version?: number;
     /** The learned state (coefficients, trees), validated against the family's own schema when loaded. */
     state: unknown;
   };

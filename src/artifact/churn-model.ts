@@ -37,8 +37,8 @@ export class ChurnModel {
   ) {}
 
   /** Build a model from a parsed model.json; its scoring parts are checked first (UserError when corrupt). */
-  static fromArtifact(a: ModelArtifact, where = "model.json"): ChurnModel {
-    validateScoring(a, where);
+  static fromArtifact(given: ModelArtifact, where = "model.json"): ChurnModel {
+    const a = validateScoring(given, where);
     let clf: Classifier;
     try {
       clf = family(a.model.family).fromState(a.model.state);

@@ -6,6 +6,7 @@
 import type { RawTable } from "../data/load.js";
 import { transform } from "../data/preprocess.js";
 import { encodeTarget } from "../data/target.js";
+import { stratifiedSample } from "../data/split.js";
 import { takeTyped, typeTable, type TypedTable } from "../data/typed.js";
 import { permutationDrops, type ImportanceStat, type PermutationOptions } from "../evaluation/importance.js";
 import { foldPlan, foldRow } from "../explain/fold.js";
@@ -17,15 +18,27 @@ import type { ChurnModel } from "./churn-model.js";
 
 export type { ImportanceStat, PermutationOptions } from "../evaluation/importance.js";
 
+/** Options of {@link permutationImportance}: the shuffles', and a bound on the rows. */
+export interface ModelPermutationOptions extends PermutationOptions {
+  /** Measure on at most this many labelled rows (a stratified sample, seeded by `seed`). Default: every row. */
+  maxRows?: number;
+  /** Called with the number of rows measured on (after sampling). */
+  onRows?: (measured: number, labelled: number) => void;
+}
+
 /** Permutation importance per input column on the labelled rows of `raw`, sorted by mean, largest first. */
 export async function permutationImportance(
   model: ChurnModel,
   raw: RawTable,
-  opts: PermutationOptions = {},
+  opts: ModelPermutationOptions = {},
 ): Promise<Record<string, ImportanceStat>> {
   const a = model.artifact;
-  const { y, rows } = encodeTarget(raw, a.target, true);
-  // Only labelled rows take part.
+  const labelled = encodeTarget(raw, a.target, true);
+  // Only labelled rows take part; past maxRows, a stratified sample of them.
+  const sample = opts.maxRows === undefined ? null : stratifiedSample(labelled.y, opts.maxRows, opts.seed ?? 0);
+  const rows = sample ? Array.from(sample, (i) => labelled.rows[i]!) : labelled.rows;
+  const y = sample ? Uint8Array.from(sample, (i) => labelled.y[i]!) : labelled.y;
+  opts.onRows?.(rows.length, labelled.rows.length);
   const typed = takeTyped(typeTable(raw, a.inputs), rows);
   const score = async (t: TypedTable): Promise<Float64Array> => {
     const { table } = await addDerived(t, a.derived, { model: "model.json" });
@@ -79,10 +92,14 @@ export interface FeatureImportance {
   coefficients?: Record<string, number>;
   /** Which rows the permutation importance was measured on. */
   measured_on: string;
+  /** How many labelled rows it was measured on (a stratified sample when fewer than `of_rows`). */
+  rows?: number;
+  /** How many labelled rows the held-out part had. */
+  of_rows?: number;
 }
 
 /** Options of {@link featureImportance}: the permutation's, and whose own importance is reported. */
-export interface FeatureImportanceOptions extends PermutationOptions {
+export interface FeatureImportanceOptions extends ModelPermutationOptions {
   /**
    * The model whose gain or coefficients are reported. Default: the permuted model's. Training permutes its first
    * fit (on validation rows that fit never saw) and reports the gain of the refit it saves.
@@ -100,10 +117,15 @@ export async function featureImportance(
   measuredOn: string,
   opts: FeatureImportanceOptions = {},
 ): Promise<FeatureImportance> {
-  const out: FeatureImportance = {
-    permutation: await permutationImportance(model, heldOut, opts),
-    measured_on: measuredOn,
-  };
+  let counts: [number, number] = [0, 0];
+  const permutation = await permutationImportance(model, heldOut, {
+    ...opts,
+    onRows: (m, n) => {
+      counts = [m, n];
+      opts.onRows?.(m, n);
+    },
+  });
+  const out: FeatureImportance = { permutation, measured_on: measuredOn, rows: counts[0], of_rows: counts[1] };
   const own = opts.own ?? model.artifact;
   const gain = gainImportance(own);
   if (gain) out.gain = gain;

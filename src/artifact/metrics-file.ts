@@ -53,6 +53,10 @@ export interface Leaderboard {
   folds: number;
   /** One row per family, best mean AUC first. */
   rows: LeaderboardRow[];
+  /** Training rows cross-validated (a stratified sample of at most `search.max_rows`). */
+  cv_rows?: number;
+  /** Training rows the winner was then fitted on. */
+  of_rows?: number;
 }
 
 /** Seconds spent in each step. */

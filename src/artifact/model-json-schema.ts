@@ -6,14 +6,19 @@
  */
 import { z } from "zod";
 import { familyNameSchema, familyOrAutoSchema } from "../config/schema.js";
-import { artifactSchema, FORMAT_VERSION } from "./artifact-schema.js";
+import { artifactSchema, FORMAT_VERSION, stateVersion } from "./artifact-schema.js";
 import { family, knownFamilies } from "../learners/families.js";
 
 /** The JSON Schema of model.json for this churnkit's format version. */
 export function modelJsonSchema(): Record<string, unknown> {
   const models = knownFamilies().map((name) => {
     const spec = family(name);
-    return z.object({ family: z.literal(name), params: spec.params, state: spec.state() });
+    return z.object({
+      family: z.literal(name),
+      params: spec.params,
+      state_version: stateVersion.max(spec.stateVersion).default(1),
+      state: spec.state(),
+    });
   });
   const [first, ...rest] = models;
   const doc = artifactSchema.extend({ model: z.discriminatedUnion("family", [first!, ...rest]) });

@@ -8,7 +8,7 @@ import type { z } from "zod";
 import { show, UserError } from "../utils/errors.js";
 import { artifactSchema, describe, FORMAT, FORMAT_VERSION, scoringSchema } from "./artifact-schema.js";
 import type { ModelArtifact } from "./artifact-type.js";
-import { family, knownFamilies } from "../learners/families.js";
+import { family, isFamily, knownFamilies } from "../learners/families.js";
 import { FLAT_TREE_FIELDS } from "../core/flat-tree.js";
 
 type Issue = { path: PropertyKey[]; message: string };
@@ -177,6 +177,32 @@ function modelIssue(a: Scoring, opts: { error: typeof message }): Issue | null {
   return null;
 }
 
+/**
+ * `a` with its family's state at the version this churnkit reads. A newer `model.state_version` is refused (upgrade
+ * churnkit: that state's shape is unknown here); an older one (1 for files without it, as churnkit 0.6.0 wrote) is
+ * brought up to date by the family's `migrateState`, in memory: the file is never rewritten. An unknown family is
+ * left to {@link modelIssue}.
+ */
+function atCurrentVersion<A extends Scoring>(a: A, where: string): A {
+  const { family: name, state_version: version } = a.model;
+  if (!isFamily(name)) return a;
+  const spec = family(name);
+  if (version > spec.stateVersion)
+    throw new UserError(
+      `${where}: the ${name} model state is version ${version} (model.state_version), newer than this churnkit reads (up to ${spec.stateVersion}); upgrade churnkit`,
+    );
+  if (version === spec.stateVersion) return a;
+  let state = a.model.state;
+  try {
+    if (spec.migrateState) state = spec.migrateState(state, version);
+  } catch (e) {
+    throw new UserError(
+      `${where}: corrupt model state (version ${version} of ${name}: ${e instanceof Error ? e.message : String(e)}); ${REMEDY}`,
+    );
+  }
+  return { ...a, model: { ...a.model, state, state_version: spec.stateVersion } };
+}
+
 function check(a: Scoring, where: string): void {
   const issue = preprocessIssue(a) ?? modelIssue(a, { error: message });
   if (issue) throw problem(where, issue);
@@ -204,19 +230,23 @@ export function validateArtifact(doc: unknown, where: string): ModelArtifact {
   }
   const r = artifactSchema.safeParse(doc, { error: message });
   if (!r.success) throw problem(where, first(r.error));
-  check(r.data, where);
-  const a = r.data as ModelArtifact;
+  const current = atCurrentVersion(r.data, where);
+  check(current, where);
+  const a = current as ModelArtifact;
   validated.add(a);
   return a;
 }
 
 /**
  * Check the parts of an artifact that scoring uses (an artifact built in memory by training, or
- * handed to `ChurnModel.fromArtifact`); artifacts from {@link validateArtifact} pass at once.
+ * handed to `ChurnModel.fromArtifact`); artifacts from {@link validateArtifact} pass at once. Returns
+ * the artifact to score with: `a` itself, or a copy whose state an older version was migrated from.
  */
-export function validateScoring(a: unknown, where: string): void {
-  if (a !== null && typeof a === "object" && validated.has(a)) return;
+export function validateScoring(a: ModelArtifact, where: string): ModelArtifact {
+  if (validated.has(a)) return a;
   const r = scoringSchema.safeParse(a, { error: message });
   if (!r.success) throw problem(where, first(r.error));
-  check(r.data, where);
+  const current = atCurrentVersion(r.data, where);
+  check(current, where);
+  return current === r.data ? a : { ...a, model: current.model };
 }

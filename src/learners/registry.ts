@@ -61,8 +61,16 @@ export interface FamilySpec<P extends Record<string, unknown> = Record<string, u
    * model columns the preprocessing makes. Without `ctx` it is the shape the published JSON Schema shows.
    */
   state(ctx?: StateContext): z.ZodType<S>;
-  /** Version of the state's shape: bump it when the shape changes, and keep reading the old one. */
+  /**
+   * Version of the state's shape, written to model.json as `model.state_version` (a file without one, as churnkit
+   * 0.6.0 wrote, is version 1). Bump it when the shape changes, and keep reading the old one with `migrateState`.
+   */
   stateVersion: number;
+  /**
+   * Bring a state stored at an older version `from` (below `stateVersion`) to the current shape, before `state`
+   * checks it. In memory only: the user's file is never rewritten. Absent: older versions are read as they are.
+   */
+  migrateState?(state: unknown, from: number): unknown;
   /** Rebuild a fitted model from its stored state (checked against `state` first when loaded). */
   fromState(state: S): Classifier<S>;
   /** Input encoding the family wants from preprocessing. */

@@ -15,7 +15,7 @@ import type { DetailedMetrics } from "../evaluation/detailed.js";
 import type { ChurnModel } from "../artifact/churn-model.js";
 import type { FeatureImportance } from "../artifact/importance.js";
 import type { MetricsFile } from "../artifact/metrics-file.js";
-import { trainOnTable, type Timings, type TrainResult } from "./train.js";
+import { trainOnTable, type Timings, type TrainResult, type TrainStepOptions } from "./train.js";
 import { UserError } from "../utils/errors.js";
 import { withModelDir } from "../utils/lock.js";
 import { logger, type Logger } from "../utils/logging.js";
@@ -83,9 +83,9 @@ export class ChurnKit {
   }
 
   /** Fit on a whole table (validation split inside). */
-  async train(t: RawTable): Promise<TrainResult> {
+  async train(t: RawTable, opts: TrainStepOptions = {}): Promise<TrainResult> {
     await this.checkDerived();
-    return trainOnTable(t, this.config, this.log);
+    return trainOnTable(t, this.config, this.log, opts);
   }
 
   /**

@@ -53,14 +53,21 @@ async function run(kit: ChurnKit, out: string): Promise<RunResult> {
     parts.second.map((i) => rows[i]!),
   );
   kit.log.info(`split: ${train.rows} training rows, ${test.rows} test rows (stratified, seed ${seed})`);
-  const result = await kit.train(train);
+  // Importance is measured once, on the test split, below.
+  const result = await kit.train(train, { importance: false });
   const testMetrics = await result.model.evaluate(test, { bootstrap: kit.config.evaluation.bootstrap, seed });
   kit.log.info(
     `test AUC ${testMetrics.auc.toFixed(4)}, accuracy ${testMetrics.accuracy.toFixed(4)}, F1 ${testMetrics.f1.toFixed(4)}`,
   );
   const reps = kit.config.evaluation.permutation_repeats;
   const importance =
-    reps > 0 ? await featureImportance(result.model, test, "test split", { repeats: reps, seed }) : undefined;
+    reps > 0
+      ? await featureImportance(result.model, test, "test split", {
+          repeats: reps,
+          seed,
+          maxRows: kit.config.evaluation.importance_max_rows,
+        })
+      : undefined;
   const metrics = kit.metricsFile(result, loadSeconds, started, testMetrics, importance);
   await kit.save(out, result.model, metrics, test, "test split");
   return { out, model: result.model, metrics };

@@ -5,7 +5,7 @@
  * The family whose best candidate has the highest mean AUC wins.
  */
 import type { Config } from "../config/schema.js";
-import { complement, stratifiedKFold } from "../data/split.js";
+import { complement, stratifiedKFold, stratifiedSample } from "../data/split.js";
 import type { Logger } from "../utils/logging.js";
 import { Rng } from "../utils/random.js";
 import { withProgress } from "../utils/progress.js";
@@ -30,15 +30,26 @@ const meanStd = (xs: number[]): [number, number] => {
 
 /**
  * `family: auto`: cross-validate every searched family's default and random candidates (successive halving
- * keeps the better half after the first fold) and return the winner with the leaderboard.
+ * keeps the better half after the first fold) on at most `search.max_rows` of `allRows` (a stratified sample), and
+ * return the winner with the leaderboard. The caller fits the winner on every row.
  */
 export async function selectFamily(
   data: PreparedData,
-  rows: Int32Array,
+  allRows: Int32Array,
   cfg: Config,
   log: Logger,
 ): Promise<{ family: string; params: Record<string, unknown>; leaderboard: Leaderboard }> {
   const k = cfg.split.folds;
+  const sample = stratifiedSample(
+    Uint8Array.from(allRows, (i) => data.y[i]!),
+    cfg.search.max_rows,
+    cfg.seed + 11,
+  );
+  const rows = sample ? sample.map((i) => allRows[i]!) : allRows;
+  if (sample)
+    log.info(
+      `auto: cross-validating on ${rows.length} of ${allRows.length} training rows (stratified; search.max_rows)`,
+    );
   const yRows = Uint8Array.from(rows, (i) => data.y[i]!);
   const folds = stratifiedKFold(yRows, k, cfg.seed).map((held) => ({
     held: held.map((i) => rows[i]!),
@@ -110,7 +121,11 @@ export async function selectFamily(
     }
   });
   rowsOut.sort((a, b) => b.auc_mean - a.auc_mean || a.family.localeCompare(b.family));
-  return { family: rowsOut[0]!.family, params: rowsOut[0]!.params, leaderboard: { folds: k, rows: rowsOut } };
+  return {
+    family: rowsOut[0]!.family,
+    params: rowsOut[0]!.params,
+    leaderboard: { folds: k, rows: rowsOut, cv_rows: rows.length, of_rows: allRows.length },
+  };
 }
 
 /** The leaderboard as aligned text lines, for `run` and logs. */

@@ -17,7 +17,7 @@ import { UserError } from "../utils/errors.js";
 import { logger, type Logger } from "../utils/logging.js";
 import { VERSION } from "../version.js";
 import { FORMAT, FORMAT_VERSION, type ModelArtifact } from "../artifact/artifact.js";
-import { checkParams } from "../learners/families.js";
+import { checkParams, family } from "../learners/families.js";
 import { applyCalibration, fitIsotonic, fitPlatt, type CalibrationState } from "../learners/calibration.js";
 import { detailedMetrics, type DetailedMetrics } from "../evaluation/detailed.js";
 import { chooseThreshold, type ThresholdRule } from "../evaluation/threshold.js";
@@ -112,8 +112,22 @@ export function thresholdRule(cfg: Config): ThresholdRule {
   return { rule: "f1" };
 }
 
+/** Options of `trainOnTable` and `ChurnKit.train`. */
+export interface TrainStepOptions {
+  /**
+   * Measure permutation importance on the validation split (when `evaluation.permutation_repeats` > 0). Default true;
+   * `run` turns it off, since it measures importance on its test split instead.
+   */
+  importance?: boolean;
+}
+
 /** Train a model on a whole raw table according to `cfg`. */
-export async function trainOnTable(raw: RawTable, cfg: Config, log: Logger = logger()): Promise<TrainResult> {
+export async function trainOnTable(
+  raw: RawTable,
+  cfg: Config,
+  log: Logger = logger(),
+  opts: TrainStepOptions = {},
+): Promise<TrainResult> {
   const prep = await prepareTraining(raw, cfg, log);
   const { schema, target, data, features, derived, dropped } = prep;
   const { y, typed, inputs: kept } = data;
@@ -176,7 +190,12 @@ export async function trainOnTable(raw: RawTable, cfg: Config, log: Logger = log
     dropped,
     preprocess: final.pre,
     feature_means: final.means,
-    model: { family: familyName, params: checked, state: final.clf.state() },
+    model: {
+      family: familyName,
+      params: checked,
+      state_version: family(familyName).stateVersion,
+      state: final.clf.state(),
+    },
     threshold,
     calibration,
     validation_metrics: validation,
@@ -190,7 +209,7 @@ export async function trainOnTable(raw: RawTable, cfg: Config, log: Logger = log
   // Importance is measured by the first fit on the validation rows it never saw.
   let importance: FeatureImportance | undefined;
   const validationRows = takeRows(prep.table, valRows);
-  if (cfg.evaluation.permutation_repeats > 0) {
+  if (cfg.evaluation.permutation_repeats > 0 && opts.importance !== false) {
     const t0 = now();
     const firstModel = ChurnModel.fromFit(
       {
@@ -206,6 +225,7 @@ export async function trainOnTable(raw: RawTable, cfg: Config, log: Logger = log
       repeats: cfg.evaluation.permutation_repeats,
       seed: cfg.seed,
       own: artifact,
+      maxRows: cfg.evaluation.importance_max_rows,
     });
     log.info(
       `permutation importance measured in ${(now() - t0).toFixed(2)} s; top: ${Object.keys(importance.permutation).slice(0, 4).join(", ")}`,

@@ -107,7 +107,12 @@ export async function modelReport(input: ModelReportInput): Promise<string> {
       blocks: [
         {
           kind: "text",
-          text: `Every family was cross-validated (${lb.folds} stratified folds) with a small hyperparameter search; the best mean AUC won and was refitted on all training rows.`,
+          text:
+            `Every family was cross-validated (${lb.folds} stratified folds) with a small hyperparameter search` +
+            (lb.cv_rows !== undefined && lb.of_rows !== undefined && lb.cv_rows < lb.of_rows
+              ? ` on a stratified sample of ${lb.cv_rows.toLocaleString("en")} of the ${lb.of_rows.toLocaleString("en")} training rows (search.max_rows)`
+              : "") +
+            "; the best mean AUC won and was refitted on all training rows.",
         },
         {
           kind: "table",
@@ -266,7 +271,12 @@ export async function modelReport(input: ModelReportInput): Promise<string> {
         svg: await renderSvg(
           importanceChart({ items, xTitle: "Drop in ROC AUC when shuffled", yTitle: "Input column", limit: 20 }),
         ),
-        caption: `Permutation importance on the ${fi.measured_on}; bars show the mean and ±1 std over repeats.`,
+        caption:
+          `Permutation importance on the ${fi.measured_on}` +
+          (fi.rows !== undefined && fi.of_rows !== undefined && fi.rows < fi.of_rows
+            ? ` (a stratified sample of ${fi.rows.toLocaleString("en")} of its ${fi.of_rows.toLocaleString("en")} rows; evaluation.importance_max_rows)`
+            : "") +
+          "; bars show the mean and ±1 std over repeats.",
       },
     ];
     if (fi.gain)

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { FeatureInfo, Matrix } from "../../src/core/types.js";
 import { Rng } from "../../src/utils/random.js";
 import { GbdtEstimator } from "../../src/learners/gbdt/gbdt.js";
-import { BinMapper } from "../../src/learners/gbdt/binning.js";
+import { BinMapper } from "../../src/learners/binning/bin-mapper.js";
 import { makeLayout } from "../../src/learners/gbdt/histogram.js";
 import {
   blockRange,
@@ -72,7 +72,7 @@ describe("gbdt on worker threads", () => {
   it("fits byte-identical models on 1 and 2 threads (compiled build in dist/), and the same as the source", async () => {
     const dist = await import("../../dist/learners/gbdt/gbdt.js");
     const distPar = await import("../../dist/learners/gbdt/parallel.js");
-    const distBin = await import("../../dist/learners/gbdt/binning.js");
+    const distBin = await import("../../dist/learners/binning/bin-mapper.js");
     const distHist = await import("../../dist/learners/gbdt/histogram.js");
     const { X, y } = table(2);
     const m = distBin.BinMapper.fit(X, 255);

@@ -55,8 +55,9 @@ const norm = (v: number[]) => Math.sqrt(v.reduce((a, b) => a + b * b, 0));
 
 describe("logreg hyperparameters", () => {
   it("defaults", () => {
-    expect(new LogregEstimator().params).toEqual({ C: 1, max_iter: 100, tol: 1e-8, class_weight: null });
-    expect(checkParams("logreg", {})).toEqual({ C: 1, max_iter: 100, tol: 1e-8, class_weight: null });
+    const defaults = { C: 1, max_iter: 100, tol: 1e-8, class_weight: null, solver: "auto" };
+    expect(new LogregEstimator().params).toEqual(defaults);
+    expect(checkParams("logreg", {})).toEqual(defaults);
     expect(family("logreg").needs).toEqual({ impute: true, oneHot: true, standardize: true });
   });
 
@@ -70,6 +71,7 @@ describe("logreg hyperparameters", () => {
       [{ max_iter: 2.5 }, "max_iter"],
       [{ tol: 0 }, "tol"],
       [{ class_weight: "auto" }, "class_weight"],
+      [{ solver: "lbfgs" }, "solver"],
       [{ C: "1" }, "C"],
     ] as const) {
       const e = await errorOf(() => checkParams("logreg", params, "churn.yaml"));

@@ -204,7 +204,9 @@ describe("tree (CART)", () => {
       min_samples_leaf: 1,
       max_features: null,
       class_weight: null,
+      max_bins: null,
     });
+    expect(() => new CartEstimator({ max_bins: 1 })).toThrow(/max_bins/);
   });
 
   it("applies class weights to leaf probabilities and node counts", () => {

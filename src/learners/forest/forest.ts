@@ -1,9 +1,9 @@
 /**
  * `forest`: a random forest of CART trees (bootstrap rows, random features per split,
- * fully grown by default), as scikit-learn's RandomForestClassifier. Numeric features
- * are binned to at most `max_bins` quantile bins once per fit (exact when a feature has
- * fewer distinct values), trees are grown in worker threads, and the probability is the
- * mean of the trees' leaf probabilities.
+ * fully grown by default), as scikit-learn's RandomForestClassifier. Features are binned
+ * once per fit by the binner gbdt uses too (src/learners/binning: at most `max_bins` bins,
+ * exact when a feature has fewer distinct values), trees are grown in worker threads, and
+ * the probability is the mean of the trees' leaf probabilities.
  */
 import { z } from "zod";
 import {
@@ -16,7 +16,8 @@ import {
   type Matrix,
 } from "../../core/types.js";
 import { accumulateTrees, flatTreeFromJSON, flatTreeToJSON } from "../../core/flat-tree.js";
-import { codeMatrix } from "../tree/coding.js";
+import { BinMapper } from "../binning/bin-mapper.js";
+import { maxBinsSchema } from "../binning/params.js";
 import { criterionCode } from "../tree/criterion.js";
 import { gainImportances } from "../tree/importance.js";
 import {
@@ -54,8 +55,8 @@ export const forestParamsSchema = z
     bootstrap: z.boolean().default(true),
     /** null (default), "balanced", or {0: w0, 1: w1}; applied to the whole training set. */
     class_weight: classWeightSchema,
-    /** Quantile bins per numeric feature (2..65535); null = exact thresholds. Default 255. */
-    max_bins: z.number().int().min(2).max(65535).nullable().default(255),
+    /** Bins per feature (2..65535), plus one for missing; null = exact. Meaning: src/learners/binning/params.ts. Default 255. */
+    max_bins: maxBinsSchema.default(255),
   })
   .strict();
 
@@ -90,7 +91,7 @@ export class ForestEstimator implements Estimator<ForestParams, ForestState> {
     const p = this.params;
     const seed = ctx.seed ?? 0;
     const weight = rowWeights(y, X.nRows, p.class_weight);
-    const features = codeMatrix(X, p.max_bins);
+    const features = BinMapper.fit(X, p.max_bins, null, seed).codeColumns(X);
     const job: ForestJob = {
       features,
       y,

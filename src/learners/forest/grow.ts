@@ -6,7 +6,7 @@
 import type { FlatTree, Matrix } from "../../core/types.js";
 import { leafIndex } from "../../core/flat-tree.js";
 import { Rng } from "../../utils/random.js";
-import type { CodedFeature } from "../tree/coding.js";
+import type { CodedFeature } from "../binning/coded.js";
 import { type GrowOptions, growCartTree } from "../tree/grower.js";
 
 /** Everything needed to grow any tree of the forest (sent once to each worker). */

@@ -7,7 +7,7 @@
 import { Worker } from "node:worker_threads";
 import { compiledWorkerUrl, requestedThreads, sharedCopy as shared } from "../../utils/threads.js";
 import type { FlatTree, Matrix } from "../../core/types.js";
-import type { CodedFeature } from "../tree/coding.js";
+import type { CodedFeature } from "../binning/coded.js";
 import { type ForestJob, growForestTree, newOobSums, type OobSums } from "./grow.js";
 import type { WorkerInput, WorkerMessage } from "./worker.js";
 

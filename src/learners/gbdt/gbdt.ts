@@ -22,10 +22,12 @@ import type {
 import { rawToProba } from "../../core/types.js";
 import { flatTreeFromJSON, flatTreeToJSON } from "../../core/flat-tree.js";
 import { Rng } from "../../utils/random.js";
-import { BinMapper, type BinnedMatrix } from "./binning.js";
+import { BinMapper, type BinnedMatrix } from "../binning/bin-mapper.js";
+import { byteMaxBinsSchema } from "../binning/params.js";
 import { HistogramPool, makeLayout, type HistogramLayout } from "./histogram.js";
 import { histogramBuilder, type HistogramBuilder } from "./parallel.js";
 import { growTree, predictBinned, type GrowerContext } from "./grower.js";
+import { SplitScratch } from "./splitting.js";
 import { predictEnsemble } from "./predictor.js";
 import { logLossFromRaw } from "../../evaluation/metrics.js";
 import { stratifiedSplit } from "../../data/split.js";
@@ -53,8 +55,8 @@ export const gbdtParamsSchema = z
     l2_regularization: z.number().min(0).default(0),
     /** Minimum hessian sum in a leaf (scikit-learn's min_hessian_to_split). Default 1e-3. */
     min_child_weight: z.number().min(0).default(1e-3),
-    /** Value bins per feature, 2..255 (plus one bin for missing). Default 255. */
-    max_bins: z.number().int().min(2).max(255).default(255),
+    /** Value bins per feature, 2..255, plus one bin for missing; meaning: src/learners/binning/params.ts. Default 255. */
+    max_bins: byteMaxBinsSchema.default(255),
     /** Fraction of training rows drawn (without replacement) for each tree. Default 1. */
     subsample: z.number().gt(0).max(1).default(1),
     /** Fraction of features drawn for each tree. Default 1. */
@@ -274,6 +276,7 @@ export class GbdtEstimator implements Estimator<GbdtParams, GbdtState> {
       categorical: Uint8Array.from(mapper.features, (f) => (f.kind === "categorical" ? 1 : 0)),
       pool: new HistogramPool(3 * layout.size),
       scratch: new Uint32Array(n),
+      splitScratch: new SplitScratch(),
     };
     const growParams = {
       l2: p.l2_regularization,

@@ -12,10 +12,18 @@
  */
 import type { FlatTree } from "../../core/types.js";
 import { FlatTreeBuilder } from "../../core/flat-tree.js";
-import type { BinMapper, BinnedMatrix } from "./binning.js";
+import type { BinMapper, BinnedMatrix } from "../binning/bin-mapper.js";
+import { leftCodes } from "../binning/categorical.js";
 import { subtractHistogram, type HistogramLayout, type HistogramPool } from "./histogram.js";
 import type { HistogramBuilder } from "./parallel.js";
-import { findBestSplit, goLeftTable, nodeValue, type SplitConstraints, type SplitInfo } from "./splitting.js";
+import {
+  findBestSplit,
+  goLeftTable,
+  nodeValue,
+  type SplitConstraints,
+  type SplitInfo,
+  type SplitScratch,
+} from "./splitting.js";
 
 /** Tree-shape limits and regularisation of one tree. */
 export interface GrowerParams extends SplitConstraints {
@@ -48,6 +56,8 @@ export interface GrowerContext {
   pool: HistogramPool;
   /** Scratch buffer, at least `binned.nRows` long. */
   scratch: Uint32Array;
+  /** Split finding's scratch buffers (this fit's own). */
+  splitScratch: SplitScratch;
 }
 
 /** A grown tree plus what boosting needs to update scores without re-reading raw values. */
@@ -101,7 +111,17 @@ export function growTree(
     return builder.addNode(nodeValue(g, h, p.l2) * p.shrinkage, count, h);
   };
   const evaluate = (node: Node) => {
-    node.split = findBestSplit(node.hist!, layout, categorical, features, node.g, node.h, node.end - node.start, p);
+    node.split = findBestSplit(
+      node.hist!,
+      layout,
+      categorical,
+      features,
+      node.g,
+      node.h,
+      node.end - node.start,
+      p,
+      ctx.splitScratch,
+    );
   };
 
   const root: Node = { id: addNode(G, H, n), start: 0, end: n, depth: 0, g: G, h: H, hist: null, split: null };
@@ -227,11 +247,7 @@ function writeSplit(
     builder.split(id, s.feature, threshold, null, s.missingLeft, left, right, s.gain);
     return;
   }
-  const codes = new Set<number>();
-  for (const b of s.leftBins) for (const c of fb.codesOfBin[b] ?? []) codes.add(c);
-  // Categories never seen in training are routed like missing values.
-  if (s.missingLeft) for (const c of fb.unseenCodes) codes.add(c);
-  builder.split(id, s.feature, 0, [...codes], s.missingLeft, left, right, s.gain);
+  builder.split(id, s.feature, 0, leftCodes(fb, s.leftBins, s.missingLeft), s.missingLeft, left, right, s.gain);
 }
 
 /** Add each row's leaf value of a grown tree to `out`, routing binned rows with the bin tables. */

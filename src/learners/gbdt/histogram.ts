@@ -11,7 +11,7 @@
  * smaller child is built from its rows and the sibling is `parent - child` (bins × features
  * work instead of rows × features).
  */
-import type { BinnedMatrix } from "./binning.js";
+import type { BinnedMatrix } from "../binning/bin-mapper.js";
 
 /** Where each feature's bins live in a histogram. */
 export interface HistogramLayout {

@@ -14,7 +14,7 @@
  */
 import { Worker } from "node:worker_threads";
 import { compiledWorkerUrl, requestedThreads, sharedArray, sharedCopy } from "../../utils/threads.js";
-import type { BinnedMatrix } from "./binning.js";
+import type { BinnedMatrix } from "../binning/bin-mapper.js";
 import { buildFeatureBlock, type HistogramLayout } from "./histogram.js";
 import { logLossGradients } from "./loss.js";
 

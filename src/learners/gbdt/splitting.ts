@@ -150,12 +150,19 @@ function scanNumeric(
   }
 }
 
-// Scratch for the categorical scan (at most 255 value bins + missing): no allocation per node.
-const catBins = new Int32Array(256);
-const catKeys = new Float64Array(256);
+/**
+ * Scratch buffers of split finding, owned by one grower (one per fit), so that two fits can find splits
+ * at the same time (in workers or interleaved) without sharing state; no allocation per node.
+ */
+export class SplitScratch {
+  /** Categorical scan: candidate bins (at most 255 value bins + missing). */
+  readonly catBins = new Int32Array(256);
+  /** Categorical scan: each candidate's sort key. */
+  readonly catKeys = new Float64Array(256);
+}
 
 /** Sort `catBins[0..m)` by `catKeys` (ties: lower bin first). Insertion sort: m is usually tiny. */
-function sortCandidates(m: number): void {
+function sortCandidates(m: number, { catBins, catKeys }: SplitScratch): void {
   if (m > 32) {
     const idx = Array.from(catBins.subarray(0, m).keys()).sort(
       (a, b) => catKeys[a]! - catKeys[b]! || catBins[a]! - catBins[b]!,
@@ -191,7 +198,9 @@ function scanCategorical(
   parentScore: number,
   c: SplitConstraints,
   best: Best,
+  scratch: SplitScratch,
 ): void {
+  const { catBins, catKeys } = scratch;
   const support = N / H;
   // Candidate bins (value bins, then the missing bin `nb`) and their sort keys.
   let m = 0;
@@ -205,7 +214,7 @@ function scanCategorical(
     }
   }
   if (m <= 1) return;
-  sortCandidates(m);
+  sortCandidates(m, scratch);
   const nMissing = hist[3 * (off + nb) + 2]!;
   for (let direction = 1; direction >= -1; direction -= 2) {
     const middle = direction === 1 ? (m + 1) >> 1 : ((m + 1) >> 1) - 1;
@@ -234,7 +243,8 @@ function scanCategorical(
 
 /**
  * Best split over the active `features` of a node whose sums are `G`, `H`, `N`, or null when
- * no split has positive gain. `categorical[j]` is 1 for categorical features.
+ * no split has positive gain. `categorical[j]` is 1 for categorical features; `scratch` is the
+ * caller's own (one per grower), so concurrent fits never share buffers.
  */
 export function findBestSplit(
   hist: Float64Array,
@@ -245,6 +255,7 @@ export function findBestSplit(
   H: number,
   N: number,
   c: SplitConstraints,
+  scratch: SplitScratch,
 ): SplitInfo | null {
   const best: Best = { split: null };
   if (N < 2 * c.minSamplesLeaf || H < 2 * c.minChildWeight) return null;
@@ -253,7 +264,7 @@ export function findBestSplit(
     const j = features[f]!;
     const off = layout.offsets[j]!;
     const nb = layout.nBins[j]!;
-    if (categorical[j]) scanCategorical(hist, off, nb, j, G, H, N, parentScore, c, best);
+    if (categorical[j]) scanCategorical(hist, off, nb, j, G, H, N, parentScore, c, best, scratch);
     else scanNumeric(hist, off, nb, j, G, H, N, parentScore, c, best);
   }
   return best.split;

@@ -22,7 +22,8 @@ export const logregFamily: FamilySpec<LogregParams, LogregState> = {
   coefficients: (s) => s.coef,
   report: {
     displayName: "Logistic regression",
-    description: "L2-regularised logistic regression (Newton's method); fast, additive, explained exactly",
+    description:
+      "L2-regularised logistic regression (Newton's method, or truncated Newton on wide data); fast, additive, explained exactly",
     explanation: "linear",
   },
 };

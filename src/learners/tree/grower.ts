@@ -6,8 +6,8 @@
 import type { FlatTree } from "../../core/types.js";
 import { FlatTreeBuilder } from "../../core/flat-tree.js";
 import type { Rng } from "../../utils/random.js";
-import type { CodedFeature } from "./coding.js";
-import { splitThreshold } from "./coding.js";
+import { leftCodes } from "../binning/categorical.js";
+import { type CodedFeature, splitThreshold } from "../binning/coded.js";
 import { type CriterionCode, weightedImpurity } from "./criterion.js";
 import { BestSplit, SplitSearch } from "./split.js";
 
@@ -145,7 +145,9 @@ export function growCartTree(
     const gain = Math.max(0, weightedImpurity(w0, w1, opt.criterion) - best.score);
     const l = builder.addNode(0, 0, 0);
     const r = builder.addNode(0, 0, 0);
-    builder.split(node, best.feature, threshold, catLeft, missingLeft, l, r, gain);
+    // Bins to category codes (rare categories may share a bin; unseen ones follow missing values).
+    const catCodes = catLeft ? leftCodes(f, catLeft, missingLeft) : null;
+    builder.split(node, best.feature, threshold, catCodes, missingLeft, l, r, gain);
     // Right pushed first so the left subtree is grown first.
     stack.push(r, i, end, depth + 1, nTotal, l, start, i, depth + 1, nTotal);
   }

@@ -1,5 +1,5 @@
 /**
- * Best split of one node on one feature, over integer codes (see coding.ts).
+ * Best split of one node on one feature, over integer codes (bins of src/learners/binning).
  *
  * Rows of the node are first aggregated into "groups" (one per code present), in the
  * order a split scans them: by code for numeric features, by positive rate for
@@ -8,7 +8,7 @@
  * tried on both sides of every candidate; a final candidate sends all non-missing
  * rows left and the missing ones right.
  */
-import type { CodedFeature } from "./coding.js";
+import type { CodedFeature } from "../binning/coded.js";
 import { type CriterionCode, weightedImpurity } from "./criterion.js";
 
 /** The best split found so far at a node. */
