@@ -15,7 +15,7 @@ import {
   type FlatTreeJSON,
   type Matrix,
 } from "../../core/types.js";
-import { accumulateTree, flatTreeFromJSON, flatTreeToJSON } from "../../core/flat-tree.js";
+import { accumulateTrees, flatTreeFromJSON, flatTreeToJSON } from "../../core/flat-tree.js";
 import { BinMapper } from "../binning/bin-mapper.js";
 import { maxBinsSchema } from "../binning/params.js";
 import { criterionCode } from "../tree/criterion.js";
@@ -142,7 +142,7 @@ export class ForestModel implements Classifier<ForestState> {
   predictProba(X: Matrix): Float64Array {
     checkFeatureCount(X.columns.length, this.nFeatures, "forest");
     const out = new Float64Array(X.nRows);
-    for (const t of this.trees) accumulateTree(t, X, out);
+    accumulateTrees(this.trees, X, out);
     const k = this.trees.length;
     for (let i = 0; i < out.length; i++) out[i]! /= k;
     return out;

@@ -4,10 +4,8 @@
  * so this balances the load); trees are stored by index and out-of-bag sums are exact
  * integer sums, so the forest does not depend on the schedule or the thread count.
  */
-import { existsSync } from "node:fs";
-import { availableParallelism } from "node:os";
-import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
+import { compiledWorkerUrl, requestedThreads, sharedCopy as shared } from "../../utils/threads.js";
 import type { FlatTree, Matrix } from "../../core/types.js";
 import type { CodedFeature } from "../binning/coded.js";
 import { type ForestJob, growForestTree, newOobSums, type OobSums } from "./grow.js";
@@ -24,17 +22,12 @@ export const MIN_PARALLEL_WORK = 50_000;
  * TypeScript source (e.g. under vitest) has no worker.js beside it.
  */
 export function workerScriptUrl(): URL | null {
-  const url = new URL("./worker.js", import.meta.url);
-  try {
-    return url.protocol === "file:" && existsSync(fileURLToPath(url)) ? url : null;
-  } catch {
-    return null;
-  }
+  return compiledWorkerUrl(new URL("./worker.js", import.meta.url));
 }
 
 /** Threads to use: `requested` (default min(2, cores)), 1 if workers are unavailable or not worth it. */
 export function forestThreads(requested: number | undefined, nRows: number, nTrees: number): number {
-  const want = Math.max(1, Math.floor(requested ?? Math.min(2, availableParallelism())));
+  const want = requestedThreads(requested);
   if (want === 1 || nTrees < 2 || nRows * nTrees < MIN_PARALLEL_WORK || workerScriptUrl() === null) return 1;
   return Math.min(want, nTrees);
 }
@@ -94,14 +87,6 @@ export async function growForest(job: ForestJob, X: Matrix, nTrees: number, thre
   }
   for (let t = 0; t < nTrees; t++) if (!trees[t]) throw new Error(`forest tree ${t} was not grown`);
   return { trees: trees as FlatTree[], oob };
-}
-
-/** A copy of a typed array in shared memory, so workers read it without copying. */
-function shared<T extends Float64Array | Int32Array | Uint8Array>(a: T): T {
-  const Ctor = a.constructor as new (b: SharedArrayBuffer) => T;
-  const out = new Ctor(new SharedArrayBuffer(a.byteLength));
-  (out as unknown as { set(x: T): void }).set(a);
-  return out;
 }
 
 function sharedJob(job: ForestJob): ForestJob {

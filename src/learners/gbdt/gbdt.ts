@@ -24,7 +24,8 @@ import { flatTreeFromJSON, flatTreeToJSON } from "../../core/flat-tree.js";
 import { Rng } from "../../utils/random.js";
 import { BinMapper, type BinnedMatrix } from "../binning/bin-mapper.js";
 import { byteMaxBinsSchema } from "../binning/params.js";
-import { HistogramPool, makeLayout } from "./histogram.js";
+import { HistogramPool, makeLayout, type HistogramLayout } from "./histogram.js";
+import { histogramBuilder, type HistogramBuilder } from "./parallel.js";
 import { growTree, predictBinned, type GrowerContext } from "./grower.js";
 import { SplitScratch } from "./splitting.js";
 import { predictEnsemble } from "./predictor.js";
@@ -138,8 +139,11 @@ export class GbdtModel implements Classifier<GbdtState> {
   }
 }
 
-/** First `k` of a seeded shuffle of `0..n-1`, ascending (for row and feature subsampling). */
-function sampleSorted(n: number, k: number, rng: Rng, buf: Uint32Array): Uint32Array {
+/**
+ * First `k` of a seeded shuffle of `0..n-1`, ascending (for row and feature subsampling), written to
+ * `out[0..k)` (`buf` is scratch of length `n`; `out` may be `buf`).
+ */
+function sampleSorted(n: number, k: number, rng: Rng, buf: Uint32Array, out: Uint32Array = buf): Uint32Array {
   for (let i = 0; i < n; i++) buf[i] = i;
   for (let i = 0; i < k; i++) {
     const j = i + rng.int(n - i);
@@ -147,14 +151,27 @@ function sampleSorted(n: number, k: number, rng: Rng, buf: Uint32Array): Uint32A
     buf[i] = buf[j]!;
     buf[j] = t;
   }
-  return buf.slice(0, k).sort();
+  if (out !== buf) out.set(buf.subarray(0, k));
+  return out.subarray(0, k).sort();
+}
+
+/** The bins of `binned` column-major: `out[j * nRows + r]` (the grower partitions rows by one feature). */
+function columnMajor(binned: BinnedMatrix): Uint8Array {
+  const { nRows, nFeatures, bins } = binned;
+  const out = new Uint8Array(nRows * nFeatures);
+  for (let j = 0; j < nFeatures; j++) {
+    const col = out.subarray(j * nRows, (j + 1) * nRows);
+    for (let r = 0, i = j; r < nRows; r++, i += nFeatures) col[r] = bins[i]!;
+  }
+  return out;
 }
 
 /**
  * Histogram gradient boosting estimator (hyperparameters only, until `fit`).
  * `fit(X, y, ctx)`: `y` holds 0/1 labels; `ctx.seed` (default 0) drives every random choice
  * (hold-out, row and feature subsampling, binning subsample); `ctx.validation` is used for early
- * stopping; `ctx.threads` is ignored for now: training is single-threaded.
+ * stopping; `ctx.threads` (default min(2, cores)) threads build the histograms of large nodes, and the
+ * model is the same byte for byte whatever their number (see parallel.ts).
  */
 export class GbdtEstimator implements Estimator<GbdtParams, GbdtState> {
   readonly family = "gbdt";
@@ -208,7 +225,7 @@ export class GbdtEstimator implements Estimator<GbdtParams, GbdtState> {
         yVal = Uint8Array.from(valRows!, (r) => y[r]!);
       }
     }
-    const model = this.boost(mapper, binned, yTrain, binnedVal, yVal, rng);
+    const model = this.boost(mapper, binned, yTrain, binnedVal, yVal, rng, ctx.threads);
     return new GbdtModel({ ...model, n_features: X.columns.length, feature_kinds: X.features.map((f) => f.kind) });
   }
 
@@ -219,18 +236,41 @@ export class GbdtEstimator implements Estimator<GbdtParams, GbdtState> {
     val: BinnedMatrix | null,
     yVal: Uint8Array | null,
     rng: Rng,
+    threads: number | undefined,
   ): Omit<GbdtState, "n_features" | "feature_kinds"> {
-    const p = this.params;
     const n = binned.nRows;
-    const nFeatures = mapper.features.length;
     let pos = 0;
     for (let i = 0; i < n; i++) pos += y[i]!;
     // A class may vanish from a small hold-out split; clamp so the baseline stays finite.
     const prior = Math.min(Math.max(pos / n, 1e-6), 1 - 1e-6);
     const baseline = Math.log(prior / (1 - prior));
     const layout = makeLayout(mapper.features.map((f) => f.nBins));
+    const histograms = histogramBuilder(binned, y, layout, threads);
+    try {
+      return this.boostWith(mapper, binned, y, val, yVal, rng, baseline, layout, histograms);
+    } finally {
+      histograms.close();
+    }
+  }
+
+  private boostWith(
+    mapper: BinMapper,
+    binned: BinnedMatrix,
+    y: Uint8Array,
+    val: BinnedMatrix | null,
+    yVal: Uint8Array | null,
+    rng: Rng,
+    baseline: number,
+    layout: HistogramLayout,
+    histograms: HistogramBuilder,
+  ): Omit<GbdtState, "n_features" | "feature_kinds"> {
+    const p = this.params;
+    const n = binned.nRows;
+    const nFeatures = mapper.features.length;
     const ctx: GrowerContext = {
       binned,
+      columns: columnMajor(binned),
+      histograms,
       mapper,
       layout,
       categorical: Uint8Array.from(mapper.features, (f) => (f.kind === "categorical" ? 1 : 0)),
@@ -246,16 +286,15 @@ export class GbdtEstimator implements Estimator<GbdtParams, GbdtState> {
       maxDepth: p.max_depth,
       shrinkage: p.learning_rate,
     };
-    const raw = new Float64Array(n).fill(baseline);
-    const rawVal = val ? new Float64Array(val.nRows).fill(baseline) : null;
-    const grad = new Float64Array(n);
-    const hess = new Float64Array(n);
-    const rowBuf = new Uint32Array(n);
-    const featBuf = new Uint32Array(nFeatures);
-    const allFeatures = Int32Array.from({ length: nFeatures }, (_, j) => j);
     const nSub = Math.max(1, Math.round(p.subsample * n));
     const nCol = Math.max(1, Math.round(p.colsample * nFeatures));
     const subsampling = nSub < n;
+    const raw = histograms.raw.fill(baseline);
+    const rawVal = val ? new Float64Array(val.nRows).fill(baseline) : null;
+    const { rows } = histograms;
+    const rowBuf = subsampling ? new Uint32Array(n) : rows;
+    const featBuf = new Uint32Array(nFeatures);
+    const allFeatures = Int32Array.from({ length: nFeatures }, (_, j) => j);
     const trees: FlatTreeJSON[] = [];
     const history: number[] = [];
     // Iteration -1 is the baseline alone: on pure noise no tree may beat it.
@@ -263,20 +302,11 @@ export class GbdtEstimator implements Estimator<GbdtParams, GbdtState> {
     let bestIter = -1;
 
     for (let it = 0; it < p.max_iter; it++) {
-      for (let i = 0; i < n; i++) {
-        const z = raw[i]!;
-        const pr = z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z));
-        grad[i] = pr - y[i]!;
-        hess[i] = pr * (1 - pr);
-      }
-      let rows: Uint32Array;
-      if (subsampling) rows = sampleSorted(n, nSub, rng, rowBuf);
-      else {
-        rows = rowBuf;
-        for (let i = 0; i < n; i++) rows[i] = i;
-      }
+      histograms.gradients();
+      if (subsampling) sampleSorted(n, nSub, rng, rowBuf, rows);
+      else for (let i = 0; i < n; i++) rows[i] = i;
       const features = nCol < nFeatures ? Int32Array.from(sampleSorted(nFeatures, nCol, rng, featBuf)) : allFeatures;
-      const grown = growTree(ctx, rows, !subsampling, grad, hess, features, growParams);
+      const grown = growTree(ctx, nSub, !subsampling, features, growParams);
       const single = grown.tree.feature.length === 1;
       // No split possible on all rows and features: later trees would be the same leaf (scikit-learn stops too).
       if (single && !subsampling && nCol === nFeatures) break;

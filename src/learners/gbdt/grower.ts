@@ -14,7 +14,8 @@ import type { FlatTree } from "../../core/types.js";
 import { FlatTreeBuilder } from "../../core/flat-tree.js";
 import type { BinMapper, BinnedMatrix } from "../binning/bin-mapper.js";
 import { leftCodes } from "../binning/categorical.js";
-import { buildHistogram, subtractHistogram, type HistogramLayout, type HistogramPool } from "./histogram.js";
+import { subtractHistogram, type HistogramLayout, type HistogramPool } from "./histogram.js";
+import type { HistogramBuilder } from "./parallel.js";
 import {
   findBestSplit,
   goLeftTable,
@@ -36,14 +37,22 @@ export interface GrowerParams extends SplitConstraints {
 
 /** What the grower needs that lives across trees (allocated once per fit). */
 export interface GrowerContext {
-  /** The training rows, binned. */
+  /** The training rows, binned (row-major). */
   binned: BinnedMatrix;
+  /**
+   * The same bins column-major (`columns[j * nRows + r]`), for partitioning: a split reads one
+   * feature of a node's rows, which is then a few dense cache lines instead of one per row.
+   */
+  columns: Uint8Array;
+  /** Builds histograms (on worker threads when there are any); owns the gradients, hessians and row array. */
+  histograms: HistogramBuilder;
   /** The bins (for raw thresholds and category codes of splits). */
   mapper: BinMapper;
   /** Where each feature's bins sit in a histogram. */
   layout: HistogramLayout;
   /** 1 for categorical features. */
   categorical: Uint8Array;
+  /** Histogram buffers. */
   pool: HistogramPool;
   /** Scratch buffer, at least `binned.nRows` long. */
   scratch: Uint32Array;
@@ -56,7 +65,7 @@ export interface GrownTree {
   tree: FlatTree;
   /** Per node: which bins of its split feature go left (null for leaves); see {@link predictBinned}. */
   binTables: (Uint8Array | null)[];
-  /** Leaves (node ids) as ranges of the (partitioned) `rows` array passed to {@link growTree}. */
+  /** Leaves (node ids) as ranges of the (partitioned) row array `ctx.histograms.rows`. */
   leaves: { node: number; start: number; end: number }[];
 }
 
@@ -72,23 +81,22 @@ interface Node {
 }
 
 /**
- * Grow a tree on `rows` (partitioned in place) using active `features` (ascending).
- * `allRows` says `rows` is exactly `0..nRows-1`, which lets the root histogram skip the indirection.
+ * Grow a tree on the first `n` rows of `ctx.histograms.rows` (partitioned in place) using the
+ * gradients and hessians in `ctx.histograms` and active `features` (ascending). `allRows` says those
+ * rows are exactly `0..nRows-1`, which lets the root histogram skip the indirection.
  */
 export function growTree(
   ctx: GrowerContext,
-  rows: Uint32Array,
+  n: number,
   allRows: boolean,
-  grad: Float64Array,
-  hess: Float64Array,
   features: Int32Array,
   p: GrowerParams,
 ): GrownTree {
-  const { binned, layout, categorical, pool } = ctx;
+  const { layout, categorical, pool, histograms } = ctx;
+  const { rows, grad, hess } = histograms;
   const builder = new FlatTreeBuilder();
   const binTables: (Uint8Array | null)[] = [];
   const leaves: GrownTree["leaves"] = [];
-  const n = rows.length;
   let G = 0;
   let H = 0;
   for (let k = 0; k < n; k++) {
@@ -125,7 +133,7 @@ export function growTree(
   };
   if (canSplit(0, n) && (p.maxLeafNodes === null || p.maxLeafNodes > 1)) {
     root.hist = pool.acquire();
-    buildHistogram(root.hist, layout, binned, features, allRows ? null : rows, 0, n, grad, hess);
+    histograms.build(root.hist, features, allRows, 0, n);
     evaluate(root);
   }
   if (root.split) open.push(root);
@@ -144,7 +152,8 @@ export function growTree(
     const s = node.split!;
     const fb = ctx.mapper.features[s.feature]!;
     const table = goLeftTable(s, fb.nBins);
-    const nLeft = partition(rows, node.start, node.end, binned, s.feature, table, ctx.scratch);
+    const column = ctx.columns.subarray(s.feature * ctx.binned.nRows, (s.feature + 1) * ctx.binned.nRows);
+    const nLeft = partition(rows, node.start, node.end, column, table, ctx.scratch);
     if (nLeft !== s.nLeft)
       throw new Error(`gbdt internal error: split sent ${nLeft} rows left, histogram said ${s.nLeft}`);
     const mid = node.start + nLeft;
@@ -180,7 +189,7 @@ export function growTree(
     if (wantL || wantR) {
       const [small, large] = s.nLeft <= s.nRight ? [left, right] : [right, left];
       small.hist = pool.acquire();
-      buildHistogram(small.hist, layout, binned, features, rows, small.start, small.end, grad, hess);
+      histograms.build(small.hist, features, false, small.start, small.end);
       if (large === left ? wantL : wantR) {
         // The parent's buffer becomes the larger child's histogram.
         subtractHistogram(parentHist, small.hist, parentHist, layout, features);
@@ -204,19 +213,16 @@ function partition(
   rows: Uint32Array,
   start: number,
   end: number,
-  binned: BinnedMatrix,
-  feature: number,
+  column: Uint8Array,
   table: Uint8Array,
   scratch: Uint32Array,
 ): number {
-  const bins = binned.bins;
-  const stride = binned.nFeatures;
   let l = start;
   let r = 0;
   // Branch-free: the left/right outcome is unpredictable, so write both and advance one.
   for (let k = start; k < end; k++) {
     const row = rows[k]!;
-    const goes = table[bins[row * stride + feature]!]!;
+    const goes = table[column[row]!]!;
     rows[l] = row;
     scratch[r] = row;
     l += goes;

@@ -13,7 +13,7 @@ import {
   type FlatTreeJSON,
   type Matrix,
 } from "../../core/types.js";
-import { accumulateTree, flatTreeFromJSON, flatTreeToJSON } from "../../core/flat-tree.js";
+import { accumulateTrees, flatTreeFromJSON, flatTreeToJSON } from "../../core/flat-tree.js";
 import { Rng } from "../../utils/random.js";
 import { BinMapper } from "../binning/bin-mapper.js";
 import { maxBinsSchema } from "../binning/params.js";
@@ -129,7 +129,7 @@ export class CartModel implements Classifier<CartState> {
   predictProba(X: Matrix): Float64Array {
     checkFeatureCount(X.columns.length, this.nFeatures, "tree");
     const out = new Float64Array(X.nRows);
-    accumulateTree(this.tree, X, out);
+    accumulateTrees([this.tree], X, out);
     return out;
   }
 

@@ -1,0 +1,314 @@
+/**
+ * Builds gbdt histograms on this thread plus worker threads, over blocks of features (and the
+ * gradients, over blocks of rows).
+ *
+ * Everything the workers read lives in shared memory (the binned rows, gradients, hessians, the row
+ * index array the grower partitions, the active features) and they write the histogram of their
+ * blocks into one shared target. A feature's sums are always added by one thread in row order, so
+ * the histogram, and the model, are bit-for-bit the same for any thread count.
+ *
+ * Hand-off without messages (a message round trip costs more than a small node's histogram): the
+ * task is a few integers in `ctrl`; threads claim blocks with a compare-and-swap on one 64-bit word
+ * that holds (task number, blocks, next block), so a late worker can never claim a block of a task
+ * other than the one whose parameters it reads; this thread claims blocks too, and waits (Atomics.wait)
+ * only for blocks a worker has claimed. Small nodes are built here alone. The fit stays synchronous;
+ * a worker's exception is reported in `ctrl` and fails the fit, but a worker killed outright (out of
+ * memory) after claiming a block would leave this thread waiting.
+ */
+import { Worker } from "node:worker_threads";
+import { compiledWorkerUrl, requestedThreads, sharedArray, sharedCopy } from "../../utils/threads.js";
+import type { BinnedMatrix } from "../binning/bin-mapper.js";
+import { buildFeatureBlock, type HistogramLayout } from "./histogram.js";
+import { logLossGradients } from "./loss.js";
+
+/**
+ * Below this many (rows × features) in a node, its histogram is built on this thread alone: at about
+ * 2 ns per row × feature, that is ~80 µs of work, where waking a worker costs tens of µs.
+ */
+export const MIN_PARALLEL_NODE = 40_000;
+
+/** Row blocks of a gradient task (several per thread, so a late worker only delays a small one). */
+const GRADIENT_BLOCKS = 16;
+
+/**
+ * Below this many (rows × features) in the table, no worker is started (start-up and JIT warm-up ~50 ms).
+ * Measured with bench/gbdt-speed.mjs on a loaded 2-core machine: 2 threads were already faster at
+ * 10,000 × 20 (2.1 s → 1.3–1.7 s for 100 trees); smaller tables were too noisy to call.
+ */
+export const MIN_PARALLEL_TABLE = 200_000;
+
+/** Indices into the `ctrl` Int32Array shared with the workers. */
+export const Ctrl = {
+  /** Task number; bumped (and notified) to start a task. */
+  Task: 0,
+  /** Blocks finished in the current task. */
+  Done: 1,
+  /** 1 once a worker failed (its message is not shared; the fit fails). */
+  Error: 2,
+  /** 1: workers exit. */
+  Exit: 3,
+  /** The task: rows[Start..End) of the node. */
+  Start: 4,
+  End: 5,
+  /** 1: the rows are Start..End themselves (no index array). */
+  AllRows: 6,
+  /** Active features (the first `NFeatures` of the shared feature list). */
+  NFeatures: 7,
+  /** What the task is: {@link TASK_HISTOGRAM} or {@link TASK_GRADIENTS}. */
+  Kind: 8,
+  /** Length of `ctrl`. */
+  Length: 9,
+} as const;
+
+/** Task kind: the histogram of a node, over blocks of its features. */
+export const TASK_HISTOGRAM = 0;
+/** Task kind: gradients and hessians of all rows, over blocks of rows. */
+export const TASK_GRADIENTS = 1;
+
+/** Everything a gbdt worker receives as `workerData` (shared memory, read in place). */
+export interface HistogramWorkerInput {
+  bins: Uint8Array;
+  stride: number;
+  offsets: Int32Array;
+  nBins: Int32Array;
+  grad: Float64Array;
+  hess: Float64Array;
+  raw: Float64Array;
+  y: Uint8Array;
+  rows: Uint32Array;
+  features: Int32Array;
+  target: Float64Array;
+  ctrl: Int32Array;
+  claim: BigInt64Array;
+}
+
+/** A claim word: task number (bits 16+), number of blocks (bits 8..15), next block (bits 0..7). */
+export function claimWord(task: number, blocks: number, next: number): bigint {
+  return (BigInt(task) << 16n) | (BigInt(blocks) << 8n) | BigInt(next);
+}
+
+/**
+ * Claim the next block of task `task` from `claim[0]`: its index, or -1 when the task has no
+ * block left (or is no longer the current one).
+ */
+export function claimBlock(claim: BigInt64Array, task: number): number {
+  for (;;) {
+    const c = Atomics.load(claim, 0);
+    if (Number(c >> 16n) !== task) return -1;
+    const next = Number(c & 0xffn);
+    if (next >= Number((c >> 8n) & 0xffn)) return -1;
+    if (Atomics.compareExchange(claim, 0, c, c + 1n) === c) return next;
+  }
+}
+
+/** Items `[from, to)` of block `b` of `blocks` over `n` items (active features, or rows). */
+export function blockRange(b: number, blocks: number, n: number): [number, number] {
+  return [Math.floor((b * n) / blocks), Math.floor(((b + 1) * n) / blocks)];
+}
+
+/**
+ * Gradients, hessians and the row index array of a fit, and the histogram builds over them
+ * (on workers when there are any). `close()` stops the workers.
+ */
+export interface HistogramBuilder {
+  /** Gradient of every training row (shared memory when workers run). */
+  readonly grad: Float64Array;
+  /** Hessian of every training row. */
+  readonly hess: Float64Array;
+  /** Raw score of every training row; {@link HistogramBuilder.gradients} reads it. */
+  readonly raw: Float64Array;
+  /** The row index array the grower partitions (length = training rows). */
+  readonly rows: Uint32Array;
+  /** Threads that build histograms, this one included. */
+  readonly threads: number;
+  /** Fill `hist` for `features` from `rows[start..end)` (`allRows`: rows start..end). */
+  build(hist: Float64Array, features: Int32Array, allRows: boolean, start: number, end: number): void;
+  /** Set `grad` and `hess` from `raw` and the labels (log loss). */
+  gradients(): void;
+  /** Stop the workers (no-op on one thread). */
+  close(): void;
+}
+
+/**
+ * A builder for rows `binned` with 0/1 labels `y` on `threads` threads (requested; fewer if the table
+ * is small or workers are unavailable).
+ */
+export function histogramBuilder(
+  binned: BinnedMatrix,
+  y: Uint8Array,
+  layout: HistogramLayout,
+  threads: number | undefined,
+): HistogramBuilder {
+  const want = requestedThreads(threads);
+  const url = compiledWorkerUrl(new URL("./worker.js", import.meta.url));
+  const big = binned.nRows * binned.nFeatures >= MIN_PARALLEL_TABLE;
+  if (want > 1 && big && url !== null) return new ParallelBuilder(binned, y, layout, want, url);
+  return new SerialBuilder(binned, y, layout);
+}
+
+class SerialBuilder implements HistogramBuilder {
+  readonly grad: Float64Array;
+  readonly hess: Float64Array;
+  readonly raw: Float64Array;
+  readonly rows: Uint32Array;
+  readonly threads = 1;
+  constructor(
+    private readonly binned: BinnedMatrix,
+    private readonly y: Uint8Array,
+    private readonly layout: HistogramLayout,
+  ) {
+    this.grad = new Float64Array(binned.nRows);
+    this.hess = new Float64Array(binned.nRows);
+    this.raw = new Float64Array(binned.nRows);
+    this.rows = new Uint32Array(binned.nRows);
+  }
+  gradients(): void {
+    logLossGradients(this.raw, this.y, this.grad, this.hess, 0, this.raw.length);
+  }
+  build(hist: Float64Array, features: Int32Array, allRows: boolean, start: number, end: number): void {
+    const { bins, nFeatures } = this.binned;
+    const rows = allRows ? null : this.rows;
+    buildFeatureBlock(
+      hist,
+      this.layout,
+      bins,
+      nFeatures,
+      features,
+      0,
+      features.length,
+      rows,
+      start,
+      end,
+      this.grad,
+      this.hess,
+    );
+  }
+  close(): void {}
+}
+
+class ParallelBuilder implements HistogramBuilder {
+  readonly grad: Float64Array;
+  readonly hess: Float64Array;
+  readonly raw: Float64Array;
+  readonly rows: Uint32Array;
+  private readonly input: HistogramWorkerInput;
+  private readonly workers: Worker[] = [];
+  private task = 0;
+
+  constructor(
+    binned: BinnedMatrix,
+    y: Uint8Array,
+    private readonly layout: HistogramLayout,
+    readonly threads: number,
+    url: URL,
+  ) {
+    const n = binned.nRows;
+    this.grad = sharedArray(Float64Array, n);
+    this.hess = sharedArray(Float64Array, n);
+    this.raw = sharedArray(Float64Array, n);
+    this.rows = sharedArray(Uint32Array, n);
+    this.input = {
+      bins: sharedCopy(binned.bins),
+      stride: binned.nFeatures,
+      offsets: sharedCopy(layout.offsets),
+      nBins: sharedCopy(layout.nBins),
+      grad: this.grad,
+      hess: this.hess,
+      raw: this.raw,
+      y: sharedCopy(y),
+      rows: this.rows,
+      features: sharedArray(Int32Array, binned.nFeatures),
+      target: sharedArray(Float64Array, 3 * layout.size),
+      ctrl: sharedArray(Int32Array, Ctrl.Length),
+      claim: sharedArray(BigInt64Array, 1),
+    };
+    for (let i = 1; i < threads; i++) {
+      const w = new Worker(url, { workerData: this.input });
+      // A worker must never keep the process alive; errors are reported through ctrl[Error].
+      w.unref();
+      w.on("error", () => Atomics.store(this.input.ctrl, Ctrl.Error, 1));
+      this.workers.push(w);
+    }
+  }
+
+  build(hist: Float64Array, features: Int32Array, allRows: boolean, start: number, end: number): void {
+    const nf = features.length;
+    const { ctrl, target, bins, stride } = this.input;
+    const rows = allRows ? null : this.rows;
+    if ((end - start) * nf < MIN_PARALLEL_NODE || nf < 2) {
+      buildFeatureBlock(hist, this.layout, bins, stride, features, 0, nf, rows, start, end, this.grad, this.hess);
+      return;
+    }
+    const blocks = Math.min(nf, this.threads);
+    this.input.features.set(features);
+    ctrl[Ctrl.Start] = start;
+    ctrl[Ctrl.End] = end;
+    ctrl[Ctrl.AllRows] = allRows ? 1 : 0;
+    ctrl[Ctrl.NFeatures] = nf;
+    const f = this.input.features;
+    this.run(TASK_HISTOGRAM, blocks, (b) => {
+      const [from, to] = blockRange(b, blocks, nf);
+      buildFeatureBlock(target, this.layout, bins, stride, f, from, to, rows, start, end, this.grad, this.hess);
+    });
+    copySlots(target, hist, this.layout, features);
+  }
+
+  gradients(): void {
+    const n = this.raw.length;
+    const { y } = this.input;
+    if (n < MIN_PARALLEL_NODE) {
+      logLossGradients(this.raw, y, this.grad, this.hess, 0, n);
+      return;
+    }
+    const blocks = Math.min(GRADIENT_BLOCKS, n);
+    this.run(TASK_GRADIENTS, blocks, (b) => {
+      const [from, to] = blockRange(b, blocks, n);
+      logLossGradients(this.raw, y, this.grad, this.hess, from, to);
+    });
+  }
+
+  /** Post a task of `blocks` blocks (its parameters already in ctrl), do blocks here too, wait for the rest. */
+  private run(kind: number, blocks: number, work: (b: number) => void): void {
+    const { ctrl, claim } = this.input;
+    ctrl[Ctrl.Kind] = kind;
+    Atomics.store(ctrl, Ctrl.Done, 0);
+    const task = (this.task = (this.task + 1) % 0x40000000);
+    Atomics.store(claim, 0, claimWord(task, blocks, 0));
+    Atomics.store(ctrl, Ctrl.Task, task);
+    Atomics.notify(ctrl, Ctrl.Task);
+    for (let b = claimBlock(claim, task); b >= 0; b = claimBlock(claim, task)) {
+      work(b);
+      Atomics.add(ctrl, Ctrl.Done, 1);
+    }
+    for (let d = Atomics.load(ctrl, Ctrl.Done); d < blocks; d = Atomics.load(ctrl, Ctrl.Done)) {
+      if (Atomics.load(ctrl, Ctrl.Error) !== 0) throw new Error("gbdt: a histogram worker thread failed");
+      Atomics.wait(ctrl, Ctrl.Done, d, 1000);
+    }
+  }
+
+  close(): void {
+    Atomics.store(this.input.ctrl, Ctrl.Exit, 1);
+    Atomics.add(this.input.ctrl, Ctrl.Task, 1);
+    Atomics.notify(this.input.ctrl, Ctrl.Task);
+    for (const w of this.workers) void w.terminate();
+  }
+}
+
+/** Copy the slots of `features` from `from` to `to`. */
+function copySlots(from: Float64Array, to: Float64Array, layout: HistogramLayout, features: Int32Array): void {
+  const nf = features.length;
+  const first = features[0]!;
+  const last = features[nf - 1]!;
+  if (last - first === nf - 1) {
+    to.set(
+      from.subarray(3 * layout.offsets[first]!, 3 * (layout.offsets[last]! + layout.nBins[last]! + 1)),
+      3 * layout.offsets[first]!,
+    );
+    return;
+  }
+  for (let f = 0; f < nf; f++) {
+    const j = features[f]!;
+    const a = 3 * layout.offsets[j]!;
+    to.set(from.subarray(a, a + 3 * (layout.nBins[j]! + 1)), a);
+  }
+}
