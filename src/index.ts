@@ -57,7 +57,7 @@ export {
   type LogregState,
 } from "./learners/logreg/logreg.js";
 export type { Matrix, FeatureInfo, Classifier, Estimator, FitContext, FlatTree } from "./core/types.js";
-export type { Leaderboard, LeaderboardRow } from "./pipeline/select.js";
+export type { Leaderboard, LeaderboardChoice, LeaderboardRow } from "./pipeline/select.js";
 export { UserError } from "./utils/errors.js";
 export { VERSION } from "./version.js";
 export { createServer, parseSize, type ServeOptions } from "./serve/server.js";
@@ -114,6 +114,8 @@ export type {
   LevelHistogram,
 } from "./data/stats.js";
 export type { TargetInfo } from "./data/target.js";
+export type { LeakyColumn } from "./evaluation/leakage.js";
+export type { SettingNames } from "./pipeline/train.js";
 export type { CalibrationState } from "./learners/calibration.js";
 export type { CartParams, CartState } from "./learners/tree/cart.js";
 export type { ForestParams, ForestState } from "./learners/forest/forest.js";

@@ -73,6 +73,7 @@ const preprocess = z.object({
       other: z.boolean(),
       fill: z.string().nullable(),
       missingLevel: z.boolean(),
+      pooled: z.array(z.string()).optional(),
     }),
   ),
   inputs: z.array(z.object({ column: name, type: columnType })),

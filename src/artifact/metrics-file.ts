@@ -3,6 +3,7 @@
  * report imports it without importing churnkit.ts (which imports the report).
  */
 import type { DetailedMetrics } from "../evaluation/detailed.js";
+import type { LeakyColumn } from "../evaluation/leakage.js";
 import type { FeatureImportance } from "./importance.js";
 
 /** What metrics.json holds. */
@@ -17,6 +18,12 @@ export interface MetricsFile {
   leaderboard?: Leaderboard;
   /** Permutation importance on held-out rows (test split for `run`, validation split for `train`), plus gain or coefficients. */
   feature_importance?: FeatureImportance;
+  /**
+   * Inputs that alone separate the classes almost perfectly on the training rows (single-column AUC above
+   * 0.99: possible target leakage), each with `allowed: true` when `data.allow_leaky` lists it. Empty when
+   * none; absent in files before 0.8.
+   */
+  leakage?: LeakyColumn[];
   /** Seconds spent in each step (load, preprocess, fit, report, total). */
   timings: Timings;
 }
@@ -47,7 +54,24 @@ export interface LeaderboardRow {
   candidates: number;
 }
 
-/** The `auto` leaderboard: one row per family, best mean AUC first. */
+/**
+ * Which family `auto` chose, and why: the one-standard-error rule. Among the families whose mean AUC is
+ * within one standard error of the best one's, the simplest and fastest (lowest registry `complexity`) wins.
+ */
+export interface LeaderboardChoice {
+  /** The family chosen (and refitted). */
+  family: string;
+  /** The family with the highest mean AUC. */
+  best: string;
+  /** Standard error of the best family's mean fold AUC: its fold standard deviation / √(folds − 1). */
+  standard_error: number;
+  /** The families within one standard error of the best mean AUC, in leaderboard order. */
+  within: string[];
+  /** The choice in one sentence, for people (the report, `run`'s output). */
+  reason: string;
+}
+
+/** The `auto` leaderboard: one row per family, best mean AUC first, and the choice. */
 export interface Leaderboard {
   /** Cross-validation folds (config `split.folds`). */
   folds: number;
@@ -57,6 +81,8 @@ export interface Leaderboard {
   cv_rows?: number;
   /** Training rows the winner was then fitted on. */
   of_rows?: number;
+  /** Which family won and why (absent in files before 0.8, where the best mean AUC always won). */
+  choice?: LeaderboardChoice;
 }
 
 /** Seconds spent in each step. */

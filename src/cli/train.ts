@@ -49,6 +49,7 @@ export function trainCommand(program: Command): void {
         log,
         o.config ?? "command line",
       );
+      kit.names = { target: "--target", positive: "--positive" };
       const { withModelDir } = await import("../utils/lock.js");
       // Checked and locked before the (long) training, so that a bad --out or a second writer fails at once.
       const inputs = [

@@ -48,6 +48,9 @@ export function initConfigText(t: RawTable | undefined, dataPath: string | undef
   L.push("  drop: []");
   L.push("  # Force a type where inference guesses wrong: numeric, categorical or boolean.");
   L.push("  types: {}");
+  L.push("  # Columns that alone separate the classes (single-column AUC above 0.99, a sign of target leakage)");
+  L.push("  # but are known before the customer churns: list them once checked and training stops warning.");
+  L.push("  allow_leaky: []");
   if (schema) {
     L.push("  # Columns found (name: type, role):");
     for (const c of schema.columns)

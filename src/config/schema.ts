@@ -38,6 +38,11 @@ export const dataSchema = z
     drop: z.array(columnName).default([]),
     /** Force a column's type when inference guesses wrong. */
     types: z.record(z.string(), z.enum(["numeric", "categorical", "boolean"])).default({}),
+    /**
+     * Columns checked and known before churn although they alone separate the classes (single-column AUC
+     * above 0.99): training logs no leakage warning for them (metrics.json still records them).
+     */
+    allow_leaky: z.array(columnName).default([]),
   })
   .strict();
 

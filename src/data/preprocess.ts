@@ -49,6 +49,11 @@ export interface CategoricalState {
   fill: string | null;
   /** Whether a dedicated missing level column exists (missing_level imputation). */
   missingLevel: boolean;
+  /**
+   * The training levels pooled into "other" (rare or beyond max_categories), so that prediction does not
+   * count them as unseen. Absent when there are none, more than 10,000 (POOLED_LIMIT), or in models before 0.8.
+   */
+  pooled?: string[];
 }
 
 /**
@@ -85,6 +90,8 @@ export interface UnseenCategory {
   value: string;
 }
 
+/** At most this many pooled levels are stored per column (model.json stays small for very wide columns). */
+export const POOLED_LIMIT = 10_000;
 /** The level that pools rare categories (beyond `max_categories` or under `min_category_count`). */
 export const OTHER_LEVEL = "(other)";
 /** The level of its own that missing categories get with `categorical_imputation: missing_level`. */
@@ -132,7 +139,16 @@ export function fitPreprocess(
     const other = levels.length < ranked.length;
     const missingLevel = needs.impute && options.categorical_imputation === "missing_level" && missing > 0;
     const fill = ranked[0]?.[0] ?? null;
-    categorical.push({ column, levels, other, fill, missingLevel });
+    // Levels are a prefix of `ranked` (most frequent first), so the pooled ones are the rest.
+    const pooled = ranked.length - levels.length <= POOLED_LIMIT ? ranked.slice(levels.length) : [];
+    categorical.push({
+      column,
+      levels,
+      other,
+      fill,
+      missingLevel,
+      ...(pooled.length ? { pooled: pooled.map(([l]) => l) } : {}),
+    });
     if (needs.oneHot) {
       for (const l of levels) features.push({ name: `${column}=${l}`, kind: "numeric", source: column });
       if (other) features.push({ name: `${column}=${OTHER_LEVEL}`, kind: "numeric", source: column });
@@ -175,6 +191,7 @@ export function transform(state: PreprocessState, t: TypedTable): { X: Matrix; u
     const s = catByName.get(column)!;
     const code = new Map(s.levels.map((l, i) => [l, i]));
     const otherCode = s.other ? s.levels.length : -1;
+    const pooled = new Set(s.pooled);
     const src = col.values as (string | null)[];
     const codes = new Float64Array(n);
     for (let i = 0; i < n; i++) {
@@ -189,11 +206,13 @@ export function transform(state: PreprocessState, t: TypedTable): { X: Matrix; u
         continue;
       }
       // Not a kept level: it goes to "other" when rare levels were pooled, else it is unknown.
-      // Rare training levels are not stored, so the model cannot tell rare from new: both are flagged.
       codes[i] = otherCode >= 0 ? otherCode : NaN;
+      // A level pooled in training was seen: scored as "other", neither flagged nor refused. (Without the
+      // stored list, more than POOLED_LIMIT or an older model, rare and new cannot be told apart.)
+      if (pooled.has(v)) continue;
       if (state.options.unseen_category === "error") {
         throw new UserError(
-          `${t.origin}: row ${i + 1}, column "${column}": category ${show(v)} was not seen in training (known: ${s.levels.slice(0, 8).join(", ")}${s.levels.length > 8 ? ", …" : ""}); fix the value or set preprocess.unseen_category: ignore`,
+          `${t.origin}: row ${i + 1}, column "${column}": category ${show(v)} was not seen in training (known: ${s.levels.slice(0, 8).join(", ")}${s.levels.length > 8 ? ", …" : ""}); fix the value, or retrain the model with preprocess.unseen_category: ignore`,
         );
       }
       unseen.push({ row: i, column, value: v });

@@ -8,6 +8,7 @@ import { UserError } from "../utils/errors.js";
 import type { RawTable } from "./load.js";
 import { show } from "../utils/errors.js";
 import { isBooleanWord, isMissing, oddNumber, parseNumber } from "./values.js";
+import { ID_MIN_DIGITS, ID_NAME, manyDigits, orderRelation, targetForIds } from "./identifier.js";
 
 /** How a column is read: numbers, labels, or yes/no values. */
 export type ColumnType = "numeric" | "categorical" | "boolean";
@@ -40,6 +41,8 @@ export interface Schema {
 export interface InferOptions {
   /** Target column; it gets role "target". */
   target?: string;
+  /** The target's positive label when not obvious (`data.positive`); the identifier value rule uses the target. */
+  positive?: string;
   /** Columns the user dropped; they get role "ignored". */
   drop?: string[];
   /** Columns the user declared as identifiers. */
@@ -56,9 +59,6 @@ export interface InferOptions {
   oddNumbers?: "error" | "warn";
 }
 
-/** Integer-valued columns named like these and unique per row are identifiers, not features. */
-const ID_NAME = /(^|[_\s-])(id|key|uuid|guid|number|no|index|row)$|^(id|row_?number|index)([_\s-]|$)|id$/i;
-
 /** Infer the type and role of every column of `t`. */
 export function inferSchema(t: RawTable, opts: InferOptions = {}): Schema {
   const drop = new Set(opts.drop ?? []);
@@ -73,11 +73,13 @@ export function inferSchema(t: RawTable, opts: InferOptions = {}): Schema {
   if (opts.target !== undefined && !t.columns.includes(opts.target)) {
     throw new UserError(`${t.origin}: target column "${opts.target}" not found; columns are: ${t.columns.join(", ")}`);
   }
+  const labelled = targetForIds(t, opts.target, opts.positive);
   const columns = t.columns.map((name): ColumnSchema => {
     const values = t.data[name]!;
     let nonMissing = 0;
     let numeric = 0;
     let integer = 0;
+    let minAbs = Infinity; // smallest |value| of the numbers: the identifier value rule counts digits
     let boolWords = 0;
     let odd = 0; // numbers in forms churnkit does not read (inf, 1e309, 1,234, 0x10): see values.ts
     let firstOdd = -1;
@@ -92,6 +94,7 @@ export function inferSchema(t: RawTable, opts: InferOptions = {}): Schema {
       if (n !== undefined) {
         numeric++;
         if (Number.isInteger(n)) integer++;
+        if (Math.abs(n) < minAbs) minAbs = Math.abs(n);
       } else if (oddNumber(v) !== undefined) {
         if (odd++ === 0) firstOdd = r;
       } else {
@@ -134,14 +137,28 @@ export function inferSchema(t: RawTable, opts: InferOptions = {}): Schema {
     }
     const uniquePerRow = nonMissing === t.rows && distinct.size === t.rows && t.rows >= 20;
     if (uniquePerRow && type === "categorical") {
-      opts.log?.info(`column "${name}" is unique per row: treated as an identifier, not a feature`);
+      opts.log?.info(`column "${name}" is an identifier (unique-text rule: text unique per row), not a feature`);
       return { ...base, role: "identifier", note: "unique per row" };
     }
     if (uniquePerRow && type === "numeric" && integer === nonMissing && ID_NAME.test(name)) {
       opts.log?.info(
-        `column "${name}" is an integer unique per row with an id-like name: treated as an identifier, not a feature`,
+        `column "${name}" is an identifier (name rule: integers unique per row with an id-like name), not a feature`,
       );
       return { ...base, role: "identifier", note: "integer unique per row with an id-like name" };
+    }
+    // A type declared in data.types says the user knows the column: the value rule leaves it a feature.
+    if (uniquePerRow && !declared && type === "numeric" && integer === nonMissing && manyDigits(minAbs)) {
+      const y = labelled();
+      const order = y ? orderRelation(values, y) : undefined;
+      if (!order?.related) {
+        opts.log?.info(
+          `column "${name}" is an identifier (value rule: integers unique per row, each of at least ${ID_MIN_DIGITS} digits, ${order ? `and the churn rate is flat along their order, Cramér's V ${order.v.toFixed(3)}` : "no target to relate them to"}), not a feature; declare it in data.types (numeric) if it is a quantity`,
+        );
+        return { ...base, role: "identifier", note: `integer unique per row with at least ${ID_MIN_DIGITS} digits` };
+      }
+      opts.log?.info(
+        `column "${name}" holds integers unique per row of at least ${ID_MIN_DIGITS} digits like an identifier, but the churn rate changes along their order (Cramér's V ${order.v.toFixed(3)}): kept as a feature; list it in data.id_columns if it is an identifier`,
+      );
     }
     if (nonMissing === 0) {
       opts.log?.warn(`column "${name}" has no values at all: it is ignored`);

@@ -4,11 +4,9 @@
  * of (column, value) counts grouped in DuckDB.
  */
 import { ident } from "../data/duckdb.js";
+import { foldAuc, leakCheckable } from "./leakage.js";
 import { int, num, query, tempName } from "./sql.js";
 import type { ColumnProfile, RateGroup } from "./types.js";
-
-/** The AUC of a category mapping is only checked for columns with at most this many values (and at most rows / 5). */
-export const LEAK_MAX_LEVELS = 100;
 
 const group = (n: unknown, ny: unknown, pos: unknown): RateGroup => {
   const known = int(ny);
@@ -80,10 +78,9 @@ export async function categoryDetails(
       }
       if (hasTarget) {
         const a = num(auc.find((r) => r.name === name)?.auc);
-        const checkable = levels >= 2 && levels <= Math.min(LEAK_MAX_LEVELS, rows / 5);
         c.association = {
           cramersV: num(v.find((r) => r.name === name)?.v),
-          auc: checkable && a !== null ? Math.max(a, 1 - a) : null,
+          auc: leakCheckable(levels, rows) && a !== null ? foldAuc(a) : null,
         };
       }
     });

@@ -3,6 +3,7 @@
  * value against the target, from a table of (column, value) counts grouped in DuckDB.
  */
 import { ident } from "../data/duckdb.js";
+import { foldAuc } from "./leakage.js";
 import { int, num, query, tempName, type Row } from "./sql.js";
 import type { ColumnProfile, Profile, QuantileBin } from "./types.js";
 
@@ -85,7 +86,7 @@ export async function numericDetails(
     if (hasTarget) {
       c.rateByQuantile = quant.filter((r) => r.name === alias(i)).map(({ name: _, ...b }) => b);
       const a = num(auc.find((r) => r.name === alias(i))?.auc);
-      c.association = { pointBiserial: num(s[`pb${i}`]), auc: a === null ? null : Math.max(a, 1 - a) };
+      c.association = { pointBiserial: num(s[`pb${i}`]), auc: a === null ? null : foldAuc(a) };
     }
   });
   return { table: nums, alias: new Map(cols.map((c, i) => [c.name, alias(i)])) };

@@ -9,12 +9,15 @@
  * Differences: numbers are read with DuckDB's TRY_CAST to DOUBLE (restricted to finite values
  * without "_" separators), so an overflowing literal such as "1e400" is text here but a number
  * there; and values are trimmed of spaces only (DuckDB's trim; JavaScript's trim also removes
- * tabs and other whitespace). Identifiers follow inferSchema's rule (unique per row, at least
- * 20 rows; numeric ones also need whole numbers and an id-like name).
+ * tabs and other whitespace). Identifiers follow inferSchema's unique-text and name rules (unique per
+ * row, at least 20 rows; numeric ones also need whole numbers and an id-like name); its value rule
+ * (at least 6 digits and a flat churn rate along the order, data/identifier.ts) is not applied here yet,
+ * so such a column shows as a feature with its single-column AUC.
  */
 import { statSync } from "node:fs";
 import { checkDataFile, formatOf, sourceSql, type RawTable } from "../data/load.js";
 import { ident } from "../data/duckdb.js";
+import { ID_NAME } from "../data/identifier.js";
 import { guessTarget, type ColumnType } from "../data/schema.js";
 import { resolveTarget } from "../data/target.js";
 import { UserError } from "../utils/errors.js";
@@ -47,9 +50,6 @@ export interface ProfileOptions {
 
 /** Default of {@link ProfileOptions.materializeLimit}. */
 export const MATERIALIZE_LIMIT = 256 * 1024 * 1024;
-
-/** Integer-valued columns named like these and unique per row are identifiers (as schema.ts). */
-const ID_NAME = /(^|[_\s-])(id|key|uuid|guid|number|no|index|row)$|^(id|row_?number|index)([_\s-]|$)|id$/i;
 
 /** Profile the file at `path`. Throws a UserError for an unreadable file, no rows, or a bad target. */
 export async function profile(path: string, opts: ProfileOptions = {}): Promise<Profile> {
@@ -231,7 +231,7 @@ async function resolveProfileTarget(
   };
   let info;
   try {
-    info = resolveTarget(table, column, opts.positive);
+    info = resolveTarget(table, column, opts.positive, "--positive");
   } catch (e) {
     if (guessed) return undefined; // a guess that does not resolve is no target
     throw e;

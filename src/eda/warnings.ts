@@ -1,10 +1,9 @@
 /** The warnings of a profile: problems a modeller should know before training. */
+import { leakHow, leaks } from "./leakage.js";
 import type { Profile, Warning } from "./types.js";
 
 /** Share of missing values above which a column is flagged. */
 export const HEAVY_MISSING = 0.5;
-/** AUC of a single column above which it is flagged as possible target leakage. */
-export const LEAK_AUC = 0.99;
 /** Categorical columns with more distinct values than this (and not identifiers) are flagged as high-cardinality. */
 export const HIGH_CARDINALITY = 100;
 
@@ -67,16 +66,12 @@ export function collectWarnings(p: Profile, oneValue?: { column: string; label: 
       });
     }
     const auc = c.association?.auc;
-    if (auc !== undefined && auc !== null && auc > LEAK_AUC) {
-      const how =
-        c.type === "numeric"
-          ? `a threshold on it separates the classes with AUC ${auc.toFixed(3)}`
-          : `its values map to churn almost perfectly (AUC ${auc.toFixed(3)} from the churn rate per value)`;
+    if (leaks(auc)) {
       w.push({
         severity: "warning",
         kind: "leakage",
         column: c.name,
-        message: `column "${c.name}" may leak the target: ${how}; check that it is known before the customer churns, else drop it`,
+        message: `column "${c.name}" may leak the target: ${leakHow(c.type, auc)}; check that it is known before the customer churns, else drop it`,
       });
     }
   }

@@ -79,6 +79,12 @@ export interface FamilySpec<P extends Record<string, unknown> = Record<string, u
   sample?(rng: Rng): Record<string, unknown>;
   /** Whether `auto` compares this family when `search.families` is not set. Default true. */
   autoDefault?: boolean;
+  /**
+   * Rank by simplicity and speed, lowest first (logreg 1, tree 2, gbdt 3, forest 4): among the candidates
+   * `auto` finds within one standard error of the best cross-validated AUC, the lowest rank wins.
+   * Absent: after every ranked family.
+   */
+  complexity?: number;
   /** Per-customer explanations; without it the report leaves out its SHAP sections and `explain` is exit 2. */
   explainer?(ctx: ExplainerContext<S>): Explainer;
   /** The trees whose split gains make gain importance (tree families); absent: no gain importance. */

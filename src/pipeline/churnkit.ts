@@ -15,7 +15,15 @@ import type { DetailedMetrics } from "../evaluation/detailed.js";
 import type { ChurnModel } from "../artifact/churn-model.js";
 import type { FeatureImportance } from "../artifact/importance.js";
 import type { MetricsFile } from "../artifact/metrics-file.js";
-import { trainOnTable, type Timings, type TrainResult, type TrainStepOptions } from "./train.js";
+import {
+  CONFIG_NAMES,
+  trainOnTable,
+  type SettingNames,
+  type Timings,
+  type TrainResult,
+  type TrainStepOptions,
+} from "./train.js";
+import { howToSet } from "../data/target.js";
 import { UserError } from "../utils/errors.js";
 import { withModelDir } from "../utils/lock.js";
 import { logger, type Logger } from "../utils/logging.js";
@@ -42,6 +50,11 @@ export class ChurnKit {
   private readonly where: string;
   /** The config file this was built from ({@link ChurnKit.fromFile}), if any: an input, never an output. */
   configFile?: string;
+  /**
+   * How the calling command sets the target and its positive label, named by error remedies: the config
+   * keys by default (`data.positive in churn.yaml` from a file); `churnkit train` sets its flags.
+   */
+  names: SettingNames = CONFIG_NAMES;
 
   /** `where` names the config's source (a file) in error messages. */
   constructor(config: ConfigInput | Config = {}, log: Logger = logger(), where = "config") {
@@ -60,6 +73,7 @@ export class ChurnKit {
   static fromFile(path: string | undefined, overrides: Record<string, unknown> = {}, log?: Logger): ChurnKit {
     const kit = new ChurnKit(resolveConfig(path, overrides), log);
     kit.configFile = path;
+    if (path) kit.names = { target: `data.target in ${path}`, positive: `data.positive in ${path}` };
     return kit;
   }
 
@@ -75,8 +89,8 @@ export class ChurnKit {
     this.log.info(`loaded ${t.rows} rows × ${t.columns.length} columns from ${path}`);
     if (!this.config.data.target) {
       const guess = guessTarget(inferSchema(t));
-      if (!guess) throw new UserError(`${path}: cannot guess the target column; pass --target COL or set data.target`);
-      this.log.info(`target column guessed: "${guess}" (set data.target to choose another)`);
+      if (!guess) throw new UserError(`${path}: cannot guess the target column; ${howToSet(this.names.target, "COL")}`);
+      this.log.info(`target column guessed: "${guess}" (${howToSet(this.names.target, "COL")} to choose another)`);
       this.resolved = { ...this.resolved, data: { ...this.resolved.data, target: guess } };
     }
     return t;
@@ -85,7 +99,7 @@ export class ChurnKit {
   /** Fit on a whole table (validation split inside). */
   async train(t: RawTable, opts: TrainStepOptions = {}): Promise<TrainResult> {
     await this.checkDerived();
-    return trainOnTable(t, this.config, this.log, opts);
+    return trainOnTable(t, this.config, this.log, { names: this.names, ...opts });
   }
 
   /**
@@ -127,6 +141,7 @@ export class ChurnKit {
       ...(test ? { test } : {}),
       ...(result.leaderboard ? { leaderboard: result.leaderboard } : {}),
       ...(fi ? { feature_importance: fi } : {}),
+      leakage: result.leakage,
       timings: { load_s: loadSeconds, ...result.timings, total_s: now() - started } as Timings,
     };
   }

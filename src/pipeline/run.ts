@@ -41,7 +41,7 @@ async function run(kit: ChurnKit, out: string): Promise<RunResult> {
   const raw = await kit.load();
   const loadSeconds = now() - started;
   const { data, split, seed } = kit.config;
-  const target = resolveTarget(raw, data.target!, data.positive);
+  const target = resolveTarget(raw, data.target!, data.positive, kit.names.positive);
   const { y, rows } = encodeTarget(raw, target);
   const parts = stratifiedSplit(y, split.test_size, seed);
   const train = takeRows(

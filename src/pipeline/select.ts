@@ -2,7 +2,9 @@
  * `--model auto`: stratified k-fold cross-validation of every family in `search.families`,
  * each with a small random hyperparameter search pruned by successive halving: all
  * candidates are scored on the first fold, the better half goes on to every fold.
- * The family whose best candidate has the highest mean AUC wins.
+ * The winner follows the one-standard-error rule: among the families whose best candidate's mean AUC is
+ * within one standard error of the highest, the simplest and fastest (the registry's `complexity` rank:
+ * logreg < tree < gbdt < forest) wins, as a careful analyst would choose.
  */
 import type { Config } from "../config/schema.js";
 import { complement, stratifiedKFold, stratifiedSample } from "../data/split.js";
@@ -12,9 +14,9 @@ import { withProgress } from "../utils/progress.js";
 import { checkParams, family } from "../learners/families.js";
 import { averagePrecision, logLoss, rocAuc } from "../evaluation/metrics.js";
 import { encodeRows, fitFamily, type PreparedData } from "./fit.js";
-import type { Leaderboard, LeaderboardRow } from "../artifact/metrics-file.js";
+import type { Leaderboard, LeaderboardChoice, LeaderboardRow } from "../artifact/metrics-file.js";
 
-export type { Leaderboard, LeaderboardRow } from "../artifact/metrics-file.js";
+export type { Leaderboard, LeaderboardChoice, LeaderboardRow } from "../artifact/metrics-file.js";
 
 interface FoldScore {
   auc: number;
@@ -121,11 +123,32 @@ export async function selectFamily(
     }
   });
   rowsOut.sort((a, b) => b.auc_mean - a.auc_mean || a.family.localeCompare(b.family));
+  const choice = chooseFamily(rowsOut, k);
+  const won = rowsOut.find((r) => r.family === choice.family)!;
   return {
-    family: rowsOut[0]!.family,
-    params: rowsOut[0]!.params,
-    leaderboard: { folds: k, rows: rowsOut, cv_rows: rows.length, of_rows: allRows.length },
+    family: won.family,
+    params: won.params,
+    leaderboard: { folds: k, rows: rowsOut, cv_rows: rows.length, of_rows: allRows.length, choice },
   };
+}
+
+const rank = (name: string): number => family(name).complexity ?? Infinity;
+
+/**
+ * The one-standard-error rule over leaderboard rows sorted best mean AUC first: the lowest `complexity`
+ * among the rows within one standard error of the best (ties: the higher AUC, i.e. leaderboard order).
+ */
+export function chooseFamily(rows: readonly LeaderboardRow[], folds: number): LeaderboardChoice {
+  const best = rows[0]!;
+  const se = best.auc_std / Math.sqrt(Math.max(folds - 1, 1)); // auc_std is the population SD of the folds
+  const within = rows.filter((r) => r.auc_mean >= best.auc_mean - se);
+  const won = within.reduce((w, r) => (rank(r.family) < rank(w.family) ? r : w));
+  const seText = `one standard error (${se.toFixed(4)})`;
+  const reason =
+    won === best
+      ? `${won.family} has the best mean AUC (${best.auc_mean.toFixed(4)}) and no simpler family is within ${seText} of it`
+      : `${won.family} (AUC ${won.auc_mean.toFixed(4)}) is the simplest family within ${seText} of the best mean AUC (${best.family}, ${best.auc_mean.toFixed(4)}): a difference that small is noise, so the simpler, faster model wins`;
+  return { family: won.family, best: best.family, standard_error: se, within: within.map((r) => r.family), reason };
 }
 
 /** The leaderboard as aligned text lines, for `run` and logs. */
@@ -138,5 +161,6 @@ export function formatLeaderboard(lb: Leaderboard): string {
       (r) =>
         `${r.family.padEnd(8)} ${f(r.auc_mean, r.auc_std)} ${f(r.log_loss_mean, r.log_loss_std)} ${f(r.pr_auc_mean, r.pr_auc_std)} ${r.fit_s_mean.toFixed(3)}`,
     ),
+    ...(lb.choice ? [`chosen: ${lb.choice.reason}`] : []),
   ].join("\n");
 }

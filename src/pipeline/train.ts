@@ -9,7 +9,7 @@ import { takeRows, type RawTable } from "../data/load.js";
 import { featureColumns, idColumns, inferSchema, type ColumnSchema, type Schema } from "../data/schema.js";
 import { stratifiedSplit } from "../data/split.js";
 import { numericStats, referenceStats, SCORE_EDGES } from "../data/stats.js";
-import { encodeTarget, resolveTarget, type TargetInfo } from "../data/target.js";
+import { encodeTarget, howToSet, resolveTarget, type TargetInfo } from "../data/target.js";
 import { typeTable } from "../data/typed.js";
 import { addDerived, referencedColumns, type DerivedFeature } from "../features/derived.js";
 import { selectFeatures, type DroppedFeature } from "../features/select.js";
@@ -20,6 +20,7 @@ import { FORMAT, FORMAT_VERSION, type ModelArtifact } from "../artifact/artifact
 import { checkParams, family } from "../learners/families.js";
 import { applyCalibration, fitIsotonic, fitPlatt, type CalibrationState } from "../learners/calibration.js";
 import { detailedMetrics, type DetailedMetrics } from "../evaluation/detailed.js";
+import { findLeaks, leakMessage, type LeakyColumn } from "../evaluation/leakage.js";
 import { chooseThreshold, type ThresholdRule } from "../evaluation/threshold.js";
 import { featureImportance, type FeatureImportance } from "../artifact/importance.js";
 import { ChurnModel } from "../artifact/churn-model.js";
@@ -41,11 +42,27 @@ export interface TrainResult {
   validationRows: RawTable;
   /** Permutation (and gain/coefficient) importance, measured on the validation split. */
   importance?: FeatureImportance;
+  /** Inputs that alone separate the classes almost perfectly (possible target leakage), in input order. */
+  leakage: LeakyColumn[];
   /** Seconds per training step (loading and the total are added by the caller). */
   timings: Omit<Timings, "load_s" | "total_s">;
 }
 
 const now = () => performance.now() / 1000;
+
+/**
+ * How the calling command takes the target settings, for the remedies of its errors: flags for
+ * `churnkit train` ("--target", "--positive"), config keys for `run` and the API ("data.target").
+ */
+export interface SettingNames {
+  /** How the target column is set. */
+  target: string;
+  /** How the positive label is set. */
+  positive: string;
+}
+
+/** The config keys, for callers without flags. */
+export const CONFIG_NAMES: SettingNames = { target: "data.target", positive: "data.positive" };
 
 /** What training learns before any model is fitted: schema, target, features. */
 export interface PreparedTraining {
@@ -61,6 +78,8 @@ export interface PreparedTraining {
   derived: DerivedFeature[];
   /** Candidate features that selection left out, with reasons. */
   dropped: DroppedFeature[];
+  /** Kept inputs that alone separate the classes almost perfectly (possible target leakage). */
+  leakage: LeakyColumn[];
   /** The raw rows that have a target value (row i of `data` is row i here). */
   table: RawTable;
   /** Seconds this preparation took. */
@@ -68,12 +87,24 @@ export interface PreparedTraining {
 }
 
 /** Schema → target → typing → derived features → selection, on a whole raw table. */
-export async function prepareTraining(raw: RawTable, cfg: Config, log: Logger = logger()): Promise<PreparedTraining> {
+export async function prepareTraining(
+  raw: RawTable,
+  cfg: Config,
+  log: Logger = logger(),
+  names: SettingNames = CONFIG_NAMES,
+): Promise<PreparedTraining> {
   const tPre = now();
   const d = cfg.data;
-  const schema = inferSchema(raw, { target: d.target, drop: d.drop, ids: d.id_columns, types: d.types, log });
-  if (!d.target) throw new UserError(`${raw.origin}: no target column given; pass --target COL or set data.target`);
-  const target = resolveTarget(raw, d.target, d.positive);
+  const schema = inferSchema(raw, {
+    target: d.target,
+    positive: d.positive,
+    drop: d.drop,
+    ids: d.id_columns,
+    types: d.types,
+    log,
+  });
+  if (!d.target) throw new UserError(`${raw.origin}: no target column given; ${howToSet(names.target, "COL")}`);
+  const target = resolveTarget(raw, d.target, d.positive, names.positive);
   const { y, rows: labelled } = encodeTarget(raw, target);
   if (labelled.length < raw.rows)
     log.warn(`${raw.rows - labelled.length} rows have no value in target column "${target.column}" and are left out`);
@@ -101,7 +132,26 @@ export async function prepareTraining(raw: RawTable, cfg: Config, log: Logger = 
     throw new UserError(
       `${raw.origin}: no usable feature columns remain (${dropped.map((x) => `${x.column}: ${x.reason}`).join("; ") || "the table has only the target and identifiers"}); add feature columns`,
     );
-  return { schema, target, data: { typed, y, inputs: kept }, features, derived, dropped, table, seconds: now() - tPre };
+  const known = new Set([...raw.columns, ...derived.map((f) => f.name)]);
+  const unknown = d.allow_leaky.find((c) => !known.has(c));
+  if (unknown !== undefined)
+    throw new UserError(
+      `column "${unknown}" named in data.allow_leaky is not in ${raw.origin} (nor a derived feature); columns are: ${raw.columns.join(", ")}`,
+    );
+  // eda's leakage rule on the training rows: one warning per column, unless data.allow_leaky lists it.
+  const leakage = findLeaks(typed, kept, y, d.allow_leaky);
+  for (const l of leakage) if (!l.allowed) log.warn(leakMessage(l));
+  return {
+    schema,
+    target,
+    data: { typed, y, inputs: kept },
+    features,
+    derived,
+    dropped,
+    leakage,
+    table,
+    seconds: now() - tPre,
+  };
 }
 
 /** The threshold rule a config asks for. */
@@ -119,6 +169,8 @@ export interface TrainStepOptions {
    * `run` turns it off, since it measures importance on its test split instead.
    */
   importance?: boolean;
+  /** How the calling command sets the target settings, for error remedies (default: the config keys). */
+  names?: SettingNames;
 }
 
 /** Train a model on a whole raw table according to `cfg`. */
@@ -128,7 +180,7 @@ export async function trainOnTable(
   log: Logger = logger(),
   opts: TrainStepOptions = {},
 ): Promise<TrainResult> {
-  const prep = await prepareTraining(raw, cfg, log);
+  const prep = await prepareTraining(raw, cfg, log, opts.names);
   const { schema, target, data, features, derived, dropped } = prep;
   const { y, typed, inputs: kept } = data;
   const preprocessSeconds = prep.seconds;
@@ -146,7 +198,7 @@ export async function trainOnTable(
     familyName = choice.family;
     params = choice.params;
     leaderboard = choice.leaderboard;
-    log.info(`auto: chose ${familyName} (cross-validated AUC ${choice.leaderboard.rows[0]!.auc_mean.toFixed(4)})`);
+    log.info(`auto: chose ${familyName}: ${choice.leaderboard.choice!.reason}`);
   }
   const checked = checkParams(familyName, params);
   log.info(`fitting ${familyName} on ${trainRows.length} rows, measuring on ${valRows.length} validation rows`);
@@ -241,6 +293,7 @@ export async function trainOnTable(
     validationRows,
     leaderboard,
     importance,
+    leakage: prep.leakage,
     timings,
   };
 }

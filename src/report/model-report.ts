@@ -7,6 +7,7 @@
 import type { RawTable } from "../data/load.js";
 import { takeRows } from "../data/load.js";
 import type { DetailedMetrics } from "../evaluation/detailed.js";
+import { leakMessage } from "../evaluation/leakage.js";
 import { describeContribution, topContributions, type Explanation } from "../artifact/explain.js";
 import type { MetricsFile } from "../artifact/metrics-file.js";
 import type { ChurnModel } from "../artifact/churn-model.js";
@@ -51,9 +52,25 @@ export async function modelReport(input: ModelReportInput): Promise<string> {
   const on = metrics.test ? "test split" : "validation split";
   const sections: Section[] = [];
 
+  // Possible target leakage first: a near-perfect AUC is then no cause for joy.
+  const leaks = metrics.leakage ?? [];
+  const allowed = leaks.filter((l) => l.allowed);
+  const leakBlocks: Block[] = [
+    ...leaks.filter((l) => !l.allowed).map((l): Block => ({ kind: "callout", level: "warning", text: leakMessage(l) })),
+    ...(allowed.length
+      ? [
+          {
+            kind: "callout",
+            level: "info",
+            text: `Listed in data.allow_leaky (checked as known before churn), though alone they separate the classes: ${allowed.map((l) => `${l.column} (AUC ${l.auc.toFixed(3)})`).join(", ")}.`,
+          } as Block,
+        ]
+      : []),
+  ];
   sections.push({
     title: "Summary",
     blocks: [
+      ...leakBlocks,
       {
         kind: "facts",
         items: [
@@ -112,7 +129,14 @@ export async function modelReport(input: ModelReportInput): Promise<string> {
             (lb.cv_rows !== undefined && lb.of_rows !== undefined && lb.cv_rows < lb.of_rows
               ? ` on a stratified sample of ${lb.cv_rows.toLocaleString("en")} of the ${lb.of_rows.toLocaleString("en")} training rows (search.max_rows)`
               : "") +
-            "; the best mean AUC won and was refitted on all training rows.",
+            (lb.choice
+              ? `. Rule: among the families within one standard error of the best mean AUC, the simplest and fastest wins (${[
+                  ...lb.rows,
+                ]
+                  .sort((x, y) => (family(x.family).complexity ?? Infinity) - (family(y.family).complexity ?? Infinity))
+                  .map((r) => r.family)
+                  .join(" < ")}). Chosen: ${lb.choice.reason}. It was refitted on all training rows.`
+              : "; the best mean AUC won and was refitted on all training rows."),
         },
         {
           kind: "table",

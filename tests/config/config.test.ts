@@ -13,7 +13,7 @@ describe("config defaults", () => {
   it("an empty config is valid and every key has its documented default", () => {
     const c = parseConfig({});
     expect(c.seed).toBe(42);
-    expect(c.data).toEqual({ id_columns: [], drop: [], types: {} });
+    expect(c.data).toEqual({ id_columns: [], drop: [], types: {}, allow_leaky: [] });
     expect(c.data.path).toBeUndefined();
     expect(c.data.target).toBeUndefined();
     expect(c.split).toEqual({ test_size: 0.2, validation_size: 0.2, folds: 5 });

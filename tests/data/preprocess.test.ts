@@ -139,15 +139,49 @@ describe("category cap", () => {
   it("min_category_count pools rare levels into (other)", () => {
     const t = typed({ c: values });
     const s = fitPreprocess(t, inputs({ c: "categorical" }), RAW_ONEHOT, { ...OPTS, min_category_count: 3 });
-    expect(s.categorical[0]).toMatchObject({ levels: ["a", "b", "c"], other: true });
+    expect(s.categorical[0]).toMatchObject({ levels: ["a", "b", "c"], other: true, pooled: ["d", "e"] });
     const { X, unseen } = transform(s, t);
     expect(X.features.map((f) => f.name)).toEqual(["c=a", "c=b", "c=c", "c=(other)"]);
     expect(colOf(X, "c=(other)")).toEqual([...Array(13).fill(0), 1, 1]);
-    // Rare training levels are not stored, so they cannot be told from new ones: both are reported.
-    expect(unseen).toEqual([
-      { row: 13, column: "c", value: "d" },
-      { row: 14, column: "c", value: "e" },
+    // Rare training levels were seen: they are scored as (other) and not reported as unseen.
+    expect(unseen).toEqual([]);
+    const fresh = transform(s, typed({ c: ["d", "zzz", "a", "e", "zzz"] }));
+    expect(colOf(fresh.X, "c=(other)")).toEqual([1, 1, 0, 1, 1]);
+    expect(fresh.unseen).toEqual([
+      { row: 1, column: "c", value: "zzz" },
+      { row: 4, column: "c", value: "zzz" },
     ]);
+    // unseen_category: error refuses new values only, never a pooled training level.
+    const strict = { ...s, options: { ...s.options, unseen_category: "error" as const } };
+    expect(transform(strict, typed({ c: ["d", "e", "a"] })).unseen).toEqual([]);
+  });
+
+  it("a 500-level column capped at 100 levels: only values new to training count as unseen (issue 14)", () => {
+    // Level k appears 500 - k times; prediction sees every training level once, plus 7 new values.
+    const train: string[] = [];
+    for (let k = 0; k < 500; k++) for (let r = 0; r < 500 - k; r++) train.push(`L${k}`);
+    const s = fitPreprocess(typed({ c: train }), inputs({ c: "categorical" }), NATIVE, {
+      ...OPTS,
+      max_categories: 100,
+    });
+    expect(s.categorical[0]!.levels).toHaveLength(100);
+    expect(s.categorical[0]!.pooled).toHaveLength(400);
+    const input = [
+      ...Array.from({ length: 500 }, (_, k) => `L${k}`),
+      ...Array.from({ length: 7 }, (_, i) => `new${i}`),
+    ];
+    const { X, unseen } = transform(s, typed({ c: input }));
+    expect(unseen.map((u) => u.value)).toEqual(["new0", "new1", "new2", "new3", "new4", "new5", "new6"]);
+    expect(X.columns[0]!.filter((c) => c === 100).length).toBe(407); // 400 pooled + 7 new share "other"
+  });
+
+  it("models without the pooled list (before 0.8) still flag every level outside the kept ones", () => {
+    const s = fitPreprocess(typed({ c: values }), inputs({ c: "categorical" }), RAW_ONEHOT, {
+      ...OPTS,
+      min_category_count: 3,
+    });
+    delete s.categorical[0]!.pooled;
+    expect(transform(s, typed({ c: ["d", "a"] })).unseen).toEqual([{ row: 0, column: "c", value: "d" }]);
   });
 
   it("max_categories keeps the most frequent levels", () => {
@@ -190,7 +224,7 @@ describe("unseen categories", () => {
     const e = await errorOf(() => transform(s, fresh));
     expect(e).toBeInstanceOf(UserError);
     expect(e.message).toBe(
-      'new.csv: row 2, column "plan": category "new" was not seen in training (known: a, b); fix the value or set preprocess.unseen_category: ignore',
+      'new.csv: row 2, column "plan": category "new" was not seen in training (known: a, b); fix the value, or retrain the model with preprocess.unseen_category: ignore',
     );
   });
 

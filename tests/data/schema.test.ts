@@ -104,6 +104,82 @@ describe("schema inference rules", () => {
     expect(col(small, "code").role).toBe("feature");
   });
 
+  describe("the identifier value rule (issue 14: CLIENTNUM)", () => {
+    // 200 customers, 9-digit numbers in shuffled order (no relation to churn), one in four churns.
+    const rows = 200;
+    const perm = Array.from({ length: rows }, (_, i) => (i * 37) % rows); // a permutation of 0..199
+    const churn = range(rows, (i) => (i % 4 === 0 ? "Attrited" : "Existing"));
+    const logged = (t: RawTable, opts = {}) => {
+      const info: string[] = [];
+      const log = { info: (m: string) => info.push(m), warn: () => {} } as never;
+      return { s: inferSchema(t, { target: "Attrition", positive: "Attrited", log, ...opts }), info };
+    };
+
+    it("a 9-digit integer unique per row, with no order relation to the target, is an identifier whatever its name", () => {
+      const t = raw({
+        CLIENTNUM: range(rows, (i) => String(708082083 + 1013 * perm[i]!)),
+        Total_Trans_Amt: range(rows, (i) => String(1000 + 7 * i)),
+        Attrition: churn,
+      });
+      const { s, info } = logged(t);
+      expect(col(s, "CLIENTNUM")).toMatchObject({
+        type: "numeric",
+        role: "identifier",
+        note: "integer unique per row with at least 6 digits",
+      });
+      expect(info).toEqual([
+        `column "CLIENTNUM" is an identifier (value rule: integers unique per row, each of at least 6 digits, and the churn rate is flat along their order, Cramér's V 0.000), not a feature; declare it in data.types (numeric) if it is a quantity`,
+      ]);
+      // Unique integers of fewer than 6 digits (1000 + 7i) and no id-like name stay features.
+      expect(col(s, "Total_Trans_Amt").role).toBe("feature");
+    });
+
+    it("the name rule and the value rule are told apart in the log", () => {
+      const t = raw({
+        customer_id: range(rows, (i) => String(1 + i)),
+        CLIENTNUM: range(rows, (i) => String(100000 + perm[i]!)),
+        Attrition: churn,
+      });
+      const { s, info } = logged(t);
+      expect(idColumns(s).map((c) => c.name)).toEqual(["customer_id", "CLIENTNUM"]);
+      expect(info[0]).toBe(
+        'column "customer_id" is an identifier (name rule: integers unique per row with an id-like name), not a feature',
+      );
+      expect(info[1]).toMatch(/^column "CLIENTNUM" is an identifier \(value rule: /);
+    });
+
+    it("unique large integers whose order relates to the target stay features, and the log says why", () => {
+      // Customer numbers given in signup order: the newest quarter churns (a real relation).
+      const t = raw({
+        account: range(rows, (i) => String(500000 + 3 * i)),
+        Attrition: range(rows, (i) => (i >= 150 ? "Attrited" : "Existing")),
+      });
+      const { s, info } = logged(t);
+      expect(col(s, "account").role).toBe("feature");
+      expect(info).toEqual([
+        `column "account" holds integers unique per row of at least 6 digits like an identifier, but the churn rate changes along their order (Cramér's V 0.931): kept as a feature; list it in data.id_columns if it is an identifier`,
+      ]);
+    });
+
+    it("decimals unique per row (a total charge) stay features; a declared type keeps a feature; no target: digits decide", () => {
+      const t = raw({
+        Total_Charge: range(rows, (i) => `${123456 + perm[i]!}.25`),
+        big: range(rows, (i) => String(123456 + perm[i]!)),
+        Attrition: churn,
+      });
+      expect(col(logged(t).s, "Total_Charge").role).toBe("feature");
+      expect(col(logged(t, { types: { big: "numeric" } }).s, "big").role).toBe("feature");
+      const none = logged(t, { target: undefined, positive: undefined });
+      expect(col(none.s, "big").role).toBe("identifier");
+      expect(none.info).toEqual([
+        'column "big" is an identifier (value rule: integers unique per row, each of at least 6 digits, no target to relate them to), not a feature; declare it in data.types (numeric) if it is a quantity',
+      ]);
+      // One value of 5 digits is enough to leave the rule.
+      const short = raw({ big: range(rows, (i) => String(i === 7 ? 99999 : 123456 + perm[i]!)), Attrition: churn });
+      expect(col(logged(short).s, "big").role).toBe("feature");
+    });
+  });
+
   it("a unique non-integer number is a feature even with an id-like name", () => {
     const s = inferSchema(raw({ score_id: range(n, (i) => `${i}.5`) }));
     expect(col(s, "score_id").role).toBe("feature");

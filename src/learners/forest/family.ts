@@ -14,6 +14,7 @@ export const forestFamily: FamilySpec<ForestParams, ForestState> = {
   params: forestParamsSchema,
   create: (p) => new ForestEstimator(p),
   fromState: (s) => ForestModel.fromState(s),
+  complexity: 4,
   needs: NATIVE_ENCODING,
   sample: (rng) => ({
     max_features: ["sqrt", 0.3, 0.5][rng.int(3)],

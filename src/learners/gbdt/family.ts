@@ -13,6 +13,7 @@ export const gbdtFamily: FamilySpec<GbdtParams, GbdtState> = {
   params: gbdtParamsSchema,
   create: (p) => new GbdtEstimator(p),
   fromState: (s) => GbdtModel.fromState(s),
+  complexity: 3,
   needs: GBDT_ENCODING,
   sample: (rng) => ({
     learning_rate: [0.03, 0.05, 0.1, 0.2][rng.int(4)],

@@ -12,6 +12,7 @@ export const logregFamily: FamilySpec<LogregParams, LogregState> = {
   params: logregParamsSchema,
   create: (p) => new LogregEstimator(p),
   fromState: (s) => LogregModel.fromState(s),
+  complexity: 1,
   needs: { impute: true, oneHot: true, standardize: true },
   sample: (rng) => ({ C: Number((10 ** (rng.next() * 3 - 2)).toPrecision(3)) }),
   explainer: ({ state, features, featureMeans, lacks }) => {

@@ -14,6 +14,7 @@ export const treeFamily: FamilySpec<CartParams, CartState> = {
   params: cartParamsSchema,
   create: (p) => new CartEstimator(p),
   fromState: (s) => CartModel.fromState(s),
+  complexity: 2,
   needs: NATIVE_ENCODING,
   sample: (rng) => ({
     max_depth: [3, 4, 5, 6, 8, 10][rng.int(6)],
