@@ -91,6 +91,11 @@ export function serveCommand(program: Command): void {
         throw new UserError(`--max-explain-rows must be a whole number of at least 1, got "${o.maxExplainRows}"`);
       const grace = parseDuration(o.shutdownGrace)!;
       if (o.logRequests !== undefined) {
+        // drift reads the log by its extension: another name would be read as CSV (or append JSON to a data file).
+        if (!/\.(jsonl|ndjson)$/i.test(o.logRequests))
+          throw new UserError(
+            `--log-requests ${o.logRequests}: name the request log .jsonl (or .ndjson), the JSON Lines file churnkit drift reads`,
+          );
         const { checkOutputFile, MODEL_FILES } = await import("../utils/output.js");
         checkOutputFile(o.logRequests, {
           flag: "--log-requests",

@@ -274,6 +274,14 @@ export function checkOutputFile(out: string, o: OutputFileOptions = {}): void {
   checkInputs(out, o, false);
   refuseSymlink(out, { flag: o.flag, hint: o.specialHint });
   const name = label(out, o.flag);
+  // A model directory holds only what training writes; a report or predictions there would replace its
+  // metrics.json or report.html, or make the next train refuse the directory.
+  const folder = dirname(resolve(out));
+  const modelJson = join(folder, "model.json");
+  if (lstatOrNull(modelJson)?.isFile() && isModelJson(modelJson))
+    throw new UserError(
+      `${name}: is inside the churnkit model directory ${folder}, which holds only what training writes; choose a path outside it`,
+    );
   const st = lstatOrNull(out);
   if (!st) return checkCreatable(out, o);
   const special = specialKind(st);

@@ -178,6 +178,22 @@ describe.concurrent("--out safety", { timeout: 180_000 }, () => {
     expect(readFileSync(mj, "utf8")).toBe(before);
   });
 
+  it("--out inside a model directory (predict, eda, drift): refused, the model's files intact", async () => {
+    const files = ["metrics.json", "report.html", "preds.csv"];
+    const before = readdirSync(model).sort();
+    const texts = before.map((f) => readFileSync(join(model, f), "utf8"));
+    const msg = (out: string) =>
+      `--out ${out}: is inside the churnkit model directory ${model}, which holds only what training writes; choose a path outside it`;
+    for (const f of files) {
+      const out = join(model, f);
+      expectLine(await cli(["predict", "--model", model, "--data", data, "--out", out]), msg(out));
+      expectLine(await cli(["eda", "--data", data, "--out", out]), msg(out));
+      expectLine(await cli(["drift", "--model", model, "--data", data, "--out", out]), msg(out));
+    }
+    expect(readdirSync(model).sort()).toEqual(before);
+    expect(before.map((f) => readFileSync(join(model, f), "utf8"))).toEqual(texts);
+  });
+
   it("train --out an existing file: refused, the file intact", async () => {
     const d = tmp("churnkit-file-");
     const f = write(d, "keep.txt", "keep me\n");

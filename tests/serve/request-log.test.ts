@@ -1,5 +1,5 @@
 /** `--log-requests FILE`: one JSON line per scored row, in order, appended to what the file held, flushed on close. */
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createServer } from "../../src/serve/server.js";
@@ -150,11 +150,24 @@ describe("churnkit serve --log-requests", () => {
     expect(all.slice(1).map((l) => (JSON.parse(l) as { row: unknown }).row)).toEqual(rows);
   });
 
-  it("refuses the model's own files as the log (exit 2, one line)", async () => {
-    const run = serve(["--model", fx.dir, "--port", "0", "--log-requests", join(fx.dir, "model.json")]);
-    expect(await run.exit).toBe(2);
-    const err = run.stderr().trim();
-    expect(err.split("\n")).toHaveLength(1);
-    expect(err).toContain(`--log-requests ${join(fx.dir, "model.json")}: is the input file (--model)`);
+  it("refuses a log that is not .jsonl, and one inside the model directory (exit 2, one line)", async () => {
+    const cases: [string, string][] = [
+      [
+        join(fx.dir, "model.json"),
+        `--log-requests ${join(fx.dir, "model.json")}: name the request log .jsonl (or .ndjson), the JSON Lines file churnkit drift reads`,
+      ],
+      [
+        join(fx.dir, "requests.jsonl"),
+        `--log-requests ${join(fx.dir, "requests.jsonl")}: is inside the churnkit model directory ${fx.dir}, which holds only what training writes; choose a path outside it`,
+      ],
+    ];
+    for (const [file, message] of cases) {
+      const run = serve(["--model", fx.dir, "--port", "0", "--log-requests", file]);
+      expect(await run.exit).toBe(2);
+      const err = run.stderr().trim();
+      expect(err.split("\n")).toHaveLength(1);
+      expect(err).toContain(message);
+    }
+    expect(existsSync(join(fx.dir, "requests.jsonl"))).toBe(false);
   });
 });
