@@ -93,7 +93,10 @@ export {
   type ReportInput,
 } from "./visualization/index.js";
 export { modelReport, type ModelReportInput } from "./report/model-report.js";
-export type { TrainResult, PreparedTraining } from "./models/train.js";
+export type { TrainResult, PreparedTraining, TrainingInput } from "./models/train.js";
+export type { TrainingSource } from "./data/source.js";
+export type { ColumnFacts, FactsTable } from "./data/schema.js";
+export type { Fingerprint } from "./data/fingerprint.js";
 export type { InferOptions } from "./data/schema.js";
 export type { PermutationOptions } from "./models/importance.js";
 export type { DetailOptions } from "./models/evaluation/detailed.js";

@@ -4,13 +4,12 @@
  * split → preprocessing → fit → measure on validation → refit on all rows.
  */
 import type { Config } from "../config/schema.js";
-import { fingerprint } from "../data/fingerprint.js";
-import { takeRows, type RawTable } from "../data/load.js";
-import { featureColumns, idColumns, inferSchema, type ColumnSchema, type Schema } from "../data/schema.js";
+import type { RawTable } from "../data/load.js";
+import { featureColumns, idColumns, inferSchemaFrom, type ColumnSchema, type Schema } from "../data/schema.js";
+import { rawSource, type TrainingSource } from "../data/source.js";
 import { stratifiedSplit } from "../data/split.js";
 import { referenceStats } from "../data/stats.js";
 import { encodeTarget, resolveTarget, type TargetInfo } from "../data/target.js";
-import { typeTable } from "../data/typed.js";
 import { addDerived, referencedColumns, type DerivedFeature } from "../features/derived.js";
 import { selectFeatures, type DroppedFeature } from "../features/select.js";
 import { UserError } from "../utils/errors.js";
@@ -71,23 +70,35 @@ export interface PreparedTraining {
   derived: DerivedFeature[];
   /** Candidate features that selection left out, with reasons. */
   dropped: DroppedFeature[];
-  /** The raw rows that have a target value (row i of `data` is row i here). */
-  table: RawTable;
+  /** The training table. */
+  source: TrainingSource;
+  /** Rows of `source` that have a target value (row i of `data` is row labelled[i] there). */
+  labelled: number[];
   /** Seconds this preparation took. */
   seconds: number;
 }
 
-/** Schema → target → typing → derived features → selection, on a whole raw table. */
-export async function prepareTraining(raw: RawTable, cfg: Config, log: Logger = logger()): Promise<PreparedTraining> {
+/** A raw table (rows in memory) or a {@link TrainingSource} (a file typed by DuckDB: data/load-typed.ts). */
+export type TrainingInput = RawTable | TrainingSource;
+
+const asSource = (t: TrainingInput): TrainingSource => ("data" in t ? rawSource(t) : t);
+
+/** Schema → target → typing → derived features → selection, on a whole table. */
+export async function prepareTraining(
+  input: TrainingInput,
+  cfg: Config,
+  log: Logger = logger(),
+): Promise<PreparedTraining> {
   const tPre = now();
   const d = cfg.data;
-  const schema = inferSchema(raw, { target: d.target, drop: d.drop, ids: d.id_columns, types: d.types, log });
+  const raw = asSource(input);
+  const schema = inferSchemaFrom(raw, { target: d.target, drop: d.drop, ids: d.id_columns, types: d.types, log });
   if (!d.target) throw new UserError(`${raw.origin}: no target column given; pass --target COL or set data.target`);
-  const target = resolveTarget(raw, d.target, d.positive);
-  const { y, rows: labelled } = encodeTarget(raw, target);
+  const labels = await raw.labels(d.target);
+  const target = resolveTarget(labels, d.target, d.positive);
+  const { y, rows: labelled } = encodeTarget(labels, target);
   if (labelled.length < raw.rows)
     log.warn(`${raw.rows - labelled.length} rows have no value in target column "${target.column}" and are left out`);
-  const table = labelled.length < raw.rows ? takeRows(raw, labelled) : raw;
   const positives = y.reduce((s, v) => s + v, 0);
   if (positives < 2 || y.length - positives < 2) {
     throw new UserError(
@@ -95,9 +106,9 @@ export async function prepareTraining(raw: RawTable, cfg: Config, log: Logger = 
     );
   }
   const features = featureColumns(schema);
-  const typedBase = typeTable(
-    table,
+  const typedBase = await raw.typed(
     features.map((c) => ({ name: c.name, type: c.type })),
+    labelled.length < raw.rows ? labelled : undefined,
   );
   const derivedSpecs = Object.entries(cfg.features.derived).map(([name, sql]) => ({ name, sql }));
   const { table: typed, derived } = await addDerived(typedBase, derivedSpecs);
@@ -111,7 +122,17 @@ export async function prepareTraining(raw: RawTable, cfg: Config, log: Logger = 
     throw new UserError(
       `${raw.origin}: no usable feature columns remain (${dropped.map((x) => `${x.column}: ${x.reason}`).join("; ") || "the table has only the target and identifiers"}); add feature columns`,
     );
-  return { schema, target, data: { typed, y, inputs: kept }, features, derived, dropped, table, seconds: now() - tPre };
+  return {
+    schema,
+    target,
+    data: { typed, y, inputs: kept },
+    features,
+    derived,
+    dropped,
+    source: raw,
+    labelled,
+    seconds: now() - tPre,
+  };
 }
 
 /** The threshold rule a config asks for. */
@@ -122,9 +143,10 @@ export function thresholdRule(cfg: Config): ThresholdRule {
   return { rule: "f1" };
 }
 
-/** Train a model on a whole raw table according to `cfg`. */
-export async function trainOnTable(raw: RawTable, cfg: Config, log: Logger = logger()): Promise<TrainResult> {
-  const prep = await prepareTraining(raw, cfg, log);
+/** Train a model on a whole table according to `cfg`. */
+export async function trainOnTable(input: TrainingInput, cfg: Config, log: Logger = logger()): Promise<TrainResult> {
+  const prep = await prepareTraining(input, cfg, log);
+  const raw = prep.source;
   const { schema, target, data, features, derived, dropped } = prep;
   const { y, typed, inputs: kept } = data;
   const preprocessSeconds = prep.seconds;
@@ -190,7 +212,7 @@ export async function trainOnTable(raw: RawTable, cfg: Config, log: Logger = log
     threshold,
     calibration,
     validation_metrics: validation,
-    data_fingerprint: fingerprint(raw),
+    data_fingerprint: await raw.fingerprint(),
     config: { ...cfg, model: { ...cfg.model, params: checked } },
     reference_stats: referenceStats(
       typed,
@@ -199,7 +221,7 @@ export async function trainOnTable(raw: RawTable, cfg: Config, log: Logger = log
   };
   // Importance is measured by the first fit on the validation rows it never saw.
   let importance: FeatureImportance | undefined;
-  const validationRows = takeRows(prep.table, valRows);
+  const validationRows = await raw.rawRows(Array.from(valRows, (i) => prep.labelled[i]!));
   if (cfg.evaluation.permutation_repeats > 0) {
     const t0 = now();
     const firstModel = ChurnModel.fromArtifact({
