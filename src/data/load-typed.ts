@@ -79,12 +79,13 @@ async function countFacts(con: DuckDBConnection, columns: string[]): Promise<Map
     "count(DISTINCT lower(t)) FILTER (w)",
     "count(DISTINCT t) FILTER (NOT m)",
   ];
-  const parsed = `r, v, t, ${sqlMissing("t")} AS m, ${sqlNumber("t")} AS n, ${sqlOdd("t")} AS o, ${sqlBooleanWord("t")} AS w`;
+  const parsed = `r, v, t, m, n, ${sqlOdd("t", "m", "n")} AS o, ${sqlBooleanWord("t")} AS w`;
+  const base = `r, v, t, ${sqlMissing("t")} AS m, ${sqlNumber("t")} AS n`;
   const num = (v: unknown, none = 0) => (v === null || v === undefined ? none : Number(v));
   for (const c of columns) {
     const x = ident(c);
     const r = await con.runAndReadAll(
-      `SELECT ${aggs.join(", ")} FROM (SELECT ${parsed} FROM (SELECT rowid AS r, ${x} AS v, ${sqlTrim(x)} AS t FROM ${RAW}))`,
+      `SELECT ${aggs.join(", ")} FROM (SELECT ${parsed} FROM (SELECT ${base} FROM (SELECT rowid AS r, ${x} AS v, ${sqlTrim(x)} AS t FROM ${RAW})))`,
     );
     const a = r.getRowsJS()[0]!;
     out.set(c, {

@@ -33,18 +33,21 @@ export const sqlMissing = (t: string): string => `(${t} IS NULL OR ${t} IN (${li
 
 /**
  * SQL of the number the trimmed text `t` means, as `parseNumber` reads it: a DOUBLE, or NULL when
- * missing or not a plain finite number (tell those apart with {@link sqlMissing}).
+ * missing or not a plain finite number (tell those apart with {@link sqlMissing}). CASE evaluates
+ * the cast only where the form matched.
  */
 export const sqlNumber = (t: string): string =>
-  `(CASE WHEN regexp_full_match(${t}, ${literal(NUMBER)}) AND isfinite(TRY_CAST(${t} AS DOUBLE)) THEN TRY_CAST(${t} AS DOUBLE) END)`;
+  `(CASE WHEN regexp_full_match(${t}, ${literal(NUMBER)}) THEN (CASE WHEN isfinite(TRY_CAST(${t} AS DOUBLE)) THEN TRY_CAST(${t} AS DOUBLE) END) END)`;
 
 /**
  * SQL that is true when the trimmed text `t` is an "odd number" (`oddNumber` of values.ts says
  * why): a form that looks numeric but is not read as one (inf, 1e309, nan in other cases, 1,234, 0x10).
+ * `missing` and `number` may name columns that already hold {@link sqlMissing} and {@link sqlNumber}
+ * of `t`; the forms are tried only on the other values.
  */
-export function sqlOdd(t: string): string {
+export function sqlOdd(t: string, missing = sqlMissing(t), number = sqlNumber(t)): string {
   const forms = [NUMBER, ...ODD].map((re) => `regexp_full_match(${t}, ${literal(re)})`).join(" OR ");
-  return `(NOT ${sqlMissing(t)} AND ${sqlNumber(t)} IS NULL AND (${forms}))`;
+  return `(CASE WHEN ${missing} OR ${number} IS NOT NULL THEN false ELSE (${forms}) END)`;
 }
 
 /** SQL of the boolean the trimmed text `t` means, as `parseBoolean`: 1.0, 0.0, or NULL (missing or not a boolean word). */

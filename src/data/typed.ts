@@ -66,14 +66,19 @@ export function badValue(origin: string, row: number, spec: ColumnSpec, v: RawVa
   return new UserError(`${origin}: row ${row}, column "${spec.name}": ${show(v)} ${what}`);
 }
 
-/** Type the given columns of `t`. Every missing column is named in one error. */
-export function typeTable(t: RawTable, specs: ColumnSpec[], rowOffset = 0): TypedTable {
-  const missing = specs.filter((s) => !Object.hasOwn(t.data, s.name)).map((s) => `"${s.name}"`);
+/** Every column of `specs` that `has` not is named in one UserError. */
+export function checkColumns(origin: string, specs: ColumnSpec[], has: (column: string) => boolean): void {
+  const missing = specs.filter((s) => !has(s.name)).map((s) => `"${s.name}"`);
   if (missing.length) {
     throw new UserError(
-      `${t.origin}: missing column${missing.length > 1 ? "s" : ""} ${missing.join(", ")}; the model was trained with ${missing.length > 1 ? "them" : "it"}, add ${missing.length > 1 ? "them" : "it"} to the input`,
+      `${origin}: missing column${missing.length > 1 ? "s" : ""} ${missing.join(", ")}; the model was trained with ${missing.length > 1 ? "them" : "it"}, add ${missing.length > 1 ? "them" : "it"} to the input`,
     );
   }
+}
+
+/** Type the given columns of `t`. Every missing column is named in one error. */
+export function typeTable(t: RawTable, specs: ColumnSpec[], rowOffset = 0): TypedTable {
+  checkColumns(t.origin, specs, (c) => Object.hasOwn(t.data, c));
   const columns = new Map<string, TypedColumn>();
   for (const s of specs) columns.set(s.name, typeColumn(t, s, rowOffset));
   return { origin: t.origin, rows: t.rows, columns };

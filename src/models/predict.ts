@@ -10,16 +10,10 @@ import type { WriteStream } from "node:fs";
 import { mkdir, open, rename, rm } from "node:fs/promises";
 import { finished } from "node:stream/promises";
 import { dirname, extname } from "node:path";
-import {
-  checkDataFile,
-  checkRagged,
-  formatOf,
-  sourceSql,
-  unreadable,
-  type RawTable,
-  type RawValue,
-} from "../data/load.js";
+import { checkDataFile, checkRagged, formatOf, sourceSql, unreadable, type RawValue } from "../data/load.js";
 import { withConnection } from "../data/duckdb.js";
+import { scoringSelect, ScoringBatch, type ScoringColumns } from "../data/score-typed.js";
+import { checkColumns } from "../data/typed.js";
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { dict } from "../utils/dict.js";
 import { UserError } from "../utils/errors.js";
@@ -103,14 +97,31 @@ async function scoreStream(
   o: { out: string | undefined; jsonl: boolean; threshold: number | undefined },
 ): Promise<{ rows: number; unseen: number }> {
   const { out, jsonl, threshold } = o;
-  let result;
+  const source = sourceSql(input);
+  let columns: string[];
   try {
-    result = await con.stream(sourceSql(input));
+    columns = (await con.runAndReadAll(`SELECT * FROM (${source}) LIMIT 0`)).columnNames();
   } catch (e) {
     throw unreadable(input, e);
   }
-  const columns = result.columnNames();
+  if (columns.length === 1 && formatOf(input) === "csv") {
+    // A ragged CSV reads as one whole-line column: name its bad row (checkRagged) from the first rows, as text.
+    const head = await con.runAndReadAll(`SELECT * FROM (${source}) LIMIT ${BATCH_ROWS}`);
+    const data = dict<RawValue[]>();
+    data[columns[0]!] = head.getColumnsJS()[0] as RawValue[];
+    checkRagged(input, columns, data);
+  }
   const ids = presentIdColumns(model.artifact.id_columns, (c) => columns.includes(c));
+  const inputs = model.artifact.inputs;
+  checkColumns(input, inputs, (c) => columns.includes(c));
+  const levels = new Map(model.artifact.preprocess.categorical.map((c) => [c.column, c.levels]));
+  const wanted: ScoringColumns = { inputs, levels, text: ids };
+  let result;
+  try {
+    result = await con.stream(`SELECT ${scoringSelect(wanted)} FROM (${source})`);
+  } catch (e) {
+    throw unreadable(input, e);
+  }
   let tmp: string | undefined;
   let sink: Sink;
   if (out) {
@@ -129,30 +140,26 @@ async function scoreStream(
   let unseen = 0;
   try {
     if (!jsonl) await sink.write([...ids, ...SCORE_COLUMNS].map(csvField).join(",") + "\n");
-    let pending: RawValue[][] = columns.map(() => []);
-    let pendingRows = 0;
+    const batch = new ScoringBatch(wanted, input, BATCH_ROWS + 2048);
     const flush = async () => {
-      if (pendingRows === 0) return;
-      const data = dict<RawValue[]>();
-      columns.forEach((c, i) => (data[c] = pending[i]!));
-      if (rows === 0 && formatOf(input) === "csv") checkRagged(input, columns, data);
-      const table: RawTable = { origin: input, columns, rows: pendingRows, data };
-      const { X, unseen: u } = await model.prepare(table, rows);
+      if (batch.rows === 0) return;
+      const n = batch.rows;
+      const { typed, text } = batch.take();
+      const { X, unseen: u } = await model.prepareTyped(typed);
       const p = model.scoreMatrix(X, rows);
       unseen += u.length;
-      let text = "";
-      for (let r = 0; r < pendingRows; r++) {
-        if (jsonl) text += JSON.stringify(predictionRow(ids, data, r, p[r]!, th)) + "\n";
+      let out = "";
+      for (let r = 0; r < n; r++) {
+        if (jsonl) out += JSON.stringify(predictionRow(ids, text, r, p[r]!, th)) + "\n";
         else {
           // The CSV form of predictionRow, written directly: no object per row on this hot path.
-          text +=
-            [...ids.map((c) => csvField(data[c]![r])), String(p[r]), p[r]! >= th ? "true" : "false"].join(",") + "\n";
+          let line = "";
+          for (const c of ids) line += csvField(text[c]![r]) + ",";
+          out += `${line}${p[r]},${p[r]! >= th ? "true" : "false"}\n`;
         }
       }
-      await sink.write(text);
-      rows += pendingRows;
-      pending = columns.map(() => []);
-      pendingRows = 0;
+      await sink.write(out);
+      rows += n;
     };
     for (;;) {
       let chunk;
@@ -162,13 +169,8 @@ async function scoreStream(
         throw unreadable(input, e);
       }
       if (!chunk || chunk.rowCount === 0) break;
-      const cols = chunk.getColumns() as RawValue[][];
-      cols.forEach((c, i) => {
-        const dst = pending[i]!;
-        for (const v of c) dst.push(v);
-      });
-      pendingRows += chunk.rowCount;
-      if (pendingRows >= BATCH_ROWS) await flush();
+      batch.add(chunk, rows);
+      if (batch.rows >= BATCH_ROWS) await flush();
     }
     await flush();
     // The count reads the whole file, so a bad line past the rows streamed so far (which DuckDB's stream reports as
