@@ -1,10 +1,10 @@
 // Speed of exact TreeSHAP explanations: 100 trees of depth 6, 5,000 rows, one thread.
 // Build first: npx tsc -p tsconfig.json ; then: node bench/explain-speed.mjs
-// Uses a real gbdt fitted on synthetic data when dist/models/gbdt/gbdt.js is there, else random trees.
+// Uses a real gbdt fitted on synthetic data when dist/learners/gbdt/gbdt.js is there, else random trees.
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { explainRows, gbdtEnsemble, prepareEnsemble } from "../dist/explain/ensemble.js";
-import { FlatTreeBuilder } from "../dist/models/trees/flat.js";
+import { FlatTreeBuilder } from "../dist/core/flat-tree.js";
 
 const NF = 30;
 const N_TRAIN = 20_000;
@@ -67,8 +67,8 @@ function randomTrees() {
 }
 
 async function gbdtModel(X, y) {
-  const path = fileURLToPath(new URL("../dist/models/gbdt/gbdt.js", import.meta.url));
-  if (!existsSync(path)) return { why: "dist/models/gbdt/gbdt.js not built" };
+  const path = fileURLToPath(new URL("../dist/learners/gbdt/gbdt.js", import.meta.url));
+  if (!existsSync(path)) return { why: "dist/learners/gbdt/gbdt.js not built" };
   try {
     const mod = await import(path);
     if (typeof mod.GbdtEstimator !== "function") return { why: "gbdt.js exports no GbdtEstimator" };

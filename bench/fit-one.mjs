@@ -3,15 +3,15 @@
 // Usage: node bench/fit-one.mjs FAMILY TRAIN.csv TEST.csv TARGET [DROP,...] [PARAMS_JSON]
 import { loadTable } from "../dist/data/load.js";
 import { parseConfig } from "../dist/config/load.js";
-import { prepareTraining } from "../dist/models/train.js";
-import { fitFamily } from "../dist/models/fit.js";
-import { checkParams } from "../dist/models/define.js";
-import { ChurnKit } from "../dist/churnkit.js";
+import { prepareTraining } from "../dist/pipeline/train.js";
+import { fitFamily } from "../dist/pipeline/fit.js";
+import { checkParams } from "../dist/learners/families.js";
+import { ChurnKit } from "../dist/pipeline/churnkit.js";
 import { typeTable } from "../dist/data/typed.js";
 import { addDerived } from "../dist/features/derived.js";
 import { transform } from "../dist/data/preprocess.js";
 import { encodeTarget, resolveTarget } from "../dist/data/target.js";
-import { rocAuc } from "../dist/models/metrics.js";
+import { rocAuc } from "../dist/evaluation/metrics.js";
 
 const [family, trainPath, testPath, target, drop = "", paramsJson = "{}", configJson = "{}"] = process.argv.slice(2);
 const extra = JSON.parse(configJson);

@@ -9,7 +9,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { autoFamilies } from "../dist/models/define.js";
+import { autoFamilies } from "../dist/learners/families.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = dirname(here);

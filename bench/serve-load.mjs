@@ -26,14 +26,14 @@ const { values: args } = parseArgs({
 });
 const say = (s) => process.stderr.write(s + "\n");
 
-const { train } = await import(dist("api.js"));
-const { knownFamilies } = await import(dist("models/define.js"));
+const { train } = await import(dist("pipeline/api.js"));
+const { knownFamilies } = await import(dist("learners/families.js"));
 const { loadTable } = await import(dist("data/load.js"));
 
 // 1. The model: a 100-tree gbdt when that family is built, else logreg.
 const family = knownFamilies().includes("gbdt") ? "gbdt" : "logreg";
 if (family !== "gbdt")
-  say("note: the gbdt family is not registered in dist/models/define.js; benchmarking logreg instead");
+  say("note: the gbdt family is not registered in dist/learners/families.js; benchmarking logreg instead");
 let modelDir = args.model;
 if (!modelDir) {
   modelDir = join(tmpdir(), `churnkit-serve-bench-${family}`);

@@ -7,7 +7,8 @@ numeric columns median-imputed (and standardised for logreg), text columns one-h
 Fit time is the estimator's fit alone, as churnkit's fit_s is.
 
 Or: /usr/bin/python3 bench/sklearn_ref.py fixtures [OUT_DIR]  (default tests/fixtures)
-writes the frozen reference numbers of tests/models/sklearn-reference.test.ts (see bench/sklearn_fixtures.py).
+writes the frozen reference numbers of tests/models/sklearn-reference.test.ts (see bench/sklearn_fixtures.py)
+and of tests/models/sklearn-logreg.test.ts (see bench/sklearn_logreg_fixtures.py).
 Run by hand when a reference changes, never at test time.
 """
 import json
@@ -21,8 +22,11 @@ if len(sys.argv) > 1 and sys.argv[1] == "fixtures":
 
     sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
     from sklearn_fixtures import write_fixtures
+    from sklearn_logreg_fixtures import write_logreg_fixtures
 
-    write_fixtures(sys.argv[2] if len(sys.argv) > 2 else "tests/fixtures")
+    out_dir = sys.argv[2] if len(sys.argv) > 2 else "tests/fixtures"
+    write_fixtures(out_dir)
+    write_logreg_fixtures(out_dir)
     sys.exit(0)
 
 

@@ -2,10 +2,10 @@
  * churnkit: train, evaluate, explain, version and serve churn models from a customer table.
  * @packageDocumentation
  */
-export { train, type TrainOptions, type TrainOutput } from "./api.js";
-export { loadModel, ChurnModel, type Prediction, type RowsInput } from "./models/model.js";
-export { ChurnKit, BUNDLED_DATA, type MetricsFile } from "./churnkit.js";
-export { runPipeline, type RunResult } from "./pipeline.js";
+export { train, type TrainOptions, type TrainOutput } from "./pipeline/api.js";
+export { loadModel, ChurnModel, type Prediction, type RowsInput } from "./artifact/churn-model.js";
+export { ChurnKit, BUNDLED_DATA, type MetricsFile } from "./pipeline/churnkit.js";
+export { runPipeline, type RunResult } from "./pipeline/run.js";
 export { configSchema, type Config, type ConfigInput, type ModelFamily } from "./config/schema.js";
 export {
   registerFamily,
@@ -21,13 +21,13 @@ export {
   type ExplainerContext,
   type FamilyExporter,
   type FamilyReportHints,
-} from "./models/define.js";
-import { knownFamilies as registered } from "./models/define.js";
+} from "./learners/families.js";
+import { knownFamilies as registered } from "./learners/families.js";
 /** @deprecated The built-in model families, as registered when churnkit loads; use {@link knownFamilies}. */
 export const MODEL_FAMILIES: readonly string[] = Object.freeze(registered());
 export { type BatchExplanation } from "./explain/ensemble.js";
 export { Rng, type ArrayLikeMutable } from "./utils/random.js";
-export { type StateContext } from "./models/trees/state-schema.js";
+export { type StateContext } from "./learners/flat-tree-schema.js";
 export { resolveConfig, parseConfig } from "./config/load.js";
 export { loadTable, tableFromRows, type RawTable, type RawValue } from "./data/load.js";
 export { inferSchema, type Schema, type ColumnSchema, type ColumnType, type ColumnRole } from "./data/schema.js";
@@ -41,32 +41,33 @@ export {
   confusion,
   type Metrics,
   type Confusion,
-} from "./models/metrics.js";
-export { readArtifact, FORMAT_VERSION, type ModelArtifact } from "./models/artifact.js";
-export { validateArtifact } from "./models/validate.js";
-export { modelJsonSchema } from "./models/model-json-schema.js";
+} from "./evaluation/metrics.js";
+export { readArtifact, FORMAT_VERSION, type ModelArtifact } from "./artifact/artifact.js";
+export { validateArtifact } from "./artifact/validate.js";
+export { modelJsonSchema } from "./artifact/model-json-schema.js";
 export {
   LogregEstimator,
   LogregModel,
   logregParamsSchema,
   type LogregParams,
   type LogregState,
-} from "./models/logreg/logreg.js";
-export type { Matrix, FeatureInfo, Classifier, Estimator, FitContext, FlatTree } from "./models/types.js";
-export type { Leaderboard, LeaderboardRow } from "./models/select.js";
+} from "./learners/logreg/logreg.js";
+export type { Matrix, FeatureInfo, Classifier, Estimator, FitContext, FlatTree } from "./core/types.js";
+export type { Leaderboard, LeaderboardRow } from "./pipeline/select.js";
 export { UserError } from "./utils/errors.js";
 export { VERSION } from "./version.js";
 export { createServer, parseSize, type ServeOptions } from "./serve/server.js";
 export { rowJsonSchema, openApiDocument, type JsonSchema } from "./serve/schema.js";
 export type { ServedPrediction } from "./serve/routes.js";
-export type { Explanation } from "./models/explain.js";
-export { permutationImportance, type FeatureImportance, type ImportanceStat } from "./models/importance.js";
-export type { DetailedMetrics } from "./models/evaluation/detailed.js";
-export { chooseThreshold, type ChosenThreshold, type Economics } from "./models/evaluation/threshold.js";
-export { CartEstimator, CartModel, cartParamsSchema } from "./models/tree/cart.js";
-export { ForestEstimator, ForestModel, forestParamsSchema } from "./models/forest/forest.js";
-export { maxFeaturesSchema, classWeightSchema } from "./models/tree/params.js";
-export { GbdtEstimator, GbdtModel, gbdtParamsSchema, AUTO_EARLY_STOPPING_MIN_ROWS } from "./models/gbdt/gbdt.js";
+export type { RequestLogLine } from "./serve/request-log.js";
+export type { Explanation } from "./artifact/explain.js";
+export { permutationImportance, type FeatureImportance, type ImportanceStat } from "./artifact/importance.js";
+export type { DetailedMetrics } from "./evaluation/detailed.js";
+export { chooseThreshold, type ChosenThreshold, type Economics } from "./evaluation/threshold.js";
+export { CartEstimator, CartModel, cartParamsSchema } from "./learners/tree/cart.js";
+export { ForestEstimator, ForestModel, forestParamsSchema } from "./learners/forest/forest.js";
+export { maxFeaturesSchema, classWeightSchema } from "./learners/tree/params.js";
+export { GbdtEstimator, GbdtModel, gbdtParamsSchema, AUTO_EARLY_STOPPING_MIN_ROWS } from "./learners/gbdt/gbdt.js";
 export {
   profile,
   edaReport,
@@ -93,26 +94,26 @@ export {
   type ReportInput,
 } from "./visualization/index.js";
 export { modelReport, type ModelReportInput } from "./report/model-report.js";
-export type { TrainResult, PreparedTraining, TrainingInput } from "./models/train.js";
+export type { TrainResult, PreparedTraining, TrainStepOptions, TrainingInput } from "./pipeline/train.js";
 export type { TrainingSource } from "./data/source.js";
 export type { ColumnFacts, FactsTable } from "./data/schema.js";
 export type { Fingerprint } from "./data/fingerprint.js";
 export type { InferOptions } from "./data/schema.js";
-export type { PermutationOptions } from "./models/importance.js";
-export type { DetailOptions } from "./models/evaluation/detailed.js";
-export type { CalibrationBin, LiftRow, RocPoint, PrPoint } from "./models/evaluation/curves.js";
-export type { ThresholdRule } from "./models/evaluation/threshold.js";
+export type { PermutationOptions, ModelPermutationOptions } from "./artifact/importance.js";
+export type { DetailOptions } from "./evaluation/detailed.js";
+export type { CalibrationBin, LiftRow, RocPoint, PrPoint } from "./evaluation/curves.js";
+export type { ThresholdRule } from "./evaluation/threshold.js";
 export type { UnseenCategory, PreprocessState, PreprocessOptions } from "./data/preprocess.js";
 export type { ColumnSpec } from "./data/typed.js";
 export type { ColumnStats } from "./data/stats.js";
 export type { TargetInfo } from "./data/target.js";
-export type { CalibrationState } from "./models/calibration.js";
-export type { CartParams, CartState } from "./models/tree/cart.js";
-export type { ForestParams, ForestState } from "./models/forest/forest.js";
-export type { GbdtParams, GbdtState } from "./models/gbdt/gbdt.js";
-export type { FeatureKind, EncodingNeeds, FlatTreeJSON } from "./models/types.js";
-export type { Timings } from "./models/train.js";
-export type { PreparedData } from "./models/fit.js";
+export type { CalibrationState } from "./learners/calibration.js";
+export type { CartParams, CartState } from "./learners/tree/cart.js";
+export type { ForestParams, ForestState } from "./learners/forest/forest.js";
+export type { GbdtParams, GbdtState } from "./learners/gbdt/gbdt.js";
+export type { FeatureKind, EncodingNeeds, FlatTreeJSON } from "./core/types.js";
+export type { Timings } from "./pipeline/train.js";
+export type { PreparedData } from "./pipeline/fit.js";
 export type { DerivedFeature } from "./features/derived.js";
 export type { DroppedFeature } from "./features/select.js";
 export type { CategoricalState, NumericState } from "./data/preprocess.js";
@@ -130,7 +131,7 @@ export type {
 export type { NumericStats, RateGroup, CategoryStat, QuantileBin, TargetAssociation } from "./eda/types.js";
 export type { Contribution } from "./serve/explain.js";
 export type {
-  CalibrationBin as ChartCalibrationBin,
+  CalibrationPoint,
   CategoryDatum,
   CurveSeries,
   CurvePoint,

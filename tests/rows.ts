@@ -1,6 +1,6 @@
 /** Shared by the row-count tests: a large Telco-shaped CSV with unique ids, and a model with a derived feature. */
 import { join } from "node:path";
-import { train } from "../src/api.js";
+import { train } from "../src/pipeline/api.js";
 import { telcoLines, TELCO, tmp, write } from "./helpers.js";
 
 /** More rows than one DuckDB chunk (2,048) and than one scoring batch (16,384). */

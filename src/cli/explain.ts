@@ -25,8 +25,8 @@ export function explainCommand(program: Command): void {
     .action(async (o: { model: string; data: string; rows?: string; top: number; json?: boolean }) => {
       cliLogger();
       const { loadTable } = await import("../data/load.js");
-      const { loadModel } = await import("../models/model.js");
-      const { describeContribution, topContributions } = await import("../models/explain.js");
+      const { loadModel } = await import("../artifact/churn-model.js");
+      const { describeContribution, topContributions } = await import("../artifact/explain.js");
       if (o.top < 1) throw new UserError(`--top must be at least 1, got ${o.top}`);
       const model = await loadModel(o.model);
       const table = await loadTable(o.data);

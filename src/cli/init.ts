@@ -14,7 +14,7 @@ export function initCommand(program: Command): void {
     .option("--force", "overwrite an existing file")
     .action(async (o: { data?: string; out: string; force?: boolean }) => {
       const log = cliLogger();
-      await import("../models/define.js"); // registers the built-in families, which the config's comments list
+      await import("../learners/families.js"); // registers the built-in families, which the config's comments list
       const { initConfigText } = await import("../config/init.js");
       const { loadTable } = await import("../data/load.js");
       checkOutputFile(o.out, {

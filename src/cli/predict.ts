@@ -18,8 +18,8 @@ export function predictCommand(program: Command): void {
     .option("--threshold <x>", "decision threshold (default: the model's)", parseFloatArg("--threshold"))
     .action(async (o: { model: string; data: string; out?: string; threshold?: number }) => {
       const log = cliLogger();
-      const { loadModel } = await import("../models/model.js");
-      const { predictFile } = await import("../models/predict.js");
+      const { loadModel } = await import("../artifact/churn-model.js");
+      const { predictFile } = await import("../io/predict.js");
       if (o.threshold !== undefined && !(o.threshold > 0 && o.threshold < 1)) {
         throw new UserError(`--threshold must be between 0 and 1 (exclusive), got ${o.threshold}`);
       }

@@ -14,9 +14,9 @@ export function runCommand(program: Command): void {
     .option("--json", "print a JSON summary on stdout")
     .action(async (o: { config?: string; out?: string; json?: boolean }) => {
       const log = cliLogger();
-      const { ChurnKit } = await import("../churnkit.js");
-      const { runPipeline } = await import("../pipeline.js");
-      const { formatLeaderboard } = await import("../models/select.js");
+      const { ChurnKit } = await import("../pipeline/churnkit.js");
+      const { runPipeline } = await import("../pipeline/run.js");
+      const { formatLeaderboard } = await import("../pipeline/select.js");
       const { withModelDir } = await import("../utils/lock.js");
       const kit = ChurnKit.fromFile(o.config, o.out ? { out: o.out } : {}, log);
       const inputs = [

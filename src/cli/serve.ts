@@ -3,6 +3,7 @@
  * problems (no model, corrupt model, port taken, bad address) are user errors: one line,
  * exit 2, and nothing is left listening. Shutdown lets in-flight requests finish.
  */
+import { join } from "node:path";
 import { InvalidArgumentError, type Command } from "commander";
 import { UserError } from "../utils/errors.js";
 
@@ -22,6 +23,7 @@ interface ServeArgs {
   bodyTimeout: string;
   shutdownGrace: string;
   maxExplainRows: string;
+  logRequests?: string;
 }
 
 /** A listen error as one line that says what to do. */
@@ -43,7 +45,7 @@ export function serveCommand(program: Command): void {
   program
     .command("serve")
     .description(
-      "serve the model over HTTP: POST /predict (JSON), POST /predict.csv, a scoring page at /, GET /health, /model, /schema, /openapi.json",
+      "serve the model over HTTP: POST /predict (JSON), POST /predict.csv, a scoring page at /, GET /health, /model, /schema, /openapi.json, /metrics (Prometheus)",
     )
     .requiredOption("--model <dir>", "model directory")
     .option("--host <host>", "address to listen on; the default serves this machine only", "127.0.0.1")
@@ -64,13 +66,17 @@ export function serveCommand(program: Command): void {
       "100",
     )
     .option(
+      "--log-requests <file>",
+      'append every scored row to FILE as JSON Lines: {"time","row","churn_probability","churn"} (for churnkit drift --data FILE); never truncated',
+    )
+    .option(
       "--shutdown-grace <duration>",
       "on SIGTERM/SIGINT, longest wait for in-flight responses to finish; past it, exit 1",
       "30s",
     )
     .action(async (o: ServeArgs) => {
       // Loaded here, not at the top, so that other subcommands do not pay for fastify.
-      const { loadModel } = await import("../models/model.js");
+      const { loadModel } = await import("../artifact/churn-model.js");
       const { createServer, parseDuration, parseSize, showDuration } = await import("../serve/server.js");
       if (parseSize(o.maxBody) === undefined)
         throw new UserError(`--max-body must be a size such as 1mb, 512kb or a byte count, got "${o.maxBody}"`);
@@ -84,6 +90,16 @@ export function serveCommand(program: Command): void {
       if (!/^\d+$/.test(o.maxExplainRows) || !(maxExplainRows >= 1))
         throw new UserError(`--max-explain-rows must be a whole number of at least 1, got "${o.maxExplainRows}"`);
       const grace = parseDuration(o.shutdownGrace)!;
+      if (o.logRequests !== undefined) {
+        const { checkOutputFile, MODEL_FILES } = await import("../utils/output.js");
+        checkOutputFile(o.logRequests, {
+          flag: "--log-requests",
+          inputs: MODEL_FILES.map((f) => ({
+            flag: "--model",
+            path: join(o.model, f),
+          })),
+        });
+      }
       const token = o.token ?? process.env.CHURNKIT_TOKEN ?? "";
       const model = await loadModel(o.model);
       const name =
@@ -98,6 +114,8 @@ export function serveCommand(program: Command): void {
         bodyTimeout: o.bodyTimeout,
         maxExplainRows,
         logLevel: process.env.CHURNKIT_LOG_LEVEL ?? "info",
+        logRequests: o.logRequests,
+        processMetrics: true,
       });
       try {
         await app.listen({ host: o.host, port: o.port });

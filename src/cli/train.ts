@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { Option } from "commander";
-import { knownFamilies } from "../models/define.js";
+import { knownFamilies } from "../learners/families.js";
 import { cliLogger, parseIntArg, parseList, printJson } from "./common.js";
 
 interface TrainFlags {
@@ -33,7 +33,7 @@ export function trainCommand(program: Command): void {
     .option("--json", "print a JSON summary on stdout")
     .action(async (o: TrainFlags) => {
       const log = cliLogger();
-      const { ChurnKit } = await import("../churnkit.js");
+      const { ChurnKit } = await import("../pipeline/churnkit.js");
       const { readConfigFile } = await import("../config/load.js");
       const { applyTrainOverrides } = await import("../config/overrides.js");
       const base = o.config ? readConfigFile(o.config) : {};

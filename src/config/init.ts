@@ -6,7 +6,7 @@
 import type { RawTable } from "../data/load.js";
 import { guessTarget, inferSchema } from "../data/schema.js";
 import YAML from "yaml";
-import { family, knownFamilies } from "../models/registry.js";
+import { family, knownFamilies } from "../learners/registry.js";
 import { configSchema } from "./schema.js";
 
 /** A value on one line after `key: ` (lists in flow style, `[a, b]`: a block list there is not valid YAML). */
@@ -94,6 +94,7 @@ export function initConfigText(t: RawTable | undefined, dataPath: string | undef
   L.push(`  family: ${d.model.family}`);
   L.push("  # Hyperparameters of the family (see the README), e.g. logreg { C: 1.0, class_weight: balanced },");
   L.push("  # gbdt { learning_rate: 0.1, max_leaf_nodes: 31, min_samples_leaf: 20 }, forest { n_estimators: 100 }.");
+  L.push("  # max_bins (tree, forest, gbdt): at most that many bins per feature, plus one for missing; null = exact.");
   L.push("  params: {}");
   L.push(
     "  # Decision threshold: f1 (best F1 on the validation split), profit (needs economics), or a probability such as 0.4.",
@@ -110,12 +111,16 @@ export function initConfigText(t: RawTable | undefined, dataPath: string | undef
   L.push("  # Families compared by `auto`, and random hyperparameter candidates per family besides the defaults.");
   L.push(`  families: ${q(d.search.families)}`);
   L.push(`  candidates: ${d.search.candidates}`);
+  L.push("  # Cross-validate on at most this many training rows (stratified sample); the winner is fitted on all.");
+  L.push(`  max_rows: ${d.search.max_rows}`);
   L.push("");
   L.push("evaluation:");
   L.push("  # Shuffles per column for permutation importance on held-out rows (0 skips it).");
   L.push(`  permutation_repeats: ${d.evaluation.permutation_repeats}`);
   L.push("  # Bootstrap resamples for a 95% interval of the test AUC (0 skips it).");
   L.push(`  bootstrap: ${d.evaluation.bootstrap}`);
+  L.push("  # Permutation importance is measured on at most this many held-out rows (stratified sample).");
+  L.push(`  importance_max_rows: ${d.evaluation.importance_max_rows}`);
   L.push("");
   L.push("# Model directory written by `churnkit run`.");
   L.push(`out: ${q(d.out)}`);

@@ -5,9 +5,9 @@
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, isAbsolute, resolve } from "node:path";
 import YAML from "yaml";
-import { checkParams } from "../models/registry.js";
+import { checkParams } from "../learners/registry.js";
 import { UserError } from "../utils/errors.js";
-import { zodToUserError } from "./errors.js";
+import { zodToUserError } from "../utils/zod-errors.js";
 import { configSchema, type Config } from "./schema.js";
 
 /** A plain object of config keys (before validation). */
@@ -51,7 +51,7 @@ export function readConfigFile(path: string): Plain {
 /**
  * Validate a plain object as a config. `where` names the source in error messages. Family names
  * are checked against the family registry as it is now (the built-in families register when
- * `churnkit`, or `models/define.js`, is imported; a family added with `registerFamily` counts).
+ * `churnkit`, or `learners/families.js`, is imported; a family added with `registerFamily` counts).
  */
 export function parseConfig(obj: unknown, where = "config"): Config {
   const r = configSchema.safeParse(obj);

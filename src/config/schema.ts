@@ -4,7 +4,7 @@
  * commented YAML, so keep descriptions short and true.
  */
 import { z } from "zod";
-import { autoFamilies, isFamily, knownFamilies } from "../models/registry.js";
+import { autoFamilies, isFamily, knownFamilies } from "../learners/registry.js";
 
 /**
  * The name of a registered model family (`logreg`, `tree`, `forest`, `gbdt`, or one added with
@@ -108,7 +108,12 @@ export const modelSchema = z
   .object({
     /** A registered family (logreg, tree, forest, gbdt, ...), or auto (cross-validated choice among search.families). */
     family: familyOrAutoSchema.default("logreg"),
-    /** Hyperparameters of the family (see README); checked against the family's own schema. */
+    /**
+     * Hyperparameters of the family (see README); checked against the family's own schema. `max_bins` means
+     * the same in tree, forest and gbdt: at most that many value bins per feature plus one for missing,
+     * numeric edges from the quantiles of at most 200,000 training rows sampled with the seed; null (tree's
+     * default, forest too) = exact thresholds. Defaults: tree null, forest 255, gbdt 255 (its maximum).
+     */
     params: z.record(z.string(), z.unknown()).default({}),
     /**
      * Decision threshold: "f1" (the validation threshold with the best F1), "profit" (the one
@@ -131,6 +136,11 @@ export const searchSchema = z
     families: z.array(familyNameSchema).min(1).default(autoFamilies),
     /** Random hyperparameter candidates per family, besides the defaults (successive halving keeps the best). */
     candidates: z.number().int().min(0).max(50).default(4),
+    /**
+     * At most this many training rows are cross-validated (a stratified sample, so the search costs the same on any
+     * larger table); the winner is then fitted on every training row.
+     */
+    max_rows: z.number().int().min(100).default(50_000),
   })
   .strict();
 
@@ -141,6 +151,8 @@ export const evaluationSchema = z
     permutation_repeats: z.number().int().min(0).max(100).default(5),
     /** Bootstrap resamples for a 95% confidence interval of test AUC; 0 skips it. */
     bootstrap: z.number().int().min(0).max(10000).default(0),
+    /** Permutation importance is measured on at most this many held-out rows (a stratified sample). */
+    importance_max_rows: z.number().int().min(100).default(50_000),
   })
   .strict();
 

@@ -4,7 +4,7 @@
  * What a model family needs is given by its EncodingNeeds; `fit` learns on training rows only.
  */
 import { UserError, show } from "../utils/errors.js";
-import type { EncodingNeeds, FeatureInfo, Matrix } from "../models/types.js";
+import type { EncodingNeeds, FeatureInfo, Matrix } from "../core/types.js";
 import type { ColumnType } from "./schema.js";
 import { meanStd } from "./stats.js";
 import type { TypedTable } from "./typed.js";

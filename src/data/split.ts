@@ -40,6 +40,17 @@ export function stratifiedSplit(
 }
 
 /**
+ * A stratified sample of about `max` rows (each class keeps its share; per-class rounding as in
+ * {@link stratifiedSplit}), for the steps whose cost must not grow with the table: `auto`'s search and permutation
+ * importance. Null when there are at most `max` rows: use them all.
+ * @returns the sampled row indices, in increasing order, or null.
+ */
+export function stratifiedSample(y: ArrayLike<number>, max: number, seed: number): Int32Array | null {
+  if (y.length <= max) return null;
+  return stratifiedSplit(y, max / y.length, seed).second;
+}
+
+/**
  * Train / validation / test split; `validation` is a share of what remains after the test rows.
  * @returns `train`, `validation` and `test`: the row indices of each part, in increasing order.
  */

@@ -16,9 +16,9 @@
  * to rounding, so additivity holds to rounding even when p is very close to p0. Probabilities are
  * clipped to [1e-15, 1 − 1e-15] before the logit, as the models' predictRaw does.
  */
-import type { FlatTree, Matrix } from "../models/types.js";
-import { leafOfVector, treeShape } from "../models/trees/flat.js";
-import { probaToLogit } from "../models/tree/params.js";
+import type { FlatTree, Matrix } from "../core/types.js";
+import { leafOfVector, treeShape } from "../core/flat-tree.js";
+import { probaToLogit } from "../core/types.js";
 import { compileFastTree, fastShapInto } from "./fastshap.js";
 import type { FastTree } from "./fastshap.js";
 import { coverOf, treeExpectedValue, treeShapInto, TreeShapWorkspace } from "./treeshap.js";

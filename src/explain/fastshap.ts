@@ -14,8 +14,8 @@
  * positive (the division by z_k), every leaf has at most {@link MAX_FAST_DEPTH} unique path
  * features, and its tables fit the memory budget; otherwise the caller falls back to Algorithm 2.
  */
-import type { FlatTree } from "../models/types.js";
-import { goesLeft } from "../models/trees/flat.js";
+import type { FlatTree } from "../core/types.js";
+import { goesLeft } from "../core/flat-tree.js";
 
 /** Most unique features on one leaf's path for which a table (2^d entries) is built. */
 export const MAX_FAST_DEPTH = 12;

@@ -3,7 +3,7 @@
  * derived features each name their `source`, and contributions are additive, so a source's
  * contribution is the sum over its model columns.
  */
-import type { FeatureInfo } from "../models/types.js";
+import type { FeatureInfo } from "../core/types.js";
 
 /** How model columns map to input columns. */
 export interface FoldPlan {

@@ -6,7 +6,7 @@
  * `mean_j` is the mean of model column j on the training rows: 0 for standardised numeric
  * columns, the level frequency for a one-hot column.
  */
-import type { Matrix } from "../models/types.js";
+import type { Matrix } from "../core/types.js";
 import type { BatchExplanation, RowExplanation } from "./ensemble.js";
 
 /** The parts of a linear model explanations need (a `LogregState` fits). */

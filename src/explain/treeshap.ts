@@ -15,8 +15,8 @@
  *
  * Everything here works on reusable typed-array buffers: no allocation per node or per row.
  */
-import type { FlatTree, Matrix } from "../models/types.js";
-import { goesLeft, leafOfVector, treeShape } from "../models/trees/flat.js";
+import type { FlatTree, Matrix } from "../core/types.js";
+import { goesLeft, leafOfVector, treeShape } from "../core/flat-tree.js";
 
 /** Which per-node statistic weighs the children: training rows (`count`, default) or hessian sums. */
 export type CoverKind = "count" | "hessian";

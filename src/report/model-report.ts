@@ -6,11 +6,11 @@
  */
 import type { RawTable } from "../data/load.js";
 import { takeRows } from "../data/load.js";
-import type { DetailedMetrics } from "../models/evaluation/detailed.js";
-import { describeContribution, topContributions, type Explanation } from "../models/explain.js";
-import type { MetricsFile } from "../models/metrics-file.js";
-import type { ChurnModel } from "../models/model.js";
-import { family } from "../models/define.js";
+import type { DetailedMetrics } from "../evaluation/detailed.js";
+import { describeContribution, topContributions, type Explanation } from "../artifact/explain.js";
+import type { MetricsFile } from "../artifact/metrics-file.js";
+import type { ChurnModel } from "../artifact/churn-model.js";
+import { family } from "../learners/families.js";
 import {
   calibrationChart,
   confusionMatrixChart,
@@ -107,7 +107,12 @@ export async function modelReport(input: ModelReportInput): Promise<string> {
       blocks: [
         {
           kind: "text",
-          text: `Every family was cross-validated (${lb.folds} stratified folds) with a small hyperparameter search; the best mean AUC won and was refitted on all training rows.`,
+          text:
+            `Every family was cross-validated (${lb.folds} stratified folds) with a small hyperparameter search` +
+            (lb.cv_rows !== undefined && lb.of_rows !== undefined && lb.cv_rows < lb.of_rows
+              ? ` on a stratified sample of ${lb.cv_rows.toLocaleString("en")} of the ${lb.of_rows.toLocaleString("en")} training rows (search.max_rows)`
+              : "") +
+            "; the best mean AUC won and was refitted on all training rows.",
         },
         {
           kind: "table",
@@ -266,7 +271,12 @@ export async function modelReport(input: ModelReportInput): Promise<string> {
         svg: await renderSvg(
           importanceChart({ items, xTitle: "Drop in ROC AUC when shuffled", yTitle: "Input column", limit: 20 }),
         ),
-        caption: `Permutation importance on the ${fi.measured_on}; bars show the mean and ±1 std over repeats.`,
+        caption:
+          `Permutation importance on the ${fi.measured_on}` +
+          (fi.rows !== undefined && fi.of_rows !== undefined && fi.rows < fi.of_rows
+            ? ` (a stratified sample of ${fi.rows.toLocaleString("en")} of its ${fi.of_rows.toLocaleString("en")} rows; evaluation.importance_max_rows)`
+            : "") +
+          "; bars show the mean and ±1 std over repeats.",
       },
     ];
     if (fi.gain)
@@ -336,7 +346,7 @@ export async function modelReport(input: ModelReportInput): Promise<string> {
         {
           kind: "table",
           columns: ["Row (0-based)", "Customer", "Churn probability", "Top reasons"],
-          rows: topEx.map((e) => explainRow(e, input.heldOut!, a.id_columns)),
+          rows: topEx.map((e) => explanationCells(e, input.heldOut!, a.id_columns)),
         },
       ],
     });
@@ -350,7 +360,7 @@ export async function modelReport(input: ModelReportInput): Promise<string> {
   });
 }
 
-function explainRow(e: Explanation, t: RawTable, ids: string[]): (string | number)[] {
+function explanationCells(e: Explanation, t: RawTable, ids: string[]): (string | number)[] {
   const id =
     ids
       .filter((c) => c in t.data)

@@ -1,13 +1,13 @@
 /**
- * Explanations for POST /predict?explain=true: `ChurnModel.explain` (models/explain.ts), cut to
- * the largest {@link TOP_CONTRIBUTIONS} per row with models/explain's `topContributions` (the
+ * Explanations for POST /predict?explain=true: `ChurnModel.explain` (artifact/explain.ts), cut to
+ * the largest {@link TOP_CONTRIBUTIONS} per row with artifact/explain's `topContributions` (the
  * same order as `churnkit explain` and the report), each with the row's input value. A model
  * that cannot explain (model.json from an older churnkit) is a 400 that starts with
  * {@link CANNOT_EXPLAIN} (the served page falls back to plain scoring on it), checked before scoring.
  */
 import type { RawTable } from "../data/load.js";
-import { explainerFor, topContributions } from "../models/explain.js";
-import type { ChurnModel } from "../models/model.js";
+import { explainerFor, topContributions } from "../artifact/explain.js";
+import type { ChurnModel } from "../artifact/churn-model.js";
 import { UserError } from "../utils/errors.js";
 
 /** Start of the 400 message of a model that cannot explain; the cause follows. */
@@ -16,7 +16,7 @@ export const CANNOT_EXPLAIN = "this model version cannot explain predictions";
 /** Per model: null when it can explain, else why not (explainerFor's UserError message). */
 const verdicts = new WeakMap<ChurnModel, string | null>();
 
-/** Throw the 400 of a model that cannot explain (models/explain's own check, done once per model). Call before scoring. */
+/** Throw the 400 of a model that cannot explain (artifact/explain's own check, done once per model). Call before scoring. */
 export function assertCanExplain(model: ChurnModel): void {
   let why = verdicts.get(model);
   if (why === undefined) {

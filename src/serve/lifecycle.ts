@@ -1,6 +1,6 @@
 /**
- * Connection lifecycle of the server: the request timeout's answer, and a shutdown that finishes
- * in-flight responses.
+ * Connection lifecycle of the server: the request timeout's answer, a shutdown that finishes
+ * in-flight responses, and what is closed after them (the request log).
  *
  * Why not Node's own `closeIdleConnections` (which `server.close()` and fastify's
  * `forceCloseConnections: "idle"` call): it counts a connection as idle as soon as its response's
@@ -8,6 +8,7 @@
  * slow reader; destroying it then cut a 50 MB /predict.csv answer at 5.6 MB. Here a connection is
  * idle only when every response on it has been flushed to the operating system (`finish`).
  */
+import type { FastifyInstance } from "fastify";
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import type { Socket } from "node:net";
 
@@ -72,4 +73,13 @@ export function timeoutAnswer(message: string): (err: NodeJS.ErrnoException, soc
       );
     socket.destroy();
   };
+}
+
+/**
+ * Run `close` when `app` closes, after the server has stopped and its in-flight requests have finished (fastify
+ * runs its own server-closing hook, added when the app becomes ready, before the hooks added earlier): so the
+ * request log is flushed with the lines of the last requests in it. `app.close()` rejects if `close` does.
+ */
+export function closeWith(app: FastifyInstance, close: () => Promise<void>): void {
+  app.addHook("onClose", async () => close());
 }

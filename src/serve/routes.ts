@@ -4,17 +4,19 @@
  * the API or the CLI.
  */
 import type { FastifyInstance, FastifyRequest } from "fastify";
-import type { ChurnModel } from "../models/model.js";
-import { predictionRow, presentIdColumns, type Prediction } from "../models/prediction-row.js";
+import type { ChurnModel } from "../artifact/churn-model.js";
+import { predictionRow, presentIdColumns, type Prediction } from "../artifact/prediction-row.js";
 import { UserError, show } from "../utils/errors.js";
 import { sha256 } from "../utils/hash.js";
 import { VERSION } from "../version.js";
 import { registerBodyParsers } from "./body.js";
 import { scoreCsv } from "./csv.js";
 import { assertCanExplain, explainRows, type Contribution } from "./explain.js";
+import type { ServerMetrics } from "./metrics.js";
 import { PAGE_HTML } from "./page/html.js";
 import { PAGE_JS } from "./page/script.js";
 import { PAGE_CSS } from "./page/style.js";
+import { csvRows, type RequestLog } from "./request-log.js";
 import { inputFields, openApiDocument, rowJsonSchema } from "./schema.js";
 import { readPredictBody, requestTable, rowRules } from "./validate.js";
 
@@ -57,12 +59,22 @@ const PAGE_HEADERS = {
   "cache-control": "no-cache",
 };
 
+/** What {@link registerRoutes} needs besides the model. */
+export interface RouteOptions {
+  /** The name GET /model shows. */
+  name: string;
+  /** Whether the server needs a token (said in the OpenAPI document). */
+  auth: boolean;
+  /** Most rows one request may explain. */
+  maxExplainRows: number;
+  /** Where scored rows are counted. */
+  metrics: ServerMetrics;
+  /** Where scored rows are logged, when `--log-requests` is on. */
+  log?: RequestLog;
+}
+
 /** Add the scoring, schema, health and page routes of `churnkit serve` for one loaded model. */
-export function registerRoutes(
-  app: FastifyInstance,
-  model: ChurnModel,
-  info: { name: string; auth: boolean; maxExplainRows: number },
-): void {
+export function registerRoutes(app: FastifyInstance, model: ChurnModel, info: RouteOptions): void {
   const a = model.artifact;
   const rules = rowRules(a);
   const version = modelVersion(model);
@@ -121,14 +133,22 @@ export function registerRoutes(
       const contributions = await explainRows(model, table);
       contributions.forEach((c, i) => predictions[i] && (predictions[i].contributions = c));
     }
+    // Logged (and counted) only once the whole answer is ready: a failed request served no row.
+    await info.log?.append(body.rows, probability, threshold);
+    info.metrics.scored("/predict", probability, unseen);
     return { predictions, model: modelInfo };
   });
 
   app.post("/predict.csv", async (req, reply) => {
     if (typeof req.body !== "string")
       return reply.code(415).send({ error: "send the CSV text as the body with Content-Type: text/csv" });
-    const r = await scoreCsv(model, req.body);
+    const r = await scoreCsv(model, req.body, info.log !== undefined);
     rowsScored.set(req, r.rows);
+    const time = new Date();
+    for (const b of r.batches) {
+      await info.log?.append(csvRows(b.table), b.probability, model.threshold, time);
+      info.metrics.scored("/predict.csv", b.probability, b.unseen);
+    }
     const file = `${info.name.replace(/[^\w.-]+/g, "-")}-scores.csv`;
     return reply
       .type("text/csv; charset=utf-8")

@@ -12,7 +12,7 @@
  */
 import type { ColumnType } from "../data/schema.js";
 import { MISSING_TOKENS } from "../data/values.js";
-import type { ModelArtifact } from "../models/artifact.js";
+import type { ModelArtifact } from "../artifact/artifact.js";
 import { dict, own } from "../utils/dict.js";
 
 /** A JSON Schema node (kept loose: it is data, sent to clients). */
@@ -237,6 +237,18 @@ export function openApiDocument(a: ModelArtifact, info: { title: string; version
       }),
       "/schema": get("JSON Schema (draft-07) of one input row", { type: "object" }),
       "/openapi.json": get("this document", { type: "object" }),
+      "/metrics": {
+        get: {
+          summary:
+            "Prometheus metrics (text format 0.0.4): requests by route and status, latency, rows scored, unseen categories by column, churn probabilities",
+          ...secured,
+          responses: {
+            200: { description: "Prometheus text", content: { "text/plain": { schema: { type: "string" } } } },
+            // eslint-disable-next-line no-restricted-syntax -- a handful of HTTP status codes
+            ...errors(...(info.auth ? [401] : [])),
+          },
+        },
+      },
       "/": {
         get: {
           summary: "the scoring web page",

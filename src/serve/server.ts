@@ -11,9 +11,11 @@ import Fastify, {
   type FastifyReply,
   type FastifyRequest,
 } from "fastify";
-import type { ChurnModel } from "../models/model.js";
+import type { ChurnModel } from "../artifact/churn-model.js";
 import { isUserError } from "../utils/errors.js";
-import { drainOnClose, timeoutAnswer } from "./lifecycle.js";
+import { closeWith, drainOnClose, timeoutAnswer } from "./lifecycle.js";
+import { registerMetrics, ServerMetrics } from "./metrics.js";
+import { RequestLog } from "./request-log.js";
 import { registerRoutes, rowsOf } from "./routes.js";
 import { requestMessage } from "./validate.js";
 
@@ -37,6 +39,13 @@ export interface ServeOptions {
   maxExplainRows?: number;
   /** Log level of the one-line-per-request log (pino, JSON to stderr). Default: CHURNKIT_LOG_LEVEL, else "silent". */
   logLevel?: string;
+  /**
+   * Append every scored row to this file as JSON Lines (one `RequestLogLine` each, see serve/request-log.ts; the file is created
+   * when absent and never truncated). Closing the server flushes it. Default: no log.
+   */
+  logRequests?: string;
+  /** Also export prom-client's default process metrics (CPU, memory, event loop) at GET /metrics. Default false. */
+  processMetrics?: boolean;
 }
 
 /** Default of {@link ServeOptions.maxExplainRows}. */
@@ -112,7 +121,7 @@ function authorized(header: string | undefined, token: string): boolean {
   return m !== null && timingSafeEqual(digest(m[1]!.trim()), digest(token));
 }
 
-/** Routes that never need the token: liveness and the page's own files (the page asks for the token itself). */
+/** Routes that never need the token: liveness and the page's own files (the page asks for the token itself); not /metrics. */
 const OPEN = new Set(["/health", "/", "/app.js", "/style.css"]);
 
 /** The error body for a fastify or user error: one line, never a stack trace. */
@@ -143,7 +152,9 @@ function errorReply(e: unknown, maxBody: number): { status: number; message: str
 /**
  * Build the server for `model`: routes registered, not listening (`app.inject` works at once;
  * `app.listen` serves). Close it with `await app.close()`: it stops accepting connections, and in-flight
- * responses finish (flushed to the client) first; bound the wait yourself (a client that never reads holds it).
+ * responses finish (flushed to the client) first, then the request log is flushed and closed; bound the wait
+ * yourself (a client that never reads holds it). Its metrics (GET /metrics) are its own, never shared with
+ * another server of the same process.
  */
 export function createServer(model: ChurnModel, options: ServeOptions = {}): FastifyInstance {
   const maxBody = parseSize(options.maxBody ?? "1mb");
@@ -201,6 +212,17 @@ export function createServer(model: ChurnModel, options: ServeOptions = {}): Fas
       .send({ error: `no route ${req.method} ${req.url.split("?")[0]}; the routes are listed at GET /openapi.json` }),
   );
 
-  registerRoutes(app, model, { name: options.name ?? "churn model", auth: token !== undefined, maxExplainRows });
+  const metrics = new ServerMetrics(options.processMetrics ?? false);
+  registerMetrics(app, metrics);
+  // Opened last, once every option is known good: a failed createServer leaves no open file behind.
+  const log = options.logRequests === undefined ? undefined : RequestLog.open(options.logRequests);
+  if (log) closeWith(app, () => log.close());
+  registerRoutes(app, model, {
+    name: options.name ?? "churn model",
+    auth: token !== undefined,
+    maxExplainRows,
+    metrics,
+    log,
+  });
   return app;
 }

@@ -7,7 +7,7 @@
  * was never missing in training. Every failure is a UserError, answered with 400.
  */
 import type { RawTable, RawValue } from "../data/load.js";
-import type { ModelArtifact } from "../models/artifact.js";
+import type { ModelArtifact } from "../artifact/artifact.js";
 import { dict, own } from "../utils/dict.js";
 import { UserError, show } from "../utils/errors.js";
 

@@ -20,7 +20,7 @@ import type { Stats } from "node:fs";
 import { basename, dirname, join, resolve, sep } from "node:path";
 import { UserError } from "./errors.js";
 
-/** The `format` of a model.json (the same value as `FORMAT` in models/artifact.ts). */
+/** The `format` of a model.json (the same value as `FORMAT` in artifact/artifact-schema.ts). */
 export const MODEL_FORMAT = "churnkit-model";
 /** The files churnkit writes into a model directory; replacing one that holds anything else would delete it. */
 export const MODEL_FILES: readonly string[] = ["model.json", "metrics.json", "report.html"];

@@ -5,8 +5,8 @@
 import type { TopLevelSpec } from "vega-lite";
 import { FORMAT, PRIMARY, REFERENCE, specBase } from "./theme.js";
 
-/** One probability bin. */
-export interface CalibrationBin {
+/** One point of the plot: a probability bin's mean prediction, observed rate and size. */
+export interface CalibrationPoint {
   /** Mean predicted probability of the rows in the bin, 0–1. */
   predicted: number;
   /** Observed share of positives among them, 0–1. */
@@ -18,7 +18,7 @@ export interface CalibrationBin {
 /** Input of {@link calibrationChart}. */
 export interface CalibrationChartInput {
   /** Bins in increasing order of `predicted`; empty bins left out. */
-  bins: CalibrationBin[];
+  bins: CalibrationPoint[];
   /** Chart title; default none. */
   title?: string;
   /** Default "Mean predicted probability". */

@@ -18,8 +18,8 @@ import {
 } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { loadModel } from "../../src/models/model.js";
-import { predictFile } from "../../src/models/predict.js";
+import { loadModel } from "../../src/artifact/churn-model.js";
+import { predictFile } from "../../src/io/predict.js";
 import { cleanLeftovers, tmpSibling, writeDirAtomic, writeFileAtomic } from "../../src/utils/fs.js";
 import { MODEL_FILES } from "../../src/utils/output.js";
 import { errorOf, ROOT, telcoLines, tmp, write } from "../helpers.js";

@@ -18,9 +18,9 @@ import {
 } from "node:fs";
 import { join, relative } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { train } from "../../src/api.js";
-import { ChurnKit } from "../../src/churnkit.js";
-import { runPipeline } from "../../src/pipeline.js";
+import { train } from "../../src/pipeline/api.js";
+import { ChurnKit } from "../../src/pipeline/churnkit.js";
+import { runPipeline } from "../../src/pipeline/run.js";
 import { cleanLeftovers } from "../../src/utils/fs.js";
 import { lockOutput, lockPath, withModelDir } from "../../src/utils/lock.js";
 import { logger } from "../../src/utils/logging.js";

@@ -6,7 +6,7 @@ import { merge, parseConfig, readConfigFile, resolveConfig } from "../../src/con
 import { loadTable } from "../../src/data/load.js";
 import { configSchema } from "../../src/config/schema.js";
 import { UserError } from "../../src/utils/errors.js";
-import "../../src/models/define.js"; // registers the built-in families (as importing churnkit does)
+import "../../src/learners/families.js"; // registers the built-in families (as importing churnkit does)
 import { errorOf, TELCO, tmp, write } from "../helpers.js";
 
 describe("config defaults", () => {

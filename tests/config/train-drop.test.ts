@@ -5,7 +5,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { train } from "../../src/api.js";
+import { train } from "../../src/pipeline/api.js";
 import { applyTrainOverrides } from "../../src/config/overrides.js";
 import { telcoLines, tmp, write } from "../helpers.js";
 import { runCli } from "../cli-run.js";

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { fitPreprocess, transform, type PreprocessOptions, type PreprocessState } from "../../src/data/preprocess.js";
 import type { ColumnType } from "../../src/data/schema.js";
-import type { EncodingNeeds } from "../../src/models/types.js";
+import type { EncodingNeeds } from "../../src/core/types.js";
 import { UserError } from "../../src/utils/errors.js";
 import { errorOf, typed } from "../helpers.js";
 

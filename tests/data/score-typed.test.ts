@@ -1,9 +1,9 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { train } from "../../src/api.js";
+import { train } from "../../src/pipeline/api.js";
 import { loadTable } from "../../src/data/load.js";
-import { predictFile } from "../../src/models/predict.js";
+import { predictFile } from "../../src/io/predict.js";
 import { tmp, write } from "../helpers.js";
 
 const dir = tmp("churnkit-score-typed-");

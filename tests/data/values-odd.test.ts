@@ -6,12 +6,12 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { train } from "../../src/api.js";
+import { train } from "../../src/pipeline/api.js";
 import { tableFromRows } from "../../src/data/load.js";
 import { inferSchema } from "../../src/data/schema.js";
 import { typeColumn } from "../../src/data/typed.js";
 import { oddNumber, parseNumber } from "../../src/data/values.js";
-import { loadModel } from "../../src/models/model.js";
+import { loadModel } from "../../src/artifact/churn-model.js";
 import { errorOf, raw, tmp, write } from "../helpers.js";
 import { runCli } from "../cli-run.js";
 

@@ -1,17 +1,10 @@
 import { describe, expect, it } from "vitest";
-import {
-  bootstrapAuc,
-  calibration,
-  ksStatistic,
-  liftTable,
-  prCurve,
-  rocCurve,
-} from "../../src/models/evaluation/curves.js";
-import { detailedMetrics } from "../../src/models/evaluation/detailed.js";
-import { chooseThreshold } from "../../src/models/evaluation/threshold.js";
-import { applyCalibration, fitIsotonic, fitPlatt } from "../../src/models/calibration.js";
+import { bootstrapAuc, calibration, ksStatistic, liftTable, prCurve, rocCurve } from "../../src/evaluation/curves.js";
+import { detailedMetrics } from "../../src/evaluation/detailed.js";
+import { chooseThreshold } from "../../src/evaluation/threshold.js";
+import { applyCalibration, fitIsotonic, fitPlatt } from "../../src/learners/calibration.js";
 import { parseConfig } from "../../src/config/load.js";
-import { rocAuc } from "../../src/models/metrics.js";
+import { rocAuc } from "../../src/evaluation/metrics.js";
 import { Rng } from "../../src/utils/random.js";
 
 describe("curves", () => {

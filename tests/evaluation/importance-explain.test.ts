@@ -1,7 +1,7 @@
 import { describe, expect, it, beforeAll } from "vitest";
-import { train } from "../../src/api.js";
-import { ChurnModel } from "../../src/models/model.js";
-import { permutationImportance } from "../../src/models/importance.js";
+import { train } from "../../src/pipeline/api.js";
+import { ChurnModel } from "../../src/artifact/churn-model.js";
+import { permutationImportance } from "../../src/artifact/importance.js";
 import { Rng } from "../../src/utils/random.js";
 import { TELCO, errorOf, telcoLines, tmp, write } from "../helpers.js";
 import { loadTable, type RawTable, type RawValue } from "../../src/data/load.js";

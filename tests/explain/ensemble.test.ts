@@ -9,12 +9,12 @@ import {
   toLogOdds,
 } from "../../src/explain/ensemble.js";
 import { treeShap } from "../../src/explain/treeshap.js";
-import { ForestModel } from "../../src/models/forest/forest.js";
-import { GbdtModel } from "../../src/models/gbdt/gbdt.js";
-import { CartModel } from "../../src/models/tree/cart.js";
-import { probaToLogit } from "../../src/models/tree/params.js";
-import { flatTreeToJSON, leafIndex } from "../../src/models/trees/flat.js";
-import type { FlatTree } from "../../src/models/types.js";
+import { ForestModel } from "../../src/learners/forest/forest.js";
+import { GbdtModel } from "../../src/learners/gbdt/gbdt.js";
+import { CartModel } from "../../src/learners/tree/cart.js";
+import { probaToLogit } from "../../src/core/types.js";
+import { flatTreeToJSON, leafIndex } from "../../src/core/flat-tree.js";
+import type { FlatTree } from "../../src/core/types.js";
 import { matrixFromRows, randomRows, randomTree, rng } from "./trees.js";
 
 const sum = (a: ArrayLike<number>): number => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { explainRows, prepareEnsemble } from "../../src/explain/ensemble.js";
 import { compileFastTree, fastShapInto, MAX_FAST_DEPTH } from "../../src/explain/fastshap.js";
 import { treeShapInto, TreeShapWorkspace } from "../../src/explain/treeshap.js";
-import { FlatTreeBuilder, leafIndex } from "../../src/models/trees/flat.js";
+import { FlatTreeBuilder, leafIndex } from "../../src/core/flat-tree.js";
 import { bruteForceShap, matrixFromRows, randomRows, randomTree, rng } from "./trees.js";
 
 const close = (a: number, b: number, tol = 1e-12): boolean =>

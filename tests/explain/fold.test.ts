@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { foldBatch, foldPlan, foldRow, foldRows } from "../../src/explain/fold.js";
-import type { FeatureInfo } from "../../src/models/types.js";
+import type { FeatureInfo } from "../../src/core/types.js";
 
 const features: FeatureInfo[] = [
   { name: "tenure", kind: "numeric", source: "tenure" },

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { columnMeans, explainLinear, explainLinearRow, linearBaseValue } from "../../src/explain/linear.js";
-import { LogregEstimator, LogregModel } from "../../src/models/logreg/logreg.js";
-import type { FeatureInfo, Matrix } from "../../src/models/types.js";
+import { LogregEstimator, LogregModel } from "../../src/learners/logreg/logreg.js";
+import type { FeatureInfo, Matrix } from "../../src/core/types.js";
 import { rng } from "./trees.js";
 
 /** Two standardised numeric columns and a 3-level one-hot column. */

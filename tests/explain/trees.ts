@@ -1,6 +1,6 @@
 /** Test helpers: hand-built and random flat trees, and brute-force path-dependent Shapley values. */
-import { FlatTreeBuilder, goesLeft } from "../../src/models/trees/flat.js";
-import type { FeatureInfo, FlatTree, Matrix } from "../../src/models/types.js";
+import { FlatTreeBuilder, goesLeft } from "../../src/core/flat-tree.js";
+import type { FeatureInfo, FlatTree, Matrix } from "../../src/core/types.js";
 
 /** Small deterministic PRNG (mulberry32). */
 export function rng(seed: number): () => number {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { treeExpectedValue, treeShap, treeShapInto, TreeShapWorkspace } from "../../src/explain/treeshap.js";
-import { FlatTreeBuilder, leafIndex } from "../../src/models/trees/flat.js";
-import type { FlatTree } from "../../src/models/types.js";
+import { FlatTreeBuilder, leafIndex } from "../../src/core/flat-tree.js";
+import type { FlatTree } from "../../src/core/types.js";
 import { bruteForceShap, matrixFromRows, randomRows, randomTree, rng } from "./trees.js";
 
 const close = (a: number, b: number, tol = 1e-12): boolean =>

@@ -5,11 +5,11 @@
 import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { train } from "../../src/api.js";
+import { train } from "../../src/pipeline/api.js";
 import { addDerived, checkDerived } from "../../src/features/derived.js";
 import { parseDerived } from "../../src/features/expression.js";
 import { withSandbox } from "../../src/features/sandbox.js";
-import { ChurnModel } from "../../src/models/model.js";
+import { ChurnModel } from "../../src/artifact/churn-model.js";
 import { createServer } from "../../src/serve/server.js";
 import { UserError } from "../../src/utils/errors.js";
 import { errorOf, telcoLines, tmp, typed, write } from "../helpers.js";

@@ -1,10 +1,10 @@
 import { existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { train } from "../../src/api.js";
-import { ChurnKit } from "../../src/churnkit.js";
+import { train } from "../../src/pipeline/api.js";
+import { ChurnKit } from "../../src/pipeline/churnkit.js";
 import { loadTable } from "../../src/data/load.js";
-import { runPipeline, type RunResult } from "../../src/pipeline.js";
+import { runPipeline, type RunResult } from "../../src/pipeline/run.js";
 import { TEST_IDS, telcoLines, tmp } from "../helpers.js";
 
 describe("runPipeline on the bundled data", () => {

@@ -1,6 +1,6 @@
 /** Bad input for model training: the clear answers the tree-models issue asks for. */
 import { describe, expect, it } from "vitest";
-import { train } from "../../src/api.js";
+import { train } from "../../src/pipeline/api.js";
 import { errorOf } from "../helpers.js";
 
 describe("training on awkward data", () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { classWeights } from "../../src/models/class-weights.js";
-import { LogregEstimator } from "../../src/models/logreg/logreg.js";
-import type { Matrix } from "../../src/models/types.js";
+import { classWeights } from "../../src/learners/class-weights.js";
+import { LogregEstimator } from "../../src/learners/logreg/logreg.js";
+import type { Matrix } from "../../src/core/types.js";
 
 describe("classWeights (the one computation for logreg, tree and forest)", () => {
   it("balanced: n / (2·n_c), as scikit-learn", () => {

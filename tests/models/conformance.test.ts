@@ -3,13 +3,13 @@
  * the same contract, the same guarantees, whatever the algorithm.
  */
 import { describe, expect, it } from "vitest";
-import { checkParams, family, knownFamilies } from "../../src/models/define.js";
+import { checkParams, family, knownFamilies } from "../../src/learners/families.js";
 import { fitPreprocess, transform } from "../../src/data/preprocess.js";
-import { rocAuc } from "../../src/models/metrics.js";
-import type { Matrix } from "../../src/models/types.js";
-import { sigmoid } from "../../src/models/types.js";
+import { rocAuc } from "../../src/evaluation/metrics.js";
+import type { Matrix } from "../../src/core/types.js";
+import { sigmoid } from "../../src/core/types.js";
 import { Rng } from "../../src/utils/random.js";
-import { train } from "../../src/api.js";
+import { train } from "../../src/pipeline/api.js";
 import { typed } from "../helpers.js";
 // A family defined outside src/ and registered with registerFamily: the suite covers every registered family.
 import "./naive-bayes-family.js";

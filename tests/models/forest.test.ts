@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { ForestEstimator, ForestModel, forestParamsSchema } from "../../src/models/forest/forest.js";
-import { rocAuc } from "../../src/models/metrics.js";
-import { workerScriptUrl } from "../../src/models/forest/parallel.js";
-import { resolveMaxFeatures } from "../../src/models/tree/params.js";
-import { leafIndex } from "../../src/models/trees/flat.js";
-import type { FeatureInfo, Matrix } from "../../src/models/types.js";
+import { ForestEstimator, ForestModel, forestParamsSchema } from "../../src/learners/forest/forest.js";
+import { rocAuc } from "../../src/evaluation/metrics.js";
+import { workerScriptUrl } from "../../src/learners/forest/parallel.js";
+import { resolveMaxFeatures } from "../../src/learners/tree/params.js";
+import { leafIndex } from "../../src/core/flat-tree.js";
+import type { FeatureInfo, Matrix } from "../../src/core/types.js";
 import { Rng } from "../../src/utils/random.js";
 
 const num = (name: string): FeatureInfo => ({ name, kind: "numeric", source: name });
@@ -130,8 +130,8 @@ describe("forest", () => {
   it("grows the same forest in 1 or 2 worker threads (compiled build in dist/)", async () => {
     // Workers need the compiled worker.js; from TypeScript source the forest falls back to one thread.
     expect(workerScriptUrl()).toBeNull();
-    const dist = await import("../../dist/models/forest/forest.js");
-    const distParallel = await import("../../dist/models/forest/parallel.js");
+    const dist = await import("../../dist/learners/forest/forest.js");
+    const distParallel = await import("../../dist/learners/forest/parallel.js");
     expect(distParallel.workerScriptUrl()).not.toBeNull();
     const { X, y } = churnLike(1500, 6);
     const est = new dist.ForestEstimator({ n_estimators: 40 });

@@ -4,13 +4,13 @@
  * more training rows), and how many iterations early stopping runs and keeps with a given patience.
  */
 import { describe, expect, it } from "vitest";
-import { BinMapper } from "../../src/models/gbdt/binning.js";
-import { GbdtEstimator } from "../../src/models/gbdt/gbdt.js";
-import { logLossFromRaw } from "../../src/models/metrics.js";
-import { buildHistogram, makeLayout } from "../../src/models/gbdt/histogram.js";
-import { findBestSplit, splitGain } from "../../src/models/gbdt/splitting.js";
-import { leafIndex } from "../../src/models/trees/flat.js";
-import type { FeatureInfo, Matrix } from "../../src/models/types.js";
+import { BinMapper } from "../../src/learners/binning/bin-mapper.js";
+import { GbdtEstimator } from "../../src/learners/gbdt/gbdt.js";
+import { logLossFromRaw } from "../../src/evaluation/metrics.js";
+import { buildHistogram, makeLayout } from "../../src/learners/gbdt/histogram.js";
+import { findBestSplit, splitGain, SplitScratch } from "../../src/learners/gbdt/splitting.js";
+import { leafIndex } from "../../src/core/flat-tree.js";
+import type { FeatureInfo, Matrix } from "../../src/core/types.js";
 import { Rng } from "../../src/utils/random.js";
 
 const num = (name: string): FeatureInfo => ({ name, kind: "numeric", source: name });
@@ -125,15 +125,24 @@ describe("gbdt: order of categories for a categorical split", () => {
     let G = 0;
     for (const g of grad) G += g;
     const H = 0.25 * code.length;
-    const found = findBestSplit(hist, layout, Uint8Array.from([1]), all, G, H, code.length, {
-      l2: 0,
-      minSamplesLeaf: 1,
-      minChildWeight: 0,
-    })!;
+    const c = { l2: 0, minSamplesLeaf: 1, minChildWeight: 0 };
+    const found = findBestSplit(hist, layout, Uint8Array.from([1]), all, G, H, code.length, c, new SplitScratch())!;
     expect(found.leftBins).toEqual([1]);
     expect(found.nLeft).toBe(100);
     expect(found.gain).toBeCloseTo(splitGain(-48, 25, G + 48, H - 25, (G * G) / H, 0), 10);
     expect(found.gain).toBeCloseTo(4.2104, 4);
+    // Split finding keeps no state outside its scratch (reentrant): a scratch left full of another
+    // node's candidates gives the same split, and so does a second scratch used in between.
+    const dirty = new SplitScratch();
+    dirty.catBins.fill(3);
+    dirty.catKeys.fill(-1e300);
+    const other = new SplitScratch();
+    const again = findBestSplit(hist, layout, Uint8Array.from([1]), all, G, H, code.length, c, dirty)!;
+    const flipped = Float64Array.from(hist, (v, i) => (i % 3 === 0 ? -v : v));
+    const mirror = findBestSplit(flipped, layout, Uint8Array.from([1]), all, -G, H, code.length, c, other)!;
+    expect(again).toEqual(found);
+    expect(findBestSplit(hist, layout, Uint8Array.from([1]), all, G, H, code.length, c, other)).toEqual(found);
+    expect(mirror.gain).toBeCloseTo(found.gain, 10);
   });
 });
 

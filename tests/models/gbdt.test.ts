@@ -1,13 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { ZodError } from "zod";
-import type { FeatureInfo, Matrix } from "../../src/models/types.js";
-import { leafIndex } from "../../src/models/trees/flat.js";
+import type { FeatureInfo, Matrix } from "../../src/core/types.js";
+import { leafIndex } from "../../src/core/flat-tree.js";
 import { Rng } from "../../src/utils/random.js";
-import { BinMapper, numericEdges } from "../../src/models/gbdt/binning.js";
-import { buildHistogram, makeLayout, subtractHistogram } from "../../src/models/gbdt/histogram.js";
-import { findBestSplit, splitGain } from "../../src/models/gbdt/splitting.js";
-import { GbdtEstimator, GbdtModel, gbdtParamsSchema } from "../../src/models/gbdt/gbdt.js";
-import { logLossFromRaw } from "../../src/models/metrics.js";
+import { BinMapper } from "../../src/learners/binning/bin-mapper.js";
+import { numericEdges } from "../../src/learners/binning/edges.js";
+import { buildHistogram, makeLayout, subtractHistogram } from "../../src/learners/gbdt/histogram.js";
+import { findBestSplit, splitGain, SplitScratch } from "../../src/learners/gbdt/splitting.js";
+import { GbdtEstimator, GbdtModel, gbdtParamsSchema } from "../../src/learners/gbdt/gbdt.js";
+import { logLossFromRaw } from "../../src/evaluation/metrics.js";
 
 const num = (name: string): FeatureInfo => ({ name, kind: "numeric", source: name });
 const cat = (name: string, nCategories: number): FeatureInfo => ({
@@ -197,7 +198,17 @@ describe("split finder", () => {
         G += grad[i]!;
         H += hess[i]!;
       }
-      const found = findBestSplit(hist, layout, new Uint8Array(3), Int32Array.from([0, 1, 2]), G, H, n, c)!;
+      const found = findBestSplit(
+        hist,
+        layout,
+        new Uint8Array(3),
+        Int32Array.from([0, 1, 2]),
+        G,
+        H,
+        n,
+        c,
+        new SplitScratch(),
+      )!;
 
       let best = { gain: 0, feature: -1, threshold: NaN, missingLeft: false };
       const parentScore = (G * G) / (H + c.l2 + 1e-15);
@@ -258,7 +269,17 @@ describe("split finder", () => {
     for (const g of grad) G += g;
     const H = 0.25 * n;
     const c = { l2: 0, minSamplesLeaf: 1, minChildWeight: 0 };
-    const found = findBestSplit(hist, layout, Uint8Array.from([1]), Int32Array.from([0]), G, H, n, c)!;
+    const found = findBestSplit(
+      hist,
+      layout,
+      Uint8Array.from([1]),
+      Int32Array.from([0]),
+      G,
+      H,
+      n,
+      c,
+      new SplitScratch(),
+    )!;
     let best = 0;
     let bestSet: number[] = [];
     for (let mask = 1; mask < 31; mask++) {

@@ -1,8 +1,13 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { ZodError } from "zod";
-import { checkParams, family } from "../../src/models/define.js";
-import { LogregEstimator, LogregModel, logregParamsSchema, type LogregState } from "../../src/models/logreg/logreg.js";
-import { sigmoid, type Matrix } from "../../src/models/types.js";
+import { checkParams, family } from "../../src/learners/families.js";
+import {
+  LogregEstimator,
+  LogregModel,
+  logregParamsSchema,
+  type LogregState,
+} from "../../src/learners/logreg/logreg.js";
+import { sigmoid, type Matrix } from "../../src/core/types.js";
 import { UserError } from "../../src/utils/errors.js";
 import { Rng } from "../../src/utils/random.js";
 import { errorOf } from "../helpers.js";
@@ -50,8 +55,9 @@ const norm = (v: number[]) => Math.sqrt(v.reduce((a, b) => a + b * b, 0));
 
 describe("logreg hyperparameters", () => {
   it("defaults", () => {
-    expect(new LogregEstimator().params).toEqual({ C: 1, max_iter: 100, tol: 1e-8, class_weight: null });
-    expect(checkParams("logreg", {})).toEqual({ C: 1, max_iter: 100, tol: 1e-8, class_weight: null });
+    const defaults = { C: 1, max_iter: 100, tol: 1e-8, class_weight: null, solver: "auto" };
+    expect(new LogregEstimator().params).toEqual(defaults);
+    expect(checkParams("logreg", {})).toEqual(defaults);
     expect(family("logreg").needs).toEqual({ impute: true, oneHot: true, standardize: true });
   });
 
@@ -65,6 +71,7 @@ describe("logreg hyperparameters", () => {
       [{ max_iter: 2.5 }, "max_iter"],
       [{ tol: 0 }, "tol"],
       [{ class_weight: "auto" }, "class_weight"],
+      [{ solver: "lbfgs" }, "solver"],
       [{ C: "1" }, "C"],
     ] as const) {
       const e = await errorOf(() => checkParams("logreg", params, "churn.yaml"));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { averagePrecision, brier, computeMetrics, confusion, logLoss, rocAuc } from "../../src/models/metrics.js";
+import { averagePrecision, brier, computeMetrics, confusion, logLoss, rocAuc } from "../../src/evaluation/metrics.js";
 
 // Reference values marked "sklearn" were computed once with scikit-learn 1.2.1 (Debian's python3-sklearn):
 // roc_auc_score, average_precision_score, log_loss, brier_score_loss on the same arrays.

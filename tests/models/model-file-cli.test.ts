@@ -7,7 +7,7 @@
 import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { loadModel, ChurnModel } from "../../src/models/model.js";
+import { loadModel, ChurnModel } from "../../src/artifact/churn-model.js";
 import { createServer } from "../../src/serve/server.js";
 import { UserError } from "../../src/utils/errors.js";
 import { errorOf, telcoLines, tmp } from "../helpers.js";

@@ -1,10 +1,10 @@
 /** Small models of every family trained once on a slice of the bundled data, and corrupt copies of their model.json. */
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { train } from "../../src/api.js";
-import type { ModelArtifact } from "../../src/models/artifact.js";
-import type { ChurnModel } from "../../src/models/model.js";
-import type { FlatTreeJSON } from "../../src/models/types.js";
+import { train } from "../../src/pipeline/api.js";
+import type { ModelArtifact } from "../../src/artifact/artifact.js";
+import type { ChurnModel } from "../../src/artifact/churn-model.js";
+import type { FlatTreeJSON } from "../../src/core/types.js";
 import { telcoLines, tmp } from "../helpers.js";
 
 export const FAMILIES = ["logreg", "tree", "forest", "gbdt"] as const;

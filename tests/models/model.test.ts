@@ -1,11 +1,11 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { train } from "../../src/api.js";
+import { train } from "../../src/pipeline/api.js";
 import { loadTable, takeRows, type RawTable } from "../../src/data/load.js";
-import { readArtifact } from "../../src/models/artifact.js";
-import { computeMetrics } from "../../src/models/metrics.js";
-import { ChurnModel, loadModel } from "../../src/models/model.js";
+import { readArtifact } from "../../src/artifact/artifact.js";
+import { computeMetrics } from "../../src/evaluation/metrics.js";
+import { ChurnModel, loadModel } from "../../src/artifact/churn-model.js";
 import { UserError } from "../../src/utils/errors.js";
 import { errorOf, TELCO, tmp } from "../helpers.js";
 

@@ -7,10 +7,10 @@
  * training mean. Importing this module registers `naive-bayes`.
  */
 import { z } from "zod";
-import { registerFamily, type FamilySpec } from "../../src/models/define.js";
-import type { StateContext } from "../../src/models/trees/state-schema.js";
-import type { Classifier, Estimator, Matrix } from "../../src/models/types.js";
-import { sigmoid } from "../../src/models/types.js";
+import { registerFamily, type FamilySpec } from "../../src/learners/families.js";
+import type { StateContext } from "../../src/learners/flat-tree-schema.js";
+import type { Classifier, Estimator, Matrix } from "../../src/core/types.js";
+import { sigmoid } from "../../src/core/types.js";
 
 const paramsSchema = z
   .object({

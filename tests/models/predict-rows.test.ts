@@ -8,8 +8,8 @@ import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { duck, withConnection } from "../../src/data/duckdb.js";
 import { tableFromRows } from "../../src/data/load.js";
-import { loadModel, type ChurnModel } from "../../src/models/model.js";
-import { predictFile } from "../../src/models/predict.js";
+import { loadModel, type ChurnModel } from "../../src/artifact/churn-model.js";
+import { predictFile } from "../../src/io/predict.js";
 import { tmp } from "../helpers.js";
 import { MANY, derivedModel, idsInOrder, scoredIds, telcoCsv, telcoFile } from "../rows.js";
 

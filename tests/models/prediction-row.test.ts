@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { predictionRow, presentIdColumns, SCORE_COLUMNS } from "../../src/models/prediction-row.js";
+import { predictionRow, presentIdColumns, SCORE_COLUMNS } from "../../src/artifact/prediction-row.js";
 
 describe("predictionRow (API, CLI predict and server share it)", () => {
   it("id columns first (null when missing), then churn_probability and churn_prediction at the threshold", () => {

@@ -7,13 +7,13 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { train } from "../../src/api.js";
+import { train } from "../../src/pipeline/api.js";
 import { initConfigText } from "../../src/config/init.js";
 import { parseConfig } from "../../src/config/load.js";
 import { loadTable } from "../../src/data/load.js";
-import { autoFamilies, knownFamilies, registerFamily } from "../../src/models/define.js";
-import { loadModel } from "../../src/models/model.js";
-import { modelJsonSchema } from "../../src/models/model-json-schema.js";
+import { autoFamilies, knownFamilies, registerFamily } from "../../src/learners/families.js";
+import { loadModel } from "../../src/artifact/churn-model.js";
+import { modelJsonSchema } from "../../src/artifact/model-json-schema.js";
 import { UserError } from "../../src/utils/errors.js";
 import { errorOf, TELCO, tmp } from "../helpers.js";
 import { naiveBayes } from "./naive-bayes-family.js";

@@ -7,12 +7,12 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { CartEstimator, type CartParamsInput } from "../../src/models/tree/cart.js";
-import { ForestEstimator } from "../../src/models/forest/forest.js";
-import { GbdtEstimator, type GbdtParamsInput } from "../../src/models/gbdt/gbdt.js";
-import { rocAuc } from "../../src/models/metrics.js";
-import { goesLeft } from "../../src/models/trees/flat.js";
-import type { FlatTree, Matrix } from "../../src/models/types.js";
+import { CartEstimator, type CartParamsInput } from "../../src/learners/tree/cart.js";
+import { ForestEstimator } from "../../src/learners/forest/forest.js";
+import { GbdtEstimator, type GbdtParamsInput } from "../../src/learners/gbdt/gbdt.js";
+import { rocAuc } from "../../src/evaluation/metrics.js";
+import { goesLeft } from "../../src/core/flat-tree.js";
+import type { FlatTree, Matrix } from "../../src/core/types.js";
 import { ROOT } from "../helpers.js";
 
 interface DataSet {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { ZodError } from "zod";
-import { CartEstimator, CartModel, cartParamsSchema } from "../../src/models/tree/cart.js";
-import type { FeatureInfo, Matrix } from "../../src/models/types.js";
-import { leafIndex } from "../../src/models/trees/flat.js";
+import { CartEstimator, CartModel, cartParamsSchema } from "../../src/learners/tree/cart.js";
+import type { FeatureInfo, Matrix } from "../../src/core/types.js";
+import { leafIndex } from "../../src/core/flat-tree.js";
 import { Rng } from "../../src/utils/random.js";
 
 const num = (name: string): FeatureInfo => ({ name, kind: "numeric", source: name });
@@ -204,7 +204,9 @@ describe("tree (CART)", () => {
       min_samples_leaf: 1,
       max_features: null,
       class_weight: null,
+      max_bins: null,
     });
+    expect(() => new CartEstimator({ max_bins: 1 })).toThrow(/max_bins/);
   });
 
   it("applies class weights to leaf probabilities and node counts", () => {

@@ -3,7 +3,7 @@ import Fastify, { type FastifyInstance } from "fastify";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { predictFile } from "../../src/models/predict.js";
+import { predictFile } from "../../src/io/predict.js";
 import { createServer } from "../../src/serve/server.js";
 import { rowJsonSchema } from "../../src/serve/schema.js";
 import { telcoLines, tmp, write } from "../helpers.js";

@@ -1,8 +1,8 @@
 /** Shared by the serve tests: a small logreg model trained once per test file, and Telco rows as JSON. */
 import { join } from "node:path";
-import { train } from "../../src/api.js";
+import { train } from "../../src/pipeline/api.js";
 import { loadTable } from "../../src/data/load.js";
-import { loadModel, type ChurnModel } from "../../src/models/model.js";
+import { loadModel, type ChurnModel } from "../../src/artifact/churn-model.js";
 import { TELCO, tmp } from "../helpers.js";
 
 export interface Fixture {

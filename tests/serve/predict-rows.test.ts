@@ -5,7 +5,7 @@
  */
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadModel } from "../../src/models/model.js";
+import { loadModel } from "../../src/artifact/churn-model.js";
 import { createServer } from "../../src/serve/server.js";
 import { MANY, derivedModel, idsInOrder, scoredIds, telcoCsv } from "../rows.js";
 

@@ -1,7 +1,7 @@
 /** The model server's routes, through fastify.inject (no sockets). */
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadModel, type ChurnModel } from "../../src/models/model.js";
+import { loadModel, type ChurnModel } from "../../src/artifact/churn-model.js";
 import { createServer, parseSize } from "../../src/serve/server.js";
 import { CUSTOMER, trainedModel, type Fixture } from "./fixture.js";
 

@@ -7,8 +7,8 @@
 import { join } from "node:path";
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { train } from "../../src/api.js";
-import { loadModel } from "../../src/models/model.js";
+import { train } from "../../src/pipeline/api.js";
+import { loadModel } from "../../src/artifact/churn-model.js";
 import { createServer } from "../../src/serve/server.js";
 import { telcoLines, tmp, write } from "../helpers.js";
 import { CUSTOMER, trainedModel, type Fixture } from "./fixture.js";

@@ -35,29 +35,46 @@ function violations(files: Record<string, string>): string[] {
 describe("dependency-cruiser rules", () => {
   it("fails on a cycle made only of type-only imports", () => {
     const found = violations({
-      "src/a.ts": 'import type { B } from "./b.js";\nexport type A = { b?: B };\n',
-      "src/b.ts": 'import type { A } from "./a.js";\nexport type B = { a?: A };\n',
+      "src/core/a.ts": 'import type { B } from "./b.js";\nexport type A = { b?: B };\n',
+      "src/core/b.ts": 'import type { A } from "./a.js";\nexport type B = { a?: A };\n',
     });
     expect(found).toEqual(["no-circular"]);
   });
 
   it("passes the same two files without the back edge", () => {
     const found = violations({
-      "src/a.ts": 'import type { B } from "./b.js";\nexport type A = { b?: B };\n',
-      "src/b.ts": "export type B = { n: number };\n",
+      "src/core/a.ts": 'import type { B } from "./b.js";\nexport type A = { b?: B };\n',
+      "src/core/b.ts": "export type B = { n: number };\n",
     });
     expect(found).toEqual([]);
   });
 
-  it("fails when src/utils imports the config, src/data imports a model or anything outside the CLI imports it", () => {
+  it("fails on an import that points up a stage: utils → config, data → learners, serve → cli", () => {
     const found = violations({
       "src/utils/u.ts": 'import type { C } from "../config/c.js";\nexport type U = C;\n',
       "src/config/c.ts": "export type C = number;\n",
-      "src/data/d.ts": 'import { m } from "../models/model.js";\nexport const d = m;\n',
-      "src/models/model.ts": "export const m = 1;\n",
+      "src/data/d.ts": 'import { m } from "../learners/model.js";\nexport const d = m;\n',
+      "src/learners/model.ts": "export const m = 1;\n",
       "src/serve/s.ts": 'import { c } from "../cli/common.js";\nexport const s = c;\n',
       "src/cli/common.ts": "export const c = 1;\n",
     });
-    expect(found).toEqual(["cli-is-top", "data-config-below-models", "utils-are-leaves"]);
+    expect(found).toEqual(["stage-data", "stage-serve", "stage-utils"]);
+  });
+
+  it("passes the same imports pointing down a stage, and fails a file outside every stage", () => {
+    expect(
+      violations({
+        "src/config/c.ts": 'import type { U } from "../utils/u.js";\nexport type C = U;\n',
+        "src/utils/u.ts": "export type U = number;\n",
+        "src/cli/common.ts": 'import { s } from "../serve/s.js";\nexport const c = s;\n',
+        "src/serve/s.ts": "export const s = 1;\n",
+      }),
+    ).toEqual([]);
+    expect(
+      violations({
+        "src/misc/m.ts": 'import { u } from "../utils/u.js";\nexport const m = u;\n',
+        "src/utils/u.ts": "export const u = 1;\n",
+      }),
+    ).toEqual(["no-unknown-stage"]);
   });
 });

@@ -1,0 +1,235 @@
+/**
+ * Batch scoring of a file in constant memory: DuckDB streams the input in chunks, each
+ * batch is scored and written, and the output appears atomically (temporary name, then
+ * rename) so a failure leaves nothing half-written. The stream runs on a connection of its
+ * own (any other query on it would end the stream early, silently), and the rows scored are
+ * checked against DuckDB's count of the input's rows before the output is kept.
+ */
+import { once } from "node:events";
+import type { WriteStream } from "node:fs";
+import { mkdir, open, rename, rm } from "node:fs/promises";
+import { finished } from "node:stream/promises";
+import { dirname, extname } from "node:path";
+import {
+  checkDataFile,
+  checkRagged,
+  formatOf,
+  sourceSql,
+  unreadable,
+  type RawTable,
+  type RawValue,
+} from "../data/load.js";
+import { withConnection } from "../data/duckdb.js";
+import { scoringSelect, ScoringBatch, type ScoringColumns } from "../data/score-typed.js";
+import { checkColumns } from "../data/typed.js";
+import type { DuckDBConnection } from "@duckdb/node-api";
+import { dict } from "../utils/dict.js";
+import { UserError } from "../utils/errors.js";
+import { tmpSibling } from "../utils/fs.js";
+import { refuseSymlink } from "../utils/output.js";
+import type { UnseenCategory } from "../data/preprocess.js";
+import type { ChurnModel } from "../artifact/churn-model.js";
+import { predictionRow, presentIdColumns, SCORE_COLUMNS } from "../artifact/prediction-row.js";
+
+/** Rows scored per batch: large enough to amortise per-batch work, small enough for constant memory. */
+const BATCH_ROWS = 16384;
+
+/** Quote a CSV field when it needs it (RFC 4180). */
+export function csvField(v: unknown): string {
+  if (v === null || v === undefined) return "";
+  const s = String(v);
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+/** Where the scores go; `write` resolves when more may be written, and rejects with the stream's error. */
+type Sink = { write(s: string): Promise<void>; end(): Promise<void> };
+
+/**
+ * A sink over a file stream. A write error (ENOSPC, EIO, …) is an `error` event of the stream: it is kept and
+ * thrown by the next `write` or by `end`, never left unhandled (which would crash with a stack trace). Waiting
+ * for `drain` keeps memory constant when the disk is slower than the scoring.
+ */
+function fileSink(ws: WriteStream): Sink {
+  let failed: Error | undefined;
+  ws.on("error", (e) => (failed ??= e));
+  const check = (): void => {
+    if (failed) throw failed;
+  };
+  let ended: Promise<void> | undefined;
+  return {
+    write: async (s) => {
+      check();
+      if (!ws.write(s)) await once(ws, "drain"); // rejects on an error event meanwhile
+      check();
+    },
+    end: () => {
+      ended ??= failed ? Promise.reject(failed) : (ws.end(), finished(ws));
+      return ended;
+    },
+  };
+}
+
+/** One batch of rows as {@link predictFile} scored it, for a caller that watches the scoring (the server's metrics). */
+export interface ScoredBatch {
+  /** The batch's input rows, as read (every column of the file, values as text). */
+  table: RawTable;
+  /** The churn probability of each row of `table`, in order. */
+  probability: Float64Array;
+  /** Categories training never saw, in this batch. */
+  unseen: UnseenCategory[];
+}
+
+/**
+ * Score `input` with `model` and write `out` (CSV, or JSON Lines for .jsonl/.ndjson; stdout when out is undefined).
+ * `onBatch`, when given, sees each scored batch, in order, before its scores are written.
+ */
+export async function predictFile(
+  model: ChurnModel,
+  input: string,
+  out?: string,
+  threshold?: number,
+  onBatch?: (batch: ScoredBatch) => void,
+): Promise<{ rows: number; unseen: number }> {
+  checkDataFile(input);
+  const jsonl = out ? /\.(jsonl|ndjson)$/i.test(out) : false;
+  if (out && ![".csv", ".jsonl", ".ndjson", ".txt", ""].includes(extname(out).toLowerCase())) {
+    throw new UserError(`${out}: unsupported output format; use .csv or .jsonl`);
+  }
+  // Counted on another connection of its own while the stream is scored; awaited at the end.
+  const expected = countRows(input);
+  expected.catch(() => undefined); // a failed stream throws first; no unhandled rejection meanwhile
+  return withConnection((con) => scoreStream(con, model, input, expected, { out, jsonl, threshold, onBatch }));
+}
+
+/** Read `input` from row `offset` on, materialized (not streamed), so that DuckDB reports what it cannot parse there. */
+async function probeFrom(input: string, offset: number): Promise<void> {
+  await withConnection((con) => con.runAndReadAll(`SELECT * FROM (${sourceSql(input)}) LIMIT 2048 OFFSET ${offset}`));
+}
+
+/** Rows in `input` as DuckDB reads them (the same relation the stream reads). */
+async function countRows(input: string): Promise<number> {
+  const r = await withConnection((con) => con.runAndReadAll(`SELECT count(*) FROM (${sourceSql(input)})`));
+  return Number(r.getRows()[0]![0]);
+}
+
+async function scoreStream(
+  con: DuckDBConnection,
+  model: ChurnModel,
+  input: string,
+  expected: Promise<number>,
+  o: {
+    out: string | undefined;
+    jsonl: boolean;
+    threshold: number | undefined;
+    onBatch: ((batch: ScoredBatch) => void) | undefined;
+  },
+): Promise<{ rows: number; unseen: number }> {
+  const { out, jsonl, threshold, onBatch } = o;
+  const source = sourceSql(input);
+  let columns: string[];
+  try {
+    columns = (await con.runAndReadAll(`SELECT * FROM (${source}) LIMIT 0`)).columnNames();
+  } catch (e) {
+    throw unreadable(input, e);
+  }
+  if (columns.length === 1 && formatOf(input) === "csv") {
+    // A ragged CSV reads as one whole-line column: name its bad row (checkRagged) from the first rows, as text.
+    const head = await con.runAndReadAll(`SELECT * FROM (${source}) LIMIT ${BATCH_ROWS}`);
+    const data = dict<RawValue[]>();
+    data[columns[0]!] = head.getColumnsJS()[0] as RawValue[];
+    checkRagged(input, columns, data);
+  }
+  const ids = presentIdColumns(model.artifact.id_columns, (c) => columns.includes(c));
+  const inputs = model.artifact.inputs;
+  checkColumns(input, inputs, (c) => columns.includes(c));
+  const levels = new Map(model.artifact.preprocess.categorical.map((c) => [c.column, c.levels]));
+  // A watcher of the batches (the server) sees every column as text; otherwise only the ids are read as text.
+  const wanted: ScoringColumns = { inputs, levels, text: onBatch ? columns : ids };
+  let result;
+  try {
+    result = await con.stream(`SELECT ${scoringSelect(wanted)} FROM (${source})`);
+  } catch (e) {
+    throw unreadable(input, e);
+  }
+  let tmp: string | undefined;
+  let sink: Sink;
+  if (out) {
+    await mkdir(dirname(out), { recursive: true });
+    const name = tmpSibling(out);
+    // Created exclusively under an unguessable name: a symbolic link planted there is never followed. An error
+    // here (EACCES, EROFS, ENOENT) is thrown as is: the caller names the output (outputError).
+    const handle = await open(name, "wx");
+    tmp = name;
+    sink = fileSink(handle.createWriteStream());
+  } else {
+    sink = { write: (s) => (process.stdout.write(s), Promise.resolve()), end: async () => {} };
+  }
+  const th = threshold ?? model.threshold;
+  let rows = 0;
+  let unseen = 0;
+  try {
+    if (!jsonl) await sink.write([...ids, ...SCORE_COLUMNS].map(csvField).join(",") + "\n");
+    const batch = new ScoringBatch(wanted, input, BATCH_ROWS + 2048);
+    const flush = async () => {
+      if (batch.rows === 0) return;
+      const n = batch.rows;
+      const { typed, text } = batch.take();
+      const { X, unseen: u } = await model.prepareTyped(typed);
+      const p = model.scoreMatrix(X, rows);
+      unseen += u.length;
+      onBatch?.({ table: { origin: input, columns, rows: n, data: text }, probability: p, unseen: u });
+      let out = "";
+      for (let r = 0; r < n; r++) {
+        if (jsonl) out += JSON.stringify(predictionRow(ids, text, r, p[r]!, th)) + "\n";
+        else {
+          // The CSV form of predictionRow, written directly: no object per row on this hot path.
+          let line = "";
+          for (const c of ids) line += csvField(text[c]![r]) + ",";
+          out += `${line}${p[r]},${p[r]! >= th ? "true" : "false"}\n`;
+        }
+      }
+      await sink.write(out);
+      rows += n;
+    };
+    for (;;) {
+      let chunk;
+      try {
+        chunk = await result.fetchChunk();
+      } catch (e) {
+        throw unreadable(input, e);
+      }
+      if (!chunk || chunk.rowCount === 0) break;
+      batch.add(chunk, rows);
+      if (batch.rows >= BATCH_ROWS) await flush();
+    }
+    await flush();
+    // The count reads the whole file, so a bad line past the rows streamed so far (which DuckDB's stream reports as
+    // an early end, not an error) surfaces here: a fault of the input, named with DuckDB's cause.
+    const total = await expected.catch((e: unknown) => {
+      throw unreadable(input, e, out ? `; ${out} was not written` : "");
+    });
+    if (total === 0) throw new UserError(`${input}: has no data rows to score`);
+    if (rows !== total) {
+      // The count read past the bad part (a latin-1 byte, a JSON line of another shape): read from where the stream
+      // stopped, materialized, to get DuckDB's cause, a fault of the input.
+      await probeFrom(input, rows).catch((e: unknown) => {
+        throw unreadable(input, e, out ? `; ${out} was not written` : "");
+      });
+      throw new Error(
+        `${input}: scored ${rows} of its ${total} rows (the input stream ended early); ${out ? `${out} was not written` : "the output is incomplete"}`,
+      );
+    }
+    await sink.end();
+    if (out && tmp) {
+      refuseSymlink(out); // checked before the run; a link planted meanwhile is refused, not replaced
+      await rename(tmp, out);
+    }
+  } catch (e) {
+    if (tmp) {
+      await sink.end().catch(() => {});
+      await rm(tmp, { force: true });
+    }
+    throw e;
+  }
+  return { rows, unseen };
+}

@@ -1,0 +1,33 @@
+/**
+ * `max_bins`, one hyperparameter with one meaning in `tree`, `forest` and `gbdt` (see bin-mapper.ts);
+ * the families differ only in its range and default.
+ */
+import { z } from "zod";
+import { BINNING_SUBSAMPLE } from "./edges.js";
+import { MAX_BINS_LIMIT } from "./bin-mapper.js";
+
+/** What `max_bins` means, word for word in every family's schema (and so in schema/model.schema.json). */
+export const MAX_BINS_DESCRIPTION =
+  "At most this many value bins per feature, plus one bin for missing values (the same in tree, forest and gbdt). " +
+  "Numeric edges are the inner quantiles of the training values (scikit-learn's rule; a column with fewer " +
+  `distinct values gets one bin per value), found on at most ${BINNING_SUBSAMPLE.toLocaleString("en-US")} ` +
+  "training rows sampled with the seed; categories beyond max_bins - 1 share a bin. " +
+  "null: exact, one bin per distinct value (no sampling).";
+
+/**
+ * `max_bins` of `tree` and `forest`: an integer in 2..65535, or null for exact thresholds (one bin per
+ * distinct training value, as scikit-learn's exact splitter). See {@link MAX_BINS_DESCRIPTION}.
+ */
+export const maxBinsSchema = z
+  .number()
+  .int()
+  .min(2)
+  .max(MAX_BINS_LIMIT)
+  .nullable()
+  .meta({ description: MAX_BINS_DESCRIPTION });
+
+/**
+ * `max_bins` of `gbdt`: an integer in 2..255 (its bins are bytes, so no exact mode). See
+ * {@link MAX_BINS_DESCRIPTION}.
+ */
+export const byteMaxBinsSchema = z.number().int().min(2).max(255).meta({ description: MAX_BINS_DESCRIPTION });

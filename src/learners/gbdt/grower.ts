@@ -1,0 +1,259 @@
+/**
+ * Grows one regression tree on gradients and hessians, leaf-wise (best gain first, as LightGBM
+ * and scikit-learn's `_hist_gradient_boosting/grower.py`), and writes it as a {@link FlatTree}.
+ *
+ * - The splittable leaf with the largest gain is split next (ties: the lowest node id), until
+ *   `maxLeafNodes` leaves exist or no leaf can be split; `maxDepth` caps depth (root = 0).
+ * - Rows of a node are a range of one index array, partitioned stably in place at each split.
+ * - Only the smaller child's histogram is built; the larger one is parent − smaller.
+ * - Thresholds are stored in raw feature space (the upper edge of the last left bin), categorical
+ *   left-sets as category codes, so the tree predicts on raw, un-binned values.
+ * - Leaf values are the Newton step −G / (H + λ) times `shrinkage` (the learning rate).
+ */
+import type { FlatTree } from "../../core/types.js";
+import { FlatTreeBuilder } from "../../core/flat-tree.js";
+import type { BinMapper, BinnedMatrix } from "../binning/bin-mapper.js";
+import { leftCodes } from "../binning/categorical.js";
+import { buildHistogram, subtractHistogram, type HistogramLayout, type HistogramPool } from "./histogram.js";
+import {
+  findBestSplit,
+  goLeftTable,
+  nodeValue,
+  type SplitConstraints,
+  type SplitInfo,
+  type SplitScratch,
+} from "./splitting.js";
+
+/** Tree-shape limits and regularisation of one tree. */
+export interface GrowerParams extends SplitConstraints {
+  /** Maximum number of leaves; null: unlimited. */
+  maxLeafNodes: number | null;
+  /** Maximum depth (root = 0); null: unlimited. */
+  maxDepth: number | null;
+  /** Multiplies every node value (learning rate). */
+  shrinkage: number;
+}
+
+/** What the grower needs that lives across trees (allocated once per fit). */
+export interface GrowerContext {
+  /** The training rows, binned. */
+  binned: BinnedMatrix;
+  /** The bins (for raw thresholds and category codes of splits). */
+  mapper: BinMapper;
+  /** Where each feature's bins sit in a histogram. */
+  layout: HistogramLayout;
+  /** 1 for categorical features. */
+  categorical: Uint8Array;
+  pool: HistogramPool;
+  /** Scratch buffer, at least `binned.nRows` long. */
+  scratch: Uint32Array;
+  /** Split finding's scratch buffers (this fit's own). */
+  splitScratch: SplitScratch;
+}
+
+/** A grown tree plus what boosting needs to update scores without re-reading raw values. */
+export interface GrownTree {
+  tree: FlatTree;
+  /** Per node: which bins of its split feature go left (null for leaves); see {@link predictBinned}. */
+  binTables: (Uint8Array | null)[];
+  /** Leaves (node ids) as ranges of the (partitioned) `rows` array passed to {@link growTree}. */
+  leaves: { node: number; start: number; end: number }[];
+}
+
+interface Node {
+  id: number;
+  start: number;
+  end: number;
+  depth: number;
+  g: number;
+  h: number;
+  hist: Float64Array | null;
+  split: SplitInfo | null;
+}
+
+/**
+ * Grow a tree on `rows` (partitioned in place) using active `features` (ascending).
+ * `allRows` says `rows` is exactly `0..nRows-1`, which lets the root histogram skip the indirection.
+ */
+export function growTree(
+  ctx: GrowerContext,
+  rows: Uint32Array,
+  allRows: boolean,
+  grad: Float64Array,
+  hess: Float64Array,
+  features: Int32Array,
+  p: GrowerParams,
+): GrownTree {
+  const { binned, layout, categorical, pool } = ctx;
+  const builder = new FlatTreeBuilder();
+  const binTables: (Uint8Array | null)[] = [];
+  const leaves: GrownTree["leaves"] = [];
+  const n = rows.length;
+  let G = 0;
+  let H = 0;
+  for (let k = 0; k < n; k++) {
+    const r = rows[k]!;
+    G += grad[r]!;
+    H += hess[r]!;
+  }
+  const canSplit = (depth: number, count: number) =>
+    (p.maxDepth === null || depth < p.maxDepth) && count >= 2 * p.minSamplesLeaf;
+  const addNode = (g: number, h: number, count: number) => {
+    binTables.push(null);
+    return builder.addNode(nodeValue(g, h, p.l2) * p.shrinkage, count, h);
+  };
+  const evaluate = (node: Node) => {
+    node.split = findBestSplit(
+      node.hist!,
+      layout,
+      categorical,
+      features,
+      node.g,
+      node.h,
+      node.end - node.start,
+      p,
+      ctx.splitScratch,
+    );
+  };
+
+  const root: Node = { id: addNode(G, H, n), start: 0, end: n, depth: 0, g: G, h: H, hist: null, split: null };
+  const open: Node[] = [];
+  const finalize = (node: Node) => {
+    if (node.hist) pool.release(node.hist);
+    node.hist = null;
+    leaves.push({ node: node.id, start: node.start, end: node.end });
+  };
+  if (canSplit(0, n) && (p.maxLeafNodes === null || p.maxLeafNodes > 1)) {
+    root.hist = pool.acquire();
+    buildHistogram(root.hist, layout, binned, features, allRows ? null : rows, 0, n, grad, hess);
+    evaluate(root);
+  }
+  if (root.split) open.push(root);
+  else finalize(root);
+
+  let nLeaves = 1;
+  while (open.length > 0 && (p.maxLeafNodes === null || nLeaves < p.maxLeafNodes)) {
+    let bi = 0;
+    for (let i = 1; i < open.length; i++) {
+      const a = open[i]!.split!.gain;
+      const b = open[bi]!.split!.gain;
+      if (a > b || (a === b && open[i]!.id < open[bi]!.id)) bi = i;
+    }
+    const node = open[bi]!;
+    open.splice(bi, 1);
+    const s = node.split!;
+    const fb = ctx.mapper.features[s.feature]!;
+    const table = goLeftTable(s, fb.nBins);
+    const nLeft = partition(rows, node.start, node.end, binned, s.feature, table, ctx.scratch);
+    if (nLeft !== s.nLeft)
+      throw new Error(`gbdt internal error: split sent ${nLeft} rows left, histogram said ${s.nLeft}`);
+    const mid = node.start + nLeft;
+    const left: Node = {
+      id: addNode(s.gLeft, s.hLeft, s.nLeft),
+      start: node.start,
+      end: mid,
+      depth: node.depth + 1,
+      g: s.gLeft,
+      h: s.hLeft,
+      hist: null,
+      split: null,
+    };
+    const right: Node = {
+      id: addNode(s.gRight, s.hRight, s.nRight),
+      start: mid,
+      end: node.end,
+      depth: node.depth + 1,
+      g: s.gRight,
+      h: s.hRight,
+      hist: null,
+      split: null,
+    };
+    binTables[node.id] = table;
+    writeSplit(builder, node.id, s, fb, left.id, right.id);
+    nLeaves++;
+
+    const budget = p.maxLeafNodes === null || nLeaves < p.maxLeafNodes;
+    const wantL = budget && canSplit(left.depth, s.nLeft);
+    const wantR = budget && canSplit(right.depth, s.nRight);
+    const parentHist = node.hist!;
+    node.hist = null;
+    if (wantL || wantR) {
+      const [small, large] = s.nLeft <= s.nRight ? [left, right] : [right, left];
+      small.hist = pool.acquire();
+      buildHistogram(small.hist, layout, binned, features, rows, small.start, small.end, grad, hess);
+      if (large === left ? wantL : wantR) {
+        // The parent's buffer becomes the larger child's histogram.
+        subtractHistogram(parentHist, small.hist, parentHist, layout, features);
+        large.hist = parentHist;
+      } else pool.release(parentHist);
+      for (const child of [left, right]) {
+        if (child.hist && (child === left ? wantL : wantR)) evaluate(child);
+      }
+    } else pool.release(parentHist);
+    for (const child of [left, right]) {
+      if (child.split) open.push(child);
+      else finalize(child);
+    }
+  }
+  for (const node of open) finalize(node);
+  return { tree: builder.finish(), binTables, leaves };
+}
+
+/** Stable partition of `rows[start..end)`: rows whose bin goes left first. Returns the left count. */
+function partition(
+  rows: Uint32Array,
+  start: number,
+  end: number,
+  binned: BinnedMatrix,
+  feature: number,
+  table: Uint8Array,
+  scratch: Uint32Array,
+): number {
+  const bins = binned.bins;
+  const stride = binned.nFeatures;
+  let l = start;
+  let r = 0;
+  // Branch-free: the left/right outcome is unpredictable, so write both and advance one.
+  for (let k = start; k < end; k++) {
+    const row = rows[k]!;
+    const goes = table[bins[row * stride + feature]!]!;
+    rows[l] = row;
+    scratch[r] = row;
+    l += goes;
+    r += 1 - goes;
+  }
+  rows.set(scratch.subarray(0, r), l);
+  return l - start;
+}
+
+/** Record the split of node `id` in raw feature space. */
+function writeSplit(
+  builder: FlatTreeBuilder,
+  id: number,
+  s: SplitInfo,
+  fb: BinMapper["features"][number],
+  left: number,
+  right: number,
+): void {
+  if (s.leftBins === null) {
+    // "All values left, missing right" has no finite edge: any finite value goes left.
+    const threshold = s.bin < fb.edges.length ? fb.edges[s.bin]! : Number.MAX_VALUE;
+    builder.split(id, s.feature, threshold, null, s.missingLeft, left, right, s.gain);
+    return;
+  }
+  builder.split(id, s.feature, 0, leftCodes(fb, s.leftBins, s.missingLeft), s.missingLeft, left, right, s.gain);
+}
+
+/** Add each row's leaf value of a grown tree to `out`, routing binned rows with the bin tables. */
+export function predictBinned(t: GrownTree, binned: BinnedMatrix, out: Float64Array): void {
+  const { feature, left, right, value } = t.tree;
+  const tables = t.binTables;
+  const bins = binned.bins;
+  const stride = binned.nFeatures;
+  for (let r = 0; r < binned.nRows; r++) {
+    let i = 0;
+    const base = r * stride;
+    while (feature[i]! >= 0) i = tables[i]![bins[base + feature[i]!]!] ? left[i]! : right[i]!;
+    out[r]! += value[i]!;
+  }
+}

@@ -1,0 +1,269 @@
+/**
+ * Training: from a raw table and a resolved config to a fitted ChurnModel and its
+ * validation metrics. Flow: schema → target → typing → derived features → selection →
+ * split → preprocessing → fit → measure on validation → refit on all rows.
+ */
+import type { Config } from "../config/schema.js";
+import type { RawTable } from "../data/load.js";
+import { featureColumns, idColumns, inferSchemaFrom, type ColumnSchema, type Schema } from "../data/schema.js";
+import { rawSource, type TrainingSource } from "../data/source.js";
+import { stratifiedSplit } from "../data/split.js";
+import { referenceStats } from "../data/stats.js";
+import { encodeTarget, resolveTarget, type TargetInfo } from "../data/target.js";
+import { addDerived, referencedColumns, type DerivedFeature } from "../features/derived.js";
+import { selectFeatures, type DroppedFeature } from "../features/select.js";
+import { UserError } from "../utils/errors.js";
+import { logger, type Logger } from "../utils/logging.js";
+import { VERSION } from "../version.js";
+import { FORMAT, FORMAT_VERSION, type ModelArtifact } from "../artifact/artifact.js";
+import { checkParams, family } from "../learners/families.js";
+import { applyCalibration, fitIsotonic, fitPlatt, type CalibrationState } from "../learners/calibration.js";
+import { detailedMetrics, type DetailedMetrics } from "../evaluation/detailed.js";
+import { chooseThreshold, type ThresholdRule } from "../evaluation/threshold.js";
+import { featureImportance, type FeatureImportance } from "../artifact/importance.js";
+import { ChurnModel } from "../artifact/churn-model.js";
+import { encodeRows, fitFamily, type PreparedData } from "./fit.js";
+import { selectFamily } from "./select.js";
+import type { Leaderboard, Timings } from "../artifact/metrics-file.js";
+
+export type { Timings } from "../artifact/metrics-file.js";
+
+/** Everything training produces: the model, its validation metrics and what the report needs. */
+export interface TrainResult {
+  /** The trained model. */
+  model: ChurnModel;
+  /** Its metrics on the validation split. */
+  validation: DetailedMetrics;
+  /** With `family: auto`: how the families compared. */
+  leaderboard?: Leaderboard;
+  /** The validation rows (raw), for reports and explanations. */
+  validationRows: RawTable;
+  /** Permutation (and gain/coefficient) importance, measured on the validation split. */
+  importance?: FeatureImportance;
+  /** Seconds per training step (loading and the total are added by the caller). */
+  timings: Omit<Timings, "load_s" | "total_s">;
+}
+
+const now = () => performance.now() / 1000;
+
+/** What training learns before any model is fitted: schema, target, features. */
+export interface PreparedTraining {
+  /** Every column with its inferred type and role. */
+  schema: Schema;
+  /** The target column and its positive label. */
+  target: TargetInfo;
+  /** Typed, derived and selected training data. */
+  data: PreparedData;
+  /** Schema columns with role "feature". */
+  features: ColumnSchema[];
+  /** The derived features, with the types learned from the training rows. */
+  derived: DerivedFeature[];
+  /** Candidate features that selection left out, with reasons. */
+  dropped: DroppedFeature[];
+  /** The training table. */
+  source: TrainingSource;
+  /** Rows of `source` that have a target value (row i of `data` is row labelled[i] there). */
+  labelled: number[];
+  /** Seconds this preparation took. */
+  seconds: number;
+}
+
+/** A raw table (rows in memory) or a {@link TrainingSource} (a file typed by DuckDB: data/load-typed.ts). */
+export type TrainingInput = RawTable | TrainingSource;
+
+const asSource = (t: TrainingInput): TrainingSource => ("data" in t ? rawSource(t) : t);
+
+/** Schema → target → typing → derived features → selection, on a whole table. */
+export async function prepareTraining(
+  input: TrainingInput,
+  cfg: Config,
+  log: Logger = logger(),
+): Promise<PreparedTraining> {
+  const tPre = now();
+  const d = cfg.data;
+  const raw = asSource(input);
+  const schema = inferSchemaFrom(raw, { target: d.target, drop: d.drop, ids: d.id_columns, types: d.types, log });
+  if (!d.target) throw new UserError(`${raw.origin}: no target column given; pass --target COL or set data.target`);
+  const labels = await raw.labels(d.target);
+  const target = resolveTarget(labels, d.target, d.positive);
+  const { y, rows: labelled } = encodeTarget(labels, target);
+  if (labelled.length < raw.rows)
+    log.warn(`${raw.rows - labelled.length} rows have no value in target column "${target.column}" and are left out`);
+  const positives = y.reduce((s, v) => s + v, 0);
+  if (positives < 2 || y.length - positives < 2) {
+    throw new UserError(
+      `${raw.origin}: target column "${target.column}" needs at least 2 rows of each class to train and validate, found ${positives} "${target.positive}" and ${y.length - positives} other`,
+    );
+  }
+  const features = featureColumns(schema);
+  const typedBase = await raw.typed(
+    features.map((c) => ({ name: c.name, type: c.type })),
+    labelled.length < raw.rows ? labelled : undefined,
+  );
+  const derivedSpecs = Object.entries(cfg.features.derived).map(([name, sql]) => ({ name, sql }));
+  const { table: typed, derived } = await addDerived(typedBase, derivedSpecs);
+  const candidates = [
+    ...features.map((c) => ({ column: c.name, type: c.type })),
+    ...derived.map((f) => ({ column: f.name, type: f.type })),
+  ];
+  const { kept, dropped } = selectFeatures(typed, candidates, cfg.features);
+  for (const x of dropped) log.warn(`feature "${x.column}" dropped: ${x.reason}`);
+  if (kept.length === 0)
+    throw new UserError(
+      `${raw.origin}: no usable feature columns remain (${dropped.map((x) => `${x.column}: ${x.reason}`).join("; ") || "the table has only the target and identifiers"}); add feature columns`,
+    );
+  return {
+    schema,
+    target,
+    data: { typed, y, inputs: kept },
+    features,
+    derived,
+    dropped,
+    source: raw,
+    labelled,
+    seconds: now() - tPre,
+  };
+}
+
+/** The threshold rule a config asks for. */
+export function thresholdRule(cfg: Config): ThresholdRule {
+  const t = cfg.model.threshold;
+  if (typeof t === "number") return { rule: "fixed", value: t };
+  if (t === "profit") return { rule: "profit", economics: cfg.model.economics! };
+  return { rule: "f1" };
+}
+
+/** Options of `trainOnTable` and `ChurnKit.train`. */
+export interface TrainStepOptions {
+  /**
+   * Measure permutation importance on the validation split (when `evaluation.permutation_repeats` > 0). Default true;
+   * `run` turns it off, since it measures importance on its test split instead.
+   */
+  importance?: boolean;
+}
+
+/** Train a model on a whole table according to `cfg`. */
+export async function trainOnTable(
+  input: TrainingInput,
+  cfg: Config,
+  log: Logger = logger(),
+  opts: TrainStepOptions = {},
+): Promise<TrainResult> {
+  const prep = await prepareTraining(input, cfg, log);
+  const raw = prep.source;
+  const { schema, target, data, features, derived, dropped } = prep;
+  const { y, typed, inputs: kept } = data;
+  const preprocessSeconds = prep.seconds;
+
+  // Validation rows measure the model; they are also what `auto` must not see when choosing.
+  const { first: trainRows, second: valRows } = stratifiedSplit(y, cfg.split.validation_size, cfg.seed);
+  let familyName = cfg.model.family;
+  let params = cfg.model.params;
+  let leaderboard: Leaderboard | undefined;
+  let searchSeconds = 0;
+  if (familyName === "auto") {
+    const t0 = now();
+    const choice = await selectFamily(data, trainRows, cfg, log);
+    searchSeconds = now() - t0;
+    familyName = choice.family;
+    params = choice.params;
+    leaderboard = choice.leaderboard;
+    log.info(`auto: chose ${familyName} (cross-validated AUC ${choice.leaderboard.rows[0]!.auc_mean.toFixed(4)})`);
+  }
+  const checked = checkParams(familyName, params);
+  log.info(`fitting ${familyName} on ${trainRows.length} rows, measuring on ${valRows.length} validation rows`);
+  const first = await fitFamily(data, trainRows, familyName, checked, cfg);
+  const val = encodeRows(data, first.pre, valRows);
+  const rawVal = first.clf.predictRaw(val.X);
+  let pVal = first.clf.predictProba(val.X);
+  // Calibration and threshold are learned on validation predictions of the first fit and kept
+  // for the refitted model (which has no held-out rows of its own).
+  let calibration: CalibrationState | null = null;
+  if (cfg.model.calibration === "platt") calibration = fitPlatt(val.y, rawVal);
+  else if (cfg.model.calibration === "isotonic") calibration = fitIsotonic(val.y, pVal);
+  if (calibration) pVal = applyCalibration(calibration, rawVal, pVal);
+  const threshold = chooseThreshold(val.y, pVal, thresholdRule(cfg));
+  const validation = detailedMetrics(val.y, pVal, threshold.value);
+  log.info(
+    `validation AUC ${validation.auc.toFixed(4)}, log loss ${validation.log_loss.toFixed(4)}; threshold ${threshold.value.toFixed(4)} (${threshold.rule})`,
+  );
+  let final = first;
+  if (cfg.model.refit) {
+    log.info(`refitting ${familyName} on all ${y.length} training rows`);
+    final = await fitFamily(data, null, familyName, checked, cfg);
+  }
+
+  const allColumns = raw.columns;
+  const needed = new Set(kept.filter((k) => !derived.some((f) => f.name === k.column)).map((k) => k.column));
+  for (const f of derived)
+    if (kept.some((k) => k.column === f.name))
+      for (const c of await referencedColumns(f.sql, allColumns)) needed.add(c);
+  const inputs = features.filter((c) => needed.has(c.name)).map((c) => ({ name: c.name, type: c.type }));
+  const artifact: ModelArtifact = {
+    format: FORMAT,
+    format_version: FORMAT_VERSION,
+    churnkit_version: VERSION,
+    created_at: new Date().toISOString(),
+    target,
+    schema,
+    inputs,
+    id_columns: idColumns(schema).map((c) => c.name),
+    derived: derived.filter((f) => kept.some((k) => k.column === f.name)),
+    dropped,
+    preprocess: final.pre,
+    feature_means: final.means,
+    model: {
+      family: familyName,
+      params: checked,
+      state_version: family(familyName).stateVersion,
+      state: final.clf.state(),
+    },
+    threshold,
+    calibration,
+    validation_metrics: validation,
+    data_fingerprint: await raw.fingerprint(),
+    config: { ...cfg, model: { ...cfg.model, params: checked } },
+    reference_stats: referenceStats(
+      typed,
+      kept.map((k) => k.column),
+    ),
+  };
+  // Importance is measured by the first fit on the validation rows it never saw.
+  let importance: FeatureImportance | undefined;
+  const validationRows = await raw.rawRows(Array.from(valRows, (i) => prep.labelled[i]!));
+  if (cfg.evaluation.permutation_repeats > 0 && opts.importance !== false) {
+    const t0 = now();
+    const firstModel = ChurnModel.fromFit(
+      {
+        ...artifact,
+        preprocess: first.pre,
+        feature_means: first.means,
+        model: { ...artifact.model, state: first.clf.state() },
+      },
+      first.clf,
+    );
+    // Permutation importance by the first fit, on rows it never saw; gain or coefficients of the saved model.
+    importance = await featureImportance(firstModel, validationRows, "validation split", {
+      repeats: cfg.evaluation.permutation_repeats,
+      seed: cfg.seed,
+      own: artifact,
+      maxRows: cfg.evaluation.importance_max_rows,
+    });
+    log.info(
+      `permutation importance measured in ${(now() - t0).toFixed(2)} s; top: ${Object.keys(importance.permutation).slice(0, 4).join(", ")}`,
+    );
+  }
+  const timings: TrainResult["timings"] = {
+    preprocess_s: preprocessSeconds,
+    fit_s: first.fitSeconds + (final === first ? 0 : final.fitSeconds),
+  };
+  if (leaderboard) timings.search_s = searchSeconds;
+  return {
+    model: ChurnModel.fromFit(artifact, final.clf),
+    validation,
+    validationRows,
+    leaderboard,
+    importance,
+    timings,
+  };
+}
