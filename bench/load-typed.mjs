@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * Loading + typing benchmark on a generated churn-like CSV of N rows × 31 columns (an id, 20 numeric
+ * Loading + typing benchmark on a generated churn-like CSV of N rows × 32 columns (an id, 20 numeric
  * columns with some missing, 8 categorical ones of 3..500 levels, 2 yes/no, a yes/no target), written
  * once into bench/out/. Each step runs in a child process under `/usr/bin/time -v`, which reports wall
  * seconds and peak RSS:
@@ -121,7 +121,7 @@ if (args.step) {
       rmSync(dir, { recursive: true, force: true });
     } else r = timed(["node", me, "--step", step, "--file", file]);
     console.log(
-      `${step}: ${r.seconds.toFixed(1)} s wall, peak RSS ${r.rssMB.toFixed(0)} MB, exit ${r.status} (${n.toLocaleString("en")} rows × 31 columns)`,
+      `${step}: ${r.seconds.toFixed(1)} s wall, peak RSS ${r.rssMB.toFixed(0)} MB, exit ${r.status} (${n.toLocaleString("en")} rows × 32 columns)`,
     );
   }
 }
