@@ -178,15 +178,22 @@ class FileSource implements TrainingSource {
     // One query per column: DuckDB plans a query of many parsed columns in more than linear time.
     for (const s of specs) {
       const { from, order } = this.from([s.name], idx !== undefined);
-      await this.checkValue(s, from);
       if (s.type !== "categorical") {
         const values = new Float64Array(n);
+        const v = s.type === "numeric" ? sqlNumber("t0") : sqlBoolean("t0");
+        // The raw text of a value that does not parse comes along (NULL otherwise); the first one is an error.
+        // A scan of all rows keeps insertion order without ORDER BY (preserve_insertion_order, DuckDB's default).
         const result = await this.con.stream(
-          `SELECT ${s.type === "numeric" ? sqlNumber("t0") : sqlBoolean("t0")} FROM ${from} ORDER BY ${order}`,
+          `SELECT ${v}, CASE WHEN NOT ${sqlMissing("t0")} AND ${v} IS NULL THEN v0 END, s.r FROM ${from}${idx ? ` ORDER BY ${order}` : ""}`,
         );
         await forChunks(result, (chunk, offset) => {
           const vec = chunk.getColumnVector(0);
-          for (let i = 0; i < chunk.rowCount; i++) values[offset + i] = (vec.getItem(i) as number | null) ?? NaN;
+          const bad = chunk.getColumnVector(1);
+          for (let i = 0; i < chunk.rowCount; i++) {
+            const b = bad.getItem(i) as string | null;
+            if (b !== null) throw badValue(this.origin, Number(chunk.getColumnVector(2).getItem(i)) + 1, s, b);
+            values[offset + i] = (vec.getItem(i) as number | null) ?? NaN;
+          }
         });
         columns.set(s.name, { ...s, values });
         continue;
@@ -207,15 +214,6 @@ class FileSource implements TrainingSource {
       columns.set(s.name, { ...s, values });
     }
     return { origin: this.origin, rows: n, columns };
-  }
-
-  /** Fail on the first value of a numeric or boolean column that does not parse, naming its row in the file. */
-  private async checkValue(s: ColumnSpec, from: string): Promise<void> {
-    if (s.type === "categorical") return;
-    const bad = `NOT ${sqlMissing("t0")} AND ${s.type === "numeric" ? sqlNumber("t0") : sqlBoolean("t0")} IS NULL`;
-    const sql = `SELECT min(s.r) FILTER (${bad}), arg_min(v0, s.r) FILTER (${bad}) FROM ${from}`;
-    const [row, value] = (await this.con.runAndReadAll(sql)).getRowsJS()[0]!;
-    if (row !== null && row !== undefined) throw badValue(this.origin, Number(row) + 1, s, value as RawValue);
   }
 
   async rawRows(idx: ArrayLike<number>): Promise<RawTable> {
