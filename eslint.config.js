@@ -36,6 +36,23 @@ export default tseslint.config(
     rules: { "local/require-export-doc": "error" },
   },
   {
+    // Spreading an array into a call (`push(...xs)`, `Math.max(...xs)`, `f(...rows)`) puts every element on the
+    // stack: it throws RangeError past about 100,000 elements, so never on rows. The few calls that spread a list
+    // that is small by construction (chart cells, CASE branches, HTTP codes) say so with
+    // `// eslint-disable-next-line no-restricted-syntax -- <why it is small>`: that comment is the allow-list.
+    files: ["src/**/*.ts"],
+    rules: {
+      "no-restricted-syntax": [
+        "error",
+        {
+          selector: "CallExpression > SpreadElement, NewExpression > SpreadElement",
+          message:
+            "no spread into a call: it fails on large arrays; loop (for, push one by one) or, for a list small by construction, disable with the reason",
+        },
+      ],
+    },
+  },
+  {
     // Tests read JSON printed by the CLI and the server: typing every parsed value would be noise, not safety.
     files: ["tests/**/*.ts"],
     rules: {

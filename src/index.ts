@@ -98,8 +98,12 @@ export {
   type ReportInput,
 } from "./visualization/index.js";
 export { modelReport, type ModelReportInput } from "./report/model-report.js";
-export type { TrainResult, PreparedTraining, TrainStepOptions } from "./pipeline/train.js";
+export type { TrainResult, PreparedTraining, TrainStepOptions, TrainingInput } from "./pipeline/train.js";
+export type { TrainingSource } from "./data/source.js";
+export type { ColumnFacts, FactsTable } from "./data/schema.js";
+export type { Fingerprint } from "./data/fingerprint.js";
 export type { InferOptions } from "./data/schema.js";
+export type { OrderRelation } from "./data/identifier.js";
 export type { PermutationOptions, ModelPermutationOptions } from "./artifact/importance.js";
 export type { DetailOptions } from "./evaluation/detailed.js";
 export type { CalibrationBin, LiftRow, RocPoint, PrPoint } from "./evaluation/curves.js";

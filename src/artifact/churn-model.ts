@@ -6,7 +6,7 @@
 import { tableFromRows, takeRows, type RawTable } from "../data/load.js";
 import { transform, type UnseenCategory } from "../data/preprocess.js";
 import { encodeTarget } from "../data/target.js";
-import { typeTable } from "../data/typed.js";
+import { typeTable, type TypedTable } from "../data/typed.js";
 import { existsSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { addDerived, checkDerived } from "../features/derived.js";
@@ -79,7 +79,16 @@ export class ChurnModel {
     unseen: UnseenCategory[];
   }> {
     const raw = asTable(input);
-    const typed = typeTable(raw, this.artifact.inputs, rowOffset);
+    return this.prepareTyped(typeTable(raw, this.artifact.inputs, rowOffset));
+  }
+
+  /** Derive and encode typed input columns (the model's inputs, e.g. typed by DuckDB) exactly as at training. */
+  async prepareTyped(typed: TypedTable): Promise<{
+    /** The encoded rows, in input order, as the model's columns. */
+    X: Matrix;
+    /** Categories training never saw, by row and column (encoded as unknown). */
+    unseen: UnseenCategory[];
+  }> {
     const { table } = await addDerived(typed, this.artifact.derived, { model: "model.json" });
     return transform(this.artifact.preprocess, table);
   }

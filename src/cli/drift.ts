@@ -84,7 +84,8 @@ type Result = import("../monitor/drift.js").DriftResult;
 
 /** The human-readable result: one line per column, the score, the verdict. */
 function summary(r: Result): string {
-  const width = Math.max(6, ...[...r.columns, r.score].map((c) => c.column.length)); // columns, not rows
+  // eslint-disable-next-line no-restricted-syntax -- one entry per input column, not per row
+  const width = Math.max(6, ...[...r.columns, r.score].map((c) => c.column.length));
   const line = (c: Result["score"]) =>
     `${c.column.padEnd(width)}  PSI ${c.value.toFixed(3).padStart(6)}  ${c.band.padEnd(8)}  ${c.drifted ? "DRIFT" : "ok   "}  missing ${(c.missing_reference * 100).toFixed(1)}% → ${(c.missing_current * 100).toFixed(1)}%${c.unseen_levels ? `  ${c.unseen_levels} unseen level(s): ${(c.unseen_examples ?? []).join(", ")}` : ""}`;
   return (

@@ -58,12 +58,16 @@ export function trainCommand(program: Command): void {
       ];
       const metrics = await withModelDir(o.out, { flag: "--out", inputs }, log, async () => {
         const started = performance.now() / 1000;
-        const raw = await kit.load();
-        const loadSeconds = performance.now() / 1000 - started;
-        const result = await kit.train(raw);
-        const m = kit.metricsFile(result, loadSeconds, started);
-        await kit.save(o.out, result.model, m, result.validationRows, "validation split");
-        return m;
+        const source = await kit.open();
+        try {
+          const loadSeconds = performance.now() / 1000 - started;
+          const result = await kit.train(source);
+          const m = kit.metricsFile(result, loadSeconds, started);
+          await kit.save(o.out, result.model, m, result.validationRows, "validation split");
+          return m;
+        } finally {
+          source.close();
+        }
       });
       if (o.json)
         printJson({

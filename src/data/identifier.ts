@@ -9,7 +9,6 @@
  */
 import type { RawTable } from "./load.js";
 import { encodeTarget, resolveTarget } from "./target.js";
-import { parseNumber } from "./values.js";
 
 /** Integer-valued columns named like these and unique per row are identifiers (the name rule). */
 export const ID_NAME = /(^|[_\s-])(id|key|uuid|guid|number|no|index|row)$|^(id|row_?number|index)([_\s-]|$)|id$/i;
@@ -33,7 +32,7 @@ export const ORDER_MIN_V = 0.1;
 export interface OrderRelation {
   /** Cramér's V (0: the churn rate is the same in every bin). */
   v: number;
-  /** Whether the relation is both significant (p < 0.001) and at least {@link ORDER_MIN_V}. */
+  /** Whether the relation is both significant (p < 0.001) and at least `ORDER_MIN_V` (0.1). */
   related: boolean;
 }
 
@@ -67,12 +66,12 @@ export interface OrderTarget {
 
 /**
  * Does the churn rate change along the order of a numeric column? The labelled rows are sorted by value
- * and cut into {@link ORDER_BINS} equal-count bins; χ² of the bin × class table tests it, Cramér's V sizes it.
+ * and cut into {@link ORDER_BINS} equal-count bins (`column`: the column's number in every table row, NaN when none); χ² of the bin × class table tests it, Cramér's V sizes it.
  * An identifier's order is arbitrary, so its churn rate is flat across bins.
  */
-export function orderRelation(values: RawTable["data"][string], target: OrderTarget): OrderRelation {
+export function orderRelation(column: ArrayLike<number>, target: OrderTarget): OrderRelation {
   const n = target.rows.length;
-  const x = Float64Array.from(target.rows, (r) => parseNumber(values[r]) ?? NaN);
+  const x = Float64Array.from(target.rows, (r) => column[r]!);
   const order = Int32Array.from({ length: n }, (_, i) => i).sort((a, b) => x[a]! - x[b]!);
   const pos = target.y.reduce((s, v) => s + v, 0);
   const p = pos / n;

@@ -65,15 +65,32 @@ export async function loadTable(path: string): Promise<RawTable> {
   const columns = result.columnNames();
   const raw = result.getColumnsJS() as RawValue[][];
   const rows = result.currentRowCount;
-  if (rows === 0) throw new UserError(`${path}: has no data rows; it needs at least one row below the header`);
   const data = dict<RawValue[]>();
   columns.forEach((c, i) => (data[c] = raw[i]!));
-  if (formatOf(path) === "csv") checkRagged(path, columns, data);
+  await checkShape(path, columns, rows, () => Promise.resolve(data[columns[0]!]!));
+  return { origin: path, columns, rows, data };
+}
+
+/**
+ * The checks of a loaded file: at least one row, not a ragged CSV (see {@link checkRagged}; `firstColumn`
+ * gives the values of the only column, read only then), no repeated column name.
+ */
+export async function checkShape(
+  path: string,
+  columns: string[],
+  rows: number,
+  firstColumn: () => Promise<RawValue[]>,
+): Promise<void> {
+  if (rows === 0) throw new UserError(`${path}: has no data rows; it needs at least one row below the header`);
+  if (formatOf(path) === "csv" && columns.length === 1) {
+    const data = dict<RawValue[]>();
+    data[columns[0]!] = await firstColumn();
+    checkRagged(path, columns, data);
+  }
   const dup =
     columns.find((c, i) => columns.indexOf(c) !== i) ??
     (formatOf(path) === "csv" ? await duplicateHeader(path, columns) : undefined);
   if (dup) throw new UserError(`${path}: column "${dup}" appears twice; rename one of them`);
-  return { origin: path, columns, rows, data };
 }
 
 /** Fields of one CSV line (quotes respected), for error messages only. */

@@ -232,7 +232,7 @@ export function transform(state: PreprocessState, t: TypedTable): { X: Matrix; u
         else if (state.needs.impute && fillCode >= 0) oh[fillCode]![i] = 1;
       }
     }
-    columns.push(...oh); // one column per level: at most preprocess.max_categories + 1
+    for (const c of oh) columns.push(c);
   }
   return { X: { nRows: n, features: state.features, columns }, unseen };
 }

@@ -5,10 +5,10 @@
  */
 import type { Logger } from "pino";
 import { UserError } from "../utils/errors.js";
-import type { RawTable } from "./load.js";
+import type { RawTable, RawValue } from "./load.js";
 import { show } from "../utils/errors.js";
 import { isBooleanWord, isMissing, oddNumber, parseNumber } from "./values.js";
-import { ID_MIN_DIGITS, ID_NAME, manyDigits, orderRelation, targetForIds } from "./identifier.js";
+import { ID_MIN_DIGITS, ID_NAME, manyDigits, orderRelation, targetForIds, type OrderRelation } from "./identifier.js";
 
 /** How a column is read: numbers, labels, or yes/no values. */
 export type ColumnType = "numeric" | "categorical" | "boolean";
@@ -43,6 +43,12 @@ export interface InferOptions {
   target?: string;
   /** The target's positive label when not obvious (`data.positive`); the identifier value rule uses the target. */
   positive?: string;
+  /**
+   * How a column's order relates to the target, for the identifier value rule: null when there is no usable
+   * target. Default for a raw table: computed from its rows; a file's caller computes it in DuckDB
+   * (data/identifier-order.ts) for the few columns that need it.
+   */
+  orderRelation?: (column: string) => OrderRelation | null;
   /** Columns the user dropped; they get role "ignored". */
   drop?: string[];
   /** Columns the user declared as identifiers. */
@@ -59,8 +65,126 @@ export interface InferOptions {
   oddNumbers?: "error" | "warn";
 }
 
+/**
+ * What schema inference counts in one column. Counted in JS for rows (`columnFacts`) and
+ * in DuckDB SQL for files (data/load-typed.ts), by the same rules (values.ts, sql-values.ts).
+ */
+export interface ColumnFacts {
+  /** Values that are not missing. */
+  nonMissing: number;
+  /** Values that are plain finite numbers. */
+  numeric: number;
+  /** Of those, integers. */
+  integer: number;
+  /** Numbers in forms churnkit does not read (inf, 1e309, 1,234, 0x10): see values.ts. */
+  odd: number;
+  /** Row (0-based) of the first odd number, -1 when none. */
+  firstOdd: number;
+  /** The raw value of that row (null when none). */
+  firstOddValue: RawValue;
+  /** Row of the first value that is neither a number, an odd number nor missing; -1 when none. */
+  firstOther: number;
+  /** The raw value of that row (null when none). */
+  firstOtherValue: RawValue;
+  /** Values that are boolean words (yes/no, true/false, y/n, t/f, any case). */
+  boolWords: number;
+  /** Distinct boolean words, compared without case: Yes, YES and yes are one value. */
+  boolDistinct: number;
+  /** Distinct non-missing values (trimmed text). */
+  distinct: number;
+  /** Smallest absolute value of the plain numbers (Infinity when none): the identifier value rule counts digits. */
+  minAbs: number;
+}
+
+/** Count the {@link ColumnFacts} of one column of raw values, by the rules of values.ts. */
+export function columnFacts(values: RawValue[]): ColumnFacts {
+  let nonMissing = 0;
+  let numeric = 0;
+  let integer = 0;
+  let boolWords = 0;
+  let odd = 0;
+  let firstOdd = -1;
+  let firstOther = -1;
+  let minAbs = Infinity;
+  const distinct = new Set<string>();
+  const boolDistinct = new Set<string>();
+  for (let r = 0; r < values.length; r++) {
+    const v = values[r];
+    if (isMissing(v)) continue;
+    nonMissing++;
+    const n = parseNumber(v);
+    if (n !== undefined) {
+      numeric++;
+      if (Number.isInteger(n)) integer++;
+      if (Math.abs(n) < minAbs) minAbs = Math.abs(n);
+    } else if (oddNumber(v) !== undefined) {
+      if (odd++ === 0) firstOdd = r;
+    } else {
+      if (firstOther < 0) firstOther = r;
+      if (typeof v === "boolean" || (typeof v === "string" && isBooleanWord(v.trim()))) {
+        boolWords++;
+        boolDistinct.add(String(v).trim().toLowerCase());
+      }
+    }
+    distinct.add(String(v).trim());
+  }
+  return {
+    nonMissing,
+    numeric,
+    integer,
+    odd,
+    firstOdd,
+    firstOddValue: firstOdd >= 0 ? values[firstOdd] : null,
+    firstOther,
+    firstOtherValue: firstOther >= 0 ? values[firstOther] : null,
+    boolWords,
+    boolDistinct: boolDistinct.size,
+    distinct: distinct.size,
+    minAbs,
+  };
+}
+
+/** A table as schema inference sees it: names, row count and the {@link ColumnFacts} of each column. */
+export interface FactsTable {
+  /** Where it came from, for error messages. */
+  origin: string;
+  /** Column names in file order. */
+  columns: string[];
+  /** Number of rows. */
+  rows: number;
+  /** The facts of one column. */
+  facts(name: string): ColumnFacts;
+}
+
 /** Infer the type and role of every column of `t`. */
 export function inferSchema(t: RawTable, opts: InferOptions = {}): Schema {
+  const labelled = targetForIds(t, opts.target, opts.positive);
+  const orderOf = (name: string): OrderRelation | null => {
+    const y = labelled();
+    return y
+      ? orderRelation(
+          Float64Array.from(t.data[name]!, (v) => parseNumber(v) ?? NaN),
+          y,
+        )
+      : null;
+  };
+  return inferSchemaFrom({ ...t, facts: (name) => columnFacts(t.data[name]!) }, { orderRelation: orderOf, ...opts });
+}
+
+/** Whether the identifier value rule looks at a column: integers unique per row, every one of many digits. */
+export function valueRuleCandidate(f: ColumnFacts, rows: number): boolean {
+  return (
+    f.nonMissing === rows &&
+    f.distinct === rows &&
+    rows >= 20 &&
+    f.integer === rows &&
+    f.numeric === rows &&
+    manyDigits(f.minAbs)
+  );
+}
+
+/** Infer the type and role of every column from counted facts (rows of the API, or a file counted in SQL). */
+export function inferSchemaFrom(t: FactsTable, opts: InferOptions = {}): Schema {
   const drop = new Set(opts.drop ?? []);
   const ids = new Set(opts.ids ?? []);
   const forced = new Map(Object.entries(opts.types ?? {}));
@@ -73,40 +197,10 @@ export function inferSchema(t: RawTable, opts: InferOptions = {}): Schema {
   if (opts.target !== undefined && !t.columns.includes(opts.target)) {
     throw new UserError(`${t.origin}: target column "${opts.target}" not found; columns are: ${t.columns.join(", ")}`);
   }
-  const labelled = targetForIds(t, opts.target, opts.positive);
   const columns = t.columns.map((name): ColumnSchema => {
-    const values = t.data[name]!;
-    let nonMissing = 0;
-    let numeric = 0;
-    let integer = 0;
-    let minAbs = Infinity; // smallest |value| of the numbers: the identifier value rule counts digits
-    let boolWords = 0;
-    let odd = 0; // numbers in forms churnkit does not read (inf, 1e309, 1,234, 0x10): see values.ts
-    let firstOdd = -1;
-    let firstOther = -1; // the first value that is neither a number, an odd number nor missing
-    const distinct = new Set<string>();
-    const boolDistinct = new Set<string>(); // boolean words compared without case: Yes, YES and yes are one value
-    for (let r = 0; r < values.length; r++) {
-      const v = values[r];
-      if (isMissing(v)) continue;
-      nonMissing++;
-      const n = parseNumber(v);
-      if (n !== undefined) {
-        numeric++;
-        if (Number.isInteger(n)) integer++;
-        if (Math.abs(n) < minAbs) minAbs = Math.abs(n);
-      } else if (oddNumber(v) !== undefined) {
-        if (odd++ === 0) firstOdd = r;
-      } else {
-        if (firstOther < 0) firstOther = r;
-        if (typeof v === "boolean" || (typeof v === "string" && isBooleanWord(v.trim()))) {
-          boolWords++;
-          boolDistinct.add(String(v).trim().toLowerCase());
-        }
-      }
-      if (distinct.size <= t.rows) distinct.add(String(v).trim());
-    }
-    const nullable = nonMissing < values.length;
+    const f = t.facts(name);
+    const { nonMissing, numeric, integer, boolWords, odd, firstOdd, firstOther } = f;
+    const nullable = nonMissing < t.rows;
     let type: ColumnType;
     const declared = forced.get(name);
     if (declared) type = declared;
@@ -115,27 +209,27 @@ export function inferSchema(t: RawTable, opts: InferOptions = {}): Schema {
     else if (odd > 0 && odd === nonMissing) {
       type = "categorical";
       opts.log?.warn(
-        `column "${name}": no value is a plain number (row ${firstOdd + 1}: ${show(values[firstOdd])} ${oddNumber(values[firstOdd])}); it is read as categorical`,
+        `column "${name}": no value is a plain number (row ${firstOdd + 1}: ${show(f.firstOddValue)} ${oddNumber(f.firstOddValue)}); it is read as categorical`,
       );
-    } else if (nonMissing > 0 && boolWords === nonMissing && boolDistinct.size <= 2) type = "boolean";
+    } else if (nonMissing > 0 && boolWords === nonMissing && f.boolDistinct <= 2) type = "boolean";
     else {
       type = "categorical";
       // Mostly numbers and a few other values ("$12", "1_000", "12%"): say so, never a silent change of type.
       if (numeric >= 0.9 * nonMissing && firstOther >= 0)
         opts.log?.warn(
-          `column "${name}": ${numeric.toLocaleString("en")} of ${nonMissing.toLocaleString("en")} values are numbers, but row ${firstOther + 1} has ${show(values[firstOther])}, so it is read as categorical; fix such values (or leave them empty for missing), or declare the column in data.types`,
+          `column "${name}": ${numeric.toLocaleString("en")} of ${nonMissing.toLocaleString("en")} values are numbers, but row ${firstOther + 1} has ${show(f.firstOtherValue)}, so it is read as categorical; fix such values (or leave them empty for missing), or declare the column in data.types`,
         );
     }
-    const base = { name, type, nullable, distinct: distinct.size };
+    const base = { name, type, nullable, distinct: f.distinct };
     if (name === opts.target) return { ...base, role: "target" };
     if (drop.has(name)) return { ...base, role: "ignored", note: "dropped by configuration" };
     if (ids.has(name)) return { ...base, role: "identifier", note: "declared identifier" };
     if (type === "numeric" && odd > 0) {
-      const e = oddCells(t, name, odd, firstOdd);
+      const e = oddCells(t.origin, name, odd, firstOdd, f.firstOddValue);
       if (opts.oddNumbers !== "warn") throw e;
       opts.log?.warn(e.message);
     }
-    const uniquePerRow = nonMissing === t.rows && distinct.size === t.rows && t.rows >= 20;
+    const uniquePerRow = nonMissing === t.rows && f.distinct === t.rows && t.rows >= 20;
     if (uniquePerRow && type === "categorical") {
       opts.log?.info(`column "${name}" is an identifier (unique-text rule: text unique per row), not a feature`);
       return { ...base, role: "identifier", note: "unique per row" };
@@ -147,9 +241,8 @@ export function inferSchema(t: RawTable, opts: InferOptions = {}): Schema {
       return { ...base, role: "identifier", note: "integer unique per row with an id-like name" };
     }
     // A type declared in data.types says the user knows the column: the value rule leaves it a feature.
-    if (uniquePerRow && !declared && type === "numeric" && integer === nonMissing && manyDigits(minAbs)) {
-      const y = labelled();
-      const order = y ? orderRelation(values, y) : undefined;
+    if (!declared && type === "numeric" && valueRuleCandidate(f, t.rows)) {
+      const order = opts.orderRelation?.(name) ?? null;
       if (!order?.related) {
         opts.log?.info(
           `column "${name}" is an identifier (value rule: integers unique per row, each of at least ${ID_MIN_DIGITS} digits, ${order ? `and the churn rate is flat along their order, Cramér's V ${order.v.toFixed(3)}` : "no target to relate them to"}), not a feature; declare it in data.types (numeric) if it is a quantity`,
@@ -174,12 +267,11 @@ export function inferSchema(t: RawTable, opts: InferOptions = {}): Schema {
  * "1,234" may be 1234 or 1.234, and an infinity cannot be imputed silently; the same cells are
  * an error at prediction (`typeColumn`), so both times follow one rule.
  */
-function oddCells(t: RawTable, name: string, count: number, first: number): UserError {
-  const v = t.data[name]![first];
+function oddCells(origin: string, name: string, count: number, first: number, v: RawValue): UserError {
   const cells =
     count > 1 ? `${count} values are not plain finite numbers, the first` : "1 value is not a plain finite number";
   return new UserError(
-    `${t.origin}: column "${name}" is numeric but ${cells} in row ${first + 1}: ${show(v)} ${oddNumber(v)} (or declare the column in data.types or data.drop)`,
+    `${origin}: column "${name}" is numeric but ${cells} in row ${first + 1}: ${show(v)} ${oddNumber(v)} (or declare the column in data.types or data.drop)`,
   );
 }
 

@@ -4,7 +4,7 @@
  * At prediction time this is also where input is validated, column by column and row by row.
  */
 import { UserError, show } from "../utils/errors.js";
-import type { RawTable } from "./load.js";
+import type { RawTable, RawValue } from "./load.js";
 import type { ColumnType } from "./schema.js";
 import { oddNumber, parseBoolean, parseCategory, parseNumber } from "./values.js";
 
@@ -51,26 +51,34 @@ export function typeColumn(t: RawTable, spec: ColumnSpec, rowOffset = 0): TypedC
   const out = new Float64Array(t.rows);
   for (let i = 0; i < t.rows; i++) {
     const v = parse(raw[i]);
-    if (v === undefined) {
-      const odd = spec.type === "numeric" ? oddNumber(raw[i]) : undefined;
-      const what =
-        odd ??
-        `${spec.type === "numeric" ? "is not a number" : "is not a boolean (yes/no, true/false, 1/0)"}; fix the value or leave it empty for missing`;
-      throw new UserError(`${t.origin}: row ${i + 1 + rowOffset}, column "${spec.name}": ${show(raw[i])} ${what}`);
-    }
+    if (v === undefined) throw badValue(t.origin, i + 1 + rowOffset, spec, raw[i]);
     out[i] = v;
   }
   return { ...spec, values: out };
 }
 
-/** Type the given columns of `t`. Every missing column is named in one error. */
-export function typeTable(t: RawTable, specs: ColumnSpec[], rowOffset = 0): TypedTable {
-  const missing = specs.filter((s) => !Object.hasOwn(t.data, s.name)).map((s) => `"${s.name}"`);
+/** The error for a value of a numeric or boolean column that does not parse (`row` counts from 1). */
+export function badValue(origin: string, row: number, spec: ColumnSpec, v: RawValue): UserError {
+  const odd = spec.type === "numeric" ? oddNumber(v) : undefined;
+  const what =
+    odd ??
+    `${spec.type === "numeric" ? "is not a number" : "is not a boolean (yes/no, true/false, 1/0)"}; fix the value or leave it empty for missing`;
+  return new UserError(`${origin}: row ${row}, column "${spec.name}": ${show(v)} ${what}`);
+}
+
+/** Every column of `specs` that `has` not is named in one UserError. */
+export function checkColumns(origin: string, specs: ColumnSpec[], has: (column: string) => boolean): void {
+  const missing = specs.filter((s) => !has(s.name)).map((s) => `"${s.name}"`);
   if (missing.length) {
     throw new UserError(
-      `${t.origin}: missing column${missing.length > 1 ? "s" : ""} ${missing.join(", ")}; the model was trained with ${missing.length > 1 ? "them" : "it"}, add ${missing.length > 1 ? "them" : "it"} to the input`,
+      `${origin}: missing column${missing.length > 1 ? "s" : ""} ${missing.join(", ")}; the model was trained with ${missing.length > 1 ? "them" : "it"}, add ${missing.length > 1 ? "them" : "it"} to the input`,
     );
   }
+}
+
+/** Type the given columns of `t`. Every missing column is named in one error. */
+export function typeTable(t: RawTable, specs: ColumnSpec[], rowOffset = 0): TypedTable {
+  checkColumns(t.origin, specs, (c) => Object.hasOwn(t.data, c));
   const columns = new Map<string, TypedColumn>();
   for (const s of specs) columns.set(s.name, typeColumn(t, s, rowOffset));
   return { origin: t.origin, rows: t.rows, columns };

@@ -7,10 +7,25 @@ import type { RawValue } from "./load.js";
 /** Text that means "no value". Compared after trimming. */
 export const MISSING_TOKENS = new Set(["", "NA", "N/A", "n/a", "NaN", "nan", "null", "NULL", "None", "none"]);
 
-const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+/**
+ * The number forms, as regular-expression sources without anchors (also compiled to SQL by
+ * sql-values.ts): a plain decimal number, and the "odd" forms {@link oddNumber} explains.
+ */
+export const NUMBER_FORMS = {
+  number: String.raw`[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?`,
+  infinity: String.raw`[+-]?(inf|infinity)`,
+  nan: String.raw`[+-]?nan`,
+  thousands: String.raw`[+-]?\d{1,3}(,\d{3})+(\.\d*)?`,
+  radix: String.raw`[+-]?0([xX][0-9a-fA-F]+|[oO][0-7]+|[bB][01]+)`,
+} as const;
 
-const TRUE_WORDS = new Set(["true", "yes", "y", "t"]);
-const FALSE_WORDS = new Set(["false", "no", "n", "f"]);
+const anchored = (source: string, flags = ""): RegExp => new RegExp(`^(?:${source})$`, flags);
+const NUMBER = anchored(NUMBER_FORMS.number);
+
+/** Words read as true (compared in lower case after trimming; "1" is true too). */
+export const TRUE_WORDS: ReadonlySet<string> = new Set(["true", "yes", "y", "t"]);
+/** Words read as false (compared in lower case after trimming; "0" is false too). */
+export const FALSE_WORDS: ReadonlySet<string> = new Set(["false", "no", "n", "f"]);
 
 /** Whether a raw value means "no value": null, undefined, or one of {@link MISSING_TOKENS} after trimming. */
 export function isMissing(v: RawValue): boolean {
@@ -36,10 +51,10 @@ export function parseNumber(v: RawValue): number | undefined {
 
 const finite = (n: number): number | undefined => (Number.isFinite(n) ? n : undefined);
 
-const INFINITY = /^[+-]?(inf|infinity)$/i;
-const NAN = /^[+-]?nan$/i;
-const THOUSANDS = /^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$/;
-const RADIX = /^[+-]?0([xX][0-9a-fA-F]+|[oO][0-7]+|[bB][01]+)$/;
+const INFINITY = anchored(NUMBER_FORMS.infinity, "i");
+const NAN = anchored(NUMBER_FORMS.nan, "i");
+const THOUSANDS = anchored(NUMBER_FORMS.thousands);
+const RADIX = anchored(NUMBER_FORMS.radix);
 
 /**
  * Why a value that looks like a number is not read as one, with what to write instead

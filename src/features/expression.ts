@@ -232,6 +232,7 @@ function walk(n: Node, columns: string[]): string | undefined {
     }
     case "CASE": {
       const parts: Node[] = [];
+      // eslint-disable-next-line no-restricted-syntax -- the few branches of one CASE
       for (const c of nodes(n.case_checks)) parts.push(...nodes([c.when_expr, c.then_expr])); // the few branches of one CASE
       return first([...parts, ...nodes([n.else_expr])], columns);
     }

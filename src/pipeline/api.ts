@@ -70,14 +70,18 @@ export async function train(options: TrainOptions = {}): Promise<TrainOutput> {
     typeof options.config === "string" ? options.config : "config",
   );
   const work = async (): Promise<TrainOutput> => {
-    const raw = Array.isArray(options.data) ? tableFromRows(options.data, "rows") : await kit.load();
-    if (Array.isArray(options.data) && !kit.config.data.target)
-      throw new UserError("train: `target` is required when training on rows");
-    const loadSeconds = performance.now() / 1000 - started;
-    const result = await kit.train(raw);
-    const metrics = kit.metricsFile(result, loadSeconds, started);
-    if (options.out) await kit.save(options.out, result.model, metrics, result.validationRows, "validation split");
-    return { model: result.model, metrics };
+    const raw = Array.isArray(options.data) ? tableFromRows(options.data, "rows") : await kit.open();
+    try {
+      if (Array.isArray(options.data) && !kit.config.data.target)
+        throw new UserError("train: `target` is required when training on rows");
+      const loadSeconds = performance.now() / 1000 - started;
+      const result = await kit.train(raw);
+      const metrics = kit.metricsFile(result, loadSeconds, started);
+      if (options.out) await kit.save(options.out, result.model, metrics, result.validationRows, "validation split");
+      return { model: result.model, metrics };
+    } finally {
+      if (!("data" in raw)) raw.close();
+    }
   };
   if (!options.out) return work();
   const inputs = [

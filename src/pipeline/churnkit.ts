@@ -7,7 +7,9 @@ import { resolveConfig } from "../config/load.js";
 import type { Config, ConfigInput } from "../config/schema.js";
 import { parseConfig } from "../config/load.js";
 import { loadTable, type RawTable } from "../data/load.js";
-import { guessTarget, inferSchema } from "../data/schema.js";
+import { fileSource } from "../data/load-typed.js";
+import { guessTarget, inferSchema, inferSchemaFrom } from "../data/schema.js";
+import type { TrainingSource } from "../data/source.js";
 import { checkDerived } from "../features/derived.js";
 import { saveArtifact } from "../artifact/artifact.js";
 import { modelReport } from "../report/model-report.js";
@@ -20,6 +22,7 @@ import {
   trainOnTable,
   type SettingNames,
   type Timings,
+  type TrainingInput,
   type TrainResult,
   type TrainStepOptions,
 } from "./train.js";
@@ -87,17 +90,37 @@ export class ChurnKit {
     await this.checkDerived();
     const t = await loadTable(path);
     this.log.info(`loaded ${t.rows} rows × ${t.columns.length} columns from ${path}`);
-    if (!this.config.data.target) {
-      const guess = guessTarget(inferSchema(t));
-      if (!guess) throw new UserError(`${path}: cannot guess the target column; ${howToSet(this.names.target, "COL")}`);
-      this.log.info(`target column guessed: "${guess}" (${howToSet(this.names.target, "COL")} to choose another)`);
-      this.resolved = { ...this.resolved, data: { ...this.resolved.data, target: guess } };
-    }
+    this.guessTarget(path, () => inferSchema(t));
     return t;
   }
 
+  /**
+   * Open the training file typed by DuckDB (no JS string per cell: data/load-typed.ts), for {@link ChurnKit.train};
+   * fills in the target when it can be guessed. Close the source when done.
+   */
+  async open(path = this.dataPath): Promise<TrainingSource> {
+    await this.checkDerived();
+    const src = await fileSource(path);
+    try {
+      this.log.info(`loaded ${src.rows} rows × ${src.columns.length} columns from ${path}`);
+      this.guessTarget(path, () => inferSchemaFrom(src));
+    } catch (e) {
+      src.close();
+      throw e;
+    }
+    return src;
+  }
+
+  private guessTarget(path: string, schema: () => ReturnType<typeof inferSchema>): void {
+    if (this.config.data.target) return;
+    const guess = guessTarget(schema());
+    if (!guess) throw new UserError(`${path}: cannot guess the target column; ${howToSet(this.names.target, "COL")}`);
+    this.log.info(`target column guessed: "${guess}" (${howToSet(this.names.target, "COL")} to choose another)`);
+    this.resolved = { ...this.resolved, data: { ...this.resolved.data, target: guess } };
+  }
+
   /** Fit on a whole table (validation split inside). */
-  async train(t: RawTable, opts: TrainStepOptions = {}): Promise<TrainResult> {
+  async train(t: TrainingInput, opts: TrainStepOptions = {}): Promise<TrainResult> {
     await this.checkDerived();
     return trainOnTable(t, this.config, this.log, { names: this.names, ...opts });
   }

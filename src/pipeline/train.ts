@@ -4,13 +4,13 @@
  * split → preprocessing → fit → measure on validation → refit on all rows.
  */
 import type { Config } from "../config/schema.js";
-import { fingerprint } from "../data/fingerprint.js";
-import { takeRows, type RawTable } from "../data/load.js";
-import { featureColumns, idColumns, inferSchema, type ColumnSchema, type Schema } from "../data/schema.js";
+import type { RawTable } from "../data/load.js";
+import { featureColumns, idColumns, inferSchemaFrom, type ColumnSchema, type Schema } from "../data/schema.js";
+import { rawSource, type TrainingSource } from "../data/source.js";
 import { stratifiedSplit } from "../data/split.js";
 import { numericStats, referenceStats, SCORE_EDGES } from "../data/stats.js";
 import { encodeTarget, howToSet, resolveTarget, type TargetInfo } from "../data/target.js";
-import { typeTable } from "../data/typed.js";
+import { orderRelations } from "../data/identifier-order.js";
 import { addDerived, referencedColumns, type DerivedFeature } from "../features/derived.js";
 import { selectFeatures, type DroppedFeature } from "../features/select.js";
 import { UserError } from "../utils/errors.js";
@@ -80,35 +80,51 @@ export interface PreparedTraining {
   dropped: DroppedFeature[];
   /** Kept inputs that alone separate the classes almost perfectly (possible target leakage). */
   leakage: LeakyColumn[];
-  /** The raw rows that have a target value (row i of `data` is row i here). */
-  table: RawTable;
+  /** The training table. */
+  source: TrainingSource;
+  /** Rows of `source` that have a target value (row i of `data` is row labelled[i] there). */
+  labelled: number[];
   /** Seconds this preparation took. */
   seconds: number;
 }
 
-/** Schema → target → typing → derived features → selection, on a whole raw table. */
+/** A raw table (rows in memory) or a {@link TrainingSource} (a file typed by DuckDB: data/load-typed.ts). */
+export type TrainingInput = RawTable | TrainingSource;
+
+const asSource = (t: TrainingInput): TrainingSource => ("data" in t ? rawSource(t) : t);
+
+/** Schema → target → typing → derived features → selection, on a whole table. */
 export async function prepareTraining(
-  raw: RawTable,
+  input: TrainingInput,
   cfg: Config,
   log: Logger = logger(),
   names: SettingNames = CONFIG_NAMES,
 ): Promise<PreparedTraining> {
   const tPre = now();
   const d = cfg.data;
-  const schema = inferSchema(raw, {
+  const raw = asSource(input);
+  // The identifier value rule relates a few candidate columns to the target (a file's are read in DuckDB).
+  const orderRelation = await orderRelations(raw, {
+    target: d.target,
+    positive: d.positive,
+    skip: [...d.drop, ...d.id_columns],
+    types: d.types,
+  });
+  const schema = inferSchemaFrom(raw, {
     target: d.target,
     positive: d.positive,
     drop: d.drop,
     ids: d.id_columns,
     types: d.types,
     log,
+    orderRelation,
   });
   if (!d.target) throw new UserError(`${raw.origin}: no target column given; ${howToSet(names.target, "COL")}`);
-  const target = resolveTarget(raw, d.target, d.positive, names.positive);
-  const { y, rows: labelled } = encodeTarget(raw, target);
+  const labels = await raw.labels(d.target);
+  const target = resolveTarget(labels, d.target, d.positive, names.positive);
+  const { y, rows: labelled } = encodeTarget(labels, target);
   if (labelled.length < raw.rows)
     log.warn(`${raw.rows - labelled.length} rows have no value in target column "${target.column}" and are left out`);
-  const table = labelled.length < raw.rows ? takeRows(raw, labelled) : raw;
   const positives = y.reduce((s, v) => s + v, 0);
   if (positives < 2 || y.length - positives < 2) {
     throw new UserError(
@@ -116,9 +132,9 @@ export async function prepareTraining(
     );
   }
   const features = featureColumns(schema);
-  const typedBase = typeTable(
-    table,
+  const typedBase = await raw.typed(
     features.map((c) => ({ name: c.name, type: c.type })),
+    labelled.length < raw.rows ? labelled : undefined,
   );
   const derivedSpecs = Object.entries(cfg.features.derived).map(([name, sql]) => ({ name, sql }));
   const { table: typed, derived } = await addDerived(typedBase, derivedSpecs);
@@ -149,7 +165,8 @@ export async function prepareTraining(
     derived,
     dropped,
     leakage,
-    table,
+    source: raw,
+    labelled,
     seconds: now() - tPre,
   };
 }
@@ -173,14 +190,15 @@ export interface TrainStepOptions {
   names?: SettingNames;
 }
 
-/** Train a model on a whole raw table according to `cfg`. */
+/** Train a model on a whole table according to `cfg`. */
 export async function trainOnTable(
-  raw: RawTable,
+  input: TrainingInput,
   cfg: Config,
   log: Logger = logger(),
   opts: TrainStepOptions = {},
 ): Promise<TrainResult> {
-  const prep = await prepareTraining(raw, cfg, log, opts.names);
+  const prep = await prepareTraining(input, cfg, log, opts.names);
+  const raw = prep.source;
   const { schema, target, data, features, derived, dropped } = prep;
   const { y, typed, inputs: kept } = data;
   const preprocessSeconds = prep.seconds;
@@ -251,7 +269,7 @@ export async function trainOnTable(
     threshold,
     calibration,
     validation_metrics: validation,
-    data_fingerprint: fingerprint(raw),
+    data_fingerprint: await raw.fingerprint(),
     config: { ...cfg, model: { ...cfg.model, params: checked } },
     // Every input column (those only derived features read included) and every model column.
     reference_stats: referenceStats(typed, [...new Set([...inputs.map((c) => c.name), ...kept.map((k) => k.column)])]),
@@ -259,7 +277,7 @@ export async function trainOnTable(
   };
   // Importance is measured by the first fit on the validation rows it never saw.
   let importance: FeatureImportance | undefined;
-  const validationRows = takeRows(prep.table, valRows);
+  const validationRows = await raw.rawRows(Array.from(valRows, (i) => prep.labelled[i]!));
   if (cfg.evaluation.permutation_repeats > 0 && opts.importance !== false) {
     const t0 = now();
     const firstModel = ChurnModel.fromFit(

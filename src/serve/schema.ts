@@ -69,6 +69,7 @@ function columnSchema(field: InputField): JsonSchema {
     anyOf = [{ type: "string" }, { type: "number" }, { type: "boolean" }];
     description = `categorical: text (numbers are read as text); levels seen in training: ${(field.levels ?? []).map((l) => JSON.stringify(l)).join(", ")}; other values are accepted and flagged as unseen`;
   }
+  // eslint-disable-next-line no-restricted-syntax -- one or two JSON-schema alternatives
   anyOf.push(...nullable());
   if (!canBeNull) description += "; never missing in training (a missing value is imputed)";
   const out: JsonSchema = { description, anyOf };
@@ -169,6 +170,7 @@ export function openApiDocument(a: ModelArtifact, info: { title: string; version
   };
   const secured = info.auth ? { security: [{ bearer: [] }] } : {};
   const get = (summary: string, schema: JsonSchema, codes: number[] = info.auth ? [401] : []) => ({
+    // eslint-disable-next-line no-restricted-syntax -- a handful of HTTP status codes
     get: { summary, ...secured, responses: { 200: { description: "OK", content: json(schema) }, ...errors(...codes) } },
   });
   return {
@@ -204,6 +206,7 @@ export function openApiDocument(a: ModelArtifact, info: { title: string; version
                 },
               }),
             },
+            // eslint-disable-next-line no-restricted-syntax -- a handful of HTTP status codes
             ...errors(400, ...(info.auth ? [401] : []), 413, 415),
           },
         },
@@ -216,6 +219,7 @@ export function openApiDocument(a: ModelArtifact, info: { title: string; version
           requestBody: { required: true, content: { "text/csv": { schema: { type: "string" } } } },
           responses: {
             200: { description: "scored CSV", content: { "text/csv": { schema: { type: "string" } } } },
+            // eslint-disable-next-line no-restricted-syntax -- a handful of HTTP status codes
             ...errors(400, ...(info.auth ? [401] : []), 413, 415),
           },
         },
@@ -240,6 +244,7 @@ export function openApiDocument(a: ModelArtifact, info: { title: string; version
           ...secured,
           responses: {
             200: { description: "Prometheus text", content: { "text/plain": { schema: { type: "string" } } } },
+            // eslint-disable-next-line no-restricted-syntax -- a handful of HTTP status codes
             ...errors(...(info.auth ? [401] : [])),
           },
         },

@@ -104,6 +104,7 @@ export function realPathOf(p: string): string {
   const rest: string[] = [];
   for (;;) {
     try {
+      // eslint-disable-next-line no-restricted-syntax -- the components of one path
       return join(realpathSync(cur), ...rest.reverse());
     } catch {
       const parent = dirname(cur);

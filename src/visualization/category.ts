@@ -41,7 +41,9 @@ export function categoryChart(input: CategoryChartInput): TopLevelSpec {
   const values = cats.map((c, i) => ({ label: c.label, count: c.count, rate: c.rate ?? null, order: i }));
   const withRate = values.some((v) => v.rate !== null);
   // Headroom past the longest bar for its value label.
+  // eslint-disable-next-line no-restricted-syntax -- the categories of one chart (capped)
   const maxCount = Math.max(1, ...values.map((v) => v.count));
+  // eslint-disable-next-line no-restricted-syntax -- the categories of one chart (capped)
   const maxRate = Math.max(0.01, ...values.map((v) => v.rate ?? 0), input.overallRate ?? 0);
   const width = input.width ?? (withRate ? 170 : 360);
   const yTitle = input.categoryTitle ?? "Category";

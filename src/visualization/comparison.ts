@@ -36,7 +36,8 @@ export function comparisonChart(input: ComparisonChartInput): TopLevelSpec {
     { label: b.label, sample: ref, share: b.reference, order: i },
     { label: b.label, sample: cur, share: b.current, order: i },
   ]);
-  const max = Math.max(0.01, ...input.bins.map((b) => Math.max(b.reference, b.current))); // tens of bins, not rows
+  // eslint-disable-next-line no-restricted-syntax -- tens of bins, not rows
+  const max = Math.max(0.01, ...input.bins.map((b) => Math.max(b.reference, b.current)));
   const y = { field: "label", type: "nominal" as const, title: input.binTitle, sort: input.bins.map((b) => b.label) };
   const x = {
     field: "share",

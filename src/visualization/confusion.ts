@@ -40,6 +40,7 @@ export function confusionMatrixChart(input: ConfusionInput): TopLevelSpec {
     share: c.n / total,
     label: `${c.n.toLocaleString("en")} (${((100 * c.n) / total).toFixed(1)}%)`,
   }));
+  // eslint-disable-next-line no-restricted-syntax -- four cells
   const max = Math.max(...cells.map((c) => c.n), 1); // four cells
   const x = {
     field: "predicted",

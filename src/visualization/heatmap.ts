@@ -39,6 +39,7 @@ export function heatmapChart(input: HeatmapInput): TopLevelSpec {
   );
   const n = Math.max(input.rows.length, input.columns.length);
   const cell = input.cell ?? Math.max(28, Math.min(48, Math.floor(480 / Math.max(n, 1))));
+  // eslint-disable-next-line no-restricted-syntax -- the columns of one heatmap
   const longest = Math.max(0, ...input.columns.map((c) => c.length));
   const x = {
     field: "col",

@@ -1,0 +1,261 @@
+/**
+ * A training file typed by DuckDB: the file is read once into a temporary table of text (in
+ * DuckDB's memory, on a connection of its own), and schema facts, labels, typed columns and the
+ * fingerprint are computed there in SQL by the rules of sql-values.ts. Columns reach JavaScript
+ * chunk by chunk as typed vectors: numbers and booleans as Float64Array (NaN missing),
+ * categories as integer codes against a vocabulary built in SQL, so a cell never becomes a JS
+ * string (only raw rows asked for by {@link TrainingSource.rawRows} do).
+ */
+import type { DuckDBConnection, DuckDBResult } from "@duckdb/node-api";
+import { dict } from "../utils/dict.js";
+import { database, ident } from "./duckdb.js";
+import { columnMark, type Fingerprint } from "./fingerprint.js";
+import { checkDataFile, checkShape, sourceSql, unreadable, type RawTable, type RawValue } from "./load.js";
+import type { ColumnFacts } from "./schema.js";
+import type { TrainingSource } from "./source.js";
+import { sqlBoolean, sqlBooleanWord, sqlCategory, sqlMissing, sqlNumber, sqlOdd, sqlTrim } from "./sql-values.js";
+import { badValue, type ColumnSpec, type TypedColumn, type TypedTable } from "./typed.js";
+
+const RAW = "churnkit_raw";
+const PICK = "churnkit_pick";
+/** Rows per block of text when the fingerprint is hashed: a few MB of text at a time. */
+const HASH_BLOCK = 65536;
+
+/** Every row of a result, chunk by chunk: `each(chunk, offset)` reads the chunk's vectors. */
+async function forChunks(
+  result: DuckDBResult,
+  each: (chunk: NonNullable<Awaited<ReturnType<DuckDBResult["fetchChunk"]>>>, offset: number) => void,
+): Promise<number> {
+  let offset = 0;
+  for (;;) {
+    const chunk = await result.fetchChunk();
+    if (!chunk || chunk.rowCount === 0) return offset;
+    each(chunk, offset);
+    offset += chunk.rowCount;
+  }
+}
+
+/** Open a training file as a {@link TrainingSource} typed in DuckDB. Close it when done. */
+export async function fileSource(path: string): Promise<TrainingSource> {
+  checkDataFile(path);
+  const con = await (await database()).connect();
+  try {
+    try {
+      await con.run(`CREATE TEMP TABLE ${RAW} AS ${sourceSql(path)}`);
+    } catch (e) {
+      throw unreadable(path, e);
+    }
+    const columns = (await con.runAndReadAll(`SELECT * FROM ${RAW} LIMIT 0`)).columnNames();
+    const rows = Number((await con.runAndReadAll(`SELECT count(*) FROM ${RAW}`)).getRows()[0]![0]);
+    await checkShape(path, columns, rows, async () => {
+      const r = await con.runAndReadAll(`SELECT * FROM ${RAW} ORDER BY rowid`);
+      return r.getColumnsJS()[0] as RawValue[];
+    });
+    const facts = await countFacts(con, columns);
+    return new FileSource(con, path, columns, rows, facts);
+  } catch (e) {
+    con.closeSync();
+    throw e;
+  }
+}
+
+/**
+ * The {@link ColumnFacts} of every column, one aggregate query per column: DuckDB plans one query of
+ * many such columns in time that grows faster than the number of columns (21 columns: seconds).
+ */
+async function countFacts(con: DuckDBConnection, columns: string[]): Promise<Map<string, ColumnFacts>> {
+  const out = new Map<string, ColumnFacts>();
+  const other = "NOT m AND n IS NULL AND NOT o";
+  const aggs = [
+    "count(*) FILTER (NOT m)",
+    "count(n)",
+    "count(*) FILTER (n = trunc(n))",
+    "count(*) FILTER (o)",
+    "min(r) FILTER (o)",
+    "arg_min(v, r) FILTER (o)",
+    `min(r) FILTER (${other})`,
+    `arg_min(v, r) FILTER (${other})`,
+    "count(*) FILTER (w)",
+    "count(DISTINCT lower(t)) FILTER (w)",
+    "count(DISTINCT t) FILTER (NOT m)",
+    "min(abs(n))",
+  ];
+  const parsed = `r, v, t, m, n, ${sqlOdd("t", "m", "n")} AS o, ${sqlBooleanWord("t")} AS w`;
+  const base = `r, v, t, ${sqlMissing("t")} AS m, ${sqlNumber("t")} AS n`;
+  const num = (v: unknown, none = 0) => (v === null || v === undefined ? none : Number(v));
+  for (const c of columns) {
+    const x = ident(c);
+    const r = await con.runAndReadAll(
+      `SELECT ${aggs.join(", ")} FROM (SELECT ${parsed} FROM (SELECT ${base} FROM (SELECT rowid AS r, ${x} AS v, ${sqlTrim(x)} AS t FROM ${RAW})))`,
+    );
+    const a = r.getRowsJS()[0]!;
+    out.set(c, {
+      nonMissing: num(a[0]),
+      numeric: num(a[1]),
+      integer: num(a[2]),
+      odd: num(a[3]),
+      firstOdd: num(a[4], -1),
+      firstOddValue: (a[5] ?? null) as RawValue,
+      firstOther: num(a[6], -1),
+      firstOtherValue: (a[7] ?? null) as RawValue,
+      boolWords: num(a[8]),
+      boolDistinct: num(a[9]),
+      distinct: num(a[10]),
+      minAbs: num(a[11], Infinity),
+    });
+  }
+  return out;
+}
+
+class FileSource implements TrainingSource {
+  private vocabularies = 0;
+
+  constructor(
+    private readonly con: DuckDBConnection,
+    readonly origin: string,
+    readonly columns: string[],
+    readonly rows: number,
+    private readonly counted: Map<string, ColumnFacts>,
+  ) {}
+
+  facts(name: string): ColumnFacts {
+    return this.counted.get(name)!;
+  }
+
+  /** Store rows `idx` (in that order) as the picks that {@link FileSource.from} reads. */
+  private async pick(idx: ArrayLike<number>): Promise<void> {
+    await this.con.run(`CREATE OR REPLACE TEMP TABLE ${PICK} (pos INTEGER, r BIGINT)`);
+    const app = await this.con.createAppender(PICK, "main", "temp");
+    for (let i = 0; i < idx.length; i++) {
+      app.appendInteger(i);
+      app.appendBigInt(BigInt(idx[i]!));
+      app.endRow();
+    }
+    app.closeSync();
+  }
+
+  /**
+   * The FROM clause of `columns` trimmed (t0, t1, ...) and raw (v0, v1, ...), with the row number r, of the picked
+   * rows in their order ({@link FileSource.pick}) or of all rows; and the ORDER BY that keeps that order.
+   */
+  private from(columns: string[], picked: boolean): { from: string; order: string } {
+    const cols = columns.map((c, j) => `${ident(c)} AS v${j}, ${sqlTrim(ident(c))} AS t${j}`);
+    const rows = `(SELECT rowid AS r, ${cols.join(", ")} FROM ${RAW}) s`;
+    return picked
+      ? { from: `${PICK} JOIN ${rows} ON s.r = ${PICK}.r`, order: `${PICK}.pos` }
+      : { from: rows, order: "s.r" };
+  }
+
+  /**
+   * A vocabulary table of the labels of `column` (trimmed, missing left out), code 0 for the
+   * first to appear in the file; returns its name and the labels in code order.
+   */
+  private async vocabulary(column: string): Promise<{ table: string; levels: string[] }> {
+    const table = `churnkit_vocab_${this.vocabularies++}`;
+    const { from } = this.from([column], false);
+    await this.con.run(
+      `CREATE TEMP TABLE ${table} AS SELECT l AS label, (row_number() OVER (ORDER BY f) - 1)::INTEGER AS code ` +
+        `FROM (SELECT ${sqlCategory("t0")} AS l, min(r) AS f FROM ${from} GROUP BY l HAVING l IS NOT NULL)`,
+    );
+    const levels: string[] = [];
+    const r = await this.con.stream(`SELECT label FROM ${table} ORDER BY code`);
+    await forChunks(r, (chunk) => {
+      const v = chunk.getColumnVector(0);
+      for (let i = 0; i < chunk.rowCount; i++) levels.push(v.getItem(i) as string);
+    });
+    return { table, levels };
+  }
+
+  async labels(column: string): Promise<RawTable> {
+    const t = await this.typed([{ name: column, type: "categorical" }]);
+    const data = dict<RawValue[]>();
+    data[column] = t.columns.get(column)!.values as (string | null)[];
+    return { origin: this.origin, columns: [column], rows: this.rows, data };
+  }
+
+  async typed(specs: ColumnSpec[], idx?: ArrayLike<number>): Promise<TypedTable> {
+    const n = idx ? idx.length : this.rows;
+    if (idx) await this.pick(idx);
+    const columns = new Map<string, TypedColumn>();
+    // One query per column: DuckDB plans a query of many parsed columns in more than linear time.
+    for (const s of specs) {
+      const { from, order } = this.from([s.name], idx !== undefined);
+      if (s.type !== "categorical") {
+        const values = new Float64Array(n);
+        const v = s.type === "numeric" ? sqlNumber("t0") : sqlBoolean("t0");
+        // The raw text of a value that does not parse comes along (NULL otherwise); the first one is an error.
+        // A scan of all rows keeps insertion order without ORDER BY (preserve_insertion_order, DuckDB's default).
+        const result = await this.con.stream(
+          `SELECT ${v}, CASE WHEN NOT ${sqlMissing("t0")} AND ${v} IS NULL THEN v0 END, s.r FROM ${from}${idx ? ` ORDER BY ${order}` : ""}`,
+        );
+        await forChunks(result, (chunk, offset) => {
+          const vec = chunk.getColumnVector(0);
+          const bad = chunk.getColumnVector(1);
+          for (let i = 0; i < chunk.rowCount; i++) {
+            const b = bad.getItem(i) as string | null;
+            if (b !== null) throw badValue(this.origin, Number(chunk.getColumnVector(2).getItem(i)) + 1, s, b);
+            values[offset + i] = (vec.getItem(i) as number | null) ?? NaN;
+          }
+        });
+        columns.set(s.name, { ...s, values });
+        continue;
+      }
+      const vocab = await this.vocabulary(s.name);
+      const codes = new Int32Array(n);
+      const result = await this.con.stream(
+        `SELECT ${vocab.table}.code FROM ${from} LEFT JOIN ${vocab.table} ON ${vocab.table}.label = ${sqlCategory("t0")} ORDER BY ${order}`,
+      );
+      await forChunks(result, (chunk, offset) => {
+        const vec = chunk.getColumnVector(0);
+        for (let i = 0; i < chunk.rowCount; i++) codes[offset + i] = (vec.getItem(i) as number | null) ?? -1;
+      });
+      await this.con.run(`DROP TABLE temp.${vocab.table}`);
+      // Labels shared by reference: one string per level, not per cell.
+      const values = new Array<string | null>(n);
+      for (let i = 0; i < n; i++) values[i] = codes[i]! < 0 ? null : vocab.levels[codes[i]!]!;
+      columns.set(s.name, { ...s, values });
+    }
+    return { origin: this.origin, rows: n, columns };
+  }
+
+  async rawRows(idx: ArrayLike<number>): Promise<RawTable> {
+    await this.pick(idx);
+    const { from, order } = this.from(this.columns, true);
+    const cols = this.columns.map((_, j) => `v${j}`).join(", ");
+    const out = this.columns.map(() => new Array<RawValue>(idx.length));
+    const result = await this.con.stream(`SELECT ${cols} FROM ${from} ORDER BY ${order}`);
+    await forChunks(result, (chunk, offset) => {
+      for (let j = 0; j < this.columns.length; j++) {
+        const vec = chunk.getColumnVector(j);
+        const dst = out[j]!;
+        for (let i = 0; i < chunk.rowCount; i++) dst[offset + i] = vec.getItem(i) as string | null;
+      }
+    });
+    const data = dict<RawValue[]>();
+    this.columns.forEach((c, j) => (data[c] = out[j]!));
+    return { origin: this.origin, columns: this.columns, rows: idx.length, data };
+  }
+
+  /** The same hash as data/fingerprint.ts, over text that DuckDB joins by blocks of rows. */
+  async fingerprint(): Promise<Fingerprint> {
+    const { createHash } = await import("node:crypto");
+    const h = createHash("sha256");
+    for (const c of this.columns) {
+      h.update(columnMark(c));
+      const x = ident(c);
+      const text = `CASE WHEN ${x} IS NULL THEN chr(0) ELSE ${x} || chr(1) END`;
+      const result = await this.con.stream(
+        `SELECT rowid // ${HASH_BLOCK} AS b, string_agg(${text}, '' ORDER BY rowid) FROM ${RAW} GROUP BY b ORDER BY b`,
+      );
+      await forChunks(result, (chunk) => {
+        const v = chunk.getColumnVector(1);
+        for (let i = 0; i < chunk.rowCount; i++) h.update(v.getItem(i) as string);
+      });
+    }
+    return { rows: this.rows, columns: this.columns.length, sha256: h.digest("hex") };
+  }
+
+  close(): void {
+    this.con.closeSync();
+  }
+}

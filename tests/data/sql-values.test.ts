@@ -1,0 +1,181 @@
+import { describe, expect, it } from "vitest";
+import { literal, withConnection } from "../../src/data/duckdb.js";
+import {
+  sqlBoolean,
+  sqlBooleanWord,
+  sqlCategory,
+  sqlMissing,
+  sqlNumber,
+  sqlOdd,
+  sqlTrim,
+} from "../../src/data/sql-values.js";
+import {
+  isBooleanWord,
+  isMissing,
+  oddNumber,
+  parseBoolean,
+  parseCategory,
+  parseNumber,
+} from "../../src/data/values.js";
+
+/** Cells where the SQL and the JS rules could disagree: spaces, tokens, cases, number forms, overflow. */
+const CELLS: (string | null)[] = [
+  " 1,5",
+  "",
+  " ",
+  "NA",
+  "N/A",
+  "n/a",
+  "None",
+  "none",
+  "null",
+  "NULL",
+  "nan",
+  "NaN",
+  "NAN",
+  "-nan",
+  "+NaN",
+  " yes ",
+  "YES",
+  "Yes",
+  "y",
+  "T",
+  "TRUE",
+  "true",
+  "False",
+  "no",
+  "N",
+  "f",
+  "0",
+  "1",
+  "2",
+  "1.0",
+  "-1",
+  "1e3",
+  "1E3",
+  "1e+3",
+  "1.5e-3",
+  "-0",
+  "+0",
+  "0.0",
+  "5.",
+  ".5",
+  "+1",
+  "--1",
+  "1e",
+  "e3",
+  "1.2.3",
+  "00012",
+  "1_000",
+  "1,234",
+  "12,345.50",
+  "1,5",
+  "0x10",
+  "0X1f",
+  "0o17",
+  "0b101",
+  "-0x10",
+  "inf",
+  "-inf",
+  "Infinity",
+  "-Infinity",
+  "INF",
+  "1e309",
+  "-1e309",
+  "1e-400",
+  "4.9e-324",
+  "2.5e-324",
+  "123456789012345678901234567890",
+  "0.1",
+  "0.30000000000000004",
+  " 12 ",
+  "\t7\u00a0",
+  "\u3000x\u3000",
+  "\ufeff3",
+  "\u2028yes\u2029",
+  "\v8\f",
+  "１２",
+  "12%",
+  "$12",
+  "abc",
+  " Month-to-month ",
+  "a\u0000b",
+  "é",
+  "x y",
+  null,
+];
+
+interface Parsed {
+  missing: boolean;
+  number: number | null;
+  odd: boolean;
+  boolean: number | null;
+  word: boolean;
+  category: string | null;
+}
+
+function viaJs(v: string | null): Parsed {
+  const n = parseNumber(v);
+  const b = parseBoolean(v);
+  return {
+    missing: isMissing(v),
+    number: n === undefined || Number.isNaN(n) ? null : n,
+    odd: oddNumber(v) !== undefined,
+    boolean: b === undefined || Number.isNaN(b) ? null : b,
+    word: typeof v === "string" && isBooleanWord(v.trim()),
+    category: parseCategory(v),
+  };
+}
+
+async function viaSql(cells: (string | null)[]): Promise<Parsed[]> {
+  // A NUL byte cannot be written inside an SQL literal: it is spliced in with chr(0).
+  const text = (v: string) => literal(v).split("\u0000").join("' || chr(0) || '");
+  const rows = cells.map((v, i) => `(${i}, ${v === null ? "NULL::VARCHAR" : text(v)})`).join(", ");
+  const x = "t";
+  const sql =
+    `SELECT ${sqlMissing(x)}, ${sqlNumber(x)}, ${sqlOdd(x)}, ${sqlBoolean(x)}, ${sqlBooleanWord(x)}, ${sqlCategory(x)} ` +
+    `FROM (SELECT i, ${sqlTrim("v")} AS t FROM (VALUES ${rows}) c(i, v)) ORDER BY i`;
+  const r = await withConnection((con) => con.runAndReadAll(sql));
+  return r.getRowsJS().map(([missing, number, odd, boolean, word, category]) => ({
+    missing: missing as boolean,
+    number: number as number | null,
+    odd: odd as boolean,
+    boolean: boolean as number | null,
+    word: (word ?? false) as boolean,
+    category: category as string | null,
+  }));
+}
+
+describe("SQL parsing rules = values.ts rules", () => {
+  it("gives identical typed results for every tricky cell", async () => {
+    const sql = await viaSql(CELLS);
+    const js = CELLS.map(viaJs);
+    // One entry per cell, so that a failure names the cell; Object.is keeps -0 apart from 0.
+    for (let i = 0; i < CELLS.length; i++) {
+      expect({ cell: CELLS[i], ...sql[i]! }).toEqual({ cell: CELLS[i], ...js[i]! });
+      expect(Object.is(sql[i]!.number, js[i]!.number), `sign of ${JSON.stringify(CELLS[i])}`).toBe(true);
+    }
+    expect(sql).toHaveLength(CELLS.length);
+  });
+
+  it("reads the documented examples as documented", async () => {
+    const [comma, empty, na, yes, e3, negZero, upper, nan] = await viaSql([
+      " 1,5",
+      "",
+      "NA",
+      " yes ",
+      "1e3",
+      "-0",
+      "TRUE",
+      "nan",
+    ]);
+    expect(comma).toMatchObject({ missing: false, number: null, odd: false, category: "1,5" });
+    expect(empty).toMatchObject({ missing: true, number: null, category: null });
+    expect(na).toMatchObject({ missing: true, boolean: null, category: null });
+    expect(yes).toMatchObject({ boolean: 1, word: true, category: "yes" });
+    expect(e3).toMatchObject({ number: 1000, odd: false });
+    expect(Object.is(negZero!.number, -0)).toBe(true);
+    expect(upper).toMatchObject({ boolean: 1, number: null, category: "TRUE" });
+    expect(nan).toMatchObject({ missing: true, number: null, odd: false });
+  });
+});
