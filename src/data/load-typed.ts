@@ -184,17 +184,19 @@ class FileSource implements TrainingSource {
         const values = new Float64Array(n);
         const v = s.type === "numeric" ? sqlNumber("t0") : sqlBoolean("t0");
         // The raw text of a value that does not parse comes along (NULL otherwise); the first one is an error.
-        // A scan of all rows keeps insertion order without ORDER BY (preserve_insertion_order, DuckDB's default).
+        // A scan of all rows is not sorted: each value goes to its row number r (DuckDB's streamed results of
+        // parsed columns were seen out of order past the first vectors, so order is never assumed).
         const result = await this.con.stream(
           `SELECT ${v}, CASE WHEN NOT ${sqlMissing("t0")} AND ${v} IS NULL THEN v0 END, s.r FROM ${from}${idx ? ` ORDER BY ${order}` : ""}`,
         );
         await forChunks(result, (chunk, offset) => {
           const vec = chunk.getColumnVector(0);
           const bad = chunk.getColumnVector(1);
+          const row = chunk.getColumnVector(2);
           for (let i = 0; i < chunk.rowCount; i++) {
             const b = bad.getItem(i) as string | null;
-            if (b !== null) throw badValue(this.origin, Number(chunk.getColumnVector(2).getItem(i)) + 1, s, b);
-            values[offset + i] = (vec.getItem(i) as number | null) ?? NaN;
+            if (b !== null) throw badValue(this.origin, Number(row.getItem(i)) + 1, s, b);
+            values[idx ? offset + i : Number(row.getItem(i))] = (vec.getItem(i) as number | null) ?? NaN;
           }
         });
         columns.set(s.name, { ...s, values });

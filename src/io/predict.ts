@@ -10,29 +10,16 @@ import type { WriteStream } from "node:fs";
 import { mkdir, open, rename, rm } from "node:fs/promises";
 import { finished } from "node:stream/promises";
 import { dirname, extname } from "node:path";
-import {
-  checkDataFile,
-  checkRagged,
-  formatOf,
-  sourceSql,
-  unreadable,
-  type RawTable,
-  type RawValue,
-} from "../data/load.js";
+import { checkDataFile, sourceSql, unreadable, type RawTable } from "../data/load.js";
+import { openBatches } from "../data/stream.js";
 import { withConnection } from "../data/duckdb.js";
-import { scoringSelect, ScoringBatch, type ScoringColumns } from "../data/score-typed.js";
-import { checkColumns } from "../data/typed.js";
 import type { DuckDBConnection } from "@duckdb/node-api";
-import { dict } from "../utils/dict.js";
 import { UserError } from "../utils/errors.js";
 import { tmpSibling } from "../utils/fs.js";
 import { refuseSymlink } from "../utils/output.js";
 import type { UnseenCategory } from "../data/preprocess.js";
 import type { ChurnModel } from "../artifact/churn-model.js";
 import { predictionRow, presentIdColumns, SCORE_COLUMNS } from "../artifact/prediction-row.js";
-
-/** Rows scored per batch: large enough to amortise per-batch work, small enough for constant memory. */
-const BATCH_ROWS = 16384;
 
 /** Quote a CSV field when it needs it (RFC 4180). */
 export function csvField(v: unknown): string {
@@ -125,32 +112,9 @@ async function scoreStream(
   },
 ): Promise<{ rows: number; unseen: number }> {
   const { out, jsonl, threshold, onBatch } = o;
-  const source = sourceSql(input);
-  let columns: string[];
-  try {
-    columns = (await con.runAndReadAll(`SELECT * FROM (${source}) LIMIT 0`)).columnNames();
-  } catch (e) {
-    throw unreadable(input, e);
-  }
-  if (columns.length === 1 && formatOf(input) === "csv") {
-    // A ragged CSV reads as one whole-line column: name its bad row (checkRagged) from the first rows, as text.
-    const head = await con.runAndReadAll(`SELECT * FROM (${source}) LIMIT ${BATCH_ROWS}`);
-    const data = dict<RawValue[]>();
-    data[columns[0]!] = head.getColumnsJS()[0] as RawValue[];
-    checkRagged(input, columns, data);
-  }
+  const batches = await openBatches(con, sourceSql(input), input);
+  const columns = batches.columns;
   const ids = presentIdColumns(model.artifact.id_columns, (c) => columns.includes(c));
-  const inputs = model.artifact.inputs;
-  checkColumns(input, inputs, (c) => columns.includes(c));
-  const levels = new Map(model.artifact.preprocess.categorical.map((c) => [c.column, c.levels]));
-  // A watcher of the batches (the server) sees every column as text; otherwise only the ids are read as text.
-  const wanted: ScoringColumns = { inputs, levels, text: onBatch ? columns : ids };
-  let result;
-  try {
-    result = await con.stream(`SELECT ${scoringSelect(wanted)} FROM (${source})`);
-  } catch (e) {
-    throw unreadable(input, e);
-  }
   let tmp: string | undefined;
   let sink: Sink;
   if (out) {
@@ -165,44 +129,27 @@ async function scoreStream(
     sink = { write: (s) => (process.stdout.write(s), Promise.resolve()), end: async () => {} };
   }
   const th = threshold ?? model.threshold;
-  let rows = 0;
+  let rows: number;
   let unseen = 0;
   try {
     if (!jsonl) await sink.write([...ids, ...SCORE_COLUMNS].map(csvField).join(",") + "\n");
-    const batch = new ScoringBatch(wanted, input, BATCH_ROWS + 2048);
-    const flush = async () => {
-      if (batch.rows === 0) return;
-      const n = batch.rows;
-      const { typed, text } = batch.take();
-      const { X, unseen: u } = await model.prepareTyped(typed);
-      const p = model.scoreMatrix(X, rows);
+    rows = await batches.forEach(async (table, offset) => {
+      const data = table.data;
+      const { X, unseen: u } = await model.prepare(table, offset);
+      const p = model.scoreMatrix(X, offset);
       unseen += u.length;
-      onBatch?.({ table: { origin: input, columns, rows: n, data: text }, probability: p, unseen: u });
-      let out = "";
-      for (let r = 0; r < n; r++) {
-        if (jsonl) out += JSON.stringify(predictionRow(ids, text, r, p[r]!, th)) + "\n";
+      onBatch?.({ table, probability: p, unseen: u });
+      let text = "";
+      for (let r = 0; r < table.rows; r++) {
+        if (jsonl) text += JSON.stringify(predictionRow(ids, data, r, p[r]!, th)) + "\n";
         else {
           // The CSV form of predictionRow, written directly: no object per row on this hot path.
-          let line = "";
-          for (const c of ids) line += csvField(text[c]![r]) + ",";
-          out += `${line}${p[r]},${p[r]! >= th ? "true" : "false"}\n`;
+          text +=
+            [...ids.map((c) => csvField(data[c]![r])), String(p[r]), p[r]! >= th ? "true" : "false"].join(",") + "\n";
         }
       }
-      await sink.write(out);
-      rows += n;
-    };
-    for (;;) {
-      let chunk;
-      try {
-        chunk = await result.fetchChunk();
-      } catch (e) {
-        throw unreadable(input, e);
-      }
-      if (!chunk || chunk.rowCount === 0) break;
-      batch.add(chunk, rows);
-      if (batch.rows >= BATCH_ROWS) await flush();
-    }
-    await flush();
+      await sink.write(text);
+    });
     // The count reads the whole file, so a bad line past the rows streamed so far (which DuckDB's stream reports as
     // an early end, not an error) surfaces here: a fault of the input, named with DuckDB's cause.
     const total = await expected.catch((e: unknown) => {
