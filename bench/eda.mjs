@@ -11,24 +11,13 @@ import { spawnSync } from "node:child_process";
 import { createWriteStream, existsSync, mkdirSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { rng } from "./lib/churn-table.mjs";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 const OUT = join(ROOT, "bench", "out");
 const CLI = join(ROOT, "dist", "cli", "main.js");
 const argRows = process.argv.indexOf("--rows");
 const ROWS = argRows > 0 ? Number(process.argv[argRows + 1]) : 1_000_000;
-
-/** A small seeded generator (mulberry32). */
-function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Write a churn-like CSV of `rows` rows (Telco-shaped columns, churn from a logistic model). */
 export async function generate(path, rows, seed = 42) {

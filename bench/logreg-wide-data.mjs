@@ -2,18 +2,7 @@
 // logreg (standardised numbers, one 0/1 column per category level), with the raw parts written to binary
 // files so that scikit-learn fits the very same values.
 import { writeFileSync } from "node:fs";
-
-/** mulberry32: a small seeded generator. */
-function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { rng } from "./lib/churn-table.mjs";
 
 const numericFeature = (j) => ({ name: `x${j}`, kind: "numeric", source: `x${j}` });
 
