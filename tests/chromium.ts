@@ -4,7 +4,8 @@
  * .ci/run installs it: a browser test must not pass by not running.
  */
 import { existsSync } from "node:fs";
-import { chromium, type Browser } from "playwright-core";
+import { pathToFileURL } from "node:url";
+import { chromium, type Browser, type Page } from "playwright-core";
 
 export const CHROMIUM = "/usr/bin/chromium";
 
@@ -29,4 +30,29 @@ export function launchChromium(): Promise<Browser> {
       "--no-first-run",
     ],
   });
+}
+
+/** A local HTML file opened in a new page, with what went wrong while it loaded. */
+export interface OpenedReport {
+  /** The page, loaded. */
+  page: Page;
+  /** Console errors and uncaught page errors. */
+  errors: string[];
+  /** Every request the page made, its own file:// URL included. */
+  requests: string[];
+  /** The file's URL. */
+  url: string;
+}
+
+/** Open `file` in a new page of `browser` (width × 900), collecting errors and requests until it has loaded. */
+export async function openReport(browser: Browser, file: string, width = 1280): Promise<OpenedReport> {
+  const page = await browser.newPage({ viewport: { width, height: 900 } });
+  const errors: string[] = [];
+  const requests: string[] = [];
+  page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
+  page.on("pageerror", (e) => errors.push(e.message));
+  page.on("request", (r) => requests.push(r.url()));
+  const url = pathToFileURL(file).href;
+  await page.goto(url, { waitUntil: "load" });
+  return { page, errors, requests, url };
 }

@@ -5,10 +5,9 @@
  */
 import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { pathToFileURL } from "node:url";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { haveChromium, launchChromium } from "../chromium.js";
+import { haveChromium, launchChromium, openReport } from "../chromium.js";
 import { ROOT, TELCO } from "../helpers.js";
 import { exec } from "./exec.js";
 
@@ -31,14 +30,7 @@ describe.skipIf(!haveChromium("EDA report"))("EDA report in chromium", () => {
   });
 
   it("renders without errors or requests, every chart has a size", async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    const errors: string[] = [];
-    const requests: string[] = [];
-    page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
-    page.on("pageerror", (e) => errors.push(e.message));
-    page.on("request", (r) => requests.push(r.url()));
-    const url = pathToFileURL(report).href;
-    await page.goto(url, { waitUntil: "load" });
+    const { page, errors, requests, url } = await openReport(browser, report);
     expect(errors).toEqual([]);
     expect(requests.filter((u) => u !== url)).toEqual([]);
     const sizes = await page.$$eval("svg", (els) =>

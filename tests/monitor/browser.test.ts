@@ -6,10 +6,9 @@
  */
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { pathToFileURL } from "node:url";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { haveChromium, launchChromium } from "../chromium.js";
+import { haveChromium, launchChromium, openReport } from "../chromium.js";
 import { runCli } from "../cli-run.js";
 import { ROOT, tmp } from "../helpers.js";
 import { bank, sdOf, shifted, split, writeCsv } from "./tables.js";
@@ -44,14 +43,7 @@ describe.skipIf(!haveChromium("drift report"))("drift report in chromium", () =>
   });
 
   it("shows the verdict, the score, the table and a chart per drifted column, without errors or requests", async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    const errors: string[] = [];
-    const requests: string[] = [];
-    page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
-    page.on("pageerror", (e) => errors.push(e.message));
-    page.on("request", (r) => requests.push(r.url()));
-    const url = pathToFileURL(report).href;
-    await page.goto(url, { waitUntil: "load" });
+    const { page, errors, requests, url } = await openReport(browser, report);
     expect(errors).toEqual([]);
     expect(requests.filter((u) => u !== url)).toEqual([]);
     expect(await page.locator("h2").allTextContents()).toEqual([

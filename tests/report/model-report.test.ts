@@ -8,7 +8,6 @@
  */
 import { mkdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { pathToFileURL } from "node:url";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ChurnKit } from "../../src/pipeline/churnkit.js";
@@ -18,7 +17,7 @@ import { encodeTarget, resolveTarget } from "../../src/data/target.js";
 import { runPipeline, type RunResult } from "../../src/pipeline/run.js";
 import { train } from "../../src/pipeline/api.js";
 import { rocAuc } from "../../src/evaluation/metrics.js";
-import { haveChromium, launchChromium } from "../chromium.js";
+import { haveChromium, launchChromium, openReport } from "../chromium.js";
 import { ROOT, TELCO, tmp } from "../helpers.js";
 import { axisTitle, lineMarks, marks, plotSize, section, table } from "./html.js";
 
@@ -203,14 +202,7 @@ describe("model report", () => {
     });
 
     it("renders without errors or requests, and every chart has a size", async () => {
-      const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
-      const errors: string[] = [];
-      const requests: string[] = [];
-      page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
-      page.on("pageerror", (e) => errors.push(e.message));
-      page.on("request", (r) => requests.push(r.url()));
-      const url = pathToFileURL(join(dir, "report.html")).href;
-      await page.goto(url, { waitUntil: "load" });
+      const { page, errors, requests, url } = await openReport(browser, join(dir, "report.html"), 1200);
       expect(errors).toEqual([]);
       expect(requests.filter((u) => u !== url)).toEqual([]);
       const sizes = await page.$$eval("svg", (els) =>

@@ -6,10 +6,9 @@
  */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { pathToFileURL } from "node:url";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { haveChromium, launchChromium } from "../chromium.js";
+import { haveChromium, launchChromium, openReport } from "../chromium.js";
 import { ROOT } from "../helpers.js";
 import { writeGallery } from "./gallery.js";
 
@@ -39,14 +38,7 @@ describe.skipIf(!haveChromium("chart gallery"))("chart gallery in chromium", () 
       "Importance",
       "Categories",
     ]);
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    const errors: string[] = [];
-    const requests: string[] = [];
-    page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
-    page.on("pageerror", (e) => errors.push(e.message));
-    page.on("request", (r) => requests.push(r.url()));
-    const url = pathToFileURL(GALLERY).href;
-    await page.goto(url, { waitUntil: "load" });
+    const { page, errors, requests, url } = await openReport(browser, GALLERY);
     expect(errors).toEqual([]);
     expect(requests.filter((u) => u !== url)).toEqual([]);
 
