@@ -81,7 +81,7 @@ async function stream(
   const batches = await openBatches(con, sql, input);
   return batches.forEach(async (table, offset) => {
     const typed = typeTable(table, model.artifact.inputs, offset);
-    const { X } = await model.prepare(table, offset);
+    const { X } = await model.prepareTyped(typed); // typed once: counted and scored from the same columns
     counter.add(typed, model.scoreMatrix(X, offset));
   });
 }
