@@ -19,6 +19,8 @@ const STAGES = [
   "learners", // the family registry, one folder per family, shared binning and calibration
   "config", // the config schema (its family list comes from the registry)
   "artifact", // model.json, metrics.json, the ChurnModel facade
+  "export", // a model as ONNX or as one SQL query, scored where the data lives
+  "import", // XGBoost and LightGBM models read into a churnkit model directory
   "monitor", // drift against the training reference
   "io", // batch scoring of files
   "report", // the model report
