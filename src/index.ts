@@ -19,13 +19,15 @@ export {
   type AnyFamilySpec,
   type Explainer,
   type ExplainerContext,
-  type FamilyExporter,
+  type LinearScoreForm,
+  type ScoreForm,
+  type TreesScoreForm,
   type FamilyReportHints,
 } from "./learners/families.js";
 import { knownFamilies as registered } from "./learners/families.js";
 /** @deprecated The built-in model families, as registered when churnkit loads; use {@link knownFamilies}. */
 export const MODEL_FAMILIES: readonly string[] = Object.freeze(registered());
-export { type BatchExplanation } from "./explain/ensemble.js";
+export { type BatchExplanation, type OutputSpace, type TreeEnsemble } from "./explain/ensemble.js";
 export { Rng, type ArrayLikeMutable } from "./utils/random.js";
 export { type StateContext } from "./learners/flat-tree-schema.js";
 export { resolveConfig, parseConfig } from "./config/load.js";

@@ -25,7 +25,9 @@ export {
   type AnyFamilySpec,
   type Explainer,
   type ExplainerContext,
-  type FamilyExporter,
+  type LinearScoreForm,
+  type ScoreForm,
+  type TreesScoreForm,
   type FamilyReportHints,
   type FamilySpec,
 } from "./registry.js";

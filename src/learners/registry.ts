@@ -7,7 +7,7 @@
  */
 import type { z } from "zod";
 import { zodToUserError } from "../utils/zod-errors.js";
-import type { BatchExplanation } from "../explain/ensemble.js";
+import type { BatchExplanation, OutputSpace, TreeEnsemble } from "../explain/ensemble.js";
 import type { Rng } from "../utils/random.js";
 import type { StateContext } from "./flat-tree-schema.js";
 import type { Classifier, EncodingNeeds, Estimator, FeatureInfo, FlatTreeJSON, Matrix } from "../core/types.js";
@@ -39,10 +39,34 @@ export interface FamilyReportHints {
   explanation?: string;
 }
 
-/** An exporter of a fitted family's state to another format (ONNX, SQL): room for the 0.11 exporters. */
-export interface FamilyExporter<S> {
-  /** The exported model as text, from the stored state and the model columns. */
-  export(state: S, features: readonly FeatureInfo[]): string;
+/**
+ * A fitted model reduced to how its model columns make the score before calibration: what the exporters (ONNX,
+ * SQL) translate and the importers (XGBoost, LightGBM) produce, so that no exporter reads a family's state itself.
+ * - `linear`: raw = intercept + Σ coef[j] · x[j] (log-odds); probability = sigmoid(raw).
+ * - `trees`: out = ensemble.base + Σ_t ensemble.scale[t] · tree_t(x). With `space: "raw"` (gbdt) out is the
+ *   log-odds; with `space: "probability"` (tree, forest) it is the probability, clipped to [1e-15, 1 − 1e-15]
+ *   before any log-odds are taken, as the models' predictRaw does.
+ */
+export type ScoreForm = LinearScoreForm | TreesScoreForm;
+
+/** A linear model: raw = intercept + Σ coef[j] · x[j] (log-odds); probability = sigmoid(raw). */
+export interface LinearScoreForm {
+  /** Always "linear". */
+  kind: "linear";
+  /** One coefficient per model column, in matrix order. */
+  coef: readonly number[];
+  /** The constant term, in log-odds. */
+  intercept: number;
+}
+
+/** A tree ensemble: out = ensemble.base + Σ_t ensemble.scale[t] · tree_t(x). */
+export interface TreesScoreForm {
+  /** Always "trees". */
+  kind: "trees";
+  /** The trees, their weights and the constant. */
+  ensemble: TreeEnsemble;
+  /** `raw`: out is the log-odds (gbdt). `probability`: out is the probability (tree, forest). */
+  space: OutputSpace;
 }
 
 /**
@@ -93,8 +117,8 @@ export interface FamilySpec<P extends Record<string, unknown> = Record<string, u
   coefficients?(state: S): readonly number[];
   /** How the report and the docs present the family. */
   report: FamilyReportHints;
-  /** Exporters by format name (none yet; `churnkit export` will read them). */
-  exporters?: Record<string, FamilyExporter<S>>;
+  /** The fitted state as a {@link ScoreForm}; absent: the family cannot be exported (`churnkit export` is exit 2). */
+  scoreForm?(state: S): ScoreForm;
 }
 
 /**

@@ -8,6 +8,7 @@ import { fitPreprocess, transform } from "../../src/data/preprocess.js";
 import { rocAuc } from "../../src/evaluation/metrics.js";
 import type { Matrix } from "../../src/core/types.js";
 import { sigmoid } from "../../src/core/types.js";
+import { leafOfVector } from "../../src/core/flat-tree.js";
 import { Rng } from "../../src/utils/random.js";
 import { train } from "../../src/pipeline/api.js";
 import { typed } from "../helpers.js";
@@ -89,6 +90,30 @@ describe.each(knownFamilies())("family %s", (name) => {
     const clf = await spec.create(checkParams(name, small[name] ?? {})).fit(X, y, { seed: 4, threads: 1 });
     const back = spec.fromState(JSON.parse(JSON.stringify(clf.state())));
     expect(Array.from(back.predictProba(Xt))).toEqual(Array.from(clf.predictProba(Xt)));
+  });
+
+  it("reduces to a score form (what the exporters read) that scores like the model itself", async (ctx) => {
+    if (!spec.scoreForm) return ctx.skip(); // a family without one cannot be exported
+    const { X, y, Xt } = encode(name, 5);
+    const clf = await spec.create(checkParams(name, small[name] ?? {})).fit(X, y, { seed: 6, threads: 1 });
+    const form = spec.scoreForm(clf.state());
+    const p = clf.predictProba(Xt);
+    const row = new Float64Array(Xt.columns.length);
+    for (let i = 0; i < Xt.nRows; i++) {
+      for (let j = 0; j < row.length; j++) row[j] = Xt.columns[j]![i]!;
+      let out: number;
+      if (form.kind === "linear") {
+        out = form.intercept;
+        for (let j = 0; j < row.length; j++) out += form.coef[j]! * row[j]!;
+        out = sigmoid(out);
+      } else {
+        const { trees, scale, base } = form.ensemble;
+        out = base;
+        for (let t = 0; t < trees.length; t++) out += scale[t]! * trees[t]!.value[leafOfVector(trees[t]!, row)]!;
+        if (form.space === "raw") out = sigmoid(out);
+      }
+      expect(out).toBeCloseTo(p[i]!, 12);
+    }
   });
 
   it("is deterministic: the same seed gives byte-identical state", async () => {

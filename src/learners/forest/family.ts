@@ -28,6 +28,7 @@ export const forestFamily: FamilySpec<ForestParams, ForestState> = {
     });
     return (X) => explainRows(pe, X);
   },
+  scoreForm: (s) => ({ kind: "trees", ensemble: forestEnsemble(s.trees.map(flatTreeFromJSON)), space: "probability" }),
   gainTrees: (s) => s.trees,
   report: {
     displayName: "Random forest",

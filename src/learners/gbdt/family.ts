@@ -29,6 +29,11 @@ export const gbdtFamily: FamilySpec<GbdtParams, GbdtState> = {
     return (X) => explainRows(pe, X);
   },
   gainTrees: (s) => s.trees,
+  scoreForm: (s) => ({
+    kind: "trees",
+    ensemble: gbdtEnsemble(s.trees.map(flatTreeFromJSON), s.baseline),
+    space: "raw",
+  }),
   report: {
     displayName: "Gradient-boosted trees",
     description: "histogram gradient boosting (as scikit-learn's HistGradientBoosting), early stopping",

@@ -21,6 +21,7 @@ export const logregFamily: FamilySpec<LogregParams, LogregState> = {
     return (X) => explainLinear(lin, featureMeans, X);
   },
   coefficients: (s) => s.coef,
+  scoreForm: (s) => ({ kind: "linear", coef: s.coef, intercept: s.intercept }),
   report: {
     displayName: "Logistic regression",
     description:

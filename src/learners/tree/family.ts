@@ -26,6 +26,7 @@ export const treeFamily: FamilySpec<CartParams, CartState> = {
     const pe = prepareEnsemble(cartEnsemble(flatTreeFromJSON(state.tree)), features.length, { space: "probability" });
     return (X) => explainRows(pe, X);
   },
+  scoreForm: (s) => ({ kind: "trees", ensemble: cartEnsemble(flatTreeFromJSON(s.tree)), space: "probability" }),
   gainTrees: (s) => [s.tree],
   report: {
     displayName: "Decision tree",
