@@ -58,7 +58,7 @@ export {
   type LogregParams,
   type LogregState,
 } from "./learners/logreg/logreg.js";
-export type { Matrix, FeatureInfo, Classifier, Estimator, FitContext, FlatTree } from "./core/types.js";
+export type { Matrix, FeatureInfo, Classifier, Estimator, FitContext, FlatTree, Task } from "./core/types.js";
 export type { Leaderboard, LeaderboardChoice, LeaderboardRow } from "./pipeline/select.js";
 export { UserError } from "./utils/errors.js";
 export { VERSION } from "./version.js";

@@ -45,10 +45,22 @@ export interface FitContext {
     X: Matrix;
     /** Their 0/1 labels. */
     y: Uint8Array;
+    /** Their durations, for the survival task (see {@link FitContext.duration}). */
+    duration?: Float64Array;
   };
   /** Worker threads the family may use; 1 disables workers. Default: min(2, available cores). */
   threads?: number;
+  /**
+   * Set for the survival task (0.13): each training row's duration (e.g. months of tenure, ≥ 0). Then `y` is the
+   * event (1: churned at that duration; 0: still a customer, censored there), `validation.y` likewise with
+   * `validation.duration`, and the fitted model's `predictRaw` is the log relative hazard (higher: leaves sooner).
+   * Only families whose `tasks` include "survival" are given it.
+   */
+  duration?: Float64Array;
 }
+
+/** What a model predicts: whether a customer churns (classification) or when (survival, with a duration column). */
+export type Task = "classification" | "survival";
 
 /** A fitted binary classifier. */
 export interface Classifier<S = unknown> {

@@ -10,7 +10,7 @@ import { zodToUserError } from "../utils/zod-errors.js";
 import type { BatchExplanation, OutputSpace, TreeEnsemble } from "../explain/ensemble.js";
 import type { Rng } from "../utils/random.js";
 import type { StateContext } from "./flat-tree-schema.js";
-import type { Classifier, EncodingNeeds, Estimator, FeatureInfo, FlatTreeJSON, Matrix } from "../core/types.js";
+import type { Classifier, EncodingNeeds, Estimator, FeatureInfo, FlatTreeJSON, Matrix, Task } from "../core/types.js";
 
 /** Explains encoded rows of a model in log-odds, per model column. */
 export type Explainer = (X: Matrix) => BatchExplanation;
@@ -101,6 +101,8 @@ export interface FamilySpec<P extends Record<string, unknown> = Record<string, u
   needs: EncodingNeeds;
   /** Draw one random hyperparameter candidate for `auto` (defaults fill the rest). */
   sample?(rng: Rng): Record<string, unknown>;
+  /** The tasks the family fits (for survival, see `FitContext.duration`). Default ["classification"]. */
+  tasks?: readonly Task[];
   /** Whether `auto` compares this family when `search.families` is not set. Default true. */
   autoDefault?: boolean;
   /**
