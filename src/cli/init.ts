@@ -16,16 +16,23 @@ export function initCommand(program: Command): void {
       const log = cliLogger();
       await import("../learners/families.js"); // registers the built-in families, which the config's comments list
       const { initConfigText } = await import("../config/init.js");
-      const { loadTable } = await import("../data/load.js");
+      const { fileSource } = await import("../data/load-typed.js");
       checkOutputFile(o.out, {
         flag: "--out",
         inputs: [{ flag: "--data", path: o.data }],
         overwrite: o.force === true,
         overwriteHint: "pass --force to overwrite it or choose another --out",
       });
-      const t = o.data ? await loadTable(o.data) : undefined;
-      const rel = o.data ? relative(dirname(resolve(o.out)), resolve(o.data)) || o.data : undefined;
-      await writeFileAtomic(o.out, initConfigText(t, rel));
+      // Facts counted in DuckDB (data/load-typed.ts): a million-row file never becomes one JS string per cell.
+      const source = o.data ? await fileSource(o.data) : undefined;
+      let text: string;
+      try {
+        const rel = o.data ? relative(dirname(resolve(o.out)), resolve(o.data)) || o.data : undefined;
+        text = initConfigText(source, rel);
+      } finally {
+        source?.close();
+      }
+      await writeFileAtomic(o.out, text);
       log.info(`config written to ${o.out}`);
       process.stdout.write(`${o.out}\n`);
     });

@@ -3,8 +3,7 @@
  * inferred types, the guessed target and identifiers, and every setting at its default,
  * so that a user starts from something that runs.
  */
-import type { RawTable } from "../data/load.js";
-import { guessTarget, inferSchema } from "../data/schema.js";
+import { guessTarget, inferSchemaFrom, type FactsTable } from "../data/schema.js";
 import YAML from "yaml";
 import { family, knownFamilies } from "../learners/registry.js";
 import { configSchema } from "./schema.js";
@@ -16,9 +15,9 @@ const q = (v: unknown): string => YAML.stringify(v, { lineWidth: 0, collectionSt
  * The text `churnkit init` writes: every config key with its default and description, and, when a table is
  * given, its inferred target, id columns and column types filled in.
  */
-export function initConfigText(t: RawTable | undefined, dataPath: string | undefined): string {
+export function initConfigText(t: FactsTable | undefined, dataPath: string | undefined): string {
   const d = configSchema.parse({});
-  const schema = t ? inferSchema(t, { oddNumbers: "warn" }) : undefined; // training names odd cells
+  const schema = t ? inferSchemaFrom(t, { oddNumbers: "warn" }) : undefined; // training names odd cells
   const target = schema ? guessTarget(schema) : undefined;
   const ids = schema
     ? schema.columns.filter((c) => c.role === "identifier" && c.name !== target).map((c) => c.name)

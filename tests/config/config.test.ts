@@ -4,6 +4,8 @@ import YAML from "yaml";
 import { initConfigText } from "../../src/config/init.js";
 import { merge, parseConfig, readConfigFile, resolveConfig } from "../../src/config/load.js";
 import { loadTable } from "../../src/data/load.js";
+import { fileSource } from "../../src/data/load-typed.js";
+import { rawSource } from "../../src/data/source.js";
 import { configSchema } from "../../src/config/schema.js";
 import { UserError } from "../../src/utils/errors.js";
 import "../../src/learners/families.js"; // registers the built-in families (as importing churnkit does)
@@ -209,7 +211,11 @@ describe("init config text", () => {
   });
 
   it("with data: the guessed target, the identifier columns and the path, every column listed in comments", async () => {
-    const text = initConfigText(await loadTable(TELCO), "data/customers.csv");
+    const source = await fileSource(TELCO); // as `churnkit init --data` reads it: facts counted in DuckDB
+    const text = initConfigText(source, "data/customers.csv");
+    source.close();
+    // The rows of the API, typed by the JS rules, describe the file the same way.
+    expect(initConfigText(rawSource(await loadTable(TELCO)), "data/customers.csv")).toBe(text);
     const c = parseConfig(YAML.parse(text));
     expect(c.data.target).toBe("Churn");
     expect(c.data.id_columns).toEqual(["customerID"]);
