@@ -101,7 +101,7 @@ export {
 } from "./visualization/index.js";
 export { modelReport, type ModelReportInput } from "./report/model-report.js";
 export type { TrainResult, PreparedTraining, TrainStepOptions, TrainingInput } from "./pipeline/train.js";
-export type { TrainingSource } from "./data/source.js";
+export type { SubsetOptions, TrainingSource } from "./data/source.js";
 export type { ColumnFacts, FactsTable } from "./data/schema.js";
 export type { Fingerprint } from "./data/fingerprint.js";
 export type { InferOptions } from "./data/schema.js";

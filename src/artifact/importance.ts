@@ -105,6 +105,8 @@ export interface FeatureImportanceOptions extends ModelPermutationOptions {
    * fit (on validation rows that fit never saw) and reports the gain of the refit it saves.
    */
   own?: ModelArtifact;
+  /** How many held-out rows `heldOut` was drawn from, when it is already a sample (pipeline/held-out.ts). */
+  ofRows?: number;
 }
 
 /**
@@ -125,7 +127,12 @@ export async function featureImportance(
       opts.onRows?.(m, n);
     },
   });
-  const out: FeatureImportance = { permutation, measured_on: measuredOn, rows: counts[0], of_rows: counts[1] };
+  const out: FeatureImportance = {
+    permutation,
+    measured_on: measuredOn,
+    rows: counts[0],
+    of_rows: opts.ofRows ?? counts[1],
+  };
   const own = opts.own ?? model.artifact;
   const gain = gainImportance(own);
   if (gain) out.gain = gain;

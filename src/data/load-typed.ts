@@ -12,7 +12,7 @@ import { database, ident } from "./duckdb.js";
 import { columnMark, type Fingerprint } from "./fingerprint.js";
 import { checkDataFile, checkShape, sourceSql, unreadable, type RawTable, type RawValue } from "./load.js";
 import type { ColumnFacts } from "./schema.js";
-import type { TrainingSource } from "./source.js";
+import type { SubsetOptions, TrainingSource } from "./source.js";
 import { sqlBoolean, sqlBooleanWord, sqlCategory, sqlMissing, sqlNumber, sqlOdd, sqlTrim } from "./sql-values.js";
 import { badValue, type ColumnSpec, type TypedColumn, type TypedTable } from "./typed.js";
 
@@ -63,7 +63,7 @@ export async function fileSource(path: string): Promise<TrainingSource> {
  * The {@link ColumnFacts} of every column, one aggregate query per column: DuckDB plans one query of
  * many such columns in time that grows faster than the number of columns (21 columns: seconds).
  */
-async function countFacts(con: DuckDBConnection, columns: string[]): Promise<Map<string, ColumnFacts>> {
+async function countFacts(con: DuckDBConnection, columns: string[], table = RAW): Promise<Map<string, ColumnFacts>> {
   const out = new Map<string, ColumnFacts>();
   const other = "NOT m AND n IS NULL AND NOT o";
   const aggs = [
@@ -86,7 +86,7 @@ async function countFacts(con: DuckDBConnection, columns: string[]): Promise<Map
   for (const c of columns) {
     const x = ident(c);
     const r = await con.runAndReadAll(
-      `SELECT ${aggs.join(", ")} FROM (SELECT ${parsed} FROM (SELECT ${base} FROM (SELECT rowid AS r, ${x} AS v, ${sqlTrim(x)} AS t FROM ${RAW})))`,
+      `SELECT ${aggs.join(", ")} FROM (SELECT ${parsed} FROM (SELECT ${base} FROM (SELECT rowid AS r, ${x} AS v, ${sqlTrim(x)} AS t FROM ${table})))`,
     );
     const a = r.getRowsJS()[0]!;
     out.set(c, {
@@ -107,19 +107,30 @@ async function countFacts(con: DuckDBConnection, columns: string[]): Promise<Map
   return out;
 }
 
+/** Subsets made so far on any source: each gets a table name of its own. */
+let subsets = 0;
+
 class FileSource implements TrainingSource {
   private vocabularies = 0;
 
+  /**
+   * `table` holds the rows as text, in order (rowid 0, 1, ...); `owner` is true for the source that opened the
+   * connection (closing it closes the connection and drops every table), false for a subset.
+   */
   constructor(
     private readonly con: DuckDBConnection,
     readonly origin: string,
     readonly columns: string[],
     readonly rows: number,
     private readonly counted: Map<string, ColumnFacts>,
+    private readonly table = RAW,
+    private readonly owner = true,
   ) {}
 
   facts(name: string): ColumnFacts {
-    return this.counted.get(name)!;
+    const f = this.counted.get(name);
+    if (!f) throw new Error(`${this.origin}: the facts of column "${name}" were not counted (a subset without facts)`);
+    return f;
   }
 
   /** Store rows `idx` (in that order) as the picks that {@link FileSource.from} reads. */
@@ -140,7 +151,7 @@ class FileSource implements TrainingSource {
    */
   private from(columns: string[], picked: boolean): { from: string; order: string } {
     const cols = columns.map((c, j) => `${ident(c)} AS v${j}, ${sqlTrim(ident(c))} AS t${j}`);
-    const rows = `(SELECT rowid AS r, ${cols.join(", ")} FROM ${RAW}) s`;
+    const rows = `(SELECT rowid AS r, ${cols.join(", ")} FROM ${this.table}) s`;
     return picked
       ? { from: `${PICK} JOIN ${rows} ON s.r = ${PICK}.r`, order: `${PICK}.pos` }
       : { from: rows, order: "s.r" };
@@ -247,7 +258,7 @@ class FileSource implements TrainingSource {
       const x = ident(c);
       const text = `CASE WHEN ${x} IS NULL THEN chr(0) ELSE ${x} || chr(1) END`;
       const result = await this.con.stream(
-        `SELECT rowid // ${HASH_BLOCK} AS b, string_agg(${text}, '' ORDER BY rowid) FROM ${RAW} GROUP BY b ORDER BY b`,
+        `SELECT rowid // ${HASH_BLOCK} AS b, string_agg(${text}, '' ORDER BY rowid) FROM ${this.table} GROUP BY b ORDER BY b`,
       );
       await forChunks(result, (chunk) => {
         const v = chunk.getColumnVector(1);
@@ -257,7 +268,20 @@ class FileSource implements TrainingSource {
     return { rows: this.rows, columns: this.columns.length, sha256: h.digest("hex") };
   }
 
+  async subset(idx: ArrayLike<number>, opts: SubsetOptions = {}): Promise<TrainingSource> {
+    await this.pick(idx);
+    const table = `churnkit_subset_${subsets++}`;
+    const cols = this.columns.map((_, j) => `v${j} AS ${ident(this.columns[j]!)}`).join(", ");
+    const { from, order } = this.from(this.columns, true);
+    // Inserted in pick order, so the new table's rowids are 0, 1, ... in that order.
+    await this.con.run(`CREATE TEMP TABLE ${table} AS SELECT ${cols} FROM ${from} ORDER BY ${order}`);
+    const facts =
+      opts.facts === false ? new Map<string, ColumnFacts>() : await countFacts(this.con, this.columns, table);
+    return new FileSource(this.con, this.origin, this.columns, idx.length, facts, table, false);
+  }
+
+  /** A subset's table lives until its parent closes the connection (a DROP here could race that close). */
   close(): void {
-    this.con.closeSync();
+    if (this.owner) this.con.closeSync();
   }
 }

@@ -9,6 +9,12 @@ import { takeRows, type RawTable } from "./load.js";
 import { columnFacts, type FactsTable } from "./schema.js";
 import { typeTable, type ColumnSpec, type TypedTable } from "./typed.js";
 
+/** Options of {@link TrainingSource.subset}. */
+export interface SubsetOptions {
+  /** Count the subset's schema facts (what training infers its schema from). Default true; rows only scored need none. */
+  facts?: boolean;
+}
+
 /** A training table, however it is stored. Close it when training is done. */
 export interface TrainingSource extends FactsTable {
   /**
@@ -22,7 +28,13 @@ export interface TrainingSource extends FactsTable {
   rawRows(idx: ArrayLike<number>): Promise<RawTable>;
   /** The fingerprint of the whole table (data/fingerprint.ts). */
   fingerprint(): Promise<Fingerprint>;
-  /** Release what the source holds (a file's DuckDB connection). */
+  /**
+   * Rows `idx` (in that order) as a source of their own: its facts, labels, typed columns, raw rows and fingerprint
+   * are those of the rows taken, as if they were the whole table (what `run` trains on after holding out its test
+   * rows). It is released with its parent.
+   */
+  subset(idx: ArrayLike<number>, opts?: SubsetOptions): Promise<TrainingSource>;
+  /** Release what the source holds (a file's DuckDB connection, with its subsets' tables). */
   close(): void;
 }
 
@@ -43,6 +55,7 @@ export function rawSource(t: RawTable): TrainingSource {
     typed: (specs, rows) => Promise.resolve().then(() => typeTable(rows ? takeRows(t, rows) : t, specs)),
     rawRows: (idx) => Promise.resolve().then(() => takeRows(t, idx)),
     fingerprint: () => Promise.resolve().then(() => fingerprint(t)),
+    subset: (idx) => Promise.resolve().then(() => rawSource(takeRows(t, idx))),
     close: () => undefined,
   };
 }

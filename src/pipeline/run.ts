@@ -3,8 +3,9 @@
  * train (schema, features, preprocessing, model, validation) → evaluate on the test split →
  * write the model directory.
  */
-import { takeRows } from "../data/load.js";
 import { stratifiedSplit } from "../data/split.js";
+import { detailedMetrics } from "../evaluation/detailed.js";
+import { heldOutText } from "./held-out.js";
 import { encodeTarget, resolveTarget } from "../data/target.js";
 import { ChurnKit, type MetricsFile } from "./churnkit.js";
 import { featureImportance } from "../artifact/importance.js";
@@ -38,37 +39,47 @@ export async function runPipeline(kit: ChurnKit, out = kit.config.out): Promise<
 
 async function run(kit: ChurnKit, out: string): Promise<RunResult> {
   const started = now();
-  const raw = await kit.load();
-  const loadSeconds = now() - started;
-  const { data, split, seed } = kit.config;
-  const target = resolveTarget(raw, data.target!, data.positive, kit.names.positive);
-  const { y, rows } = encodeTarget(raw, target);
-  const parts = stratifiedSplit(y, split.test_size, seed);
-  const train = takeRows(
-    raw,
-    parts.first.map((i) => rows[i]!),
-  );
-  const test = takeRows(
-    raw,
-    parts.second.map((i) => rows[i]!),
-  );
-  kit.log.info(`split: ${train.rows} training rows, ${test.rows} test rows (stratified, seed ${seed})`);
-  // Importance is measured once, on the test split, below.
-  const result = await kit.train(train, { importance: false });
-  const testMetrics = await result.model.evaluate(test, { bootstrap: kit.config.evaluation.bootstrap, seed });
-  kit.log.info(
-    `test AUC ${testMetrics.auc.toFixed(4)}, accuracy ${testMetrics.accuracy.toFixed(4)}, F1 ${testMetrics.f1.toFixed(4)}`,
-  );
-  const reps = kit.config.evaluation.permutation_repeats;
-  const importance =
-    reps > 0
-      ? await featureImportance(result.model, test, "test split", {
-          repeats: reps,
-          seed,
-          maxRows: kit.config.evaluation.importance_max_rows,
-        })
-      : undefined;
-  const metrics = kit.metricsFile(result, loadSeconds, started, testMetrics, importance);
-  await kit.save(out, result.model, metrics, test, "test split");
-  return { out, model: result.model, metrics };
+  // Typed by DuckDB (data/load-typed.ts): the training and test rows never become one JS string per cell.
+  const source = await kit.open();
+  try {
+    const loadSeconds = now() - started;
+    const { data, split, seed, evaluation } = kit.config;
+    const labels = await source.labels(data.target!);
+    const target = resolveTarget(labels, data.target!, data.positive, kit.names.positive);
+    const { y, rows } = encodeTarget(labels, target);
+    const { first, second } = stratifiedSplit(y, split.test_size, seed);
+    const train = await source.subset(Int32Array.from(first, (i) => rows[i]!));
+    const test = await source.subset(
+      Int32Array.from(second, (i) => rows[i]!),
+      { facts: false }, // scored, not inferred from
+    );
+    kit.log.info(`split: ${train.rows} training rows, ${test.rows} test rows (stratified, seed ${seed})`);
+    // Importance is measured once, on the test split, below.
+    const result = await kit.train(train, { importance: false });
+    const model = result.model;
+    const yTest = Uint8Array.from(second, (i) => y[i]!);
+    const { X } = await model.prepareTyped(await test.typed(model.artifact.inputs));
+    const pTest = model.scoreMatrix(X);
+    const testMetrics = detailedMetrics(yTest, pTest, model.threshold, { bootstrap: evaluation.bootstrap, seed });
+    kit.log.info(
+      `test AUC ${testMetrics.auc.toFixed(4)}, accuracy ${testMetrics.accuracy.toFixed(4)}, F1 ${testMetrics.f1.toFixed(4)}`,
+    );
+    const all = Int32Array.from({ length: test.rows }, (_, i) => i);
+    const heldOut = await heldOutText(test, all, yTest, pTest, evaluation.importance_max_rows, seed);
+    const reps = evaluation.permutation_repeats;
+    const importance =
+      reps > 0
+        ? await featureImportance(model, heldOut.importance, "test split", {
+            repeats: reps,
+            seed,
+            maxRows: evaluation.importance_max_rows,
+            ofRows: heldOut.of,
+          })
+        : undefined;
+    const metrics = kit.metricsFile(result, loadSeconds, started, testMetrics, importance);
+    await kit.save(out, model, metrics, heldOut.report, "test split");
+    return { out, model, metrics };
+  } finally {
+    source.close(); // with its subsets
+  }
 }

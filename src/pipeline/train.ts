@@ -7,6 +7,7 @@ import type { Config } from "../config/schema.js";
 import type { RawTable } from "../data/load.js";
 import { featureColumns, idColumns, inferSchemaFrom, type ColumnSchema, type Schema } from "../data/schema.js";
 import { rawSource, type TrainingSource } from "../data/source.js";
+import { heldOutText } from "./held-out.js";
 import { stratifiedSplit } from "../data/split.js";
 import { numericStats, referenceStats, SCORE_EDGES } from "../data/stats.js";
 import { encodeTarget, howToSet, resolveTarget, type TargetInfo } from "../data/target.js";
@@ -38,7 +39,10 @@ export interface TrainResult {
   validation: DetailedMetrics;
   /** With `family: auto`: how the families compared. */
   leaderboard?: Leaderboard;
-  /** The validation rows (raw), for reports and explanations. */
+  /**
+   * The validation rows as text, for the report's explanations: all of them, or past
+   * `evaluation.importance_max_rows` a stratified sample plus the highest-risk rows (held-out.ts).
+   */
   validationRows: RawTable;
   /** Permutation (and gain/coefficient) importance, measured on the validation split. */
   importance?: FeatureImportance;
@@ -275,9 +279,19 @@ export async function trainOnTable(
     reference_stats: referenceStats(typed, [...new Set([...inputs.map((c) => c.name), ...kept.map((k) => k.column)])]),
     reference_score: numericStats(pVal, "numeric", SCORE_EDGES),
   };
+  const model = ChurnModel.fromFit(artifact, final.clf);
+  // Validation rows as text for importance and the report, bounded (held-out.ts); ranked by the saved model.
+  const pSaved = final === first ? pVal : model.scoreMatrix(encodeRows(data, final.pre, valRows).X);
+  const heldOut = await heldOutText(
+    raw,
+    Int32Array.from(valRows, (i) => prep.labelled[i]!),
+    val.y,
+    pSaved,
+    cfg.evaluation.importance_max_rows,
+    cfg.seed,
+  );
   // Importance is measured by the first fit on the validation rows it never saw.
   let importance: FeatureImportance | undefined;
-  const validationRows = await raw.rawRows(Array.from(valRows, (i) => prep.labelled[i]!));
   if (cfg.evaluation.permutation_repeats > 0 && opts.importance !== false) {
     const t0 = now();
     const firstModel = ChurnModel.fromFit(
@@ -290,11 +304,12 @@ export async function trainOnTable(
       first.clf,
     );
     // Permutation importance by the first fit, on rows it never saw; gain or coefficients of the saved model.
-    importance = await featureImportance(firstModel, validationRows, "validation split", {
+    importance = await featureImportance(firstModel, heldOut.importance, "validation split", {
       repeats: cfg.evaluation.permutation_repeats,
       seed: cfg.seed,
       own: artifact,
       maxRows: cfg.evaluation.importance_max_rows,
+      ofRows: heldOut.of,
     });
     log.info(
       `permutation importance measured in ${(now() - t0).toFixed(2)} s; top: ${Object.keys(importance.permutation).slice(0, 4).join(", ")}`,
@@ -306,9 +321,9 @@ export async function trainOnTable(
   };
   if (leaderboard) timings.search_s = searchSeconds;
   return {
-    model: ChurnModel.fromFit(artifact, final.clf),
+    model,
     validation,
-    validationRows,
+    validationRows: heldOut.report,
     leaderboard,
     importance,
     leakage: prep.leakage,

@@ -85,6 +85,26 @@ describe("fileSource (typed in DuckDB) = rawSource (typed in JS)", () => {
     expect(f.facts("TotalCharges")).toMatchObject({ nonMissing: 7032, numeric: 7032, distinct: 6530 });
   }, 180_000);
 
+  it("takes a subset that is a source of its own: facts, types, labels, raw rows and fingerprint of those rows", async () => {
+    const [f, r] = await both(file);
+    const pick = [6, 1, 4, 0];
+    const fs = await f.subset(pick);
+    const rs = await r.subset(pick);
+    expect(fs.rows).toBe(4);
+    for (const c of fs.columns) expect({ c, ...fs.facts(c) }).toEqual({ c, ...rs.facts(c) });
+    expect(await fs.typed(specs)).toEqual(await rs.typed(specs));
+    expect(await fs.typed(specs, [3, 0])).toEqual(await rs.typed(specs, [3, 0]));
+    expect((await fs.labels("target")).data.target).toEqual((await rs.labels("target")).data.target);
+    expect(await fs.rawRows([2, 1])).toEqual(await rs.rawRows([2, 1]));
+    expect(await fs.fingerprint()).toEqual(await rs.fingerprint());
+    expect((await fs.rawRows([0])).data.id).toEqual(["a7"]);
+    // Two subsets of one file live side by side, and the file is still whole.
+    const other = await f.subset([2]);
+    expect((await other.rawRows([0])).data.id).toEqual(["a3"]);
+    expect((await fs.rawRows([3])).data.id).toEqual(["a1"]);
+    expect(f.rows).toBe(7);
+  });
+
   it("refuses an unreadable or empty file with the same message as loadTable", async () => {
     const empty = write(dir, "header-only.csv", "a,b\n");
     await expect(fileSource(empty)).rejects.toThrow(

@@ -7,9 +7,11 @@ import { describe, expect, it } from "vitest";
 import { train } from "../../src/pipeline/api.js";
 import { ChurnKit } from "../../src/pipeline/churnkit.js";
 import { runPipeline } from "../../src/pipeline/run.js";
+import { heldOutText, TOP_RISK_ROWS } from "../../src/pipeline/held-out.js";
 import { permutationImportance } from "../../src/artifact/importance.js";
 import { stratifiedSample } from "../../src/data/split.js";
 import { tableFromRows } from "../../src/data/load.js";
+import { rawSource } from "../../src/data/source.js";
 import { Rng } from "../../src/utils/random.js";
 import { tmp } from "../helpers.js";
 
@@ -70,6 +72,31 @@ describe("bounded extras", () => {
     expect(metrics.feature_importance!.rows).toBe(200);
   });
 
+  it("reads back as text a stratified sample of held-out rows for importance, and the highest-risk ones too for the report", async () => {
+    const n = 1_000;
+    const table = tableFromRows(
+      Array.from({ length: n }, (_, i) => ({ id: `c${i}`, churn: i % 5 === 0 ? "Yes" : "No" })),
+    );
+    const y = Uint8Array.from({ length: n }, (_, i) => (i % 5 === 0 ? 1 : 0));
+    const p = Float64Array.from({ length: n }, (_, i) => ((i * 7919) % n) / n); // a permutation of 0 .. 0.999
+    const rowsOf = Int32Array.from({ length: n }, (_, i) => i);
+    const h = await heldOutText(rawSource(table), rowsOf, y, p, 100, 3);
+    expect(h.of).toBe(n);
+    expect(h.importance.rows).toBe(100);
+    expect(h.importance.data.churn!.filter((v) => v === "Yes")).toHaveLength(20); // stratified
+    const ids = new Set(h.report.data.id);
+    const top = Array.from(rowsOf)
+      .sort((a, b) => p[b]! - p[a]!)
+      .slice(0, TOP_RISK_ROWS);
+    for (const i of top) expect(ids.has(`c${i}`)).toBe(true);
+    for (const id of h.importance.data.id!) expect(ids.has(id)).toBe(true);
+    expect(h.report.rows).toBeLessThanOrEqual(100 + TOP_RISK_ROWS);
+    // Under the bound: every row, read once, for both.
+    const whole = await heldOutText(rawSource(table), rowsOf, y, p, n, 3);
+    expect(whole.importance.rows).toBe(n);
+    expect(whole.report).toBe(whole.importance);
+  });
+
   it("run measures importance once, on the test split, within importance_max_rows", async () => {
     const kit = new ChurnKit({
       data: { target: "churn" },
@@ -85,7 +112,7 @@ describe("bounded extras", () => {
       measured++;
       return r;
     };
-    kit.load = () => Promise.resolve(tableFromRows(rows(4_000, 4)));
+    kit.open = () => Promise.resolve(rawSource(tableFromRows(rows(4_000, 4))));
     const { metrics } = await runPipeline(kit);
     expect(measured).toBe(1);
     expect(metrics.feature_importance!.measured_on).toBe("test split");
