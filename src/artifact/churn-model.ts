@@ -6,6 +6,7 @@
 import { tableFromRows, takeRows, type RawTable } from "../data/load.js";
 import { transform, type UnseenCategory } from "../data/preprocess.js";
 import { encodeTarget } from "../data/target.js";
+import { rawSource, type TrainingSource } from "../data/source.js";
 import { typeTable, type TypedTable } from "../data/typed.js";
 import { existsSync, statSync } from "node:fs";
 import { join } from "node:path";
@@ -140,15 +141,42 @@ export class ChurnModel {
 
   /** Metrics on labelled rows (the target column must be present). */
   async evaluate(input: RowsInput, opts: { threshold?: number } & DetailOptions = {}): Promise<DetailedMetrics> {
-    const raw = asTable(input);
-    const { y, rows } = encodeTarget(raw, this.artifact.target, true);
+    return this.evaluateSource(rawSource(asTable(input)), opts);
+  }
+
+  /**
+   * Metrics on the labelled rows of a {@link TrainingSource}: a file typed by DuckDB (data/load-typed.ts), whose
+   * cells never become JS strings, or rows in memory.
+   */
+  async evaluateSource(
+    source: TrainingSource,
+    opts: { threshold?: number } & DetailOptions = {},
+  ): Promise<DetailedMetrics> {
+    const s = await this.scoreLabelled(source);
+    return detailedMetrics(s.y, s.probability, opts.threshold ?? this.threshold, opts);
+  }
+
+  /** The labelled rows of a {@link TrainingSource}, scored: what {@link ChurnModel.evaluateSource} measures. */
+  async scoreLabelled(source: TrainingSource): Promise<{
+    /** 1 for churn, 0 else, one per labelled row. */
+    y: Uint8Array;
+    /** Row of the source of each entry of `y`. */
+    rows: number[];
+    /** The churn probability of each labelled row. */
+    probability: Float64Array;
+  }> {
+    const target = this.artifact.target;
+    if (!source.columns.includes(target.column))
+      throw new UserError(
+        `${source.origin}: target column "${target.column}" not found; evaluation needs the true labels`,
+      );
+    const { y, rows } = encodeTarget(await source.labels(target.column), target, true);
     if (rows.length === 0)
       throw new UserError(
-        `${raw.origin}: no rows with a value in target column "${this.artifact.target.column}"; evaluation needs labelled rows`,
+        `${source.origin}: no rows with a value in target column "${target.column}"; evaluation needs labelled rows`,
       );
-    const { probability } = await this.predictProba(raw);
-    const p = Float64Array.from(rows, (r) => probability[r]!);
-    return detailedMetrics(y, p, opts.threshold ?? this.threshold, opts);
+    const { X } = await this.prepareTyped(await source.typed(this.artifact.inputs, rows));
+    return { y, rows, probability: this.scoreMatrix(X) };
   }
 
   /**

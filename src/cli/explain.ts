@@ -24,24 +24,36 @@ export function explainCommand(program: Command): void {
     .option("--json", "print every row's base_value and contributions as JSON")
     .action(async (o: { model: string; data: string; rows?: string; top: number; json?: boolean }) => {
       cliLogger();
-      const { loadTable } = await import("../data/load.js");
+      const { fileSource } = await import("../data/load-typed.js");
       const { loadModel } = await import("../artifact/churn-model.js");
       const { describeContribution, topContributions } = await import("../artifact/explain.js");
       if (o.top < 1) throw new UserError(`--top must be at least 1, got ${o.top}`);
       const model = await loadModel(o.model);
-      const table = await loadTable(o.data);
-      const rows = o.rows ? parseRows(o.rows) : Array.from({ length: Math.min(10, table.rows) }, (_, i) => i);
-      const explained = await model.explain(table, { rows });
+      // Only the rows asked for are read back as text (the file is held in DuckDB, not as one JS string per cell).
+      const source = await fileSource(o.data, { facts: false });
+      let table;
+      let rows: number[];
+      try {
+        rows = o.rows ? parseRows(o.rows) : Array.from({ length: Math.min(10, source.rows) }, (_, i) => i);
+        const out = rows.find((r) => r >= source.rows);
+        if (out !== undefined)
+          throw new UserError(`${o.data}: row ${out} is out of range; the input has rows 0 to ${source.rows - 1}`);
+        table = await source.rawRows(rows);
+      } finally {
+        source.close();
+      }
+      // Row k of `table` is file row rows[k]: explained as such, and numbered so in the output.
+      const explained = (await model.explain(table)).map((e, k) => ({ ...e, row: rows[k]! }));
       if (o.json) return printJson(explained);
       const ids = model.artifact.id_columns.filter((c) => c in table.data);
       const lines: string[] = [];
-      for (const e of explained) {
-        const id = ids.map((c) => `${c} ${table.data[c]![e.row]}`).join(", ");
+      for (const [k, e] of explained.entries()) {
+        const id = ids.map((c) => `${c} ${table.data[c]![k]}`).join(", ");
         lines.push(
           `row ${e.row}${id ? ` (${id})` : ""}: churn probability ${(e.probability * 100).toFixed(1)}%${e.probability >= model.threshold ? " — predicted to churn" : ""}`,
         );
         for (const [col, v] of topContributions(e, o.top)) {
-          const value = col in table.data ? table.data[col]![e.row] : "(derived)";
+          const value = col in table.data ? table.data[col]![k] : "(derived)";
           lines.push(`  ${describeContribution(col, value, v)}`);
         }
       }

@@ -35,8 +35,11 @@ async function forChunks(
   }
 }
 
-/** Open a training file as a {@link TrainingSource} typed in DuckDB. Close it when done. */
-export async function fileSource(path: string): Promise<TrainingSource> {
+/**
+ * Open a file as a {@link TrainingSource} typed in DuckDB (to train on, or with `facts: false` to score, evaluate or
+ * explain). Close it when done.
+ */
+export async function fileSource(path: string, opts: SubsetOptions = {}): Promise<TrainingSource> {
   checkDataFile(path);
   const con = await (await database()).connect();
   try {
@@ -51,7 +54,7 @@ export async function fileSource(path: string): Promise<TrainingSource> {
       const r = await con.runAndReadAll(`SELECT * FROM ${RAW} ORDER BY rowid`);
       return r.getColumnsJS()[0] as RawValue[];
     });
-    const facts = await countFacts(con, columns);
+    const facts = opts.facts === false ? new Map<string, ColumnFacts>() : await countFacts(con, columns);
     return new FileSource(con, path, columns, rows, facts);
   } catch (e) {
     con.closeSync();

@@ -4,8 +4,8 @@
  * write the model directory.
  */
 import { stratifiedSplit } from "../data/split.js";
-import { detailedMetrics } from "../evaluation/detailed.js";
 import { heldOutText } from "./held-out.js";
+import { detailedMetrics } from "../evaluation/detailed.js";
 import { encodeTarget, resolveTarget } from "../data/target.js";
 import { ChurnKit, type MetricsFile } from "./churnkit.js";
 import { featureImportance } from "../artifact/importance.js";
@@ -57,9 +57,8 @@ async function run(kit: ChurnKit, out: string): Promise<RunResult> {
     // Importance is measured once, on the test split, below.
     const result = await kit.train(train, { importance: false });
     const model = result.model;
-    const yTest = Uint8Array.from(second, (i) => y[i]!);
-    const { X } = await model.prepareTyped(await test.typed(model.artifact.inputs));
-    const pTest = model.scoreMatrix(X);
+    // Every test row is labelled: scored once, for the metrics and for the rows read back (the highest-risk).
+    const { y: yTest, probability: pTest } = await model.scoreLabelled(test);
     const testMetrics = detailedMetrics(yTest, pTest, model.threshold, { bootstrap: evaluation.bootstrap, seed });
     kit.log.info(
       `test AUC ${testMetrics.auc.toFixed(4)}, accuracy ${testMetrics.accuracy.toFixed(4)}, F1 ${testMetrics.f1.toFixed(4)}`,
