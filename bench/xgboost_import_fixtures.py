@@ -159,7 +159,7 @@ def missing_table():
     conds = set()
     for t in trees:
         for i, f_ in enumerate(t["split_indices"]):
-            if t["left_children"][i] != -1 and t["split_type"][i] == 0 and names[f_] != "visits":
+            if t["left_children"][i] != -1 and types[f_] == "float":  # the columns written as full doubles
                 conds.add((f_, t["split_conditions"][i]))
     probes = []
     for k, (f_, c) in enumerate(sorted(conds)):
