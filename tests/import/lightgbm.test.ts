@@ -68,8 +68,7 @@ function decide(s: Split, x: number): number {
   }
   const missing = (s.dt >> 2) & 3;
   if (Number.isNaN(x) && missing !== 2) x = 0;
-  if ((missing === 1 && x >= -K_ZERO && x <= K_ZERO) || (missing === 2 && Number.isNaN(x)))
-    return s.dt & 2 ? s.l : s.r;
+  if ((missing === 1 && x >= -K_ZERO && x <= K_ZERO) || (missing === 2 && Number.isNaN(x))) return s.dt & 2 ? s.l : s.r;
   return x <= s.t ? s.l : s.r;
 }
 
@@ -155,9 +154,7 @@ describe("a hand-written LightGBM text model", () => {
       plan: pick(plan),
       usage: pick(usage),
     }));
-    const expected = rows.map((r) =>
-      lightgbmRaw([r.tenure, r.charges, r.plan === "unseen" ? NaN : r.plan, r.usage]),
-    );
+    const expected = rows.map((r) => lightgbmRaw([r.tenure, r.charges, r.plan === "unseen" ? NaN : r.plan, r.usage]));
     const model = await imported();
     const raw = await model.predictRaw(table(rows));
     let worst = 0;
@@ -187,7 +184,9 @@ describe("a hand-written LightGBM text model", () => {
     const z = lightgbmRaw([5, 50, 10, 3]);
     const scaled = await imported(variant("s.txt", TEXT.replace("sigmoid:1", "sigmoid:0.7")));
     expect((await scaled.predictProba(rows)).probability[0]).toBeCloseTo(sigmoid(0.7 * z), 12);
-    const averaged = await imported(variant("a.txt", TEXT.replace("objective=binary sigmoid:1\n", "$&average_output\n")));
+    const averaged = await imported(
+      variant("a.txt", TEXT.replace("objective=binary sigmoid:1\n", "$&average_output\n")),
+    );
     expect((await averaged.predictProba(rows)).probability[0]).toBeCloseTo(sigmoid(z / 4), 12);
   });
 
@@ -209,8 +208,13 @@ describe("a hand-written LightGBM text model", () => {
     const message = async (file: string) => (await errorOf(() => importModel({ from: "lightgbm", file, log }))).message;
     // Tree 1, node 1: Zero missing type with the default to the right, threshold 1e-35: zeros would go left.
     const zero = variant("zero.txt", TEXT.replace("decision_type=0 6 8", "decision_type=0 4 8"));
-    expect(await message(zero)).toMatch(/zero\.txt: tree 1, node 1: missing type Zero .*default right.*zero_as_missing/);
-    const multi = variant("multi.txt", TEXT.replace("num_class=1", "num_class=3").replace("per_iteration=1", "per_iteration=3"));
+    expect(await message(zero)).toMatch(
+      /zero\.txt: tree 1, node 1: missing type Zero .*default right.*zero_as_missing/,
+    );
+    const multi = variant(
+      "multi.txt",
+      TEXT.replace("num_class=1", "num_class=3").replace("per_iteration=1", "per_iteration=3"),
+    );
     expect(await message(multi)).toMatch(/multi\.txt: a multiclass LightGBM model \(num_class 3/);
     const reg = variant("reg.txt", TEXT.replace("objective=binary sigmoid:1", "objective=regression"));
     expect(await message(reg)).toMatch(/reg\.txt: objective "regression" is not supported/);
@@ -218,7 +222,10 @@ describe("a hand-written LightGBM text model", () => {
     expect(await message(linear)).toMatch(/linear\.txt: tree 0: linear trees/);
     const cut = variant("cut.txt", TEXT.replace("left_child=1 -1 -3", "left_child=1 -1"));
     expect(await message(cut)).toMatch(/cut\.txt: tree 1: "left_child=" must hold 3 integers/);
-    const json = variant("model.json", readFileSync(join(ROOT, "tests", "fixtures", "xgboost", "missing.model.json"), "utf8"));
+    const json = variant(
+      "model.json",
+      readFileSync(join(ROOT, "tests", "fixtures", "xgboost", "missing.model.json"), "utf8"),
+    );
     expect(await message(json)).toMatch(/model\.json: not a LightGBM text model/);
   });
 });
