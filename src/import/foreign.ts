@@ -166,7 +166,7 @@ export function treeShapeProblem(t: ForeignTree, maxDepth: number): string | nul
       if (seen[c]) return `node ${c} is reached twice (a cycle or a shared node)`;
       seen[c] = 1;
       depth[c] = depth[i]! + 1;
-      if (depth[c]! > maxDepth) return `it is deeper than ${maxDepth} levels`;
+      if (depth[c] > maxDepth) return `it is deeper than ${maxDepth} levels`;
       stack.push(c);
     }
   }

@@ -34,13 +34,13 @@ function sections(text: string, file: string): { header: Section; trees: Section
   const lines = text.split(/\r?\n/);
   const header: Section = new Map();
   const trees: Section[] = [];
-  let k = 0;
   const firstLine = lines.findIndex((l) => l.trim() !== "");
   if (firstLine < 0 || lines[firstLine]!.trim() !== "tree")
     throw new UserError(
       `${file}: not a LightGBM text model (it does not start with the line "tree"); save it with booster.save_model("model.txt")`,
     );
-  for (k = firstLine + 1; k < lines.length && !lines[k]!.startsWith("Tree="); k++) {
+  let k = firstLine + 1;
+  for (; k < lines.length && !lines[k]!.startsWith("Tree="); k++) {
     const line = lines[k]!;
     if (line === "" || line === "end of trees") {
       if (line === "end of trees") break;
@@ -104,7 +104,7 @@ function pandasCategorical(tail: string[], file: string): string[][] | null {
     !v.every((l) => Array.isArray(l) && l.every((x) => typeof x === "string" || typeof x === "number"))
   )
     throw new UserError(`${file}: pandas_categorical is not a list of label lists; re-save the model with LightGBM`);
-  return (v as (string | number)[][]).map((l) => l.map(String));
+  return v.map((l) => l.map(String));
 }
 
 /** A `[key: value]` line of the parameters section, or undefined. */

@@ -172,9 +172,18 @@ describe("XGBoost with missing values, partition category splits and values on t
   });
 });
 
+/** The parts of an XGBoost model.json the tests below edit. */
+interface XgbDoc {
+  learner: {
+    objective: { name: string };
+    learner_model_param: { num_class: string; base_score: string };
+    gradient_booster: { name: string; model: { trees: { left_children: number[]; split_indices: number[] }[] } };
+  };
+}
+
 describe("XGBoost model files that cannot be imported", () => {
   const dir = tmp("churnkit-import-");
-  const variant = (name: string, edit: (doc: Record<string, any>) => void): string => {
+  const variant = (name: string, edit: (doc: XgbDoc) => void): string => {
     const text = readFileSync(join(FX, "missing.model.json"), "utf8").replace(/NaN/g, "null");
     const doc = JSON.parse(text);
     edit(doc);
@@ -204,9 +213,9 @@ describe("XGBoost model files that cannot be imported", () => {
     expect(await message(text)).toMatch(
       /model\.txt: not an XGBoost JSON model \(.*\); save it with booster\.save_model/,
     );
-    const cycle = variant("cycle.json", (d) => (d.learner.gradient_booster.model.trees[2].left_children[1] = 0));
+    const cycle = variant("cycle.json", (d) => (d.learner.gradient_booster.model.trees[2]!.left_children[1] = 0));
     expect(await message(cycle)).toMatch(/cycle\.json: tree 2: node 0 is reached twice/);
-    const bad = variant("bad.json", (d) => (d.learner.gradient_booster.model.trees[0].split_indices[0] = 9));
+    const bad = variant("bad.json", (d) => (d.learner.gradient_booster.model.trees[0]!.split_indices[0] = 9));
     expect(await message(bad)).toMatch(/bad\.json: tree 0, node 0: feature index 9 out of range 0\.\.4/);
     for (const m of [await message(cycle), await message(bad)]) expect(m).not.toMatch(/\n/);
   });
