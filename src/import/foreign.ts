@@ -5,6 +5,7 @@
  * reader (xgboost.ts, lightgbm.ts) does the translation of its own rule; this module turns the result into flat
  * trees once the number of category codes of each column is known (from --data or from the model).
  */
+import { FlatTreeBuilder, flatTreeToJSON } from "../core/flat-tree.js";
 import type { FlatTreeJSON } from "../core/types.js";
 
 /** How a foreign model reads one of its features. */
@@ -105,45 +106,28 @@ function leftCodes(node: ForeignNode, n: number): number[] {
  * ones within `0..categories[f]-1`. Throws (the reader checked the shape) on a node reached twice.
  */
 export function toFlatTree(t: ForeignTree, categories: readonly number[]): FlatTreeJSON {
-  const out: FlatTreeJSON = {
-    feature: [],
-    threshold: [],
-    catLeft: [],
-    missingLeft: [],
-    left: [],
-    right: [],
-    value: [],
-    count: [],
-    hessian: [],
-    gain: [],
-  };
-  const order = [0];
+  const b = new FlatTreeBuilder();
+  const source = [0]; // source[k]: the foreign node that flat node k is
   const seen = new Set<number>([0]);
-  for (let k = 0; k < order.length; k++) {
-    const n = t.nodes[order[k]!]!;
-    const leaf = n.feature < 0;
-    out.feature.push(leaf ? -1 : n.feature);
-    out.threshold.push(leaf || n.cats ? 0 : n.threshold);
-    out.catLeft.push(!leaf && n.cats ? leftCodes(n, categories[n.feature] ?? 0) : null);
-    out.missingLeft.push(!leaf && n.missingLeft ? 1 : 0);
-    out.value.push(leaf ? n.value : 0);
-    out.count.push(n.cover);
-    out.hessian.push(n.hessian);
-    out.gain.push(leaf ? 0 : n.gain);
-    if (leaf) {
-      out.left.push(-1);
-      out.right.push(-1);
-      continue;
-    }
+  const add = (i: number) => {
+    const n = t.nodes[i]!;
+    source.push(i);
+    return b.addNode(n.feature < 0 ? n.value : 0, n.cover, n.hessian);
+  };
+  b.addNode(t.nodes[0]!.feature < 0 ? t.nodes[0]!.value : 0, t.nodes[0]!.cover, t.nodes[0]!.hessian);
+  for (let k = 0; k < source.length; k++) {
+    const n = t.nodes[source[k]!]!;
+    if (n.feature < 0) continue;
     for (const c of [n.left, n.right]) {
       if (seen.has(c)) throw new Error(`node ${c} is reached twice`);
       seen.add(c);
     }
-    out.left.push(order.length);
-    out.right.push(order.length + 1);
-    order.push(n.left, n.right);
+    const left = add(n.left);
+    const right = add(n.right);
+    const cats = n.cats ? leftCodes(n, categories[n.feature] ?? 0) : null;
+    b.split(k, n.feature, n.threshold, cats, n.missingLeft, left, right, n.gain);
   }
-  return out;
+  return flatTreeToJSON(b.finish());
 }
 
 /**
