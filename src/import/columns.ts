@@ -123,7 +123,7 @@ export async function planFromData(m: ForeignModel, source: TrainingSource, o: P
     throw new UserError(
       `--target ${o.target}: it is a feature of the ${m.from} model ${o.file}; name the target column`,
     );
-  const inferred = inferSchemaFrom(source, { target: o.target, log: o.log, oddNumbers: "error" });
+  const inferred = inferSchemaFrom(source, { target: o.target, log: o.log, oddNumbers: "warn" });
   const targetName =
     o.target ?? guessTarget({ columns: inferred.columns.filter((c) => !features.has(c.name)) }) ?? undefined;
   const columns: ColumnSchema[] = inferred.columns.map((c): ColumnSchema => {

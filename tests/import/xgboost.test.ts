@@ -241,3 +241,26 @@ describe("XGBoost model files that cannot be imported", () => {
     );
   });
 });
+
+describe("the model file is data", () => {
+  it("imports feature names that look like code or object keys as plain column names", async () => {
+    const dir = tmp("churnkit-import-names-");
+    const names = ["__proto__", "constructor", '"); process.exit(3); //', "toString", "active"];
+    const doc = JSON.parse(readFileSync(join(FX, "missing.model.json"), "utf8").replace(/NaN/g, "null"));
+    doc.learner.feature_names = names;
+    const file = join(dir, "names.json");
+    writeFileSync(file, JSON.stringify(doc));
+    const header = readFileSync(join(FX, "missing.csv"), "utf8").split("\n")[0]!;
+    const csv = readFileSync(join(FX, "missing.csv"), "utf8").replace(
+      header,
+      `id,${names.map((n) => `"${n.replace(/"/g, '""')}"`).join(",")},churned`,
+    );
+    const data = join(dir, "names.csv");
+    writeFileSync(data, csv);
+    const a = await importModel({ from: "xgboost", file, data, log });
+    expect(a.inputs.map((c) => c.name)).toEqual(names);
+    expect(Object.hasOwn(a.reference_stats, "__proto__")).toBe(true);
+    const { probability } = await ChurnModel.fromArtifact(a).predictProba(await loadTable(data));
+    expect(maxDiff(probability, expected("missing").probability)).toBeLessThan(1e-6);
+  });
+});
