@@ -11,6 +11,7 @@ import { driftCommand } from "./drift.js";
 import { edaCommand } from "./eda.js";
 import { evaluateCommand } from "./evaluate.js";
 import { explainCommand } from "./explain.js";
+import { importCommand } from "./import.js";
 import { initCommand } from "./init.js";
 import { predictCommand } from "./predict.js";
 import { runCommand } from "./run.js";
@@ -33,6 +34,7 @@ for (const add of [
   edaCommand,
   serveCommand,
   driftCommand,
+  importCommand,
 ])
   add(program);
 for (const c of program.commands) c.exitOverride().showHelpAfterError("(run with --help for usage)");
