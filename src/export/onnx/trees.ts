@@ -75,11 +75,16 @@ function addTree(out: EnsembleLists, t: FlatTree, scale: number, fromFloat: read
     }
     const cats = t.catLeft[i] ?? null;
     out.featureIds.push(t.feature[i]!);
-    out.modes.push(cats ? BRANCH_MEMBER : BRANCH_LEQ);
-    out.splits.push(cats ? NaN : fromFloat[t.feature[i]!] ? float32Threshold(t.threshold[i]!) : t.threshold[i]!);
-    if (cats) {
+    if (cats && cats.length > 0) {
+      out.modes.push(BRANCH_MEMBER);
+      out.splits.push(NaN);
       for (const c of cats) out.members.push(c);
       out.members.push(NaN);
+    } else {
+      // An empty category set sends only missing values left: no code (>= 0) is <= −∞.
+      out.modes.push(BRANCH_LEQ);
+      const th = t.threshold[i]!;
+      out.splits.push(cats ? -Infinity : fromFloat[t.feature[i]!] ? float32Threshold(th) : th);
     }
     const [l, lLeaf] = ref(t.left[i]!);
     const [r, rLeaf] = ref(t.right[i]!);
