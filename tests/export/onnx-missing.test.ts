@@ -115,10 +115,10 @@ describe("ONNX export with missing values and unseen categories", () => {
     const base = tableFromRows([{ id: "x", usage: 12.5, months: 3, autopay: "yes", plan: "basic", region: "north" }]);
     const run = async (column: string, values: string[]): Promise<number[]> => {
       const feeds = onnxFeeds(a, base);
-      const out = [];
+      const out: number[] = [];
       for (const v of values) {
         feeds[column] = new ort.Tensor("string", [v], [1, 1]);
-        out.push((await session.run(feeds)).probability!.data[0] as number);
+        out.push(Number((await session.run(feeds)).probability!.data[0]));
       }
       return out;
     };

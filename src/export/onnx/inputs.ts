@@ -46,9 +46,8 @@ export function modelMatrix(g: GraphBuilder, a: ModelArtifact, inputName: (colum
       );
     }
     if (type === "categorical") {
-      const s = categorical.get(column)!;
-      columns.push(categoricalColumns(g, p, s, inputName(column)));
-      const width = p.needs.oneHot ? s.levels.length + (s.other ? 1 : 0) + (s.missingLevel ? 1 : 0) : 1;
+      const { name, width } = categoricalColumns(g, p, categorical.get(column)!, inputName(column));
+      columns.push(name);
       for (let k = 0; k < width; k++) fromFloat.push(false);
     } else {
       columns.push(numericColumn(g, p, numeric.get(column)!, inputName(column)));
@@ -97,13 +96,18 @@ function encodeLevels(
   );
 }
 
-/** The model column(s) of one categorical input: its code (native families) or its one-hot columns. */
-function categoricalColumns(g: GraphBuilder, p: PreprocessState, s: CategoricalState, input: string): string {
+/** The model column(s) of one categorical input: its code (native families) or its `width` one-hot columns. */
+function categoricalColumns(
+  g: GraphBuilder,
+  p: PreprocessState,
+  s: CategoricalState,
+  input: string,
+): { name: string; width: number } {
   const otherCode = s.other ? s.levels.length : -1;
   if (!p.needs.oneHot) {
     // Codes are small integers: exact in float, and so after the cast to double.
     const codes = encodeLevels(g, s, input, (i) => i, NaN, otherCode >= 0 ? otherCode : NaN);
-    return g.op("Cast", [codes], { to: { int: DataType.DOUBLE } });
+    return { name: g.op("Cast", [codes], { to: { int: DataType.DOUBLE } }), width: 1 };
   }
   const width = s.levels.length + (s.other ? 1 : 0) + (s.missingLevel ? 1 : 0);
   const fillCode = s.fill !== null ? (new Map(s.levels.map((l, i) => [l, i])).get(s.fill) ?? otherCode) : -1;
@@ -117,5 +121,5 @@ function categoricalColumns(g: GraphBuilder, p: PreprocessState, s: CategoricalS
       [1, width],
     ),
   );
-  return g.op("Cast", [g.op("Equal", [index, positions])], { to: { int: DataType.DOUBLE } });
+  return { name: g.op("Cast", [g.op("Equal", [index, positions])], { to: { int: DataType.DOUBLE } }), width };
 }
