@@ -3,7 +3,7 @@
  * the same contract, the same guarantees, whatever the algorithm.
  */
 import { describe, expect, it } from "vitest";
-import { checkParams, family, knownFamilies } from "../../src/learners/families.js";
+import { checkParams, family, familyTasks, knownFamilies } from "../../src/learners/families.js";
 import { fitPreprocess, transform } from "../../src/data/preprocess.js";
 import { rocAuc } from "../../src/evaluation/metrics.js";
 import type { Matrix } from "../../src/core/types.js";
@@ -12,6 +12,7 @@ import { leafOfVector } from "../../src/core/flat-tree.js";
 import { Rng } from "../../src/utils/random.js";
 import { train } from "../../src/pipeline/api.js";
 import { typed } from "../helpers.js";
+import { inputs, opts } from "./conformance-inputs.js";
 // A family defined outside src/ and registered with registerFamily: the suite covers every registered family.
 import "./naive-bayes-family.js";
 
@@ -35,18 +36,6 @@ function data(n: number, seed: number) {
   return { t: typed({ x, noise, plan }), y };
 }
 
-const inputs = [
-  { column: "x", type: "numeric" as const },
-  { column: "noise", type: "numeric" as const },
-  { column: "plan", type: "categorical" as const },
-];
-const opts = {
-  numeric_imputation: "median" as const,
-  categorical_imputation: "most_frequent" as const,
-  unseen_category: "ignore" as const,
-  max_categories: 50,
-  min_category_count: 1,
-};
 const small: Record<string, Record<string, unknown>> = {
   forest: { n_estimators: 30 },
   gbdt: { max_iter: 60 },
@@ -60,11 +49,14 @@ function encode(name: string, seed: number): { X: Matrix; y: Uint8Array; Xt: Mat
   return { X: transform(pre, tr.t).X, y: tr.y, Xt: transform(pre, te.t).X, yt: te.y };
 }
 
-it("covers the built-in families and the test-only one", () => {
-  expect(knownFamilies()).toEqual(["logreg", "tree", "forest", "gbdt", "naive-bayes"]);
+/** The classifiers (survival families have their own suite: survival-conformance.test.ts). */
+const classifiers = knownFamilies().filter((name) => familyTasks(family(name)).includes("classification"));
+
+it("covers the built-in classifiers and the test-only one", () => {
+  expect(classifiers).toEqual(["logreg", "tree", "forest", "gbdt", "naive-bayes"]);
 });
 
-describe.each(knownFamilies())("family %s", (name) => {
+describe.each(classifiers)("family %s", (name) => {
   const spec = family(name);
 
   it("has hyperparameter defaults and names a bad parameter", () => {
