@@ -72,7 +72,14 @@ export function scoringSql(cols: ScoringColumns, source: string, position?: stri
   const badText = bad.length
     ? `CASE bad ${cols.inputs.map((s, j) => (s.type === "categorical" ? "" : `WHEN ${j} THEN x${j}`)).join(" ")} END`
     : "NULL::VARCHAR";
-  const outer = [...values, ...labels, "bad", badText, ...cols.text.map((_, k) => `t${k}`), ...(position ? ["pos"] : [])];
+  const outer = [
+    ...values,
+    ...labels,
+    "bad",
+    badText,
+    ...cols.text.map((_, k) => `t${k}`),
+    ...(position ? ["pos"] : []),
+  ];
   const l2 = `SELECT *${parsed.length ? `, ${parsed.join(", ")}` : ""} FROM (${inner})`;
   const l3 = `SELECT *${coded.length ? `, ${coded.join(", ")}` : ""}, ${badIndex} AS bad FROM (${l2})`;
   return `SELECT ${outer.join(", ")} FROM (${l3})`;
@@ -164,7 +171,9 @@ export class ScoringWindows {
         throw badValue(this.origin, position[i]! + 1, this.cols.inputs[j]!, text);
       }
     }
-    const values = this.cols.inputs.map((s, j) => itemsOf(cols[j]!, n, s.type === "categorical" ? "integer" : "double"));
+    const values = this.cols.inputs.map((s, j) =>
+      itemsOf(cols[j]!, n, s.type === "categorical" ? "integer" : "double"),
+    );
     // Rows go window by window: runs of consecutive positions are copied at once.
     let i = 0;
     while (i < n) {

@@ -216,7 +216,8 @@ describe("the fast SQL forms over raw text = the rules on trimmed text", () => {
       const [number, trimmed, category] = sql[i]!;
       const n = parseNumber(v);
       const want = n === undefined || Number.isNaN(n) ? null : n;
-      if (!Object.is(number, want) || trimmed !== v.trim() || category !== parseCategory(v)) wrong.push(JSON.stringify(v));
+      if (!Object.is(number, want) || trimmed !== v.trim() || category !== parseCategory(v))
+        wrong.push(JSON.stringify(v));
     });
     expect(wrong.slice(0, 20)).toEqual([]);
   }
