@@ -235,16 +235,19 @@ async function typedBatches(
   return { columns, forEach };
 }
 
+/** How {@link predictFile} writes: the output (stdout when undefined), its form, the threshold and the watcher. */
+interface ScoreOptions {
+  out: string | undefined;
+  jsonl: boolean;
+  threshold: number | undefined;
+  onBatch: ((batch: ScoredBatch) => void) | undefined;
+}
+
 async function scoreStream(
   model: ChurnModel,
   input: string,
   expected: Promise<number>,
-  o: {
-    out: string | undefined;
-    jsonl: boolean;
-    threshold: number | undefined;
-    onBatch: ((batch: ScoredBatch) => void) | undefined;
-  },
+  o: ScoreOptions,
 ): Promise<{ rows: number; unseen: number }> {
   const { onBatch } = o;
   const idsOf = (columns: string[]) => presentIdColumns(model.artifact.id_columns, (c) => columns.includes(c));
@@ -261,12 +264,7 @@ async function writeScores(
   expected: Promise<number>,
   batches: Batches,
   ids: string[],
-  o: {
-    out: string | undefined;
-    jsonl: boolean;
-    threshold: number | undefined;
-    onBatch: ((batch: ScoredBatch) => void) | undefined;
-  },
+  o: ScoreOptions,
 ): Promise<{ rows: number; unseen: number }> {
   const { out, jsonl, threshold, onBatch } = o;
   let tmp: string | undefined;
