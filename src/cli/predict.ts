@@ -13,7 +13,10 @@ export function predictCommand(program: Command): void {
       "score a table: id column(s), churn_probability, churn_prediction, in input order (streams any file size in constant memory)",
     )
     .requiredOption("--model <dir>", "model directory")
-    .requiredOption("--data <file>", "table to score (CSV, Parquet or JSON)")
+    .requiredOption(
+      "--data <file>",
+      "table to score: a CSV, Parquet or JSON file, a quoted glob of them, or a folder of Parquet files (hive partitions)",
+    )
     .option("--out <file>", "output file, .csv or .jsonl (default: CSV on stdout)")
     .option("--threshold <x>", "decision threshold (default: the model's)", parseFloatArg("--threshold"))
     .action(async (o: { model: string; data: string; out?: string; threshold?: number }) => {

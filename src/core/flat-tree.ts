@@ -194,8 +194,15 @@ interface Routing {
   child: Int32Array;
   /** Leaf values (0 at internal nodes). */
   value: Float64Array;
-  /** Category sets of categorical splits, null elsewhere. */
-  catLeft: (Int32Array | null)[];
+  /**
+   * For a categorical split, where its codes start in `catRight` (-1 at other nodes): code `x` goes right when
+   * `catRight[catAt + x]` is 1, or when `x` is not a code below `catSize` (not in the set).
+   */
+  catAt: Int32Array;
+  /** Number of codes in the table of a categorical split (one past its largest left code). */
+  catSize: Int32Array;
+  /** 0 for the codes of each categorical split's left set, 1 for the others (see `catAt`). */
+  catRight: Uint8Array;
   /** Whether any split is categorical. */
   categorical: boolean;
   /** Longest root-to-leaf path. */
@@ -215,13 +222,17 @@ function routing(t: FlatTree): Routing {
     nanRight: new Int32Array(n),
     child: new Int32Array(n),
     value: new Float64Array(n),
-    catLeft: new Array<Int32Array | null>(n).fill(null),
+    catAt: new Int32Array(n).fill(-1),
+    catSize: new Int32Array(n),
+    catRight: new Uint8Array(0),
     categorical: false,
     depth: 0,
   };
   // Breadth-first renumbering, so that siblings get consecutive ids (`order[k]`: old id of node k).
   const order = new Int32Array(n);
   const depth = new Int32Array(n);
+  const tables: { at: number; cats: Int32Array }[] = [];
+  let tableSize = 0;
   let next = 1;
   for (let k = 0; k < next; k++) {
     const i = order[k]!;
@@ -238,13 +249,21 @@ function routing(t: FlatTree): Routing {
     r.threshold[k] = t.threshold[i]!;
     r.nanRight[k] = t.missingLeft[i] === 1 ? 0 : 1;
     const cats = t.catLeft[i] ?? null;
-    r.catLeft[k] = cats;
-    if (cats) r.categorical = true;
+    if (cats) {
+      r.categorical = true;
+      const size = cats.length ? Math.max(0, cats[cats.length - 1]! + 1) : 0; // sorted: the last is the largest
+      r.catAt[k] = tableSize;
+      r.catSize[k] = size;
+      tables.push({ at: tableSize, cats });
+      tableSize += size;
+    }
     r.child[k] = next;
     depth[next] = depth[next + 1] = depth[k]! + 1;
     order[next++] = t.left[i]!;
     order[next++] = t.right[i]!;
   }
+  r.catRight = new Uint8Array(tableSize).fill(1);
+  for (const { at, cats } of tables) for (const c of cats) if (c >= 0) r.catRight[at + c] = 0;
   routings.set(t, r);
   return r;
 }
@@ -290,7 +309,19 @@ function routeNumeric(t: Routing, block: Float64Array, m: number, out: Float64Ar
   }
 }
 
-/** {@link routeNumeric} for trees with categorical splits (the code's membership in `catLeft`), row by row. */
+/**
+ * One step of {@link routeCategorical} from node `i` for value `x`: the next node. A categorical split looks the
+ * code up in its table ({@link includesSorted} of `catLeft`, as a table); a code that is not a small non-negative
+ * integer is not in the set.
+ */
+function stepCategorical(t: Routing, i: number, x: number): number {
+  if (x !== x) return t.child[i]! + t.nanRight[i]!;
+  const at = t.catAt[i]!;
+  if (at < 0) return t.child[i]! + +(x > t.threshold[i]!);
+  return t.child[i]! + (x >= 0 && x < t.catSize[i]! && x === Math.floor(x) ? t.catRight[at + x]! : 1);
+}
+
+/** {@link routeNumeric} for trees with categorical splits (the code's membership in `catLeft`), four rows at a time. */
 function routeCategorical(
   t: Routing,
   block: Float64Array,
@@ -299,18 +330,27 @@ function routeCategorical(
   at: number,
   scale: number,
 ): void {
-  const { column, threshold, nanRight, child, value, catLeft } = t;
-  for (let r = 0; r < m; r++) {
-    let i = 0;
-    while (child[i] !== i) {
-      const x = block[column[i]! + r]!;
-      const cats = catLeft[i];
-      let right: number;
-      if (x !== x) right = nanRight[i]!;
-      else if (cats) right = includesSorted(cats, x) ? 0 : 1;
-      else right = +(x > threshold[i]!);
-      i = child[i]! + right;
+  const { column, child, value } = t;
+  let r = 0;
+  for (; r + 3 < m; r += 4) {
+    let a = 0;
+    let b = 0;
+    let c = 0;
+    let d = 0;
+    while (child[a] !== a || child[b] !== b || child[c] !== c || child[d] !== d) {
+      a = stepCategorical(t, a, block[column[a]! + r]!);
+      b = stepCategorical(t, b, block[column[b]! + r + 1]!);
+      c = stepCategorical(t, c, block[column[c]! + r + 2]!);
+      d = stepCategorical(t, d, block[column[d]! + r + 3]!);
     }
+    out[at + r]! += scale * value[a]!;
+    out[at + r + 1]! += scale * value[b]!;
+    out[at + r + 2]! += scale * value[c]!;
+    out[at + r + 3]! += scale * value[d]!;
+  }
+  for (; r < m; r++) {
+    let i = 0;
+    while (child[i] !== i) i = stepCategorical(t, i, block[column[i]! + r]!);
     out[at + r]! += scale * value[i]!;
   }
 }

@@ -19,6 +19,18 @@ export function database(): Promise<DuckDBInstance> {
   return db;
 }
 
+let sequential: Promise<DuckDBInstance> | undefined;
+
+/**
+ * A second database of one thread, for streams that must arrive in input order and cannot say each row's position
+ * (a CSV or JSON file: DuckDB's streamed results are not in input order when several threads read). With one
+ * thread the file is read and the query evaluated in order; the JavaScript that consumes it runs on the other core.
+ */
+export function sequentialDatabase(): Promise<DuckDBInstance> {
+  sequential ??= DuckDBInstance.create(":memory:", { threads: "1" });
+  return sequential;
+}
+
 /**
  * Run `fn` on a new connection that nothing else uses, and close it when `fn` settles. Use it
  * for every stream and for any sequence of statements that must not be interleaved with others.

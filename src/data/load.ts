@@ -4,7 +4,7 @@
  * the same rules at training and at prediction time.
  */
 import { existsSync, statSync } from "node:fs";
-import { extname } from "node:path";
+import { extname, join } from "node:path";
 import { dict } from "../utils/dict.js";
 import { UserError } from "../utils/errors.js";
 import { duck, duckMessage, literal } from "./duckdb.js";
@@ -50,6 +50,55 @@ export function checkDataFile(path: string): void {
   const st = statSync(path);
   if (st.isDirectory()) throw new UserError(`${path}: is a directory, expected a CSV, Parquet or JSON file`);
   if (st.size === 0) throw new UserError(`${path}: file is empty; it needs a header row and at least one data row`);
+}
+
+/** Whether `path` is a glob pattern (it has `*`, `?` or `[`) rather than the name of one file. */
+export const isPattern = (path: string): boolean => /[*?[]/.test(path);
+
+/**
+ * The files that `path` names, as one pattern for DuckDB: a file stays itself; a glob stays a glob
+ * (such as `scores/region=north/part-*.parquet`); a folder means every Parquet file below it (the pattern `**` then `*.parquet` under it), whose
+ * `key=value` folders DuckDB reads as hive partition columns.
+ */
+export function inputPattern(path: string): string {
+  if (existsSync(path)) return statSync(path).isDirectory() ? join(path, "**", "*.parquet") : path;
+  return path;
+}
+
+/**
+ * Check a data file, glob or folder before reading it in one stream (what `predict` accepts): a file as
+ * {@link checkDataFile}, a glob or folder must match at least one file. Returns {@link inputPattern}.
+ */
+export async function checkDataFiles(path: string): Promise<string> {
+  const pattern = inputPattern(path);
+  if (pattern === path && (existsSync(path) || !isPattern(path))) {
+    checkDataFile(path);
+    return path;
+  }
+  const r = await (await duck()).runAndReadAll(`SELECT count(*) FROM glob(${literal(pattern)})`);
+  if (Number(r.getRows()[0]![0]) === 0) {
+    throw new UserError(`${pattern}: no file matches; check the pattern (or the folder's Parquet files)`);
+  }
+  return pattern;
+}
+
+/**
+ * For Parquet files (one file or a pattern): {@link sourceSql}'s relation with one more column, `position`, each
+ * row's 0-based position in the whole input (files in DuckDB's glob order, then rows in file order), so that rows
+ * streamed on several threads can be put back in order.
+ */
+export async function positionedParquetSql(path: string, position: string): Promise<string> {
+  const p = literal(path);
+  const files = await (await duck()).runAndReadAll(`SELECT num_rows FROM parquet_file_metadata(${p})`);
+  // parquet_file_metadata lists the files in the order that read_parquet numbers them (file_index).
+  const offsets: number[] = [];
+  let total = 0;
+  for (const [rows] of files.getRows()) {
+    offsets.push(total);
+    total += Number(rows);
+  }
+  const at = offsets.length > 1 ? `list_extract([${offsets.join(", ")}], file_index::INTEGER + 1) + ` : "";
+  return `SELECT COLUMNS(c -> c <> 'file_row_number')::VARCHAR, (${at}file_row_number)::DOUBLE AS ${position} FROM read_parquet(${p}, file_row_number = true)`;
 }
 
 /** Load a whole file into memory as a {@link RawTable}. */

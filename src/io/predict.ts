@@ -10,15 +10,28 @@ import type { WriteStream } from "node:fs";
 import { mkdir, open, rename, rm } from "node:fs/promises";
 import { finished } from "node:stream/promises";
 import { dirname, extname } from "node:path";
-import { checkDataFile, sourceSql, unreadable, type RawTable } from "../data/load.js";
+import {
+  checkDataFiles,
+  checkRagged,
+  formatOf,
+  positionedParquetSql,
+  sourceSql,
+  unreadable,
+  type RawTable,
+  type RawValue,
+} from "../data/load.js";
 import { openBatches } from "../data/stream.js";
-import { withConnection } from "../data/duckdb.js";
+import { database, sequentialDatabase, withConnection } from "../data/duckdb.js";
+import { ScoringWindows, scoringSql, type ScoringColumns, type ScoringWindow } from "../data/score-typed.js";
+import { checkColumns } from "../data/typed.js";
+import { dict } from "../utils/dict.js";
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { UserError } from "../utils/errors.js";
 import { tmpSibling } from "../utils/fs.js";
 import { refuseSymlink } from "../utils/output.js";
 import type { UnseenCategory } from "../data/preprocess.js";
 import type { ChurnModel } from "../artifact/churn-model.js";
+import type { Matrix } from "../core/types.js";
 import { predictionRow, presentIdColumns, SCORE_COLUMNS } from "../artifact/prediction-row.js";
 
 /** Quote a CSV field when it needs it (RFC 4180). */
@@ -56,6 +69,25 @@ function fileSink(ws: WriteStream): Sink {
   };
 }
 
+/** The CSV form of predictionRow, one line per row, built for a whole batch (no object per row on this hot path). */
+function csvLines(ids: string[], text: Record<string, RawValue[]>, p: Float64Array, th: number): string {
+  const cols = ids.map((c) => text[c]!);
+  let out = "";
+  for (let r = 0; r < p.length; r++) {
+    let line = "";
+    for (const col of cols) line += csvField(col[r]) + ",";
+    out += `${line}${p[r]},${p[r]! >= th ? "true" : "false"}\n`;
+  }
+  return out;
+}
+
+/** JSON Lines of predictionRow for a batch. */
+function jsonLines(ids: string[], text: Record<string, RawValue[]>, p: Float64Array, th: number): string {
+  let out = "";
+  for (let r = 0; r < p.length; r++) out += JSON.stringify(predictionRow(ids, text, r, p[r]!, th)) + "\n";
+  return out;
+}
+
 /** One batch of rows as {@link predictFile} scored it, for a caller that watches the scoring (the server's metrics). */
 export interface ScoredBatch {
   /** The batch's input rows, as read (every column of the file, values as text). */
@@ -68,7 +100,9 @@ export interface ScoredBatch {
 
 /**
  * Score `input` with `model` and write `out` (CSV, or JSON Lines for .jsonl/.ndjson; stdout when out is undefined).
- * `onBatch`, when given, sees each scored batch, in order, before its scores are written.
+ * `input` is a file, a glob pattern or a folder of Parquet files (hive partitions): see `inputPattern`.
+ * `onBatch`, when given, sees each scored batch, in order, before its scores are written (its rows then come as
+ * text, every column; without it only the model's inputs are read, typed by DuckDB).
  */
 export async function predictFile(
   model: ChurnModel,
@@ -77,15 +111,15 @@ export async function predictFile(
   threshold?: number,
   onBatch?: (batch: ScoredBatch) => void,
 ): Promise<{ rows: number; unseen: number }> {
-  checkDataFile(input);
+  const pattern = await checkDataFiles(input);
   const jsonl = out ? /\.(jsonl|ndjson)$/i.test(out) : false;
   if (out && ![".csv", ".jsonl", ".ndjson", ".txt", ""].includes(extname(out).toLowerCase())) {
     throw new UserError(`${out}: unsupported output format; use .csv or .jsonl`);
   }
   // Counted on another connection of its own while the stream is scored; awaited at the end.
-  const expected = countRows(input);
+  const expected = countRows(pattern);
   expected.catch(() => undefined); // a failed stream throws first; no unhandled rejection meanwhile
-  return withConnection((con) => scoreStream(con, model, input, expected, { out, jsonl, threshold, onBatch }));
+  return scoreStream(model, pattern, expected, { out, jsonl, threshold, onBatch });
 }
 
 /** Read `input` from row `offset` on, materialized (not streamed), so that DuckDB reports what it cannot parse there. */
@@ -99,22 +133,140 @@ async function countRows(input: string): Promise<number> {
   return Number(r.getRows()[0]![0]);
 }
 
-async function scoreStream(
+/** One batch of input rows to score, in input order. */
+interface Batch {
+  /** Position in the input of the batch's first row. */
+  offset: number;
+  /** Rows in the batch. */
+  rows: number;
+  /** The identifier columns (at least) as read. */
+  text: Record<string, RawValue[]>;
+  /** The rows as read, every column as text: only on the text stream (a watcher of the batches). */
+  table?: RawTable;
+  /** The model matrix of the rows and their unseen categories. */
+  prepare(): Promise<{ X: Matrix; unseen: UnseenCategory[] }>;
+}
+
+/** The input's rows in batches: its column names and a loop over the batches, in order, resolving to the rows read. */
+interface Batches {
+  columns: string[];
+  forEach(each: (b: Batch) => Promise<void>): Promise<number>;
+}
+
+/** Every column as text, typed in JavaScript: for a watcher of the batches (the server's metrics see the rows). */
+async function textBatches(con: DuckDBConnection, model: ChurnModel, input: string): Promise<Batches> {
+  const batches = await openBatches(con, sourceSql(input), input);
+  return {
+    columns: batches.columns,
+    forEach: (each) =>
+      batches.forEach((table, offset) =>
+        each({ offset, rows: table.rows, text: table.data, table, prepare: () => model.prepare(table, offset) }),
+      ),
+  };
+}
+
+/** Rows per window of the typed stream: one DuckDB chunk when read on one thread (see typedBatches). */
+const SEQUENTIAL_ROWS = 2048;
+const POSITIONED_ROWS = 16384;
+const POSITION = "churnkit_position";
+
+/**
+ * The model's inputs typed by DuckDB (score-typed.ts) and the identifier columns as text. Parquet is read on the
+ * database's threads with each row's position; other formats on the one-thread database, in order. The next chunk
+ * is always being fetched (on a thread of its own) while JavaScript scores the last one.
+ */
+async function typedBatches(
   con: DuckDBConnection,
   model: ChurnModel,
   input: string,
+  ids: (columns: string[]) => string[],
+): Promise<Batches> {
+  const positioned = formatOf(input) === "parquet";
+  const source = positioned ? await positionedParquetSql(input, POSITION) : sourceSql(input);
+  let columns: string[];
+  try {
+    columns = (await con.runAndReadAll(`SELECT * FROM (${sourceSql(input)}) LIMIT 0`)).columnNames();
+  } catch (e) {
+    throw unreadable(input, e);
+  }
+  if (columns.length === 1 && formatOf(input) === "csv") {
+    // A ragged CSV reads as one whole-line column: name its bad row (checkRagged) from the first rows, as text.
+    const head = await con.runAndReadAll(`SELECT * FROM (${source}) LIMIT ${POSITIONED_ROWS}`);
+    const data = dict<RawValue[]>();
+    data[columns[0]!] = head.getColumnsJS()[0] as RawValue[];
+    checkRagged(input, columns, data);
+  }
+  const inputs = model.artifact.inputs;
+  checkColumns(input, inputs, (c) => columns.includes(c));
+  const levels = new Map(model.artifact.preprocess.categorical.map((c) => [c.column, c.levels]));
+  const wanted: ScoringColumns = { inputs, levels, text: ids(columns) };
+  let result;
+  try {
+    result = await con.stream(scoringSql(wanted, source, positioned ? POSITION : undefined));
+  } catch (e) {
+    throw unreadable(input, e);
+  }
+  const stream = result;
+  const fetch = () =>
+    stream.fetchChunk().catch((e: unknown) => {
+      throw unreadable(input, e);
+    });
+  const forEach = async (each: (b: Batch) => Promise<void>): Promise<number> => {
+    const windows = new ScoringWindows(wanted, input, positioned ? POSITIONED_ROWS : SEQUENTIAL_ROWS, positioned);
+    let rows = 0;
+    const score = async (w: ScoringWindow) => {
+      await each({ offset: w.offset, rows: w.typed.rows, text: w.text, prepare: () => model.prepareTyped(w.typed) });
+      rows += w.typed.rows;
+    };
+    let next = fetch();
+    try {
+      for (;;) {
+        const chunk = await next;
+        if (!chunk || chunk.rowCount === 0) break;
+        next = fetch();
+        for (const w of windows.add(chunk)) await score(w);
+      }
+      for (const w of windows.finish()) await score(w);
+    } finally {
+      await next.catch(() => undefined); // never close the connection under a fetch in flight
+    }
+    return rows;
+  };
+  return { columns, forEach };
+}
+
+/** How {@link predictFile} writes: the output (stdout when undefined), its form, the threshold and the watcher. */
+interface ScoreOptions {
+  out: string | undefined;
+  jsonl: boolean;
+  threshold: number | undefined;
+  onBatch: ((batch: ScoredBatch) => void) | undefined;
+}
+
+async function scoreStream(
+  model: ChurnModel,
+  input: string,
   expected: Promise<number>,
-  o: {
-    out: string | undefined;
-    jsonl: boolean;
-    threshold: number | undefined;
-    onBatch: ((batch: ScoredBatch) => void) | undefined;
-  },
+  o: ScoreOptions,
+): Promise<{ rows: number; unseen: number }> {
+  const { onBatch } = o;
+  const idsOf = (columns: string[]) => presentIdColumns(model.artifact.id_columns, (c) => columns.includes(c));
+  const db = onBatch || formatOf(input) === "parquet" ? database() : sequentialDatabase();
+  return withConnection(async (con) => {
+    const batches = onBatch ? await textBatches(con, model, input) : await typedBatches(con, model, input, idsOf);
+    return writeScores(model, input, expected, batches, idsOf(batches.columns), o);
+  }, db);
+}
+
+async function writeScores(
+  model: ChurnModel,
+  input: string,
+  expected: Promise<number>,
+  batches: Batches,
+  ids: string[],
+  o: ScoreOptions,
 ): Promise<{ rows: number; unseen: number }> {
   const { out, jsonl, threshold, onBatch } = o;
-  const batches = await openBatches(con, sourceSql(input), input);
-  const columns = batches.columns;
-  const ids = presentIdColumns(model.artifact.id_columns, (c) => columns.includes(c));
   let tmp: string | undefined;
   let sink: Sink;
   if (out) {
@@ -133,22 +285,12 @@ async function scoreStream(
   let unseen = 0;
   try {
     if (!jsonl) await sink.write([...ids, ...SCORE_COLUMNS].map(csvField).join(",") + "\n");
-    rows = await batches.forEach(async (table, offset) => {
-      const data = table.data;
-      const { X, unseen: u } = await model.prepare(table, offset);
-      const p = model.scoreMatrix(X, offset);
+    rows = await batches.forEach(async (b) => {
+      const { X, unseen: u } = await b.prepare();
+      const p = model.scoreMatrix(X, b.offset);
       unseen += u.length;
-      onBatch?.({ table, probability: p, unseen: u });
-      let text = "";
-      for (let r = 0; r < table.rows; r++) {
-        if (jsonl) text += JSON.stringify(predictionRow(ids, data, r, p[r]!, th)) + "\n";
-        else {
-          // The CSV form of predictionRow, written directly: no object per row on this hot path.
-          text +=
-            [...ids.map((c) => csvField(data[c]![r])), String(p[r]), p[r]! >= th ? "true" : "false"].join(",") + "\n";
-        }
-      }
-      await sink.write(text);
+      if (onBatch && b.table) onBatch({ table: b.table, probability: p, unseen: u });
+      await sink.write(jsonl ? jsonLines(ids, b.text, p, th) : csvLines(ids, b.text, p, th));
     });
     // The count reads the whole file, so a bad line past the rows streamed so far (which DuckDB's stream reports as
     // an early end, not an error) surfaces here: a fault of the input, named with DuckDB's cause.

@@ -18,7 +18,7 @@ let input: string;
 beforeAll(async () => {
   model = await derivedModel("logreg");
   input = telcoFile(MANY);
-}, 60_000);
+}, 180_000);
 
 describe.concurrent(`churnkit predict, derived feature, ${MANY} rows`, () => {
   it("writes every row to --out, in input order", async () => {
@@ -29,7 +29,7 @@ describe.concurrent(`churnkit predict, derived feature, ${MANY} rows`, () => {
     const text = readFileSync(out, "utf8");
     expect(text.split("\n")[0]).toBe("customerID,churn_probability,churn_prediction");
     expect(scoredIds(text)).toEqual(idsInOrder(MANY));
-  }, 60_000);
+  }, 180_000);
 
   it("writes every row to stdout and to JSON Lines", async () => {
     const r = await cli(["predict", "--model", model, "--data", input]);
@@ -42,7 +42,7 @@ describe.concurrent(`churnkit predict, derived feature, ${MANY} rows`, () => {
       .split("\n")
       .map((l) => (JSON.parse(l) as { customerID: string }).customerID);
     expect(ids).toEqual(idsInOrder(MANY));
-  }, 60_000);
+  }, 180_000);
 
   it("fails with exit 2 naming the row of a bad value in the third batch, and writes nothing", async () => {
     const bad = telcoFile(MANY, (f, i) => i === 35_000 && (f[18] = "lots"));
@@ -55,10 +55,11 @@ describe.concurrent(`churnkit predict, derived feature, ${MANY} rows`, () => {
     ]);
     expect(existsSync(out)).toBe(false);
     expect(readdirSync(dir)).toEqual([]);
-  }, 60_000);
+  }, 180_000);
 
-  it("fails with exit 2 and DuckDB's cause for a JSON line of another shape past the first batches", async () => {
-    // The stream ends early without an error and the count succeeds; reading from where it stopped names the cause.
+  it("scores every row of JSON Lines where one line has an extra key past the first batches", async () => {
+    // DuckDB reads only the model's columns (typed in SQL), so a key the model does not use does not end the stream;
+    // every row is scored, in order (when every column was read as text, such a line ended the stream early).
     const csv = telcoCsv(MANY).trimEnd().split("\n");
     const header = csv[0]!.split(",");
     const jsonl = csv.slice(1).map((line, i) => {
@@ -69,13 +70,11 @@ describe.concurrent(`churnkit predict, derived feature, ${MANY} rows`, () => {
     const bad = write(dir, "rows.jsonl", jsonl.join("\n") + "\n");
     const out = join(dir, "scores.csv");
     const r = await cli(["predict", "--model", model, "--data", bad, "--out", out]);
-    expect(r.status, r.stderr).toBe(2);
-    const lines = r.stderr.trimEnd().split("\n");
-    expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(new RegExp(`^churnkit: ${bad}: cannot be read as JSON \\(.*in line 35001`));
-    expect(lines[0]).toContain(`; ${out} was not written`);
-    expect(readdirSync(dir)).toEqual(["rows.jsonl"]);
-  }, 60_000);
+    expect(r.status, r.stderr).toBe(0);
+    const lines = readFileSync(out, "utf8").trimEnd().split("\n");
+    expect(lines).toHaveLength(MANY + 1);
+    expect(lines[35_001]!.split(",")[0]).toBe(JSON.parse(jsonl[35_000]!).customerID);
+  }, 180_000);
 
   it("fails with exit 2 and DuckDB's cause for a ragged line past the first batches, and writes nothing", async () => {
     // DuckDB's stream ends early, without an error, at a line it cannot parse; the row count names it.
@@ -89,5 +88,5 @@ describe.concurrent(`churnkit predict, derived feature, ${MANY} rows`, () => {
     expect(lines[0]).toMatch(new RegExp(`^churnkit: ${bad}: cannot be read as CSV \\(.*CSV Error on Line: 35002`));
     expect(lines[0]).toContain(`; ${out} was not written`);
     expect(readdirSync(dir)).toEqual([]);
-  }, 60_000);
+  }, 180_000);
 });

@@ -6,8 +6,10 @@ import {
   sqlCategory,
   sqlMissing,
   sqlNumber,
+  sqlNumberOf,
   sqlOdd,
   sqlTrim,
+  sqlTrimmed,
 } from "../../src/data/sql-values.js";
 import {
   isBooleanWord,
@@ -178,4 +180,56 @@ describe("SQL parsing rules = values.ts rules", () => {
     expect(upper).toMatchObject({ boolean: 1, number: null, category: "TRUE" });
     expect(nan).toMatchObject({ missing: true, number: null, odd: false });
   });
+});
+
+/** Every string of up to `n` characters over `alphabet`. */
+function strings(alphabet: string, n: number): string[] {
+  const out: string[] = [];
+  const grow = (prefix: string, left: number): void => {
+    if (prefix) out.push(prefix);
+    if (left > 0) for (const ch of alphabet) grow(prefix + ch, left - 1);
+  };
+  grow("", n);
+  return out;
+}
+
+describe("the fast SQL forms over raw text = the rules on trimmed text", () => {
+  /** sqlNumberOf, sqlTrimmed and sqlCategory(sqlTrimmed) of raw cells, against parseNumber and parseCategory. */
+  async function compare(cells: string[]): Promise<void> {
+    const sql = await withConnection(async (con) => {
+      await con.run("CREATE TEMP TABLE cells (i INTEGER, v VARCHAR)");
+      const app = await con.createAppender("cells", "main", "temp");
+      cells.forEach((v, i) => {
+        app.appendInteger(i);
+        app.appendVarchar(v);
+        app.endRow();
+      });
+      app.closeSync();
+      const r = await con.runAndReadAll(
+        `SELECT ${sqlNumberOf("v")}, ${sqlTrimmed("v")}, ${sqlCategory(sqlTrimmed("v"))} FROM cells ORDER BY i`,
+      );
+      return r.getRowsJS();
+    });
+    expect(sql).toHaveLength(cells.length);
+    const wrong: string[] = [];
+    cells.forEach((v, i) => {
+      const [number, trimmed, category] = sql[i]!;
+      const n = parseNumber(v);
+      const want = n === undefined || Number.isNaN(n) ? null : n;
+      if (!Object.is(number, want) || trimmed !== v.trim() || category !== parseCategory(v))
+        wrong.push(JSON.stringify(v));
+    });
+    expect(wrong.slice(0, 20)).toEqual([]);
+  }
+
+  it("agrees on every tricky cell", async () => {
+    await compare(CELLS.filter((v): v is string => v !== null));
+  });
+
+  it("agrees on every string of up to 4 number-like characters, white space and underscores included", async () => {
+    // 0-9 . e E + - _ space tab x and a no-break space: what DuckDB's cast accepts beyond the plain forms.
+    const cells = strings("0159.eE+-_ \tx\u00a0", 4);
+    expect(cells.length).toBeGreaterThan(40_000);
+    await compare(cells);
+  }, 60_000);
 });
