@@ -194,7 +194,7 @@ export class SplitSearch {
    * stay on the right. Returns the number of groups a left prefix may take.
    */
   private orderCategories(G: number): number {
-    const { gc, g0, g1, gn } = this;
+    const { g0, g1, gn } = this;
     const few = G <= MAX_CAT_TO_ONEHOT;
     const minSupport = few ? 1 : this.minDataPerGroup;
     const smooth = few ? 0 : CAT_SMOOTH;
