@@ -163,6 +163,7 @@ describe("forest", () => {
       bootstrap: true,
       class_weight: null,
       max_bins: 255,
+      min_data_per_group: 100,
     });
   });
 

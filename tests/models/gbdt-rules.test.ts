@@ -125,7 +125,7 @@ describe("gbdt: order of categories for a categorical split", () => {
     let G = 0;
     for (const g of grad) G += g;
     const H = 0.25 * code.length;
-    const c = { l2: 0, minSamplesLeaf: 1, minChildWeight: 0 };
+    const c = { l2: 0, minSamplesLeaf: 1, minChildWeight: 0, minDataPerGroup: 10 };
     const found = findBestSplit(hist, layout, Uint8Array.from([1]), all, G, H, code.length, c, new SplitScratch())!;
     expect(found.leftBins).toEqual([1]);
     expect(found.nLeft).toBe(100);

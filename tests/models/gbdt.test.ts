@@ -187,7 +187,7 @@ describe("split finder", () => {
       const X = matrix([num("a"), num("b"), num("c")], cols);
       const grad = Float64Array.from({ length: n }, (_, i) => rng.next() - (cols[0]![i]! > 5 ? 0.8 : 0.2));
       const hess = Float64Array.from({ length: n }, () => 0.05 + rng.next() * 0.2);
-      const c = { l2: 0.7, minSamplesLeaf: 5, minChildWeight: 0.5 };
+      const c = { l2: 0.7, minSamplesLeaf: 5, minChildWeight: 0.5, minDataPerGroup: 10 };
       const m = BinMapper.fit(X, 255);
       const layout = makeLayout(m.features.map((f) => f.nBins));
       const hist = new Float64Array(3 * layout.size);
@@ -268,7 +268,7 @@ describe("split finder", () => {
     let G = 0;
     for (const g of grad) G += g;
     const H = 0.25 * n;
-    const c = { l2: 0, minSamplesLeaf: 1, minChildWeight: 0 };
+    const c = { l2: 0, minSamplesLeaf: 1, minChildWeight: 0, minDataPerGroup: 10 };
     const found = findBestSplit(
       hist,
       layout,

@@ -104,7 +104,8 @@ describe("tree (CART)", () => {
         const gain = imp(n - n1, n1) - imp(l0, l1) - imp(n - n1 - l0, n1 - l1);
         bestGain = Math.max(bestGain, gain);
       }
-      const t = new CartEstimator({ max_depth: 1, criterion }).fit(X, y).tree;
+      // min_data_per_group 1: every category takes part (the default leaves out those under 100 rows).
+      const t = new CartEstimator({ max_depth: 1, criterion, min_data_per_group: 1 }).fit(X, y).tree;
       expect(t.catLeft[0]).not.toBeNull();
       expect(t.gain[0]).toBeCloseTo(bestGain, 9);
       // The left set is the low-rate (or high-rate) categories as a block.
@@ -205,6 +206,7 @@ describe("tree (CART)", () => {
       max_features: null,
       class_weight: null,
       max_bins: null,
+      min_data_per_group: 100,
     });
     expect(() => new CartEstimator({ max_bins: 1 })).toThrow(/max_bins/);
   });

@@ -14,6 +14,16 @@ export const MAX_BINS_DESCRIPTION =
   "training rows sampled with the seed; categories beyond max_bins - 1 share a bin. " +
   "null: exact, one bin per distinct value (no sampling).";
 
+/** What `min_data_per_group` means, word for word in tree, forest and gbdt (see binning/categorical.ts). */
+export const MIN_DATA_PER_GROUP_DESCRIPTION =
+  "Categorical splits over more than 4 categories present at a node use only the categories with at least " +
+  "this many training rows there (gbdt: hessian-weighted); the rarer ones stay on one side, and each side " +
+  "holds at most 32 categories (LightGBM's min_data_per_group and max_cat_threshold). " +
+  "1 with a single tree overfits many-level columns; 10 in gbdt is scikit-learn's HistGradientBoosting rule.";
+
+/** `min_data_per_group` of `tree`, `forest` and `gbdt`: an integer >= 1. See {@link MIN_DATA_PER_GROUP_DESCRIPTION}. */
+export const minDataPerGroupSchema = z.number().int().min(1).meta({ description: MIN_DATA_PER_GROUP_DESCRIPTION });
+
 /**
  * `max_bins` of `tree` and `forest`: an integer in 2..65535, or null for exact thresholds (one bin per
  * distinct training value, as scikit-learn's exact splitter). See {@link MAX_BINS_DESCRIPTION}.

@@ -17,7 +17,8 @@ import {
 } from "../../core/types.js";
 import { accumulateTrees, flatTreeFromJSON, flatTreeToJSON } from "../../core/flat-tree.js";
 import { BinMapper } from "../binning/bin-mapper.js";
-import { maxBinsSchema } from "../binning/params.js";
+import { maxBinsSchema, minDataPerGroupSchema } from "../binning/params.js";
+import { MIN_DATA_PER_GROUP } from "../binning/categorical.js";
 import { criterionCode } from "../tree/criterion.js";
 import { gainImportances } from "../tree/importance.js";
 import {
@@ -57,6 +58,8 @@ export const forestParamsSchema = z
     class_weight: classWeightSchema,
     /** Bins per feature (2..65535), plus one for missing; null = exact. Meaning: src/learners/binning/params.ts. Default 255. */
     max_bins: maxBinsSchema.default(255),
+    /** Rows a category needs at a node to take part in a split over many categories. Default 100. */
+    min_data_per_group: minDataPerGroupSchema.default(MIN_DATA_PER_GROUP),
   })
   .strict();
 
@@ -104,6 +107,7 @@ export class ForestEstimator implements Estimator<ForestParams, ForestState> {
         maxDepth: p.max_depth ?? Infinity,
         minSamplesSplit: p.min_samples_split,
         minSamplesLeaf: p.min_samples_leaf,
+        minDataPerGroup: p.min_data_per_group,
         maxFeatures: resolveMaxFeatures(p.max_features, features.length),
       },
     };

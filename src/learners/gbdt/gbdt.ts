@@ -28,7 +28,8 @@ import { rawToProba } from "../../core/types.js";
 import { flatTreeFromJSON, flatTreeToJSON } from "../../core/flat-tree.js";
 import { Rng } from "../../utils/random.js";
 import { BinMapper, type BinnedMatrix } from "../binning/bin-mapper.js";
-import { byteMaxBinsSchema } from "../binning/params.js";
+import { byteMaxBinsSchema, minDataPerGroupSchema } from "../binning/params.js";
+import { MIN_DATA_PER_GROUP } from "../binning/categorical.js";
 import { HistogramPool, makeLayout, type HistogramLayout } from "./histogram.js";
 import { histogramBuilder, type HistogramBuilder, type RowGradients } from "./parallel.js";
 import { growTree, predictBinned, type GrowerContext } from "./grower.js";
@@ -63,6 +64,8 @@ export const gbdtParamsSchema = z
     min_child_weight: z.number().min(0).default(1e-3),
     /** Value bins per feature, 2..255, plus one bin for missing; meaning: src/learners/binning/params.ts. Default 255. */
     max_bins: byteMaxBinsSchema.default(255),
+    /** Hessian-weighted rows a category needs at a node to take part in a split over many categories. Default 100. */
+    min_data_per_group: minDataPerGroupSchema.default(MIN_DATA_PER_GROUP),
     /** Fraction of training rows drawn (without replacement) for each tree. Default 1. */
     subsample: z.number().gt(0).max(1).default(1),
     /** Fraction of features drawn for each tree. Default 1. */
@@ -347,6 +350,7 @@ export class GbdtEstimator implements Estimator<GbdtParams, GbdtState> {
       l2: p.l2_regularization,
       minSamplesLeaf: p.min_samples_leaf,
       minChildWeight: p.min_child_weight,
+      minDataPerGroup: p.min_data_per_group,
       maxLeafNodes: p.max_leaf_nodes,
       maxDepth: p.max_depth,
       shrinkage: p.learning_rate,

@@ -12,13 +12,16 @@
  * with them sent left; the direction that wins is stored. With no missing value at the node,
  * missing values (at prediction) follow the child with more training rows.
  *
- * Categorical features (LightGBM / scikit-learn): categories (and missing, as one more category)
- * with support `h * N / H >= 10` are sorted by G / (H + 10) and the split is a prefix or a suffix
- * of that order (each at most half of them). Low-support categories go right.
+ * Categorical features (LightGBM / scikit-learn; the rule of binning/categorical.ts): categories (and
+ * missing, as one more category) with support `h * N / H >= s` are sorted by G / (H + 10) and the split
+ * is a prefix or a suffix of that order (each at most half of them, and at most MAX_CAT_THRESHOLD).
+ * `s` is `minDataPerGroup` when more than MAX_CAT_TO_ONEHOT categories have rows at the node, else
+ * scikit-learn's 10. Low-support categories go right.
  */
 import type { HistogramLayout } from "./histogram.js";
+import { CAT_SMOOTH, MAX_CAT_THRESHOLD, MAX_CAT_TO_ONEHOT } from "../binning/categorical.js";
 
-/** Smoothing of categorical split ordering, and minimum support of a category (LightGBM's cat_smooth). */
+/** Minimum support of a category when a node has few (scikit-learn's MIN_CAT_SUPPORT). */
 export const MIN_CAT_SUPPORT = 10;
 
 /** Regularisation and size limits applied to every split. */
@@ -29,6 +32,8 @@ export interface SplitConstraints {
   minSamplesLeaf: number;
   /** Minimum sum of hessians in each child. */
   minChildWeight: number;
+  /** Categorical splits over many categories use those with at least this support (binning/categorical.ts). */
+  minDataPerGroup: number;
 }
 
 /** The chosen split of a node, with the sums of both children. */
@@ -202,14 +207,17 @@ function scanCategorical(
 ): void {
   const { catBins, catKeys } = scratch;
   const support = N / H;
+  let present = 0;
+  for (let b = 0; b <= nb; b++) if (hist[3 * (off + b) + 2]! > 0) present++;
+  const minSupport = present > MAX_CAT_TO_ONEHOT ? c.minDataPerGroup : MIN_CAT_SUPPORT;
   // Candidate bins (value bins, then the missing bin `nb`) and their sort keys.
   let m = 0;
   for (let b = 0; b <= nb; b++) {
     const s = 3 * (off + b);
     const h = hist[s + 1]!;
-    if (hist[s + 2]! > 0 && h * support >= MIN_CAT_SUPPORT) {
+    if (hist[s + 2]! > 0 && h * support >= minSupport) {
       catBins[m] = b;
-      catKeys[m] = hist[s]! / (h + MIN_CAT_SUPPORT);
+      catKeys[m] = hist[s]! / (h + CAT_SMOOTH);
       m++;
     }
   }
@@ -217,7 +225,7 @@ function scanCategorical(
   sortCandidates(m, scratch);
   const nMissing = hist[3 * (off + nb) + 2]!;
   for (let direction = 1; direction >= -1; direction -= 2) {
-    const middle = direction === 1 ? (m + 1) >> 1 : ((m + 1) >> 1) - 1;
+    const middle = Math.min(MAX_CAT_THRESHOLD, direction === 1 ? (m + 1) >> 1 : ((m + 1) >> 1) - 1);
     let gl = 0;
     let hl = 0;
     let nl = 0;

@@ -16,7 +16,8 @@ import {
 import { accumulateTrees, flatTreeFromJSON, flatTreeToJSON } from "../../core/flat-tree.js";
 import { Rng } from "../../utils/random.js";
 import { BinMapper } from "../binning/bin-mapper.js";
-import { maxBinsSchema } from "../binning/params.js";
+import { maxBinsSchema, minDataPerGroupSchema } from "../binning/params.js";
+import { MIN_DATA_PER_GROUP } from "../binning/categorical.js";
 import { criterionCode } from "./criterion.js";
 import { growCartTree } from "./grower.js";
 import { gainImportances } from "./importance.js";
@@ -54,6 +55,8 @@ export const cartParamsSchema = z
      * Meaning: src/learners/binning/params.ts.
      */
     max_bins: maxBinsSchema.default(null),
+    /** Rows a category needs at a node to take part in a split over many categories. Default 100. */
+    min_data_per_group: minDataPerGroupSchema.default(MIN_DATA_PER_GROUP),
   })
   .strict();
 
@@ -96,6 +99,7 @@ export class CartEstimator implements Estimator<CartParams, CartState> {
         maxDepth: p.max_depth ?? Infinity,
         minSamplesSplit: p.min_samples_split,
         minSamplesLeaf: p.min_samples_leaf,
+        minDataPerGroup: p.min_data_per_group,
         maxFeatures: resolveMaxFeatures(p.max_features, features.length),
       },
       new Rng(seed),

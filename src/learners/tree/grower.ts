@@ -21,6 +21,8 @@ export interface GrowOptions {
   minSamplesSplit: number;
   /** Each child keeps at least this many rows. */
   minSamplesLeaf: number;
+  /** Categorical splits over many categories use those with at least this many rows (binning/categorical.ts). */
+  minDataPerGroup: number;
   /** Features to visit per node, as scikit-learn's max_features (more if all visited ones are constant). */
   maxFeatures: number;
 }
@@ -45,7 +47,7 @@ export function growCartTree(
     const r = rows[p]!;
     if (y[r] === 1) wy[r] = w[r]!;
   }
-  const search = new SplitSearch(features, w, wy, rows.length, opt.criterion, opt.minSamplesLeaf);
+  const search = new SplitSearch(features, w, wy, rows.length, opt.criterion, opt.minSamplesLeaf, opt.minDataPerGroup);
   const best = new BestSplit(features.reduce((m, f) => Math.max(m, f.nCodes), 1));
   const builder = new FlatTreeBuilder();
   const featOrder = new Int32Array(nF);

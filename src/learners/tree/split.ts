@@ -4,12 +4,14 @@
  * Rows of the node are first aggregated into "groups" (one per code present), in the
  * order a split scans them: by code for numeric features, by positive rate for
  * categorical ones (for a binary target this ordering contains the optimal partition
- * under gini or entropy; Breiman et al. 1984). Missing rows are aggregated apart and
+ * under gini or entropy; Breiman et al. 1984), regularised over many categories as
+ * binning/categorical.ts says (smoothed rates, a minimum of rows per category). Missing rows are aggregated apart and
  * tried on both sides of every candidate; a final candidate sends all non-missing
  * rows left and the missing ones right.
  */
 import type { CodedFeature } from "../binning/coded.js";
 import { type CriterionCode, weightedImpurity } from "./criterion.js";
+import { CAT_SMOOTH, MAX_CAT_THRESHOLD, MAX_CAT_TO_ONEHOT } from "../binning/categorical.js";
 
 /** The best split found so far at a node. */
 export class BestSplit {
@@ -54,6 +56,8 @@ export class SplitSearch {
   private g1B: Float64Array;
   private gnB: Int32Array;
   private readonly keys: Float64Array;
+  // Sort key of each group (categorical features).
+  private readonly groupKeys: Float64Array;
 
   /**
    * `w`: weight of each row; `wy`: weight × label (so that histograms add without
@@ -66,6 +70,7 @@ export class SplitSearch {
     nRows: number,
     private readonly criterion: CriterionCode,
     private readonly minSamplesLeaf: number,
+    private readonly minDataPerGroup: number,
   ) {
     let maxCodes = 1;
     for (const f of features) if (f.nCodes + 1 > maxCodes) maxCodes = f.nCodes + 1;
@@ -81,6 +86,7 @@ export class SplitSearch {
     this.g1B = new Float64Array(maxCodes);
     this.gnB = new Int32Array(maxCodes);
     this.keys = new Float64Array(nRows);
+    this.groupKeys = new Float64Array(maxCodes);
   }
 
   /**
@@ -175,16 +181,48 @@ export class SplitSearch {
     }
 
     if (G === 0 || (G === 1 && mn === 0)) return false;
-    if (f.kind === 1 && G > 1) this.orderByRate(G);
-    this.scan(j, f.kind, G, m0, m1, mn, best);
+    let kMax = G;
+    if (f.kind === 1 && G > 1) kMax = this.orderCategories(G);
+    this.scan(j, f.kind, G, kMax, m0, m1, mn, best);
     return true;
   }
 
-  /** Reorder the groups by positive rate (ties by code), for categorical features. */
-  private orderByRate(G: number): void {
-    const { gc, g0, g1, gn } = this;
+  /**
+   * Order the groups of a categorical feature for the prefix scan (the rule of binning/categorical.ts):
+   * with at most MAX_CAT_TO_ONEHOT groups, by positive rate; else the groups with at least
+   * `minDataPerGroup` rows first, by positive rate smoothed toward the node's, then the rarer ones, which
+   * stay on the right. Returns the number of groups a left prefix may take.
+   */
+  private orderCategories(G: number): number {
+    const { g0, g1, gn } = this;
+    const few = G <= MAX_CAT_TO_ONEHOT;
+    const minSupport = few ? 1 : this.minDataPerGroup;
+    const smooth = few ? 0 : CAT_SMOOTH;
+    let t0 = 0;
+    let t1 = 0;
+    for (let i = 0; i < G; i++) {
+      t0 += g0[i]!;
+      t1 += g1[i]!;
+    }
+    const prior = t1 / (t0 + t1);
+    const keys = this.groupKeys;
+    let nSupported = 0;
+    for (let i = 0; i < G; i++) {
+      const supported = gn[i]! >= minSupport;
+      if (supported) nSupported++;
+      // Rare groups sort after every supported one (key above any rate), in code order.
+      keys[i] = supported ? (g1[i]! + smooth * prior) / (g0[i]! + g1[i]! + smooth) : 2;
+    }
+    if (nSupported === 0) return 0;
+    this.orderByKey(G);
+    return nSupported;
+  }
+
+  /** Reorder the groups by `groupKeys` (ties by code). */
+  private orderByKey(G: number): void {
+    const { gc, g0, g1, gn, groupKeys: keys } = this;
     if (G > 32) {
-      this.orderByRateLarge(G);
+      this.orderByKeyLarge(G);
       return;
     }
     // Few categories (the usual case): insertion sort in place, no allocation.
@@ -193,33 +231,31 @@ export class SplitSearch {
       const a0 = g0[i]!;
       const a1 = g1[i]!;
       const an = gn[i]!;
-      const rate = a1 / (a0 + a1);
+      const key = keys[i]!;
       let k = i - 1;
       while (k >= 0) {
-        const rk = g1[k]! / (g0[k]! + g1[k]!);
-        if (rk < rate || (rk === rate && gc[k]! < c)) break;
+        const kk = keys[k]!;
+        if (kk < key || (kk === key && gc[k]! < c)) break;
         gc[k + 1] = gc[k]!;
         g0[k + 1] = g0[k]!;
         g1[k + 1] = g1[k]!;
         gn[k + 1] = gn[k]!;
+        keys[k + 1] = kk;
         k--;
       }
       gc[k + 1] = c;
       g0[k + 1] = a0;
       g1[k + 1] = a1;
       gn[k + 1] = an;
+      keys[k + 1] = key;
     }
   }
 
-  private orderByRateLarge(G: number): void {
+  private orderByKeyLarge(G: number): void {
     const order: number[] = [];
     for (let i = 0; i < G; i++) order.push(i);
-    const { gc, g0, g1, gn } = this;
-    order.sort((a, b) => {
-      const ra = g1[a]! / (g0[a]! + g1[a]!);
-      const rb = g1[b]! / (g0[b]! + g1[b]!);
-      return ra !== rb ? ra - rb : gc[a]! - gc[b]!;
-    });
+    const { gc, g0, g1, gn, groupKeys: keys } = this;
+    order.sort((a, b) => keys[a]! - keys[b]! || gc[a]! - gc[b]!);
     for (let i = 0; i < G; i++) {
       const o = order[i]!;
       this.gcB[i] = gc[o]!;
@@ -235,7 +271,16 @@ export class SplitSearch {
   }
 
   /** Scan prefixes of the ordered groups; left = groups[0..k). */
-  private scan(j: number, kind: 0 | 1, G: number, m0: number, m1: number, mn: number, best: BestSplit): void {
+  private scan(
+    j: number,
+    kind: 0 | 1,
+    G: number,
+    kMax: number,
+    m0: number,
+    m1: number,
+    mn: number,
+    best: BestSplit,
+  ): void {
     const { gc, g0, g1, gn, criterion } = this;
     const msl = this.minSamplesLeaf;
     let t0 = 0;
@@ -259,6 +304,9 @@ export class SplitSearch {
       const r0 = t0 - l0;
       const r1 = t1 - l1;
       const rn = tn - ln;
+      // Categorical: left is a prefix of the supported groups only (kMax of them), with at most
+      // MAX_CAT_THRESHOLD groups on one side.
+      if (kind === 1 && k < G && (k > kMax || (k > MAX_CAT_THRESHOLD && G - k > MAX_CAT_THRESHOLD))) continue;
       if (k < G) {
         if (mn === 0) {
           if (ln >= msl && rn >= msl) {
