@@ -38,6 +38,8 @@ export function exportCommand(program: Command): void {
       const content = format.write(artifact);
       await writeFileAtomic(o.out, content);
       const bytes = typeof content === "string" ? Buffer.byteLength(content) : content.byteLength;
-      process.stdout.write(`model (${artifact.model.family}) exported as ${format.name} to ${o.out} (${bytes} bytes)\n`);
+      process.stdout.write(
+        `model (${artifact.model.family}) exported as ${format.name} to ${o.out} (${bytes} bytes)\n`,
+      );
     });
 }

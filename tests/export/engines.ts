@@ -90,3 +90,31 @@ export function scorePostgres(sql: string, input: InputTable): Scored[] {
       return { id: f[0]!, probability: Number(f[f.length - 2]), prediction: f[f.length - 1] === "t" };
     });
 }
+
+/**
+ * Whether the PostgreSQL tests run: with CHURNKIT_PG_URL set. Without it they are skipped, except in CI
+ * (`CI` set), where a missing server fails them instead of letting them pass unseen.
+ */
+export const runPostgres = PG_URL !== undefined || process.env.CI !== undefined;
+
+/** The largest |difference| of probabilities by id, checking that both have the same rows and the same decisions. */
+export function compare(
+  got: Scored[],
+  want: { id: string; probability: number; prediction: boolean }[],
+): { worst: number; rows: number; decisionsDiffer: number; missingIds: number } {
+  const byId = new Map(got.map((g) => [g.id, g]));
+  let worst = 0;
+  let decisionsDiffer = 0;
+  let missingIds = 0;
+  for (const w of want) {
+    const g = byId.get(w.id);
+    if (!g) {
+      missingIds++;
+      continue;
+    }
+    const d = Math.abs(g.probability - w.probability);
+    worst = Number.isNaN(d) ? Infinity : Math.max(worst, d);
+    if (g.prediction !== w.prediction) decisionsDiffer++;
+  }
+  return { worst, rows: got.length, decisionsDiffer, missingIds };
+}

@@ -55,7 +55,10 @@ export function inputOf(model: ChurnModel, rawTable: RawTable): InputTable {
       ...[...typed.columns.values()].map((c) => ({
         name: c.name,
         type: c.type,
-        values: c.type === "boolean" ? Array.from(c.values as Float64Array, (v) => (Number.isNaN(v) ? null : v === 1)) : c.values,
+        values:
+          c.type === "boolean"
+            ? Array.from(c.values as Float64Array, (v) => (Number.isNaN(v) ? null : v === 1))
+            : c.values,
       })),
     ],
   };

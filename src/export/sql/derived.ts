@@ -33,7 +33,17 @@ class Unportable extends Error {}
 const isNode = (v: unknown): v is Node => v !== null && typeof v === "object" && !Array.isArray(v);
 const kids = (v: unknown): Node[] => (Array.isArray(v) ? v.filter(isNode) : []);
 
-const INTEGER_TYPES = new Set(["TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT", "UINTEGER", "UBIGINT"]);
+const INTEGER_TYPES = new Set([
+  "TINYINT",
+  "SMALLINT",
+  "INTEGER",
+  "BIGINT",
+  "HUGEINT",
+  "UTINYINT",
+  "USMALLINT",
+  "UINTEGER",
+  "UBIGINT",
+]);
 
 const COMPARISONS: Record<string, string> = {
   COMPARE_EQUAL: "=",
@@ -199,14 +209,19 @@ class Translator {
         // PostgreSQL's LIKE escapes with a backslash by default, DuckDB's does not.
         if (p.class !== "CONSTANT" || typeof pattern !== "string" || pattern.includes("\\"))
           fail("uses LIKE with a pattern that is not a constant without backslashes");
-        return { sql: `(${a.sql} ${name === "~~" ? "LIKE" : "NOT LIKE"} ${str(pattern as string)})`, type: "boolean", nonFinite: false };
+        return {
+          sql: `(${a.sql} ${name === "~~" ? "LIKE" : "NOT LIKE"} ${str(pattern as string)})`,
+          type: "boolean",
+          nonFinite: false,
+        };
       }
       return fail(`uses the operator ${name}`);
     }
     const prop = PROPAGATING.get(name);
     if (prop && one) return { ...expect(one, "number", name), sql: `${prop}(${one.sql})` };
     const dom = DOMAIN.get(name);
-    if (dom && one) return { sql: `${dom}(${finite(expect(one, "number", name), name).sql})`, type: "number", nonFinite: false };
+    if (dom && one)
+      return { sql: `${dom}(${finite(expect(one, "number", name), name).sql})`, type: "number", nonFinite: false };
     if (name === "exp" && one) {
       const x = finite(expect(one, "number", name), name).sql;
       return {
@@ -217,13 +232,20 @@ class Translator {
     }
     const text = TEXT.get(name);
     if (text && one) return { sql: `${text}(${expect(one, "text", name).sql})`, type: "text", nonFinite: false };
-    if (name === "length" && one) return { sql: `LENGTH(${expect(one, "text", name).sql})`, type: "number", nonFinite: false };
+    if (name === "length" && one)
+      return { sql: `LENGTH(${expect(one, "text", name).sql})`, type: "number", nonFinite: false };
     if ((name === "greatest" || name === "least") && args.length >= 1) {
-      const type = common(args.map((x) => finite(x, name)), name);
+      const type = common(
+        args.map((x) => finite(x, name)),
+        name,
+      );
       return { sql: `${name.toUpperCase()}(${args.map((x) => x.sql).join(", ")})`, type, nonFinite: false };
     }
     if (name === "nullif" && args.length === 2) {
-      const type = common(args.map((x) => finite(x, name)), name);
+      const type = common(
+        args.map((x) => finite(x, name)),
+        name,
+      );
       return { sql: `NULLIF(${args[0]!.sql}, ${args[1]!.sql})`, type, nonFinite: false };
     }
     if (name === "ifnull" && args.length === 2) return this.coalesce(args);
@@ -231,7 +253,10 @@ class Translator {
   }
 
   private coalesce(args: Sql[]): Sql {
-    const type = common(args.map((x) => finite(x, "COALESCE")), "COALESCE");
+    const type = common(
+      args.map((x) => finite(x, "COALESCE")),
+      "COALESCE",
+    );
     return { sql: `COALESCE(${args.map((x) => x.sql).join(", ")})`, type, nonFinite: false };
   }
 
@@ -243,13 +268,27 @@ class Translator {
       case "OPERATOR_IS_NULL":
       case "OPERATOR_IS_NOT_NULL": {
         const x = finite(args[0]!, "IS NULL");
-        return { sql: `(${x.sql} IS ${n.type === "OPERATOR_IS_NULL" ? "" : "NOT "}NULL)`, type: "boolean", nonFinite: false };
+        return {
+          sql: `(${x.sql} IS ${n.type === "OPERATOR_IS_NULL" ? "" : "NOT "}NULL)`,
+          type: "boolean",
+          nonFinite: false,
+        };
       }
       case "COMPARE_IN":
       case "COMPARE_NOT_IN": {
-        common(args.map((x) => finite(x, "IN")), "IN");
-        const list = args.slice(1).map((x) => x.sql).join(", ");
-        return { sql: `(${args[0]!.sql} ${n.type === "COMPARE_IN" ? "IN" : "NOT IN"} (${list}))`, type: "boolean", nonFinite: false };
+        common(
+          args.map((x) => finite(x, "IN")),
+          "IN",
+        );
+        const list = args
+          .slice(1)
+          .map((x) => x.sql)
+          .join(", ");
+        return {
+          sql: `(${args[0]!.sql} ${n.type === "COMPARE_IN" ? "IN" : "NOT IN"} (${list}))`,
+          type: "boolean",
+          nonFinite: false,
+        };
       }
       case "OPERATOR_COALESCE":
         return this.coalesce(args);
@@ -271,7 +310,11 @@ class Translator {
     if (to === "DOUBLE" && (x.type === "number" || x.type === "null")) return { ...x, sql: dbl(x.sql), type: "number" };
     if (to === "VARCHAR" && (x.type === "text" || x.type === "boolean")) {
       // A boolean reads as 'true' / 'false' in both engines; numbers are formatted differently.
-      return { sql: x.type === "text" ? x.sql : `(CASE WHEN ${x.sql} THEN 'true' WHEN NOT ${x.sql} THEN 'false' END)`, type: "text", nonFinite: false };
+      return {
+        sql: x.type === "text" ? x.sql : `(CASE WHEN ${x.sql} THEN 'true' WHEN NOT ${x.sql} THEN 'false' END)`,
+        type: "text",
+        nonFinite: false,
+      };
     }
     return fail(`uses CAST of a ${x.type} value to ${to}`);
   }
@@ -305,4 +348,3 @@ export function derivedSql(
     }
   });
 }
-

@@ -1,7 +1,10 @@
 /**
  * The whole of churnkit's scoring as ONE SELECT over a relation named `input`: typing, derived features,
  * preprocessing, the model, calibration, the logistic function and the decision at the threshold, as common table
- * expressions. Columns churnkit adds along the way are named `__ck_*`; an identifier column of such a name, or of a
+ * expressions, each MATERIALIZED: an engine that inlined them (PostgreSQL inlines a CTE read once) would copy a
+ * model column's expression into every tree node that reads it, and the score into every branch of the logistic
+ * function, and the query would grow without bound. DuckDB and PostgreSQL (12 and later) read `AS MATERIALIZED`.
+ * Columns churnkit adds along the way are named `__ck_*`; an identifier column of such a name, or of a
  * derived feature's name, is refused.
  */
 import type { ModelArtifact } from "../../artifact/artifact-type.js";
@@ -15,6 +18,7 @@ import { num, quote } from "./text.js";
 
 const OWN = "__ck_";
 const m = (j: number) => quote(`${OWN}m${j}`);
+const part = (i: number) => quote(`${OWN}t${i}`);
 const OUT = quote(`${OWN}out`);
 const Z = quote(`${OWN}z`);
 const P = quote(`${OWN}p`);
@@ -54,9 +58,13 @@ export function scoringQuery(a: ModelArtifact, trees: readonly Node[]): string {
   else probability = [`${p0} AS ${P}`];
   const steps: [string, string[]][] = [
     ["__ck_typed", [...ids, ...a.inputs.map((c) => `${typedInput(c.name, c.type)} AS ${quote(c.name)}`)]],
-    ["__ck_derived", [...ids, ...a.inputs.map((c) => quote(c.name)), ...derived.map((d, i) => `${d} AS ${quote(a.derived[i]!.name)}`)]],
+    [
+      "__ck_derived",
+      [...ids, ...a.inputs.map((c) => quote(c.name)), ...derived.map((d, i) => `${d} AS ${quote(a.derived[i]!.name)}`)],
+    ],
     ["__ck_model", [...ids, ...model.map((c, j) => `${c} AS ${m(j)}`)]],
-    ["__ck_output", [...ids, `${output.sql} AS ${OUT}`]],
+    ["__ck_parts", [...ids, ...output.parts.map((x, i) => `${x} AS ${part(i)}`)]],
+    ["__ck_output", [...ids, `${output.combine(output.parts.map((_, i) => part(i)))} AS ${OUT}`]],
     ["__ck_score", [...ids, ...probability]],
   ];
   let final: string;
@@ -65,12 +73,12 @@ export function scoringQuery(a: ModelArtifact, trees: readonly Node[]): string {
   else final = P;
   const ctes = steps.map(([name, cols], i) => {
     const from = i === 0 ? "input" : steps[i - 1]![0];
-    return `${quote(name)} AS (\n  SELECT\n${list(cols)}\n  FROM ${i === 0 ? from : quote(from)}\n)`;
+    return `${quote(name)} AS MATERIALIZED (\n  SELECT\n${list(cols)}\n  FROM ${i === 0 ? from : quote(from)}\n)`;
   });
   const last = steps[steps.length - 1]![0];
   return (
     `-- churnkit ${a.churnkit_version} model (${a.model.family}), exported as SQL: scores the rows of \`input\`.\n` +
-    `WITH\n${ctes.join(",\n")},\n${quote(`${OWN}final`)} AS (\n  SELECT\n${list([...ids, `${final} AS ${P}`])}\n  FROM ${quote(last)}\n)\n` +
+    `WITH\n${ctes.join(",\n")},\n${quote(`${OWN}final`)} AS MATERIALIZED (\n  SELECT\n${list([...ids, `${final} AS ${P}`])}\n  FROM ${quote(last)}\n)\n` +
     `SELECT\n${list([...ids, `${P} AS churn_probability`, `${P} >= ${num(a.threshold.value)} AS churn_prediction`])}\nFROM ${quote(`${OWN}final`)};\n`
   );
 }
