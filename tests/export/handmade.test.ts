@@ -12,18 +12,7 @@ import { join } from "node:path";
 import { tmp } from "../helpers.js";
 import { compare, PG_URL, runPostgres, scoreDuckDB, scorePostgres, type InputTable } from "./engines.js";
 import { inputOf } from "./telco.js";
-
-/** mulberry32, so that the table is the same on every run. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { rng } from "../explain/trees.js";
 
 const PLANS = ["basic", "plus", "pro", "rare1", "rare2"]; // the last two are rare: folded into "(other)"
 const REGIONS = ["north", "south", "east"]; // all frequent: no "(other)" level
@@ -72,7 +61,11 @@ describe.each(CASES)("SQL export of a hand-made %s model", (_label, family, conf
       idColumns: ["id"],
       model: family,
       seed: 42,
-      config: { ...config, preprocess: { min_category_count: 5, ...(config.preprocess as object) } },
+      config: {
+        ...config,
+        data: { types: { autopay: "boolean" } },
+        preprocess: { min_category_count: 5, ...(config.preprocess as object) },
+      },
       out,
     });
     const a = readArtifact(out);
