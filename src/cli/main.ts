@@ -11,6 +11,7 @@ import { driftCommand } from "./drift.js";
 import { edaCommand } from "./eda.js";
 import { evaluateCommand } from "./evaluate.js";
 import { explainCommand } from "./explain.js";
+import { exportCommand } from "./export.js";
 import { importCommand } from "./import.js";
 import { initCommand } from "./init.js";
 import { predictCommand } from "./predict.js";
@@ -33,6 +34,7 @@ for (const add of [
   explainCommand,
   edaCommand,
   serveCommand,
+  exportCommand,
   driftCommand,
   importCommand,
 ])

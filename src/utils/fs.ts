@@ -65,7 +65,7 @@ export async function writeDirAtomic(dir: string, files: Record<string, string>)
 }
 
 /** Write one file atomically (temporary name in the same folder, then rename); errors as in {@link writeDirAtomic}. */
-export async function writeFileAtomic(path: string, content: string): Promise<void> {
+export async function writeFileAtomic(path: string, content: string | Uint8Array): Promise<void> {
   const tmp = tmpSibling(path);
   let made = false;
   try {

@@ -4,7 +4,7 @@ import { readArtifact } from "../../src/artifact/artifact.js";
 import type { ModelArtifact } from "../../src/artifact/artifact-type.js";
 import { onnxFormat, OPSETS } from "../../src/export/onnx/index.js";
 import { DataType, decodeModel } from "../../src/export/onnx/proto.js";
-import { EXPORT_FORMATS } from "../../src/export/formats.js";
+import { formats } from "../../src/export/formats.js";
 import { errorOf, TELCO } from "../helpers.js";
 import { trainModel } from "./onnx-run.js";
 
@@ -13,7 +13,7 @@ describe("the ONNX file", () => {
     const dir = await trainModel({ data: TELCO, target: "Churn", idColumns: ["customerID"], model: "gbdt" });
     const a = readArtifact(dir);
     const bytes = onnxFormat.write(a) as Uint8Array;
-    expect(EXPORT_FORMATS.onnx).toBe(onnxFormat);
+    expect(formats.onnx).toBe(onnxFormat);
     expect(onnxFormat.extension).toBe(".onnx");
     expect(Buffer.from(onnxFormat.write(a) as Uint8Array).equals(Buffer.from(bytes))).toBe(true); // deterministic
     const m = decodeModel(bytes);

@@ -1,0 +1,37 @@
+/**
+ * Tree ensembles as SQL: each flat tree a nested CASE, routed exactly as src/core/flat-tree.ts routes a row
+ * (`goesLeft`): a missing value (NULL) follows `missingLeft`, a categorical split sends the codes in `catLeft`
+ * left, a numeric split sends x <= threshold left.
+ */
+import type { FlatTree } from "../../core/types.js";
+import { dbl, num } from "./text.js";
+
+/**
+ * The SQL of one tree over the model columns (`column(j)` is the SQL of model column j, a DOUBLE PRECISION that is
+ * NULL when missing). Written with the missing direction folded in: `x > t` and `x NOT IN (...)` are NULL for a
+ * NULL x, so CASE takes its ELSE branch, which is the branch missing values go to.
+ */
+export function treeSql(t: FlatTree, column: (j: number) => string): string {
+  const node = (i: number): string => {
+    const f = t.feature[i]!;
+    if (f < 0) return num(t.value[i]!);
+    const x = column(f);
+    const cats = t.catLeft[i];
+    const left = node(t.left[i]!);
+    const right = node(t.right[i]!);
+    const missingLeft = t.missingLeft[i] === 1;
+    if (cats) {
+      if (cats.length === 0) return missingLeft ? `CASE WHEN ${x} IS NULL THEN ${left} ELSE ${right} END` : right;
+      const set = Array.from(cats).join(", ");
+      return missingLeft
+        ? `CASE WHEN ${x} NOT IN (${set}) THEN ${right} ELSE ${left} END`
+        : `CASE WHEN ${x} IN (${set}) THEN ${left} ELSE ${right} END`;
+    }
+    const at = num(t.threshold[i]!);
+    return missingLeft
+      ? `CASE WHEN ${x} > ${at} THEN ${right} ELSE ${left} END`
+      : `CASE WHEN ${x} <= ${at} THEN ${left} ELSE ${right} END`;
+  };
+  // The leaves are NUMERIC literals in PostgreSQL: the cast makes the sum of trees add doubles, as churnkit does.
+  return dbl(node(0));
+}
