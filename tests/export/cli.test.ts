@@ -5,6 +5,8 @@ import { join } from "node:path";
 import { train } from "../../src/pipeline/api.js";
 import { runCli } from "../cli-run.js";
 import { tmp } from "../helpers.js";
+import { tableFromRows } from "../../src/data/load.js";
+import { maxAbsDiff, scoreChurnkit, scoreOnnx } from "./onnx-run.js";
 
 const rows = Array.from({ length: 200 }, (_, i) => ({
   id: `r${i}`,
@@ -32,6 +34,18 @@ describe("churnkit export", () => {
     expect(sql).toMatch(/^-- churnkit .* model \(logreg\)/);
     expect(sql).toContain("FROM input");
     expect(sql.trimEnd().endsWith(";")).toBe(true);
+  });
+
+  it("writes the ONNX graph, the same bytes as the format itself, and it scores like the model", async () => {
+    const out = join(dir, "model.onnx");
+    const r = await runCli(["export", "--model", model, "--format", "onnx", "--out", out]);
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
+    const table = tableFromRows(rows);
+    const got = await scoreOnnx(model, table);
+    expect(Buffer.compare(readFileSync(out), Buffer.from(got.bytes))).toBe(0);
+    const want = await scoreChurnkit(model, table);
+    expect(maxAbsDiff(got.probability, want.probability)).toBeLessThan(1e-5);
   });
 
   it("refuses an existing --out without --force (exit 2, the file untouched), replaces it with --force", async () => {
