@@ -19,7 +19,8 @@ import { tmpSibling } from "../utils/fs.js";
 import { refuseSymlink } from "../utils/output.js";
 import type { UnseenCategory } from "../data/preprocess.js";
 import type { ChurnModel } from "../artifact/churn-model.js";
-import { predictionRow, presentIdColumns, SCORE_COLUMNS } from "../artifact/prediction-row.js";
+import { predictionRow, presentIdColumns, scoreColumns, survivalValues } from "../artifact/prediction-row.js";
+import type { SurvivalScores } from "../learners/baseline-hazard.js";
 
 /** Quote a CSV field when it needs it (RFC 4180). */
 export function csvField(v: unknown): string {
@@ -64,6 +65,8 @@ export interface ScoredBatch {
   probability: Float64Array;
   /** Categories training never saw, in this batch. */
   unseen: UnseenCategory[];
+  /** A survival model's predictions of each row of `table` (its `probability` is churn_within of the first horizon). */
+  survival?: SurvivalScores;
 }
 
 /**
@@ -132,20 +135,24 @@ async function scoreStream(
   let rows: number;
   let unseen = 0;
   try {
-    if (!jsonl) await sink.write([...ids, ...SCORE_COLUMNS].map(csvField).join(",") + "\n");
+    const shape = model.survivalShape;
+    if (!jsonl) await sink.write([...ids, ...scoreColumns(shape)].map(csvField).join(",") + "\n");
     rows = await batches.forEach(async (table, offset) => {
       const data = table.data;
-      const { X, unseen: u } = await model.prepare(table, offset);
-      const p = model.scoreMatrix(X, offset);
+      const { X, unseen: u, at } = await model.prepare(table, offset);
+      const scores = shape ? model.scoreSurvival(X, at!, offset) : undefined;
+      const p = scores ? scores.within[0]! : model.scoreMatrix(X, offset);
       unseen += u.length;
-      onBatch?.({ table, probability: p, unseen: u });
+      onBatch?.({ table, probability: p, unseen: u, ...(scores ? { survival: scores } : {}) });
+      const surv = scores ? { shape: shape!, scores } : undefined;
       let text = "";
       for (let r = 0; r < table.rows; r++) {
-        if (jsonl) text += JSON.stringify(predictionRow(ids, data, r, p[r]!, th)) + "\n";
+        if (jsonl) text += JSON.stringify(predictionRow(ids, data, r, p[r]!, th, surv)) + "\n";
         else {
           // The CSV form of predictionRow, written directly: no object per row on this hot path.
-          text +=
-            [...ids.map((c) => csvField(data[c]![r])), String(p[r]), p[r]! >= th ? "true" : "false"].join(",") + "\n";
+          const cells = [...ids.map((c) => csvField(data[c]![r])), String(p[r]), p[r]! >= th ? "true" : "false"];
+          if (scores) for (const v of survivalValues(scores, r)) cells.push(v === null ? "" : String(v));
+          text += cells.join(",") + "\n";
         }
       }
       await sink.write(text);

@@ -55,6 +55,15 @@ async function run(kit: ChurnKit, out: string): Promise<RunResult> {
   kit.log.info(`split: ${train.rows} training rows, ${test.rows} test rows (stratified, seed ${seed})`);
   // Importance is measured once, on the test split, below.
   const result = await kit.train(train, { importance: false });
+  if (result.model.survival) {
+    const survivalTest = await result.model.evaluateSurvival(test);
+    kit.log.info(
+      `test C-index ${survivalTest.c_index.toFixed(4)}, integrated Brier ${survivalTest.integrated_brier.toFixed(4)}`,
+    );
+    const metrics = kit.metricsFile(result, loadSeconds, started, undefined, undefined, survivalTest);
+    await kit.save(out, result.model, metrics, test, "test split");
+    return { out, model: result.model, metrics };
+  }
   const testMetrics = await result.model.evaluate(test, { bootstrap: kit.config.evaluation.bootstrap, seed });
   kit.log.info(
     `test AUC ${testMetrics.auc.toFixed(4)}, accuracy ${testMetrics.accuracy.toFixed(4)}, F1 ${testMetrics.f1.toFixed(4)}`,
