@@ -103,7 +103,12 @@ export function topContributions(e: Explanation, k: number): [string, number][] 
 }
 
 /** "Contract = Month-to-month raises churn odds ×2.10" (`what`: "churn hazard" for a survival model). */
-export function describeContribution(column: string, value: unknown, contribution: number, what = "churn odds"): string {
+export function describeContribution(
+  column: string,
+  value: unknown,
+  contribution: number,
+  what = "churn odds",
+): string {
   const shown = value === null || value === undefined || value === "" ? "(missing)" : String(value);
   const factor = Math.exp(contribution);
   const verb = contribution >= 0 ? "raises" : "lowers";

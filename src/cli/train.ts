@@ -38,7 +38,11 @@ export function trainCommand(program: Command): void {
     .option("--drop <cols>", "columns to leave out, comma-separated (added to the config's data.drop)", parseList)
     .addOption(new Option("--model <family>", "model family").choices([...knownFamilies(), "auto"]))
     .option("--duration <col>", "duration column (e.g. tenure): train a survival model of when customers leave")
-    .option("--horizons <list>", "survival horizons in the duration's unit, comma-separated (default 3,6,12)", parseHorizons)
+    .option(
+      "--horizons <list>",
+      "survival horizons in the duration's unit, comma-separated (default 3,6,12)",
+      parseHorizons,
+    )
     .option("--config <file>", "YAML or JSON config")
     .option("--seed <n>", "seed for every random choice", parseIntArg("--seed"))
     .requiredOption("--out <dir>", "model directory to write")

@@ -13,7 +13,8 @@ import { configSchema } from "./schema.js";
 const q = (v: unknown): string => YAML.stringify(v, { lineWidth: 0, collectionStyle: "flow" }).trim();
 
 /** Column names that say "how long this customer has stayed". */
-const DURATION_NAME = /^(tenure|tenure_?months|months?|days|days_?active|weeks|duration|lifetime|months_?active|account_?length|age_?days)$/i;
+const DURATION_NAME =
+  /^(tenure|tenure_?months|months?|days|days_?active|weeks|duration|lifetime|months_?active|account_?length|age_?days)$/i;
 
 /**
  * A column that is obviously the survival task's duration: named like one (tenure, months, days_active, ...), numeric,
@@ -73,7 +74,9 @@ export function initConfigText(t: RawTable | undefined, dataPath: string | undef
   L.push("  # Columns that alone separate the classes (single-column AUC above 0.99, a sign of target leakage)");
   L.push("  # but are known before the customer churns: list them once checked and training stops warning.");
   L.push("  allow_leaky: []");
-  L.push("  # Duration column: how long each customer has stayed (e.g. months of tenure). Set, training fits a survival");
+  L.push(
+    "  # Duration column: how long each customer has stayed (e.g. months of tenure). Set, training fits a survival",
+  );
   L.push("  # model of when customers leave (families cox, gbdt or auto); never a feature.");
   L.push(
     duration

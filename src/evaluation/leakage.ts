@@ -119,7 +119,7 @@ export interface DurationLeak {
 function averageRanks(v: Float64Array): Float64Array {
   const order = Int32Array.from({ length: v.length }, (_, i) => i).sort((a, b) => v[a]! - v[b]!);
   const r = new Float64Array(v.length);
-  for (let k = 0; k < order.length; ) {
+  for (let k = 0; k < order.length;) {
     let e = k;
     while (e + 1 < order.length && v[order[e + 1]!] === v[order[k]!]) e++;
     for (let q = k; q <= e; q++) r[order[q]!] = (k + e) / 2;
@@ -135,7 +135,7 @@ export function spearman(a: Float64Array, b: Float64Array): number {
   const n = a.length;
   let ma = 0;
   let mb = 0;
-  for (let i = 0; i < n; i++) (ma += ra[i]!), (mb += rb[i]!);
+  for (let i = 0; i < n; i++) ((ma += ra[i]!), (mb += rb[i]!));
   ma /= n;
   mb /= n;
   let sab = 0;

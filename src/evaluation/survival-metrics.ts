@@ -3,7 +3,7 @@
  * horizon and the integrated Brier score (both with inverse-probability-of-censoring weights from the training rows),
  * computed by the functions of `survival.ts`.
  */
-import { concordanceIndex, integratedBrier, timeDependentAuc } from "./survival.js";
+import { brierScores, concordanceIndex, timeDependentAuc } from "./survival.js";
 
 /** What `evaluate --json` prints for a survival model, and what model.json and metrics.json keep. */
 export interface SurvivalMetrics {
@@ -51,14 +51,15 @@ export function measureSurvival(
   // The IBS integrates the Brier score over an even grid from the first horizon to the last (within the test rows).
   const from = horizons[0]!;
   const to = Math.min(horizons[horizons.length - 1]!, maxTest * (1 - 1e-9));
-  const times = to > from ? Array.from({ length: IBS_POINTS }, (_, k) => from + ((to - from) * k) / (IBS_POINTS - 1)) : [];
+  const times =
+    to > from ? Array.from({ length: IBS_POINTS }, (_, k) => from + ((to - from) * k) / (IBS_POINTS - 1)) : [];
   return {
     rows: test.time.length,
     events,
-    c_index: concordanceIndex(test.time, test.event, risk),
+    c_index: concordanceIndex(test, risk),
     horizons: [...horizons],
-    td_auc: timeDependentAuc(train, test, risk, horizons),
-    integrated_brier: times.length >= 2 ? integratedBrier(train, test, survivalAt, times).integrated : NaN,
+    td_auc: timeDependentAuc(train, test, risk, horizons).auc,
+    integrated_brier: times.length >= 2 ? brierScores(train, test, survivalAt, times).integrated : NaN,
   };
 }
 
@@ -93,9 +94,8 @@ export function expandFollowUp(f: FollowUp): TimesEvents {
   const time: number[] = [];
   const event: number[] = [];
   f.times.forEach((t, k) => {
-    for (let j = 0; j < f.events[k]!; j++) time.push(t), event.push(1);
-    for (let j = 0; j < f.censored[k]!; j++) time.push(t), event.push(0);
+    for (let j = 0; j < f.events[k]!; j++) (time.push(t), event.push(1));
+    for (let j = 0; j < f.censored[k]!; j++) (time.push(t), event.push(0));
   });
   return { time: Float64Array.from(time), event: Uint8Array.from(event) };
 }
-

@@ -32,7 +32,7 @@ export function breslowBaseline(time: Float64Array, event: Uint8Array, risk: Flo
   const jumps: number[] = [];
   let atRisk = 0;
   // Longest duration first: the risk set of a time is every row already passed, ties included.
-  for (let k = 0; k < n; ) {
+  for (let k = 0; k < n;) {
     const t = time[order[k]!]!;
     let deaths = 0;
     for (; k < n && time[order[k]!] === t; k++) {
@@ -171,4 +171,3 @@ export function measureWithBaseline(
 ): SurvivalMetrics {
   return measureSurvival(train, test, risk, (i, t) => survivalAt(baseline, risk[i]!, t), horizons);
 }
-

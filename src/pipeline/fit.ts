@@ -63,5 +63,9 @@ export function encodeRows(
 ): { X: Matrix; y: Uint8Array; duration?: Float64Array } {
   const { X } = transform(pre, takeTyped(data.typed, rows));
   const d = data.duration;
-  return { X, y: Uint8Array.from(rows, (i) => data.y[i]!), ...(d ? { duration: Float64Array.from(rows, (i) => d[i]!) } : {}) };
+  return {
+    X,
+    y: Uint8Array.from(rows, (i) => data.y[i]!),
+    ...(d ? { duration: Float64Array.from(rows, (i) => d[i]!) } : {}),
+  };
 }

@@ -85,7 +85,12 @@ export async function selectFamily(
     const test = encodeRows(data, fitted.pre, fold.held);
     if (task === "survival") {
       const risk = fitted.clf.predictRaw(test.X);
-      return { auc: concordanceIndex(test.duration!, test.y, risk), logLoss: NaN, prAuc: NaN, fit: fitted.fitSeconds };
+      return {
+        auc: concordanceIndex({ time: test.duration!, event: test.y }, risk),
+        logLoss: NaN,
+        prAuc: NaN,
+        fit: fitted.fitSeconds,
+      };
     }
     const p = fitted.clf.predictProba(test.X);
     return {

@@ -275,7 +275,10 @@ export async function trainOnTable(
   if (task === "survival") {
     // Measured with the first fit's baseline (from the rows it was fitted on), the censoring weights from them too.
     const d = data.duration!;
-    const fitRows = { time: Float64Array.from(trainRows, (i) => d[i]!), event: Uint8Array.from(trainRows, (i) => y[i]!) };
+    const fitRows = {
+      time: Float64Array.from(trainRows, (i) => d[i]!),
+      event: Uint8Array.from(trainRows, (i) => y[i]!),
+    };
     const heldOut = { time: val.duration!, event: val.y };
     survivalValidation = measureWithBaseline(fitRows, heldOut, rawVal, first.baseline!, cfg.survival.horizons);
     pVal = survivalScores(first.baseline!, cfg.survival.horizons.slice(0, 1), rawVal, val.duration!).within[0]!;

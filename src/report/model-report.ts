@@ -142,7 +142,15 @@ export async function modelReport(input: ModelReportInput): Promise<string> {
         },
         {
           kind: "table",
-          columns: ["Family", lb.rows[0]?.metric === "c_index" ? "C-index" : "AUC", "± std", "Log loss", "PR AUC", "Fit s", "Candidates"],
+          columns: [
+            "Family",
+            lb.rows[0]?.metric === "c_index" ? "C-index" : "AUC",
+            "± std",
+            "Log loss",
+            "PR AUC",
+            "Fit s",
+            "Candidates",
+          ],
           rows: lb.rows.map((r) => [
             r.family,
             Number(r.auc_mean.toFixed(4)),

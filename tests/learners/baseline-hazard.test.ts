@@ -34,7 +34,11 @@ describe("breslowBaseline", () => {
 
   it("does not depend on a constant added to every risk (H0 scales by its exponential), and does not overflow", () => {
     const b = breslowBaseline(time, event, risk);
-    const shifted = breslowBaseline(time, event, risk.map((r) => r + 700));
+    const shifted = breslowBaseline(
+      time,
+      event,
+      risk.map((r) => r + 700),
+    );
     shifted.cumulative_hazard.forEach((h, k) => expect(h * Math.exp(700)).toBeCloseTo(b.cumulative_hazard[k]!, 12));
     expect(survivalAt(shifted, 700, 3)).toBeCloseTo(survivalAt(b, 0, 3), 12);
   });
@@ -59,10 +63,7 @@ describe("predictions from the baseline", () => {
 
   it("expected_remaining = ∫ S(u)/S(t0) du from t0 to the longest training duration, 0 at or past it", () => {
     expect(expectedRemaining(b, L2, 1)).toBeCloseTo(1 + Math.exp(-1 / 3) + Math.exp(-1), 14);
-    expect(expectedRemaining(b, 0, 0)).toBeCloseTo(
-      1 + Math.exp(-1 / 7) + Math.exp(-H[1]!) + Math.exp(-H[2]!),
-      14,
-    );
+    expect(expectedRemaining(b, 0, 0)).toBeCloseTo(1 + Math.exp(-1 / 7) + Math.exp(-H[1]!) + Math.exp(-H[2]!), 14);
     expect(expectedRemaining(b, 0, 4)).toBe(0);
     expect(expectedRemaining(b, 0, 9)).toBe(0);
   });
