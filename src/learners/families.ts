@@ -1,8 +1,9 @@
 /**
  * The built-in model families, registered once in the family registry (registry.ts), whose API
- * this module re-exports. Importing it is what makes logreg, tree, forest and gbdt known; a new
+ * this module re-exports. Importing it is what makes logreg, tree, forest, gbdt and cox (survival) known; a new
  * family is one folder with a `family.ts` spec and one `registerFamily` call (here, or in user code).
  */
+import { coxFamily } from "./cox/family.js";
 import { forestFamily } from "./forest/family.js";
 import { gbdtFamily } from "./gbdt/family.js";
 import { logregFamily } from "./logreg/family.js";
@@ -13,11 +14,13 @@ registerFamily(logregFamily);
 registerFamily(treeFamily);
 registerFamily(forestFamily);
 registerFamily(gbdtFamily);
+registerFamily(coxFamily);
 
 export {
   autoFamilies,
   checkParams,
   family,
+  familyTasks,
   isFamily,
   knownFamilies,
   registerFamily,

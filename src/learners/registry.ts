@@ -159,9 +159,12 @@ export const isFamily = (name: string): boolean => families.has(name);
 /** Every registered family's name, in registration order. */
 export const knownFamilies = (): string[] => [...families.keys()];
 
-/** The families `auto` compares when `search.families` is not set. */
-export const autoFamilies = (): string[] =>
-  [...families.values()].filter((f) => f.autoDefault !== false).map((f) => f.name);
+/** The tasks a family fits (its `tasks`, or classification alone). */
+export const familyTasks = (f: AnyFamilySpec): readonly Task[] => f.tasks ?? ["classification"];
+
+/** The families `auto` compares for `task` (default classification) when `search.families` is not set. */
+export const autoFamilies = (task: Task = "classification"): string[] =>
+  [...families.values()].filter((f) => f.autoDefault !== false && familyTasks(f).includes(task)).map((f) => f.name);
 
 /** Check hyperparameters against the family's schema; errors name `model.params.KEY`. */
 export function checkParams(name: string, params: Record<string, unknown>, where = "config"): Record<string, unknown> {

@@ -3,7 +3,7 @@
  * the same contract, the same guarantees, whatever the algorithm.
  */
 import { describe, expect, it } from "vitest";
-import { checkParams, family, knownFamilies } from "../../src/learners/families.js";
+import { checkParams, family, familyTasks, knownFamilies } from "../../src/learners/families.js";
 import { fitPreprocess, transform } from "../../src/data/preprocess.js";
 import { rocAuc } from "../../src/evaluation/metrics.js";
 import type { Matrix } from "../../src/core/types.js";
@@ -60,11 +60,14 @@ function encode(name: string, seed: number): { X: Matrix; y: Uint8Array; Xt: Mat
   return { X: transform(pre, tr.t).X, y: tr.y, Xt: transform(pre, te.t).X, yt: te.y };
 }
 
-it("covers the built-in families and the test-only one", () => {
-  expect(knownFamilies()).toEqual(["logreg", "tree", "forest", "gbdt", "naive-bayes"]);
+/** The classifiers (survival families have their own suite: survival-conformance.test.ts). */
+const classifiers = knownFamilies().filter((name) => familyTasks(family(name)).includes("classification"));
+
+it("covers the built-in classifiers and the test-only one", () => {
+  expect(classifiers).toEqual(["logreg", "tree", "forest", "gbdt", "naive-bayes"]);
 });
 
-describe.each(knownFamilies())("family %s", (name) => {
+describe.each(classifiers)("family %s", (name) => {
   const spec = family(name);
 
   it("has hyperparameter defaults and names a bad parameter", () => {

@@ -29,8 +29,9 @@ const fast = { evaluation: { permutation_repeats: 1 } };
 
 describe("a family registered from outside src/", () => {
   it("is known to the registry, but `auto` compares it only when asked (autoDefault: false)", () => {
-    expect(knownFamilies()).toEqual(["logreg", "tree", "forest", "gbdt", "naive-bayes", "naive-bayes-mute"]);
+    expect(knownFamilies()).toEqual(["logreg", "tree", "forest", "gbdt", "cox", "naive-bayes", "naive-bayes-mute"]);
     expect(autoFamilies()).toEqual(["logreg", "tree", "forest", "gbdt"]);
+    expect(autoFamilies("survival")).toEqual(["cox"]);
     expect(parseConfig({}).search.families).toEqual(["logreg", "tree", "forest", "gbdt"]);
   });
 
@@ -45,7 +46,7 @@ describe("a family registered from outside src/", () => {
     expect(bad).toBeInstanceOf(UserError);
     expect(bad.message).toBe("c.yaml: model.params.bins: Too small: expected number to be >=2");
     expect((await errorOf(() => parseConfig({ model: { family: "svm" } }, "c.yaml"))).message).toBe(
-      'c.yaml: model.family: Invalid option: expected one of "logreg"|"tree"|"forest"|"gbdt"|"naive-bayes"|"naive-bayes-mute"|"auto"',
+      'c.yaml: model.family: Invalid option: expected one of "logreg"|"tree"|"forest"|"gbdt"|"cox"|"naive-bayes"|"naive-bayes-mute"|"auto"',
     );
     expect((await errorOf(() => parseConfig({ search: { families: ["svm"] } }, "c.yaml"))).message).toMatch(
       /^c\.yaml: search\.families\.0: Invalid option: expected one of "logreg"\|.*"naive-bayes-mute"$/,
