@@ -6,6 +6,7 @@ import type { Config } from "../config/schema.js";
 import type { TrainingSource } from "../data/source.js";
 import type { Task } from "../core/types.js";
 import { family, knownFamilies } from "../learners/families.js";
+import { familyTasks } from "../learners/registry.js";
 import type { BaselineHazard } from "../learners/baseline-hazard.js";
 import type { FollowUp, SurvivalMetrics } from "../evaluation/survival-metrics.js";
 import type { SurvivalSection } from "../artifact/artifact-type.js";
@@ -15,7 +16,7 @@ import { UserError } from "../utils/errors.js";
 export const taskOf = (cfg: Config): Task => (cfg.data.duration ? "survival" : "classification");
 
 /** Whether family `name` fits `task` (its spec's `tasks`, default classification only). */
-export const fits = (name: string, task: Task): boolean => (family(name).tasks ?? ["classification"]).includes(task);
+export const fits = (name: string, task: Task): boolean => familyTasks(family(name)).includes(task);
 
 /** The registered families that fit `task`, in registration order. */
 export const familiesFor = (task: Task): string[] => knownFamilies().filter((f) => fits(f, task));
