@@ -147,6 +147,7 @@ export type { NumericStats, RateGroup, CategoryStat, QuantileBin, TargetAssociat
 export type { Contribution } from "./serve/explain.js";
 export type {
   CalibrationPoint,
+  CalibrationSeries,
   CategoryDatum,
   CurveSeries,
   CurvePoint,

@@ -51,8 +51,8 @@ function cumulative(
   return { thresholds, tp, fp, pos: t, neg: f };
 }
 
-/** Keep at most `max` points, evenly spread, always keeping the first and last. */
-function thin<T>(points: T[], max: number): T[] {
+/** Keep at most `max` points, evenly spread, always keeping the first and last (chart curves). */
+export function thin<T>(points: T[], max: number): T[] {
   if (points.length <= max) return points;
   const out: T[] = [];
   for (let i = 0; i < max; i++) out.push(points[Math.round((i * (points.length - 1)) / (max - 1))]!);

@@ -3,7 +3,7 @@
  * bin, with the perfect-calibration diagonal; point size shows the rows in each bin.
  */
 import type { TopLevelSpec } from "vega-lite";
-import { FORMAT, PRIMARY, REFERENCE, specBase } from "./theme.js";
+import { FORMAT, PALETTE, PRIMARY, REFERENCE, specBase } from "./theme.js";
 
 /** One point of the plot: a probability bin's mean prediction, observed rate and size. */
 export interface CalibrationPoint {
@@ -15,10 +15,20 @@ export interface CalibrationPoint {
   count: number;
 }
 
+/** One named line of a calibration plot with several (e.g. one per horizon). */
+export interface CalibrationSeries {
+  /** Legend label, e.g. "within 3 months". */
+  name: string;
+  /** Its bins in increasing order of `predicted`. */
+  bins: CalibrationPoint[];
+}
+
 /** Input of {@link calibrationChart}. */
 export interface CalibrationChartInput {
-  /** Bins in increasing order of `predicted`; empty bins left out. */
-  bins: CalibrationPoint[];
+  /** Bins in increasing order of `predicted`; empty bins left out. Ignored when `series` is given. */
+  bins?: CalibrationPoint[];
+  /** Several lines instead of `bins`, coloured and named in a legend. */
+  series?: CalibrationSeries[];
   /** Chart title; default none. */
   title?: string;
   /** Default "Mean predicted probability". */
@@ -31,6 +41,21 @@ export interface CalibrationChartInput {
 
 /** A calibration plot. */
 export function calibrationChart(input: CalibrationChartInput): TopLevelSpec {
+  const many = input.series !== undefined;
+  const series = input.series ?? [{ name: "", bins: input.bins ?? [] }];
+  const values = series.flatMap((s, si) => s.bins.map((b) => ({ ...b, series: s.name, si })));
+  const color = many
+    ? {
+        color: {
+          field: "series",
+          type: "nominal" as const,
+          title: null,
+          scale: { range: [...PALETTE] },
+          sort: { field: "si" },
+          legend: { orient: "bottom" as const, direction: "vertical" as const },
+        },
+      }
+    : {};
   const x = {
     field: "predicted",
     type: "quantitative" as const,
@@ -63,13 +88,18 @@ export function calibrationChart(input: CalibrationChartInput): TopLevelSpec {
         mark: { type: "line", color: REFERENCE, strokeDash: [4, 3], strokeWidth: 1 },
         encoding: { x: { field: "predicted", type: "quantitative" }, y: { field: "observed", type: "quantitative" } },
       },
-      { data: { values: input.bins }, mark: { type: "line", color: PRIMARY, strokeWidth: 2 }, encoding: { x, y } },
       {
-        data: { values: input.bins },
+        data: { values },
+        mark: { type: "line", color: PRIMARY, strokeWidth: 2 },
+        encoding: { x, y, ...color, detail: { field: "series" } },
+      },
+      {
+        data: { values },
         mark: { type: "point", color: PRIMARY, filled: true, opacity: 0.9 },
         encoding: {
           x,
           y,
+          ...color,
           size: {
             field: "count",
             type: "quantitative",

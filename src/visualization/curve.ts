@@ -20,6 +20,8 @@ export interface CurveSeries {
   name: string;
   /** The curve's points, drawn in this order. */
   points: CurvePoint[];
+  /** Draw this curve dashed (e.g. a model's prediction against the observed curve); default solid. */
+  dashed?: boolean;
 }
 
 /** Input of {@link curveChart}. */
@@ -50,6 +52,8 @@ export interface CurveChartInput {
   width?: number;
   /** Plot height in pixels; see `width`. */
   height?: number;
+  /** How points are joined: straight lines (default) or "step-after" (a step function such as a survival curve: flat until the next point). */
+  interpolate?: "linear" | "step-after";
 }
 
 const unit = (d: [number, number] | null | undefined): boolean =>
@@ -60,7 +64,25 @@ export function curveChart(input: CurveChartInput): TopLevelSpec {
   const xDomain = input.xDomain === undefined ? [0, 1] : input.xDomain;
   const yDomain = input.yDomain === undefined ? [0, 1] : input.yDomain;
   const square = unit(input.xDomain) && unit(input.yDomain);
-  const values = input.series.flatMap((s, si) => s.points.map((p, i) => ({ series: s.name, si, i, x: p.x, y: p.y })));
+  const values = input.series.flatMap((s, si) =>
+    s.points.map((p, i) => ({ series: s.name, si, i, x: p.x, y: p.y, dash: s.dashed ? "dashed" : "solid" })),
+  );
+  const dashes = input.series.some((s) => s.dashed)
+    ? {
+        strokeDash: {
+          field: "dash",
+          type: "nominal" as const,
+          scale: {
+            domain: ["solid", "dashed"],
+            range: [
+              [1, 0],
+              [6, 3],
+            ],
+          },
+          legend: null,
+        },
+      }
+    : {};
   const many = input.series.length > 1;
   const x = {
     field: "x",
@@ -89,8 +111,15 @@ export function curveChart(input: CurveChartInput): TopLevelSpec {
   const layers: object[] = [
     {
       data: { values },
-      mark: { type: "line" as const, strokeWidth: 2, interpolate: "linear" as const },
-      encoding: { x, y, color, order: { field: "i", type: "quantitative" as const }, detail: { field: "series" } },
+      mark: { type: "line" as const, strokeWidth: 2, interpolate: input.interpolate ?? "linear" },
+      encoding: {
+        x,
+        y,
+        color,
+        ...dashes,
+        order: { field: "i", type: "quantitative" as const },
+        detail: { field: "series" },
+      },
     },
   ];
   if (input.diagonal) {

@@ -5,7 +5,20 @@
 export { categoryChart, type CategoryChartInput, type CategoryDatum } from "./category.js";
 export { histogramChart, type HistogramBin, type HistogramInput, type RateBin } from "./histogram.js";
 export { curveChart, type CurveChartInput, type CurvePoint, type CurveSeries } from "./curve.js";
-export { calibrationChart, type CalibrationPoint, type CalibrationChartInput } from "./calibration.js";
+export {
+  calibrationChart,
+  type CalibrationPoint,
+  type CalibrationChartInput,
+  type CalibrationSeries,
+} from "./calibration.js";
+export {
+  horizonCalibrationChart,
+  survivalChart,
+  type HorizonCalibrationChartInput,
+  type HorizonCalibrationSeries,
+  type SurvivalChartInput,
+  type SurvivalSeries,
+} from "./survival.js";
 export { heatmapChart, type HeatmapInput } from "./heatmap.js";
 export { importanceChart, type ImportanceChartInput, type ImportanceItem } from "./importance.js";
 export { confusionMatrixChart, type ConfusionInput } from "./confusion.js";
