@@ -185,8 +185,9 @@ const survivalMetrics = z.looseObject({
   rows: z.int().min(0),
   events: z.int().min(0),
   c_index: info,
-  horizons: z.array(z.number()),
-  td_auc: z.array(info),
+  td_auc: z.array(z.object({ horizon: z.number(), auc: info })),
+  mean_auc: info,
+  brier: z.array(z.object({ time: z.number(), brier: info })),
   integrated_brier: info,
 });
 

@@ -14,7 +14,8 @@ import type { FORMAT } from "./artifact-schema.js";
 import type { CalibrationState } from "../learners/calibration.js";
 import type { ChosenThreshold } from "../evaluation/threshold.js";
 import type { Metrics } from "../evaluation/metrics.js";
-import type { FollowUp, SurvivalMetrics } from "../evaluation/survival-metrics.js";
+import type { FollowUp } from "../evaluation/follow-up.js";
+import type { SurvivalMetrics } from "../evaluation/survival-summary.js";
 import type { BaselineHazard } from "../learners/baseline-hazard.js";
 
 /** model.json's `survival` section: what turns a survival model's log relative hazard into predictions. */

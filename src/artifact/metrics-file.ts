@@ -4,7 +4,7 @@
  */
 import type { DetailedMetrics } from "../evaluation/detailed.js";
 import type { DurationLeak, LeakyColumn } from "../evaluation/leakage.js";
-import type { SurvivalMetrics } from "../evaluation/survival-metrics.js";
+import type { SurvivalMetrics } from "../evaluation/survival-summary.js";
 import type { FeatureImportance } from "./importance.js";
 
 /** What metrics.json holds. */

@@ -69,10 +69,10 @@ async function evaluateSurvival(model: ChurnModel, table: RawTable, o: EvaluateA
     [
       `rows        ${m.rows} (${m.events} churned, ${m.rows - m.events} still customers)`,
       `C-index     ${m.c_index.toFixed(4)}`,
-      ...m.horizons.map(
-        (h, k) => `AUC at ${String(h).padEnd(4)} ${m.td_auc[k]!.toFixed(4)} (time-dependent, cumulative/dynamic)`,
+      ...m.td_auc.map(
+        (x) => `AUC at ${String(x.horizon).padEnd(4)} ${x.auc.toFixed(4)} (time-dependent, cumulative/dynamic)`,
       ),
-      `IBS         ${m.integrated_brier.toFixed(4)} (integrated Brier score, horizons ${m.horizons[0]} to ${m.horizons[m.horizons.length - 1]})`,
+      `IBS         ${m.integrated_brier.toFixed(4)} (integrated Brier score over ${m.brier[0]?.time} to ${m.brier[m.brier.length - 1]?.time})`,
     ].join("\n") + "\n",
   );
 }

@@ -52,7 +52,7 @@ export function runCommand(program: Command): void {
         `  ${files.metrics}`,
         `  ${files.report}`,
         st
-          ? `test set: ${st.rows} rows, C-index ${st.c_index.toFixed(4)}, integrated Brier ${st.integrated_brier.toFixed(4)}, time-dependent AUC ${st.td_auc.map((a, k) => `${a.toFixed(4)} at ${st.horizons[k]}`).join(", ")}`
+          ? `test set: ${st.rows} rows, C-index ${st.c_index.toFixed(4)}, integrated Brier ${st.integrated_brier.toFixed(4)}, time-dependent AUC ${st.td_auc.map((x) => `${x.auc.toFixed(4)} at ${x.horizon}`).join(", ")}`
           : `test set: ${t!.rows} rows, AUC ${t!.auc.toFixed(4)}, PR AUC ${t!.pr_auc.toFixed(4)}, accuracy ${t!.accuracy.toFixed(4)}, F1 ${t!.f1.toFixed(4)} at threshold ${t!.threshold.toFixed(4)} (${r.model.artifact.threshold.rule})`,
       ];
       if (r.metrics.leaderboard)

@@ -5,7 +5,8 @@
  * expected revenue lost. H0 is a step function: it rises at each distinct event time and is flat after the last one
  * (nothing is known past the training rows' follow-up).
  */
-import { measureSurvival, type SurvivalMetrics, type TimesEvents } from "../evaluation/survival-metrics.js";
+import { survivalMetrics, type SurvivalMetrics } from "../evaluation/survival-summary.js";
+import type { SurvivalData } from "../evaluation/survival.js";
 
 /** Breslow's cumulative baseline hazard: a right-continuous step function. */
 export interface BaselineHazard {
@@ -163,11 +164,11 @@ export function survivalScores(
 
 /** Measure risk scores of `test` rows with `baseline`'s survival curves, the censoring weights from `train`. */
 export function measureWithBaseline(
-  train: TimesEvents,
-  test: TimesEvents,
+  train: SurvivalData,
+  test: SurvivalData,
   risk: Float64Array,
   baseline: BaselineHazard,
   horizons: readonly number[],
 ): SurvivalMetrics {
-  return measureSurvival(train, test, risk, (i, t) => survivalAt(baseline, risk[i]!, t), horizons);
+  return survivalMetrics({ train, test, risk, survivalAt: (i, t) => survivalAt(baseline, risk[i]!, t), horizons });
 }

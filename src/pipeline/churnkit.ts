@@ -14,7 +14,7 @@ import { checkDerived } from "../features/derived.js";
 import { saveArtifact } from "../artifact/artifact.js";
 import { modelReport } from "../report/model-report.js";
 import type { DetailedMetrics } from "../evaluation/detailed.js";
-import type { SurvivalMetrics } from "../evaluation/survival-metrics.js";
+import type { SurvivalMetrics } from "../evaluation/survival-summary.js";
 import type { ChurnModel } from "../artifact/churn-model.js";
 import type { FeatureImportance } from "../artifact/importance.js";
 import type { MetricsFile } from "../artifact/metrics-file.js";

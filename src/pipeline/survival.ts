@@ -8,7 +8,8 @@ import type { Task } from "../core/types.js";
 import { family, knownFamilies } from "../learners/families.js";
 import { familyTasks } from "../learners/registry.js";
 import type { BaselineHazard } from "../learners/baseline-hazard.js";
-import type { FollowUp, SurvivalMetrics } from "../evaluation/survival-metrics.js";
+import type { FollowUp } from "../evaluation/follow-up.js";
+import type { SurvivalMetrics } from "../evaluation/survival-summary.js";
 import type { SurvivalSection } from "../artifact/artifact-type.js";
 import { UserError } from "../utils/errors.js";
 

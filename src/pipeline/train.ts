@@ -28,9 +28,9 @@ import {
   type DurationLeak,
   type LeakyColumn,
 } from "../evaluation/leakage.js";
-import type { SurvivalMetrics } from "../evaluation/survival-metrics.js";
+import type { SurvivalMetrics } from "../evaluation/survival-summary.js";
 import { measureWithBaseline, survivalScores } from "../learners/baseline-hazard.js";
-import { followUp } from "../evaluation/survival-metrics.js";
+import { followUp } from "../evaluation/follow-up.js";
 import {
   checkFamilyTask,
   checkSurvivalConfig,
@@ -284,7 +284,7 @@ export async function trainOnTable(
     pVal = survivalScores(first.baseline!, cfg.survival.horizons.slice(0, 1), rawVal, val.duration!).within[0]!;
     threshold = { rule: "fixed", value: survivalThreshold(cfg) };
     log.info(
-      `validation C-index ${survivalValidation.c_index.toFixed(4)}, integrated Brier ${survivalValidation.integrated_brier.toFixed(4)}; time-dependent AUC ${survivalValidation.td_auc.map((a, k) => `${a.toFixed(4)} at ${cfg.survival.horizons[k]}`).join(", ")}`,
+      `validation C-index ${survivalValidation.c_index.toFixed(4)}, integrated Brier ${survivalValidation.integrated_brier.toFixed(4)}; time-dependent AUC ${survivalValidation.td_auc.map((x) => `${x.auc.toFixed(4)} at ${x.horizon}`).join(", ")}`,
     );
   } else {
     pVal = first.clf.predictProba(val.X);

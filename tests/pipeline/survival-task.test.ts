@@ -86,6 +86,11 @@ describe("survival training", () => {
     expect(m.td_auc).toHaveLength(3);
     expect(m.integrated_brier).toBeGreaterThan(0);
     expect(m.integrated_brier).toBeLessThan(0.25);
+    // The report: the survival section with the C-index, the survival curves and the calibration per horizon.
+    const report = readFileSync(join(out, "report.html"), "utf8");
+    for (const s of ["C-index (validation split)", "Survival curves", "Calibration at each horizon", "high risk"])
+      expect(report).toContain(s);
+    expect(report).not.toContain("ROC curve");
     expect(JSON.parse(readFileSync(join(out, "metrics.json"), "utf8")).survival.validation.c_index).toBe(
       metrics.survival!.validation.c_index,
     );
