@@ -4,21 +4,10 @@
  * explain, init's suggestion, and the usage errors. Needs `npm run build`.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { readFileSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { runCli } from "../cli-run.js";
-import { TEST_IDS, telcoLines, tmp } from "../helpers.js";
-
-/** Train and test CSVs of the reference split, in `dir`. */
-export function telcoSplit(dir: string): { train: string; test: string } {
-  const testIds = new Set(JSON.parse(readFileSync(TEST_IDS, "utf8")) as string[]);
-  const { header, lines } = telcoLines();
-  const train = join(dir, "train.csv");
-  const test = join(dir, "test.csv");
-  writeFileSync(train, [header, ...lines.filter((l) => !testIds.has(l.split(",")[0]!))].join("\n") + "\n");
-  writeFileSync(test, [header, ...lines.filter((l) => testIds.has(l.split(",")[0]!))].join("\n") + "\n");
-  return { train, test };
-}
+import { telcoSplit, tmp } from "../helpers.js";
 
 /** A CSV line split on commas (the Telco file quotes nothing). */
 const cells = (l: string) => l.split(",");
