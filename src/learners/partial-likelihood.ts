@@ -13,6 +13,22 @@
 /** How tied event durations are handled: Efron's approximation, or Breslow's (coarser, cheaper). */
 export type CoxTies = "efron" | "breslow";
 
+/** Check the survival inputs of a fit: durations and 0/1 events, one per row, and at least one event. */
+export function checkSurvival(who: string, n: number, y: Uint8Array, duration: Float64Array | undefined): Float64Array {
+  if (!duration) throw new Error(`${who}: fits the survival task only: it needs each row's duration (ctx.duration)`);
+  if (duration.length !== n || y.length !== n)
+    throw new Error(`${who}: ${n} rows but ${duration.length} durations and ${y.length} events`);
+  let events = 0;
+  for (let i = 0; i < n; i++) {
+    if (y[i] !== 0 && y[i] !== 1) throw new Error(`${who}: event of row ${i} is ${y[i]}, expected 0 or 1`);
+    if (!(duration[i]! >= 0) || duration[i] === Infinity)
+      throw new Error(`${who}: duration of row ${i} is ${duration[i]}, expected a finite number >= 0`);
+    events += y[i]!;
+  }
+  if (events === 0) throw new Error(`${who}: no row has the event; a survival model needs at least one`);
+  return duration;
+}
+
 /** Rows sorted by duration, ascending, in groups of equal duration. */
 export interface RiskOrder {
   /** Row indices by ascending duration (ties in row order, so the order is deterministic). */

@@ -64,10 +64,18 @@ export function curveChart(input: CurveChartInput): TopLevelSpec {
   const xDomain = input.xDomain === undefined ? [0, 1] : input.xDomain;
   const yDomain = input.yDomain === undefined ? [0, 1] : input.yDomain;
   const square = unit(input.xDomain) && unit(input.yDomain);
+  const dashed = input.series.some((s) => s.dashed);
   const values = input.series.flatMap((s, si) =>
-    s.points.map((p, i) => ({ series: s.name, si, i, x: p.x, y: p.y, dash: s.dashed ? "dashed" : "solid" })),
+    s.points.map((p, i) => ({
+      series: s.name,
+      si,
+      i,
+      x: p.x,
+      y: p.y,
+      ...(dashed ? { dash: s.dashed ? "dashed" : "solid" } : {}),
+    })),
   );
-  const dashes = input.series.some((s) => s.dashed)
+  const dashes = dashed
     ? {
         strokeDash: {
           field: "dash",

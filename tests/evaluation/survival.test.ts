@@ -1,8 +1,12 @@
 /**
  * Survival metrics: Kaplan–Meier by hand, the C-index and time-dependent AUC against the values of
  * scikit-survival's own test suite (tests/test_metrics.py) and against O(n²) brute force from the
- * definitions on random cases with tied times, tied risks and censoring; the Brier score likewise.
+ * definitions on random cases with tied times, tied risks and censoring; the Brier score likewise; all
+ * of them against a numpy transcription of scikit-survival's algorithms on a few hundred rows
+ * (tests/fixtures/survival-sksurv.json, written by `/usr/bin/python3 bench/survival_ref.py`).
  */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import {
   brierScores,
@@ -15,6 +19,7 @@ import {
   type SurvivalData,
 } from "../../src/evaluation/survival.js";
 import { Rng } from "../../src/utils/random.js";
+import { ROOT } from "../helpers.js";
 
 const data = (time: number[], event: (number | boolean)[]): SurvivalData => ({
   time: Float64Array.from(time),
@@ -363,4 +368,49 @@ describe("Brier score", () => {
       expect(r.integrated).toBeCloseTo(area / 9.5, 12);
     }
   });
+});
+
+interface ReferenceCase {
+  name: string;
+  train: { time: number[]; event: number[] };
+  test: { time: number[]; event: number[] };
+  risk: number[];
+  km: { time: number[]; survival: number[] };
+  censoring_km: { time: number[]; survival: number[] };
+  concordance: { c_index: number; concordant: number; discordant: number; tied_risk: number; tied_time: number };
+  td_auc: { times: number[]; auc: number[]; mean: number };
+  brier: { times: number[]; brier: number[]; integrated: number };
+}
+
+describe("against a numpy transcription of scikit-survival (bench/survival_ref.py)", () => {
+  const ref = JSON.parse(readFileSync(join(ROOT, "tests", "fixtures", "survival-sksurv.json"), "utf8")) as {
+    cases: ReferenceCase[];
+  };
+  for (const c of ref.cases)
+    it(c.name, () => {
+      const train = data(c.train.time, c.train.event);
+      const test = data(c.test.time, c.test.event);
+      const risk = Float64Array.from(c.risk);
+      // scikit-survival's estimator lists every distinct time (factor 1 where nothing happens): compare at each.
+      const km = kaplanMeier(test);
+      c.km.time.forEach((t, k) => expect(curveAt(km, t)).toBeCloseTo(c.km.survival[k]!, 12));
+      const g = censoringKaplanMeier(train);
+      c.censoring_km.time.forEach((t, k) => expect(curveAt(g, t)).toBeCloseTo(c.censoring_km.survival[k]!, 12));
+      const con = concordance(test, risk);
+      expect(con.cIndex).toBeCloseTo(c.concordance.c_index, 12);
+      expect([con.concordant, con.discordant, con.tiedRisk, con.tiedTime]).toEqual([
+        c.concordance.concordant,
+        c.concordance.discordant,
+        c.concordance.tied_risk,
+        c.concordance.tied_time,
+      ]);
+      const auc = timeDependentAuc(train, test, risk, c.td_auc.times);
+      auc.auc.forEach((a, k) => expect(a).toBeCloseTo(c.td_auc.auc[k]!, 12));
+      expect(auc.mean).toBeCloseTo(c.td_auc.mean, 12);
+      const s = (i: number, t: number) => Math.exp(-Math.exp(risk[i]!) * 0.05 * t);
+      const b = brierScores(train, test, s, c.brier.times);
+      expect(b.times).toEqual(c.brier.times);
+      b.brier.forEach((v, k) => expect(v).toBeCloseTo(c.brier.brier[k]!, 12));
+      expect(b.integrated).toBeCloseTo(c.brier.integrated, 12);
+    });
 });

@@ -31,7 +31,7 @@ describe("a family registered from outside src/", () => {
   it("is known to the registry, but `auto` compares it only when asked (autoDefault: false)", () => {
     expect(knownFamilies()).toEqual(["logreg", "tree", "forest", "gbdt", "cox", "naive-bayes", "naive-bayes-mute"]);
     expect(autoFamilies()).toEqual(["logreg", "tree", "forest", "gbdt"]);
-    expect(autoFamilies("survival")).toEqual(["cox"]);
+    expect(autoFamilies("survival")).toEqual(["gbdt", "cox"]);
     expect(parseConfig({}).search.families).toEqual(["logreg", "tree", "forest", "gbdt"]);
   });
 

@@ -37,6 +37,9 @@ describe.skipIf(!haveChromium("chart gallery"))("chart gallery in chromium", () 
       "Confusion matrix",
       "Importance",
       "Categories",
+      "Survival",
+      "Survival by risk group",
+      "Calibration at horizons",
     ]);
     const { page, errors, requests, url } = await openReport(browser, GALLERY);
     expect(errors).toEqual([]);
@@ -73,6 +76,9 @@ describe.skipIf(!haveChromium("chart gallery"))("chart gallery in chromium", () 
     expect(await text(4)).toContain("280 (19.9%)");
     expect(await text(4)).toContain("false negative");
     expect(await text(6)).toContain("Electronic check");
+    expect(await text(7)).toContain("model (mean predicted)");
+    expect(await text(8)).toContain("high risk (470)");
+    expect(await text(9)).toContain("within 12 months");
     await page.screenshot({ path: join(OUT, "gallery.png"), fullPage: true });
     await page.close();
   });

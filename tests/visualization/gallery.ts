@@ -11,9 +11,15 @@ import {
   categoryChart,
   confusionMatrixChart,
   curveChart,
+  horizonCalibrationChart,
   importanceChart,
   renderSvg,
+  survivalChart,
 } from "../../src/visualization/index.js";
+
+/** A step survival curve S(t) = exp(−rate·t) observed at whole months 0..72. */
+const months = Array.from({ length: 73 }, (_, t) => t);
+const curve = (rate: number) => ({ time: months, survival: months.map((t) => Math.exp(-rate * t)) });
 
 /** The gallery's charts: heading and spec. */
 export function galleryCharts(): [string, TopLevelSpec][] {
@@ -89,6 +95,40 @@ export function galleryCharts(): [string, TopLevelSpec][] {
         ),
         categoryTitle: "PaymentMethod",
         overallRate: 0.265,
+      }),
+    ],
+    [
+      "Survival",
+      survivalChart({
+        series: [
+          { name: "observed (Kaplan–Meier)", ...curve(0.012) },
+          { name: "model (mean predicted)", ...curve(0.011), dashed: true },
+        ],
+        timeTitle: "tenure (months)",
+      }),
+    ],
+    [
+      "Survival by risk group",
+      survivalChart({
+        series: [
+          { name: "low risk (470)", ...curve(0.002) },
+          { name: "medium risk (469)", ...curve(0.008) },
+          { name: "high risk (470)", ...curve(0.03) },
+        ],
+        timeTitle: "tenure (months)",
+      }),
+    ],
+    [
+      "Calibration at horizons",
+      horizonCalibrationChart({
+        horizons: [3, 6, 12].map((h) => ({
+          name: `within ${h} months`,
+          bins: Array.from({ length: 10 }, (_, i) => ({
+            predicted: ((i + 0.5) / 10) * (h / 12),
+            observed: ((i + 0.5) / 10) * (h / 12) * 0.95,
+            count: 140,
+          })),
+        })),
       }),
     ],
   ];

@@ -7,7 +7,7 @@
 import { z } from "zod";
 import type { Classifier, Estimator, FitContext, Matrix } from "../../core/types.js";
 import { toDesign } from "../logreg/design.js";
-import { riskOrder } from "../partial-likelihood.js";
+import { checkSurvival, riskOrder } from "../partial-likelihood.js";
 import { solveCox } from "./newton.js";
 
 /** Hyperparameters of `cox`, with defaults and ranges. */
@@ -68,22 +68,6 @@ export class CoxModel implements Classifier<CoxState> {
   state(): CoxState {
     return this.s;
   }
-}
-
-/** Check the survival inputs of a fit: durations and 0/1 events, one per row, and at least one event. */
-export function checkSurvival(who: string, n: number, y: Uint8Array, duration: Float64Array | undefined): Float64Array {
-  if (!duration) throw new Error(`${who}: fits the survival task only: it needs each row's duration (ctx.duration)`);
-  if (duration.length !== n || y.length !== n)
-    throw new Error(`${who}: ${n} rows but ${duration.length} durations and ${y.length} events`);
-  let events = 0;
-  for (let i = 0; i < n; i++) {
-    if (y[i] !== 0 && y[i] !== 1) throw new Error(`${who}: event of row ${i} is ${y[i]}, expected 0 or 1`);
-    if (!(duration[i]! >= 0) || duration[i] === Infinity)
-      throw new Error(`${who}: duration of row ${i} is ${duration[i]}, expected a finite number >= 0`);
-    events += y[i]!;
-  }
-  if (events === 0) throw new Error(`${who}: no row has the event; a survival model needs at least one`);
-  return duration;
 }
 
 /** Cox proportional hazards: hyperparameters in the constructor, `fit` learns (survival only). */

@@ -13,6 +13,7 @@ export const gbdtFamily: FamilySpec<GbdtParams, GbdtState> = {
   params: gbdtParamsSchema,
   create: (p) => new GbdtEstimator(p),
   fromState: (s) => GbdtModel.fromState(s),
+  tasks: ["classification", "survival"],
   complexity: 3,
   needs: GBDT_ENCODING,
   sample: (rng) => ({
@@ -36,7 +37,8 @@ export const gbdtFamily: FamilySpec<GbdtParams, GbdtState> = {
   }),
   report: {
     displayName: "Gradient-boosted trees",
-    description: "histogram gradient boosting (as scikit-learn's HistGradientBoosting), early stopping",
+    description:
+      "histogram gradient boosting (as scikit-learn's HistGradientBoosting), early stopping; for survival, on the Cox partial likelihood (as XGBoost's survival:cox)",
     explanation: "TreeSHAP",
   },
 };

@@ -7,6 +7,11 @@
  * row subsample and a feature subsample, and add its leaf values (already times the learning
  * rate) to the scores. Early stopping watches the validation log loss and keeps the trees up to
  * the best iteration.
+ *
+ * Survival (`ctx.duration` set, y the event): the same trees boost the negative Cox partial log-likelihood
+ * (Breslow ties) as XGBoost's `survival:cox` does, from a baseline of 0, its gradients and hessians from
+ * ../partial-likelihood.ts over the rows sorted by duration once; early stopping watches the validation rows'
+ * partial likelihood per event. The scores are log relative hazards.
  */
 import { z } from "zod";
 import type {
@@ -25,12 +30,13 @@ import { Rng } from "../../utils/random.js";
 import { BinMapper, type BinnedMatrix } from "../binning/bin-mapper.js";
 import { byteMaxBinsSchema } from "../binning/params.js";
 import { HistogramPool, makeLayout, type HistogramLayout } from "./histogram.js";
-import { histogramBuilder, type HistogramBuilder } from "./parallel.js";
+import { histogramBuilder, type HistogramBuilder, type RowGradients } from "./parallel.js";
 import { growTree, predictBinned, type GrowerContext } from "./grower.js";
 import { SplitScratch } from "./splitting.js";
 import { predictEnsemble } from "./predictor.js";
 import { logLossFromRaw } from "../../evaluation/metrics.js";
 import { stratifiedSplit } from "../../data/split.js";
+import { checkSurvival, coxGradients, coxLossPerEvent, riskOrder } from "../partial-likelihood.js";
 
 /**
  * With `early_stopping: "auto"` and no `ctx.validation`, early stopping (on an internal split)
@@ -62,16 +68,16 @@ export const gbdtParamsSchema = z
     /** Fraction of features drawn for each tree. Default 1. */
     colsample: z.number().gt(0).max(1).default(1),
     /**
-     * `true`: stop on validation log loss (`ctx.validation`, else an internal stratified hold-out of
-     * `validation_fraction`); `false`: always `max_iter` trees; `"auto"` (default): on when
-     * `ctx.validation` is given or there are at least {@link AUTO_EARLY_STOPPING_MIN_ROWS} rows.
+     * `true`: stop on validation log loss (survival: partial likelihood per event) (`ctx.validation`, else an
+     * internal stratified hold-out of `validation_fraction`); `false`: always `max_iter` trees; `"auto"`
+     * (default): on when `ctx.validation` is given or there are at least {@link AUTO_EARLY_STOPPING_MIN_ROWS} rows.
      */
     early_stopping: z.union([z.literal("auto"), z.boolean()]).default("auto"),
     /** Fraction of training rows held out for early stopping when no `ctx.validation`. Default 0.1. */
     validation_fraction: z.number().gt(0).lt(1).default(0.1),
     /** Stop after this many iterations without improving the best validation loss by `tol`. Default 10. */
     n_iter_no_change: z.number().int().min(1).default(10),
-    /** Minimum validation log-loss improvement that counts. Default 1e-7. */
+    /** Minimum validation loss improvement that counts. Default 1e-7. */
     tol: z.number().min(0).default(1e-7),
   })
   .strict();
@@ -88,8 +94,10 @@ export const GBDT_ENCODING: EncodingNeeds = { impute: false, oneHot: false, stan
 export interface GbdtState {
   /** Format version of this object. */
   version: 1;
-  /** Raw score before any tree: log-odds of the positive rate of the training rows. */
+  /** Raw score before any tree: log-odds of the positive rate of the training rows (0 for survival). */
   baseline: number;
+  /** "cox" when fitted for the survival task (scores are log relative hazards); absent for classification. */
+  objective?: "cox";
   /** Learning rate of the fit; already folded into every tree's values (informative only). */
   learning_rate: number;
   /** Boosting iterations kept (= `trees.length`). */
@@ -100,7 +108,7 @@ export interface GbdtState {
   feature_kinds: FeatureKind[];
   /** The trees; leaf `value` is the raw-score increment. */
   trees: FlatTreeJSON[];
-  /** Validation log loss after each iteration when early stopping ran, else null. */
+  /** Validation loss (log loss; survival: negative partial log-likelihood per event) after each iteration when early stopping ran, else null. */
   validation_loss: number[] | null;
 }
 
@@ -131,6 +139,10 @@ export class GbdtModel implements Classifier<GbdtState> {
   }
 
   predictProba(X: Matrix): Float64Array {
+    if (this.s.objective === "cox")
+      throw new Error(
+        "gbdt: a survival model has no churn probability by itself; use predictRaw (log relative hazard)",
+      );
     return rawToProba(this.predictRaw(X));
   }
 
@@ -166,6 +178,33 @@ function columnMajor(binned: BinnedMatrix): Uint8Array {
   return out;
 }
 
+/** The survival objective of a fit: the training rows' Cox gradients, the validation rows' loss. */
+interface CoxObjective {
+  /** Gradients and hessians of the training rows (their risk order computed once). */
+  gradients: RowGradients;
+  /** Negative partial log-likelihood per event of the validation rows (their risk order computed once). */
+  validationLoss: (yVal: Uint8Array, rawVal: Float64Array) => number;
+}
+
+/** Sort the training (and validation) rows by duration once, for every iteration's gradients and loss. */
+function coxObjective(
+  event: Uint8Array,
+  duration: Float64Array,
+  eventVal: Uint8Array | null,
+  durationVal: Float64Array | undefined,
+): CoxObjective {
+  const ro = riskOrder(duration);
+  const scratch = new Float64Array(2 * (ro.groupStart.length - 1));
+  const roVal = eventVal && durationVal ? riskOrder(durationVal) : null;
+  return {
+    gradients: (raw, grad, hess) => coxGradients(ro, event, raw, grad, hess, scratch),
+    validationLoss: (yVal, rawVal) => {
+      if (!roVal) throw new Error("gbdt: survival validation rows need their durations");
+      return coxLossPerEvent(roVal, yVal, rawVal);
+    },
+  };
+}
+
 /**
  * Histogram gradient boosting estimator (hyperparameters only, until `fit`).
  * `fit(X, y, ctx)`: `y` holds 0/1 labels; `ctx.seed` (default 0) drives every random choice
@@ -185,13 +224,20 @@ export class GbdtEstimator implements Estimator<GbdtParams, GbdtState> {
   fit(X: Matrix, y: Uint8Array, ctx: FitContext = {}): GbdtModel {
     const p = this.params;
     const n = X.nRows;
-    if (y.length !== n) throw new Error(`gbdt: ${n} rows but ${y.length} labels`);
-    let pos = 0;
-    for (let i = 0; i < n; i++) {
-      if (y[i] !== 0 && y[i] !== 1) throw new Error(`gbdt: label of row ${i} is ${y[i]}, expected 0 or 1`);
-      pos += y[i]!;
+    const survival = ctx.duration !== undefined;
+    if (survival) {
+      checkSurvival("gbdt", n, y, ctx.duration);
+      if (ctx.validation)
+        checkSurvival("gbdt (validation rows)", ctx.validation.X.nRows, ctx.validation.y, ctx.validation.duration);
+    } else {
+      if (y.length !== n) throw new Error(`gbdt: ${n} rows but ${y.length} labels`);
+      let pos = 0;
+      for (let i = 0; i < n; i++) {
+        if (y[i] !== 0 && y[i] !== 1) throw new Error(`gbdt: label of row ${i} is ${y[i]}, expected 0 or 1`);
+        pos += y[i]!;
+      }
+      if (pos === 0 || pos === n) throw new Error("gbdt: the target has a single class; both 0 and 1 are needed");
     }
-    if (pos === 0 || pos === n) throw new Error("gbdt: the target has a single class; both 0 and 1 are needed");
     const seed = ctx.seed ?? 0;
     const rng = new Rng(seed);
 
@@ -216,17 +262,33 @@ export class GbdtEstimator implements Estimator<GbdtParams, GbdtState> {
     const yTrain = trainRows ? Uint8Array.from(trainRows, (r) => y[r]!) : y;
     let binnedVal: BinnedMatrix | null = null;
     let yVal: Uint8Array | null = null;
+    let durationVal: Float64Array | undefined;
     if (useVal) {
       if (ctx.validation) {
         binnedVal = mapper.transform(ctx.validation.X);
         yVal = ctx.validation.y;
+        durationVal = ctx.validation.duration;
       } else {
         binnedVal = mapper.transform(X, valRows);
         yVal = Uint8Array.from(valRows!, (r) => y[r]!);
+        durationVal = ctx.duration && Float64Array.from(valRows!, (r) => ctx.duration![r]!);
       }
     }
-    const model = this.boost(mapper, binned, yTrain, binnedVal, yVal, rng, ctx.threads);
-    return new GbdtModel({ ...model, n_features: X.columns.length, feature_kinds: X.features.map((f) => f.kind) });
+    const cox = survival
+      ? coxObjective(
+          yTrain,
+          trainRows ? Float64Array.from(trainRows, (r) => ctx.duration![r]!) : ctx.duration!,
+          yVal,
+          durationVal,
+        )
+      : null;
+    const model = this.boost(mapper, binned, yTrain, binnedVal, yVal, rng, ctx.threads, cox);
+    return new GbdtModel({
+      ...model,
+      ...(cox ? { objective: "cox" as const } : {}),
+      n_features: X.columns.length,
+      feature_kinds: X.features.map((f) => f.kind),
+    });
   }
 
   private boost(
@@ -237,17 +299,19 @@ export class GbdtEstimator implements Estimator<GbdtParams, GbdtState> {
     yVal: Uint8Array | null,
     rng: Rng,
     threads: number | undefined,
+    cox: CoxObjective | null,
   ): Omit<GbdtState, "n_features" | "feature_kinds"> {
     const n = binned.nRows;
     let pos = 0;
     for (let i = 0; i < n; i++) pos += y[i]!;
     // A class may vanish from a small hold-out split; clamp so the baseline stays finite.
     const prior = Math.min(Math.max(pos / n, 1e-6), 1 - 1e-6);
-    const baseline = Math.log(prior / (1 - prior));
+    const baseline = cox ? 0 : Math.log(prior / (1 - prior));
     const layout = makeLayout(mapper.features.map((f) => f.nBins));
-    const histograms = histogramBuilder(binned, y, layout, threads);
+    const histograms = histogramBuilder(binned, y, layout, threads, cox?.gradients);
+    const validationLoss = cox ? cox.validationLoss : logLossFromRaw;
     try {
-      return this.boostWith(mapper, binned, y, val, yVal, rng, baseline, layout, histograms);
+      return this.boostWith(mapper, binned, y, val, yVal, rng, baseline, layout, histograms, validationLoss);
     } finally {
       histograms.close();
     }
@@ -263,6 +327,7 @@ export class GbdtEstimator implements Estimator<GbdtParams, GbdtState> {
     baseline: number,
     layout: HistogramLayout,
     histograms: HistogramBuilder,
+    validationLoss: (yVal: Uint8Array, rawVal: Float64Array) => number,
   ): Omit<GbdtState, "n_features" | "feature_kinds"> {
     const p = this.params;
     const n = binned.nRows;
@@ -298,7 +363,7 @@ export class GbdtEstimator implements Estimator<GbdtParams, GbdtState> {
     const trees: FlatTreeJSON[] = [];
     const history: number[] = [];
     // Iteration -1 is the baseline alone: on pure noise no tree may beat it.
-    let best = val && rawVal && yVal ? logLossFromRaw(yVal, rawVal) : Infinity;
+    let best = val && rawVal && yVal ? validationLoss(yVal, rawVal) : Infinity;
     let bestIter = -1;
 
     for (let it = 0; it < p.max_iter; it++) {
@@ -321,7 +386,7 @@ export class GbdtEstimator implements Estimator<GbdtParams, GbdtState> {
       trees.push(flatTreeToJSON(grown.tree));
       if (val && rawVal && yVal) {
         predictBinned(grown, val, rawVal);
-        const loss = logLossFromRaw(yVal, rawVal);
+        const loss = validationLoss(yVal, rawVal);
         history.push(loss);
         if (loss < best - p.tol) {
           best = loss;

@@ -123,27 +123,34 @@ export interface HistogramBuilder {
   readonly threads: number;
   /** Fill `hist` for `features` from `rows[start..end)` (`allRows`: rows start..end). */
   build(hist: Float64Array, features: Int32Array, allRows: boolean, start: number, end: number): void;
-  /** Set `grad` and `hess` from `raw` and the labels (log loss). */
+  /** Set `grad` and `hess` from `raw` and the labels (log loss, or the builder's {@link RowGradients}). */
   gradients(): void;
   /** Stop the workers (no-op on one thread). */
   close(): void;
 }
 
 /**
+ * An objective whose gradients are not row by row (the Cox partial likelihood: every row's depends on its risk
+ * sets): it sets `grad` and `hess` of every row from `raw` on this thread.
+ */
+export type RowGradients = (raw: Float64Array, grad: Float64Array, hess: Float64Array) => void;
+
+/**
  * A builder for rows `binned` with 0/1 labels `y` on `threads` threads (requested; fewer if the table
- * is small or workers are unavailable).
+ * is small or workers are unavailable). `objective`: gradients other than log loss's.
  */
 export function histogramBuilder(
   binned: BinnedMatrix,
   y: Uint8Array,
   layout: HistogramLayout,
   threads: number | undefined,
+  objective?: RowGradients,
 ): HistogramBuilder {
   const want = requestedThreads(threads);
   const url = compiledWorkerUrl(new URL("./worker.js", import.meta.url));
   const big = binned.nRows * binned.nFeatures >= MIN_PARALLEL_TABLE;
-  if (want > 1 && big && url !== null) return new ParallelBuilder(binned, y, layout, want, url);
-  return new SerialBuilder(binned, y, layout);
+  if (want > 1 && big && url !== null) return new ParallelBuilder(binned, y, layout, want, url, objective);
+  return new SerialBuilder(binned, y, layout, objective);
 }
 
 class SerialBuilder implements HistogramBuilder {
@@ -156,6 +163,7 @@ class SerialBuilder implements HistogramBuilder {
     private readonly binned: BinnedMatrix,
     private readonly y: Uint8Array,
     private readonly layout: HistogramLayout,
+    private readonly objective?: RowGradients,
   ) {
     this.grad = new Float64Array(binned.nRows);
     this.hess = new Float64Array(binned.nRows);
@@ -163,7 +171,8 @@ class SerialBuilder implements HistogramBuilder {
     this.rows = new Uint32Array(binned.nRows);
   }
   gradients(): void {
-    logLossGradients(this.raw, this.y, this.grad, this.hess, 0, this.raw.length);
+    if (this.objective) this.objective(this.raw, this.grad, this.hess);
+    else logLossGradients(this.raw, this.y, this.grad, this.hess, 0, this.raw.length);
   }
   build(hist: Float64Array, features: Int32Array, allRows: boolean, start: number, end: number): void {
     const { bins, nFeatures } = this.binned;
@@ -201,6 +210,7 @@ class ParallelBuilder implements HistogramBuilder {
     private readonly layout: HistogramLayout,
     readonly threads: number,
     url: URL,
+    private readonly objective?: RowGradients,
   ) {
     const n = binned.nRows;
     this.grad = sharedArray(Float64Array, n);
@@ -254,6 +264,10 @@ class ParallelBuilder implements HistogramBuilder {
   }
 
   gradients(): void {
+    if (this.objective) {
+      this.objective(this.raw, this.grad, this.hess);
+      return;
+    }
     const n = this.raw.length;
     const { y } = this.input;
     if (n < MIN_PARALLEL_NODE) {

@@ -11,6 +11,7 @@ export function gbdtStateSchema(ctx?: StateContext) {
     .object({
       version: z.literal(1),
       baseline: z.number(),
+      objective: z.literal("cox").optional(),
       learning_rate: z.number().gt(0),
       n_iter: z.int().min(0),
       n_features: z.int().min(0),
