@@ -3,7 +3,7 @@
  * bin, with the perfect-calibration diagonal; point size shows the rows in each bin.
  */
 import type { TopLevelSpec } from "vega-lite";
-import { FORMAT, PALETTE, PRIMARY, REFERENCE, specBase } from "./theme.js";
+import { FORMAT, PRIMARY, REFERENCE, SERIES_COLOR, specBase } from "./theme.js";
 
 /** One point of the plot: a probability bin's mean prediction, observed rate and size. */
 export interface CalibrationPoint {
@@ -44,18 +44,7 @@ export function calibrationChart(input: CalibrationChartInput): TopLevelSpec {
   const many = input.series !== undefined;
   const series = input.series ?? [{ name: "", bins: input.bins ?? [] }];
   const values = series.flatMap((s, si) => s.bins.map((b) => ({ ...b, series: s.name, si })));
-  const color = many
-    ? {
-        color: {
-          field: "series",
-          type: "nominal" as const,
-          title: null,
-          scale: { range: [...PALETTE] },
-          sort: { field: "si" },
-          legend: { orient: "bottom" as const, direction: "vertical" as const },
-        },
-      }
-    : {};
+  const color = many ? { color: SERIES_COLOR } : {};
   const x = {
     field: "predicted",
     type: "quantitative" as const,

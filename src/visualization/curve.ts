@@ -4,7 +4,7 @@
  * (e.g. the positive rate on a precision–recall chart).
  */
 import type { TopLevelSpec } from "vega-lite";
-import { FORMAT, HEIGHT, PALETTE, REFERENCE, specBase } from "./theme.js";
+import { FORMAT, HEIGHT, PALETTE, REFERENCE, SERIES_COLOR, specBase } from "./theme.js";
 
 /** One point of a curve. */
 export interface CurvePoint {
@@ -106,16 +106,7 @@ export function curveChart(input: CurveChartInput): TopLevelSpec {
     scale: yDomain ? { domain: yDomain, nice: false } : { zero: false },
     axis: { format: input.yFormat ?? (unit(input.yDomain) ? FORMAT.percent : FORMAT.number) },
   };
-  const color = many
-    ? {
-        field: "series",
-        type: "nominal" as const,
-        title: null,
-        scale: { range: [...PALETTE] },
-        sort: { field: "si" },
-        legend: { orient: "bottom" as const, direction: "vertical" as const },
-      }
-    : { value: PALETTE[0] };
+  const color = many ? SERIES_COLOR : { value: PALETTE[0] };
   const layers: object[] = [
     {
       data: { values },

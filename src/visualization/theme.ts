@@ -87,3 +87,13 @@ export function specBase(title: string | undefined, description: string | undefi
     ...(description ? { description } : {}),
   };
 }
+
+/** Colour encoding of a chart with several named series: the palette in series order (field `si`), legend below. */
+export const SERIES_COLOR = {
+  field: "series",
+  type: "nominal" as const,
+  title: null,
+  scale: { range: [...PALETTE] },
+  sort: { field: "si" },
+  legend: { orient: "bottom" as const, direction: "vertical" as const },
+};

@@ -327,6 +327,17 @@ describe("time-dependent AUC", () => {
     }
   });
 
+  it("treats risks within 1e-8 of each other as tied, as scikit-survival does", () => {
+    const test = data([1, 2, 3, 4, 5, 6], [1, 1, 0, 1, 0, 0]);
+    const exact = timeDependentAuc(test, test, [3, 2, 2, 1, 2, 0], [2.5, 4.5]);
+    const near = timeDependentAuc(test, test, [3, 2 + 4e-9, 2, 1, 2 - 4e-9, 0], [2.5, 4.5]);
+    expect(near.auc).toEqual(exact.auc);
+    // The brute force counts the tie ½: case at 2 (risk 2) against the control at 5 (risk 2).
+    expect(exact.auc[0]).toBeCloseTo(bruteAuc(test, test, [3, 2, 2, 1, 2, 0], 2.5), 12);
+    const apart = timeDependentAuc(test, test, [3, 2 + 1e-6, 2, 1, 2 - 1e-6, 0], [2.5]);
+    expect(apart.auc[0]).toBeGreaterThan(exact.auc[0]!);
+  });
+
   it("is NaN at a horizon with no case or no control, or a case whose censoring weight is infinite", () => {
     const test = data([1, 2, 3, 4], [1, 1, 0, 1]);
     const r = timeDependentAuc(test, test, [4, 3, 2, 1], [0.5, 2, 4]);
