@@ -252,7 +252,7 @@ export async function trainOnTable(
   let searchSeconds = 0;
   const task = taskOf(cfg);
   if (familyName !== "auto")
-    checkFamilyTask(familyName, task, `model.family, --model; the duration column "${cfg.data.duration}" asks for it`);
+    checkFamilyTask(familyName, task, `asked for by the duration column "${cfg.data.duration}"`);
   if (familyName === "auto") {
     const t0 = now();
     const choice = await selectFamily(data, trainRows, cfg, log);

@@ -111,7 +111,9 @@ describe("churnkit train --duration --model cox", () => {
     ]);
     expect(r.status).toBe(2);
     expect(r.stderr.trim().split("\n")).toHaveLength(1);
-    expect(r.stderr).toMatch(/model family "logreg" cannot fit the survival task .*families that can: cox/);
+    expect(r.stderr).toMatch(
+      /model family "logreg" cannot fit the survival task .*\(asked for by the duration column "tenure"\); families that can: gbdt, cox, or auto$/m,
+    );
   }, 60_000);
 
   it("bad horizons are a usage error naming the flag", async () => {
