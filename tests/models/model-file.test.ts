@@ -269,7 +269,7 @@ describe("a corrupt model.json is exit 2 with one line: file, place, remedy", ()
 
   it("an unknown family, or hyperparameters out of range", async () => {
     expect(await loadError("logreg", (a) => ((a.model as Doc).family = "svm"))).toBe(
-      'corrupt model file (model.family: unknown family "svm" (known: logreg, tree, forest, gbdt)); retrain the model',
+      'corrupt model file (model.family: unknown family "svm" (known: logreg, tree, forest, gbdt, cox)); retrain the model',
     );
     expect(await loadError("logreg", (a) => ((a.model as Doc).params = { C: -1 }))).toBe(
       "corrupt model file (model.params.C: expected > 0, got -1); retrain the model",
