@@ -181,7 +181,7 @@ const columnStats = z.discriminatedUnion("type", [
 ]);
 
 /** A survival model's C-index, time-dependent AUC and integrated Brier score on held-out rows (informative). */
-const survivalMetrics = z.looseObject({
+const survivalMetrics = z.object({
   rows: z.int().min(0),
   events: z.int().min(0),
   c_index: info,

@@ -49,6 +49,6 @@ export function applyTrainOverrides(base: Plain, o: TrainOverrides): Plain {
       duration: o.duration,
     },
     model: { family: o.family, params: o.params },
-    survival: { horizons: o.horizons },
+    survival: o.horizons ? { horizons: o.horizons } : undefined,
   });
 }

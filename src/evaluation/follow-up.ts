@@ -35,8 +35,10 @@ export function expandFollowUp(f: FollowUp): { time: Float64Array; event: Uint8A
   const time: number[] = [];
   const event: number[] = [];
   f.times.forEach((t, k) => {
-    for (let j = 0; j < f.events[k]!; j++) (time.push(t), event.push(1));
-    for (let j = 0; j < f.censored[k]!; j++) (time.push(t), event.push(0));
+    for (let j = 0; j < f.events[k]! + f.censored[k]!; j++) {
+      time.push(t);
+      event.push(j < f.events[k]! ? 1 : 0);
+    }
   });
   return { time: Float64Array.from(time), event: Uint8Array.from(event) };
 }

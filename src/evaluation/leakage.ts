@@ -135,7 +135,10 @@ export function spearman(a: Float64Array, b: Float64Array): number {
   const n = a.length;
   let ma = 0;
   let mb = 0;
-  for (let i = 0; i < n; i++) ((ma += ra[i]!), (mb += rb[i]!));
+  for (let i = 0; i < n; i++) {
+    ma += ra[i]!;
+    mb += rb[i]!;
+  }
   ma /= n;
   mb /= n;
   let sab = 0;

@@ -117,7 +117,7 @@ export async function modelReport(input: ModelReportInput): Promise<string> {
   ];
   if (notes.length) dataBlocks.push({ kind: "list", items: notes });
   sections.push({ title: "Data", blocks: dataBlocks });
-  sections.push(...(await survivalSections(model, metrics, input.heldOut)));
+  for (const s of await survivalSections(model, metrics, input.heldOut)) sections.push(s);
 
   if (metrics.leaderboard) {
     const lb = metrics.leaderboard;

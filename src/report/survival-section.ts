@@ -49,11 +49,11 @@ export async function survivalSections(
       ],
     });
   const sections: Section[] = [{ title: "Survival", blocks }];
-  if (heldOut && heldOut.rows > 0)
-    sections.push(
-      ...(await survivalCharts(model, heldOut, metrics.survival?.test ? "test split" : "validation split")),
-    );
-  return sections;
+  if (!heldOut || heldOut.rows === 0) return sections;
+  return [
+    ...sections,
+    ...(await survivalCharts(model, heldOut, metrics.survival?.test ? "test split" : "validation split")),
+  ];
 }
 
 /**
