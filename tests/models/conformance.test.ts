@@ -12,6 +12,7 @@ import { leafOfVector } from "../../src/core/flat-tree.js";
 import { Rng } from "../../src/utils/random.js";
 import { train } from "../../src/pipeline/api.js";
 import { typed } from "../helpers.js";
+import { inputs, opts } from "./conformance-inputs.js";
 // A family defined outside src/ and registered with registerFamily: the suite covers every registered family.
 import "./naive-bayes-family.js";
 
@@ -35,18 +36,6 @@ function data(n: number, seed: number) {
   return { t: typed({ x, noise, plan }), y };
 }
 
-const inputs = [
-  { column: "x", type: "numeric" as const },
-  { column: "noise", type: "numeric" as const },
-  { column: "plan", type: "categorical" as const },
-];
-const opts = {
-  numeric_imputation: "median" as const,
-  categorical_imputation: "most_frequent" as const,
-  unseen_category: "ignore" as const,
-  max_categories: 50,
-  min_category_count: 1,
-};
 const small: Record<string, Record<string, unknown>> = {
   forest: { n_estimators: 30 },
   gbdt: { max_iter: 60 },

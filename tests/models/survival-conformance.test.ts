@@ -11,6 +11,7 @@ import { leafOfVector } from "../../src/core/flat-tree.js";
 import type { Matrix } from "../../src/core/types.js";
 import { Rng } from "../../src/utils/random.js";
 import { typed } from "../helpers.js";
+import { inputs, opts } from "./conformance-inputs.js";
 
 const survivalFamilies = knownFamilies().filter((name) => familyTasks(family(name)).includes("survival"));
 
@@ -61,18 +62,6 @@ function bruteConcordance(time: Float64Array, event: Uint8Array, risk: Float64Ar
   return num / den;
 }
 
-const inputs = [
-  { column: "x", type: "numeric" as const },
-  { column: "noise", type: "numeric" as const },
-  { column: "plan", type: "categorical" as const },
-];
-const opts = {
-  numeric_imputation: "median" as const,
-  categorical_imputation: "most_frequent" as const,
-  unseen_category: "ignore" as const,
-  max_categories: 50,
-  min_category_count: 1,
-};
 const small: Record<string, Record<string, unknown>> = { gbdt: { max_iter: 60, learning_rate: 0.1 } };
 
 function encode(name: string, seed: number) {

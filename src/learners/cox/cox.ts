@@ -6,7 +6,7 @@
  */
 import { z } from "zod";
 import type { Classifier, Estimator, FitContext, Matrix } from "../../core/types.js";
-import { toDesign } from "../logreg/design.js";
+import { linearScores, toDesign } from "../logreg/design.js";
 import { checkSurvival, riskOrder } from "../partial-likelihood.js";
 import { solveCox } from "./newton.js";
 
@@ -52,13 +52,7 @@ export class CoxModel implements Classifier<CoxState> {
   predictRaw(X: Matrix): Float64Array {
     if (X.columns.length !== this.s.coef.length)
       throw new Error(`cox: model expects ${this.s.coef.length} columns, got ${X.columns.length}`);
-    const out = new Float64Array(X.nRows);
-    this.s.coef.forEach((b, j) => {
-      if (b === 0) return;
-      const col = X.columns[j]!;
-      for (let i = 0; i < X.nRows; i++) out[i]! += b * col[i]!;
-    });
-    return out;
+    return linearScores(this.s.coef, 0, X);
   }
 
   predictProba(): Float64Array {

@@ -1,6 +1,7 @@
 /** The schema of a `cox` model state in model.json ({@link CoxState}). */
 import { z } from "zod";
 import type { StateContext } from "../flat-tree-schema.js";
+import { coefCountCheck } from "../logreg/state-schema.js";
 
 /**
  * `cox` state: finite coefficients, one per model column; `ctx` checks that count against the preprocessing
@@ -14,13 +15,5 @@ export function coxStateSchema(ctx?: StateContext) {
       n_iter: z.int().min(0),
       converged: z.boolean(),
     })
-    .superRefine((s, rc) => {
-      if (ctx && s.coef.length !== ctx.features.length) {
-        rc.addIssue({
-          code: "custom",
-          path: ["coef"],
-          message: `has ${s.coef.length} entries, but preprocessing makes ${ctx.features.length} model columns`,
-        });
-      }
-    });
+    .superRefine(coefCountCheck(ctx));
 }

@@ -64,6 +64,16 @@ export function toDesign(X: Matrix): Design {
   return { n, d: p + 1, dense, denseAt: Int32Array.from(denseAt), onesPtr, ones };
 }
 
+/** intercept + Σ_j coef[j] · X[:, j] for every row of `X` (a linear model's raw scores). */
+export function linearScores(coef: readonly number[], intercept: number, X: Matrix): Float64Array {
+  const out = new Float64Array(X.nRows).fill(intercept);
+  coef.forEach((b, j) => {
+    const col = X.columns[j]!;
+    for (let i = 0; i < X.nRows; i++) out[i]! += b * col[i]!;
+  });
+  return out;
+}
+
 /** z = A·b (intercept included: b's last entry). */
 export function designTimes(D: Design, b: Float64Array, z: Float64Array): void {
   const { n, dense, denseAt, onesPtr, ones } = D;

@@ -7,7 +7,7 @@
 import { z } from "zod";
 import type { Classifier, Estimator, FitContext, Matrix } from "../../core/types.js";
 import { sigmoid } from "../../core/types.js";
-import { toDesign } from "./design.js";
+import { linearScores, toDesign } from "./design.js";
 import { solveNewton } from "./newton.js";
 import { solveNewtonCg } from "./newton-cg.js";
 import { chooseSolver } from "./solver.js";
@@ -60,12 +60,7 @@ export class LogregModel implements Classifier<LogregState> {
   }
 
   predictRaw(X: Matrix): Float64Array {
-    const out = new Float64Array(X.nRows).fill(this.s.intercept);
-    this.s.coef.forEach((b, j) => {
-      const col = X.columns[j]!;
-      for (let i = 0; i < X.nRows; i++) out[i]! += b * col[i]!;
-    });
-    return out;
+    return linearScores(this.s.coef, this.s.intercept, X);
   }
 
   predictProba(X: Matrix): Float64Array {

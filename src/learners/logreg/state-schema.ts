@@ -14,13 +14,18 @@ export function logregStateSchema(ctx?: StateContext) {
       n_iter: z.int().min(0),
       converged: z.boolean(),
     })
-    .superRefine((s, rc) => {
-      if (ctx && s.coef.length !== ctx.features.length) {
-        rc.addIssue({
-          code: "custom",
-          path: ["coef"],
-          message: `has ${s.coef.length} entries, but preprocessing makes ${ctx.features.length} model columns`,
-        });
-      }
-    });
+    .superRefine(coefCountCheck(ctx));
+}
+
+/** A refinement of a linear state: one coefficient per model column (a short `coef` would score with terms missing). */
+export function coefCountCheck(ctx?: StateContext) {
+  return (s: { coef: number[] }, rc: z.RefinementCtx): void => {
+    if (ctx && s.coef.length !== ctx.features.length) {
+      rc.addIssue({
+        code: "custom",
+        path: ["coef"],
+        message: `has ${s.coef.length} entries, but preprocessing makes ${ctx.features.length} model columns`,
+      });
+    }
+  };
 }
