@@ -3,7 +3,18 @@
  * @packageDocumentation
  */
 export { train, type TrainOptions, type TrainOutput } from "./pipeline/api.js";
-export { loadModel, ChurnModel, type Prediction, type RowsInput } from "./artifact/churn-model.js";
+export { loadModel, ChurnModel, type Prediction, type RowsInput, type SurvivalInputs } from "./artifact/churn-model.js";
+export type { SurvivalShape } from "./artifact/prediction-row.js";
+export type { SurvivalSection } from "./artifact/artifact-type.js";
+export type { FollowUp } from "./evaluation/follow-up.js";
+export type { SurvivalMetrics } from "./evaluation/survival-summary.js";
+export {
+  breslowBaseline,
+  churnWithin,
+  expectedRemaining,
+  type BaselineHazard,
+  type SurvivalScores,
+} from "./learners/baseline-hazard.js";
 export { ChurnKit, BUNDLED_DATA, type MetricsFile } from "./pipeline/churnkit.js";
 export { runPipeline, type RunResult } from "./pipeline/run.js";
 export { configSchema, type Config, type ConfigInput, type ModelFamily } from "./config/schema.js";
@@ -44,7 +55,7 @@ export {
   type Metrics,
   type Confusion,
 } from "./evaluation/metrics.js";
-export { readArtifact, FORMAT_VERSION, type ModelArtifact } from "./artifact/artifact.js";
+export { readArtifact, FORMAT_VERSION, SURVIVAL_FORMAT_VERSION, type ModelArtifact } from "./artifact/artifact.js";
 export { validateArtifact } from "./artifact/validate.js";
 export { checkDrift, scanForDrift, type ScanInfo } from "./monitor/read.js";
 export { DriftCounter, SCORE_COLUMN, type ColumnDrift, type DriftBin, type DriftResult } from "./monitor/drift.js";
@@ -120,7 +131,7 @@ export type {
   LevelHistogram,
 } from "./data/stats.js";
 export type { TargetInfo } from "./data/target.js";
-export type { LeakyColumn } from "./evaluation/leakage.js";
+export type { DurationLeak, LeakyColumn } from "./evaluation/leakage.js";
 export type { SettingNames } from "./pipeline/train.js";
 export type { CalibrationState } from "./learners/calibration.js";
 export type { CartParams, CartState } from "./learners/tree/cart.js";

@@ -57,6 +57,17 @@ export function telcoLines(): { header: string; lines: string[] } {
   return { header: all[0]!, lines: all.slice(1) };
 }
 
+/** Train and test CSVs of the scikit-learn reference split of the bundled Telco data (TEST_IDS), written in `dir`. */
+export function telcoSplit(dir: string): { train: string; test: string } {
+  const testIds = new Set(JSON.parse(readFileSync(TEST_IDS, "utf8")) as string[]);
+  const { header, lines } = telcoLines();
+  const train = join(dir, "train.csv");
+  const test = join(dir, "test.csv");
+  writeFileSync(train, [header, ...lines.filter((l) => !testIds.has(l.split(",")[0]!))].join("\n") + "\n");
+  writeFileSync(test, [header, ...lines.filter((l) => testIds.has(l.split(",")[0]!))].join("\n") + "\n");
+  return { train, test };
+}
+
 /** Catch the error of a sync or async function (fails the test when nothing is thrown). */
 export async function errorOf(fn: () => unknown): Promise<Error> {
   try {

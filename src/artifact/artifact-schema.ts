@@ -19,6 +19,12 @@ export const FORMAT = "churnkit-model";
  * are added (1.1: reference histograms and the validation score distribution, for `churnkit drift`).
  */
 export const FORMAT_VERSION = "1.1";
+/**
+ * What a survival model's model.json says (0.13; fields added: the `survival` section). Classification models still
+ * write {@link FORMAT_VERSION}. An older churnkit refuses a survival file (its strict config schema rejects
+ * `data.duration` and `survival`) rather than reading the log relative hazard as log-odds.
+ */
+export const SURVIVAL_FORMAT_VERSION = "1.2";
 
 /** How a found value is named in messages: `null`, `the string "abc"`, `Infinity`, `a list`. */
 export const describe = (v: unknown): string =>
@@ -174,6 +180,51 @@ const columnStats = z.discriminatedUnion("type", [
   }),
 ]);
 
+/** A survival model's C-index, time-dependent AUC and integrated Brier score on held-out rows (informative). */
+const survivalMetrics = z.object({
+  rows: z.int().min(0),
+  events: z.int().min(0),
+  c_index: info,
+  td_auc: z.array(z.object({ horizon: z.number(), auc: info })),
+  mean_auc: info,
+  brier: z.array(z.object({ time: z.number(), brier: info })),
+  integrated_brier: info,
+});
+
+/**
+ * The survival task's part of model.json (format 1.2): the duration column, the horizons, the value column, and the
+ * Breslow baseline cumulative hazard that turns the model's log relative hazard into a survival curve.
+ */
+const survival = z
+  .object({
+    duration: name,
+    horizons: z
+      .array(z.number().gt(0))
+      .min(1)
+      .refine((h) => h.every((x, i) => i === 0 || x > h[i - 1]!), "expected ascending horizons"),
+    value: name.nullable(),
+    baseline: z
+      .object({
+        times: z.array(z.number().min(0)),
+        cumulative_hazard: z.array(z.number().min(0)),
+        max_time: z.number().min(0),
+      })
+      .refine((b) => b.times.length === b.cumulative_hazard.length, "expected one cumulative hazard per time")
+      .refine((b) => b.times.every((t, i) => i === 0 || t > b.times[i - 1]!), "expected ascending times")
+      .refine(
+        (b) => b.cumulative_hazard.every((h, i) => i === 0 || h >= b.cumulative_hazard[i - 1]!),
+        "expected a non-decreasing cumulative hazard",
+      ),
+    follow_up: z
+      .object({ times: z.array(z.number().min(0)), events: z.array(count), censored: z.array(count) })
+      .refine(
+        (f) => f.events.length === f.times.length && f.censored.length === f.times.length,
+        "expected one count of events and of censored rows per time",
+      ),
+    validation: survivalMetrics.nullable().default(null),
+  })
+  .strict();
+
 /** `model.state_version`: a whole number from 1 (absent, as churnkit 0.6.0 wrote: 1). */
 export const stateVersion = z.int().min(1);
 
@@ -196,6 +247,8 @@ export const scoringShape = {
   }),
   threshold,
   calibration: calibration.nullable().optional(),
+  /** Survival models only (format 1.2). */
+  survival: survival.optional(),
 };
 
 /** Every field of model.json except those in {@link scoringShape}. */

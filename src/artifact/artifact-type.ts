@@ -14,6 +14,25 @@ import type { FORMAT } from "./artifact-schema.js";
 import type { CalibrationState } from "../learners/calibration.js";
 import type { ChosenThreshold } from "../evaluation/threshold.js";
 import type { Metrics } from "../evaluation/metrics.js";
+import type { FollowUp } from "../evaluation/follow-up.js";
+import type { SurvivalMetrics } from "../evaluation/survival-summary.js";
+import type { BaselineHazard } from "../learners/baseline-hazard.js";
+
+/** model.json's `survival` section: what turns a survival model's log relative hazard into predictions. */
+export interface SurvivalSection {
+  /** The duration column (e.g. tenure): each row's current duration t0 at predict time. */
+  duration: string;
+  /** Horizons, ascending, in the duration's unit: predictions have churn_within_H for each. */
+  horizons: number[];
+  /** The value column (revenue per duration unit) of revenue_at_risk_H, or null. */
+  value: string | null;
+  /** Breslow's cumulative baseline hazard from the training rows, and their longest duration. */
+  baseline: BaselineHazard;
+  /** The training rows' durations, counted: the censoring distribution that `evaluate` weights by (IPCW). */
+  follow_up: FollowUp;
+  /** C-index, time-dependent AUC and integrated Brier score on the validation split; null when not measured. */
+  validation: SurvivalMetrics | null;
+}
 
 /** Everything in model.json. */
 export interface ModelArtifact {
@@ -76,4 +95,6 @@ export interface ModelArtifact {
    * which never saw those rows): the reference of the score's drift. Absent in format 1.0.
    */
   reference_score?: NumericColumnStats;
+  /** Survival models only (format 1.2): the duration, horizons, value column and baseline hazard. */
+  survival?: SurvivalSection;
 }

@@ -10,7 +10,7 @@ import { checkOutputDir } from "../utils/output.js";
 import type { ModelArtifact } from "./artifact-type.js";
 import { validateArtifact } from "./validate.js";
 
-export { FORMAT, FORMAT_VERSION } from "./artifact-schema.js";
+export { FORMAT, FORMAT_VERSION, SURVIVAL_FORMAT_VERSION } from "./artifact-schema.js";
 export type { ModelArtifact } from "./artifact-type.js";
 
 /**

@@ -11,7 +11,12 @@ import { typeTable, type TypedTable } from "../data/typed.js";
 import { existsSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { addDerived, checkDerived } from "../features/derived.js";
-import { predictionRow, presentIdColumns, type Prediction } from "./prediction-row.js";
+import { predictionRow, presentIdColumns, type Prediction, type SurvivalShape } from "./prediction-row.js";
+import { measureWithBaseline, survivalScores, type SurvivalScores } from "../learners/baseline-hazard.js";
+import { expandFollowUp } from "../evaluation/follow-up.js";
+import type { SurvivalMetrics } from "../evaluation/survival-summary.js";
+import type { ColumnSpec } from "../data/typed.js";
+import type { SurvivalSection } from "./artifact-type.js";
 import { UserError } from "../utils/errors.js";
 import { readArtifact, type ModelArtifact } from "./artifact.js";
 import { validateScoring } from "./validate.js";
@@ -28,6 +33,14 @@ export type { Prediction } from "./prediction-row.js";
 export type RowsInput = Record<string, unknown>[] | RawTable;
 
 const asTable = (rows: RowsInput): RawTable => (Array.isArray(rows) ? tableFromRows(rows) : rows);
+
+/** What a survival model reads from each input row besides its features. */
+export interface SurvivalInputs {
+  /** The row's current duration t0 (the duration column), ≥ 0. */
+  t0: Float64Array;
+  /** The row's value per duration unit (the value column), NaN when missing; absent without a value column. */
+  value?: Float64Array;
+}
 
 /** A trained churn model loaded from model.json: predict, evaluate and explain customer rows. */
 export class ChurnModel {
@@ -78,20 +91,64 @@ export class ChurnModel {
     X: Matrix;
     /** Categories training never saw, by row and column (encoded as unknown). */
     unseen: UnseenCategory[];
+    /** A survival model's duration (and value) of each row. */
+    at?: SurvivalInputs;
   }> {
     const raw = asTable(input);
-    return this.prepareTyped(typeTable(raw, this.artifact.inputs, rowOffset));
+    return this.prepareTyped(typeTable(raw, this.scoringInputs, rowOffset), rowOffset);
   }
 
-  /** Derive and encode typed input columns (the model's inputs, e.g. typed by DuckDB) exactly as at training. */
-  async prepareTyped(typed: TypedTable): Promise<{
+  /** The input columns scoring reads: the model's inputs, then a survival model's duration and value columns. */
+  get scoringInputs(): ColumnSpec[] {
+    return scoringInputs(this.artifact);
+  }
+
+  /**
+   * Derive and encode typed input columns (the model's {@link ChurnModel.scoringInputs}, e.g. typed by DuckDB) exactly
+   * as at training. `rowOffset` shifts row numbers in errors.
+   */
+  async prepareTyped(
+    typed: TypedTable,
+    rowOffset = 0,
+  ): Promise<{
     /** The encoded rows, in input order, as the model's columns. */
     X: Matrix;
     /** Categories training never saw, by row and column (encoded as unknown). */
     unseen: UnseenCategory[];
+    /** A survival model's duration (and value) of each row. */
+    at?: SurvivalInputs;
   }> {
     const { table } = await addDerived(typed, this.artifact.derived, { model: "model.json" });
-    return transform(this.artifact.preprocess, table);
+    const s = this.artifact.survival;
+    const encoded = transform(this.artifact.preprocess, table);
+    return s ? { ...encoded, at: survivalInputs(s, typed, rowOffset) } : encoded;
+  }
+
+  /** A survival model's horizons and value column (undefined for a classification model). */
+  get survival(): SurvivalSection | undefined {
+    return this.artifact.survival;
+  }
+
+  /** The survival columns predictions carry (undefined for a classification model). */
+  get survivalShape(): SurvivalShape | undefined {
+    const s = this.artifact.survival;
+    return s ? { horizons: s.horizons, value: s.value !== null } : undefined;
+  }
+
+  /**
+   * A survival model's predictions for an encoded matrix: log relative hazard, churn_within_H, expected_remaining,
+   * revenue_at_risk_H. `rowOffset` shifts row numbers in errors.
+   */
+  scoreSurvival(X: Matrix, at: SurvivalInputs, rowOffset = 0): SurvivalScores {
+    const s = this.artifact.survival;
+    if (!s) throw new Error("scoreSurvival: not a survival model");
+    const risk = this.classifier.predictRaw(X);
+    for (let i = 0; i < risk.length; i++)
+      if (!Number.isFinite(risk[i]!))
+        throw new UserError(
+          `model: the log relative hazard of input row ${i + 1 + rowOffset} is ${risk[i]}, not a finite number; check that row's values, or retrain the model`,
+        );
+    return survivalScores(s.baseline, s.horizons, risk, at.t0, at.value);
   }
 
   /** Churn probabilities, one per input row, in input order. */
@@ -101,15 +158,20 @@ export class ChurnModel {
     /** Categories training never saw, by row and column (encoded as unknown). */
     unseen: UnseenCategory[];
   }> {
-    const { X, unseen } = await this.prepare(input);
-    return { probability: this.scoreMatrix(X), unseen };
+    const { X, unseen, at } = await this.prepare(input);
+    return { probability: this.scoreMatrix(X, 0, at), unseen };
   }
 
   /**
    * Probabilities for an encoded matrix: the classifier's, then the stored calibration if any.
    * `rowOffset` shifts row numbers in errors (a chunk of a stream).
    */
-  scoreMatrix(X: Matrix, rowOffset = 0): Float64Array {
+  scoreMatrix(X: Matrix, rowOffset = 0, at?: SurvivalInputs): Float64Array {
+    if (this.artifact.survival) {
+      // A survival model's probability: of leaving within the first horizon from each row's current duration.
+      if (!at) throw new Error("scoreMatrix: a survival model scores rows with their durations (prepare's `at`)");
+      return this.scoreSurvival(X, at, rowOffset).within[0]!;
+    }
     const p0 = this.classifier.predictProba(X);
     const cal = this.artifact.calibration;
     const p = cal ? applyCalibration(cal, this.classifier.predictRaw(X), p0) : p0;
@@ -130,12 +192,21 @@ export class ChurnModel {
     return this.classifier.predictRaw(X);
   }
 
-  /** Score rows: identifier columns, churn_probability and churn_prediction, in input order. */
+  /**
+   * Score rows: identifier columns, churn_probability and churn_prediction (and a survival model's churn_within_H,
+   * expected_remaining, revenue_at_risk_H), in input order.
+   */
   async predict(input: RowsInput, opts: { threshold?: number } = {}): Promise<Prediction[]> {
     const raw = asTable(input);
-    const { probability } = await this.predictProba(raw);
     const threshold = opts.threshold ?? this.threshold;
     const ids = presentIdColumns(this.artifact.id_columns, (c) => Object.hasOwn(raw.data, c));
+    const shape = this.survivalShape;
+    if (shape) {
+      const { X, at } = await this.prepare(raw);
+      const scores = this.scoreSurvival(X, at!);
+      return Array.from(scores.within[0]!, (p, i) => predictionRow(ids, raw.data, i, p, threshold, { shape, scores }));
+    }
+    const { probability } = await this.predictProba(raw);
     return Array.from(probability, (p, i) => predictionRow(ids, raw.data, i, p, threshold));
   }
 
@@ -180,8 +251,28 @@ export class ChurnModel {
   }
 
   /**
+   * A survival model's metrics on labelled rows (the target and duration columns must be present): C-index,
+   * time-dependent AUC at each horizon and the integrated Brier score, the censoring weights from the training rows.
+   */
+  async evaluateSurvival(input: RowsInput): Promise<SurvivalMetrics> {
+    const s = this.artifact.survival;
+    if (!s) throw new UserError("evaluateSurvival: this model has no duration column (it is a classification model)");
+    const raw = asTable(input);
+    const { y, rows } = encodeTarget(raw, this.artifact.target, true);
+    if (rows.length === 0)
+      throw new UserError(
+        `${raw.origin}: no rows with a value in target column "${this.artifact.target.column}"; evaluation needs labelled rows`,
+      );
+    const labelled = rows.length < raw.rows ? takeRows(raw, rows) : raw;
+    const { X, at } = await this.prepare(labelled);
+    const risk = this.classifier.predictRaw(X);
+    return measureWithBaseline(expandFollowUp(s.follow_up), { time: at!.t0, event: y }, risk, s.baseline, s.horizons);
+  }
+
+  /**
    * Per-customer explanations in log-odds, per input column: for each row,
-   * base_value + Σ contributions = log(p / (1 − p)). `rows` picks 0-based rows of the input.
+   * base_value + Σ contributions = log(p / (1 − p)). A survival model's are in log relative hazard (base_value + Σ =
+   * the row's log hazard; `probability` is churn_within of the first horizon). `rows` picks 0-based rows of the input.
    */
   async explain(input: RowsInput, opts: { rows?: number[] } = {}): Promise<Explanation[]> {
     const raw = asTable(input);
@@ -191,8 +282,14 @@ export class ChurnModel {
       if (!Number.isInteger(r) || r < 0 || r >= raw.rows)
         throw new UserError(`${raw.origin}: row ${r} is out of range; the input has rows 0 to ${raw.rows - 1}`);
     }
-    const { X } = await this.prepare(opts.rows ? takeRows(raw, picked) : raw);
-    return explainMatrix(this.artifact, explainer, X, picked);
+    const { X, at } = await this.prepare(opts.rows ? takeRows(raw, picked) : raw);
+    const out = explainMatrix(this.artifact, explainer, X, picked);
+    if (this.artifact.survival) {
+      // In log relative hazard (base_value + Σ = the row's log hazard); the probability is churn_within the first horizon.
+      const within = this.scoreSurvival(X, at!).within[0]!;
+      out.forEach((e, i) => (e.probability = within[i]!));
+    }
+    return out;
   }
 
   private explainer?: ReturnType<typeof explainerFor>;
@@ -201,6 +298,31 @@ export class ChurnModel {
   get estimator(): Classifier {
     return this.classifier;
   }
+}
+
+/** The input columns scoring reads: `a.inputs`, then a survival model's duration and value columns (numeric). */
+export function scoringInputs(a: Pick<ModelArtifact, "inputs" | "survival">): ColumnSpec[] {
+  const s = a.survival;
+  if (!s) return a.inputs;
+  const extra = [s.duration, ...(s.value ? [s.value] : [])].filter((c) => !a.inputs.some((i) => i.name === c));
+  return [...a.inputs, ...extra.map((name) => ({ name, type: "numeric" as const }))];
+}
+
+/**
+ * A survival model's duration (and value) columns of typed rows. A missing or negative duration is a UserError naming
+ * the row: the predictions are conditional on how long the customer has stayed.
+ */
+function survivalInputs(s: SurvivalSection, typed: TypedTable, rowOffset: number): SurvivalInputs {
+  const t0 = typed.columns.get(s.duration)?.values;
+  if (!(t0 instanceof Float64Array))
+    throw new UserError(`${typed.origin}: duration column "${s.duration}" is missing; survival predictions need it`);
+  for (let i = 0; i < t0.length; i++)
+    if (!(t0[i]! >= 0))
+      throw new UserError(
+        `${typed.origin}: row ${i + 1 + rowOffset}: duration column "${s.duration}" is ${Number.isNaN(t0[i]!) ? "missing" : t0[i]}; survival predictions need each customer's current duration (a number >= 0)`,
+      );
+  const v = s.value ? typed.columns.get(s.value)?.values : undefined;
+  return { t0, ...(v instanceof Float64Array ? { value: v } : {}) };
 }
 
 /**

@@ -15,11 +15,11 @@ import { family, type Explainer } from "../learners/families.js";
 export interface Explanation {
   /** Row index in the input (0-based). */
   row: number;
-  /** The model's churn probability for the row (calibrated when the model is). */
+  /** The model's churn probability for the row (calibrated when the model is; survival: within the first horizon). */
   probability: number;
-  /** Expected log-odds with nothing known about the customer. */
+  /** Expected log-odds with nothing known about the customer (survival: expected log relative hazard). */
   base_value: number;
-  /** Log-odds contribution of each input column; base_value + Σ = log(p / (1 − p)). */
+  /** Log-odds contribution of each input column; base_value + Σ = log(p / (1 − p)) (survival: = log relative hazard). */
   contributions: Record<string, number>;
 }
 
@@ -102,11 +102,16 @@ export function topContributions(e: Explanation, k: number): [string, number][] 
     .slice(0, k);
 }
 
-/** "Contract = Month-to-month raises churn odds ×2.10" */
-export function describeContribution(column: string, value: unknown, contribution: number): string {
+/** "Contract = Month-to-month raises churn odds ×2.10" (`what`: "churn hazard" for a survival model). */
+export function describeContribution(
+  column: string,
+  value: unknown,
+  contribution: number,
+  what = "churn odds",
+): string {
   const shown = value === null || value === undefined || value === "" ? "(missing)" : String(value);
   const factor = Math.exp(contribution);
   const verb = contribution >= 0 ? "raises" : "lowers";
   const times = contribution >= 0 ? factor : 1 / factor;
-  return `${column} = ${shown} ${verb} churn odds ${contribution >= 0 ? "×" : "÷"}${times.toFixed(2)}`;
+  return `${column} = ${shown} ${verb} ${what} ${contribution >= 0 ? "×" : "÷"}${times.toFixed(2)}`;
 }

@@ -3,15 +3,25 @@
  * report imports it without importing churnkit.ts (which imports the report).
  */
 import type { DetailedMetrics } from "../evaluation/detailed.js";
-import type { LeakyColumn } from "../evaluation/leakage.js";
+import type { DurationLeak, LeakyColumn } from "../evaluation/leakage.js";
+import type { SurvivalMetrics } from "../evaluation/survival-summary.js";
 import type { FeatureImportance } from "./importance.js";
 
 /** What metrics.json holds. */
 export interface MetricsFile {
   /** The model family that was trained ("logreg", "tree", "forest" or "gbdt"; the winner under `auto`). */
   family: string;
-  /** Metrics on the validation split of the training rows. */
+  /** Metrics on the validation split of the training rows (null for a survival model: see `survival`). */
   validation: DetailedMetrics | null;
+  /** A survival model's C-index, time-dependent AUC and integrated Brier score (validation; test with `run`). */
+  survival?: {
+    /** On the validation split of the training rows. */
+    validation: SurvivalMetrics;
+    /** On the held-out test split (`run` only). */
+    test?: SurvivalMetrics;
+  };
+  /** A survival task's inputs that look like functions of the duration (allowed ones marked), in input order. */
+  duration_leakage?: DurationLeak[];
   /** Metrics on the held-out test split (`run` only). */
   test?: DetailedMetrics;
   /** The `auto` leaderboard, when the family was chosen by cross-validation. */
@@ -34,10 +44,12 @@ export interface LeaderboardRow {
   family: string;
   /** The best of its candidate hyperparameters (by mean fold AUC). */
   params: Record<string, unknown>;
-  /** Mean ROC AUC over the folds. */
+  /** Mean ROC AUC over the folds (survival: mean Harrell's C-index, see `metric`). */
   auc_mean: number;
-  /** Standard deviation of the fold AUCs. */
+  /** Standard deviation of the fold AUCs (survival: of the fold C-indices). */
   auc_std: number;
+  /** "c_index" when `auc_mean`/`auc_std` are a survival task's C-index (the log loss and PR AUC are then NaN); absent: AUC. */
+  metric?: "c_index";
   /** Mean log loss over the folds. */
   log_loss_mean: number;
   /** Standard deviation of the fold log losses. */

@@ -5,6 +5,8 @@
  */
 import type { Command } from "commander";
 import type { DetailedMetrics } from "../evaluation/detailed.js";
+import type { ChurnModel } from "../artifact/churn-model.js";
+import type { RawTable } from "../data/load.js";
 import { UserError } from "../utils/errors.js";
 import { cliLogger, parseFloatArg, parseIntArg, parseList, printJson } from "./common.js";
 
@@ -43,6 +45,10 @@ async function evaluateData(o: EvaluateArgs & { model: string; data: string }): 
   const { fileSource } = await import("../data/load-typed.js");
   const { loadModel } = await import("../artifact/churn-model.js");
   const model = await loadModel(o.model);
+  if (model.survival) {
+    const { loadTable } = await import("../data/load.js");
+    return evaluateSurvival(model, await loadTable(o.data), o);
+  }
   // Typed by DuckDB: a million-row file never becomes one JS string per cell.
   const source = await fileSource(o.data, { facts: false });
   let m: DetailedMetrics;
@@ -59,6 +65,26 @@ async function evaluateData(o: EvaluateArgs & { model: string; data: string }): 
   const t = model.artifact.threshold;
   const rule = `${t.rule}${t.expected_profit !== undefined ? `, validation expected profit ${t.expected_profit.toFixed(2)}` : ""}`;
   process.stdout.write(metricsText(m, o.threshold !== undefined ? "--threshold" : rule).join("\n") + "\n");
+}
+
+/** A survival model on a labelled table: C-index, time-dependent AUC per horizon, integrated Brier score. */
+async function evaluateSurvival(model: ChurnModel, table: RawTable, o: EvaluateArgs): Promise<void> {
+  if (o.threshold !== undefined || o.bootstrap !== undefined)
+    throw new UserError(
+      `${o.threshold !== undefined ? "--threshold" : "--bootstrap"} is for classification models; a survival model is measured by its C-index, time-dependent AUC and integrated Brier score`,
+    );
+  const m = await model.evaluateSurvival(table);
+  if (o.json) return printJson(m);
+  process.stdout.write(
+    [
+      `rows        ${m.rows} (${m.events} churned, ${m.rows - m.events} still customers)`,
+      `C-index     ${m.c_index.toFixed(4)}`,
+      ...m.td_auc.map(
+        (x) => `AUC at ${String(x.horizon).padEnd(4)} ${x.auc.toFixed(4)} (time-dependent, cumulative/dynamic)`,
+      ),
+      `IBS         ${m.integrated_brier.toFixed(4)} (integrated Brier score over ${m.brier[0]?.time} to ${m.brier[m.brier.length - 1]?.time})`,
+    ].join("\n") + "\n",
+  );
 }
 
 /** The default threshold without a model. */

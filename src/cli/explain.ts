@@ -47,14 +47,17 @@ export function explainCommand(program: Command): void {
       if (o.json) return printJson(explained);
       const ids = model.artifact.id_columns.filter((c) => c in table.data);
       const lines: string[] = [];
+      const s = model.survival;
+      // A survival model's contributions are to the log hazard; its probability is of leaving within the first horizon.
+      const what = s ? `chance of leaving within ${s.horizons[0]} (${s.duration})` : "churn probability";
       for (const [k, e] of explained.entries()) {
         const id = ids.map((c) => `${c} ${table.data[c]![k]}`).join(", ");
         lines.push(
-          `row ${e.row}${id ? ` (${id})` : ""}: churn probability ${(e.probability * 100).toFixed(1)}%${e.probability >= model.threshold ? " — predicted to churn" : ""}`,
+          `row ${e.row}${id ? ` (${id})` : ""}: ${what} ${(e.probability * 100).toFixed(1)}%${e.probability >= model.threshold ? " — predicted to churn" : ""}`,
         );
         for (const [col, v] of topContributions(e, o.top)) {
           const value = col in table.data ? table.data[col]![k] : "(derived)";
-          lines.push(`  ${describeContribution(col, value, v)}`);
+          lines.push(`  ${describeContribution(col, value, v, s ? "churn hazard" : undefined)}`);
         }
       }
       process.stdout.write(lines.join("\n") + "\n");

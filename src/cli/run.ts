@@ -38,18 +38,22 @@ export function runCommand(program: Command): void {
           family: r.metrics.family,
           test: r.metrics.test,
           validation: r.metrics.validation,
+          ...(r.metrics.survival ? { survival: r.metrics.survival } : {}),
           leaderboard: r.metrics.leaderboard,
           timings: r.metrics.timings,
         });
         return;
       }
-      const t = r.metrics.test!;
+      const t = r.metrics.test;
+      const st = r.metrics.survival?.test;
       const lines = [
         `model (${r.metrics.family}) written to ${r.out}`,
         `  ${files.model}`,
         `  ${files.metrics}`,
         `  ${files.report}`,
-        `test set: ${t.rows} rows, AUC ${t.auc.toFixed(4)}, PR AUC ${t.pr_auc.toFixed(4)}, accuracy ${t.accuracy.toFixed(4)}, F1 ${t.f1.toFixed(4)} at threshold ${t.threshold.toFixed(4)} (${r.model.artifact.threshold.rule})`,
+        st
+          ? `test set: ${st.rows} rows, C-index ${st.c_index.toFixed(4)}, integrated Brier ${st.integrated_brier.toFixed(4)}, time-dependent AUC ${st.td_auc.map((x) => `${x.auc.toFixed(4)} at ${x.horizon}`).join(", ")}`
+          : `test set: ${t!.rows} rows, AUC ${t!.auc.toFixed(4)}, PR AUC ${t!.pr_auc.toFixed(4)}, accuracy ${t!.accuracy.toFixed(4)}, F1 ${t!.f1.toFixed(4)} at threshold ${t!.threshold.toFixed(4)} (${r.model.artifact.threshold.rule})`,
       ];
       if (r.metrics.leaderboard)
         lines.push(

@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { Option } from "commander";
+import { InvalidArgumentError, Option } from "commander";
 import { knownFamilies } from "../learners/families.js";
 import { cliLogger, parseIntArg, parseList, printJson } from "./common.js";
 
@@ -13,6 +13,16 @@ interface TrainFlags {
   seed?: number;
   out: string;
   json?: boolean;
+  duration?: string;
+  horizons?: number[];
+}
+
+/** `--horizons 3,6,12`: positive numbers, comma-separated; anything else is a usage error naming the flag. */
+function parseHorizons(v: string): number[] {
+  const hs = parseList(v).map(Number);
+  if (hs.length === 0 || hs.some((h) => !(Number.isFinite(h) && h > 0)))
+    throw new InvalidArgumentError(`--horizons must be positive numbers separated by commas (e.g. 3,6,12), got "${v}"`);
+  return hs;
 }
 
 /** Register `churnkit train`: fit a model on a table given by flags (and an optional config) and save it. */
@@ -27,6 +37,12 @@ export function trainCommand(program: Command): void {
     .option("--positive <label>", "target label that means churn, when not obvious")
     .option("--drop <cols>", "columns to leave out, comma-separated (added to the config's data.drop)", parseList)
     .addOption(new Option("--model <family>", "model family").choices([...knownFamilies(), "auto"]))
+    .option("--duration <col>", "duration column (e.g. tenure): train a survival model of when customers leave")
+    .option(
+      "--horizons <list>",
+      "survival horizons in the duration's unit, comma-separated (default 3,6,12)",
+      parseHorizons,
+    )
     .option("--config <file>", "YAML or JSON config")
     .option("--seed <n>", "seed for every random choice", parseIntArg("--seed"))
     .requiredOption("--out <dir>", "model directory to write")
@@ -45,6 +61,8 @@ export function trainCommand(program: Command): void {
           positive: o.positive,
           drop: o.drop,
           family: o.model,
+          duration: o.duration,
+          horizons: o.horizons,
         }),
         log,
         o.config ?? "command line",
@@ -74,9 +92,14 @@ export function trainCommand(program: Command): void {
           out: o.out,
           family: metrics.family,
           validation: metrics.validation,
+          ...(metrics.survival ? { survival: metrics.survival } : {}),
           leaderboard: metrics.leaderboard,
           timings: metrics.timings,
         });
+      else if (metrics.survival)
+        process.stdout.write(
+          `survival model (${metrics.family}) written to ${o.out}; validation C-index ${metrics.survival.validation.c_index.toFixed(4)}\n`,
+        );
       else
         process.stdout.write(
           `model (${metrics.family}) written to ${o.out}; validation AUC ${metrics.validation!.auc.toFixed(4)}\n`,

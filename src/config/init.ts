@@ -3,13 +3,30 @@
  * inferred types, the guessed target and identifiers, and every setting at its default,
  * so that a user starts from something that runs.
  */
-import { guessTarget, inferSchemaFrom, type FactsTable } from "../data/schema.js";
+import { guessTarget, inferSchemaFrom, type FactsTable, type Schema } from "../data/schema.js";
 import YAML from "yaml";
 import { family, knownFamilies } from "../learners/registry.js";
 import { configSchema } from "./schema.js";
 
 /** A value on one line after `key: ` (lists in flow style, `[a, b]`: a block list there is not valid YAML). */
 const q = (v: unknown): string => YAML.stringify(v, { lineWidth: 0, collectionStyle: "flow" }).trim();
+
+/** Column names that say "how long this customer has stayed". */
+const DURATION_NAME =
+  /^(tenure|tenure_?months|months?|days|days_?active|weeks|duration|lifetime|months_?active|account_?length|age_?days)$/i;
+
+/**
+ * A column that is obviously the survival task's duration: named like one (tenure, months, days_active, ...), numeric,
+ * every value a number >= 0 (missing ones aside). Undefined when none or several are.
+ */
+export function guessDuration(t: FactsTable, schema: Schema): string | undefined {
+  const found = schema.columns.filter((c) => {
+    if (c.type !== "numeric" || c.role !== "feature" || !DURATION_NAME.test(c.name.replace(/\s+/g, "_"))) return false;
+    const f = t.facts(c.name);
+    return f.numeric === f.nonMissing && f.min >= 0;
+  });
+  return found.length === 1 ? found[0]!.name : undefined;
+}
 
 /**
  * The text `churnkit init` writes: every config key with its default and description, and, when a table is
@@ -19,6 +36,7 @@ export function initConfigText(t: FactsTable | undefined, dataPath: string | und
   const d = configSchema.parse({});
   const schema = t ? inferSchemaFrom(t, { oddNumbers: "warn" }) : undefined; // training names odd cells
   const target = schema ? guessTarget(schema) : undefined;
+  const duration = t && schema ? guessDuration(t, schema) : undefined;
   const ids = schema
     ? schema.columns.filter((c) => c.role === "identifier" && c.name !== target).map((c) => c.name)
     : [];
@@ -50,6 +68,15 @@ export function initConfigText(t: FactsTable | undefined, dataPath: string | und
   L.push("  # Columns that alone separate the classes (single-column AUC above 0.99, a sign of target leakage)");
   L.push("  # but are known before the customer churns: list them once checked and training stops warning.");
   L.push("  allow_leaky: []");
+  L.push(
+    "  # Duration column: how long each customer has stayed (e.g. months of tenure). Set, training fits a survival",
+  );
+  L.push("  # model of when customers leave (families cox, gbdt or auto); never a feature.");
+  L.push(
+    duration
+      ? `  # duration: ${q(duration)}   # looks like one (named so, numbers >= 0): uncomment to predict when customers leave`
+      : "  # duration: tenure",
+  );
   if (schema) {
     L.push("  # Columns found (name: type, role):");
     for (const c of schema.columns)
@@ -123,6 +150,12 @@ export function initConfigText(t: FactsTable | undefined, dataPath: string | und
   L.push(`  bootstrap: ${d.evaluation.bootstrap}`);
   L.push("  # Permutation importance is measured on at most this many held-out rows (stratified sample).");
   L.push(`  importance_max_rows: ${d.evaluation.importance_max_rows}`);
+  L.push("");
+  L.push("survival:");
+  L.push("  # With data.duration: horizons in the duration's unit; predictions get churn_within_H for each.");
+  L.push(`  horizons: ${q(d.survival.horizons)}`);
+  L.push("  # A value per duration unit (e.g. MonthlyCharges): predictions get revenue_at_risk_H as well.");
+  L.push("  # value: MonthlyCharges");
   L.push("");
   L.push("# Model directory written by `churnkit run`.");
   L.push(`out: ${q(d.out)}`);

@@ -5,7 +5,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, isAbsolute, resolve } from "node:path";
 import YAML from "yaml";
-import { checkParams } from "../learners/registry.js";
+import { autoFamilies, checkParams } from "../learners/registry.js";
 import { UserError } from "../utils/errors.js";
 import { zodToUserError } from "../utils/zod-errors.js";
 import { configSchema, type Config } from "./schema.js";
@@ -59,6 +59,10 @@ export function parseConfig(obj: unknown, where = "config"): Config {
   // Check the family's hyperparameters now, so that the error names the config file, before any data is read.
   const f = r.data.model.family;
   if (f !== "auto") checkParams(f, r.data.model.params, where);
+  // The survival task's `auto` compares the families that fit it, unless search.families names them.
+  const given = isPlain(obj) && isPlain(obj.search) ? obj.search.families : undefined;
+  const survival = r.data.data.duration && given === undefined ? autoFamilies("survival") : [];
+  if (survival.length > 0) return { ...r.data, search: { ...r.data.search, families: survival } };
   return r.data;
 }
 

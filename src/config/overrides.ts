@@ -22,6 +22,10 @@ export interface TrainOverrides {
   family?: string;
   /** Family hyperparameters (merged key by key into the config's `model.params`). */
   params?: Record<string, unknown>;
+  /** Duration column: the survival task (`data.duration`). */
+  duration?: string;
+  /** Survival horizons (replace the config's `survival.horizons`). */
+  horizons?: number[];
 }
 
 /**
@@ -36,7 +40,15 @@ export function applyTrainOverrides(base: Plain, o: TrainOverrides): Plain {
   const drop = o.drop && listed ? [...new Set([...listed, ...o.drop])] : undefined;
   return merge(base, {
     seed: o.seed,
-    data: { path: o.path, target: o.target, positive: o.positive, drop, id_columns: o.idColumns },
+    data: {
+      path: o.path,
+      target: o.target,
+      positive: o.positive,
+      drop,
+      id_columns: o.idColumns,
+      duration: o.duration,
+    },
     model: { family: o.family, params: o.params },
+    survival: o.horizons ? { horizons: o.horizons } : undefined,
   });
 }

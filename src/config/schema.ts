@@ -43,6 +43,11 @@ export const dataSchema = z
      * above 0.99): training logs no leakage warning for them (metrics.json still records them).
      */
     allow_leaky: z.array(columnName).default([]),
+    /**
+     * Duration column (e.g. tenure in months, >= 0) for the survival task: then the target is the event (churned at
+     * that duration, else still a customer) and the model predicts when customers leave. Never a feature.
+     */
+    duration: columnName.optional(),
   })
   .strict();
 
@@ -161,6 +166,20 @@ export const evaluationSchema = z
   })
   .strict();
 
+/** The `survival` section: what a survival model (one with `data.duration`) predicts for each customer. */
+export const survivalSchema = z
+  .object({
+    /** Horizons, in the duration's unit: each prediction has churn_within_H, the chance of leaving within H from now. */
+    horizons: z
+      .array(z.number().gt(0))
+      .min(1)
+      .refine((h) => h.every((x, i) => i === 0 || x > h[i - 1]!), "expected ascending horizons, each once")
+      .default([3, 6, 12]),
+    /** Value column (e.g. MonthlyCharges, per duration unit): predictions add revenue_at_risk_H = value × H × churn_within_H. */
+    value: columnName.optional(),
+  })
+  .strict();
+
 /** The whole configuration: every section with its defaults (see the README's Configuration table). */
 export const configSchema = z
   .object({
@@ -180,6 +199,8 @@ export const configSchema = z
     search: searchSchema.default(() => searchSchema.parse({})),
     /** Permutation importance and bootstrap settings (config `evaluation`). */
     evaluation: evaluationSchema.default(evaluationSchema.parse({})),
+    /** Horizons and the value column of the survival task (config `survival`; used with `data.duration`). */
+    survival: survivalSchema.default(survivalSchema.parse({})),
     /** Where `run` writes the model directory. */
     out: z.string().min(1).default("models/churn"),
   })

@@ -82,6 +82,7 @@ async function countFacts(con: DuckDBConnection, columns: string[], table = RAW)
     "count(DISTINCT lower(t)) FILTER (w)",
     "count(DISTINCT t) FILTER (NOT m)",
     "min(abs(n))",
+    "min(n)",
   ];
   const parsed = `r, v, t, m, n, ${sqlOdd("t", "m", "n")} AS o, ${sqlBooleanWord("t")} AS w`;
   const base = `r, v, t, ${sqlMissing("t")} AS m, ${sqlNumber("t")} AS n`;
@@ -105,6 +106,7 @@ async function countFacts(con: DuckDBConnection, columns: string[], table = RAW)
       boolDistinct: num(a[9]),
       distinct: num(a[10]),
       minAbs: num(a[11], Infinity),
+      min: num(a[12], Infinity),
     });
   }
   return out;

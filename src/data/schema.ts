@@ -94,6 +94,8 @@ export interface ColumnFacts {
   distinct: number;
   /** Smallest absolute value of the plain numbers (Infinity when none): the identifier value rule counts digits. */
   minAbs: number;
+  /** Smallest plain number (Infinity when none): `init` proposes only a column of durations ≥ 0. */
+  min: number;
 }
 
 /** Count the {@link ColumnFacts} of one column of raw values, by the rules of values.ts. */
@@ -106,6 +108,7 @@ export function columnFacts(values: RawValue[]): ColumnFacts {
   let firstOdd = -1;
   let firstOther = -1;
   let minAbs = Infinity;
+  let min = Infinity;
   const distinct = new Set<string>();
   const boolDistinct = new Set<string>();
   for (let r = 0; r < values.length; r++) {
@@ -117,6 +120,7 @@ export function columnFacts(values: RawValue[]): ColumnFacts {
       numeric++;
       if (Number.isInteger(n)) integer++;
       if (Math.abs(n) < minAbs) minAbs = Math.abs(n);
+      if (n < min) min = n;
     } else if (oddNumber(v) !== undefined) {
       if (odd++ === 0) firstOdd = r;
     } else {
@@ -141,6 +145,7 @@ export function columnFacts(values: RawValue[]): ColumnFacts {
     boolDistinct: boolDistinct.size,
     distinct: distinct.size,
     minAbs,
+    min,
   };
 }
 

@@ -97,3 +97,96 @@ export function findLeaks(
 export function leakMessage(l: LeakyColumn): string {
   return `column "${l.column}" may leak the target: ${leakHow(l.type, l.auc)}; check that it is known before the customer churns, else drop it (data.drop), or list it in data.allow_leaky once checked`;
 }
+
+/**
+ * |Spearman ρ| with the duration at or above which a numeric input counts as a function of the duration: a total
+ * charge that grows with tenure (Telco's TotalCharges ≈ tenure × MonthlyCharges has ρ 0.89 with tenure) tells the
+ * model how long the customer stayed, which at predict time is the answer, not a cause.
+ */
+export const DURATION_RHO = 0.8;
+
+/** An input that is (nearly) a monotone function of the survival task's duration column. */
+export interface DurationLeak {
+  /** The input column. */
+  column: string;
+  /** Its Spearman rank correlation with the duration on the training rows (missing values left out). */
+  rank_correlation: number;
+  /** Whether `data.allow_leaky` lists it (then training logs nothing about it). */
+  allowed: boolean;
+}
+
+/** Average ranks (ties share their mean rank), 0-based. */
+function averageRanks(v: Float64Array): Float64Array {
+  const order = Int32Array.from({ length: v.length }, (_, i) => i).sort((a, b) => v[a]! - v[b]!);
+  const r = new Float64Array(v.length);
+  for (let k = 0; k < order.length;) {
+    let e = k;
+    while (e + 1 < order.length && v[order[e + 1]!] === v[order[k]!]) e++;
+    for (let q = k; q <= e; q++) r[order[q]!] = (k + e) / 2;
+    k = e + 1;
+  }
+  return r;
+}
+
+/** Spearman's ρ of two equally long columns (NaN when either is constant). */
+export function spearman(a: Float64Array, b: Float64Array): number {
+  const ra = averageRanks(a);
+  const rb = averageRanks(b);
+  const n = a.length;
+  let ma = 0;
+  let mb = 0;
+  for (let i = 0; i < n; i++) {
+    ma += ra[i]!;
+    mb += rb[i]!;
+  }
+  ma /= n;
+  mb /= n;
+  let sab = 0;
+  let saa = 0;
+  let sbb = 0;
+  for (let i = 0; i < n; i++) {
+    const x = ra[i]! - ma;
+    const y = rb[i]! - mb;
+    sab += x * y;
+    saa += x * x;
+    sbb += y * y;
+  }
+  return sab / Math.sqrt(saa * sbb);
+}
+
+/**
+ * The numeric inputs of `t` whose rank correlation with `duration` is at least {@link DURATION_RHO} in magnitude,
+ * in input order, measured as {@link findLeaks} does (on at most {@link LEAK_SAMPLE} evenly spaced rows).
+ */
+export function findDurationLeaks(
+  t: TypedTable,
+  inputs: { column: string; type: ColumnType }[],
+  duration: Float64Array,
+  allow: readonly string[] = [],
+): DurationLeak[] {
+  const n = t.rows;
+  const m = Math.min(n, LEAK_SAMPLE);
+  const out: DurationLeak[] = [];
+  for (const { column, type } of inputs) {
+    const col = t.columns.get(column);
+    if (!col || type !== "numeric") continue;
+    const v = col.values as Float64Array;
+    const xs: number[] = [];
+    const ds: number[] = [];
+    for (let k = 0; k < m; k++) {
+      const i = Math.floor((k * n) / m);
+      if (Number.isNaN(v[i]!)) continue;
+      xs.push(v[i]!);
+      ds.push(duration[i]!);
+    }
+    if (xs.length < 3) continue;
+    const rho = spearman(Float64Array.from(xs), Float64Array.from(ds));
+    if (Math.abs(rho) >= DURATION_RHO) out.push({ column, rank_correlation: rho, allowed: allow.includes(column) });
+  }
+  return out;
+}
+
+/** The log line (and report text) for an input that is a function of the duration. */
+export function durationLeakMessage(l: DurationLeak, duration: string): string {
+  return `column "${l.column}" looks like a function of the duration column "${duration}" (Spearman ρ ${l.rank_correlation.toFixed(3)}): it tells the model how long the customer stayed; drop it (data.drop), or list it in data.allow_leaky once checked`;
+}

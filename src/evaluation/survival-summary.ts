@@ -14,11 +14,21 @@ export interface SurvivalMetrics {
   /** Harrell's C-index of the risk score: the share of comparable pairs the model orders right (ties ½); 0.5 is random. */
   c_index: number;
   /** Time-dependent (cumulative/dynamic, IPCW) AUC at each horizon: who leaves by the horizon against who is still there. */
-  td_auc: { horizon: number; auc: number }[];
+  td_auc: {
+    /** The horizon, in the duration's unit. */
+    horizon: number;
+    /** The AUC at it. */
+    auc: number;
+  }[];
   /** The td AUCs' mean weighted by the Kaplan–Meier drop between horizons (scikit-survival's mean_auc). */
   mean_auc: number;
   /** IPCW Brier score of the predicted S(t) at each time of the integrated Brier score; lower is better. */
-  brier: { time: number; brier: number }[];
+  brier: {
+    /** The time, in the duration's unit. */
+    time: number;
+    /** The Brier score at it. */
+    brier: number;
+  }[];
   /** Integrated Brier score over those times, per unit of time; lower is better (0.25 is predicting S = ½ throughout). */
   integrated_brier: number;
 }

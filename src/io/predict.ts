@@ -30,9 +30,10 @@ import { UserError } from "../utils/errors.js";
 import { tmpSibling } from "../utils/fs.js";
 import { refuseSymlink } from "../utils/output.js";
 import type { UnseenCategory } from "../data/preprocess.js";
-import type { ChurnModel } from "../artifact/churn-model.js";
+import type { ChurnModel, SurvivalInputs } from "../artifact/churn-model.js";
 import type { Matrix } from "../core/types.js";
-import { predictionRow, presentIdColumns, SCORE_COLUMNS } from "../artifact/prediction-row.js";
+import { predictionRow, presentIdColumns, scoreColumns, survivalValues } from "../artifact/prediction-row.js";
+import type { SurvivalScores } from "../learners/baseline-hazard.js";
 
 /** Quote a CSV field when it needs it (RFC 4180). */
 export function csvField(v: unknown): string {
@@ -70,21 +71,35 @@ function fileSink(ws: WriteStream): Sink {
 }
 
 /** The CSV form of predictionRow, one line per row, built for a whole batch (no object per row on this hot path). */
-function csvLines(ids: string[], text: Record<string, RawValue[]>, p: Float64Array, th: number): string {
+function csvLines(
+  ids: string[],
+  text: Record<string, RawValue[]>,
+  p: Float64Array,
+  th: number,
+  survival?: SurvivalScores,
+): string {
   const cols = ids.map((c) => text[c]!);
   let out = "";
   for (let r = 0; r < p.length; r++) {
     let line = "";
     for (const col of cols) line += csvField(col[r]) + ",";
-    out += `${line}${p[r]},${p[r]! >= th ? "true" : "false"}\n`;
+    line += `${p[r]},${p[r]! >= th ? "true" : "false"}`;
+    if (survival) for (const v of survivalValues(survival, r)) line += v === null ? "," : `,${v}`;
+    out += line + "\n";
   }
   return out;
 }
 
 /** JSON Lines of predictionRow for a batch. */
-function jsonLines(ids: string[], text: Record<string, RawValue[]>, p: Float64Array, th: number): string {
+function jsonLines(
+  ids: string[],
+  text: Record<string, RawValue[]>,
+  p: Float64Array,
+  th: number,
+  survival?: Parameters<typeof predictionRow>[5],
+): string {
   let out = "";
-  for (let r = 0; r < p.length; r++) out += JSON.stringify(predictionRow(ids, text, r, p[r]!, th)) + "\n";
+  for (let r = 0; r < p.length; r++) out += JSON.stringify(predictionRow(ids, text, r, p[r]!, th, survival)) + "\n";
   return out;
 }
 
@@ -96,6 +111,8 @@ export interface ScoredBatch {
   probability: Float64Array;
   /** Categories training never saw, in this batch. */
   unseen: UnseenCategory[];
+  /** A survival model's predictions of each row of `table` (its `probability` is churn_within of the first horizon). */
+  survival?: SurvivalScores;
 }
 
 /**
@@ -144,7 +161,7 @@ interface Batch {
   /** The rows as read, every column as text: only on the text stream (a watcher of the batches). */
   table?: RawTable;
   /** The model matrix of the rows and their unseen categories. */
-  prepare(): Promise<{ X: Matrix; unseen: UnseenCategory[] }>;
+  prepare(): Promise<{ X: Matrix; unseen: UnseenCategory[]; at?: SurvivalInputs }>;
 }
 
 /** The input's rows in batches: its column names and a loop over the batches, in order, resolving to the rows read. */
@@ -196,7 +213,7 @@ async function typedBatches(
     data[columns[0]!] = head.getColumnsJS()[0] as RawValue[];
     checkRagged(input, columns, data);
   }
-  const inputs = model.artifact.inputs;
+  const inputs = model.scoringInputs; // a survival model's duration and value columns too
   checkColumns(input, inputs, (c) => columns.includes(c));
   const levels = new Map(model.artifact.preprocess.categorical.map((c) => [c.column, c.levels]));
   const wanted: ScoringColumns = { inputs, levels, text: ids(columns) };
@@ -215,7 +232,12 @@ async function typedBatches(
     const windows = new ScoringWindows(wanted, input, positioned ? POSITIONED_ROWS : SEQUENTIAL_ROWS, positioned);
     let rows = 0;
     const score = async (w: ScoringWindow) => {
-      await each({ offset: w.offset, rows: w.typed.rows, text: w.text, prepare: () => model.prepareTyped(w.typed) });
+      await each({
+        offset: w.offset,
+        rows: w.typed.rows,
+        text: w.text,
+        prepare: () => model.prepareTyped(w.typed, w.offset),
+      });
       rows += w.typed.rows;
     };
     let next = fetch();
@@ -284,13 +306,17 @@ async function writeScores(
   let rows: number;
   let unseen = 0;
   try {
-    if (!jsonl) await sink.write([...ids, ...SCORE_COLUMNS].map(csvField).join(",") + "\n");
+    const shape = model.survivalShape;
+    if (!jsonl) await sink.write([...ids, ...scoreColumns(shape)].map(csvField).join(",") + "\n");
     rows = await batches.forEach(async (b) => {
-      const { X, unseen: u } = await b.prepare();
-      const p = model.scoreMatrix(X, b.offset);
+      const { X, unseen: u, at } = await b.prepare();
+      const scores = shape ? model.scoreSurvival(X, at!, b.offset) : undefined;
+      const p = scores ? scores.within[0]! : model.scoreMatrix(X, b.offset);
       unseen += u.length;
-      if (onBatch && b.table) onBatch({ table: b.table, probability: p, unseen: u });
-      await sink.write(jsonl ? jsonLines(ids, b.text, p, th) : csvLines(ids, b.text, p, th));
+      if (onBatch && b.table)
+        onBatch({ table: b.table, probability: p, unseen: u, ...(scores ? { survival: scores } : {}) });
+      const surv = scores ? { shape: shape!, scores } : undefined;
+      await sink.write(jsonl ? jsonLines(ids, b.text, p, th, surv) : csvLines(ids, b.text, p, th, surv?.scores));
     });
     // The count reads the whole file, so a bad line past the rows streamed so far (which DuckDB's stream reports as
     // an early end, not an error) surfaces here: a fault of the input, named with DuckDB's cause.

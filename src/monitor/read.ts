@@ -80,9 +80,9 @@ async function stream(
 ): Promise<number> {
   const batches = await openBatches(con, sql, input);
   return batches.forEach(async (table, offset) => {
-    const typed = typeTable(table, model.artifact.inputs, offset);
-    const { X } = await model.prepareTyped(typed); // typed once: counted and scored from the same columns
-    counter.add(typed, model.scoreMatrix(X, offset));
+    const typed = typeTable(table, model.scoringInputs, offset);
+    const { X, at } = await model.prepareTyped(typed, offset); // typed once: counted and scored from the same columns
+    counter.add(typed, model.scoreMatrix(X, offset, at));
   });
 }
 

@@ -29,6 +29,10 @@ export interface TrainOptions {
   params?: Record<string, unknown>;
   /** Seed for every random choice. Default 42. */
   seed?: number;
+  /** Duration column (e.g. "tenure"): train a survival model of when customers leave (`data.duration`). */
+  duration?: string;
+  /** Survival horizons in the duration's unit (`survival.horizons`). Default [3, 6, 12]. */
+  horizons?: number[];
   /** A config file path, or a config object. */
   config?: string | ConfigInput;
   /**
@@ -65,6 +69,8 @@ export async function train(options: TrainOptions = {}): Promise<TrainOutput> {
       idColumns: options.idColumns,
       family: options.model,
       params: options.params,
+      duration: options.duration,
+      horizons: options.horizons,
     }),
     options.log ?? logger(),
     typeof options.config === "string" ? options.config : "config",

@@ -14,6 +14,7 @@ import { checkDerived } from "../features/derived.js";
 import { saveArtifact } from "../artifact/artifact.js";
 import { modelReport } from "../report/model-report.js";
 import type { DetailedMetrics } from "../evaluation/detailed.js";
+import type { SurvivalMetrics } from "../evaluation/survival-summary.js";
 import type { ChurnModel } from "../artifact/churn-model.js";
 import type { FeatureImportance } from "../artifact/importance.js";
 import type { MetricsFile } from "../artifact/metrics-file.js";
@@ -156,12 +157,17 @@ export class ChurnKit {
     started: number,
     test?: DetailedMetrics,
     importance?: FeatureImportance,
+    survivalTest?: SurvivalMetrics,
   ): MetricsFile {
     const fi = importance ?? result.importance;
     return {
       family: result.model.family,
       validation: result.validation,
       ...(test ? { test } : {}),
+      ...(result.survival
+        ? { survival: { validation: result.survival, ...(survivalTest ? { test: survivalTest } : {}) } }
+        : {}),
+      ...(result.durationLeakage ? { duration_leakage: result.durationLeakage } : {}),
       ...(result.leaderboard ? { leaderboard: result.leaderboard } : {}),
       ...(fi ? { feature_importance: fi } : {}),
       leakage: result.leakage,

@@ -9,6 +9,7 @@ import { takeTyped, type TypedTable } from "../data/typed.js";
 import { columnMeans } from "../explain/linear.js";
 import { family } from "../learners/families.js";
 import type { Matrix } from "../core/types.js";
+import { breslowBaseline } from "../learners/baseline-hazard.js";
 
 const now = () => performance.now() / 1000;
 
@@ -16,8 +17,10 @@ const now = () => performance.now() / 1000;
 export interface PreparedData {
   /** The labelled training rows, typed, with derived features added. */
   typed: TypedTable;
-  /** The 0/1 target of each row (1 = churn). */
+  /** The 0/1 target of each row (1 = churn; the survival task's event). */
   y: Uint8Array;
+  /** The survival task's duration of each row (`data.duration`); absent for classification. */
+  duration?: Float64Array;
   /** The input columns kept by feature selection, in model order. */
   inputs: {
     /** The input column's name. */
@@ -39,17 +42,30 @@ export async function fitFamily(
   const spec = family(familyName);
   const typed = rows ? takeTyped(data.typed, rows) : data.typed;
   const y = rows ? Uint8Array.from(rows, (i) => data.y[i]!) : data.y;
+  const d = data.duration;
+  const duration = d && rows ? Float64Array.from(rows, (i) => d[i]!) : d;
   const pre = fitPreprocess(typed, data.inputs, spec.needs, cfg.preprocess);
   const { X } = transform(pre, typed);
   const t0 = now();
-  const clf = await spec.create(params).fit(X, y, { seed: cfg.seed, threads });
+  const clf = await spec.create(params).fit(X, y, { seed: cfg.seed, threads, ...(duration ? { duration } : {}) });
   const fitSeconds = now() - t0;
   // Training means of the model columns: the background of linear explanations.
-  return { pre, clf, fitSeconds, means: Array.from(columnMeans(X)) };
+  // The survival task: Breslow's baseline hazard from these rows' durations, events and fitted log hazards.
+  const baseline = duration ? breslowBaseline(duration, y, clf.predictRaw(X)) : undefined;
+  return { pre, clf, fitSeconds, means: Array.from(columnMeans(X)), baseline };
 }
 
 /** Encode `rows` of the prepared data with a fitted preprocessing state: the matrix and labels a model is scored on. */
-export function encodeRows(data: PreparedData, pre: PreprocessState, rows: Int32Array): { X: Matrix; y: Uint8Array } {
+export function encodeRows(
+  data: PreparedData,
+  pre: PreprocessState,
+  rows: Int32Array,
+): { X: Matrix; y: Uint8Array; duration?: Float64Array } {
   const { X } = transform(pre, takeTyped(data.typed, rows));
-  return { X, y: Uint8Array.from(rows, (i) => data.y[i]!) };
+  const d = data.duration;
+  return {
+    X,
+    y: Uint8Array.from(rows, (i) => data.y[i]!),
+    ...(d ? { duration: Float64Array.from(rows, (i) => d[i]!) } : {}),
+  };
 }

@@ -57,6 +57,17 @@ async function run(kit: ChurnKit, out: string): Promise<RunResult> {
     // Importance is measured once, on the test split, below.
     const result = await kit.train(train, { importance: false });
     const model = result.model;
+    if (model.survival) {
+      // Survival metrics read the test rows as text (durations included); not yet typed.
+      const testRows = await test.rawRows(Int32Array.from({ length: test.rows }, (_, i) => i));
+      const survivalTest = await model.evaluateSurvival(testRows);
+      kit.log.info(
+        `test C-index ${survivalTest.c_index.toFixed(4)}, integrated Brier ${survivalTest.integrated_brier.toFixed(4)}`,
+      );
+      const metrics = kit.metricsFile(result, loadSeconds, started, undefined, undefined, survivalTest);
+      await kit.save(out, model, metrics, testRows, "test split");
+      return { out, model, metrics };
+    }
     // Every test row is labelled: scored once, for the metrics and for the rows read back (the highest-risk).
     const { y: yTest, probability: pTest } = await model.scoreLabelled(test);
     const testMetrics = detailedMetrics(yTest, pTest, model.threshold, { bootstrap: evaluation.bootstrap, seed });

@@ -14,11 +14,16 @@ import { withProgress } from "../utils/progress.js";
 import { checkParams, family } from "../learners/families.js";
 import { averagePrecision, logLoss, rocAuc } from "../evaluation/metrics.js";
 import { encodeRows, fitFamily, type PreparedData } from "./fit.js";
+import { concordanceIndex } from "../evaluation/survival.js";
+import { fits } from "./survival.js";
+import type { Task } from "../core/types.js";
+import { UserError } from "../utils/errors.js";
 import type { Leaderboard, LeaderboardChoice, LeaderboardRow } from "../artifact/metrics-file.js";
 
 export type { Leaderboard, LeaderboardChoice, LeaderboardRow } from "../artifact/metrics-file.js";
 
 interface FoldScore {
+  /** AUC (classification) or Harrell's C-index (survival): what `auto` ranks by. */
   auc: number;
   logLoss: number;
   prAuc: number;
@@ -58,7 +63,16 @@ export async function selectFamily(
     train: complement(rows.length, held).map((i) => rows[i]!),
   }));
   const rng = new Rng(cfg.seed + 7);
-  const plans = cfg.search.families.map((name) => {
+  const task: Task = data.duration ? "survival" : "classification";
+  // The survival task compares the families that fit it (by C-index), classification those that fit it (by AUC).
+  const names = cfg.search.families.filter((f) => fits(f, task));
+  const left = cfg.search.families.filter((f) => !fits(f, task));
+  if (names.length === 0)
+    throw new UserError(
+      `search.families (${cfg.search.families.join(", ")}): none fits the ${task} task; list families that do`,
+    );
+  if (left.length > 0) log.info(`auto: ${left.join(", ")} left out (${task} is not among their tasks)`);
+  const plans = names.map((name) => {
     const spec = family(name);
     const cands = [checkParams(name, {})];
     for (let c = 0; c < cfg.search.candidates; c++) cands.push(checkParams(name, spec.sample ? spec.sample(rng) : {}));
@@ -69,6 +83,15 @@ export async function selectFamily(
     const fold = folds[f]!;
     const fitted = await fitFamily(data, fold.train, name, params, cfg);
     const test = encodeRows(data, fitted.pre, fold.held);
+    if (task === "survival") {
+      const risk = fitted.clf.predictRaw(test.X);
+      return {
+        auc: concordanceIndex({ time: test.duration!, event: test.y }, risk),
+        logLoss: NaN,
+        prAuc: NaN,
+        fit: fitted.fitSeconds,
+      };
+    }
     const p = fitted.clf.predictProba(test.X);
     return {
       auc: rocAuc(test.y, p),
@@ -109,6 +132,7 @@ export async function selectFamily(
         params: best.params,
         auc_mean: aucM,
         auc_std: aucS,
+        ...(task === "survival" ? { metric: "c_index" as const } : {}),
         log_loss_mean: llM,
         log_loss_std: llS,
         pr_auc_mean: prM,
@@ -118,7 +142,7 @@ export async function selectFamily(
         candidates: plan.cands.length,
       });
       log.info(
-        `auto: ${plan.name} AUC ${aucM.toFixed(4)} ± ${aucS.toFixed(4)}, log loss ${llM.toFixed(4)}, fit ${fitM.toFixed(3)} s`,
+        `auto: ${plan.name} ${task === "survival" ? "C-index" : "AUC"} ${aucM.toFixed(4)} ± ${aucS.toFixed(4)}, log loss ${llM.toFixed(4)}, fit ${fitM.toFixed(3)} s`,
       );
     }
   });
@@ -144,16 +168,17 @@ export function chooseFamily(rows: readonly LeaderboardRow[], folds: number): Le
   const within = rows.filter((r) => r.auc_mean >= best.auc_mean - se);
   const won = within.reduce((w, r) => (rank(r.family) < rank(w.family) ? r : w));
   const seText = `one standard error (${se.toFixed(4)})`;
+  const m = best.metric === "c_index" ? "C-index" : "AUC";
   const reason =
     won === best
-      ? `${won.family} has the best mean AUC (${best.auc_mean.toFixed(4)}) and no simpler family is within ${seText} of it`
-      : `${won.family} (AUC ${won.auc_mean.toFixed(4)}) is the simplest family within ${seText} of the best mean AUC (${best.family}, ${best.auc_mean.toFixed(4)}): a difference that small is noise, so the simpler, faster model wins`;
+      ? `${won.family} has the best mean ${m} (${best.auc_mean.toFixed(4)}) and no simpler family is within ${seText} of it`
+      : `${won.family} (${m} ${won.auc_mean.toFixed(4)}) is the simplest family within ${seText} of the best mean ${m} (${best.family}, ${best.auc_mean.toFixed(4)}): a difference that small is noise, so the simpler, faster model wins`;
   return { family: won.family, best: best.family, standard_error: se, within: within.map((r) => r.family), reason };
 }
 
 /** The leaderboard as aligned text lines, for `run` and logs. */
 export function formatLeaderboard(lb: Leaderboard): string {
-  const head = `${"family".padEnd(8)} ${"AUC".padEnd(17)} ${"log loss".padEnd(17)} ${"PR AUC".padEnd(17)} fit s`;
+  const head = `${"family".padEnd(8)} ${(lb.rows[0]?.metric === "c_index" ? "C-index" : "AUC").padEnd(17)} ${"log loss".padEnd(17)} ${"PR AUC".padEnd(17)} fit s`;
   const f = (m: number, s: number) => `${m.toFixed(4)} ± ${s.toFixed(4)}`.padEnd(17);
   return [
     head,

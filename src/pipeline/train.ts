@@ -17,12 +17,30 @@ import { selectFeatures, type DroppedFeature } from "../features/select.js";
 import { UserError } from "../utils/errors.js";
 import { logger, type Logger } from "../utils/logging.js";
 import { VERSION } from "../version.js";
-import { FORMAT, FORMAT_VERSION, type ModelArtifact } from "../artifact/artifact.js";
+import { FORMAT, FORMAT_VERSION, SURVIVAL_FORMAT_VERSION, type ModelArtifact } from "../artifact/artifact.js";
 import { checkParams, family } from "../learners/families.js";
 import { applyCalibration, fitIsotonic, fitPlatt, type CalibrationState } from "../learners/calibration.js";
 import { detailedMetrics, type DetailedMetrics } from "../evaluation/detailed.js";
-import { findLeaks, leakMessage, type LeakyColumn } from "../evaluation/leakage.js";
-import { chooseThreshold, type ThresholdRule } from "../evaluation/threshold.js";
+import {
+  durationLeakMessage,
+  findDurationLeaks,
+  findLeaks,
+  leakMessage,
+  type DurationLeak,
+  type LeakyColumn,
+} from "../evaluation/leakage.js";
+import type { SurvivalMetrics } from "../evaluation/survival-summary.js";
+import { measureWithBaseline, survivalScores } from "../learners/baseline-hazard.js";
+import { followUp } from "../evaluation/follow-up.js";
+import {
+  checkFamilyTask,
+  checkSurvivalConfig,
+  readDurations,
+  survivalSection,
+  survivalThreshold,
+  taskOf,
+} from "./survival.js";
+import { chooseThreshold, type ChosenThreshold, type ThresholdRule } from "../evaluation/threshold.js";
 import { featureImportance, type FeatureImportance } from "../artifact/importance.js";
 import { ChurnModel } from "../artifact/churn-model.js";
 import { encodeRows, fitFamily, type PreparedData } from "./fit.js";
@@ -35,8 +53,12 @@ export type { Timings } from "../artifact/metrics-file.js";
 export interface TrainResult {
   /** The trained model. */
   model: ChurnModel;
-  /** Its metrics on the validation split. */
-  validation: DetailedMetrics;
+  /** Its metrics on the validation split (null for a survival model: see `survival`). */
+  validation: DetailedMetrics | null;
+  /** A survival model's C-index, time-dependent AUC and integrated Brier score on the validation split. */
+  survival?: SurvivalMetrics;
+  /** A survival task's inputs that look like functions of the duration, in input order. */
+  durationLeakage?: DurationLeak[];
   /** With `family: auto`: how the families compared. */
   leaderboard?: Leaderboard;
   /**
@@ -84,6 +106,8 @@ export interface PreparedTraining {
   dropped: DroppedFeature[];
   /** Kept inputs that alone separate the classes almost perfectly (possible target leakage). */
   leakage: LeakyColumn[];
+  /** The survival task: kept inputs that look like functions of the duration. */
+  durationLeakage?: DurationLeak[];
   /** The training table. */
   source: TrainingSource;
   /** Rows of `source` that have a target value (row i of `data` is row labelled[i] there). */
@@ -107,22 +131,33 @@ export async function prepareTraining(
   const tPre = now();
   const d = cfg.data;
   const raw = asSource(input);
+  const duration = d.duration;
+  if (duration) checkSurvivalConfig(cfg, raw.columns, raw.origin);
+  // The survival task's duration is never a feature: the predictions are conditional on it.
+  const drop = duration ? [...d.drop, duration] : d.drop;
   // The identifier value rule relates a few candidate columns to the target (a file's are read in DuckDB).
   const orderRelation = await orderRelations(raw, {
     target: d.target,
     positive: d.positive,
-    skip: [...d.drop, ...d.id_columns],
+    skip: [...drop, ...d.id_columns],
     types: d.types,
   });
-  const schema = inferSchemaFrom(raw, {
+  const inferred = inferSchemaFrom(raw, {
     target: d.target,
     positive: d.positive,
-    drop: d.drop,
+    drop,
     ids: d.id_columns,
     types: d.types,
     log,
     orderRelation,
   });
+  const schema = duration
+    ? {
+        columns: inferred.columns.map((c) =>
+          c.name === duration ? { ...c, note: "duration of the survival task (data.duration)" } : c,
+        ),
+      }
+    : inferred;
   if (!d.target) throw new UserError(`${raw.origin}: no target column given; ${howToSet(names.target, "COL")}`);
   const labels = await raw.labels(d.target);
   const target = resolveTarget(labels, d.target, d.positive, names.positive);
@@ -161,10 +196,16 @@ export async function prepareTraining(
   // eda's leakage rule on the training rows: one warning per column, unless data.allow_leaky lists it.
   const leakage = findLeaks(typed, kept, y, d.allow_leaky);
   for (const l of leakage) if (!l.allowed) log.warn(leakMessage(l));
+  const durations = duration
+    ? await readDurations(raw, duration, labelled.length < raw.rows ? labelled : undefined)
+    : undefined;
+  const durationLeakage = durations ? findDurationLeaks(typed, kept, durations, d.allow_leaky) : undefined;
+  for (const l of durationLeakage ?? []) if (!l.allowed) log.warn(durationLeakMessage(l, duration!));
   return {
     schema,
     target,
-    data: { typed, y, inputs: kept },
+    data: { typed, y, inputs: kept, ...(durations ? { duration: durations } : {}) },
+    ...(durationLeakage ? { durationLeakage } : {}),
     features,
     derived,
     dropped,
@@ -213,6 +254,9 @@ export async function trainOnTable(
   let params = cfg.model.params;
   let leaderboard: Leaderboard | undefined;
   let searchSeconds = 0;
+  const task = taskOf(cfg);
+  if (familyName !== "auto")
+    checkFamilyTask(familyName, task, `asked for by the duration column "${cfg.data.duration}"`);
   if (familyName === "auto") {
     const t0 = now();
     const choice = await selectFamily(data, trainRows, cfg, log);
@@ -227,18 +271,38 @@ export async function trainOnTable(
   const first = await fitFamily(data, trainRows, familyName, checked, cfg);
   const val = encodeRows(data, first.pre, valRows);
   const rawVal = first.clf.predictRaw(val.X);
-  let pVal = first.clf.predictProba(val.X);
-  // Calibration and threshold are learned on validation predictions of the first fit and kept
-  // for the refitted model (which has no held-out rows of its own).
+  let pVal: Float64Array;
   let calibration: CalibrationState | null = null;
-  if (cfg.model.calibration === "platt") calibration = fitPlatt(val.y, rawVal);
-  else if (cfg.model.calibration === "isotonic") calibration = fitIsotonic(val.y, pVal);
-  if (calibration) pVal = applyCalibration(calibration, rawVal, pVal);
-  const threshold = chooseThreshold(val.y, pVal, thresholdRule(cfg));
-  const validation = detailedMetrics(val.y, pVal, threshold.value);
-  log.info(
-    `validation AUC ${validation.auc.toFixed(4)}, log loss ${validation.log_loss.toFixed(4)}; threshold ${threshold.value.toFixed(4)} (${threshold.rule})`,
-  );
+  let threshold: ChosenThreshold;
+  let validation: DetailedMetrics | null = null;
+  let survivalValidation: SurvivalMetrics | undefined;
+  if (task === "survival") {
+    // Measured with the first fit's baseline (from the rows it was fitted on), the censoring weights from them too.
+    const d = data.duration!;
+    const fitRows = {
+      time: Float64Array.from(trainRows, (i) => d[i]!),
+      event: Uint8Array.from(trainRows, (i) => y[i]!),
+    };
+    const heldOut = { time: val.duration!, event: val.y };
+    survivalValidation = measureWithBaseline(fitRows, heldOut, rawVal, first.baseline!, cfg.survival.horizons);
+    pVal = survivalScores(first.baseline!, cfg.survival.horizons.slice(0, 1), rawVal, val.duration!).within[0]!;
+    threshold = { rule: "fixed", value: survivalThreshold(cfg) };
+    log.info(
+      `validation C-index ${survivalValidation.c_index.toFixed(4)}, integrated Brier ${survivalValidation.integrated_brier.toFixed(4)}; time-dependent AUC ${survivalValidation.td_auc.map((x) => `${x.auc.toFixed(4)} at ${x.horizon}`).join(", ")}`,
+    );
+  } else {
+    pVal = first.clf.predictProba(val.X);
+    // Calibration and threshold are learned on validation predictions of the first fit and kept
+    // for the refitted model (which has no held-out rows of its own).
+    if (cfg.model.calibration === "platt") calibration = fitPlatt(val.y, rawVal);
+    else if (cfg.model.calibration === "isotonic") calibration = fitIsotonic(val.y, pVal);
+    if (calibration) pVal = applyCalibration(calibration, rawVal, pVal);
+    threshold = chooseThreshold(val.y, pVal, thresholdRule(cfg));
+    validation = detailedMetrics(val.y, pVal, threshold.value);
+    log.info(
+      `validation AUC ${validation.auc.toFixed(4)}, log loss ${validation.log_loss.toFixed(4)}; threshold ${threshold.value.toFixed(4)} (${threshold.rule})`,
+    );
+  }
   let final = first;
   if (cfg.model.refit) {
     log.info(`refitting ${familyName} on all ${y.length} training rows`);
@@ -253,7 +317,7 @@ export async function trainOnTable(
   const inputs = features.filter((c) => needed.has(c.name)).map((c) => ({ name: c.name, type: c.type }));
   const artifact: ModelArtifact = {
     format: FORMAT,
-    format_version: FORMAT_VERSION,
+    format_version: task === "survival" ? SURVIVAL_FORMAT_VERSION : FORMAT_VERSION,
     churnkit_version: VERSION,
     created_at: new Date().toISOString(),
     target,
@@ -278,10 +342,15 @@ export async function trainOnTable(
     // Every input column (those only derived features read included) and every model column.
     reference_stats: referenceStats(typed, [...new Set([...inputs.map((c) => c.name), ...kept.map((k) => k.column)])]),
     reference_score: numericStats(pVal, "numeric", SCORE_EDGES),
+    ...(task === "survival"
+      ? { survival: survivalSection(cfg, final.baseline!, followUp(data.duration!, y), survivalValidation ?? null) }
+      : {}),
   };
   const model = ChurnModel.fromFit(artifact, final.clf);
   // Validation rows as text for importance and the report, bounded (held-out.ts); ranked by the saved model.
-  const pSaved = final === first ? pVal : model.scoreMatrix(encodeRows(data, final.pre, valRows).X);
+  // (A survival model's ranking is its first fit's chance of leaving within the first horizon.)
+  const pSaved =
+    final === first || task === "survival" ? pVal : model.scoreMatrix(encodeRows(data, final.pre, valRows).X);
   const heldOut = await heldOutText(
     raw,
     Int32Array.from(valRows, (i) => prep.labelled[i]!),
@@ -292,7 +361,10 @@ export async function trainOnTable(
   );
   // Importance is measured by the first fit on the validation rows it never saw.
   let importance: FeatureImportance | undefined;
-  if (cfg.evaluation.permutation_repeats > 0 && opts.importance !== false) {
+  const validationRows = heldOut.report;
+  if (task === "survival" && cfg.evaluation.permutation_repeats > 0 && opts.importance !== false)
+    log.info("permutation importance is not measured for survival models (it ranks by AUC of probabilities)");
+  if (task !== "survival" && cfg.evaluation.permutation_repeats > 0 && opts.importance !== false) {
     const t0 = now();
     const firstModel = ChurnModel.fromFit(
       {
@@ -323,7 +395,9 @@ export async function trainOnTable(
   return {
     model,
     validation,
-    validationRows: heldOut.report,
+    ...(survivalValidation ? { survival: survivalValidation } : {}),
+    ...(prep.durationLeakage ? { durationLeakage: prep.durationLeakage } : {}),
+    validationRows,
     leaderboard,
     importance,
     leakage: prep.leakage,

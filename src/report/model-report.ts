@@ -21,6 +21,7 @@ import {
 } from "../visualization/index.js";
 import { buildReport, type Block, type Section } from "../visualization/report.js";
 import { VERSION } from "../version.js";
+import { survivalSections } from "./survival-section.js";
 
 /** What the model report is built from. */
 export interface ModelReportInput {
@@ -116,6 +117,7 @@ export async function modelReport(input: ModelReportInput): Promise<string> {
   ];
   if (notes.length) dataBlocks.push({ kind: "list", items: notes });
   sections.push({ title: "Data", blocks: dataBlocks });
+  for (const s of await survivalSections(model, metrics, input.heldOut)) sections.push(s);
 
   if (metrics.leaderboard) {
     const lb = metrics.leaderboard;
@@ -140,7 +142,15 @@ export async function modelReport(input: ModelReportInput): Promise<string> {
         },
         {
           kind: "table",
-          columns: ["Family", "AUC", "± std", "Log loss", "PR AUC", "Fit s", "Candidates"],
+          columns: [
+            "Family",
+            lb.rows[0]?.metric === "c_index" ? "C-index" : "AUC",
+            "± std",
+            "Log loss",
+            "PR AUC",
+            "Fit s",
+            "Candidates",
+          ],
           rows: lb.rows.map((r) => [
             r.family,
             Number(r.auc_mean.toFixed(4)),

@@ -95,6 +95,17 @@ export function registerRoutes(app: FastifyInstance, model: ChurnModel, info: Ro
     target: a.target,
     threshold: a.threshold,
     metrics: a.validation_metrics,
+    ...(a.survival
+      ? {
+          survival: {
+            duration: a.survival.duration,
+            horizons: a.survival.horizons,
+            value: a.survival.value,
+            max_duration: a.survival.baseline.max_time,
+            metrics: a.survival.validation,
+          },
+        }
+      : {}),
     id_columns: a.id_columns,
     unseen_category_policy: a.preprocess.options.unseen_category,
     inputs: inputFields(a),
@@ -122,11 +133,16 @@ export function registerRoutes(app: FastifyInstance, model: ChurnModel, info: Ro
         `explain is limited to ${info.maxExplainRows} rows per request (churnkit serve --max-explain-rows), this one has ${table.rows}; send fewer rows, or score them without explain`,
       );
     rowsScored.set(req, table.rows);
-    const { probability, unseen } = await model.predictProba(table);
+    const { X, unseen, at } = await model.prepare(table);
+    const shape = model.survivalShape;
+    // A survival model's probability is churn_within of its first horizon; its rows carry every horizon.
+    const scores = shape ? model.scoreSurvival(X, at!) : undefined;
+    const probability = scores ? scores.within[0]! : model.scoreMatrix(X);
+    const surv = scores ? { shape: shape!, scores } : undefined;
     const ids = presentIdColumns(a.id_columns, (c) => Object.hasOwn(table.data, c));
     const threshold = model.threshold;
     const predictions: ServedPrediction[] = Array.from(probability, (p, i) =>
-      predictionRow(ids, table.data, i, p, threshold),
+      predictionRow(ids, table.data, i, p, threshold, surv),
     );
     for (const u of unseen) (predictions[u.row]!.unseen ??= []).push({ column: u.column, value: u.value });
     if (explain) {

@@ -13,6 +13,8 @@
 import type { ColumnType } from "../data/schema.js";
 import { MISSING_TOKENS } from "../data/values.js";
 import type { ModelArtifact } from "../artifact/artifact.js";
+import { scoringInputs } from "../artifact/churn-model.js";
+import { REMAINING_COLUMN, revenueColumn, withinColumn } from "../artifact/prediction-row.js";
 import { dict, own } from "../utils/dict.js";
 
 /** A JSON Schema node (kept loose: it is data, sent to clients). */
@@ -91,7 +93,7 @@ export function rowJsonSchema(a: ModelArtifact): JsonSchema {
     title: "churnkit input row",
     description: `One customer for the model predicting "${a.target.column}" = ${JSON.stringify(a.target.positive)}. Extra columns are allowed and ignored.`,
     type: "object",
-    required: a.inputs.map((c) => c.name),
+    required: scoringInputs(a).map((c) => c.name),
     properties,
     additionalProperties: true,
   };
@@ -100,7 +102,7 @@ export function rowJsonSchema(a: ModelArtifact): JsonSchema {
 /** The input columns with what the page needs to build a form. */
 export function inputFields(a: ModelArtifact): InputField[] {
   const cats = new Map(a.preprocess.categorical.map((c) => [c.column, c]));
-  return a.inputs.map(({ name, type }): InputField => {
+  return scoringInputs(a).map(({ name, type }): InputField => {
     const f: InputField = { name, type, nullable: isNullable(a, name) };
     const st = a.reference_stats ? own(a.reference_stats, name) : undefined;
     if (type === "categorical") {
@@ -134,6 +136,42 @@ const ERROR_TEXT: Record<number, string> = {
   415: "unsupported content type",
 };
 
+/** A survival model's prediction fields (none for classification), with their schemas. */
+function survivalProperties(a: ModelArtifact): [string, JsonSchema][] {
+  const s = a.survival;
+  if (!s) return [];
+  const d = s.duration;
+  return [
+    ...s.horizons.map((h): [string, JsonSchema] => [
+      withinColumn(h),
+      {
+        type: "number",
+        minimum: 0,
+        maximum: 1,
+        description: `chance of leaving within ${h} (units of "${d}") from the row's current "${d}"`,
+      },
+    ]),
+    [
+      REMAINING_COLUMN,
+      {
+        type: "number",
+        minimum: 0,
+        description: `expected further "${d}" before leaving, up to the longest in training (${s.baseline.max_time})`,
+      },
+    ],
+    ...(s.value
+      ? s.horizons.map((h): [string, JsonSchema] => [
+          revenueColumn(h),
+          {
+            type: ["number", "null"],
+            minimum: 0,
+            description: `"${s.value}" × the expected part of the next ${h} lost to churn (null when "${s.value}" is missing)`,
+          },
+        ])
+      : []),
+  ];
+}
+
 /** OpenAPI 3.1 document of the server's routes, with the row schema as a component. */
 export function openApiDocument(a: ModelArtifact, info: { title: string; version: string; auth: boolean }): JsonSchema {
   const { $schema: _drop, ...row } = rowJsonSchema(a);
@@ -157,9 +195,10 @@ export function openApiDocument(a: ModelArtifact, info: { title: string; version
         items: { type: "object" },
       },
     },
-    required: ["churn_probability", "churn_prediction"],
+    required: ["churn_probability", "churn_prediction", ...survivalProperties(a).map(([k]) => k)],
     additionalProperties: true,
   };
+  for (const [k, v] of survivalProperties(a)) (prediction.properties as Record<string, JsonSchema>)[k] = v;
   const rows = { type: "array", minItems: 1, items: { $ref: "#/components/schemas/Row" } };
   const predictBody = {
     oneOf: [

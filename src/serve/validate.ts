@@ -8,6 +8,7 @@
  */
 import type { RawTable, RawValue } from "../data/load.js";
 import type { ModelArtifact } from "../artifact/artifact.js";
+import { scoringInputs } from "../artifact/churn-model.js";
 import { dict, own } from "../utils/dict.js";
 import { UserError, show } from "../utils/errors.js";
 
@@ -52,7 +53,7 @@ export interface RowRules {
 
 /** The row rules of a model: its input columns, and the identifier columns that are not also inputs. */
 export function rowRules(a: ModelArtifact): RowRules {
-  const required = a.inputs.map((c) => c.name);
+  const required = scoringInputs(a).map((c) => c.name);
   return {
     required,
     ids: a.id_columns.filter((c) => !required.includes(c)),

@@ -45,6 +45,11 @@ export const PAGE_JS = String.raw`"use strict";
     meta.textContent = "";
     var parts = [["model", m.name], ["family", m.family], ["trained", (m.trained_at || "").slice(0, 10)]];
     if (m.metrics && typeof m.metrics.auc === "number") parts.push(["validation AUC", m.metrics.auc.toFixed(3)]);
+    if (m.survival) {
+      parts.push(["duration", m.survival.duration]);
+      parts.push(["horizons", m.survival.horizons.join(", ")]);
+      if (m.survival.metrics && typeof m.survival.metrics.c_index === "number") parts.push(["validation C-index", m.survival.metrics.c_index.toFixed(3)]);
+    }
     parts.push(["threshold", num(m.threshold.value)]);
     parts.forEach(function (p, i) {
       if (i) meta.appendChild(document.createTextNode(" · "));
@@ -101,11 +106,24 @@ export const PAGE_JS = String.raw`"use strict";
     var churn = p.churn_prediction;
     var bar = el("div", { className: "bar" }, [el("div", {})]);
     bar.firstChild.style.width = (100 * p.churn_probability).toFixed(1) + "%";
-    body.appendChild(el("div", { className: "muted", text: "churn probability" }));
+    var surv = model.survival;
+    body.appendChild(el("div", { className: "muted", text: surv ? "chance of leaving within " + surv.horizons[0] + " (" + surv.duration + ")" : "churn probability" }));
     body.appendChild(el("div", { className: "prob", id: "probability", text: pct(p.churn_probability) }));
     body.appendChild(bar);
     body.appendChild(el("span", { className: "decision " + (churn ? "churn" : "stay"), id: "decision", text: churn ? "likely to churn" : "likely to stay" }));
     body.appendChild(el("div", { className: "note", text: "decision threshold " + pct(model.threshold.value) }));
+    if (surv) {
+      // Every horizon, the expected remaining time and (with a value column) the revenue at risk.
+      var table = el("table", { className: "horizons", id: "horizons" });
+      table.appendChild(el("tr", {}, [el("th", { text: "within " + surv.duration }), el("th", { text: "chance of leaving" })].concat(surv.value ? [el("th", { text: "revenue at risk" })] : [])));
+      surv.horizons.forEach(function (h) {
+        var cells = [el("td", { text: String(h) }), el("td", { text: pct(p["churn_within_" + h]) })];
+        if (surv.value) cells.push(el("td", { text: p["revenue_at_risk_" + h] === null ? "–" : num(p["revenue_at_risk_" + h]) }));
+        table.appendChild(el("tr", {}, cells));
+      });
+      body.appendChild(table);
+      body.appendChild(el("div", { className: "note", id: "remaining", text: "expected remaining " + surv.duration + ": " + num(p.expected_remaining) + " (up to " + surv.max_duration + ")" }));
+    }
     if (p.contributions && p.contributions.length) {
       body.appendChild(el("h3", { text: "Top reasons" }));
       var list = el("ul", { className: "reasons" });
