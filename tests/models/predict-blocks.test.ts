@@ -41,7 +41,8 @@ describe("block predictor", () => {
   it("gives exactly the row-by-row raw scores of gbdt models (numeric, missing and categorical splits)", () => {
     const { X, y } = table(n, 1);
     const numeric: Matrix = { nRows: n, features: X.features.slice(0, 2), columns: X.columns.slice(0, 2) };
-    const params = { max_iter: 30, early_stopping: false, min_samples_leaf: 5 };
+    // A small min_data_per_group so that every tree splits the 6-level column (what this test checks the predictor on).
+    const params = { max_iter: 30, early_stopping: false, min_samples_leaf: 5, min_data_per_group: 5 };
     const withCats = new GbdtEstimator(params).fit(X, y, { seed: 2 });
     const numOnly = new GbdtEstimator(params).fit(numeric, y, { seed: 2 });
     expect(withCats.trees.every((t) => t.catLeft.some((s) => s !== null))).toBe(true);
