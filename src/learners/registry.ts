@@ -103,6 +103,11 @@ export interface FamilySpec<P extends Record<string, unknown> = Record<string, u
   sample?(rng: Rng): Record<string, unknown>;
   /** The tasks the family fits (for survival, see `FitContext.duration`). Default ["classification"]. */
   tasks?: readonly Task[];
+  /**
+   * Hyperparameters the family starts from for a task other than classification, under the user's own
+   * `model.params` (e.g. gbdt's survival fits: smaller trees, more of them, no early stopping). Default none.
+   */
+  taskParams?: Partial<Record<Task, Record<string, unknown>>>;
   /** Whether `auto` compares this family when `search.families` is not set. Default true. */
   autoDefault?: boolean;
   /**

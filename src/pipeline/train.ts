@@ -266,6 +266,7 @@ export async function trainOnTable(
     leaderboard = choice.leaderboard;
     log.info(`auto: chose ${familyName}: ${choice.leaderboard.choice!.reason}`);
   }
+  if (task !== "classification") params = { ...family(familyName).taskParams?.[task], ...params };
   const checked = checkParams(familyName, params);
   log.info(`fitting ${familyName} on ${trainRows.length} rows, measuring on ${valRows.length} validation rows`);
   const first = await fitFamily(data, trainRows, familyName, checked, cfg);

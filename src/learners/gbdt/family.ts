@@ -15,6 +15,20 @@ export const gbdtFamily: FamilySpec<GbdtParams, GbdtState> = {
   fromState: (s) => GbdtModel.fromState(s),
   tasks: ["classification", "survival"],
   complexity: 3,
+  // XGBoost survival:cox's usual settings (300 trees of depth 3, learning rate 0.05, l2 1): boosting the partial
+  // likelihood with early stopping on a few hundred held-out rows stopped after ~36 trees (C 0.850 on Telco vs 0.858).
+  taskParams: {
+    survival: {
+      max_iter: 300,
+      max_depth: 3,
+      max_leaf_nodes: 8,
+      learning_rate: 0.05,
+      l2_regularization: 1,
+      min_child_weight: 1,
+      min_samples_leaf: 1,
+      early_stopping: false,
+    },
+  },
   needs: GBDT_ENCODING,
   sample: (rng) => ({
     learning_rate: [0.03, 0.05, 0.1, 0.2][rng.int(4)],
