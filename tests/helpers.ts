@@ -58,7 +58,7 @@ export function telcoLines(): { header: string; lines: string[] } {
 }
 
 /** Train and test CSVs of the scikit-learn reference split of the bundled Telco data (TEST_IDS), written in `dir`. */
-export function telcoSplit(dir: string): { train: string; test: string } {
+export function telcoSplit(dir: string = tmp("churnkit-split-")): { train: string; test: string } {
   const testIds = new Set(JSON.parse(readFileSync(TEST_IDS, "utf8")) as string[]);
   const { header, lines } = telcoLines();
   const train = join(dir, "train.csv");

@@ -1,5 +1,4 @@
 /** Helpers of the ONNX export tests: train a model, export it, score rows in onnxruntime-node. */
-import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import * as ort from "onnxruntime-node";
 import { readArtifact } from "../../src/artifact/artifact.js";
@@ -9,19 +8,9 @@ import type { RawTable } from "../../src/data/load.js";
 import { typeTable } from "../../src/data/typed.js";
 import { onnxFormat } from "../../src/export/onnx/index.js";
 import { train, type TrainOptions } from "../../src/pipeline/api.js";
-import { TEST_IDS, telcoLines, tmp } from "../helpers.js";
+import { tmp } from "../helpers.js";
 
-/** The bundled Telco file split as scikit-learn's reference split: train and test CSV paths. */
-export function telcoSplit(): { train: string; test: string } {
-  const dir = tmp("churnkit-onnx-");
-  const testIds = new Set(JSON.parse(readFileSync(TEST_IDS, "utf8")) as string[]);
-  const { header, lines } = telcoLines();
-  const train = join(dir, "train.csv");
-  const test = join(dir, "test.csv");
-  writeFileSync(train, [header, ...lines.filter((l) => !testIds.has(l.split(",")[0]!))].join("\n") + "\n");
-  writeFileSync(test, [header, ...lines.filter((l) => testIds.has(l.split(",")[0]!))].join("\n") + "\n");
-  return { train, test };
-}
+export { telcoSplit } from "../helpers.js";
 
 /** Train and save a model; returns its directory. */
 export async function trainModel(options: TrainOptions): Promise<string> {

@@ -1,25 +1,12 @@
 /** The Telco train/test split of the reference (tests/fixtures/telco-test-ids.json), models trained on it, and
  * the `input` relation of the test rows, typed as the model types them. */
-import { readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
 import { loadTable, type RawTable } from "../../src/data/load.js";
 import { typeTable } from "../../src/data/typed.js";
 import { train } from "../../src/pipeline/api.js";
 import type { ChurnModel } from "../../src/artifact/churn-model.js";
-import { TEST_IDS, telcoLines, tmp } from "../helpers.js";
 import type { InputTable } from "./engines.js";
 
-/** Train and test CSV files of the reference split. */
-export function telcoSplit(): { train: string; test: string } {
-  const dir = tmp("churnkit-export-");
-  const testIds = new Set(JSON.parse(readFileSync(TEST_IDS, "utf8")) as string[]);
-  const { header, lines } = telcoLines();
-  const train = join(dir, "train.csv");
-  const test = join(dir, "test.csv");
-  writeFileSync(train, [header, ...lines.filter((l) => !testIds.has(l.split(",")[0]!))].join("\n") + "\n");
-  writeFileSync(test, [header, ...lines.filter((l) => testIds.has(l.split(",")[0]!))].join("\n") + "\n");
-  return { train, test };
-}
+export { telcoSplit } from "../helpers.js";
 
 /** A model of `family` trained on `trainCsv` (seed 42, customerID as the identifier), written to `out`. */
 export async function trainTelco(
