@@ -74,8 +74,12 @@ export async function selectFamily(
   if (left.length > 0) log.info(`auto: ${left.join(", ")} left out (${task} is not among their tasks)`);
   const plans = names.map((name) => {
     const spec = family(name);
-    const cands = [checkParams(name, {})];
-    for (let c = 0; c < cfg.search.candidates; c++) cands.push(checkParams(name, spec.sample ? spec.sample(rng) : {}));
+    // A task's own defaults (gbdt's survival settings: the family's `taskParams`) are the base of every candidate,
+    // as they are of a single family's fit (train.ts); a candidate's sampled settings replace them.
+    const base = task === "classification" ? {} : (spec.taskParams?.[task] ?? {});
+    const cands = [checkParams(name, base)];
+    for (let c = 0; c < cfg.search.candidates; c++)
+      cands.push(checkParams(name, { ...base, ...(spec.sample ? spec.sample(rng) : {}) }));
     return { name, cands };
   });
   const total = plans.reduce((s, p) => s + p.cands.length + Math.ceil(p.cands.length / 2) * (k - 1), 0);

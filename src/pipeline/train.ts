@@ -341,7 +341,11 @@ export async function trainOnTable(
     data_fingerprint: await raw.fingerprint(),
     config: { ...cfg, model: { ...cfg.model, params: checked } },
     // Every input column (those only derived features read included) and every model column.
-    reference_stats: referenceStats(typed, [...new Set([...inputs.map((c) => c.name), ...kept.map((k) => k.column)])]),
+    reference_stats: {
+      ...referenceStats(typed, [...new Set([...inputs.map((c) => c.name), ...kept.map((k) => k.column)])]),
+      // A survival model's duration, what its predictions are conditional on, is checked for drift like an input.
+      ...(data.duration ? { [cfg.data.duration!]: numericStats(data.duration) } : {}),
+    },
     reference_score: numericStats(pVal, "numeric", SCORE_EDGES),
     ...(task === "survival"
       ? { survival: survivalSection(cfg, final.baseline!, followUp(data.duration!, y), survivalValidation ?? null) }
@@ -363,9 +367,7 @@ export async function trainOnTable(
   // Importance is measured by the first fit on the validation rows it never saw.
   let importance: FeatureImportance | undefined;
   const validationRows = heldOut.report;
-  if (task === "survival" && cfg.evaluation.permutation_repeats > 0 && opts.importance !== false)
-    log.info("permutation importance is not measured for survival models (it ranks by AUC of probabilities)");
-  if (task !== "survival" && cfg.evaluation.permutation_repeats > 0 && opts.importance !== false) {
+  if (cfg.evaluation.permutation_repeats > 0 && opts.importance !== false) {
     const t0 = now();
     const firstModel = ChurnModel.fromFit(
       {
@@ -373,6 +375,7 @@ export async function trainOnTable(
         preprocess: first.pre,
         feature_means: first.means,
         model: { ...artifact.model, state: first.clf.state() },
+        ...(artifact.survival ? { survival: { ...artifact.survival, baseline: first.baseline! } } : {}),
       },
       first.clf,
     );

@@ -303,7 +303,12 @@ export async function modelReport(input: ModelReportInput): Promise<string> {
       {
         kind: "chart",
         svg: await renderSvg(
-          importanceChart({ items, xTitle: "Drop in ROC AUC when shuffled", yTitle: "Input column", limit: 20 }),
+          importanceChart({
+            items,
+            xTitle: `Drop in ${fi.metric === "c_index" ? "C-index" : "ROC AUC"} when shuffled`,
+            yTitle: "Input column",
+            limit: 20,
+          }),
         ),
         caption:
           `Permutation importance on the ${fi.measured_on}` +
