@@ -77,9 +77,9 @@ describe.skipIf(!chromiumHere)("survival scoring page (chromium)", () => {
     const [p] = await model.predict([row]);
     const pct = (x: unknown) => (100 * (x as number)).toFixed(1) + "%";
     expect(await page.locator("#probability").textContent()).toBe(pct(p!.churn_within_3));
-    const cells = await page.locator("#horizons tr").evaluateAll((trs) =>
-      trs.slice(1).map((tr) => Array.from(tr.querySelectorAll("td"), (td) => td.textContent)),
-    );
+    const cells = await page
+      .locator("#horizons tr")
+      .evaluateAll((trs) => trs.slice(1).map((tr) => Array.from(tr.querySelectorAll("td"), (td) => td.textContent)));
     expect(cells.map((c) => c[0])).toEqual(["3", "6", "12"]);
     expect(cells.map((c) => c[1])).toEqual([3, 6, 12].map((h) => pct(p![`churn_within_${h}`])));
     // The revenue at risk grows with the horizon (as the chance of leaving does).
