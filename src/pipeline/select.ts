@@ -182,13 +182,15 @@ export function chooseFamily(rows: readonly LeaderboardRow[], folds: number): Le
 
 /** The leaderboard as aligned text lines, for `run` and logs. */
 export function formatLeaderboard(lb: Leaderboard): string {
-  const head = `${"family".padEnd(8)} ${(lb.rows[0]?.metric === "c_index" ? "C-index" : "AUC").padEnd(17)} ${"log loss".padEnd(17)} ${"PR AUC".padEnd(17)} fit s`;
+  // A survival search ranks by C-index and has no log loss or PR AUC.
+  const cIndex = lb.rows[0]?.metric === "c_index";
+  const head = `${"family".padEnd(8)} ${(cIndex ? "C-index" : "AUC").padEnd(17)} ${cIndex ? "" : `${"log loss".padEnd(17)} ${"PR AUC".padEnd(17)} `}fit s`;
   const f = (m: number, s: number) => `${m.toFixed(4)} ± ${s.toFixed(4)}`.padEnd(17);
   return [
     head,
     ...lb.rows.map(
       (r) =>
-        `${r.family.padEnd(8)} ${f(r.auc_mean, r.auc_std)} ${f(r.log_loss_mean, r.log_loss_std)} ${f(r.pr_auc_mean, r.pr_auc_std)} ${r.fit_s_mean.toFixed(3)}`,
+        `${r.family.padEnd(8)} ${f(r.auc_mean, r.auc_std)} ${cIndex ? "" : `${f(r.log_loss_mean, r.log_loss_std)} ${f(r.pr_auc_mean, r.pr_auc_std)} `}${r.fit_s_mean.toFixed(3)}`,
     ),
     ...(lb.choice ? [`chosen: ${lb.choice.reason}`] : []),
   ].join("\n");

@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { train } from "../../src/pipeline/api.js";
 import { ChurnKit } from "../../src/pipeline/churnkit.js";
 import { runPipeline } from "../../src/pipeline/run.js";
+import { formatLeaderboard } from "../../src/pipeline/select.js";
 import { loadModel } from "../../src/artifact/churn-model.js";
 import { permutationImportance } from "../../src/artifact/importance.js";
 import { concordanceIndex } from "../../src/evaluation/survival.js";
@@ -152,7 +153,9 @@ describe("run with a survival model", () => {
 
 describe("auto on the survival task", () => {
   it("cross-validates each family with its survival settings, ranked by C-index", async () => {
+    const out = join(tmp(), "m");
     const { metrics } = await train({
+      out,
       model: "auto",
       target: "churn",
       duration: "months",
@@ -171,6 +174,13 @@ describe("auto on the survival task", () => {
     expect(gbdt.params).toMatchObject({ max_iter: 300, max_depth: 3, early_stopping: false });
     expect(gbdt.auc_mean).toBeGreaterThan(0.6);
     expect(lb.choice!.reason).toContain("C-index");
+    // The report and run's text name the C-index, without the log loss and PR AUC a survival search has not.
+    const report = readFileSync(join(out, "report.html"), "utf8");
+    expect(report).toContain("within one standard error of the best mean C-index");
+    expect(report).not.toContain("NaN");
+    const text = formatLeaderboard(lb);
+    expect(text.split("\n")[0]).toMatch(/^family +C-index +fit s$/);
+    expect(text).not.toContain("NaN");
   }, 180_000);
 });
 
