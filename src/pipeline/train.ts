@@ -41,7 +41,8 @@ import {
   taskOf,
 } from "./survival.js";
 import { chooseThreshold, type ChosenThreshold, type ThresholdRule } from "../evaluation/threshold.js";
-import { featureImportance, type FeatureImportance } from "../artifact/importance.js";
+import type { FeatureImportance } from "../artifact/importance.js";
+import { validationImportance } from "./importance-step.js";
 import { ChurnModel } from "../artifact/churn-model.js";
 import { encodeRows, fitFamily, type PreparedData } from "./fit.js";
 import { selectFamily } from "./select.js";
@@ -367,30 +368,8 @@ export async function trainOnTable(
   // Importance is measured by the first fit on the validation rows it never saw.
   let importance: FeatureImportance | undefined;
   const validationRows = heldOut.report;
-  if (cfg.evaluation.permutation_repeats > 0 && opts.importance !== false) {
-    const t0 = now();
-    const firstModel = ChurnModel.fromFit(
-      {
-        ...artifact,
-        preprocess: first.pre,
-        feature_means: first.means,
-        model: { ...artifact.model, state: first.clf.state() },
-        ...(artifact.survival ? { survival: { ...artifact.survival, baseline: first.baseline! } } : {}),
-      },
-      first.clf,
-    );
-    // Permutation importance by the first fit, on rows it never saw; gain or coefficients of the saved model.
-    importance = await featureImportance(firstModel, heldOut.importance, "validation split", {
-      repeats: cfg.evaluation.permutation_repeats,
-      seed: cfg.seed,
-      own: artifact,
-      maxRows: cfg.evaluation.importance_max_rows,
-      ofRows: heldOut.of,
-    });
-    log.info(
-      `permutation importance measured in ${(now() - t0).toFixed(2)} s; top: ${Object.keys(importance.permutation).slice(0, 4).join(", ")}`,
-    );
-  }
+  if (cfg.evaluation.permutation_repeats > 0 && opts.importance !== false)
+    importance = await validationImportance(artifact, first, heldOut, cfg, log);
   const timings: TrainResult["timings"] = {
     preprocess_s: preprocessSeconds,
     fit_s: first.fitSeconds + (final === first ? 0 : final.fitSeconds),
