@@ -122,7 +122,14 @@ export class DriftCounter {
    */
   constructor(a: ModelArtifact, where = "model.json") {
     const retrain = `retrain the model with churnkit ${VERSION} to check drift`;
-    this.plans = a.inputs.map((c) => {
+    // A survival model's duration column is checked too (its predictions are conditional on it), when the model
+    // file holds its reference (churnkit 0.13 on).
+    const d = a.survival?.duration;
+    const columns =
+      d !== undefined && !a.inputs.some((c) => c.name === d) && Object.hasOwn(a.reference_stats, d)
+        ? [...a.inputs, { name: d, type: "numeric" as const }]
+        : a.inputs;
+    this.plans = columns.map((c) => {
       const stats = Object.hasOwn(a.reference_stats, c.name) ? a.reference_stats[c.name] : undefined;
       if (!stats?.histogram)
         throw new UserError(

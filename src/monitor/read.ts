@@ -25,7 +25,7 @@ const pointer = (key: string): string => "/" + key.replace(/~/g, "~0").replace(/
  * the model has no input column named "row").
  */
 async function isRequestLog(con: DuckDBConnection, path: string, model: ChurnModel): Promise<boolean> {
-  if (formatOf(path) !== "json" || model.artifact.inputs.some((c) => c.name === "row")) return false;
+  if (formatOf(path) !== "json" || model.scoringInputs.some((c) => c.name === "row")) return false;
   let r;
   try {
     r = await con.runAndReadAll(`DESCRIBE SELECT * FROM read_json_auto(${literal(path)})`);
@@ -38,7 +38,8 @@ async function isRequestLog(con: DuckDBConnection, path: string, model: ChurnMod
 
 /** The SQL of the input columns of a request log, as text (like every other source). */
 function requestLogSql(path: string, model: ChurnModel): string {
-  const cols = model.artifact.inputs.map(
+  // The scoring inputs: a survival model's duration (and value) column too, which its scores need.
+  const cols = model.scoringInputs.map(
     (c) => `json_extract_string("row", ${literal(pointer(c.name))}) AS ${ident(c.name)}`,
   );
   return `SELECT ${cols.join(", ")} FROM read_json(${literal(path)}, format = 'newline_delimited', columns = {'row': 'JSON'})`;
