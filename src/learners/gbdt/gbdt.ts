@@ -9,9 +9,9 @@
  * the best iteration.
  *
  * Survival (`ctx.duration` set, y the event): the same trees boost the negative Cox partial log-likelihood
- * (Breslow ties) as XGBoost's `survival:cox` does, from a baseline of 0, its gradients and hessians from
- * ../partial-likelihood.ts over the rows sorted by duration once; early stopping watches the validation rows'
- * partial likelihood per event. The scores are log relative hazards.
+ * (Efron's or Breslow's ties, `ties`) as XGBoost's `survival:cox` does (Breslow's), from a baseline of 0, its
+ * gradients and hessians from ../partial-likelihood.ts over the rows sorted by duration once; early stopping
+ * watches the validation rows' partial likelihood per event. The scores are log relative hazards.
  */
 import { z } from "zod";
 import type {
@@ -91,9 +91,10 @@ export const gbdtParamsSchema = z
     tol: z.number().min(0).default(1e-7),
     /**
      * Survival only: how the Cox partial likelihood treats events of equal duration, `"efron"` or `"breslow"`
-     * (../partial-likelihood.ts). Default "breslow".
+     * (../partial-likelihood.ts; XGBoost's survival:cox is Breslow's). Default "efron", as the `cox` family: the
+     * closer approximation when durations are coarse (months, years), measured in bench/survival-ties.mjs.
      */
-    ties: z.enum(["efron", "breslow"]).default("breslow"),
+    ties: z.enum(["efron", "breslow"]).default("efron"),
   })
   .strict();
 
