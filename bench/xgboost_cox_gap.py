@@ -9,7 +9,11 @@
      the stable sort's order; must reproduce the built-in objective's C-index, a check of the transcription);
    - "breslow": the derivative of Breslow's partial likelihood (every row of a tie sees the whole tie), as
      churnkit's coxGradients;
-   - "efron": the derivative of Efron's partial likelihood (diagonal hessian), as churnkit's ties: "efron".
+   - "efron": the derivative of Efron's partial likelihood (diagonal hessian), as churnkit's ties: "efron";
+   - two Efron variants in which the rows censored at a tie's duration leave the risk set over its events too
+     (XGBoost's row-order gradient does that on average: a censored row sees the tie's events sorted before it).
+3. Trains the built-in survival:cox on the same training rows in 7 other (seeded) orders: its gradient depends on
+   where the sort puts each row within a tie, so its C-index moves with the file's row order.
 
 Usage: /usr/bin/python3 bench/xgboost_cox_gap.py   (numpy and Debian's python3-xgboost only)
 Prints one JSON line per fit: C-index (scikit-survival's pairs) and the strict one (different durations only).
@@ -71,37 +75,44 @@ def xgboost_order(t, e):
     return grad
 
 
-def tied(t, e, efron):
-    """Gradient and diagonal hessian of the negative Breslow or Efron log partial likelihood."""
+def tied(t, e, efron, censored=None):
+    """Gradient and diagonal hessian of the negative Breslow or Efron log partial likelihood.
+
+    `censored(l, d)`: the weight of a row censored within a tie of d events in the l-th denominator (default 1: at
+    risk for every event of its duration, the usual convention). Other weights model censoring spread over the
+    interval a coarse duration stands for, as Efron's weights spread the tied events.
+    """
     times, group = np.unique(t, return_inverse=True)
     ng = len(times)
+    ev = e.astype(bool)
     d = np.bincount(group, weights=e.astype(float), minlength=ng)
 
     def grad(margin):
         ex = np.exp(margin - margin.max())
         tot = np.bincount(group, weights=ex, minlength=ng)
-        tev = np.bincount(group, weights=ex * e, minlength=ng)
-        s0 = np.cumsum(tot[::-1])[::-1]  # risk set sum of each duration
-        a = np.zeros(ng)  # sum_l 1/D_l
-        b = np.zeros(ng)  # sum_l (l/d)/D_l
-        a2 = np.zeros(ng)  # sum_l 1/D_l^2
-        b2 = np.zeros(ng)  # sum_l (l/d)/D_l^2
-        c2 = np.zeros(ng)  # sum_l (l/d)^2/D_l^2
+        tev = np.bincount(group, weights=ex * ev, minlength=ng)
+        later = np.concatenate([np.cumsum(tot[::-1])[::-1][1:], [0.0]])  # rows of later durations
+        tc = tot - tev
+        R = np.zeros(ng)  # sum_l 1/D_l (weight 1: rows of later durations)
+        Q = np.zeros(ng)
+        own_e = np.zeros((ng, 2))  # sum_l w/D_l, sum_l w^2/D_l^2 for the tie's events
+        own_c = np.zeros((ng, 2))  # the same for the rows censored at the tie's duration
         for g in np.flatnonzero(d):
             dg = int(d[g])
-            f = np.arange(dg) / dg if efron else np.zeros(dg)
-            den = s0[g] - f * tev[g]
-            a[g] = np.sum(1 / den)
-            b[g] = np.sum(f / den)
-            a2[g] = np.sum(1 / den**2)
-            b2[g] = np.sum(f / den**2)
-            c2[g] = np.sum(f * f / den**2)
-        ra = np.cumsum(a)[group]
-        qa = np.cumsum(a2)[group]
-        own = e.astype(float)
-        g_ = ex * (ra - own * b[group]) - own
-        h_ = ex * (ra - own * b[group]) - ex * ex * (qa - own * (2 * b2[group] - c2[group]))
-        return g_, h_
+            l = np.arange(dg)
+            we = 1 - l / dg if efron else np.ones(dg)
+            wc = np.ones(dg) if censored is None else censored(l, dg)
+            den = later[g] + we * tev[g] + wc * tc[g]
+            R[g] = np.sum(1 / den)
+            Q[g] = np.sum(1 / den**2)
+            own_e[g] = np.sum(we / den), np.sum(we**2 / den**2)
+            own_c[g] = np.sum(wc / den), np.sum(wc**2 / den**2)
+        before_r = np.concatenate([[0.0], np.cumsum(R)[:-1]])[group]
+        before_q = np.concatenate([[0.0], np.cumsum(Q)[:-1]])[group]
+        own = np.where(ev[:, None], own_e[group], own_c[group])
+        a = before_r + own[:, 0]
+        q = before_q + own[:, 1]
+        return ex * a - ev, ex * a - ex * ex * q
 
     return grad
 
@@ -131,6 +142,10 @@ def main():
         "xgboost order (transcribed)": xgboost_order(t, e),
         "breslow": tied(t, e, efron=False),
         "efron": tied(t, e, efron=True),
+        "efron, censored rows of a tie leaving as its events (1 - l/d)": tied(t, e, True, lambda l, d: 1 - l / d),
+        "efron, censored rows of a tie uniform among its events ((d - l)/(d + 1))": tied(
+            t, e, True, lambda l, d: (d - l) / (d + 1)
+        ),
     }
     for method in ("exact", "hist"):
         for name, fobj in objectives.items():
@@ -154,6 +169,27 @@ def main():
                     }
                 )
             )
+    rows = np.flatnonzero(tr)
+    for method in ("exact", "hist"):
+        cs = []
+        for s in range(1, 8):
+            idx = np.random.default_rng(s).permutation(rows)
+            lab = np.where(event[idx], time_[idx], -time_[idx])
+            p = {**params, "objective": "survival:cox", "tree_method": method}
+            booster = xgb.train(p, xgb.DMatrix(X[idx], label=lab, feature_names=names), num_boost_round=300)
+            m = booster.predict(xgb.DMatrix(X[te], feature_names=names), output_margin=True)
+            cs.append((c_index(time_[te], event[te], m), strict_c(time_[te], event[te], m)))
+        print(
+            json.dumps(
+                {
+                    "xgboost": method,
+                    "objective": "built-in survival:cox, training rows in 7 seeded orders",
+                    "c_index": [round(c, 4) for c, _ in cs],
+                    "c_index_strict": [round(c, 4) for _, c in cs],
+                    "c_index_mean": round(float(np.mean([c for c, _ in cs])), 4),
+                }
+            )
+        )
 
 
 if __name__ == "__main__":

@@ -94,7 +94,7 @@ export const gbdtParamsSchema = z
      * (../partial-likelihood.ts; XGBoost's survival:cox is Breslow's). Default "efron", as the `cox` family: the
      * closer approximation when durations are coarse (months, years), measured in bench/survival-ties.mjs.
      */
-    ties: z.enum(["efron", "breslow"]).default("efron"),
+    ties: z.union([z.literal("efron"), z.literal("breslow")]).default("efron"),
   })
   .strict();
 
