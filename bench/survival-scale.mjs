@@ -3,13 +3,14 @@
 // The table: bench/lib/survival-table.mjs (10 numbers, a 6-level category, whole-month durations 1..72).
 // Prints one JSON line per fit: CPU seconds (process.cpuUsage), wall seconds, peak RSS, load average,
 // and the C-index on 100,000 fresh rows; gbdt on 1 and 2 threads must give the same state byte for byte.
-// Usage: npm run build && node bench/survival-scale.mjs [ROWS]
+// Usage: npm run build && node bench/survival-scale.mjs [ROWS] [TIES]   (gbdt's ties: efron, the default, or breslow)
 import { loadavg } from "node:os";
 import { family, checkParams } from "../dist/learners/families.js";
 import { concordanceIndex } from "../dist/evaluation/survival.js";
 import { nativeMatrix, oneHotMatrix, simulateSurvival } from "./lib/survival-table.mjs";
 
 const N = Number(process.argv[2] ?? 1_000_000);
+const TIES = process.argv[3] ?? "efron";
 const train = simulateSurvival(N, 1);
 const test = simulateSurvival(100_000, 2);
 const round = (x, k = 4) => Math.round(x * 10 ** k) / 10 ** k;
@@ -43,7 +44,7 @@ let events = 0;
 for (const e of train.event) events += e;
 console.log(JSON.stringify({ rows: N, events, distinct_durations: new Set(train.time).size }));
 await fit("cox", {}, oneHotMatrix(train), oneHotMatrix(test), 1);
-const gbdt = { max_iter: 100, early_stopping: false };
+const gbdt = { max_iter: 100, early_stopping: false, ties: TIES };
 const one = await fit("gbdt", gbdt, nativeMatrix(train), nativeMatrix(test), 1);
 const two = await fit("gbdt", gbdt, nativeMatrix(train), nativeMatrix(test), 2);
 console.log(JSON.stringify({ gbdt_same_state_on_1_and_2_threads: one === two }));
