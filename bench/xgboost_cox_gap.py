@@ -9,7 +9,8 @@
      the stable sort's order; must reproduce the built-in objective's C-index, a check of the transcription);
    - "breslow": the derivative of Breslow's partial likelihood (every row of a tie sees the whole tie), as
      churnkit's coxGradients;
-   - "efron": the derivative of Efron's partial likelihood (diagonal hessian), as churnkit's ties: "efron";
+   - "efron": the derivative of Efron's partial likelihood (diagonal hessian), as churnkit's ties: "efron" (its
+     trees' leaf values go to bench/out/xgboost-cox-efron-leaves.json, which bench/survival-gap.mjs compares);
    - two Efron variants in which the rows censored at a tie's duration leave the risk set over its events too
      (XGBoost's row-order gradient does that on average: a censored row sees the tie's events sorted before it).
 3. Trains the built-in survival:cox on the same training rows in 7 other (seeded) orders: its gradient depends on
@@ -117,6 +118,13 @@ def tied(t, e, efron, censored=None):
     return grad
 
 
+def leaf_values(node):
+    """The leaf values of one tree of XGBoost's JSON dump."""
+    if "leaf" in node:
+        return [node["leaf"]]
+    return [v for child in node["children"] for v in leaf_values(child)]
+
+
 def main():
     X, names, time_, event, is_test, ids = telco_matrix()
     out = os.path.join(root, "bench", "out", "telco-cox-onehot.json")
@@ -158,6 +166,11 @@ def main():
             booster = xgb.train(p, dtrain, num_boost_round=300, obj=None if fobj is None else lambda m, _d, f=fobj: f(m))
             cpu = time.process_time() - t0
             m = booster.predict(dtest, output_margin=True)
+            if method == "exact" and name == "efron":
+                # Each tree's leaf values, for bench/survival-gap.mjs to compare with churnkit's trees one by one.
+                leaves = [sorted(leaf_values(json.loads(t))) for t in booster.get_dump(dump_format="json")]
+                with open(os.path.join(root, "bench", "out", "xgboost-cox-efron-leaves.json"), "w") as f:
+                    json.dump(leaves, f)
             print(
                 json.dumps(
                     {
