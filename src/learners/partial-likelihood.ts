@@ -86,21 +86,33 @@ export function logPartialLikelihood(ro: RiskOrder, event: Uint8Array, eta: Floa
 }
 
 /**
- * The negative log partial likelihood (Breslow) per event, the loss gbdt's early stopping watches; 0 when
- * there is no event.
+ * The negative log partial likelihood per event (`ties` as the fit's), the loss gbdt's early stopping watches;
+ * 0 when there is no event.
  */
-export function coxLossPerEvent(ro: RiskOrder, event: Uint8Array, eta: Float64Array): number {
+export function coxLossPerEvent(ro: RiskOrder, event: Uint8Array, eta: Float64Array, ties: CoxTies): number {
   let d = 0;
   for (let i = 0; i < event.length; i++) d += event[i]!;
-  return d === 0 ? 0 : -logPartialLikelihood(ro, event, eta, "breslow") / d;
+  return d === 0 ? 0 : -logPartialLikelihood(ro, event, eta, ties) / d;
+}
+
+/** Scratch length {@link coxGradients} needs for a risk order: four numbers per duration group. */
+export function coxScratchLength(ro: RiskOrder): number {
+  return 4 * (ro.groupStart.length - 1);
 }
 
 /**
- * Gradient and diagonal hessian of the negative log partial likelihood (Breslow) in each row's score, as
- * XGBoost's `survival:cox` boosts it: with R(t) = Σ_{event groups s ≤ t} d_s / S₀(s) and Q(t) the same of
- * d_s / S₀(s)², row i gets grad = e_i · R(t_i) − δ_i and hess = e_i · R(t_i) − e_i² · Q(t_i). (XGBoost adds the
- * events of a tie one row at a time, so a row's numbers depend on where the sort put it within its tie; here every
- * row of a group sees the whole group, which is Breslow's likelihood's own derivative.)
+ * Gradient and diagonal hessian of the negative log partial likelihood in each row's score, the quantities gbdt
+ * boosts (as XGBoost's `survival:cox`). Group g (duration t_g, events D_g, d_g of them, T₀ = Σ_D e) has the
+ * denominators den_l = S₀ − φ_l·T₀, φ_l = l/d_g, l = 0..d_g−1 (Breslow: φ_l = 0, every den_l = S₀). A row at
+ * risk in g has weight 1 in each den_l, a tied event of g (1 − φ_l), so with
+ *   R(t) = Σ_{g: t_g ≤ t} Σ_l 1/den_l,   Q(t) = Σ_{g: t_g ≤ t} Σ_l 1/den_l²
+ * and, for a row's own group, B = Σ_l φ_l/den_l, C = Σ_l (2φ_l − φ_l²)/den_l²:
+ *   censored row:  grad = e·R(t),            hess = e·R(t) − e²·Q(t);
+ *   event row:     grad = e·(R(t) − B) − 1,  hess = e·(R(t) − B) − e²·(Q(t) − C).
+ * Breslow (B = C = 0) is what XGBoost's objective intends; XGBoost adds the events of a tie one row at a time in
+ * its sort order, so a row's numbers there depend on where it lands within its tie. Here every row of a group sees
+ * the whole group: the exact derivatives of the likelihoods in logPartialLikelihood. `groupScratch` holds
+ * {@link coxScratchLength} numbers.
  */
 export function coxGradients(
   ro: RiskOrder,
@@ -109,35 +121,63 @@ export function coxGradients(
   grad: Float64Array,
   hess: Float64Array,
   groupScratch: Float64Array,
+  ties: CoxTies,
 ): void {
   const { order, groupStart } = ro;
   const nGroups = groupStart.length - 1;
   const m = maxOf(eta);
-  // Descending: S₀ of each group (its risk set), times its event count, into R and Q terms.
-  let S0 = 0;
+  const R = groupScratch.subarray(0, nGroups);
+  const Q = groupScratch.subarray(nGroups, 2 * nGroups);
+  const B = groupScratch.subarray(2 * nGroups, 3 * nGroups);
+  const C = groupScratch.subarray(3 * nGroups, 4 * nGroups);
+  // Descending: each group's risk-set sum S₀ (later rows plus its own) and its terms.
+  let later = 0;
   for (let g = nGroups - 1; g >= 0; g--) {
     let d = 0;
+    let T0 = 0;
+    let rest = later; // S₀ − T₀, summed directly (no cancellation when most of the risk set is tied events)
     for (let k = groupStart[g]!; k < groupStart[g + 1]!; k++) {
       const i = order[k]!;
       const e = Math.exp(eta[i]! - m);
       grad[i] = e; // kept for the ascending pass
-      S0 += e;
-      d += event[i]!;
+      if (event[i]) {
+        d++;
+        T0 += e;
+      } else rest += e;
     }
-    groupScratch[g] = d === 0 ? 0 : d / S0;
-    groupScratch[nGroups + g] = d === 0 ? 0 : d / (S0 * S0);
+    later = rest + T0;
+    R[g] = Q[g] = B[g] = C[g] = 0;
+    if (d === 0) continue;
+    if (ties === "breslow" || d === 1) {
+      R[g] = d / later;
+      Q[g] = d / (later * later);
+      continue;
+    }
+    for (let l = 0; l < d; l++) {
+      const phi = l / d;
+      const den = rest + (1 - phi) * T0;
+      R[g]! += 1 / den;
+      Q[g]! += 1 / (den * den);
+      B[g]! += phi / den;
+      C[g]! += (phi * (2 - phi)) / (den * den);
+    }
   }
   // Ascending: cumulative R and Q up to each group.
-  let R = 0;
-  let Q = 0;
+  let r = 0;
+  let q = 0;
   for (let g = 0; g < nGroups; g++) {
-    R += groupScratch[g]!;
-    Q += groupScratch[nGroups + g]!;
+    r += R[g]!;
+    q += Q[g]!;
+    const b = B[g]!;
+    const c = C[g]!;
     for (let k = groupStart[g]!; k < groupStart[g + 1]!; k++) {
       const i = order[k]!;
       const e = grad[i]!;
-      grad[i] = e * R - event[i]!;
-      hess[i] = Math.max(0, e * R - e * e * Q); // ≥ 0 exactly (e ≤ S₀ of every group it is at risk in), bar rounding
+      const ev = event[i]!;
+      const a = ev ? r - b : r;
+      grad[i] = e * a - ev;
+      // ≥ 0 exactly (each term c·e/den·(1 − c·e/den) with c·e ≤ den), bar rounding
+      hess[i] = Math.max(0, e * a - e * e * (ev ? q - c : q));
     }
   }
 }

@@ -9,9 +9,9 @@
  * the best iteration.
  *
  * Survival (`ctx.duration` set, y the event): the same trees boost the negative Cox partial log-likelihood
- * (Breslow ties) as XGBoost's `survival:cox` does, from a baseline of 0, its gradients and hessians from
- * ../partial-likelihood.ts over the rows sorted by duration once; early stopping watches the validation rows'
- * partial likelihood per event. The scores are log relative hazards.
+ * (Efron's or Breslow's ties, `ties`) as XGBoost's `survival:cox` does (Breslow's), from a baseline of 0, its
+ * gradients and hessians from ../partial-likelihood.ts over the rows sorted by duration once; early stopping
+ * watches the validation rows' partial likelihood per event. The scores are log relative hazards.
  */
 import { z } from "zod";
 import type {
@@ -37,7 +37,14 @@ import { SplitScratch } from "./splitting.js";
 import { predictEnsemble } from "./predictor.js";
 import { logLossFromRaw } from "../../evaluation/metrics.js";
 import { stratifiedSplit } from "../../data/split.js";
-import { checkSurvival, coxGradients, coxLossPerEvent, riskOrder } from "../partial-likelihood.js";
+import {
+  checkSurvival,
+  coxGradients,
+  coxLossPerEvent,
+  coxScratchLength,
+  riskOrder,
+  type CoxTies,
+} from "../partial-likelihood.js";
 
 /**
  * With `early_stopping: "auto"` and no `ctx.validation`, early stopping (on an internal split)
@@ -82,6 +89,12 @@ export const gbdtParamsSchema = z
     n_iter_no_change: z.number().int().min(1).default(10),
     /** Minimum validation loss improvement that counts. Default 1e-7. */
     tol: z.number().min(0).default(1e-7),
+    /**
+     * Survival only: how the Cox partial likelihood treats events of equal duration, `"efron"` or `"breslow"`
+     * (../partial-likelihood.ts; XGBoost's survival:cox is Breslow's). Default "efron", as the `cox` family: the
+     * closer approximation when durations are coarse (months, years), measured in bench/survival-ties.mjs.
+     */
+    ties: z.union([z.literal("efron"), z.literal("breslow")]).default("efron"),
   })
   .strict();
 
@@ -195,15 +208,16 @@ function coxObjective(
   duration: Float64Array,
   eventVal: Uint8Array | null,
   durationVal: Float64Array | undefined,
+  ties: CoxTies,
 ): CoxObjective {
   const ro = riskOrder(duration);
-  const scratch = new Float64Array(2 * (ro.groupStart.length - 1));
+  const scratch = new Float64Array(coxScratchLength(ro));
   const roVal = eventVal && durationVal ? riskOrder(durationVal) : null;
   return {
-    gradients: (raw, grad, hess) => coxGradients(ro, event, raw, grad, hess, scratch),
+    gradients: (raw, grad, hess) => coxGradients(ro, event, raw, grad, hess, scratch, ties),
     validationLoss: (yVal, rawVal) => {
       if (!roVal) throw new Error("gbdt: survival validation rows need their durations");
-      return coxLossPerEvent(roVal, yVal, rawVal);
+      return coxLossPerEvent(roVal, yVal, rawVal, ties);
     },
   };
 }
@@ -283,6 +297,7 @@ export class GbdtEstimator implements Estimator<GbdtParams, GbdtState> {
           trainRows ? Float64Array.from(trainRows, (r) => ctx.duration![r]!) : ctx.duration!,
           yVal,
           durationVal,
+          p.ties,
         )
       : null;
     const model = this.boost(mapper, binned, yTrain, binnedVal, yVal, rng, ctx.threads, cox);
