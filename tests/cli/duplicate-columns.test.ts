@@ -37,24 +37,33 @@ describe("a repeated column name in an input CSV", () => {
   const glob = join(dir, "parts", "part-*.csv");
 
   it.each([
-    ["train", (f: string) => ["train", "--data", f, "--target", "Churn", "--out", join(dir, "m2")]],
-    ["predict", (f: string) => ["predict", "--model", model, "--data", f, "--out", join(dir, "scores.csv")]],
-    ["evaluate", (f: string) => ["evaluate", "--model", model, "--data", f]],
-    ["explain", (f: string) => ["explain", "--model", model, "--data", f, "--rows", "1"]],
-    ["drift", (f: string) => ["drift", "--model", model, "--data", f]],
-    ["eda", (f: string) => ["eda", "--data", f, "--target", "Churn", "--out", join(dir, "eda.html")]],
+    ["train", join(dir, "m2"), (f: string, out: string) => ["train", "--data", f, "--target", "Churn", "--out", out]],
+    [
+      "predict",
+      join(dir, "scores.csv"),
+      (f: string, out: string) => ["predict", "--model", model, "--data", f, "--out", out],
+    ],
+    ["evaluate", undefined, (f: string) => ["evaluate", "--model", model, "--data", f]],
+    ["explain", undefined, (f: string) => ["explain", "--model", model, "--data", f, "--rows", "1"]],
+    [
+      "drift",
+      join(dir, "drift.html"),
+      (f: string, out: string) => ["drift", "--model", model, "--data", f, "--out", out],
+    ],
+    ["eda", join(dir, "eda.html"), (f: string, out: string) => ["eda", "--data", f, "--target", "Churn", "--out", out]],
   ])(
-    "%s: exit 2, one line naming the file and the column",
-    async (_command, args) => {
+    "%s: exit 2, one line naming the file and the column; nothing written",
+    async (_command, out, args) => {
       for (const [file, column] of [
         [dup, "tenure"],
         [cased, "TENURE"],
       ] as const) {
-        const r = await runCli(args(file));
+        const r = await runCli(args(file, out ?? ""));
         expect(r.status, r.stderr).toBe(2);
         expect(r.stderr).toBe(`churnkit: ${file}: column "${column}" appears twice; rename one of them\n`);
+        expect(r.stdout).toBe("");
       }
-      for (const out of ["m2", "scores.csv", "eda.html"]) expect(existsSync(join(dir, out))).toBe(false);
+      if (out) expect(existsSync(out)).toBe(false);
     },
     TIMEOUT,
   );
