@@ -79,9 +79,8 @@ export function serveCommand(program: Command): void {
     .action(async (o: ServeArgs) => {
       // Loaded here, not at the top, so that other subcommands do not pay for fastify.
       const { loadModel } = await import("../artifact/churn-model.js");
-      const { createServer, parseDuration, parseSize, reopenRequestLog, showDuration } = await import(
-        "../serve/server.js"
-      );
+      const { createServer, parseDuration, parseSize, reopenRequestLog, showDuration } =
+        await import("../serve/server.js");
       if (parseSize(o.maxBody) === undefined)
         throw new UserError(`--max-body must be a size such as 1mb, 512kb or a byte count, got "${o.maxBody}"`);
       for (const [flag, v] of [

@@ -11,7 +11,8 @@ import { UserError, show } from "./errors.js";
 type Issue = z.core.$ZodIssue;
 
 /** zod's default messages start so; a schema's own messages do not. */
-const ZOD_DEFAULT = /^(Invalid (input|option|key|element|value|string|number)|Too (small|big)|Unrecognized key|Invalid$)/;
+const ZOD_DEFAULT =
+  /^(Invalid (input|option|key|element|value|string|number)|Too (small|big)|Unrecognized key|Invalid$)/;
 
 /** The words for a type zod expected. */
 const TYPES: Record<string, string> = {
@@ -79,8 +80,8 @@ function describe(i: Issue): string {
   if (i.code === "unrecognized_keys")
     return `unknown key${i.keys.length > 1 ? "s" : ""} ${i.keys.map((k) => `"${k}"`).join(", ")}; check the spelling`;
   // A bad record key (e.g. a derived feature name): the key's own rule says what is wrong.
-  if (i.code === "invalid_key" && i.issues[0]) return describe(i.issues[0] as Issue);
-  if (i.code === "invalid_element" && i.issues[0]) return describe(i.issues[0] as Issue);
+  if (i.code === "invalid_key" && i.issues[0]) return describe(i.issues[0]);
+  if (i.code === "invalid_element" && i.issues[0]) return describe(i.issues[0]);
   const input = (i as { input?: unknown }).input;
   const missing = input === undefined && i.code === "invalid_type";
   if (i.code === "custom" || !ZOD_DEFAULT.test(i.message)) return missing ? `missing; ${i.message}` : i.message;
@@ -90,7 +91,7 @@ function describe(i: Issue): string {
 
 /** One line for a failed parse: `where: key.path: what was expected, got what`, and a count of further problems. */
 export function zodToUserError(err: z.ZodError, where: string, prefix = ""): UserError {
-  const first = err.issues[0]! as Issue;
+  const first = err.issues[0]!;
   const key = [prefix, ...first.path.map(String)].filter(Boolean).join(".");
   const more =
     err.issues.length > 1 ? ` (and ${err.issues.length - 1} more problem${err.issues.length > 2 ? "s" : ""})` : "";

@@ -34,7 +34,10 @@ describe("config error wording", () => {
     [{ data: { id_columns: "customerID" } }, 'data.id_columns: expected a list, got "customerID"'],
     [{ data: "x.csv" }, 'data: expected a mapping of keys, got "x.csv"'],
     [{ refit: 1 }, 'unknown key "refit"; check the spelling'],
-    [{ model: { family: "gbdt", params: { max_depth: "deep" } } }, 'model.params.max_depth: expected a number, got "deep"'],
+    [
+      { model: { family: "gbdt", params: { max_depth: "deep" } } },
+      'model.params.max_depth: expected a number, got "deep"',
+    ],
     [
       { model: { family: "svm" } },
       'model.family: expected one of "logreg", "tree", "forest", "gbdt", "cox", "auto", got "svm"',

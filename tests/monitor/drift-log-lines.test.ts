@@ -74,7 +74,11 @@ describe("drift on a request log with bad lines", () => {
     ["a number", "42", "line 4 is 42, not an object"],
     ["a null row", '{"time":"x","row":null,"churn_probability":0.5}', 'line 4 has "row": null, not an object'],
     ["no row", '{"time":"x","churn_probability":0.5}', 'line 4 has no "row" key'],
-    ["bad JSON in the middle", '{"time":"2026-01-01T00:00:00.000Z","row":{"tenure_months":', "line 4 is not valid JSON"],
+    [
+      "bad JSON in the middle",
+      '{"time":"2026-01-01T00:00:00.000Z","row":{"tenure_months":',
+      "line 4 is not valid JSON",
+    ],
   ])(
     "a line that is %s is exit 2 naming the line number",
     async (_what, bad, message) => {
