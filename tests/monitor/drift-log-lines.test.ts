@@ -5,7 +5,7 @@
  * number, never a file-wide "missing columns" report nor a row of missing values. Also the reader itself
  * (log-lines.ts): row numbers stay line numbers across blank lines, a gzipped log reads as the plain one.
  */
-import { writeFileSync } from "node:fs";
+import { appendFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -133,6 +133,19 @@ describe("readLogLines", () => {
     await expect(collect(nested)).rejects.toThrow(
       `${nested}: line 2, column "a": expected a number, string or boolean, got an object`,
     );
+  });
+
+  it("a log that grows while it is read is read up to its size at the start (the next check reads the rest)", async () => {
+    const p = log("growing.jsonl", Array.from({ length: 40_000 }, (_, i) => line({ a: i, b: "x" })).join("\n") + "\n");
+    let appended = false;
+    const info = await readLogLines(p, ["a", "b"], () => {
+      // The server appends meanwhile: a whole line, and half of the next.
+      if (!appended) appendFileSync(p, line({ a: -1, b: "late" }) + "\n" + line({ a: -2 }).slice(0, 20));
+      appended = true;
+    });
+    expect(appended).toBe(true);
+    expect(info).toEqual({ rows: 40_000, lines: 40_000 });
+    expect((await collect(p)).info).toEqual({ rows: 40_001, lines: 40_002, skippedLast: 40_002 });
   });
 
   it("bytes that are not UTF-8 name their line", async () => {
