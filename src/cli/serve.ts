@@ -69,7 +69,7 @@ export function serveCommand(program: Command): void {
     )
     .option(
       "--log-requests <file>",
-      'append every scored row to FILE as JSON Lines: {"time","row","churn_probability","churn"} (for churnkit drift --data FILE); never truncated',
+      'append every scored row to FILE as JSON Lines: {"time","row","churn_probability","churn"} (for churnkit drift --data FILE); never truncated; SIGHUP starts a new file at the path (log rotation)',
     )
     .option(
       "--shutdown-grace <duration>",
