@@ -2,11 +2,13 @@
  * A CSV whose header repeats a column name (DuckDB would read the repeat as "tenure_1" and the model would use one
  * of the two without a word) is exit 2 with one line naming the file and the column, at every command that reads a
  * table: train, predict (one file or a glob, nothing written), evaluate, explain, drift, eda; a repeat in another
- * letter case too.
+ * letter case too. The server's POST /predict.csv answers 400 naming the upload and the column.
  */
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { loadModel } from "../../src/artifact/churn-model.js";
+import { createServer } from "../../src/serve/server.js";
 import { runCli } from "../cli-run.js";
 import { telcoLines, tmp } from "../helpers.js";
 
@@ -78,4 +80,21 @@ describe("a repeated column name in an input CSV", () => {
     },
     TIMEOUT,
   );
+
+  it("serve: POST /predict.csv with a repeated column is 400 naming the upload and the column", async () => {
+    const app = createServer(await loadModel(model));
+    try {
+      const { header, lines } = telcoLines();
+      const r = await app.inject({
+        method: "POST",
+        url: "/predict.csv",
+        headers: { "content-type": "text/csv" },
+        payload: [`${header},tenure`, ...lines.slice(0, 3).map((l) => `${l},7`)].join("\n") + "\n",
+      });
+      expect(r.statusCode).toBe(400);
+      expect(r.json()).toEqual({ error: 'uploaded CSV: column "tenure" appears twice; rename one of them' });
+    } finally {
+      await app.close();
+    }
+  });
 });
