@@ -236,37 +236,80 @@ export class ChurnModel {
     /** The churn probability of each labelled row. */
     probability: Float64Array;
   }> {
+    if (this.artifact.survival) return this.scoreSurvivalLabelled(source);
+    const { y, rows } = await this.labelledRows(source);
+    const { X } = await this.prepareTyped(await source.typed(this.artifact.inputs, rows));
+    return { y, rows, probability: this.scoreMatrix(X) };
+  }
+
+  /** The target of the labelled rows of `source` (UserError when the column is missing or no row has a label). */
+  private async labelledRows(source: TrainingSource): Promise<{ y: Uint8Array; rows: number[] }> {
     const target = this.artifact.target;
     if (!source.columns.includes(target.column))
       throw new UserError(
         `${source.origin}: target column "${target.column}" not found; evaluation needs the true labels`,
       );
-    const { y, rows } = encodeTarget(await source.labels(target.column), target, true);
-    if (rows.length === 0)
+    const labelled = encodeTarget(await source.labels(target.column), target, true);
+    if (labelled.rows.length === 0)
       throw new UserError(
         `${source.origin}: no rows with a value in target column "${target.column}"; evaluation needs labelled rows`,
       );
-    const { X } = await this.prepareTyped(await source.typed(this.artifact.inputs, rows));
-    return { y, rows, probability: this.scoreMatrix(X) };
+    return labelled;
+  }
+
+  /**
+   * A survival model's labelled rows of a {@link TrainingSource} (typed: a file's cells never become JS strings),
+   * scored: each row's event, duration, log relative hazard and churn_within of the first horizon from its duration.
+   * A missing or negative duration is a UserError naming the row of the source.
+   */
+  async scoreSurvivalLabelled(source: TrainingSource): Promise<{
+    /** The event (1 = churned), one per labelled row. */
+    y: Uint8Array;
+    /** Row of the source of each entry of `y`. */
+    rows: number[];
+    /** The duration of each labelled row. */
+    time: Float64Array;
+    /** The log relative hazard of each labelled row. */
+    risk: Float64Array;
+    /** churn_within of the first horizon, from each row's duration (what `probability` is for a survival model). */
+    probability: Float64Array;
+  }> {
+    const s = this.artifact.survival;
+    if (!s) throw new UserError("this model has no duration column (it is a classification model)");
+    if (!source.columns.includes(s.duration))
+      throw new UserError(
+        `${source.origin}: duration column "${s.duration}" not found; a survival model's evaluation needs each row's duration`,
+      );
+    const { y, rows } = await this.labelledRows(source);
+    const typed = await source.typed(this.scoringInputs, rows);
+    const time = typed.columns.get(s.duration)!.values as Float64Array;
+    for (let i = 0; i < time.length; i++)
+      if (!(time[i]! >= 0) || !Number.isFinite(time[i]!))
+        throw new UserError(
+          `${source.origin}: row ${rows[i]! + 1}: duration column "${s.duration}" is ${Number.isNaN(time[i]!) ? "missing" : time[i]}; evaluation needs every labelled row's duration (a number >= 0)`,
+        );
+    const { X, at } = await this.prepareTyped(typed);
+    const scores = this.scoreSurvival(X, at!);
+    return { y, rows, time, risk: scores.risk, probability: scores.within[0]! };
   }
 
   /**
    * A survival model's metrics on labelled rows (the target and duration columns must be present): C-index,
    * time-dependent AUC at each horizon and the integrated Brier score, the censoring weights from the training rows.
    */
-  async evaluateSurvival(input: RowsInput): Promise<SurvivalMetrics> {
+  async evaluateSurvival(input: RowsInput | TrainingSource): Promise<SurvivalMetrics> {
+    const source = "typed" in input ? input : rawSource(asTable(input));
     const s = this.artifact.survival;
     if (!s) throw new UserError("evaluateSurvival: this model has no duration column (it is a classification model)");
-    const raw = asTable(input);
-    const { y, rows } = encodeTarget(raw, this.artifact.target, true);
-    if (rows.length === 0)
-      throw new UserError(
-        `${raw.origin}: no rows with a value in target column "${this.artifact.target.column}"; evaluation needs labelled rows`,
-      );
-    const labelled = rows.length < raw.rows ? takeRows(raw, rows) : raw;
-    const { X, at } = await this.prepare(labelled);
-    const risk = this.classifier.predictRaw(X);
-    return measureWithBaseline(expandFollowUp(s.follow_up), { time: at!.t0, event: y }, risk, s.baseline, s.horizons);
+    const scored = await this.scoreSurvivalLabelled(source);
+    return this.measureSurvival(scored);
+  }
+
+  /** A survival model's metrics of scored rows ({@link ChurnModel.scoreSurvivalLabelled}). */
+  measureSurvival(scored: { y: Uint8Array; time: Float64Array; risk: Float64Array }): SurvivalMetrics {
+    const s = this.artifact.survival!;
+    const rows = { time: scored.time, event: scored.y };
+    return measureWithBaseline(expandFollowUp(s.follow_up), rows, scored.risk, s.baseline, s.horizons);
   }
 
   /**

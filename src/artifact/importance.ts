@@ -8,7 +8,15 @@ import { transform } from "../data/preprocess.js";
 import { encodeTarget } from "../data/target.js";
 import { stratifiedSample } from "../data/split.js";
 import { takeTyped, typeTable, type TypedTable } from "../data/typed.js";
-import { permutationDrops, type ImportanceStat, type PermutationOptions } from "../evaluation/importance.js";
+import {
+  aucMetric,
+  permutationDrops,
+  type ImportanceStat,
+  type PermutationOptions,
+  type TypedScorer,
+} from "../evaluation/importance.js";
+import { concordanceIndex } from "../evaluation/survival.js";
+import { UserError } from "../utils/errors.js";
 import { foldPlan, foldRow } from "../explain/fold.js";
 import { addDerived } from "../features/derived.js";
 import { family } from "../learners/families.js";
@@ -26,7 +34,11 @@ export interface ModelPermutationOptions extends PermutationOptions {
   onRows?: (measured: number, labelled: number) => void;
 }
 
-/** Permutation importance per input column on the labelled rows of `raw`, sorted by mean, largest first. */
+/**
+ * Permutation importance per input column on the labelled rows of `raw`, sorted by mean, largest first: the drop in
+ * ROC AUC of the churn probabilities, or for a survival model in Harrell's C-index of its log relative hazards (the
+ * rows' durations, which are never shuffled, are read from its duration column).
+ */
 export async function permutationImportance(
   model: ChurnModel,
   raw: RawTable,
@@ -34,20 +46,34 @@ export async function permutationImportance(
 ): Promise<Record<string, ImportanceStat>> {
   const a = model.artifact;
   const labelled = encodeTarget(raw, a.target, true);
-  // Only labelled rows take part; past maxRows, a stratified sample of them.
+  // Only labelled rows take part; past maxRows, a stratified sample of them (by the event for a survival model).
   const sample = opts.maxRows === undefined ? null : stratifiedSample(labelled.y, opts.maxRows, opts.seed ?? 0);
   const rows = sample ? Array.from(sample, (i) => labelled.rows[i]!) : labelled.rows;
   const y = sample ? Uint8Array.from(sample, (i) => labelled.y[i]!) : labelled.y;
   opts.onRows?.(rows.length, labelled.rows.length);
-  const typed = takeTyped(typeTable(raw, a.inputs), rows);
-  const score = async (t: TypedTable): Promise<Float64Array> => {
+  const s = a.survival;
+  const typed = takeTyped(typeTable(raw, s ? model.scoringInputs : a.inputs), rows);
+  const encode = async (t: TypedTable) => {
     const { table } = await addDerived(t, a.derived, { model: "model.json" });
-    return model.scoreMatrix(transform(a.preprocess, table).X);
+    return transform(a.preprocess, table).X;
   };
+  let score: TypedScorer = async (t) => model.scoreMatrix(await encode(t));
+  let metric = aucMetric(y);
+  if (s) {
+    const time = typed.columns.get(s.duration)!.values as Float64Array;
+    for (let i = 0; i < time.length; i++)
+      if (!(time[i]! >= 0) || !Number.isFinite(time[i]!))
+        throw new UserError(
+          `${raw.origin}: row ${rows[i]! + 1}: duration column "${s.duration}" is ${Number.isNaN(time[i]!) ? "missing" : time[i]}; permutation importance needs every labelled row's duration (a number >= 0)`,
+        );
+    // The C-index ranks by the log hazard alone: no baseline needed, and the same order as churn_within any horizon.
+    score = async (t) => model.estimator.predictRaw(await encode(t));
+    metric = (risk) => concordanceIndex({ time, event: y }, risk);
+  }
   return permutationDrops(
     score,
     typed,
-    y,
+    metric,
     a.inputs.map((c) => c.name),
     opts,
   );
@@ -84,8 +110,10 @@ const sortDesc = (o: Record<string, number>): Record<string, number> =>
 
 /** What metrics.json stores under `feature_importance`. */
 export interface FeatureImportance {
-  /** Drop in ROC AUC when the column is shuffled, on held-out rows. */
+  /** Drop in ROC AUC (a survival model's: in Harrell's C-index, see `metric`) when the column is shuffled, on held-out rows. */
   permutation: Record<string, ImportanceStat>;
+  /** "c_index" when `permutation` is a survival model's drop in C-index; absent: ROC AUC. */
+  metric?: "c_index";
   /** Share of total split gain (tree families). */
   gain?: Record<string, number>;
   /** Coefficients on the standardised model columns (logreg). */
@@ -129,6 +157,7 @@ export async function featureImportance(
   });
   const out: FeatureImportance = {
     permutation,
+    ...(model.survival ? { metric: "c_index" as const } : {}),
     measured_on: measuredOn,
     rows: counts[0],
     of_rows: opts.ofRows ?? counts[1],

@@ -5,8 +5,7 @@
  */
 import type { Command } from "commander";
 import type { DetailedMetrics } from "../evaluation/detailed.js";
-import type { ChurnModel } from "../artifact/churn-model.js";
-import type { RawTable } from "../data/load.js";
+import type { SurvivalMetrics } from "../evaluation/survival-summary.js";
 import { UserError } from "../utils/errors.js";
 import { cliLogger, parseFloatArg, parseIntArg, parseList, printJson } from "./common.js";
 
@@ -45,14 +44,12 @@ async function evaluateData(o: EvaluateArgs & { model: string; data: string }): 
   const { fileSource } = await import("../data/load-typed.js");
   const { loadModel } = await import("../artifact/churn-model.js");
   const model = await loadModel(o.model);
-  if (model.survival) {
-    const { loadTable } = await import("../data/load.js");
-    return evaluateSurvival(model, await loadTable(o.data), o);
-  }
+  if (model.survival) checkSurvivalFlags(o);
   // Typed by DuckDB: a million-row file never becomes one JS string per cell.
   const source = await fileSource(o.data, { facts: false });
   let m: DetailedMetrics;
   try {
+    if (model.survival) return printSurvival(await model.evaluateSurvival(source), o);
     m = await model.evaluateSource(source, {
       threshold: o.threshold,
       bootstrap: o.bootstrap,
@@ -67,13 +64,16 @@ async function evaluateData(o: EvaluateArgs & { model: string; data: string }): 
   process.stdout.write(metricsText(m, o.threshold !== undefined ? "--threshold" : rule).join("\n") + "\n");
 }
 
-/** A survival model on a labelled table: C-index, time-dependent AUC per horizon, integrated Brier score. */
-async function evaluateSurvival(model: ChurnModel, table: RawTable, o: EvaluateArgs): Promise<void> {
+/** Refuse the classification-only flags for a survival model (before any data is read). */
+function checkSurvivalFlags(o: EvaluateArgs): void {
   if (o.threshold !== undefined || o.bootstrap !== undefined)
     throw new UserError(
       `${o.threshold !== undefined ? "--threshold" : "--bootstrap"} is for classification models; a survival model is measured by its C-index, time-dependent AUC and integrated Brier score`,
     );
-  const m = await model.evaluateSurvival(table);
+}
+
+/** A survival model's metrics on a labelled table: C-index, time-dependent AUC per horizon, integrated Brier score. */
+function printSurvival(m: SurvivalMetrics, o: EvaluateArgs): void {
   if (o.json) return printJson(m);
   process.stdout.write(
     [
@@ -93,9 +93,10 @@ const DEFAULT_THRESHOLD = 0.5;
 /** `--predictions --labels`: join earlier predictions with later labels on the id, then the metrics of the rows with both. */
 async function evaluateDelayed(o: EvaluateArgs & { predictions: string; labels: string }): Promise<void> {
   const log = cliLogger();
-  const { joinLabels } = await import("../evaluation/labels-join.js");
+  const { joinLabels, survivalPredictions } = await import("../evaluation/labels-join.js");
   const { detailedMetrics } = await import("../evaluation/detailed.js");
   const model = o.model ? await (await import("../artifact/churn-model.js")).loadModel(o.model) : undefined;
+  if (model?.survival) throw survivalPredictions(o.predictions, []);
   const j = await joinLabels({
     predictions: o.predictions,
     labels: o.labels,

@@ -1,6 +1,7 @@
 /**
  * Permutation importance, for every family: shuffle one original input column of labelled rows, score the rows
- * again and measure how much ROC AUC drops. The caller's scorer recomputes derived features and encodings from the
+ * again and measure how much the model's metric drops (ROC AUC of the churn probabilities; a survival model's
+ * Harrell's C-index of its log hazards). The caller's scorer recomputes derived features and encodings from the
  * typed input columns, so the result is per input column, with derived and one-hot features folded back by
  * construction. The model-level importance (this plus gain or coefficients) is artifact/importance.ts.
  */
@@ -10,7 +11,7 @@ import { rocAuc } from "./metrics.js";
 
 /** Permutation importance of one input column over the repeats. */
 export interface ImportanceStat {
-  /** Mean drop in ROC AUC over the repeats (higher = more important). */
+  /** Mean drop in the metric (ROC AUC; a survival model's C-index) over the repeats (higher = more important). */
   mean: number;
   /** Standard deviation of the drop over the repeats. */
   std: number;
@@ -24,23 +25,32 @@ export interface PermutationOptions {
   seed?: number;
 }
 
-/** Scores typed input rows: one churn probability per row, in row order. */
+/** Scores typed input rows: one score per row, in row order (a churn probability, or a survival model's log hazard). */
 export type TypedScorer = (rows: TypedTable) => Promise<Float64Array>;
 
+/** How good the scores of the rows are (higher is better): ROC AUC against labels, or a C-index. */
+export type ScoreMetric = (scores: Float64Array) => number;
+
+/** ROC AUC against 0/1 labels `y`: classification's metric of permutation importance. */
+export const aucMetric =
+  (y: Uint8Array): ScoreMetric =>
+  (p) =>
+    rocAuc(y, p);
+
 /**
- * Permutation importance of each of `columns` of `typed` (labelled rows, labels `y`), sorted by mean drop, largest
- * first (ties by name).
+ * Permutation importance of each of `columns` of `typed` (labelled rows measured by `metric`, e.g.
+ * {@link aucMetric}), sorted by mean drop, largest first (ties by name).
  */
 export async function permutationDrops(
   score: TypedScorer,
   typed: TypedTable,
-  y: Uint8Array,
+  metric: ScoreMetric,
   columns: readonly string[],
   opts: PermutationOptions = {},
 ): Promise<Record<string, ImportanceStat>> {
   const repeats = opts.repeats ?? 5;
   const rng = new Rng(opts.seed ?? 0);
-  const base = rocAuc(y, await score(typed));
+  const base = metric(await score(typed));
   const out: [string, ImportanceStat][] = [];
   for (const name of columns) {
     const drops: number[] = [];
@@ -49,7 +59,7 @@ export async function permutationDrops(
       const order = rng.shuffle(Int32Array.from({ length: typed.rows }, (_, i) => i));
       const shuffled = new Map(typed.columns);
       shuffled.set(name, takeColumn(col, order));
-      drops.push(base - rocAuc(y, await score({ ...typed, columns: shuffled })));
+      drops.push(base - metric(await score({ ...typed, columns: shuffled })));
     }
     const mean = drops.reduce((a, b) => a + b, 0) / repeats;
     const std = Math.sqrt(drops.reduce((a, b) => a + (b - mean) ** 2, 0) / repeats);

@@ -103,10 +103,23 @@ function probability(v: RawValue, file: string, row: number): number {
   return x;
 }
 
+/**
+ * Delayed labels are for a classifier's probabilities. A survival model's predictions are conditional on each
+ * customer's duration when scored, and a later label says whether and when (after how long) the customer left, so
+ * its metrics (C-index, AUC per horizon) are measured on the labelled table with durations, by the model.
+ */
+export function survivalPredictions(file: string, columns: readonly string[]): UserError {
+  return new UserError(
+    `${file}: ${columns.length ? `holds a survival model's predictions (${list([...columns])})` : "was scored by a survival model"}; --predictions/--labels is for classification models: add the later labels and durations to the scored table and run churnkit evaluate --model DIR --data FILE`,
+  );
+}
+
 /** Join `predictions` with `labels` on the id (see {@link LabelsJoinOptions}); every problem is a one-line UserError naming the file and column. */
 export function joinLabels(o: LabelsJoinOptions): Promise<JoinedLabels> {
   return withConnection(async (con) => {
     const predCols = await columnsOf(con, o.predictions);
+    const survival = predCols.filter((c) => /^churn_within_/.test(c) || c === "expected_remaining");
+    if (survival.length > 0) throw survivalPredictions(o.predictions, survival);
     const labelCols = await columnsOf(con, o.labels);
     const id = o.id ?? predCols.filter((c) => !SCORE_COLUMNS.has(c));
     if (id.length === 0)

@@ -132,7 +132,14 @@ export class DriftCounter {
         `${where}: no reference statistics to check drift against: the model was imported (churnkit import) without --data; import it again with a reference table (the table it was trained on, or rows of a reference period): churnkit import --from xgboost|lightgbm ${a.config.data.path ?? "FILE"} --data TABLE --out DIR`,
       );
     const retrain = `retrain the model with churnkit ${VERSION} to check drift`;
-    this.plans = a.inputs.map((c) => {
+    // A survival model's duration column is checked too (its predictions are conditional on it), when the model
+    // file holds its reference (churnkit 0.13 on).
+    const d = a.survival?.duration;
+    const columns =
+      d !== undefined && !a.inputs.some((c) => c.name === d) && Object.hasOwn(a.reference_stats, d)
+        ? [...a.inputs, { name: d, type: "numeric" as const }]
+        : a.inputs;
+    this.plans = columns.map((c) => {
       const stats = Object.hasOwn(a.reference_stats, c.name) ? a.reference_stats[c.name] : undefined;
       if (!stats?.histogram)
         throw new UserError(

@@ -57,15 +57,28 @@ async function run(kit: ChurnKit, out: string): Promise<RunResult> {
     // Importance is measured once, on the test split, below.
     const result = await kit.train(train, { importance: false });
     const model = result.model;
+    const reps = evaluation.permutation_repeats;
     if (model.survival) {
-      // Survival metrics read the test rows as text (durations included); not yet typed.
-      const testRows = await test.rawRows(Int32Array.from({ length: test.rows }, (_, i) => i));
-      const survivalTest = await model.evaluateSurvival(testRows);
+      // Typed, as classification's: the durations and features never become JS strings; only the bounded sample
+      // for importance and the report is read back as text (held-out.ts, stratified by the event).
+      const scored = await model.scoreSurvivalLabelled(test);
+      const survivalTest = model.measureSurvival(scored);
       kit.log.info(
         `test C-index ${survivalTest.c_index.toFixed(4)}, integrated Brier ${survivalTest.integrated_brier.toFixed(4)}`,
       );
-      const metrics = kit.metricsFile(result, loadSeconds, started, undefined, undefined, survivalTest);
-      await kit.save(out, model, metrics, testRows, "test split");
+      const max = evaluation.importance_max_rows;
+      const heldOut = await heldOutText(test, scored.rows, scored.y, scored.probability, max, seed);
+      const importance =
+        reps > 0
+          ? await featureImportance(model, heldOut.importance, "test split", {
+              repeats: reps,
+              seed,
+              maxRows: max,
+              ofRows: heldOut.of,
+            })
+          : undefined;
+      const metrics = kit.metricsFile(result, loadSeconds, started, undefined, importance, survivalTest);
+      await kit.save(out, model, metrics, heldOut.report, "test split");
       return { out, model, metrics };
     }
     // Every test row is labelled: scored once, for the metrics and for the rows read back (the highest-risk).
@@ -76,7 +89,6 @@ async function run(kit: ChurnKit, out: string): Promise<RunResult> {
     );
     const all = Int32Array.from({ length: test.rows }, (_, i) => i);
     const heldOut = await heldOutText(test, all, yTest, pTest, evaluation.importance_max_rows, seed);
-    const reps = evaluation.permutation_repeats;
     const importance =
       reps > 0
         ? await featureImportance(model, heldOut.importance, "test split", {

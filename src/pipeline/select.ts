@@ -74,8 +74,12 @@ export async function selectFamily(
   if (left.length > 0) log.info(`auto: ${left.join(", ")} left out (${task} is not among their tasks)`);
   const plans = names.map((name) => {
     const spec = family(name);
-    const cands = [checkParams(name, {})];
-    for (let c = 0; c < cfg.search.candidates; c++) cands.push(checkParams(name, spec.sample ? spec.sample(rng) : {}));
+    // A task's own defaults (gbdt's survival settings: the family's `taskParams`) are the base of every candidate,
+    // as they are of a single family's fit (train.ts); a candidate's sampled settings replace them.
+    const base = task === "classification" ? {} : (spec.taskParams?.[task] ?? {});
+    const cands = [checkParams(name, base)];
+    for (let c = 0; c < cfg.search.candidates; c++)
+      cands.push(checkParams(name, { ...base, ...(spec.sample ? spec.sample(rng) : {}) }));
     return { name, cands };
   });
   const total = plans.reduce((s, p) => s + p.cands.length + Math.ceil(p.cands.length / 2) * (k - 1), 0);
@@ -178,13 +182,15 @@ export function chooseFamily(rows: readonly LeaderboardRow[], folds: number): Le
 
 /** The leaderboard as aligned text lines, for `run` and logs. */
 export function formatLeaderboard(lb: Leaderboard): string {
-  const head = `${"family".padEnd(8)} ${(lb.rows[0]?.metric === "c_index" ? "C-index" : "AUC").padEnd(17)} ${"log loss".padEnd(17)} ${"PR AUC".padEnd(17)} fit s`;
+  // A survival search ranks by C-index and has no log loss or PR AUC.
+  const cIndex = lb.rows[0]?.metric === "c_index";
+  const head = `${"family".padEnd(8)} ${(cIndex ? "C-index" : "AUC").padEnd(17)} ${cIndex ? "" : `${"log loss".padEnd(17)} ${"PR AUC".padEnd(17)} `}fit s`;
   const f = (m: number, s: number) => `${m.toFixed(4)} ± ${s.toFixed(4)}`.padEnd(17);
   return [
     head,
     ...lb.rows.map(
       (r) =>
-        `${r.family.padEnd(8)} ${f(r.auc_mean, r.auc_std)} ${f(r.log_loss_mean, r.log_loss_std)} ${f(r.pr_auc_mean, r.pr_auc_std)} ${r.fit_s_mean.toFixed(3)}`,
+        `${r.family.padEnd(8)} ${f(r.auc_mean, r.auc_std)} ${cIndex ? "" : `${f(r.log_loss_mean, r.log_loss_std)} ${f(r.pr_auc_mean, r.pr_auc_std)} `}${r.fit_s_mean.toFixed(3)}`,
     ),
     ...(lb.choice ? [`chosen: ${lb.choice.reason}`] : []),
   ].join("\n");

@@ -41,7 +41,8 @@ import {
   taskOf,
 } from "./survival.js";
 import { chooseThreshold, type ChosenThreshold, type ThresholdRule } from "../evaluation/threshold.js";
-import { featureImportance, type FeatureImportance } from "../artifact/importance.js";
+import type { FeatureImportance } from "../artifact/importance.js";
+import { validationImportance } from "./importance-step.js";
 import { ChurnModel } from "../artifact/churn-model.js";
 import { encodeRows, fitFamily, type PreparedData } from "./fit.js";
 import { selectFamily } from "./select.js";
@@ -341,7 +342,11 @@ export async function trainOnTable(
     data_fingerprint: await raw.fingerprint(),
     config: { ...cfg, model: { ...cfg.model, params: checked } },
     // Every input column (those only derived features read included) and every model column.
-    reference_stats: referenceStats(typed, [...new Set([...inputs.map((c) => c.name), ...kept.map((k) => k.column)])]),
+    reference_stats: {
+      ...referenceStats(typed, [...new Set([...inputs.map((c) => c.name), ...kept.map((k) => k.column)])]),
+      // A survival model's duration, what its predictions are conditional on, is checked for drift like an input.
+      ...(data.duration ? { [cfg.data.duration!]: numericStats(data.duration) } : {}),
+    },
     reference_score: numericStats(pVal, "numeric", SCORE_EDGES),
     ...(task === "survival"
       ? { survival: survivalSection(cfg, final.baseline!, followUp(data.duration!, y), survivalValidation ?? null) }
@@ -363,31 +368,8 @@ export async function trainOnTable(
   // Importance is measured by the first fit on the validation rows it never saw.
   let importance: FeatureImportance | undefined;
   const validationRows = heldOut.report;
-  if (task === "survival" && cfg.evaluation.permutation_repeats > 0 && opts.importance !== false)
-    log.info("permutation importance is not measured for survival models (it ranks by AUC of probabilities)");
-  if (task !== "survival" && cfg.evaluation.permutation_repeats > 0 && opts.importance !== false) {
-    const t0 = now();
-    const firstModel = ChurnModel.fromFit(
-      {
-        ...artifact,
-        preprocess: first.pre,
-        feature_means: first.means,
-        model: { ...artifact.model, state: first.clf.state() },
-      },
-      first.clf,
-    );
-    // Permutation importance by the first fit, on rows it never saw; gain or coefficients of the saved model.
-    importance = await featureImportance(firstModel, heldOut.importance, "validation split", {
-      repeats: cfg.evaluation.permutation_repeats,
-      seed: cfg.seed,
-      own: artifact,
-      maxRows: cfg.evaluation.importance_max_rows,
-      ofRows: heldOut.of,
-    });
-    log.info(
-      `permutation importance measured in ${(now() - t0).toFixed(2)} s; top: ${Object.keys(importance.permutation).slice(0, 4).join(", ")}`,
-    );
-  }
+  if (cfg.evaluation.permutation_repeats > 0 && opts.importance !== false)
+    importance = await validationImportance(artifact, first, heldOut, cfg, log);
   const timings: TrainResult["timings"] = {
     preprocess_s: preprocessSeconds,
     fit_s: first.fitSeconds + (final === first ? 0 : final.fitSeconds),

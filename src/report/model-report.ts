@@ -121,6 +121,9 @@ export async function modelReport(input: ModelReportInput): Promise<string> {
 
   if (metrics.leaderboard) {
     const lb = metrics.leaderboard;
+    // A survival search ranks by C-index and has no log loss or PR AUC (NaN in its rows).
+    const cIndex = lb.rows[0]?.metric === "c_index";
+    const ranked = cIndex ? "C-index" : "AUC";
     sections.push({
       title: "Leaderboard",
       blocks: [
@@ -132,31 +135,22 @@ export async function modelReport(input: ModelReportInput): Promise<string> {
               ? ` on a stratified sample of ${lb.cv_rows.toLocaleString("en")} of the ${lb.of_rows.toLocaleString("en")} training rows (search.max_rows)`
               : "") +
             (lb.choice
-              ? `. Rule: among the families within one standard error of the best mean AUC, the simplest and fastest wins (${[
+              ? `. Rule: among the families within one standard error of the best mean ${ranked}, the simplest and fastest wins (${[
                   ...lb.rows,
                 ]
                   .sort((x, y) => (family(x.family).complexity ?? Infinity) - (family(y.family).complexity ?? Infinity))
                   .map((r) => r.family)
                   .join(" < ")}). Chosen: ${lb.choice.reason}. It was refitted on all training rows.`
-              : "; the best mean AUC won and was refitted on all training rows."),
+              : `; the best mean ${ranked} won and was refitted on all training rows.`),
         },
         {
           kind: "table",
-          columns: [
-            "Family",
-            lb.rows[0]?.metric === "c_index" ? "C-index" : "AUC",
-            "± std",
-            "Log loss",
-            "PR AUC",
-            "Fit s",
-            "Candidates",
-          ],
+          columns: ["Family", ranked, "± std", ...(cIndex ? [] : ["Log loss", "PR AUC"]), "Fit s", "Candidates"],
           rows: lb.rows.map((r) => [
             r.family,
             Number(r.auc_mean.toFixed(4)),
             Number(r.auc_std.toFixed(4)),
-            Number(r.log_loss_mean.toFixed(4)),
-            Number(r.pr_auc_mean.toFixed(4)),
+            ...(cIndex ? [] : [Number(r.log_loss_mean.toFixed(4)), Number(r.pr_auc_mean.toFixed(4))]),
             Number(r.fit_s_mean.toFixed(3)),
             r.candidates,
           ]),
@@ -303,7 +297,12 @@ export async function modelReport(input: ModelReportInput): Promise<string> {
       {
         kind: "chart",
         svg: await renderSvg(
-          importanceChart({ items, xTitle: "Drop in ROC AUC when shuffled", yTitle: "Input column", limit: 20 }),
+          importanceChart({
+            items,
+            xTitle: `Drop in ${fi.metric === "c_index" ? "C-index" : "ROC AUC"} when shuffled`,
+            yTitle: "Input column",
+            limit: 20,
+          }),
         ),
         caption:
           `Permutation importance on the ${fi.measured_on}` +

@@ -4,10 +4,10 @@
  * explain, init's suggestion, and the usage errors. Needs `npm run build`.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { runCli } from "../cli-run.js";
-import { telcoSplit, tmp } from "../helpers.js";
+import { telcoLines, telcoSplit, tmp } from "../helpers.js";
 
 /** A CSV line split on commas (the Telco file quotes nothing). */
 const cells = (l: string) => l.split(",");
@@ -81,6 +81,39 @@ describe("churnkit train --duration --model cox", () => {
     });
     expect(first.expected_remaining).toBe(Number(rem));
   }, 130_000);
+
+  it("evaluate: a row without a duration is exit 2 naming it; delayed labels are refused in one line", async () => {
+    const { header, lines } = telcoLines();
+    const bad = lines.slice(0, 30);
+    const c = cells(bad[11]!);
+    c[cells(header).indexOf("tenure")] = "";
+    bad[11] = c.join(",");
+    const file = join(dir, "no-tenure.csv");
+    writeFileSync(file, [header, ...bad].join("\n") + "\n");
+    const r = await runCli(["evaluate", "--model", model, "--data", file, "--json"]);
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim().split("\n")).toHaveLength(1);
+    expect(r.stderr.trim()).toMatch(/no-tenure\.csv: row 12: duration column "tenure" is missing; evaluation needs/);
+    // Delayed labels: the predictions of a survival model are measured with durations, by evaluate --data.
+    const scores = join(dir, "delayed.csv");
+    expect((await runCli(["predict", "--model", model, "--data", file, "--out", scores])).status).toBe(2);
+    const ok = join(dir, "first.csv");
+    writeFileSync(ok, [header, ...lines.slice(0, 30)].join("\n") + "\n");
+    expect((await runCli(["predict", "--model", model, "--data", ok, "--out", scores])).status).toBe(0);
+    const labels = join(dir, "labels.csv");
+    writeFileSync(
+      labels,
+      ["customerID,Churn", ...lines.slice(0, 30).map((l) => `${cells(l)[0]},${cells(l).at(-1)}`)].join("\n") + "\n",
+    );
+    for (const extra of [["--model", model], []]) {
+      const d = await runCli(["evaluate", "--predictions", scores, "--labels", labels, ...extra]);
+      expect(d.status).toBe(2);
+      expect(d.stderr.trim().split("\n")).toHaveLength(1);
+      expect(d.stderr).toContain(
+        "--predictions/--labels is for classification models: add the later labels and durations to the scored table and run churnkit evaluate --model DIR --data FILE",
+      );
+    }
+  }, 60_000);
 
   it("explain: contributions per input column (the duration is none), the text in hazard", async () => {
     const r = await runCli(["explain", "--model", model, "--data", split.test, "--rows", "0,1,2", "--json"]);
