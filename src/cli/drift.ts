@@ -65,6 +65,10 @@ export function driftCommand(program: Command): void {
         const counter = new DriftCounter(model.artifact, join(o.model, "model.json"));
         const scan = await scanForDrift(model, o.data, counter);
         const result = counter.result(o.driftShare ?? 0);
+        if (scan.skippedLine !== undefined)
+          log.warn(
+            `${o.data}: skipped line ${scan.skippedLine}, the last one, as not yet complete (no line end, not valid JSON: the server may be writing it); the next check reads it`,
+          );
         log.info(
           `checked ${scan.rows} rows${scan.requestLog ? " of a request log" : ""}: ${result.drifted_columns.length} of ${result.columns.length} input columns drifted; score PSI ${result.score.value.toFixed(3)}`,
         );

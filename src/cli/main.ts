@@ -19,6 +19,13 @@ import { runCommand } from "./run.js";
 import { serveCommand } from "./serve.js";
 import { trainCommand } from "./train.js";
 
+// A reader that stopped early (`churnkit predict ... | head`) closes stdout: stop quietly, as `cat` does, rather than
+// with Node's stack trace of an unhandled 'error' event. Exit 1: the output was not written whole.
+process.stdout.on("error", (e: NodeJS.ErrnoException) => {
+  if (e.code !== "EPIPE") throw e;
+  process.exit(1);
+});
+
 const program = new Command("churnkit")
   .description("Train, evaluate, explain, version and serve churn models from a customer table.")
   .version(VERSION, "-V, --version")

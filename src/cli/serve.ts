@@ -1,7 +1,9 @@
 /**
  * `churnkit serve`: load a model and serve it over HTTP until SIGTERM/SIGINT. Startup
  * problems (no model, corrupt model, port taken, bad address) are user errors: one line,
- * exit 2, and nothing is left listening. Shutdown lets in-flight requests finish.
+ * exit 2, and nothing is left listening. Shutdown lets in-flight requests finish and flushes
+ * the request log. SIGHUP (sent by logrotate after it moved the log) starts a new request log
+ * at the same path and keeps serving; without a handler Node would exit at once.
  */
 import { join } from "node:path";
 import { InvalidArgumentError, type Command } from "commander";
@@ -67,7 +69,7 @@ export function serveCommand(program: Command): void {
     )
     .option(
       "--log-requests <file>",
-      'append every scored row to FILE as JSON Lines: {"time","row","churn_probability","churn"} (for churnkit drift --data FILE); never truncated',
+      'append every scored row to FILE as JSON Lines: {"time","row","churn_probability","churn"} (for churnkit drift --data FILE); never truncated; SIGHUP starts a new file at the path (log rotation)',
     )
     .option(
       "--shutdown-grace <duration>",
@@ -77,7 +79,8 @@ export function serveCommand(program: Command): void {
     .action(async (o: ServeArgs) => {
       // Loaded here, not at the top, so that other subcommands do not pay for fastify.
       const { loadModel } = await import("../artifact/churn-model.js");
-      const { createServer, parseDuration, parseSize, showDuration } = await import("../serve/server.js");
+      const { createServer, parseDuration, parseSize, reopenRequestLog, showDuration } =
+        await import("../serve/server.js");
       if (parseSize(o.maxBody) === undefined)
         throw new UserError(`--max-body must be a size such as 1mb, 512kb or a byte count, got "${o.maxBody}"`);
       for (const [flag, v] of [
@@ -163,8 +166,24 @@ export function serveCommand(program: Command): void {
             () => process.exit(1),
           );
         };
+        const hangup = () => {
+          if (stopping) return;
+          reopenRequestLog(app).then(
+            (path) =>
+              app.log.info(
+                path === undefined
+                  ? "SIGHUP: no request log to reopen (no --log-requests); still serving"
+                  : `SIGHUP: request log reopened at ${path}; still serving`,
+              ),
+            (e: unknown) =>
+              app.log.error(
+                `SIGHUP: ${e instanceof Error ? e.message : String(e)}; still serving, the request log unchanged`,
+              ),
+          );
+        };
         process.on("SIGTERM", stop);
         process.on("SIGINT", stop);
+        process.on("SIGHUP", hangup);
       });
       // Nothing should keep the process alive now; if something does, do not hang.
       setTimeout(() => process.exit(process.exitCode ?? 0), 2000).unref();

@@ -54,7 +54,7 @@ export function readConfigFile(path: string): Plain {
  * `churnkit`, or `learners/families.js`, is imported; a family added with `registerFamily` counts).
  */
 export function parseConfig(obj: unknown, where = "config"): Config {
-  const r = configSchema.safeParse(obj);
+  const r = configSchema.safeParse(obj, { reportInput: true }); // the values given, for the error
   if (!r.success) throw zodToUserError(r.error, where);
   // Check the family's hyperparameters now, so that the error names the config file, before any data is read.
   const f = r.data.model.family;

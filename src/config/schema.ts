@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import { autoFamilies, isFamily, knownFamilies } from "../learners/registry.js";
+import { show } from "../utils/errors.js";
 
 /**
  * The name of a registered model family (`logreg`, `tree`, `forest`, `gbdt`, or one added with
@@ -13,9 +14,9 @@ import { autoFamilies, isFamily, knownFamilies } from "../learners/registry.js";
  */
 export type ModelFamily = string;
 
-/** zod's own wording for a bad choice, with the choices read from the registry at parse time. */
-const choices = (extra: string[]) => () =>
-  `Invalid option: expected one of ${[...knownFamilies(), ...extra].map((f) => JSON.stringify(f)).join("|")}`;
+/** The error for a bad choice (utils/zod-errors.ts' wording), with the choices read from the registry at parse time. */
+const choices = (extra: string[]) => (issue: { input?: unknown }) =>
+  `expected one of ${[...knownFamilies(), ...extra].map((f) => JSON.stringify(f)).join(", ")}, got ${show(issue.input)}`;
 /** A registered family's name (JSON Schema: the registry's names, added when the schema is generated). */
 export const familyNameSchema = z.string().refine(isFamily, { error: choices([]) });
 /** A registered family's name, or `auto`. */

@@ -136,6 +136,15 @@ export async function checkShape(
     data[columns[0]!] = await firstColumn();
     checkRagged(path, columns, data);
   }
+  await checkColumnNames(path, columns);
+}
+
+/**
+ * Refuse a file with a repeated column name: DuckDB reads a CSV
+ * header's repeat (in any letter case) as a renamed column (`a`, `a_1`), so that the model would read one of the two without a word.
+ * Every command that reads a table checks it: the whole-file loaders (checkShape) and the streams (predict, drift).
+ */
+export async function checkColumnNames(path: string, columns: string[]): Promise<void> {
   const dup =
     columns.find((c, i) => columns.indexOf(c) !== i) ??
     (formatOf(path) === "csv" ? await duplicateHeader(path, columns) : undefined);

@@ -4,7 +4,7 @@
  */
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { dict } from "../utils/dict.js";
-import { checkRagged, formatOf, unreadable, type RawTable, type RawValue } from "./load.js";
+import { checkColumnNames, checkRagged, formatOf, unreadable, type RawTable, type RawValue } from "./load.js";
 
 /** Rows per batch: large enough to amortise per-batch work, small enough for constant memory. */
 export const BATCH_ROWS = 16384;
@@ -22,8 +22,8 @@ export interface BatchStream {
 
 /**
  * Start streaming `sql` (a relation over the file `input`, e.g. `sourceSql(input)`) on `con`. A fault DuckDB reports
- * (a bad line, an encoding) is a UserError naming `input`; a CSV whose rows do not split into the header's columns
- * is refused on its first batch.
+ * (a bad line, an encoding) is a UserError naming `input`, and so is a repeated column name; a CSV whose rows do not
+ * split into the header's columns is refused on its first batch.
  */
 export async function openBatches(con: DuckDBConnection, sql: string, input: string): Promise<BatchStream> {
   let result;
@@ -33,6 +33,7 @@ export async function openBatches(con: DuckDBConnection, sql: string, input: str
     throw unreadable(input, e);
   }
   const columns = result.columnNames();
+  await checkColumnNames(input, columns);
   const forEach = async (onBatch: (table: RawTable, offset: number) => Promise<void> | void): Promise<number> => {
     let rows = 0;
     let pending: RawValue[][] = columns.map(() => []);

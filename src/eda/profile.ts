@@ -15,7 +15,7 @@
  * so such a column shows as a feature with its single-column AUC.
  */
 import { statSync } from "node:fs";
-import { checkDataFile, formatOf, sourceSql, type RawTable } from "../data/load.js";
+import { checkColumnNames, checkDataFile, formatOf, sourceSql, type RawTable } from "../data/load.js";
 import { ident } from "../data/duckdb.js";
 import { ID_NAME } from "../data/identifier.js";
 import { guessTarget, type ColumnType } from "../data/schema.js";
@@ -64,6 +64,7 @@ export async function profile(path: string, opts: ProfileOptions = {}): Promise<
   const names = (await query(`DESCRIBE ${sourceSql(path)}`, path)).map((r) => String(r.column_name));
   const dup = names.find((c, i) => names.findIndex((d) => d.toLowerCase() === c.toLowerCase()) !== i);
   if (dup) throw new UserError(`${path}: column "${dup}" appears twice; rename one of them`);
+  await checkColumnNames(path, names); // a CSV header's repeat, which DuckDB renamed ("a", "a_1")
   if (opts.target !== undefined && !names.includes(opts.target))
     throw new UserError(`${path}: target column "${opts.target}" not found; columns are: ${names.join(", ")}`);
 

@@ -11,6 +11,7 @@ import { mkdir, open, rename, rm } from "node:fs/promises";
 import { finished } from "node:stream/promises";
 import { dirname, extname } from "node:path";
 import {
+  checkColumnNames,
   checkDataFiles,
   checkRagged,
   formatOf,
@@ -206,6 +207,7 @@ async function typedBatches(
   } catch (e) {
     throw unreadable(input, e);
   }
+  await checkColumnNames(input, columns);
   if (columns.length === 1 && formatOf(input) === "csv") {
     // A ragged CSV reads as one whole-line column: name its bad row (checkRagged) from the first rows, as text.
     const head = await con.runAndReadAll(`SELECT * FROM (${source}) LIMIT ${POSITIONED_ROWS}`);

@@ -173,7 +173,7 @@ export const autoFamilies = (task: Task = "classification"): string[] =>
 
 /** Check hyperparameters against the family's schema; errors name `model.params.KEY`. */
 export function checkParams(name: string, params: Record<string, unknown>, where = "config"): Record<string, unknown> {
-  const r = family(name).params.safeParse(params);
+  const r = family(name).params.safeParse(params, { reportInput: true }); // the values given, for the error
   if (!r.success) throw zodToUserError(r.error, where, "model.params");
   return r.data;
 }

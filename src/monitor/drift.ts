@@ -118,9 +118,19 @@ export class DriftCounter {
 
   /**
    * The bins of every input column and of the score, from the model's reference statistics. A model file written
-   * before churnkit 0.12 (format 1.0) has none: a UserError says to retrain it.
+   * before churnkit 0.12 (format 1.0) has none: a UserError says to retrain it; one imported without --data has
+   * none either: the UserError says to import it again with --data.
    */
   constructor(a: ModelArtifact, where = "model.json") {
+    // A model `churnkit import` made without --data has no reference rows (its fingerprint counts none): retraining
+    // is no advice for a model churnkit did not train; importing it again with a reference table is.
+    const hasReference =
+      !!a.reference_score?.histogram &&
+      a.inputs.every((c) => Object.hasOwn(a.reference_stats, c.name) && a.reference_stats[c.name]!.histogram);
+    if (!hasReference && a.data_fingerprint.rows === 0)
+      throw new UserError(
+        `${where}: no reference statistics to check drift against: the model was imported (churnkit import) without --data; import it again with a reference table (the table it was trained on, or rows of a reference period): churnkit import --from xgboost|lightgbm ${a.config.data.path ?? "FILE"} --data TABLE --out DIR`,
+      );
     const retrain = `retrain the model with churnkit ${VERSION} to check drift`;
     // A survival model's duration column is checked too (its predictions are conditional on it), when the model
     // file holds its reference (churnkit 0.13 on).

@@ -5,45 +5,20 @@
  * result, or the command fails.
  *
  * `--data` may also be a request log of `churnkit serve --log-requests`: JSON Lines of
- * `{"time": ISO, "row": {...input columns...}, "churn_probability": p}`, read with DuckDB's read_json; the
- * input columns are taken from each `row` object (a column it lacks is missing) and scored again by the model.
+ * `{"time": ISO, "row": {...input columns...}, "churn_probability": p}`, read line by line (log-lines.ts: a live
+ * log is read up to its size at the start, a half-written last line is skipped, a bad line is an error naming
+ * it); the input columns are taken from each `row` object (a column it lacks is missing) and scored again.
  */
 import type { DuckDBConnection } from "@duckdb/node-api";
+import type { RawTable } from "../data/load.js";
 import { checkDataFile, formatOf, sourceSql, unreadable } from "../data/load.js";
 import { openBatches } from "../data/stream.js";
-import { ident, literal, withConnection } from "../data/duckdb.js";
+import { withConnection } from "../data/duckdb.js";
 import { typeTable } from "../data/typed.js";
 import type { ChurnModel } from "../artifact/churn-model.js";
 import { UserError } from "../utils/errors.js";
 import { DriftCounter, type DriftResult } from "./drift.js";
-
-/** A JSON pointer to one key of an object (RFC 6901: "~" → "~0", "/" → "~1"). */
-const pointer = (key: string): string => "/" + key.replace(/~/g, "~0").replace(/\//g, "~1");
-
-/**
- * Whether a JSON file is a request log: it has a `row` column of objects and a `churn_probability` column (and
- * the model has no input column named "row").
- */
-async function isRequestLog(con: DuckDBConnection, path: string, model: ChurnModel): Promise<boolean> {
-  if (formatOf(path) !== "json" || model.scoringInputs.some((c) => c.name === "row")) return false;
-  let r;
-  try {
-    r = await con.runAndReadAll(`DESCRIBE SELECT * FROM read_json_auto(${literal(path)})`);
-  } catch (e) {
-    throw unreadable(path, e);
-  }
-  const types = new Map(r.getRowsJS().map((row) => [String(row[0]), String(row[1])]));
-  return /^(STRUCT|JSON|MAP)/.test(types.get("row") ?? "") && types.has("churn_probability");
-}
-
-/** The SQL of the input columns of a request log, as text (like every other source). */
-function requestLogSql(path: string, model: ChurnModel): string {
-  // The scoring inputs: a survival model's duration (and value) column too, which its scores need.
-  const cols = model.scoringInputs.map(
-    (c) => `json_extract_string("row", ${literal(pointer(c.name))}) AS ${ident(c.name)}`,
-  );
-  return `SELECT ${cols.join(", ")} FROM read_json(${literal(path)}, format = 'newline_delimited', columns = {'row': 'JSON'})`;
-}
+import { looksLikeRequestLog, readLogLines } from "./log-lines.js";
 
 /** What was read. */
 export interface ScanInfo {
@@ -51,13 +26,30 @@ export interface ScanInfo {
   rows: number;
   /** Whether the file was read as a request log of `churnkit serve --log-requests`. */
   requestLog: boolean;
+  /** A request log's last line, skipped as not yet complete (no line end, not valid JSON): its line number. */
+  skippedLine?: number;
+}
+
+/** Whether `input` is to be read as a request log (and the model has no input column named "row"). */
+async function isRequestLog(input: string, model: ChurnModel): Promise<boolean> {
+  if (formatOf(input) !== "json" || model.scoringInputs.some((c) => c.name === "row")) return false;
+  return looksLikeRequestLog(input);
 }
 
 /** Read `input` once, typing and scoring every row, and count it into `counter`. */
 export async function scanForDrift(model: ChurnModel, input: string, counter: DriftCounter): Promise<ScanInfo> {
   checkDataFile(input);
-  const requestLog = await withConnection((con) => isRequestLog(con, input, model));
-  const sql = requestLog ? requestLogSql(input, model) : sourceSql(input);
+  if (await isRequestLog(input, model)) {
+    const specs = model.scoringInputs;
+    const read = await readLogLines(
+      input,
+      specs.map((c) => c.name),
+      (table, offset) => score(model, table, offset, counter),
+    );
+    if (read.rows === 0) throw new UserError(`${input}: has no data rows to check for drift`);
+    return { rows: read.rows, requestLog: true, ...(read.skippedLast ? { skippedLine: read.skippedLast } : {}) };
+  }
+  const sql = sourceSql(input);
   const expected = withConnection(async (con) =>
     Number((await con.runAndReadAll(`SELECT count(*) FROM (${sql})`)).getRows()[0]![0]),
   );
@@ -69,7 +61,7 @@ export async function scanForDrift(model: ChurnModel, input: string, counter: Dr
   if (total === 0) throw new UserError(`${input}: has no data rows to check for drift`);
   if (rows !== total)
     throw new Error(`${input}: read ${rows} of its ${total} rows (the input stream ended early); no drift result`);
-  return { rows, requestLog };
+  return { rows, requestLog: false };
 }
 
 async function stream(
@@ -80,11 +72,14 @@ async function stream(
   counter: DriftCounter,
 ): Promise<number> {
   const batches = await openBatches(con, sql, input);
-  return batches.forEach(async (table, offset) => {
-    const typed = typeTable(table, model.scoringInputs, offset);
-    const { X, at } = await model.prepareTyped(typed, offset); // typed once: counted and scored from the same columns
-    counter.add(typed, model.scoreMatrix(X, offset, at));
-  });
+  return batches.forEach((table, offset) => score(model, table, offset, counter));
+}
+
+/** Type, score and count one batch (`offset`: rows before it, for row numbers in messages). */
+async function score(model: ChurnModel, table: RawTable, offset: number, counter: DriftCounter): Promise<void> {
+  const typed = typeTable(table, model.scoringInputs, offset);
+  const { X, at } = await model.prepareTyped(typed, offset); // typed once: counted and scored from the same columns
+  counter.add(typed, model.scoreMatrix(X, offset, at));
 }
 
 /**

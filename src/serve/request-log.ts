@@ -3,7 +3,9 @@
  * monitoring (`churnkit drift --data FILE` reads it). The file is the user's: it is opened for
  * appending only (never truncated, never replaced), lines are written in the order the rows were
  * scored, a slow disk slows the requests down (backpressure) rather than filling memory without
- * bound, and the server's close flushes what is buffered before it returns.
+ * bound, and the server's close flushes what is buffered before it returns. On SIGHUP (log rotation:
+ * logrotate has moved the file away) `churnkit serve` calls {@link RequestLog.reopen}: later lines go to a
+ * new file at the same path, the moved file gets every line written before.
  */
 import { closeSync, createWriteStream, fstatSync, openSync, readSync, type WriteStream } from "node:fs";
 import { finished } from "node:stream/promises";
@@ -51,6 +53,24 @@ function endsWithNewline(fd: number, size: number): boolean {
   return last[0] === 0x0a;
 }
 
+/** A write stream appending to `path` (created when absent), on a line of its own; an error names `flag`. */
+function openAppend(path: string, flag: string): WriteStream {
+  let fd: number | undefined;
+  try {
+    // "a+": every write goes to the end (O_APPEND), and the last byte can be read.
+    fd = openSync(path, "a+");
+    const size = fstatSync(fd).size;
+    // A file whose last line has no line end (cut short, or written by hand) would glue our first line to it.
+    const newline = size > 0 && !endsWithNewline(fd, size);
+    const ws = createWriteStream("", { fd });
+    if (newline) ws.write("\n");
+    return ws;
+  } catch (e) {
+    if (fd !== undefined) closeSync(fd);
+    throw outputError(e, path, flag);
+  }
+}
+
 /** An open request log; create it with {@link RequestLog.open}. */
 export class RequestLog {
   private failed: Error | undefined;
@@ -61,8 +81,12 @@ export class RequestLog {
   private constructor(
     /** The file, as named by the user. */
     readonly path: string,
-    private readonly ws: WriteStream,
+    private ws: WriteStream,
   ) {
+    this.watch(ws);
+  }
+
+  private watch(ws: WriteStream): void {
     ws.on("error", (e) => (this.failed ??= e));
   }
 
@@ -71,20 +95,25 @@ export class RequestLog {
    * synchronously, so that a path that cannot be written is a startup error (a UserError naming the file).
    */
   static open(path: string, flag = "--log-requests"): RequestLog {
-    let fd: number | undefined;
-    try {
-      // "a+": every write goes to the end (O_APPEND), and the last byte can be read.
-      fd = openSync(path, "a+");
-      const size = fstatSync(fd).size;
-      // A file whose last line has no line end (cut short, or written by hand) would glue our first line to it.
-      const newline = size > 0 && !endsWithNewline(fd, size);
-      const log = new RequestLog(path, createWriteStream("", { fd }));
-      if (newline) log.ws.write("\n");
-      return log;
-    } catch (e) {
-      if (fd !== undefined) closeSync(fd);
-      throw outputError(e, path, flag);
-    }
+    return new RequestLog(path, openAppend(path, flag));
+  }
+
+  /**
+   * Start a new file at the path (after log rotation moved the old one away; the path's file if it is still
+   * there, appended to, never truncated): later lines go to it, the lines written before are flushed to the old
+   * file, which is then closed. When the path cannot be opened now (a UserError naming it), lines keep going to
+   * the old file. Resolves once the old file is closed.
+   */
+  async reopen(): Promise<void> {
+    this.check();
+    if (this.closed) throw new Error(`request log ${this.path}: already closed`);
+    const next = openAppend(this.path, "--log-requests");
+    const old = this.ws;
+    this.watch(next);
+    this.ws = next; // synchronous swap: no line is split between the files, and none is written out of order
+    old.end();
+    await finished(old).catch(() => undefined);
+    this.check();
   }
 
   /**

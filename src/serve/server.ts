@@ -48,6 +48,20 @@ export interface ServeOptions {
   processMetrics?: boolean;
 }
 
+/** The request log of each server that has one (for {@link reopenRequestLog}). */
+const requestLogs = new WeakMap<FastifyInstance, RequestLog>();
+
+/**
+ * Start a new request log file at the `logRequests` path (after log rotation moved the file away: SIGHUP in
+ * `churnkit serve`), see RequestLog.reopen. Resolves to the path, or undefined when the server logs no requests.
+ */
+export async function reopenRequestLog(app: FastifyInstance): Promise<string | undefined> {
+  const log = requestLogs.get(app);
+  if (!log) return undefined;
+  await log.reopen();
+  return log.path;
+}
+
 /** Default of {@link ServeOptions.maxExplainRows}. */
 export const DEFAULT_MAX_EXPLAIN_ROWS = 100;
 
@@ -216,7 +230,10 @@ export function createServer(model: ChurnModel, options: ServeOptions = {}): Fas
   registerMetrics(app, metrics);
   // Opened last, once every option is known good: a failed createServer leaves no open file behind.
   const log = options.logRequests === undefined ? undefined : RequestLog.open(options.logRequests);
-  if (log) closeWith(app, () => log.close());
+  if (log) {
+    closeWith(app, () => log.close());
+    requestLogs.set(app, log);
+  }
   registerRoutes(app, model, {
     name: options.name ?? "churn model",
     auth: token !== undefined,

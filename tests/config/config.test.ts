@@ -232,7 +232,7 @@ describe("model hyperparameters in a config", () => {
     const f = write(dir, "c.yaml", "model:\n  family: logreg\n  params:\n    C: -1\n");
     const e = await errorOf(() => resolveConfig(f));
     expect(e).toBeInstanceOf(UserError);
-    expect(e.message).toBe(`${f}: model.params.C: Too small: expected number to be >0`);
+    expect(e.message).toBe(`${f}: model.params.C: expected a number greater than 0, got -1`);
     expect((await errorOf(() => parseConfig({ model: { params: { max_iter: 0 } } }, "x.json"))).message).toMatch(
       /^x\.json: model\.params\.max_iter: /,
     );

@@ -41,6 +41,8 @@ const artifact = (): ModelArtifact =>
       y: num([0], [50, 50]),
     },
     reference_score: num([0.5], [50, 50], 0, 0.5),
+    data_fingerprint: { rows: 100, columns: 3, sha256: "0".repeat(64) },
+    config: { data: { path: "train.csv" } },
   }) as unknown as ModelArtifact;
 
 /** One batch of 5 rows: x 0, 0, 3, 3, missing; c a, z, z, missing, b; y −1, 1, −1, 1, 1 … */
@@ -113,6 +115,18 @@ describe("DriftCounter", () => {
     delete b.reference_score;
     expect((await errorOf(() => new DriftCounter(b))).message).toMatch(
       /^model.json: no reference score distribution \(model format 1.1, written by churnkit 0.12.0\); retrain/,
+    );
+  });
+
+  it("a model imported without --data (no reference rows) is refused in one line that says to import it again with --data", async () => {
+    const a = artifact();
+    for (const s of Object.values(a.reference_stats)) delete (s as { histogram?: unknown }).histogram;
+    delete a.reference_score;
+    a.data_fingerprint.rows = 0;
+    a.config.data.path = "model.xgb.json";
+    const m = (await errorOf(() => new DriftCounter(a, "m/model.json"))).message;
+    expect(m).toBe(
+      "m/model.json: no reference statistics to check drift against: the model was imported (churnkit import) without --data; import it again with a reference table (the table it was trained on, or rows of a reference period): churnkit import --from xgboost|lightgbm model.xgb.json --data TABLE --out DIR",
     );
   });
 });
