@@ -142,8 +142,8 @@ try {
       if (!opt["skip-sklearn"]) {
         const args = ["-c", PY, work, String(nTrain), String(nTest), String(nCols), String(maxIter), "1"];
         const env = { ...process.env };
-      if (opt["sklearn-threads"]) env.OMP_NUM_THREADS = opt["sklearn-threads"];
-      const r = spawnSync("/usr/bin/python3", args, { encoding: "utf8", env });
+        if (opt["sklearn-threads"]) env.OMP_NUM_THREADS = opt["sklearn-threads"];
+        const r = spawnSync("/usr/bin/python3", args, { encoding: "utf8", env });
         if (r.status !== 0) throw new Error(`python failed: ${r.stderr}`);
         const py = JSON.parse(r.stdout.trim());
         console.log(
