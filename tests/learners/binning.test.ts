@@ -6,7 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { BinMapper } from "../../src/learners/binning/bin-mapper.js";
 import { leftCodes } from "../../src/learners/binning/categorical.js";
-import { BINNING_SUBSAMPLE, edgeSample, numericEdges } from "../../src/learners/binning/edges.js";
+import { BINNING_SUBSAMPLE, edgeSample, numericEdges, sortNumbers } from "../../src/learners/binning/edges.js";
 import { CartEstimator } from "../../src/learners/tree/cart.js";
 import { ForestEstimator } from "../../src/learners/forest/forest.js";
 import type { FeatureInfo, Matrix } from "../../src/core/types.js";
@@ -38,6 +38,27 @@ function column(kind: string, n: number, rng: Rng): Float64Array {
 }
 
 describe("numeric edges (one rule in every family)", () => {
+  it("sorts large samples by radix exactly as the built-in sort does (signs, zeros, tiny, huge, infinite)", () => {
+    const rng = new Rng(11);
+    const special = [Infinity, -Infinity, 1, -1, 0, -0, 5e-324, -5e-324, Number.MAX_VALUE, -Number.MAX_VALUE];
+    const gens: (() => number)[] = [
+      () => rng.next() * 10 - 5,
+      () => rng.int(5),
+      () => (rng.next() < 0.5 ? -0 : 0),
+      () => Math.exp(rng.next() * 1400 - 700) * (rng.next() < 0.5 ? -1 : 1),
+      () => special[rng.int(special.length)]!,
+    ];
+    for (const g of gens) {
+      for (const n of [3, 5000, 70_000]) {
+        const a = Float64Array.from({ length: n }, g);
+        const want = Array.from(a.slice().sort());
+        const got = Array.from(sortNumbers(a));
+        // Object.is tells -0 from +0.
+        expect(got.every((v, i) => Object.is(v, want[i]))).toBe(true);
+      }
+    }
+  });
+
   it("gives the quantile edges of a known input, and one bin per value when they are few", () => {
     const v = Float64Array.from({ length: 1000 }, (_, i) => i);
     expect(Array.from(numericEdges(v, 4))).toEqual([249.5, 499.5, 749.5]);

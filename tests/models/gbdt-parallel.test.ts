@@ -69,6 +69,49 @@ describe("gbdt on worker threads", () => {
     expect(histogramBuilder(m.transform(X), y, layout, 2).threads).toBe(1);
   });
 
+  it("builds a large node's histogram in row blocks: the same bits on 1 and 2 threads, the one-piece sums", async () => {
+    const distPar = await import("../../dist/learners/gbdt/parallel.js");
+    const distBin = await import("../../dist/learners/binning/bin-mapper.js");
+    const distHist = await import("../../dist/learners/gbdt/histogram.js");
+    const { X, y } = table(4);
+    const m = distBin.BinMapper.fit(X, 255);
+    const binned = m.transform(X);
+    const layout = distHist.makeLayout(m.features.map((f) => f.nBins));
+    const n = X.nRows;
+    // More rows than one block (24,000 rows: 5 blocks at the root, 2 for the odd-row half).
+    expect(distHist.histogramBlocks(n, distHist.maxBlocks(layout))).toBeGreaterThan(2);
+    const rng = new Rng(5);
+    const grad = Float64Array.from({ length: n }, () => rng.next() - 0.5);
+    const hess = Float64Array.from({ length: n }, () => 0.25 * rng.next());
+    const odd = Uint32Array.from({ length: n >> 1 }, (_, i) => 2 * i + 1);
+    const features = Int32Array.from({ length: X.columns.length }, (_, j) => j);
+    const build = (threads: number) => {
+      const b = distPar.histogramBuilder(binned, y, layout, threads);
+      b.grad.set(grad);
+      b.hess.set(hess);
+      b.rows.set(odd);
+      const root = new Float64Array(3 * layout.size);
+      const half = new Float64Array(3 * layout.size);
+      b.build(root, features, true, 0, n);
+      b.build(half, features, false, 0, odd.length);
+      const t = b.threads;
+      b.close();
+      return { root, half, t };
+    };
+    const one = build(1);
+    const two = build(2);
+    expect([one.t, two.t]).toEqual([1, 2]);
+    expect(Array.from(two.root)).toEqual(Array.from(one.root));
+    expect(Array.from(two.half)).toEqual(Array.from(one.half));
+    const whole = new Float64Array(3 * layout.size);
+    distHist.buildHistogram(whole, layout, binned, features, odd, 0, odd.length, grad, hess);
+    for (let s = 0; s < whole.length; s++) {
+      // Counts exactly; sums of gradients and hessians in another order, within rounding.
+      if (s % 3 === 2) expect(one.half[s]).toBe(whole[s]);
+      else expect(Math.abs(one.half[s]! - whole[s]!)).toBeLessThan(1e-9);
+    }
+  });
+
   it("fits byte-identical models on 1 and 2 threads (compiled build in dist/), and the same as the source", async () => {
     const dist = await import("../../dist/learners/gbdt/gbdt.js");
     const distPar = await import("../../dist/learners/gbdt/parallel.js");

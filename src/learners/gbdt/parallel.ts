@@ -1,11 +1,14 @@
 /**
- * Builds gbdt histograms on this thread plus worker threads, over blocks of features (and the
- * gradients, over blocks of rows).
+ * Builds gbdt histograms on this thread plus worker threads, over blocks of a node's rows (and the
+ * gradients, over blocks of all rows).
  *
  * Everything the workers read lives in shared memory (the binned rows, gradients, hessians, the row
- * index array the grower partitions, the active features) and they write the histogram of their
- * blocks into one shared target. A feature's sums are always added by one thread in row order, so
- * the histogram, and the model, are bit-for-bit the same for any thread count.
+ * index array the grower partitions, the active features) and they write the histogram of each row
+ * block into that block's shared buffer; this thread then adds the blocks in block order. How many
+ * blocks a node has depends on its size alone (histogram.ts, histogramBlocks), and one thread on its own
+ * builds and adds the same blocks, so the histogram, and the model, are bit-for-bit the same for any
+ * thread count. Row blocks rather than feature blocks: every thread reads a row's bins once (one cache
+ * line), and many small blocks claimed as they go keep both threads busy when one is descheduled.
  *
  * Hand-off without messages (a message round trip costs more than a small node's histogram): the
  * task is a few integers in `ctrl`; threads claim blocks with a compare-and-swap on one 64-bit word
@@ -18,7 +21,7 @@
 import { Worker } from "node:worker_threads";
 import { compiledWorkerUrl, requestedThreads, sharedArray, sharedCopy } from "../../utils/threads.js";
 import type { BinnedMatrix } from "../binning/bin-mapper.js";
-import { buildFeatureBlock, type HistogramLayout } from "./histogram.js";
+import { buildRows, histogramBlocks, maxBlocks, sumBlocks, type HistogramLayout } from "./histogram.js";
 import { logLossGradients } from "./loss.js";
 
 /**
@@ -47,7 +50,7 @@ export const Ctrl = {
   Error: 2,
   /** 1: workers exit. */
   Exit: 3,
-  /** The task: rows[Start..End) of the node. */
+  /** The task: rows[Start..End) of the node (its row blocks: histogram.ts). */
   Start: 4,
   End: 5,
   /** 1: the rows are Start..End themselves (no index array). */
@@ -60,7 +63,7 @@ export const Ctrl = {
   Length: 9,
 } as const;
 
-/** Task kind: the histogram of a node, over blocks of its features. */
+/** Task kind: the histogram of a node, over blocks of its rows. */
 export const TASK_HISTOGRAM = 0;
 /** Task kind: gradients and hessians of all rows, over blocks of rows. */
 export const TASK_GRADIENTS = 1;
@@ -77,6 +80,7 @@ export interface HistogramWorkerInput {
   y: Uint8Array;
   rows: Uint32Array;
   features: Int32Array;
+  /** One histogram buffer per row block (block `b` at `b * 3 * layout.size`). */
   target: Float64Array;
   ctrl: Int32Array;
   claim: BigInt64Array;
@@ -101,7 +105,7 @@ export function claimBlock(claim: BigInt64Array, task: number): number {
   }
 }
 
-/** Items `[from, to)` of block `b` of `blocks` over `n` items (active features, or rows). */
+/** Items `[from, to)` of block `b` of `blocks` over `n` items (rows of a node, or all rows). */
 export function blockRange(b: number, blocks: number, n: number): [number, number] {
   return [Math.floor((b * n) / blocks), Math.floor(((b + 1) * n) / blocks)];
 }
@@ -159,6 +163,8 @@ class SerialBuilder implements HistogramBuilder {
   readonly raw: Float64Array;
   readonly rows: Uint32Array;
   readonly threads = 1;
+  private readonly maxBlocks: number;
+  private buffers: Float64Array | null = null;
   constructor(
     private readonly binned: BinnedMatrix,
     private readonly y: Uint8Array,
@@ -169,6 +175,7 @@ class SerialBuilder implements HistogramBuilder {
     this.hess = new Float64Array(binned.nRows);
     this.raw = new Float64Array(binned.nRows);
     this.rows = new Uint32Array(binned.nRows);
+    this.maxBlocks = maxBlocks(layout);
   }
   gradients(): void {
     if (this.objective) this.objective(this.raw, this.grad, this.hess);
@@ -176,21 +183,19 @@ class SerialBuilder implements HistogramBuilder {
   }
   build(hist: Float64Array, features: Int32Array, allRows: boolean, start: number, end: number): void {
     const { bins, nFeatures } = this.binned;
+    const { layout, grad, hess } = this;
     const rows = allRows ? null : this.rows;
-    buildFeatureBlock(
-      hist,
-      this.layout,
-      bins,
-      nFeatures,
-      features,
-      0,
-      features.length,
-      rows,
-      start,
-      end,
-      this.grad,
-      this.hess,
-    );
+    const blocks = histogramBlocks(end - start, this.maxBlocks);
+    if (blocks === 1) {
+      buildRows(hist, layout, bins, nFeatures, features, rows, start, end, grad, hess);
+      return;
+    }
+    // The same blocks, and the same sum of them, as on several threads.
+    this.buffers ??= new Float64Array(this.maxBlocks * 3 * layout.size);
+    const buf = this.buffers;
+    for (let b = 0; b < blocks; b++)
+      buildBlock(buf, b, blocks, layout, bins, nFeatures, features, rows, start, end, grad, hess);
+    sumBlocks(hist, buf, blocks, layout, features);
   }
   close(): void {}
 }
@@ -202,6 +207,7 @@ class ParallelBuilder implements HistogramBuilder {
   readonly rows: Uint32Array;
   private readonly input: HistogramWorkerInput;
   private readonly workers: Worker[] = [];
+  private readonly maxBlocks: number;
   private task = 0;
 
   constructor(
@@ -217,6 +223,7 @@ class ParallelBuilder implements HistogramBuilder {
     this.hess = sharedArray(Float64Array, n);
     this.raw = sharedArray(Float64Array, n);
     this.rows = sharedArray(Uint32Array, n);
+    this.maxBlocks = maxBlocks(layout);
     this.input = {
       bins: sharedCopy(binned.bins),
       stride: binned.nFeatures,
@@ -228,7 +235,7 @@ class ParallelBuilder implements HistogramBuilder {
       y: sharedCopy(y),
       rows: this.rows,
       features: sharedArray(Int32Array, binned.nFeatures),
-      target: sharedArray(Float64Array, 3 * layout.size),
+      target: sharedArray(Float64Array, this.maxBlocks * 3 * layout.size),
       ctrl: sharedArray(Int32Array, Ctrl.Length),
       claim: sharedArray(BigInt64Array, 1),
     };
@@ -244,23 +251,25 @@ class ParallelBuilder implements HistogramBuilder {
   build(hist: Float64Array, features: Int32Array, allRows: boolean, start: number, end: number): void {
     const nf = features.length;
     const { ctrl, target, bins, stride } = this.input;
+    const { layout, grad, hess } = this;
     const rows = allRows ? null : this.rows;
-    if ((end - start) * nf < MIN_PARALLEL_NODE || nf < 2) {
-      buildFeatureBlock(hist, this.layout, bins, stride, features, 0, nf, rows, start, end, this.grad, this.hess);
+    const blocks = histogramBlocks(end - start, this.maxBlocks);
+    if (blocks === 1) {
+      buildRows(hist, layout, bins, stride, features, rows, start, end, grad, hess);
       return;
     }
-    const blocks = Math.min(nf, this.threads);
-    this.input.features.set(features);
-    ctrl[Ctrl.Start] = start;
-    ctrl[Ctrl.End] = end;
-    ctrl[Ctrl.AllRows] = allRows ? 1 : 0;
-    ctrl[Ctrl.NFeatures] = nf;
-    const f = this.input.features;
-    this.run(TASK_HISTOGRAM, blocks, (b) => {
-      const [from, to] = blockRange(b, blocks, nf);
-      buildFeatureBlock(target, this.layout, bins, stride, f, from, to, rows, start, end, this.grad, this.hess);
-    });
-    copySlots(target, hist, this.layout, features);
+    const f = this.input.features.subarray(0, nf);
+    f.set(features);
+    const one = (b: number) => buildBlock(target, b, blocks, layout, bins, stride, f, rows, start, end, grad, hess);
+    if ((end - start) * nf < MIN_PARALLEL_NODE) for (let b = 0; b < blocks; b++) one(b);
+    else {
+      ctrl[Ctrl.Start] = start;
+      ctrl[Ctrl.End] = end;
+      ctrl[Ctrl.AllRows] = allRows ? 1 : 0;
+      ctrl[Ctrl.NFeatures] = nf;
+      this.run(TASK_HISTOGRAM, blocks, one);
+    }
+    sumBlocks(hist, target, blocks, layout, features);
   }
 
   gradients(): void {
@@ -308,21 +317,26 @@ class ParallelBuilder implements HistogramBuilder {
   }
 }
 
-/** Copy the slots of `features` from `from` to `to`. */
-function copySlots(from: Float64Array, to: Float64Array, layout: HistogramLayout, features: Int32Array): void {
-  const nf = features.length;
-  const first = features[0]!;
-  const last = features[nf - 1]!;
-  if (last - first === nf - 1) {
-    to.set(
-      from.subarray(3 * layout.offsets[first]!, 3 * (layout.offsets[last]! + layout.nBins[last]! + 1)),
-      3 * layout.offsets[first]!,
-    );
-    return;
-  }
-  for (let f = 0; f < nf; f++) {
-    const j = features[f]!;
-    const a = 3 * layout.offsets[j]!;
-    to.set(from.subarray(a, a + 3 * (layout.nBins[j]! + 1)), a);
-  }
+/**
+ * Build row block `b` of `blocks` of the node `rows[start..end)` into its buffer of `buffers` (see
+ * histogram.ts, histogramBlocks): what this thread and the workers do with a claimed block.
+ */
+export function buildBlock(
+  buffers: Float64Array,
+  b: number,
+  blocks: number,
+  layout: HistogramLayout,
+  bins: Uint8Array,
+  stride: number,
+  features: Int32Array,
+  rows: Uint32Array | null,
+  start: number,
+  end: number,
+  grad: Float64Array,
+  hess: Float64Array,
+): void {
+  const len = 3 * layout.size;
+  const [from, to] = blockRange(b, blocks, end - start);
+  const hist = buffers.subarray(b * len, (b + 1) * len);
+  buildRows(hist, layout, bins, stride, features, rows, start + from, start + to, grad, hess);
 }

@@ -1,15 +1,20 @@
 /**
- * gbdt worker thread: sleeps until a task is posted in shared memory (parallel.ts), claims blocks of
- * features and builds their histograms into the shared target, until told to exit.
+ * gbdt worker thread: sleeps until a task is posted in shared memory (parallel.ts), claims row blocks
+ * of a node and builds their histograms into their buffers of the shared target (or gradients of a
+ * block of rows), until told to exit.
  */
 import { workerData } from "node:worker_threads";
-import { blockRange, claimBlock, Ctrl, TASK_GRADIENTS, type HistogramWorkerInput } from "./parallel.js";
-import { buildFeatureBlock, type HistogramLayout } from "./histogram.js";
+import { blockRange, buildBlock, claimBlock, Ctrl, TASK_GRADIENTS, type HistogramWorkerInput } from "./parallel.js";
+import type { HistogramLayout } from "./histogram.js";
 import { logLossGradients } from "./loss.js";
 
 const input = workerData as HistogramWorkerInput;
 const { ctrl, claim, target, bins, stride, features, grad, hess, raw, y, rows } = input;
-const layout: HistogramLayout = { offsets: input.offsets, nBins: input.nBins, size: target.length / 3 };
+const layout: HistogramLayout = {
+  offsets: input.offsets,
+  nBins: input.nBins,
+  size: input.offsets.length ? input.offsets[input.offsets.length - 1]! + input.nBins[input.nBins.length - 1]! + 1 : 0,
+};
 try {
   let seen = 0;
   for (;;) {
@@ -24,10 +29,9 @@ try {
         const [from, to] = blockRange(b, blocks, raw.length);
         logLossGradients(raw, y, grad, hess, from, to);
       } else {
-        const [from, to] = blockRange(b, blocks, ctrl[Ctrl.NFeatures]!);
         const r = ctrl[Ctrl.AllRows] === 1 ? null : rows;
-        const start = ctrl[Ctrl.Start]!;
-        buildFeatureBlock(target, layout, bins, stride, features, from, to, r, start, ctrl[Ctrl.End]!, grad, hess);
+        const f = features.subarray(0, ctrl[Ctrl.NFeatures]);
+        buildBlock(target, b, blocks, layout, bins, stride, f, r, ctrl[Ctrl.Start]!, ctrl[Ctrl.End]!, grad, hess);
       }
       Atomics.add(ctrl, Ctrl.Done, 1);
       Atomics.notify(ctrl, Ctrl.Done);
