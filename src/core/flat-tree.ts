@@ -153,9 +153,6 @@ export function leafOfVector(t: FlatTree, x: ArrayLike<number>, offset = 0): num
   return i;
 }
 
-/** Below this many rows a forest not yet laid out is routed node by node (laying it out costs more). */
-const BINNED_MIN_ROWS = 4096;
-
 /** The binned layout of the last forests scored, by their first tree (CART passes a new one-tree array each call). */
 const binned = new WeakMap<FlatTree, { trees: readonly FlatTree[]; nFeatures: number; F: BinnedForest | null }>();
 
@@ -177,7 +174,8 @@ export function accumulateTrees(trees: readonly FlatTree[], X: Matrix, out: Floa
     hit.trees.every((t, i) => t === trees[i])
   )
     F = hit.F;
-  else if (X.nRows >= BINNED_MIN_ROWS) {
+  else {
+    // Laid out once per forest (a few milliseconds for 100 trees), then reused by every later call.
     F = binForest(trees, nFeatures);
     binned.set(trees[0]!, { trees: trees.slice(), nFeatures, F });
   }
