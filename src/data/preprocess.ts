@@ -189,7 +189,8 @@ export function transform(state: PreprocessState, t: TypedTable): { X: Matrix; u
       const out = new Float64Array(n);
       const scale = state.needs.standardize ? (s.std > 0 ? s.std : 1) : 1;
       const shift = state.needs.standardize ? s.mean : 0;
-      if (!state.needs.impute && !state.needs.standardize) out.set(src); // (v - 0) / 1 is v, -0 and NaN too
+      if (!state.needs.impute && !state.needs.standardize)
+        out.set(src); // (v - 0) / 1 is v, -0 and NaN too
       else
         for (let i = 0; i < n; i++) {
           const v = Number.isNaN(src[i]!) && state.needs.impute ? s.fill : src[i]!;
