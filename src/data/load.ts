@@ -7,7 +7,7 @@ import { existsSync, statSync } from "node:fs";
 import { extname, join } from "node:path";
 import { dict } from "../utils/dict.js";
 import { UserError } from "../utils/errors.js";
-import { duck, duckMessage, literal } from "./duckdb.js";
+import { duck, duckMessage, ident, literal } from "./duckdb.js";
 
 /** A value as it arrives: from a file (text or null) or from an API caller (any JSON scalar). */
 export type RawValue = string | number | boolean | bigint | null | undefined;
@@ -85,9 +85,14 @@ export async function checkDataFiles(path: string): Promise<string> {
 /**
  * For Parquet files (one file or a pattern): {@link sourceSql}'s relation with one more column, `position`, each
  * row's 0-based position in the whole input (files in DuckDB's glob order, then rows in file order), so that rows
- * streamed on several threads can be put back in order.
+ * streamed on several threads can be put back in order. The `native` columns keep their stored type (see
+ * {@link exactNumberColumns}); the others are text.
  */
-export async function positionedParquetSql(path: string, position: string): Promise<string> {
+export async function positionedParquetSql(
+  path: string,
+  position: string,
+  native: readonly string[] = [],
+): Promise<string> {
   const p = literal(path);
   const files = await (await duck()).runAndReadAll(`SELECT num_rows FROM parquet_file_metadata(${p})`);
   // parquet_file_metadata lists the files in the order that read_parquet numbers them (file_index).
@@ -98,7 +103,35 @@ export async function positionedParquetSql(path: string, position: string): Prom
     total += Number(rows);
   }
   const at = offsets.length > 1 ? `list_extract([${offsets.join(", ")}], file_index::INTEGER + 1) + ` : "";
-  return `SELECT COLUMNS(c -> c <> 'file_row_number')::VARCHAR, (${at}file_row_number)::DOUBLE AS ${position} FROM read_parquet(${p}, file_row_number = true)`;
+  const keep = native.map(ident);
+  const text = `COLUMNS(c -> c <> 'file_row_number'${keep.length ? ` AND NOT list_contains([${native.map(literal).join(", ")}], c)` : ""})::VARCHAR`;
+  return `SELECT ${[text, ...keep].join(", ")}, (${at}file_row_number)::DOUBLE AS ${position} FROM read_parquet(${p}, file_row_number = true)`;
+}
+
+/**
+ * Parquet column types whose text form (as `sourceSql` reads it) is exactly the number DuckDB's cast to DOUBLE gives
+ * (DOUBLE prints the shortest text that reads back the same; integers convert with the same rounding): scoring may
+ * read them as numbers. FLOAT and DECIMAL are not among them (their text reads back as another double).
+ */
+const EXACT_NUMBER_TYPES = new Set([
+  "DOUBLE",
+  "TINYINT",
+  "SMALLINT",
+  "INTEGER",
+  "BIGINT",
+  "UTINYINT",
+  "USMALLINT",
+  "UINTEGER",
+  "UBIGINT",
+]);
+
+/** Columns of the Parquet file(s) `path` stored with one of the {@link EXACT_NUMBER_TYPES}. */
+export async function exactNumberColumns(path: string): Promise<string[]> {
+  const r = await (await duck()).runAndReadAll(`DESCRIBE SELECT * FROM read_parquet(${literal(path)})`);
+  return r
+    .getRows()
+    .filter(([, type]) => EXACT_NUMBER_TYPES.has(String(type)))
+    .map(([name]) => String(name));
 }
 
 /** Load a whole file into memory as a {@link RawTable}. */

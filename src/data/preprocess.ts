@@ -7,7 +7,7 @@ import { UserError, show } from "../utils/errors.js";
 import type { EncodingNeeds, FeatureInfo, Matrix } from "../core/types.js";
 import type { ColumnType } from "./schema.js";
 import { meanStd } from "./stats.js";
-import type { TypedTable } from "./typed.js";
+import { CODE_MISSING, type TypedTable } from "./typed.js";
 
 /** Settings of the preprocessing step (config `preprocess`). */
 export interface PreprocessOptions {
@@ -165,6 +165,14 @@ export function fitPreprocess(
   return { needs, options, numeric, categorical, inputs, features };
 }
 
+/** Whether two level lists are the same, in order (usually the very same array, the model's). */
+function sameLevels(a: readonly string[], b: readonly string[]): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 /** Encode rows with a learned state into a model matrix. */
 export function transform(state: PreprocessState, t: TypedTable): { X: Matrix; unseen: UnseenCategory[] } {
   const n = t.rows;
@@ -181,10 +189,13 @@ export function transform(state: PreprocessState, t: TypedTable): { X: Matrix; u
       const out = new Float64Array(n);
       const scale = state.needs.standardize ? (s.std > 0 ? s.std : 1) : 1;
       const shift = state.needs.standardize ? s.mean : 0;
-      for (let i = 0; i < n; i++) {
-        const v = Number.isNaN(src[i]!) && state.needs.impute ? s.fill : src[i]!;
-        out[i] = (v - shift) / scale;
-      }
+      if (!state.needs.impute && !state.needs.standardize)
+        out.set(src); // (v - 0) / 1 is v, -0 and NaN too
+      else
+        for (let i = 0; i < n; i++) {
+          const v = Number.isNaN(src[i]!) && state.needs.impute ? s.fill : src[i]!;
+          out[i] = (v - shift) / scale;
+        }
       columns.push(out);
       continue;
     }
@@ -192,30 +203,52 @@ export function transform(state: PreprocessState, t: TypedTable): { X: Matrix; u
     const code = new Map(s.levels.map((l, i) => [l, i]));
     const otherCode = s.other ? s.levels.length : -1;
     const pooled = new Set(s.pooled);
-    const src = col.values as (string | null)[];
     const codes = new Float64Array(n);
-    for (let i = 0; i < n; i++) {
-      const v = src[i];
-      if (v === null || v === undefined) {
-        codes[i] = NaN;
-        continue;
-      }
-      const c = code.get(v);
-      if (c !== undefined) {
-        codes[i] = c;
-        continue;
-      }
+    // Missing rows (for one-hot: missing is imputed, an unseen label is not).
+    const missing = new Uint8Array(n);
+    const unknown = (i: number, v: string): void => {
       // Not a kept level: it goes to "other" when rare levels were pooled, else it is unknown.
       codes[i] = otherCode >= 0 ? otherCode : NaN;
       // A level pooled in training was seen: scored as "other", neither flagged nor refused. (Without the
       // stored list, more than POOLED_LIMIT or an older model, rare and new cannot be told apart.)
-      if (pooled.has(v)) continue;
+      if (pooled.has(v)) return;
       if (state.options.unseen_category === "error") {
         throw new UserError(
           `${t.origin}: row ${i + 1}, column "${column}": category ${show(v)} was not seen in training (known: ${s.levels.slice(0, 8).join(", ")}${s.levels.length > 8 ? ", …" : ""}); fix the value, or retrain the model with preprocess.unseen_category: ignore`,
         );
       }
       unseen.push({ row: i, column, value: v });
+    };
+    const coded = col.coded;
+    if (coded && sameLevels(coded.levels, s.levels)) {
+      // Coded against these very levels (the scoring stream): level i is code i; only other labels are looked up.
+      const { code: c, labels } = coded;
+      for (let i = 0; i < n; i++) {
+        const k = c[i]!;
+        if (k >= 0) codes[i] = k;
+        else if (k === CODE_MISSING) {
+          codes[i] = NaN;
+          missing[i] = 1;
+        } else {
+          const v = labels.get(i)!;
+          const known = code.get(v);
+          if (known !== undefined) codes[i] = known;
+          else unknown(i, v);
+        }
+      }
+    } else {
+      const src = col.values as (string | null)[];
+      for (let i = 0; i < n; i++) {
+        const v = src[i];
+        if (v === null || v === undefined) {
+          codes[i] = NaN;
+          missing[i] = 1;
+          continue;
+        }
+        const c = code.get(v);
+        if (c !== undefined) codes[i] = c;
+        else unknown(i, v);
+      }
     }
     if (!state.needs.oneHot) {
       columns.push(codes);
@@ -227,7 +260,7 @@ export function transform(state: PreprocessState, t: TypedTable): { X: Matrix; u
     for (let i = 0; i < n; i++) {
       const c = codes[i]!;
       if (!Number.isNaN(c)) oh[c]![i] = 1;
-      else if (src[i] === null || src[i] === undefined) {
+      else if (missing[i]) {
         if (s.missingLevel) oh[width - 1]![i] = 1;
         else if (state.needs.impute && fillCode >= 0) oh[fillCode]![i] = 1;
       }

@@ -12,8 +12,9 @@ import type { DuckDBDataChunk, DuckDBVector } from "@duckdb/node-api";
 import { dict } from "../utils/dict.js";
 import { ident, literal } from "./duckdb.js";
 import type { RawValue } from "./load.js";
-import { sqlBoolean, sqlCategory, sqlMissing, sqlNumberOf, sqlTrim, sqlTrimmed } from "./sql-values.js";
-import { badValue, type ColumnSpec, type TypedColumn, type TypedTable } from "./typed.js";
+import { sqlBoolean, sqlCategory, sqlNumberOf, sqlTrimmed } from "./sql-values.js";
+import { isMissing } from "./values.js";
+import { badValue, CODE_LABEL, CODE_MISSING, type ColumnSpec, type TypedColumn, type TypedTable } from "./typed.js";
 
 /** What to read from the file: the typed inputs (with known levels for categories) and the text columns. */
 export interface ScoringColumns {
@@ -23,29 +24,40 @@ export interface ScoringColumns {
   levels: Map<string, string[]>;
   /** Columns copied as text (identifiers). */
   text: string[];
+  /**
+   * Numeric inputs whose source column is a number whose text form reads back as the same number (load.ts
+   * `exactNumberColumns`), not text: read as numbers directly, the text rules only for values that are not finite.
+   */
+  native?: ReadonlySet<string>;
 }
 
 /** Code of a missing category. */
-const MISSING = -1;
+const MISSING = CODE_MISSING;
 /** Code of a label outside the model's levels (its text comes along). */
-const LABEL = -2;
+const LABEL = CODE_LABEL;
 
 /**
  * The scoring query over `source` (a relation whose columns are text). Its columns, in order: one per input
  * (DOUBLE with NaN for missing; for a categorical input an INTEGER code: a level, {@link MISSING} or {@link LABEL}),
- * the label of each categorical input coded {@link LABEL} (NULL otherwise), the index of the first input whose value
- * does not parse (-1 when none) and that value, the text columns, then `position` when given (a DOUBLE expression
- * over `source`'s columns: the row's 0-based position in the input).
+ * the label of each categorical input coded {@link LABEL} (NULL otherwise), 1 when some numeric or boolean value of
+ * the row did not parse (0 otherwise), the text of each numeric or boolean input where it did not parse (NULL
+ * otherwise: a missing token or a bad value, told apart in JavaScript), the text columns, then `position` when given
+ * (a DOUBLE expression over `source`'s columns: the row's 0-based position in the input).
  */
 export function scoringSql(cols: ScoringColumns, source: string, position?: string): string {
   const raw = cols.inputs.map((s, j) => `${ident(s.name)} AS x${j}`);
   const text = cols.text.map((c, k) => `${ident(c)}::VARCHAR AS t${k}`);
   const inner = `SELECT ${[...raw, ...text, ...(position ? [`${position} AS pos`] : [])].join(", ")} FROM (${source})`;
   // Parsed values (v), labels (l) and codes (c), each computed once in a subquery of its own.
+  const native = (s: ColumnSpec): boolean => s.type === "numeric" && (cols.native?.has(s.name) ?? false);
+  // The text of x_j: a native number's only where its text is read (not finite, or a bad value's message).
+  const textOf = (s: ColumnSpec, j: number): string => (native(s) ? `x${j}::VARCHAR` : `x${j}`);
   const parsed = cols.inputs.map((s, j) =>
     s.type === "categorical"
       ? `${sqlCategory(sqlTrimmed(`x${j}`))} AS l${j}`
-      : `${s.type === "numeric" ? sqlNumberOf(`x${j}`) : sqlBoolean(sqlTrimmed(`x${j}`))} AS v${j}`,
+      : native(s)
+        ? `(CASE WHEN isfinite(x${j}::DOUBLE) THEN x${j}::DOUBLE ELSE ${sqlNumberOf(textOf(s, j))} END) AS v${j}`
+        : `${s.type === "numeric" ? sqlNumberOf(`x${j}`) : sqlBoolean(sqlTrimmed(`x${j}`))} AS v${j}`,
   );
   const coded = cols.inputs.flatMap((s, j) => {
     if (s.type !== "categorical") return [];
@@ -58,30 +70,31 @@ export function scoringSql(cols: ScoringColumns, source: string, position?: stri
   });
   const values: string[] = [];
   const labels: string[] = [];
-  const bad: string[] = [];
+  const unparsed: string[] = [];
+  const cells: string[] = [];
   cols.inputs.forEach((s, j) => {
     if (s.type === "categorical") {
       values.push(`coalesce(c${j}, CASE WHEN l${j} IS NULL THEN ${MISSING} ELSE ${LABEL} END)::INTEGER`);
       labels.push(`CASE WHEN c${j} IS NULL THEN l${j} END`);
     } else {
       values.push(`coalesce(v${j}, 'NaN'::DOUBLE)`);
-      bad.push(`WHEN v${j} IS NULL AND NOT ${sqlMissing(sqlTrim(`x${j}`))} THEN ${j}`);
+      // A value that did not parse is a missing token or a bad value: JavaScript tells which (values.ts isMissing),
+      // on these few cells. (Telling it here, with the trim and the tokens in SQL, took most of the query's time.)
+      unparsed.push(`(v${j} IS NULL AND x${j} IS NOT NULL)`);
+      cells.push(`CASE WHEN v${j} IS NULL AND x${j} IS NOT NULL THEN ${textOf(s, j)} END`);
     }
   });
-  const badIndex = bad.length ? `CASE ${bad.join(" ")} ELSE -1 END::INTEGER` : "-1::INTEGER";
-  const badText = bad.length
-    ? `CASE bad ${cols.inputs.map((s, j) => (s.type === "categorical" ? "" : `WHEN ${j} THEN x${j}`)).join(" ")} END`
-    : "NULL::VARCHAR";
+  const flag = unparsed.length ? `(${unparsed.join(" OR ")})::INTEGER` : "0::INTEGER";
   const outer = [
     ...values,
     ...labels,
-    "bad",
-    badText,
+    `${flag} AS unparsed`,
+    ...cells,
     ...cols.text.map((_, k) => `t${k}`),
     ...(position ? ["pos"] : []),
   ];
   const l2 = `SELECT *${parsed.length ? `, ${parsed.join(", ")}` : ""} FROM (${inner})`;
-  const l3 = `SELECT *${coded.length ? `, ${coded.join(", ")}` : ""}, ${badIndex} AS bad FROM (${l2})`;
+  const l3 = `SELECT *${coded.length ? `, ${coded.join(", ")}` : ""} FROM (${l2})`;
   return `SELECT ${outer.join(", ")} FROM (${l3})`;
 }
 
@@ -125,6 +138,8 @@ export class ScoringWindows {
   private head = 0;
   private arrived = 0;
   private readonly categorical: number[];
+  /** The numeric and boolean inputs. */
+  private readonly plain: number[];
   private readonly textAt: number;
 
   constructor(
@@ -134,7 +149,8 @@ export class ScoringWindows {
     private readonly positioned: boolean,
   ) {
     this.categorical = cols.inputs.flatMap((s, j) => (s.type === "categorical" ? [j] : []));
-    this.textAt = cols.inputs.length + this.categorical.length + 2;
+    this.plain = cols.inputs.flatMap((s, j) => (s.type === "categorical" ? [] : [j]));
+    this.textAt = cols.inputs.length + this.categorical.length + 1 + this.plain.length;
   }
 
   private window(w: number): Filling {
@@ -163,13 +179,15 @@ export class ScoringWindows {
       ? itemsOf(cols[cols.length - 1]!, n, "double")
       : Float64Array.from({ length: n }, (_, i) => this.arrived + i);
     this.arrived += n;
-    const bad = itemsOf(cols[nIn + this.categorical.length]!, n, "integer");
+    const unparsed = itemsOf(cols[nIn + this.categorical.length]!, n, "integer");
     for (let i = 0; i < n; i++) {
-      const j = bad[i]!;
-      if (j >= 0) {
-        const text = cols[nIn + this.categorical.length + 1]!.getItem(i) as string | null;
-        throw badValue(this.origin, position[i]! + 1, this.cols.inputs[j]!, text);
-      }
+      if (unparsed[i] === 0) continue;
+      // Its value stays NaN (missing) when the text is a missing token; anything else does not parse: the user's error.
+      this.plain.forEach((j, k) => {
+        const text = cols[nIn + this.categorical.length + 1 + k]!.getItem(i) as string | null;
+        if (text !== null && !isMissing(text))
+          throw badValue(this.origin, position[i]! + 1, this.cols.inputs[j]!, text);
+      });
     }
     const values = this.cols.inputs.map((s, j) =>
       itemsOf(cols[j]!, n, s.type === "categorical" ? "integer" : "double"),
@@ -233,13 +251,26 @@ export class ScoringWindows {
       }
       const levels = this.cols.levels.get(s.name) ?? [];
       const labels = f.labels[this.categorical.indexOf(j)]!;
-      // Labels shared by reference: one string per level, not one per cell.
-      const out = new Array<string | null>(rows);
-      for (let r = 0; r < rows; r++) {
-        const c = v[r]!;
-        out[r] = c >= 0 ? levels[c]! : c === MISSING ? null : labels.get(r)!;
-      }
-      columns.set(s.name, { ...s, values: out });
+      const code = v.subarray(0, rows);
+      // The labels as strings only when something reads them (derived features); encoding reads the codes.
+      let out: (string | null)[] | undefined;
+      const label = (): (string | null)[] => {
+        if (out) return out;
+        // Labels shared by reference: one string per level, not one per cell.
+        out = new Array<string | null>(rows);
+        for (let r = 0; r < rows; r++) {
+          const c = code[r]!;
+          out[r] = c >= 0 ? levels[c]! : c === MISSING ? null : labels.get(r)!;
+        }
+        return out;
+      };
+      columns.set(s.name, {
+        ...s,
+        get values() {
+          return label();
+        },
+        coded: { levels, code, labels },
+      });
     });
     const text = dict<RawValue[]>();
     this.cols.text.forEach((c, k) => (text[c] = rows === this.size ? f.text[k]! : f.text[k]!.slice(0, rows)));

@@ -22,7 +22,27 @@ export interface TypedColumn {
   type: ColumnType;
   /** One parsed value per row. */
   values: TypedValues;
+  /**
+   * A categorical column read coded (the scoring stream, data/score-typed.ts), when it was: the same labels as
+   * `values`, as codes against `levels`, so that encoding need not look every label up again.
+   */
+  coded?: CategoryCodes;
 }
+
+/** Labels as codes: `code[r]` >= 0 is `levels[code[r]]`, {@link CODE_MISSING} is missing, {@link CODE_LABEL} is `labels.get(r)`. */
+export interface CategoryCodes {
+  /** The levels the codes index (a model's levels of the column). */
+  levels: readonly string[];
+  /** One code per row. */
+  code: Int32Array;
+  /** The label of each row coded {@link CODE_LABEL} (one outside `levels`). */
+  labels: ReadonlyMap<number, string>;
+}
+
+/** Code of a missing label in {@link CategoryCodes}. */
+export const CODE_MISSING = -1;
+/** Code of a label outside the levels in {@link CategoryCodes} (its text is in `labels`). */
+export const CODE_LABEL = -2;
 
 /** A table of parsed values, column by column: what preprocessing, features and models read. */
 export interface TypedTable {

@@ -14,6 +14,7 @@ import {
   checkColumnNames,
   checkDataFiles,
   checkRagged,
+  exactNumberColumns,
   formatOf,
   positionedParquetSql,
   sourceSql,
@@ -200,7 +201,14 @@ async function typedBatches(
   ids: (columns: string[]) => string[],
 ): Promise<Batches> {
   const positioned = formatOf(input) === "parquet";
-  const source = positioned ? await positionedParquetSql(input, POSITION) : sourceSql(input);
+  const inputs = model.scoringInputs; // a survival model's duration and value columns too
+  // Parquet numbers that need no text round trip are read as numbers (most of a typed file's inputs).
+  let native: string[] = [];
+  if (positioned) {
+    const exact = new Set(await exactNumberColumns(input).catch((e: unknown) => Promise.reject(unreadable(input, e))));
+    native = inputs.filter((s) => s.type === "numeric" && exact.has(s.name)).map((s) => s.name);
+  }
+  const source = positioned ? await positionedParquetSql(input, POSITION, native) : sourceSql(input);
   let columns: string[];
   try {
     columns = (await con.runAndReadAll(`SELECT * FROM (${sourceSql(input)}) LIMIT 0`)).columnNames();
@@ -215,10 +223,9 @@ async function typedBatches(
     data[columns[0]!] = head.getColumnsJS()[0] as RawValue[];
     checkRagged(input, columns, data);
   }
-  const inputs = model.scoringInputs; // a survival model's duration and value columns too
   checkColumns(input, inputs, (c) => columns.includes(c));
   const levels = new Map(model.artifact.preprocess.categorical.map((c) => [c.column, c.levels]));
-  const wanted: ScoringColumns = { inputs, levels, text: ids(columns) };
+  const wanted: ScoringColumns = { inputs, levels, text: ids(columns), native: new Set(native) };
   let result;
   try {
     result = await con.stream(scoringSql(wanted, source, positioned ? POSITION : undefined));

@@ -99,6 +99,55 @@ describe("predict on a file: DuckDB-typed stream = the JS rules", () => {
   });
 });
 
+describe("predict on a Parquet file with typed number columns", () => {
+  it("reads DOUBLE and integer columns as numbers, scoring as their text would (NaN missing, -0, big integers)", async () => {
+    const csv = write(
+      dir,
+      "typed-src.csv",
+      "id,tenure,charge,plan,paperless\n" +
+        [
+          "a,12,1.5,Pro,yes",
+          "b,,2.25,Basic,no",
+          "c,7,,Gold,yes",
+          "d,3,0.1,Max,no",
+          "e,0,-0.0,Pro,yes",
+          "f,60,1e21,Basic,no",
+          "g,9007199254740993,5e-324,Gold,yes",
+        ].join("\n") +
+        "\n",
+    );
+    const typed = join(dir, "typed.parquet");
+    const text = join(dir, "typed-text.parquet");
+    // tenure BIGINT, charge DOUBLE with a NaN; the same values as text in the other file.
+    await withConnection(async (con) => {
+      const src = `SELECT id, TRY_CAST(tenure AS BIGINT) AS tenure, CASE WHEN id = 'c' THEN 'NaN'::DOUBLE ELSE TRY_CAST(charge AS DOUBLE) END AS charge, plan, paperless FROM read_csv(${literal(csv)}, all_varchar = true)`;
+      await con.run(`COPY (${src}) TO ${literal(typed)} (FORMAT parquet)`);
+      await con.run(`COPY (SELECT COLUMNS(*)::VARCHAR FROM (${src})) TO ${literal(text)} (FORMAT parquet)`);
+      const types = (await con.runAndReadAll(`DESCRIBE SELECT * FROM read_parquet(${literal(typed)})`)).getRows();
+      expect(types.slice(1, 3).map((r) => String(r[1]))).toEqual(["BIGINT", "DOUBLE"]);
+    });
+    for (const model of [gbdt, logreg]) {
+      const a = join(dir, `typed-${model.family}.csv`);
+      const b = join(dir, `typed-text-${model.family}.csv`);
+      expect((await predictFile(model, typed, a)).rows).toBe(7);
+      await predictFile(model, text, b);
+      expect(readFileSync(a, "utf8")).toBe(readFileSync(b, "utf8"));
+      expect(readFileSync(a, "utf8")).toBe(await viaText(model, typed, join(dir, "typed-via-text.csv")));
+    }
+  });
+
+  it("names the row and column of an infinite number", async () => {
+    const typed = join(dir, "typed-inf.parquet");
+    await withConnection((con) =>
+      con.run(
+        `COPY (SELECT 'a' AS id, 1::BIGINT AS tenure, 1.0::DOUBLE AS charge, 'Pro' AS plan, 'yes' AS paperless UNION ALL SELECT 'b', 2, 'inf'::DOUBLE, 'Pro', 'no') TO ${literal(typed)} (FORMAT parquet)`,
+      ),
+    );
+    const e = await errorOf(() => predictFile(gbdt, typed, join(dir, "typed-inf.csv")));
+    expect(e.message).toMatch(/typed-inf\.parquet: row 2, column "charge": "inf"/);
+  });
+});
+
 describe("predict on 120,000 rows read on several threads: every row once, in input order", () => {
   const N = 120_000;
   const cols = ["id", "tenure", "charge", "plan", "paperless", "churn"];

@@ -2,6 +2,8 @@ import { describe, expect, it } from "vitest";
 import type { FeatureInfo, FlatTree, Matrix } from "../../src/core/types.js";
 import { Rng } from "../../src/utils/random.js";
 import { accumulateTrees, FlatTreeBuilder, leafIndex, PREDICT_BLOCK_ROWS } from "../../src/core/flat-tree.js";
+import { accumulateBinned, BLOCK_ROWS, binForest } from "../../src/core/binned-forest.js";
+import { accumulateRouted } from "../../src/core/routed-forest.js";
 import { GbdtEstimator } from "../../src/learners/gbdt/gbdt.js";
 import { ForestEstimator } from "../../src/learners/forest/forest.js";
 
@@ -35,7 +37,8 @@ function reference(trees: readonly FlatTree[], X: Matrix, start: number): Float6
   return out;
 }
 
-const n = 2 * PREDICT_BLOCK_ROWS + 403;
+// Past the size at which accumulateTrees lays a forest out binned, and not a multiple of either block.
+const n = 4 * PREDICT_BLOCK_ROWS + 403;
 
 describe("block predictor", () => {
   it("gives exactly the row-by-row raw scores of gbdt models (numeric, missing and categorical splits)", () => {
@@ -51,6 +54,7 @@ describe("block predictor", () => {
       [withCats, X],
       [numOnly, numeric],
     ] as const) {
+      expect(binForest(model.trees, data.columns.length)).not.toBeNull(); // the binned layout scores these
       const raw = model.predictRaw(data);
       expect(Array.from(raw)).toEqual(Array.from(reference(model.trees, data, model.state().baseline)));
     }
@@ -84,5 +88,95 @@ describe("block predictor", () => {
     const out = new Float64Array(7);
     accumulateTrees([tree, leaf.finish()], X, out, 2);
     expect(Array.from(out)).toEqual([-0.5, 11.5, 11.5, -0.5, 5.5, -0.5, 5.5]);
+  });
+});
+
+/** A random tree over `kinds` ("n" numeric, "c" categorical with `levels` codes), thresholds drawn from `cuts`. */
+function randomTree(rng: Rng, kinds: string, cuts: number[], levels: number, maxNodes: number): FlatTree {
+  const b = new FlatTreeBuilder();
+  const open = [b.addNode(rng.next() - 0.5, 1, 1)];
+  while (open.length && b.feature.length + 2 <= maxNodes) {
+    const i = open.splice(rng.int(open.length), 1)[0]!;
+    if (rng.next() < 0.15) continue; // an early leaf: leaves at many depths
+    const f = rng.int(kinds.length);
+    const left = b.addNode(rng.next() - 0.5, 1, 1);
+    const right = b.addNode(rng.next() - 0.5, 1, 1);
+    const cats = kinds[f] === "c" ? Array.from({ length: levels }, (_, c) => c).filter(() => rng.next() < 0.4) : null;
+    b.split(i, f, cuts[rng.int(cuts.length)]!, cats, rng.next() < 0.5, left, right, 1);
+    // Children in either node order.
+    if (rng.next() < 0.5) open.push(left, right);
+    else open.push(right, left);
+  }
+  return b.finish();
+}
+
+/** Values that sit on, between and beyond the thresholds, missing, infinite and signed zeros; odd category codes. */
+function randomMatrix(rng: Rng, kinds: string, cuts: number[], levels: number, rows: number): Matrix {
+  const odd = [NaN, -0, 0, Infinity, -Infinity, 1e300, -1e300];
+  const columns = Array.from(kinds, (k) =>
+    Float64Array.from({ length: rows }, () => {
+      const u = rng.next();
+      if (k === "c") return u < 0.1 ? NaN : u < 0.15 ? [-1, 2.5, levels + 3, 1e9][rng.int(4)]! : rng.int(levels + 2);
+      return u < 0.1
+        ? NaN
+        : u < 0.5
+          ? cuts[rng.int(cuts.length)]!
+          : u < 0.55
+            ? odd[rng.int(odd.length)]!
+            : 4 * rng.next() - 2;
+    }),
+  );
+  return { nRows: rows, features: [], columns };
+}
+
+describe("binned forest", () => {
+  const cuts = [-1.5, -0.25, -0, 0, 0.125, 0.5, 1, 1.75, Infinity, -Infinity, NaN];
+
+  it("scores random trees with missing values, categorical splits and odd thresholds exactly as goesLeft", () => {
+    for (let seed = 1; seed <= 6; seed++) {
+      const rng = new Rng(seed);
+      const kinds = "nncnccn".slice(0, 3 + (seed % 5));
+      const trees = Array.from({ length: 25 }, () => randomTree(rng, kinds, cuts, 7, 3 + rng.int(60)));
+      const rows = BLOCK_ROWS * 2 + 37 + seed;
+      const X = randomMatrix(rng, kinds, cuts, 7, rows);
+      const F = binForest(trees, kinds.length);
+      expect(F).not.toBeNull();
+      const want = reference(trees, X, 0.25);
+      const got = new Float64Array(rows).fill(0.25);
+      accumulateBinned(F!, X, got);
+      expect(Array.from(got)).toEqual(Array.from(want));
+      // The node-by-node routing agrees too (the fallback), and so does accumulateTrees, with a scale.
+      const routed = new Float64Array(rows);
+      accumulateRouted(trees, X, routed, 0.5);
+      const viaTrees = new Float64Array(rows);
+      accumulateTrees(trees, X, viaTrees, 0.5);
+      const scaled = new Float64Array(rows);
+      for (let r = 0; r < rows; r++) for (const t of trees) scaled[r]! += 0.5 * t.value[leafIndex(t, X, r)]!;
+      expect(Array.from(routed)).toEqual(Array.from(scaled));
+      expect(Array.from(viaTrees)).toEqual(Array.from(scaled));
+    }
+  });
+
+  it("falls back to node-by-node routing when a feature is split both ways, with the same scores", () => {
+    const b = new FlatTreeBuilder();
+    const root = b.addNode(0, 1, 1);
+    const l = b.addNode(0, 1, 1);
+    const r = b.addNode(3, 1, 1);
+    const ll = b.addNode(1, 1, 1);
+    const lr = b.addNode(2, 1, 1);
+    b.split(root, 0, 1.5, null, true, l, r, 1);
+    b.split(l, 0, 0, [0, 1], false, ll, lr, 1);
+    const tree = b.finish();
+    expect(binForest([tree], 1)).toBeNull();
+    const rows = 5000;
+    const X: Matrix = {
+      nRows: rows,
+      features: [],
+      columns: [Float64Array.from({ length: rows }, (_, i) => (i % 5) - 1)],
+    };
+    const out = new Float64Array(rows);
+    accumulateTrees([tree], X, out);
+    expect(Array.from(out.subarray(0, 5))).toEqual([2, 1, 1, 3, 3]);
+    expect(Array.from(out)).toEqual(Array.from(reference([tree], X, 0)));
   });
 });
