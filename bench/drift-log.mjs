@@ -6,14 +6,13 @@
 // --rows rows of the same generator (another seed), as the server writes them (numbers as JSON numbers).
 // Usage: npm run build && node bench/drift-log.mjs [--rows 1000000] [--bin OTHER/dist/cli/main.js] [--keep]
 import { spawn } from "node:child_process";
-import { createReadStream, createWriteStream, mkdtempSync, rmSync, statSync } from "node:fs";
-import { once } from "node:events";
+import { createReadStream, mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { HEADER, writeChurnTable } from "./lib/churn-table.mjs";
+import { HEADER, writeChurnTable, writeLines } from "./lib/churn-table.mjs";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const BIN = join(ROOT, "dist", "cli", "main.js");
@@ -55,12 +54,14 @@ function run(bin, argv) {
 
 /** The CSV as a request log: one {"time","row","churn_probability","churn"} line per row, numbers as numbers. */
 async function toLog(csv, log) {
-  const out = createWriteStream(log);
+  await writeLines(log, logLines(csv));
+}
+
+async function* logLines(csv) {
   const lines = createInterface({ input: createReadStream(csv), crlfDelay: Infinity });
   const numeric = HEADER.map((h) => /^num\d+$/.test(h));
   const keep = HEADER.map((h) => h !== "churn");
   let header = true;
-  let buf = [];
   for await (const line of lines) {
     if (header) {
       header = false;
@@ -70,15 +71,8 @@ async function toLog(csv, log) {
     const row = {};
     for (let j = 0; j < HEADER.length; j++)
       if (keep[j]) row[HEADER[j]] = cells[j] === "" ? null : numeric[j] ? Number(cells[j]) : cells[j];
-    buf.push(`{"time":"2026-12-01T00:00:00.000Z","row":${JSON.stringify(row)},"churn_probability":0.5,"churn":true}`);
-    if (buf.length === 4096) {
-      if (!out.write(buf.join("\n") + "\n")) await once(out, "drain");
-      buf = [];
-    }
+    yield `{"time":"2026-12-01T00:00:00.000Z","row":${JSON.stringify(row)},"churn_probability":0.5,"churn":true}`;
   }
-  if (buf.length) out.write(buf.join("\n") + "\n");
-  out.end();
-  await once(out, "finish");
 }
 
 try {

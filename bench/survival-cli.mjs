@@ -6,19 +6,20 @@
 // CPU seconds (user + sys) and peak RSS from GNU time (/usr/bin/time -v), wall seconds, and the C-index.
 // Usage: npm run build && node bench/survival-cli.mjs [--rows N] [--model cox|gbdt] [--repeats 5] [--cli dist/cli/main.js]
 // (--cli another build, e.g. a copy of an older dist/, to measure before and after a change.)
-// One run (2 shared cores, load ~10), 1M rows, cox, CPU s / peak RSS:
+// One run (2 shared cores, load ~10), 1M rows, cox, CPU s / peak RSS (figures from before the table was drawn by
+// bench/lib/survival-table.mjs: the same model, other random rows, so C-indices differ in the last digits):
 //   before (3bc11a6, survival test rows and evaluate read as text): run 60.9 s / 1,173 MB (no importance),
 //     evaluate 18.5 s / 1,908 MB;
 //   after (typed): run 63.0 s / 1,171 MB without importance, 63.9 s / 1,178 MB with it (50,000 test rows, 5 repeats),
 //     evaluate 18.1 s / 826 MB (19.1 s / 803 MB in a second run); the same C-index to every digit (0.74321, 0.74167).
 //   run's cost is training's (load 7 s, preprocess 13 s, fit 29 s wall of 116 s); its peak is training's too.
 import { spawnSync } from "node:child_process";
-import { createWriteStream, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { once } from "node:events";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { rng } from "./lib/churn-table.mjs";
+import { rng, writeLines } from "./lib/churn-table.mjs";
+import { NUM, simulateSurvival } from "./lib/survival-table.mjs";
 
 const { values: opt } = parseArgs({
   options: {
@@ -31,42 +32,30 @@ const { values: opt } = parseArgs({
 const N = Number(opt.rows);
 const OUT = join(import.meta.dirname, "out");
 mkdirSync(OUT, { recursive: true });
-const LEVEL_EFFECT = [0.6, 0, -0.3, 0.2, -0.6, 0.1];
 
-/** Write `rows` survival rows to `path` as CSV, in chunks (never one string per cell held at once). */
+/**
+ * Write `rows` survival rows to `path` as CSV: bench/lib/survival-table.mjs's simulation (monthly durations) plus an
+ * id and a monthly charge drawn from a separate stream, so the simulated rows are the other survival benches' own.
+ */
 async function writeSurvivalTable(path, rows, seed) {
-  const r = rng(seed);
-  const normal = () => Math.sqrt(-2 * Math.log(1 - r())) * Math.cos(2 * Math.PI * r());
-  const out = createWriteStream(path);
-  out.write(
-    ["customer_id", ...Array.from({ length: 10 }, (_, j) => `num${j}`), "plan", "monthly", "tenure", "churn"].join(
-      ",",
-    ) + "\n",
-  );
-  const num = new Float64Array(10);
-  let buf = [];
-  for (let i = 0; i < rows; i++) {
-    for (let j = 0; j < 10; j++) num[j] = normal();
-    const cat = Math.floor(r() * 6);
-    const lh = 0.7 * num[0] - 0.5 * num[1] + 0.3 * num[2] + (num[3] > 0.5 ? 0.8 : 0) + LEVEL_EFFECT[cat];
-    const t = (-Math.log(1 - r()) / Math.exp(lh)) * 20;
-    const c = -Math.log(1 - r()) * 40;
-    const tenure = Math.min(72, Math.max(1, Math.ceil(Math.min(t, c))));
-    const event = t <= c && t <= 72;
-    const monthly = (20 + r() * 80).toFixed(2);
-    buf.push(
-      [`S${seed}-${i}`, ...Array.from(num, (x) => x.toFixed(4)), `P${cat}`, monthly, tenure, event ? "Yes" : "No"].join(
-        ",",
-      ),
-    );
-    if (buf.length === 4096) {
-      if (!out.write(buf.join("\n") + "\n")) await once(out, "drain");
-      buf = [];
+  const d = simulateSurvival(rows, seed);
+  const r = rng(seed ^ 0x5bd1e995);
+  function* lines() {
+    yield [
+      "customer_id",
+      ...Array.from({ length: NUM }, (_, j) => `num${j}`),
+      "plan",
+      "monthly",
+      "tenure",
+      "churn",
+    ].join(",");
+    for (let i = 0; i < rows; i++) {
+      const nums = Array.from(d.num, (col) => col[i].toFixed(4));
+      const monthly = (20 + r() * 80).toFixed(2);
+      yield [`S${seed}-${i}`, ...nums, `P${d.cat[i]}`, monthly, d.time[i], d.event[i] ? "Yes" : "No"].join(",");
     }
   }
-  if (buf.length) out.write(buf.join("\n") + "\n");
-  out.end();
-  await once(out, "finish");
+  await writeLines(path, lines());
 }
 
 async function table(name, rows, seed) {

@@ -38,12 +38,14 @@ function levelEffects(seed) {
  * same for every seed of one `modelSeed`, so a train file and a test file share it.
  */
 export async function writeChurnTable(path, rows, seed, modelSeed = 1) {
+  await writeLines(path, churnLines(rows, seed, modelSeed));
+}
+
+function* churnLines(rows, seed, modelSeed) {
   const r = rng(seed);
   const eff = levelEffects(modelSeed);
-  const out = createWriteStream(path);
-  out.write(HEADER.join(",") + "\n");
+  yield HEADER.join(",");
   const num = new Float64Array(20);
-  let buf = [];
   for (let i = 0; i < rows; i++) {
     for (let j = 0; j < 20; j++) num[j] = j % 5 === 4 ? -Math.log(1 - r()) * 3 : r() * 2 - 1; // every 5th heavy-tailed
     const cats = LEVELS.map((k) => Math.floor(Math.pow(r(), 1.5) * k)); // skewed level frequencies
@@ -65,7 +67,19 @@ export async function writeChurnTable(path, rows, seed, modelSeed = 1) {
     for (let j = 0; j < 20; j++) cells.push(r() < 0.03 * ((j % 4) + 1) ? "" : num[j].toFixed(4));
     for (let j = 0; j < LEVELS.length; j++) cells.push(`L${j}_${cats[j]}`);
     cells.push(autopay ? "Yes" : "No", paperless ? "Yes" : "No", churn ? "Yes" : "No");
-    buf.push(cells.join(","));
+    yield cells.join(",");
+  }
+}
+
+/**
+ * Write `lines` (an iterable or async iterable of strings, without line ends) to `path`, 4,096 lines per write and
+ * waiting for the stream to drain, so that a table of millions of rows is never one string or one array of lines.
+ */
+export async function writeLines(path, lines) {
+  const out = createWriteStream(path);
+  let buf = [];
+  for await (const line of lines) {
+    buf.push(line);
     if (buf.length === 4096) {
       if (!out.write(buf.join("\n") + "\n")) await once(out, "drain");
       buf = [];
