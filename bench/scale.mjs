@@ -109,7 +109,19 @@ for (const n of opt.rows.split(",").map(Number)) {
   });
   if (!opt["no-python"] && existsSync("/usr/bin/python3")) {
     process.stderr.write(`scikit-learn / XGBoost on ${n} rows\n`);
-    const py = timed("/usr/bin/python3", [join(import.meta.dirname, "scale_ref.py"), train, test]);
+    // A Python run that fails (e.g. killed for memory at 10M rows) is a row of the table, not the end of the bench.
+    let py;
+    try {
+      py = timed("/usr/bin/python3", [join(import.meta.dirname, "scale_ref.py"), train, test]);
+    } catch (e) {
+      const peak = /Maximum resident set size \(kbytes\): (\d+)/.exec(String(e.message));
+      results.push({
+        rows: n,
+        tool: `scikit-learn/XGBoost failed: ${String(e.message).split("\n")[1] ?? ""}`.trim(),
+        peak_mb: peak ? Number(peak[1]) / 1024 : null,
+      });
+      continue;
+    }
     for (const line of py.stdout.trim().split("\n")) {
       const r = JSON.parse(line);
       if (r.skipped) continue;
