@@ -10,43 +10,13 @@
 // Why the numbers differ where they do: bench/xgboost_cox_gap.py and bench/survival-gap.mjs.
 // Usage: npm run build && /usr/bin/python3 bench/xgboost_cox_ref.py && node bench/survival-telco.mjs
 import { readFileSync, existsSync } from "node:fs";
-import { loadTable } from "../dist/data/load.js";
-import { typeTable, takeTyped } from "../dist/data/typed.js";
-import { fitPreprocess, transform } from "../dist/data/preprocess.js";
 import { checkParams, family } from "../dist/learners/families.js";
 import { concordance } from "../dist/evaluation/survival.js";
 import { rng } from "./lib/churn-table.mjs";
+import { telcoSurvivalSplit } from "./lib/telco-split.mjs";
 
 const root = new URL("..", import.meta.url);
-const raw = await loadTable(new URL("data/telco-customer-churn.csv", root).pathname);
-const numeric = new Set(["SeniorCitizen", "MonthlyCharges", "tenure"]);
-const features = raw.columns.filter((c) => !["customerID", "Churn", "tenure", "TotalCharges"].includes(c));
-const specs = [...features, "tenure", "Churn", "customerID"].map((name) => ({
-  name,
-  type: numeric.has(name) ? "numeric" : "categorical",
-}));
-const table = typeTable(raw, specs);
-const testIds = new Set(JSON.parse(readFileSync(new URL("tests/fixtures/telco-test-ids.json", root), "utf8")));
-const ids = table.columns.get("customerID").values;
-const trainRows = [];
-const testRows = [];
-ids.forEach((id, i) => (testIds.has(id) ? testRows : trainRows).push(i));
-const train = takeTyped(table, trainRows);
-const test = takeTyped(table, testRows);
-const survival = (t) => ({
-  time: t.columns.get("tenure").values,
-  event: Uint8Array.from(t.columns.get("Churn").values, (v) => (v === "Yes" ? 1 : 0)),
-});
-const trS = survival(train);
-const teS = survival(test);
-const inputs = features.map((column) => ({ column, type: numeric.has(column) ? "numeric" : "categorical" }));
-const opts = {
-  numeric_imputation: "median",
-  categorical_imputation: "most_frequent",
-  unseen_category: "ignore",
-  max_categories: 50,
-  min_category_count: 1,
-};
+const { test, trS, teS, matrices } = await telcoSurvivalSplit();
 
 /**
  * Strict pairs (an event and a strictly later duration) as Harrell's on the same rows with each censored duration
@@ -72,9 +42,7 @@ const show = (c) => ({ c_index: round(c.c_index), c_index_strict: round(c.c_inde
 
 async function run(name, label, params) {
   const spec = family(name);
-  const pre = fitPreprocess(train, inputs, spec.needs, opts);
-  const X = transform(pre, train).X;
-  const Xt = transform(pre, test).X;
+  const { X, Xt } = matrices(name);
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   const model = await spec

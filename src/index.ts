@@ -9,12 +9,14 @@ export type { SurvivalSection } from "./artifact/artifact-type.js";
 export type { FollowUp } from "./evaluation/follow-up.js";
 export type { SurvivalMetrics } from "./evaluation/survival-summary.js";
 export {
+  baselineHazard,
   breslowBaseline,
   churnWithin,
   expectedRemaining,
   type BaselineHazard,
   type SurvivalScores,
 } from "./learners/baseline-hazard.js";
+export type { CoxTies } from "./learners/partial-likelihood.js";
 export { ChurnKit, BUNDLED_DATA, type MetricsFile } from "./pipeline/churnkit.js";
 export { runPipeline, type RunResult } from "./pipeline/run.js";
 export { configSchema, type Config, type ConfigInput, type ModelFamily } from "./config/schema.js";

@@ -193,7 +193,7 @@ const survivalMetrics = z.object({
 
 /**
  * The survival task's part of model.json (format 1.2): the duration column, the horizons, the value column, and the
- * Breslow baseline cumulative hazard that turns the model's log relative hazard into a survival curve.
+ * baseline cumulative hazard (Breslow's or Efron's estimator) that turns the model's log relative hazard into a survival curve.
  */
 const survival = z
   .object({
@@ -205,6 +205,8 @@ const survival = z
     value: name.nullable(),
     baseline: z
       .object({
+        /** The estimator of the cumulative hazard; absent (written before churnkit recorded it): Breslow's. */
+        estimator: z.enum(["breslow", "efron"]).default("breslow"),
         times: z.array(z.number().min(0)),
         cumulative_hazard: z.array(z.number().min(0)),
         max_time: z.number().min(0),

@@ -26,7 +26,7 @@ export interface SurvivalSection {
   horizons: number[];
   /** The value column (revenue per duration unit) of revenue_at_risk_H, or null. */
   value: string | null;
-  /** Breslow's cumulative baseline hazard from the training rows, and their longest duration. */
+  /** The cumulative baseline hazard from the training rows (its estimator named), and their longest duration. */
   baseline: BaselineHazard;
   /** The training rows' durations, counted: the censoring distribution that `evaluate` weights by (IPCW). */
   follow_up: FollowUp;

@@ -3,11 +3,13 @@
  * problems (no model, corrupt model, port taken, bad address) are user errors: one line,
  * exit 2, and nothing is left listening. Shutdown lets in-flight requests finish and flushes
  * the request log. SIGHUP (sent by logrotate after it moved the log) starts a new request log
- * at the same path and keeps serving; without a handler Node would exit at once.
+ * at the same path and keeps serving; without a handler Node would exit at once, so one is installed before the
+ * model loads (a SIGHUP then is noted and ignored).
  */
 import { join } from "node:path";
 import { InvalidArgumentError, type Command } from "commander";
 import { UserError } from "../utils/errors.js";
+import { jsonLogger } from "../utils/logging.js";
 
 function parsePort(v: string): number {
   const n = Number(v);
@@ -77,6 +79,15 @@ export function serveCommand(program: Command): void {
       "30s",
     )
     .action(async (o: ServeArgs) => {
+      // Node exits on a SIGHUP that has no handler: one arriving while the model loads (logrotate's, a closed
+      // terminal) would kill the server before it serves. Until the server's own handler takes over (below), it is
+      // noted and ignored: no request log is open yet to reopen. Logged as the server logs (JSON lines on stderr).
+      const startLog = jsonLogger(process.env.CHURNKIT_LOG_LEVEL ?? "info");
+      const loadingHangup = () =>
+        startLog.warn("SIGHUP while loading the model: nothing to reopen yet; still starting");
+      process.on("SIGHUP", loadingHangup);
+      // At debug: a user error below (no model, a port taken) stays the one line on stderr.
+      startLog.debug({ model: o.model }, `loading model ${o.model}`);
       // Loaded here, not at the top, so that other subcommands do not pay for fastify.
       const { loadModel } = await import("../artifact/churn-model.js");
       const { createServer, parseDuration, parseSize, reopenRequestLog, showDuration } =
@@ -183,6 +194,7 @@ export function serveCommand(program: Command): void {
         };
         process.on("SIGTERM", stop);
         process.on("SIGINT", stop);
+        process.off("SIGHUP", loadingHangup);
         process.on("SIGHUP", hangup);
       });
       // Nothing should keep the process alive now; if something does, do not hang.

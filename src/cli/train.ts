@@ -81,7 +81,7 @@ export function trainCommand(program: Command): void {
           const loadSeconds = performance.now() / 1000 - started;
           const result = await kit.train(source);
           const m = kit.metricsFile(result, loadSeconds, started);
-          await kit.save(o.out, result.model, m, result.validationRows, "validation split");
+          await kit.save(o.out, result.model, m, result.validationRows, "validation split", result.validationRowsOf);
           return m;
         } finally {
           source.close();

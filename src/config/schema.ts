@@ -6,6 +6,7 @@
 import { z } from "zod";
 import { autoFamilies, isFamily, knownFamilies } from "../learners/registry.js";
 import { show } from "../utils/errors.js";
+import { given } from "../utils/zod-errors.js";
 
 /**
  * The name of a registered model family (`logreg`, `tree`, `forest`, `gbdt`, or one added with
@@ -114,6 +115,13 @@ export const economicsSchema = z
   })
   .strict();
 
+/**
+ * model.threshold's error names both of its forms, whichever was meant: zod would report only the branch the value's
+ * type matched ("expected a number less than 1, got 2"), leaving the words unsaid.
+ */
+const thresholdError = (issue: { input?: unknown }) =>
+  `expected "f1", "profit" or a fixed probability greater than 0 and less than 1, got ${given(issue.input)}`;
+
 /** The `model` section: the family, its hyperparameters, the decision threshold and calibration. */
 export const modelSchema = z
   .object({
@@ -130,7 +138,11 @@ export const modelSchema = z
      * Decision threshold: "f1" (the validation threshold with the best F1), "profit" (the one
      * maximising expected retention profit, see `economics`), or a fixed probability in (0, 1).
      */
-    threshold: z.union([z.enum(["f1", "profit"]), z.number().gt(0).lt(1)]).default("f1"),
+    threshold: z
+      .union([z.enum(["f1", "profit"]), z.number().gt(0, { error: thresholdError }).lt(1, { error: thresholdError })], {
+        error: thresholdError,
+      })
+      .default("f1"),
     /** Retention economics, required with `threshold: profit`. */
     economics: economicsSchema.optional(),
     /** Probability calibration fitted on the validation split: none, platt or isotonic. */

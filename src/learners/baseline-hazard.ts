@@ -1,15 +1,22 @@
 /**
- * The survival task's baseline: Breslow's estimate of the cumulative baseline hazard H0(t) from the training rows'
- * durations, events and log relative hazards, and what a retention team reads off the curve it gives each customer,
+ * The survival task's baseline: the cumulative baseline hazard H0(t) estimated from the training rows' durations,
+ * events and log relative hazards (Breslow's estimator, or Efron's when the model was fitted with Efron's ties), and
+ * what a retention team reads off the curve it gives each customer,
  * S(t) = exp(−H0(t)·exp(risk)): the chance of leaving within a horizon from now, the expected remaining time, the
  * expected revenue lost. H0 is a step function: it rises at each distinct event time and is flat after the last one
  * (nothing is known past the training rows' follow-up).
  */
 import { survivalMetrics, type SurvivalMetrics } from "../evaluation/survival-summary.js";
 import type { SurvivalData } from "../evaluation/survival.js";
+import type { CoxTies } from "./partial-likelihood.js";
 
-/** Breslow's cumulative baseline hazard: a right-continuous step function. */
+/** A cumulative baseline hazard: a right-continuous step function. */
 export interface BaselineHazard {
+  /**
+   * Which estimator made it: "breslow", or "efron" (for a model fitted with Efron's ties). A model.json written
+   * before churnkit recorded it holds Breslow's (its schema's default).
+   */
+  estimator: CoxTies;
   /** The distinct durations at which training rows churned, ascending. */
   times: number[];
   /** H0 at and just after each of `times` (non-decreasing, ≥ 0); H0(t) = 0 before the first time. */
@@ -19,11 +26,20 @@ export interface BaselineHazard {
 }
 
 /**
- * Breslow's estimator: at each distinct event time t, H0 rises by (events at t) / Σ_{rows with duration ≥ t}
- * exp(risk). `risk` is the model's log relative hazard of each row; it is shifted by its maximum before `exp` (and
- * the shift undone after), so a large score cannot overflow.
+ * The cumulative baseline hazard matching the partial likelihood a model was fitted on. At each distinct event time
+ * t with d events, R = Σ_{rows with duration ≥ t} exp(risk) and D = Σ_{rows with the event at t} exp(risk), H0 rises by
+ * - Breslow (`ties` "breslow"): d / R;
+ * - Efron ("efron"): Σ_{l=0}^{d−1} 1 / (R − (l/d)·D), as R's survival::survfit.coxph / basehaz with ties = "efron"
+ *   (Efron's ties remove the tied events from the risk set gradually, so the hazard's increment does too).
+ * Both are the same when no two events share a time. `risk` is the model's log relative hazard of each row; it is
+ * shifted by its maximum before `exp` (and the shift undone after), so a large score cannot overflow.
  */
-export function breslowBaseline(time: Float64Array, event: Uint8Array, risk: Float64Array): BaselineHazard {
+export function baselineHazard(
+  time: Float64Array,
+  event: Uint8Array,
+  risk: Float64Array,
+  ties: CoxTies = "breslow",
+): BaselineHazard {
   const n = time.length;
   const order = Int32Array.from({ length: n }, (_, i) => i).sort((a, b) => time[b]! - time[a]! || a - b);
   let shift = -Infinity;
@@ -36,13 +52,23 @@ export function breslowBaseline(time: Float64Array, event: Uint8Array, risk: Flo
   for (let k = 0; k < n;) {
     const t = time[order[k]!]!;
     let deaths = 0;
+    let tied = 0;
     for (; k < n && time[order[k]!] === t; k++) {
-      atRisk += Math.exp(risk[order[k]!]! - shift);
-      deaths += event[order[k]!]!;
+      const e = Math.exp(risk[order[k]!]! - shift);
+      atRisk += e;
+      if (event[order[k]!]) {
+        deaths++;
+        tied += e;
+      }
     }
-    if (deaths > 0) {
-      times.push(t);
-      jumps.push(deaths / atRisk);
+    if (deaths === 0) continue;
+    times.push(t);
+    if (ties === "breslow" || deaths === 1) jumps.push(deaths / atRisk);
+    else {
+      // R − (l/d)·D ≥ D/d > 0 for l < d: every term is finite.
+      let j = 0;
+      for (let l = 0; l < deaths; l++) j += 1 / (atRisk - (l / deaths) * tied);
+      jumps.push(j);
     }
   }
   times.reverse();
@@ -52,8 +78,12 @@ export function breslowBaseline(time: Float64Array, event: Uint8Array, risk: Flo
   const cumulative = jumps.map((j) => (h += j * scale));
   let maxTime = 0;
   for (let i = 0; i < n; i++) if (time[i]! > maxTime) maxTime = time[i]!;
-  return { times, cumulative_hazard: cumulative, max_time: maxTime };
+  return { estimator: ties, times, cumulative_hazard: cumulative, max_time: maxTime };
 }
+
+/** Breslow's estimator ({@link baselineHazard} with Breslow's ties). */
+export const breslowBaseline = (time: Float64Array, event: Uint8Array, risk: Float64Array): BaselineHazard =>
+  baselineHazard(time, event, risk, "breslow");
 
 /** Index of the last of `times` at or before `t` (−1 when `t` is before the first). */
 function stepIndex(times: readonly number[], t: number): number {

@@ -83,7 +83,15 @@ export async function train(options: TrainOptions = {}): Promise<TrainOutput> {
       const loadSeconds = performance.now() / 1000 - started;
       const result = await kit.train(raw);
       const metrics = kit.metricsFile(result, loadSeconds, started);
-      if (options.out) await kit.save(options.out, result.model, metrics, result.validationRows, "validation split");
+      if (options.out)
+        await kit.save(
+          options.out,
+          result.model,
+          metrics,
+          result.validationRows,
+          "validation split",
+          result.validationRowsOf,
+        );
       return { model: result.model, metrics };
     } finally {
       if (!("data" in raw)) raw.close();

@@ -127,7 +127,8 @@ export class ChurnKit {
   }
 
   /**
-   * Write the model directory atomically: model.json, metrics.json and report.html (explaining `heldOut` rows).
+   * Write the model directory atomically: model.json, metrics.json and report.html (explaining `heldOut` rows, drawn
+   * from the `heldOutOf` rows of the split when fewer).
    * Refused (UserError) when `dir` is not a churnkit model directory or another process is writing it.
    */
   async save(
@@ -136,11 +137,12 @@ export class ChurnKit {
     metrics: MetricsFile,
     heldOut?: RawTable,
     heldOutName?: string,
+    heldOutOf?: number,
   ): Promise<void> {
     // Re-entrant: a command that claimed `dir` at its start (check, lock, leftovers) already holds it.
     await withModelDir(dir, {}, this.log, async () => {
       const t0 = now();
-      const report = await modelReport({ model, metrics, heldOut, heldOutName });
+      const report = await modelReport({ model, metrics, heldOut, heldOutName, heldOutOf });
       metrics.timings.report_s = now() - t0;
       await saveArtifact(dir, model.artifact, {
         "metrics.json": JSON.stringify(metrics, null, 1) + "\n",

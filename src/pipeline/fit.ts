@@ -9,7 +9,7 @@ import { takeTyped, type TypedTable } from "../data/typed.js";
 import { columnMeans } from "../explain/linear.js";
 import { family } from "../learners/families.js";
 import type { Matrix } from "../core/types.js";
-import { breslowBaseline } from "../learners/baseline-hazard.js";
+import { baselineHazard } from "../learners/baseline-hazard.js";
 
 const now = () => performance.now() / 1000;
 
@@ -47,11 +47,14 @@ export async function fitFamily(
   const pre = fitPreprocess(typed, data.inputs, spec.needs, cfg.preprocess);
   const { X } = transform(pre, typed);
   const t0 = now();
-  const clf = await spec.create(params).fit(X, y, { seed: cfg.seed, threads, ...(duration ? { duration } : {}) });
+  const estimator = spec.create(params);
+  const clf = await estimator.fit(X, y, { seed: cfg.seed, threads, ...(duration ? { duration } : {}) });
   const fitSeconds = now() - t0;
   // Training means of the model columns: the background of linear explanations.
-  // The survival task: Breslow's baseline hazard from these rows' durations, events and fitted log hazards.
-  const baseline = duration ? breslowBaseline(duration, y, clf.predictRaw(X)) : undefined;
+  // The survival task: the baseline hazard from these rows' durations, events and fitted log hazards, by the
+  // estimator that matches the partial likelihood the family fitted (its `ties`: Efron's, else Breslow's).
+  const ties = (estimator.params as { ties?: unknown }).ties === "efron" ? "efron" : "breslow";
+  const baseline = duration ? baselineHazard(duration, y, clf.predictRaw(X), ties) : undefined;
   return { pre, clf, fitSeconds, means: Array.from(columnMeans(X)), baseline };
 }
 

@@ -78,7 +78,7 @@ async function run(kit: ChurnKit, out: string): Promise<RunResult> {
             })
           : undefined;
       const metrics = kit.metricsFile(result, loadSeconds, started, undefined, importance, survivalTest);
-      await kit.save(out, model, metrics, heldOut.report, "test split");
+      await kit.save(out, model, metrics, heldOut.report, "test split", heldOut.of);
       return { out, model, metrics };
     }
     // Every test row is labelled: scored once, for the metrics and for the rows read back (the highest-risk).
@@ -99,7 +99,7 @@ async function run(kit: ChurnKit, out: string): Promise<RunResult> {
           })
         : undefined;
     const metrics = kit.metricsFile(result, loadSeconds, started, testMetrics, importance);
-    await kit.save(out, model, metrics, heldOut.report, "test split");
+    await kit.save(out, model, metrics, heldOut.report, "test split", heldOut.of);
     return { out, model, metrics };
   } finally {
     source.close(); // with its subsets

@@ -1,6 +1,6 @@
 /**
  * The survival task's steps of training (a `data.duration` column): which families fit it, reading and checking the
- * durations, and the model.json `survival` section (horizons, value column, Breslow baseline, follow-up counts).
+ * durations, and the model.json `survival` section (horizons, value column, baseline hazard, follow-up counts).
  */
 import type { Config } from "../config/schema.js";
 import type { TrainingSource } from "../data/source.js";

@@ -67,6 +67,8 @@ export interface TrainResult {
    * `evaluation.importance_max_rows` a stratified sample plus the highest-risk rows (held-out.ts).
    */
   validationRows: RawTable;
+  /** How many validation rows `validationRows` was drawn from. */
+  validationRowsOf: number;
   /** Permutation (and gain/coefficient) importance, measured on the validation split. */
   importance?: FeatureImportance;
   /** Inputs that alone separate the classes almost perfectly (possible target leakage), in input order. */
@@ -381,6 +383,7 @@ export async function trainOnTable(
     ...(survivalValidation ? { survival: survivalValidation } : {}),
     ...(prep.durationLeakage ? { durationLeakage: prep.durationLeakage } : {}),
     validationRows,
+    validationRowsOf: heldOut.of,
     leaderboard,
     importance,
     leakage: prep.leakage,

@@ -33,6 +33,8 @@ export interface ModelReportInput {
   heldOut?: RawTable;
   /** Name of those rows, e.g. "test split". */
   heldOutName?: string;
+  /** How many rows the split has that `heldOut` was drawn from; charts of fewer rows say so. Default: `heldOut`'s. */
+  heldOutOf?: number;
   /** Rows explained for the SHAP summary at most. Default: the family's `report.explainRows`, else 300. */
   shapRows?: number;
 }
@@ -117,7 +119,7 @@ export async function modelReport(input: ModelReportInput): Promise<string> {
   ];
   if (notes.length) dataBlocks.push({ kind: "list", items: notes });
   sections.push({ title: "Data", blocks: dataBlocks });
-  for (const s of await survivalSections(model, metrics, input.heldOut)) sections.push(s);
+  for (const s of await survivalSections(model, metrics, input.heldOut, input.heldOutOf)) sections.push(s);
 
   if (metrics.leaderboard) {
     const lb = metrics.leaderboard;

@@ -19,6 +19,7 @@ export async function survivalSections(
   model: ChurnModel,
   metrics: MetricsFile,
   heldOut: RawTable | undefined,
+  heldOutOf?: number,
 ): Promise<Section[]> {
   const s = model.survival;
   if (!s) return [];
@@ -52,16 +53,17 @@ export async function survivalSections(
   if (!heldOut || heldOut.rows === 0) return sections;
   return [
     ...sections,
-    ...(await survivalCharts(model, heldOut, metrics.survival?.test ? "test split" : "validation split")),
+    ...(await survivalCharts(model, heldOut, metrics.survival?.test ? "test split" : "validation split", heldOutOf)),
   ];
 }
 
 /**
  * Survival curves of held-out rows: their Kaplan–Meier estimate against the model's mean predicted S(t), Kaplan–Meier
  * by predicted risk group, and the calibration of churn within each horizon (predicted from the start, observed by
- * Kaplan–Meier).
+ * Kaplan–Meier). Past `evaluation.importance_max_rows` they are drawn from the bounded rows read back as text
+ * (pipeline/held-out.ts), and their captions say how many of the split's `of` rows, as importance's does.
  */
-async function survivalCharts(model: ChurnModel, heldOut: RawTable, on: string): Promise<Section[]> {
+async function survivalCharts(model: ChurnModel, heldOut: RawTable, on: string, of?: number): Promise<Section[]> {
   const s = model.survival!;
   const { y, rows } = encodeTarget(heldOut, model.artifact.target, true);
   if (rows.length === 0) return [];
@@ -69,6 +71,11 @@ async function survivalCharts(model: ChurnModel, heldOut: RawTable, on: string):
   const { X, at } = await model.prepare(labelled);
   const risk = model.estimator.predictRaw(X);
   const data = { time: at!.t0, event: y };
+  const n = (v: number) => v.toLocaleString("en");
+  const bound =
+    of !== undefined && rows.length < of
+      ? ` Drawn from ${n(rows.length)} of the ${on}'s ${n(of)} rows: a stratified sample by the event (evaluation.importance_max_rows) and the highest-risk customers.`
+      : "";
   const b = s.baseline;
   const unit = `${s.duration}`;
   const vs = observedVsPredicted(data, (i, t) => survivalAt(b, risk[i]!, t));
@@ -95,7 +102,7 @@ async function survivalCharts(model: ChurnModel, heldOut: RawTable, on: string):
               timeTitle: unit,
             }),
           ),
-          caption: `The ${on}'s customers: observed share still a customer by ${unit} against the model's average predicted curve.`,
+          caption: `The ${on}'s customers: observed share still a customer by ${unit} against the model's average predicted curve.${bound}`,
         },
         {
           kind: "chart",
@@ -123,7 +130,7 @@ async function survivalCharts(model: ChurnModel, heldOut: RawTable, on: string):
               })),
             }),
           ),
-          caption: `Predicted churn within each horizon from the start against the churn observed by then (Kaplan–Meier); calibration error ${calibration.map((c) => `${f4(c.error)} within ${c.horizon}`).join(", ")}.`,
+          caption: `Predicted churn within each horizon from the start against the churn observed by then (Kaplan–Meier); calibration error ${calibration.map((c) => `${f4(c.error)} within ${c.horizon}`).join(", ")}.${bound}`,
         },
       ],
     },

@@ -17,7 +17,7 @@ import { PAGE_HTML } from "./page/html.js";
 import { PAGE_JS } from "./page/script.js";
 import { PAGE_CSS } from "./page/style.js";
 import { csvRows, type RequestLog } from "./request-log.js";
-import { inputFields, openApiDocument, rowJsonSchema } from "./schema.js";
+import { inputFields, openApiDocument, predictionColumns, rowJsonSchema } from "./schema.js";
 import { readPredictBody, requestTable, rowRules } from "./validate.js";
 
 /** One prediction as the server returns it: the API's {@link Prediction}, plus what the server adds. */
@@ -107,6 +107,8 @@ export function registerRoutes(app: FastifyInstance, model: ChurnModel, info: Ro
         }
       : {}),
     id_columns: a.id_columns,
+    // What a scored row has after the id columns: the scoring page lists them (one list, the schema's).
+    output_columns: predictionColumns(a),
     unseen_category_policy: a.preprocess.options.unseen_category,
     inputs: inputFields(a),
     schema,

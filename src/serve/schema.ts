@@ -14,7 +14,7 @@ import type { ColumnType } from "../data/schema.js";
 import { MISSING_TOKENS } from "../data/values.js";
 import type { ModelArtifact } from "../artifact/artifact.js";
 import { scoringInputs } from "../artifact/churn-model.js";
-import { REMAINING_COLUMN, revenueColumn, withinColumn } from "../artifact/prediction-row.js";
+import { REMAINING_COLUMN, revenueColumn, SCORE_COLUMNS, withinColumn } from "../artifact/prediction-row.js";
 import { dict, own } from "../utils/dict.js";
 
 /** A JSON Schema node (kept loose: it is data, sent to clients). */
@@ -172,6 +172,18 @@ function survivalProperties(a: ModelArtifact): [string, JsonSchema][] {
   ];
 }
 
+/**
+ * The columns of a scored row after the id columns, in order (POST /predict's fields, /predict.csv's columns): the
+ * prediction schema's required fields, and what GET /model's `output_columns` tells the scoring page.
+ */
+export const predictionColumns = (a: ModelArtifact): string[] => [
+  ...SCORE_COLUMNS,
+  ...survivalProperties(a).map(([k]) => k),
+];
+
+/** "a, b and c" of `names`. */
+const listed = (names: readonly string[]): string => names.join(", ").replace(/, ([^,]*)$/, " and $1");
+
 /** OpenAPI 3.1 document of the server's routes, with the row schema as a component. */
 export function openApiDocument(a: ModelArtifact, info: { title: string; version: string; auth: boolean }): JsonSchema {
   const { $schema: _drop, ...row } = rowJsonSchema(a);
@@ -195,7 +207,7 @@ export function openApiDocument(a: ModelArtifact, info: { title: string; version
         items: { type: "object" },
       },
     },
-    required: ["churn_probability", "churn_prediction", ...survivalProperties(a).map(([k]) => k)],
+    required: predictionColumns(a),
     additionalProperties: true,
   };
   for (const [k, v] of survivalProperties(a)) (prediction.properties as Record<string, JsonSchema>)[k] = v;
@@ -252,8 +264,7 @@ export function openApiDocument(a: ModelArtifact, info: { title: string; version
       },
       "/predict.csv": {
         post: {
-          summary:
-            "Score a CSV file; answers a CSV with the id column(s), churn_probability and churn_prediction (as `churnkit predict`)",
+          summary: `Score a CSV file; answers a CSV with the id column(s), ${listed(predictionColumns(a))} (as \`churnkit predict\`)`,
           ...secured,
           requestBody: { required: true, content: { "text/csv": { schema: { type: "string" } } } },
           responses: {
@@ -271,9 +282,12 @@ export function openApiDocument(a: ModelArtifact, info: { title: string; version
           },
         },
       },
-      "/model": get("the model: name, family, churnkit version, trained_at, metrics, threshold, input schema", {
-        type: "object",
-      }),
+      "/model": get(
+        "the model: name, family, churnkit version, trained_at, metrics, threshold, output columns, input schema",
+        {
+          type: "object",
+        },
+      ),
       "/schema": get("JSON Schema (draft-07) of one input row", { type: "object" }),
       "/openapi.json": get("this document", { type: "object" }),
       "/metrics": {

@@ -15,8 +15,7 @@ let current: Logger | undefined;
  * `CHURNKIT_LOG_LEVEL` (default "info").
  */
 export function createLogger(level = process.env.CHURNKIT_LOG_LEVEL ?? "info"): Logger {
-  if (process.env.CHURNKIT_LOG_FORMAT === "json")
-    return pino({ level, base: undefined }, pino.destination({ fd: 2, sync: true }));
+  if (process.env.CHURNKIT_LOG_FORMAT === "json") return jsonLogger(level);
   const stream = pretty({
     destination: 2,
     sync: true,
@@ -25,6 +24,11 @@ export function createLogger(level = process.env.CHURNKIT_LOG_LEVEL ?? "info"): 
     translateTime: "HH:MM:ss",
   });
   return pino({ level, base: undefined }, stream);
+}
+
+/** JSON lines on stderr, written synchronously (the server's own log format). */
+export function jsonLogger(level: string): Logger {
+  return pino({ level, base: undefined }, pino.destination({ fd: 2, sync: true }));
 }
 
 /** The process-wide logger; silent until the CLI (or a user) installs one. */

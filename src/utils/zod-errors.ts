@@ -30,7 +30,7 @@ const TYPES: Record<string, string> = {
 };
 
 /** What a given value was, shortly: `"abc"`, `5`, a list, a mapping. */
-function given(v: unknown): string {
+export function given(v: unknown): string {
   if (Array.isArray(v)) return v.length === 0 ? "an empty list" : `a list of ${v.length}`;
   if (v !== null && typeof v === "object") return "a mapping";
   return show(v);

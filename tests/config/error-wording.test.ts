@@ -28,7 +28,31 @@ describe("config error wording", () => {
       { data: { types: { zip: "text" } } },
       'data.types.zip: expected one of "numeric", "categorical", "boolean", got "text"',
     ],
-    [{ model: { threshold: "abc" } }, 'model.threshold: expected one of "f1", "profit", or a number, got "abc"'],
+    // model.threshold names both of its forms, whichever was meant (a word, or a probability out of range).
+    [
+      { model: { threshold: "abc" } },
+      'model.threshold: expected "f1", "profit" or a fixed probability greater than 0 and less than 1, got "abc"',
+    ],
+    [
+      { model: { threshold: 2 } },
+      'model.threshold: expected "f1", "profit" or a fixed probability greater than 0 and less than 1, got 2',
+    ],
+    [
+      { model: { threshold: 0 } },
+      'model.threshold: expected "f1", "profit" or a fixed probability greater than 0 and less than 1, got 0',
+    ],
+    [
+      { model: { threshold: 1 } },
+      'model.threshold: expected "f1", "profit" or a fixed probability greater than 0 and less than 1, got 1',
+    ],
+    [
+      { model: { threshold: true } },
+      'model.threshold: expected "f1", "profit" or a fixed probability greater than 0 and less than 1, got true',
+    ],
+    [
+      { model: { threshold: [0.5] } },
+      'model.threshold: expected "f1", "profit" or a fixed probability greater than 0 and less than 1, got a list of 1',
+    ],
     [{ search: { families: [] } }, "search.families: expected a list that is not empty, got an empty list"],
     [{ data: { id_columns: [""] } }, 'data.id_columns.0: expected text that is not empty, got ""'],
     [{ data: { id_columns: "customerID" } }, 'data.id_columns: expected a list, got "customerID"'],
@@ -57,6 +81,16 @@ describe("config error wording", () => {
     const m = await msg({ model: { threshold: "profit", economics: { value_saved: 100, offer_cost: 5 } } });
     expect(m).toBe("churn.yaml: model.economics.success_rate: missing; expected a number from 0 to 1");
   });
+
+  it("through the CLI: model.threshold 2 is exit 2 and one line with both forms", async () => {
+    const dir = tmp("churnkit-config-words-");
+    const f = write(dir, "churn.yaml", "model:\n  threshold: 2\n");
+    const r = await runCli(["run", "--config", f, "--out", join(dir, "m")]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toBe(
+      `churnkit: ${f}: model.threshold: expected "f1", "profit" or a fixed probability greater than 0 and less than 1, got 2\n`,
+    );
+  }, 60_000);
 
   it("through the CLI: exit 2 and the one line naming the config file and key", async () => {
     const dir = tmp("churnkit-config-words-");

@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import {
+  baselineHazard,
   breslowBaseline,
   churnWithin,
   cumulativeHazardAt,
@@ -48,6 +49,86 @@ describe("breslowBaseline", () => {
     expect(b.times).toEqual([2, 5]);
     expect(b.cumulative_hazard[0]).toBeCloseTo(2 / 3, 14);
     expect(b.cumulative_hazard[1]).toBeCloseTo(2 / 3 + 1, 14);
+  });
+});
+
+/**
+ * Efron's estimator, by hand: durations 2, 2, 2, 5, 5, 7, events 1, 1, 0, 1, 1, 0, relative hazards 1, 2, 1, 3, 1, 2.
+ * t=2: R = 10, tied D = 1 + 2 = 3, d = 2: 1/10 + 1/(10 − 3/2). t=5: R = 6, D = 4, d = 2: 1/6 + 1/(6 − 2).
+ * R 4.2 / survival 3.5-3 gives the same: basehaz(coxph(Surv(t, e) ~ x, ties = "efron", init = 1, iter.max = 0),
+ * centered = FALSE) with x = log(relative hazard) is 0.21764705882352942, 0.63431372549019605 (and with
+ * ties = "breslow" 0.2, 0.5333333333333333).
+ */
+describe("baselineHazard with Efron's ties", () => {
+  const t = Float64Array.from([2, 2, 2, 5, 5, 7]);
+  const e = Uint8Array.from([1, 1, 0, 1, 1, 0]);
+  const r = Float64Array.from([1, 2, 1, 3, 1, 2].map(Math.log));
+
+  it("rises by Σ_{l<d} 1/(R − (l/d)·D) at a tied event time (R's survfit/basehaz with ties efron)", () => {
+    const b = baselineHazard(t, e, r, "efron");
+    expect(b.estimator).toBe("efron");
+    expect(b.times).toEqual([2, 5]);
+    expect(b.cumulative_hazard[0]).toBeCloseTo(1 / 10 + 1 / 8.5, 14);
+    expect(b.cumulative_hazard[1]).toBeCloseTo(1 / 10 + 1 / 8.5 + 1 / 6 + 1 / 4, 14);
+    expect(b.cumulative_hazard[0]).toBeCloseTo(0.21764705882352942, 14);
+    expect(b.cumulative_hazard[1]).toBeCloseTo(0.63431372549019605, 14);
+    expect(b.max_time).toBe(7);
+  });
+
+  it("is Breslow's for breslow ties (and by default), with the estimator named", () => {
+    const b = baselineHazard(t, e, r, "breslow");
+    expect(b.estimator).toBe("breslow");
+    expect(b.cumulative_hazard[0]).toBeCloseTo(0.2, 14);
+    expect(b.cumulative_hazard[1]).toBeCloseTo(0.5333333333333333, 14);
+    expect(baselineHazard(t, e, r)).toEqual(b);
+    expect(breslowBaseline(t, e, r)).toEqual(b);
+  });
+
+  it("equals Breslow's where no two events share a time (the hand case above has no tied events)", () => {
+    const efron = baselineHazard(time, event, risk, "efron");
+    efron.cumulative_hazard.forEach((h, k) => expect(h).toBeCloseTo(H[k]!, 14));
+  });
+
+  it("with equal risks is the Fleming–Harrington estimator Σ_{l<d} 1/(n − l), and shift-invariant", () => {
+    // Six rows, three events tied at 1, one at 3: 1/6 + 1/5 + 1/4, then 1/2.
+    const tt = Float64Array.from([1, 1, 1, 2, 3, 4]);
+    const ee = Uint8Array.from([1, 1, 1, 0, 1, 0]);
+    const b = baselineHazard(tt, ee, new Float64Array(6), "efron");
+    expect(b.cumulative_hazard[0]).toBeCloseTo(1 / 6 + 1 / 5 + 1 / 4, 14);
+    expect(b.cumulative_hazard[1]).toBeCloseTo(1 / 6 + 1 / 5 + 1 / 4 + 1 / 2, 14);
+    const shifted = baselineHazard(tt, ee, new Float64Array(6).fill(700), "efron");
+    shifted.cumulative_hazard.forEach((h, k) => expect(h * Math.exp(700)).toBeCloseTo(b.cumulative_hazard[k]!, 12));
+  });
+
+  it("brute force: each step is the sum over l of 1/(risk-set sum less the share l/d of the tied events)", () => {
+    // A random table with many ties, checked against a direct double loop over rows.
+    let seed = 7;
+    const rand = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    const n = 60;
+    const tt = Float64Array.from({ length: n }, () => 1 + Math.floor(rand() * 8));
+    const ee = Uint8Array.from({ length: n }, () => (rand() < 0.6 ? 1 : 0));
+    const rr = Float64Array.from({ length: n }, () => rand() * 4 - 2);
+    const b = baselineHazard(tt, ee, rr, "efron");
+    const distinct = [...new Set(Array.from(tt).filter((_, i) => ee[i]))].sort((a, b2) => a - b2);
+    expect(b.times).toEqual(distinct);
+    let h = 0;
+    distinct.forEach((u, k) => {
+      let R = 0;
+      let D = 0;
+      let d = 0;
+      for (let i = 0; i < n; i++) {
+        if (tt[i]! >= u) R += Math.exp(rr[i]!);
+        if (tt[i] === u && ee[i]) {
+          D += Math.exp(rr[i]!);
+          d++;
+        }
+      }
+      for (let l = 0; l < d; l++) h += 1 / (R - (l / d) * D);
+      expect(b.cumulative_hazard[k]).toBeCloseTo(h, 12);
+    });
+    // Efron's removes tied events from the risk set gradually, so each step is at least Breslow's d/R.
+    const br = baselineHazard(tt, ee, rr, "breslow");
+    b.cumulative_hazard.forEach((x, k) => expect(x).toBeGreaterThan(br.cumulative_hazard[k]!));
   });
 });
 

@@ -3,13 +3,13 @@
  * training with a duration column, model.json's survival section, predictions, explanations, evaluation.
  */
 import { describe, expect, it } from "vitest";
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import "./../models/linear-hazard-family.js";
 import { train } from "../../src/pipeline/api.js";
 import { loadModel } from "../../src/artifact/churn-model.js";
 import { loadTable, takeRows } from "../../src/data/load.js";
-import { breslowBaseline, churnWithin } from "../../src/learners/baseline-hazard.js";
+import { baselineHazard, breslowBaseline, churnWithin } from "../../src/learners/baseline-hazard.js";
 import { errorOf, TELCO, tmp } from "../helpers.js";
 
 const FAST = { iterations: 60 };
@@ -112,6 +112,58 @@ describe("survival training", () => {
     const b = breslowBaseline(time, event, raw);
     expect(model.survival!.baseline.times).toEqual(b.times);
     model.survival!.baseline.cumulative_hazard.forEach((h, k) => expect(h).toBeCloseTo(b.cumulative_hazard[k]!, 12));
+  }, 120_000);
+
+  it("a family fitted with Efron's ties gets Efron's baseline, Breslow's ties Breslow's; model.json names it", async () => {
+    const t = await loadTable(TELCO);
+    const time = Float64Array.from(t.data.tenure!, Number);
+    const event = Uint8Array.from(t.data.Churn!, (v) => (v === "Yes" ? 1 : 0));
+    const hazards: Record<string, number[]> = {};
+    for (const ties of ["efron", "breslow"] as const) {
+      const out = join(tmp(), ties);
+      const { model } = await train({
+        data: TELCO,
+        target: "Churn",
+        duration: "tenure",
+        model: "cox",
+        params: { ties },
+        config: { data: { drop: ["TotalCharges"] }, evaluation: { permutation_repeats: 0 } },
+        out,
+      });
+      const b = model.survival!.baseline;
+      expect(b.estimator).toBe(ties);
+      expect(JSON.parse(readFileSync(join(out, "model.json"), "utf8")).survival.baseline.estimator).toBe(ties);
+      const want = baselineHazard(time, event, await model.predictRaw(t), ties);
+      expect(b.times).toEqual(want.times);
+      b.cumulative_hazard.forEach((h, k) => expect(h).toBeCloseTo(want.cumulative_hazard[k]!, 12));
+      hazards[ties] = b.cumulative_hazard;
+    }
+    // Telco's months tie many churners: the two estimators differ there (Efron's steps are larger).
+    expect(hazards.efron!.at(-1)!).toBeGreaterThan(hazards.breslow!.at(-1)! * 1.01);
+  }, 120_000);
+
+  it("a model.json written before the estimator was recorded loads as Breslow's, its stored hazard unchanged", async () => {
+    const out = join(tmp(), "old");
+    await train({
+      data: TELCO,
+      target: "Churn",
+      duration: "tenure",
+      model: "linear-hazard",
+      params: FAST,
+      config: { evaluation: { permutation_repeats: 0 } },
+      out,
+    });
+    const before = await loadModel(out);
+    const file = join(out, "model.json");
+    const a = JSON.parse(readFileSync(file, "utf8"));
+    expect(a.survival.baseline.estimator).toBe("breslow");
+    delete a.survival.baseline.estimator;
+    writeFileSync(file, JSON.stringify(a));
+    const old = await loadModel(out);
+    expect(old.survival!.baseline.estimator).toBe("breslow");
+    expect(old.survival!.baseline.cumulative_hazard).toEqual(before.survival!.baseline.cumulative_hazard);
+    const rows = takeRows(await loadTable(TELCO), [0, 1, 2]);
+    expect(await old.predict(rows)).toEqual(await before.predict(rows));
   }, 120_000);
 
   it("refuses a family that cannot fit the survival task, naming the ones that can", async () => {

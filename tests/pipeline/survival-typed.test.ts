@@ -148,6 +148,38 @@ describe("run with a survival model", () => {
     expect(fi).toMatchObject({ metric: "c_index", measured_on: "test split", rows: 300, of_rows: 800 });
     expect(Object.keys(fi.permutation)[0]).toBe("x");
     expect(loaded.survival!.duration).toBe("months");
+    // The survival charts come from the bounded rows read back (the sample and the highest-risk): their captions
+    // say how many of the split's rows, in both the curves' and the calibration's section.
+    const report = readFileSync(join(dir, "m", "report.html"), "utf8");
+    const said = [
+      ...report.matchAll(/Drawn from (\d+) of the test split&#39;s 800 rows: a stratified sample by the event/g),
+    ];
+    expect(said).toHaveLength(2);
+    const used = Number(said[0]![1]);
+    expect(used).toBeGreaterThanOrEqual(300);
+    expect(used).toBeLessThanOrEqual(305);
+    expect(Number(said[1]![1])).toBe(used);
+  }, 60_000);
+
+  it("says nothing of a sample when the charts read every row of the split", async () => {
+    const dir = tmp();
+    const data = join(dir, "surv.csv");
+    const rows = survivalRows(1_000, 8);
+    writeFileSync(
+      data,
+      ["x,noise,plan,months,churn", ...rows.map((r) => [r.x, r.noise, r.plan, r.months, r.churn].join(","))].join(
+        "\n",
+      ) + "\n",
+    );
+    const kit = new ChurnKit({
+      data: { path: data, target: "churn", duration: "months" },
+      model: { family: "cox" },
+      evaluation: { permutation_repeats: 0 },
+    });
+    await runPipeline(kit, join(dir, "m"));
+    const report = readFileSync(join(dir, "m", "report.html"), "utf8");
+    expect(report).toContain("Survival curves");
+    expect(report).not.toContain("Drawn from");
   }, 60_000);
 });
 

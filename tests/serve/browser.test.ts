@@ -107,6 +107,8 @@ describe.skipIf(!chromiumHere)("scoring page (chromium)", () => {
     const out = readFileSync(saved, "utf8").trimEnd().split("\n");
     expect(out[0]).toBe("customerID,churn_probability,churn_prediction");
     expect(out).toHaveLength(41);
+    // The page named the columns the file has, after the id column.
+    expect(["customerID", ...(await page.locator("#csv-columns code").allTextContents())].join(",")).toBe(out[0]);
     expect(out[1]!.split(",")[0]).toBe(lines[0]!.split(",")[0]);
     await page.waitForSelector("#csv-status.ok");
     expect(await page.locator("#csv-status").textContent()).toMatch(/Scored 40 rows/);

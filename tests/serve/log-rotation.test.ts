@@ -2,7 +2,7 @@
  * `churnkit serve --log-requests` under log rotation, as a real child process: logrotate moves the file and sends
  * SIGHUP; the server starts a new file at the same path and keeps serving, the moved file keeps every line
  * written before; a SIGHUP with the file still in place appends to it (never truncates); SIGINT stops gracefully
- * with every answered row flushed.
+ * with every answered row flushed. A SIGHUP while the model is still loading does not kill the server.
  */
 import { existsSync, mkdirSync, readFileSync, renameSync } from "node:fs";
 import { join } from "node:path";
@@ -83,6 +83,30 @@ describe("churnkit serve: SIGHUP reopens the request log", () => {
     await predict(port, fx.rows.slice(0, 3));
     run.child.kill("SIGTERM");
     expect(await run.exit).toBe(0);
+  }, 60_000);
+});
+
+describe("churnkit serve: SIGHUP while the model loads", () => {
+  it("is noted and ignored: the server comes up, and a later SIGHUP is the usual one", async () => {
+    const dir = tmp("churnkit-rotate-");
+    const file = join(dir, "requests.jsonl");
+    const port = await freePort();
+    // At debug level the server says when it starts loading the model.
+    const run = serve(["--model", fx.dir, "--port", String(port), "--log-requests", file], {
+      CHURNKIT_LOG_LEVEL: "debug",
+    });
+    // The handler is in place before this line; loading the model and starting the server take far longer than
+    // the signal's trip (about a second here, measured), so the SIGHUP lands while loading.
+    await waitForLog(run, "loading model");
+    run.child.kill("SIGHUP");
+    await waitForHealth(port, run);
+    expect(run.stderr()).toContain("SIGHUP while loading the model: nothing to reopen yet; still starting");
+    await predict(port, fx.rows.slice(0, 3));
+    run.child.kill("SIGHUP");
+    await waitForLog(run, `SIGHUP: request log reopened at ${file}; still serving`);
+    run.child.kill("SIGTERM");
+    expect(await run.exit).toBe(0);
+    expect(rowsOf(file)).toEqual(fx.rows.slice(0, 3));
   }, 60_000);
 });
 

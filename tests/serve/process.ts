@@ -44,7 +44,8 @@ export async function freePort(): Promise<number> {
 /** Poll GET /health until it answers (or the server exits). */
 export async function waitForHealth(port: number, run: Run): Promise<void> {
   for (let i = 0; i < 300; i++) {
-    if (run.child.exitCode !== null) throw new Error(`server exited: ${run.stderr()}`);
+    if (run.child.exitCode !== null || run.child.signalCode !== null)
+      throw new Error(`server exited (${run.child.exitCode ?? run.child.signalCode}): ${run.stderr()}`);
     const ok = await fetch(`http://127.0.0.1:${port}/health`).then(
       (r) => r.ok,
       () => false,

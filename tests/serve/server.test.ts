@@ -246,6 +246,7 @@ describe("other routes", () => {
       threshold: a.threshold,
     });
     expect(m.metrics.auc).toBeGreaterThan(0.8);
+    expect(m.output_columns).toEqual(["churn_probability", "churn_prediction"]);
     expect(m.schema.required).toContain("tenure");
     const contract = m.inputs.find((f: { name: string }) => f.name === "Contract");
     expect(contract.levels.sort()).toEqual(["Month-to-month", "One year", "Two year"]);

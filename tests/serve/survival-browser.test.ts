@@ -13,6 +13,7 @@ import { loadModel, type ChurnModel } from "../../src/artifact/churn-model.js";
 import { createServer } from "../../src/serve/server.js";
 import { haveChromium } from "../chromium.js";
 import { ROOT, TELCO, tmp } from "../helpers.js";
+import { survivalColumns } from "../../src/artifact/prediction-row.js";
 
 const OUT = join(ROOT, "test-output", "serve");
 // Skipped with a warning without chromium, but a failure under CI (tests/chromium.ts).
@@ -92,6 +93,13 @@ describe.skipIf(!chromiumHere)("survival scoring page (chromium)", () => {
     expect(Number(/: ([\d.,]+)/.exec(remaining!)![1]!.replace(/,/g, ""))).toBeCloseTo(
       p!.expected_remaining as number,
       0,
+    );
+    // "Score a CSV file" names the columns the answer has (after the id column): the survival ones too.
+    const listed = await page.locator("#csv-columns code").allTextContents();
+    expect(listed).toEqual(["churn_probability", "churn_prediction", ...survivalColumns(model.survivalShape)]);
+    expect(listed).toContain("revenue_at_risk_12");
+    expect(await page.locator("#batch p").textContent()).toMatch(
+      /identifier column\(s\), then churn_probability, churn_prediction, churn_within_3, churn_within_6, churn_within_12, expected_remaining, revenue_at_risk_3, revenue_at_risk_6 and revenue_at_risk_12, rows in the same order/,
     );
     await page.screenshot({ path: join(OUT, "survival-form.png"), fullPage: true });
     expect(errors).toEqual([]);

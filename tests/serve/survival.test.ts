@@ -101,5 +101,14 @@ describe("serving a survival model", () => {
       "customerID,churn_probability,churn_prediction,churn_within_3,churn_within_6,churn_within_12,expected_remaining,revenue_at_risk_3,revenue_at_risk_6,revenue_at_risk_12",
     );
     expect(out).toHaveLength(51);
+    // GET /model's output_columns (what the page lists) and the OpenAPI summary name exactly the answer's columns.
+    const m = JSON.parse((await app.inject({ method: "GET", url: "/model" })).body);
+    expect(["customerID", ...m.output_columns].join(",")).toBe(out[0]);
+    const o = JSON.parse((await app.inject({ method: "GET", url: "/openapi.json" })).body);
+    expect(o.paths["/predict.csv"].post.summary).toContain(
+      "churn_probability, churn_prediction, churn_within_3, churn_within_6, churn_within_12, expected_remaining, revenue_at_risk_3, revenue_at_risk_6 and revenue_at_risk_12",
+    );
+    const answer = o.paths["/predict"].post.responses["200"].content["application/json"].schema;
+    expect(answer.properties.predictions.items.required).toEqual(m.output_columns);
   });
 });

@@ -44,8 +44,8 @@ export const PAGE_HTML = `<!doctype html>
   <section class="card" id="batch">
     <h2>Score a CSV file</h2>
     <p class="muted">A CSV with the model's input columns (a header row, one customer per line). You get back a CSV with
-      the identifier column(s), <code>churn_probability</code> and <code>churn_prediction</code>, in the same order —
-      the same file <code>churnkit predict</code> writes.</p>
+      the identifier column(s), then <span id="csv-columns">the model's scores</span>, rows in the same order — the
+      same file <code>churnkit predict</code> writes.</p>
     <form id="csv-form" class="inline">
       <input type="file" id="csv-file" accept=".csv,text/csv" required aria-label="CSV file">
       <button type="submit" id="csv-button">Score file</button>

@@ -58,6 +58,18 @@ export const PAGE_JS = String.raw`"use strict";
     });
   }
 
+  // The columns of a scored CSV, as GET /model lists them (the server's prediction schema): a survival model's
+  // churn_within_H, expected_remaining and revenue_at_risk_H too.
+  function showColumns(m) {
+    var box = $("csv-columns");
+    var cols = m.output_columns;
+    box.textContent = "";
+    cols.forEach(function (c, i) {
+      if (i) box.appendChild(document.createTextNode(i === cols.length - 1 ? " and " : ", "));
+      box.appendChild(el("code", { text: c }));
+    });
+  }
+
   function control(f) {
     var id = "f-" + f.name.replace(/[^A-Za-z0-9_-]/g, "_");
     var input;
@@ -212,6 +224,7 @@ export const PAGE_JS = String.raw`"use strict";
       model = m;
       $("auth").hidden = true;
       showMeta(m);
+      showColumns(m);
       buildForm(m);
       document.body.dataset.ready = "true";
     }).catch(function (e) { $("model-meta").textContent = e.message; });
