@@ -8,8 +8,8 @@ import { dbl, num } from "./text.js";
 
 /**
  * The SQL of one tree over the model columns (`column(j)` is the SQL of model column j, a DOUBLE PRECISION that is
- * NULL when missing). Written with the missing direction folded in: `x > t` and `x NOT IN (...)` are NULL for a
- * NULL x, so CASE takes its ELSE branch, which is the branch missing values go to.
+ * NULL when missing). Written with the missing direction folded in: `x > t` and `NOT (x = a OR x = b ...)` are NULL
+ * for a NULL x, so CASE takes its ELSE branch, which is the branch missing values go to.
  */
 export function treeSql(t: FlatTree, column: (j: number) => string): string {
   const node = (i: number): string => {
@@ -22,10 +22,14 @@ export function treeSql(t: FlatTree, column: (j: number) => string): string {
     const missingLeft = t.missingLeft[i] === 1;
     if (cats) {
       if (cats.length === 0) return missingLeft ? `CASE WHEN ${x} IS NULL THEN ${left} ELSE ${right} END` : right;
-      const set = Array.from(cats).join(", ");
+      // Equalities joined by OR, not `x IN (...)`: DuckDB's in_clause optimizer rewrites constant IN lists, and
+      // its time grew exponentially with their number (one row through a 24-tree gbdt: 3 s, 30 trees: 13 s,
+      // 100 trees: not done in 30 minutes; with OR, 100 trees plan in 0.4 s). OR costs PostgreSQL a little (an IN
+      // list of 9 or more is hashed there): 10 trees, 10,000 rows in 0.77 s against 0.55 s.
+      const set = Array.from(cats, (c) => `${x} = ${c}`).join(" OR ");
       return missingLeft
-        ? `CASE WHEN ${x} NOT IN (${set}) THEN ${right} ELSE ${left} END`
-        : `CASE WHEN ${x} IN (${set}) THEN ${left} ELSE ${right} END`;
+        ? `CASE WHEN NOT (${set}) THEN ${right} ELSE ${left} END`
+        : `CASE WHEN ${set} THEN ${left} ELSE ${right} END`;
     }
     const at = num(t.threshold[i]!);
     return missingLeft
