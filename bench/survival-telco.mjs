@@ -84,9 +84,13 @@ if (existsSync(xgbFile)) {
 const defaults = family("gbdt").taskParams.survival;
 const GBDT = `gbdt survival defaults (XGBoost's settings, ties ${checkParams("gbdt", defaults).ties})`;
 const GBDT_BRESLOW = "gbdt survival defaults with ties breslow (XGBoost's likelihood)";
+// Bin edges: the survival default (`bin_weights` auto) is quantiles of the initial Cox hessian; "count" is the row
+// count quantiles classification uses (bench/survival-bins.mjs compares the two on simulated tables).
+const GBDT_COUNT = "gbdt survival defaults with bin_weights count (row-count bin edges)";
 const COX = "cox defaults (Efron, penalizer 0.01)";
 await run("gbdt", GBDT, defaults);
 await run("gbdt", GBDT_BRESLOW, { ...defaults, ties: "breslow" });
+await run("gbdt", GBDT_COUNT, { ...defaults, bin_weights: "count" });
 await run("gbdt", "gbdt classification defaults (early stopping on a 10% hold-out)", {});
 await run("cox", COX, {});
 await run("cox", "cox Breslow", { ties: "breslow" });
@@ -96,7 +100,7 @@ for (const penalizer of [0.001, 0.1]) await run("cox", `cox penalizer ${penalize
 if (xgb.length > 0) {
   const draw = rng(42);
   const n = teS.time.length;
-  const models = [GBDT, GBDT_BRESLOW, COX];
+  const models = [GBDT, GBDT_BRESLOW, GBDT_COUNT, COX];
   const diffs = new Map();
   for (let b = 0; b < 300; b++) {
     const idx = Array.from({ length: n }, () => Math.floor(draw() * n));

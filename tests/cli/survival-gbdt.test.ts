@@ -1,9 +1,10 @@
 /**
  * The issue's done-when check through the CLI: gbdt on the Cox partial likelihood, on the scikit-learn reference split
  * of the bundled Telco data without TotalCharges (≈ tenure × MonthlyCharges: it encodes the duration, as the issue's
- * XGBoost reference leaves it out), `evaluate --json` on the test rows gives C-index 0.8580 with Efron's ties (0.8578
- * with Breslow's; XGBoost survival:cox in the same convention: 0.8586 exact, 0.8591 hist, bench/survival-telco.mjs;
- * the issue's 0.86 counts only strictly later pairs), and `predict` writes
+ * XGBoost reference leaves it out), `evaluate --json` on the test rows gives C-index 0.8594 with Efron's ties and bin
+ * edges at the quantiles of the initial Cox hessian (0.8580 with row-count edges; XGBoost survival:cox in the same
+ * convention: 0.8586 exact, 0.8591 hist, bench/survival-telco.mjs; the issue's 0.86 counts only strictly later
+ * pairs), and `predict` writes
  * churn_within_3/6/12 (in [0, 1], non-decreasing in the horizon) and expected_remaining for every row. Also `run` with
  * a survival config and `auto` among the survival families. Needs `npm run build`.
  */
@@ -17,7 +18,7 @@ describe("churnkit train --duration tenure --model gbdt", () => {
   const dir = tmp();
   const split = telcoSplit(dir);
 
-  it("evaluate --json on the test split gives C-index 0.858 (XGBoost's to 0.001); predict writes every horizon for every row", async () => {
+  it("evaluate --json on the test split gives C-index 0.859, at least XGBoost survival:cox's; predict writes every horizon for every row", async () => {
     const model = join(dir, "gbdt");
     const t = await runCli(
       [
@@ -42,7 +43,9 @@ describe("churnkit train --duration tenure --model gbdt", () => {
     expect(e.status).toBe(0);
     const m = JSON.parse(e.stdout);
     expect(m.rows).toBe(1409);
-    expect(m.c_index).toBeGreaterThanOrEqual(0.8579); // 0.85801 (Efron); XGBoost survival:cox 0.8586 (bench/xgboost_cox_ref.py)
+    // 0.85938 (Efron, hessian-weighted bin edges; 0.85801 with row-count edges); XGBoost survival:cox 0.8586 exact,
+    // 0.8591 hist (bench/xgboost_cox_ref.py).
+    expect(m.c_index).toBeGreaterThanOrEqual(0.8593);
     const out = join(dir, "scores.csv");
     expect((await runCli(["predict", "--model", model, "--data", split.test, "--out", out])).status).toBe(0);
     const lines = readFileSync(out, "utf8").trimEnd().split("\n");

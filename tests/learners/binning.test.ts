@@ -72,6 +72,60 @@ describe("numeric edges (one rule in every family)", () => {
     expect(Array.from(numericEdges(Float64Array.from([-Number.MAX_VALUE, Number.MAX_VALUE]), null))).toEqual([0]);
   });
 
+  it("weighted quantiles: each edge follows the first value whose cumulative weight reaches k/max_bins", () => {
+    // Values 0..9, weight 1 each but value 7 weighs 11: total 20, targets 5, 10, 15 of max_bins 4.
+    const v = Float64Array.from({ length: 10 }, (_, i) => i);
+    const w = Float64Array.from({ length: 10 }, (_, i) => (i === 7 ? 11 : 1));
+    // Cumulative 1..7 at values 0..6, 18 at 7: the 5th unit ends at 4, 10 and 15 both at 7 (one edge).
+    expect(Array.from(numericEdges(v, 4, w))).toEqual([4.5, 7.5]);
+    // Equal weights: the same bins as counting rows, row by row (n/max_bins each).
+    const u = Float64Array.from({ length: 1000 }, (_, i) => 999 - i);
+    expect(Array.from(numericEdges(u, 4, new Float64Array(1000).fill(0.3)))).toEqual([249.5, 499.5, 749.5]);
+    // Few distinct values, or no positive weight: the weights change nothing.
+    const few = Float64Array.from([3, 1, 1, 2, NaN, 3]);
+    expect(Array.from(numericEdges(few, 255, Float64Array.from([9, 0, 0, 1, 1, 1])))).toEqual([1.5, 2.5]);
+    expect(Array.from(numericEdges(u, 4, new Float64Array(1000)))).toEqual(Array.from(numericEdges(u, 4)));
+    expect(() => numericEdges(u, 4, new Float64Array(999))).toThrow("bin weights: 999 weights for 1000 values");
+    expect(() => numericEdges(v, 4, Float64Array.from(w).fill(-1, 3, 4))).toThrow("weight 3 is -1");
+  });
+
+  it("weighted quantiles by brute force: rows of weight w count w times", () => {
+    const rng = new Rng(5);
+    const n = 3000;
+    const col = Float64Array.from({ length: n }, () => Math.round(rng.next() * 1000) / 10);
+    const w = Int32Array.from({ length: n }, () => 1 + Math.floor(rng.next() * 4));
+    // Brute force: the rows repeated by their weights, edges at the first value whose count reaches k·W/max_bins.
+    const rep = Array.from(col)
+      .flatMap((v, i) => new Array<number>(w[i]!).fill(v))
+      .sort((a, b) => a - b);
+    const W = rep.length;
+    const mb = 16;
+    const want: number[] = [];
+    for (let k = 1; k < mb; k++) {
+      const v = rep[Math.ceil((k * W) / mb) - 1]!;
+      const next = rep.find((x) => x > v)!;
+      const e = 0.5 * (v + next);
+      if (want.length === 0 || e > want[want.length - 1]!) want.push(e);
+    }
+    expect(Array.from(numericEdges(col, mb, Float64Array.from(w)))).toEqual(want);
+    // Through the binner, weights indexed by row and read at the fitted rows only.
+    const rows = Uint32Array.from({ length: n / 2 }, (_, i) => 2 * i);
+    const sub = Float64Array.from(rows, (r) => col[r]!);
+    const m = BinMapper.fit(matrix([num("x")], [col]), mb, rows, 0, Float64Array.from(w));
+    expect(Array.from(m.features[0]!.edges)).toEqual(
+      Array.from(
+        numericEdges(
+          sub,
+          mb,
+          Float64Array.from(rows, (r) => w[r]!),
+        ),
+      ),
+    );
+    expect(() => BinMapper.fit(matrix([num("x")], [col]), mb, null, 0, new Float64Array(3))).toThrow(
+      "bin weights: 3 weights for 3000 rows",
+    );
+  });
+
   it.each([
     ["continuous", 2],
     ["continuous", 16],

@@ -2,12 +2,18 @@
  * gbdt's survival objective and its `ties`: a one-split tree whose leaf values are Newton steps worked out by hand
  * from Efron's and Breslow's derivatives (tests/learners/partial-likelihood.test.ts's case: durations 1, 1, 1, 2,
  * events 1, 1, 0, 1, all scores 0), the same model from both ties when no two events share a duration, and early
- * stopping scored with the fit's own ties.
+ * stopping scored with the fit's own ties; bin edges weighted by the initial Cox hessian (`bin_weights`).
  */
 import { describe, expect, it } from "vitest";
 import { ZodError } from "zod";
 import { GbdtEstimator } from "../../src/learners/gbdt/gbdt.js";
-import { logPartialLikelihood, riskOrder } from "../../src/learners/partial-likelihood.js";
+import {
+  coxGradients,
+  coxScratchLength,
+  logPartialLikelihood,
+  riskOrder,
+} from "../../src/learners/partial-likelihood.js";
+import { numericEdges } from "../../src/learners/binning/edges.js";
 import type { Matrix } from "../../src/core/types.js";
 import { Rng } from "../../src/utils/random.js";
 
@@ -86,5 +92,54 @@ describe("gbdt survival: ties", () => {
 
   it("refuses a ties value it does not know", () => {
     expect(() => new GbdtEstimator({ ties: "exact" as "efron" })).toThrow(ZodError);
+  });
+});
+
+describe("gbdt survival: bin_weights", () => {
+  const d = table(3000, 21, 12);
+  /** The fitted state as JSON: survival on `d`, or classification of `y` when given. */
+  const json = (bin_weights?: "auto" | "count" | "hessian", y?: Uint8Array) =>
+    JSON.stringify(
+      new GbdtEstimator({ max_iter: 5, max_bins: 16, early_stopping: false, ...(bin_weights ? { bin_weights } : {}) })
+        .fit(d.X, y ?? d.event, y ? {} : { duration: d.time })
+        .state(),
+    );
+  // Booleans, not toBe on the strings: a failure would print two whole models.
+  const same = (a: string, b: string) => a === b;
+
+  it("survival splits at the quantiles of the Cox hessian at score 0 (by default), not of the row count", () => {
+    const n = d.time.length;
+    const hess = new Float64Array(n);
+    const ro = riskOrder(d.time);
+    coxGradients(
+      ro,
+      d.event,
+      new Float64Array(n),
+      new Float64Array(n),
+      hess,
+      new Float64Array(coxScratchLength(ro)),
+      "efron",
+    );
+    const p = { max_iter: 1, max_depth: 1, max_bins: 8, early_stopping: false } as const;
+    const root = (bin_weights: "auto" | "count") => {
+      const t = new GbdtEstimator({ ...p, bin_weights }).fit(d.X, d.event, { duration: d.time }).state().trees[0]!;
+      return { feature: t.feature[0]!, threshold: t.threshold[0]! };
+    };
+    const h = root("auto");
+    expect(Array.from(numericEdges(d.X.columns[h.feature]!, 8, hess))).toContain(h.threshold);
+    const c = root("count");
+    expect(Array.from(numericEdges(d.X.columns[c.feature]!, 8))).toContain(c.threshold);
+    expect(h.threshold).not.toBe(c.threshold);
+    expect(same(json(), json("hessian"))).toBe(true);
+    expect(same(json(), json("count"))).toBe(false);
+  });
+
+  it("classification keeps count quantiles by default (hessian: p(1 − p), the same for every row)", () => {
+    const y = Uint8Array.from(d.time, (t) => (t <= 6 ? 1 : 0));
+    expect(JSON.parse(json(undefined, y)).objective).toBeUndefined();
+    expect(same(json(undefined, y), json("count", y))).toBe(true);
+    // Asked for, equal weights cut by the weighted rule (edges.ts), which can sit one row away from numpy's
+    // midpoint percentile: a model of its own, not the count model.
+    expect(same(json("hessian", y), json("count", y))).toBe(false);
   });
 });

@@ -67,19 +67,30 @@ export class BinMapper {
   /**
    * Fit on the given rows of `X` (all rows when `rows` is null). `maxBins` caps the value bins per
    * feature (null: exact); `seed` draws the edge sample above BINNING_SUBSAMPLE (edges.ts) rows.
+   * `weights` (one per row of `X`, read at the fitted rows): numeric edges are weighted quantiles (edges.ts);
+   * null: every row counts 1. Categorical bins always count rows.
    */
-  static fit(X: Matrix, maxBins: number | null, rows: Uint32Array | null = null, seed = 0): BinMapper {
+  static fit(
+    X: Matrix,
+    maxBins: number | null,
+    rows: Uint32Array | null = null,
+    seed = 0,
+    weights: Float64Array | null = null,
+  ): BinMapper {
     if (maxBins !== null && !(Number.isInteger(maxBins) && maxBins >= 2 && maxBins <= MAX_BINS_LIMIT))
       throw new Error(`max_bins must be an integer in 2..${MAX_BINS_LIMIT} or null, got ${maxBins}`);
     if (X.columns.length !== X.features.length)
       throw new Error(`matrix has ${X.columns.length} columns but ${X.features.length} feature descriptions`);
     const n = rows ? rows.length : X.nRows;
+    if (weights !== null && weights.length !== X.nRows)
+      throw new Error(`bin weights: ${weights.length} weights for ${X.nRows} rows`);
     const sample = maxBins === null ? rows : edgeSample(rows, n, seed);
+    const w = weights && (sample ? Float64Array.from(sample, (r) => weights[r]!) : weights);
     const features = X.features.map((f, j): FeatureBins => {
       checkColumn(X, j, rows);
       const col = X.columns[j]!;
       if (f.kind === "numeric") {
-        const edges = numericEdges(sample ? Float64Array.from(sample, (r) => col[r]!) : col, maxBins);
+        const edges = numericEdges(sample ? Float64Array.from(sample, (r) => col[r]!) : col, maxBins, w);
         const none = new Int32Array(0);
         return { kind: "numeric", nBins: edges.length + 1, edges, binOfCode: none, codesOfBin: [], unseenCodes: [] };
       }

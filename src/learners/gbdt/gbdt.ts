@@ -31,20 +31,14 @@ import { BinMapper, type BinnedMatrix } from "../binning/bin-mapper.js";
 import { byteMaxBinsSchema, minDataPerGroupSchema } from "../binning/params.js";
 import { MIN_DATA_PER_GROUP } from "../binning/categorical.js";
 import { HistogramPool, makeLayout, type HistogramLayout } from "./histogram.js";
-import { histogramBuilder, type HistogramBuilder, type RowGradients } from "./parallel.js";
+import { histogramBuilder, type HistogramBuilder } from "./parallel.js";
 import { growTree, predictBinned, type GrowerContext } from "./grower.js";
 import { SplitScratch } from "./splitting.js";
 import { predictEnsemble } from "./predictor.js";
 import { logLossFromRaw } from "../../evaluation/metrics.js";
 import { stratifiedSplit } from "../../data/split.js";
-import {
-  checkSurvival,
-  coxGradients,
-  coxLossPerEvent,
-  coxScratchLength,
-  riskOrder,
-  type CoxTies,
-} from "../partial-likelihood.js";
+import { checkSurvival } from "../partial-likelihood.js";
+import { coxObjective, initialHessian, type CoxObjective } from "./cox-objective.js";
 
 /**
  * With `early_stopping: "auto"` and no `ctx.validation`, early stopping (on an internal split)
@@ -95,6 +89,13 @@ export const gbdtParamsSchema = z
      * closer approximation when durations are coarse (months, years), measured in bench/survival-ties.mjs.
      */
     ties: z.union([z.literal("efron"), z.literal("breslow")]).default("efron"),
+    /**
+     * What numeric bin edges are quantiles of: `"count"` the training rows (scikit-learn's rule), `"hessian"` the
+     * rows weighted by the loss's hessian at the initial score (XGBoost's weighted sketch; for log loss that is
+     * constant), `"auto"` (default): hessian for survival, count for classification. Measured in
+     * bench/survival-bins.mjs.
+     */
+    bin_weights: z.union([z.literal("auto"), z.literal("count"), z.literal("hessian")]).default("auto"),
   })
   .strict();
 
@@ -194,34 +195,6 @@ function columnMajor(binned: BinnedMatrix): Uint8Array {
   return out;
 }
 
-/** The survival objective of a fit: the training rows' Cox gradients, the validation rows' loss. */
-interface CoxObjective {
-  /** Gradients and hessians of the training rows (their risk order computed once). */
-  gradients: RowGradients;
-  /** Negative partial log-likelihood per event of the validation rows (their risk order computed once). */
-  validationLoss: (yVal: Uint8Array, rawVal: Float64Array) => number;
-}
-
-/** Sort the training (and validation) rows by duration once, for every iteration's gradients and loss. */
-function coxObjective(
-  event: Uint8Array,
-  duration: Float64Array,
-  eventVal: Uint8Array | null,
-  durationVal: Float64Array | undefined,
-  ties: CoxTies,
-): CoxObjective {
-  const ro = riskOrder(duration);
-  const scratch = new Float64Array(coxScratchLength(ro));
-  const roVal = eventVal && durationVal ? riskOrder(durationVal) : null;
-  return {
-    gradients: (raw, grad, hess) => coxGradients(ro, event, raw, grad, hess, scratch, ties),
-    validationLoss: (yVal, rawVal) => {
-      if (!roVal) throw new Error("gbdt: survival validation rows need their durations");
-      return coxLossPerEvent(roVal, yVal, rawVal, ties);
-    },
-  };
-}
-
 /**
  * Histogram gradient boosting estimator (hyperparameters only, until `fit`).
  * `fit(X, y, ctx)`: `y` holds 0/1 labels; `ctx.seed` (default 0) drives every random choice
@@ -274,19 +247,14 @@ export class GbdtEstimator implements Estimator<GbdtParams, GbdtState> {
     }
     const useVal = es && (ctx.validation !== undefined || valRows !== null);
 
-    const mapper = BinMapper.fit(X, p.max_bins, trainRows, seed);
-    const binned = mapper.transform(X, trainRows);
     const yTrain = trainRows ? Uint8Array.from(trainRows, (r) => y[r]!) : y;
-    let binnedVal: BinnedMatrix | null = null;
     let yVal: Uint8Array | null = null;
     let durationVal: Float64Array | undefined;
     if (useVal) {
       if (ctx.validation) {
-        binnedVal = mapper.transform(ctx.validation.X);
         yVal = ctx.validation.y;
         durationVal = ctx.validation.duration;
       } else {
-        binnedVal = mapper.transform(X, valRows);
         yVal = Uint8Array.from(valRows!, (r) => y[r]!);
         durationVal = ctx.duration && Float64Array.from(valRows!, (r) => ctx.duration![r]!);
       }
@@ -300,6 +268,15 @@ export class GbdtEstimator implements Estimator<GbdtParams, GbdtState> {
           p.ties,
         )
       : null;
+    const hessianBins = p.bin_weights === "hessian" || (p.bin_weights === "auto" && survival);
+    const weights = hessianBins ? initialHessian(n, trainRows, yTrain, cox) : null;
+    const mapper = BinMapper.fit(X, p.max_bins, trainRows, seed, weights);
+    const binned = mapper.transform(X, trainRows);
+    const binnedVal: BinnedMatrix | null = !useVal
+      ? null
+      : ctx.validation
+        ? mapper.transform(ctx.validation.X)
+        : mapper.transform(X, valRows);
     const model = this.boost(mapper, binned, yTrain, binnedVal, yVal, rng, ctx.threads, cox);
     return new GbdtModel({
       ...model,
