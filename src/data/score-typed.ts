@@ -76,9 +76,7 @@ export function scoringSql(cols: ScoringColumns, source: string, position?: stri
   const coded = cols.inputs.flatMap((s, j) => {
     if (s.type !== "categorical") return [];
     const levels = cols.levels.get(s.name) ?? [];
-    const code = levels.length
-      ? `enum_code(TRY_CAST(l${j} AS ${enumOf(levels)}))::INTEGER`
-      : "NULL::INTEGER";
+    const code = levels.length ? `enum_code(TRY_CAST(l${j} AS ${enumOf(levels)}))::INTEGER` : "NULL::INTEGER";
     return [`${code} AS c${j}`];
   });
   const values: string[] = [];

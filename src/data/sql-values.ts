@@ -89,4 +89,3 @@ const sqlEndsInCastSpace = (x: string): string =>
  */
 export const sqlNumberOf = (x: string): string =>
   `(CASE WHEN isfinite(TRY_CAST(${x} AS DOUBLE)) AND ascii(${x}) > 32 AND NOT ${sqlEndsInCastSpace(x)} AND NOT contains(${x}, '_') AND NOT starts_with(${x}, '+-') THEN TRY_CAST(${x} AS DOUBLE) ELSE ${sqlNumber(sqlTrim(x))} END)`;
-
