@@ -187,24 +187,25 @@ export class ScoringWindows {
   add(chunk: DuckDBDataChunk): ScoringWindow[] {
     const n = chunk.rowCount;
     const nIn = this.cols.inputs.length;
-    const cols = Array.from({ length: chunk.columnCount }, (_, k) => chunk.getColumnVector(k));
+    // Vectors made on first use: the label and unparsed-text columns (one per input) are read only on the few rows
+    // that need them, and making a text vector costs about as much as reading a number column.
+    const made = new Array<DuckDBVector | undefined>(chunk.columnCount);
+    const col = (k: number): DuckDBVector => (made[k] ??= chunk.getColumnVector(k));
     const position = this.positioned
-      ? itemsOf(cols[cols.length - 1]!, n, "double")
+      ? itemsOf(col(chunk.columnCount - 1), n, "double")
       : Float64Array.from({ length: n }, (_, i) => this.arrived + i);
     this.arrived += n;
-    const unparsed = itemsOf(cols[nIn + this.categorical.length]!, n, "integer");
+    const unparsed = itemsOf(col(nIn + this.categorical.length), n, "integer");
     for (let i = 0; i < n; i++) {
       if (unparsed[i] === 0) continue;
       // Its value stays NaN (missing) when the text is a missing token; anything else does not parse: the user's error.
       this.plain.forEach((j, k) => {
-        const text = cols[nIn + this.categorical.length + 1 + k]!.getItem(i) as string | null;
+        const text = col(nIn + this.categorical.length + 1 + k).getItem(i) as string | null;
         if (text !== null && !isMissing(text))
           throw badValue(this.origin, position[i]! + 1, this.cols.inputs[j]!, text);
       });
     }
-    const values = this.cols.inputs.map((s, j) =>
-      itemsOf(cols[j]!, n, s.type === "categorical" ? "integer" : "double"),
-    );
+    const values = this.cols.inputs.map((s, j) => itemsOf(col(j), n, s.type === "categorical" ? "integer" : "double"));
     // Rows go window by window: runs of consecutive positions are copied at once.
     let i = 0;
     while (i < n) {
@@ -218,11 +219,11 @@ export class ScoringWindows {
       this.categorical.forEach((j, c) => {
         const codes = values[j]!;
         for (let r = i; r < i + run; r++) {
-          if (codes[r] === LABEL) f.labels[c]!.set(at + r - i, cols[nIn + c]!.getItem(r) as string);
+          if (codes[r] === LABEL) f.labels[c]!.set(at + r - i, col(nIn + c).getItem(r) as string);
         }
       });
       this.cols.text.forEach((_, k) => {
-        const vec = cols[this.textAt + k]!;
+        const vec = col(this.textAt + k);
         const dst = f.text[k]!;
         for (let r = i; r < i + run; r++) dst[at + r - i] = vec.getItem(r) as RawValue;
       });
