@@ -12,7 +12,9 @@ import { ScoringWindows, scoringSql } from "../dist/data/score-typed.js";
 import { csvLines } from "../dist/io/predict.js";
 
 const { values: o } = parseArgs({ options: { model: { type: "string" }, data: { type: "string" } } });
+const l0 = process.cpuUsage();
 const model = await loadModel(o.model);
+console.log(`model loaded: cpu ${((process.cpuUsage(l0).user + process.cpuUsage(l0).system) / 1e6).toFixed(2)} s`);
 const input = o.data;
 const positioned = formatOf(input) === "parquet";
 const POSITION = "churnkit_position";
@@ -24,7 +26,9 @@ async function stage(name, upTo) {
   const c = process.cpuUsage(c0);
   const wall = (performance.now() - t0) / 1000;
   const cpu = (c.user + c.system) / 1e6;
-  console.log(`${name.padEnd(34)} rows ${String(rows).padStart(8)}  wall ${wall.toFixed(2)} s  cpu ${cpu.toFixed(2)} s`);
+  console.log(
+    `${name.padEnd(34)} rows ${String(rows).padStart(8)}  wall ${wall.toFixed(2)} s  cpu ${cpu.toFixed(2)} s`,
+  );
 }
 
 async function stream(level) {
@@ -62,12 +66,15 @@ async function stream(level) {
       for (const w of windows.add(chunk)) await use(w);
     }
     if (level > 0) for (const w of windows.finish()) await use(w);
+    if (level === 4) console.log(`(${(bytes / 1e6).toFixed(1)} MB of CSV lines)`);
     return rows;
   }, db);
 }
 
 await stage("count(*) of the input", () =>
-  withConnection(async (con) => Number((await con.runAndReadAll(`SELECT count(*) FROM (${sourceSql(input)})`)).getRows()[0][0])),
+  withConnection(async (con) =>
+    Number((await con.runAndReadAll(`SELECT count(*) FROM (${sourceSql(input)})`)).getRows()[0][0]),
+  ),
 );
 await stage("scoring query, chunks dropped", () => stream(0));
 await stage("+ placed into windows", () => stream(1));
