@@ -36,6 +36,9 @@ const MISSING = CODE_MISSING;
 /** Code of a label outside the model's levels (its text comes along). */
 const LABEL = CODE_LABEL;
 
+/** An inline ENUM of `levels`: code i is levels[i], a hash lookup of a label (a model keeps at most preprocess.max_categories levels). */
+const enumOf = (levels: readonly string[]): string => `ENUM(${levels.map(literal).join(", ")})`;
+
 /**
  * The scoring query over `source` (a relation whose columns are text). Its columns, in order: one per input
  * (DOUBLE with NaN for missing; for a categorical input an INTEGER code: a level, {@link MISSING} or {@link LABEL}),
@@ -52,9 +55,20 @@ export function scoringSql(cols: ScoringColumns, source: string, position?: stri
   const native = (s: ColumnSpec): boolean => s.type === "numeric" && (cols.native?.has(s.name) ?? false);
   // The text of x_j: a native number's only where its text is read (not finite, or a bad value's message).
   const textOf = (s: ColumnSpec, j: number): string => (native(s) ? `x${j}::VARCHAR` : `x${j}`);
+  // A categorical cell that is exactly one of the model's levels (most cells) is coded straight from the raw text
+  // (r): trimming and the missing tokens cannot change it, as a level is trimmed and never a missing token (a
+  // column with a level that is not is coded the long way only). The rules run on the other cells.
+  const direct = new Map<number, string>();
+  cols.inputs.forEach((s, j) => {
+    const levels = cols.levels.get(s.name) ?? [];
+    if (s.type === "categorical" && levels.length && levels.every((l) => l.trim() === l && !isMissing(l)))
+      direct.set(j, `enum_code(TRY_CAST(x${j} AS ${enumOf(levels)}))::INTEGER AS r${j}`);
+  });
   const parsed = cols.inputs.map((s, j) =>
     s.type === "categorical"
-      ? `${sqlCategory(sqlTrimmed(`x${j}`))} AS l${j}`
+      ? direct.has(j)
+        ? `(CASE WHEN r${j} IS NULL THEN ${sqlCategory(sqlTrimmed(`x${j}`))} END) AS l${j}`
+        : `${sqlCategory(sqlTrimmed(`x${j}`))} AS l${j}`
       : native(s)
         ? `(CASE WHEN isfinite(x${j}::DOUBLE) THEN x${j}::DOUBLE ELSE ${sqlNumberOf(textOf(s, j))} END) AS v${j}`
         : `${s.type === "numeric" ? sqlNumberOf(`x${j}`) : sqlBoolean(sqlTrimmed(`x${j}`))} AS v${j}`,
@@ -62,10 +76,7 @@ export function scoringSql(cols: ScoringColumns, source: string, position?: stri
   const coded = cols.inputs.flatMap((s, j) => {
     if (s.type !== "categorical") return [];
     const levels = cols.levels.get(s.name) ?? [];
-    // An inline ENUM is a hash lookup of the label (a model keeps at most preprocess.max_categories levels).
-    const code = levels.length
-      ? `enum_code(TRY_CAST(l${j} AS ENUM(${levels.map(literal).join(", ")})))::INTEGER`
-      : "NULL::INTEGER";
+    const code = levels.length ? `enum_code(TRY_CAST(l${j} AS ${enumOf(levels)}))::INTEGER` : "NULL::INTEGER";
     return [`${code} AS c${j}`];
   });
   const values: string[] = [];
@@ -74,7 +85,8 @@ export function scoringSql(cols: ScoringColumns, source: string, position?: stri
   const cells: string[] = [];
   cols.inputs.forEach((s, j) => {
     if (s.type === "categorical") {
-      values.push(`coalesce(c${j}, CASE WHEN l${j} IS NULL THEN ${MISSING} ELSE ${LABEL} END)::INTEGER`);
+      const r = direct.has(j) ? `r${j}, ` : "";
+      values.push(`coalesce(${r}c${j}, CASE WHEN l${j} IS NULL THEN ${MISSING} ELSE ${LABEL} END)::INTEGER`);
       labels.push(`CASE WHEN c${j} IS NULL THEN l${j} END`);
     } else {
       values.push(`coalesce(v${j}, 'NaN'::DOUBLE)`);
@@ -93,7 +105,8 @@ export function scoringSql(cols: ScoringColumns, source: string, position?: stri
     ...cols.text.map((_, k) => `t${k}`),
     ...(position ? ["pos"] : []),
   ];
-  const l2 = `SELECT *${parsed.length ? `, ${parsed.join(", ")}` : ""} FROM (${inner})`;
+  const l1 = direct.size ? `SELECT *, ${[...direct.values()].join(", ")} FROM (${inner})` : inner;
+  const l2 = `SELECT *${parsed.length ? `, ${parsed.join(", ")}` : ""} FROM (${l1})`;
   const l3 = `SELECT *${coded.length ? `, ${coded.join(", ")}` : ""} FROM (${l2})`;
   return `SELECT ${outer.join(", ")} FROM (${l3})`;
 }
@@ -174,24 +187,25 @@ export class ScoringWindows {
   add(chunk: DuckDBDataChunk): ScoringWindow[] {
     const n = chunk.rowCount;
     const nIn = this.cols.inputs.length;
-    const cols = Array.from({ length: chunk.columnCount }, (_, k) => chunk.getColumnVector(k));
+    // Vectors made on first use: the label and unparsed-text columns (one per input) are read only on the few rows
+    // that need them, and making a text vector costs about as much as reading a number column.
+    const made = new Array<DuckDBVector | undefined>(chunk.columnCount);
+    const col = (k: number): DuckDBVector => (made[k] ??= chunk.getColumnVector(k));
     const position = this.positioned
-      ? itemsOf(cols[cols.length - 1]!, n, "double")
+      ? itemsOf(col(chunk.columnCount - 1), n, "double")
       : Float64Array.from({ length: n }, (_, i) => this.arrived + i);
     this.arrived += n;
-    const unparsed = itemsOf(cols[nIn + this.categorical.length]!, n, "integer");
+    const unparsed = itemsOf(col(nIn + this.categorical.length), n, "integer");
     for (let i = 0; i < n; i++) {
       if (unparsed[i] === 0) continue;
       // Its value stays NaN (missing) when the text is a missing token; anything else does not parse: the user's error.
       this.plain.forEach((j, k) => {
-        const text = cols[nIn + this.categorical.length + 1 + k]!.getItem(i) as string | null;
+        const text = col(nIn + this.categorical.length + 1 + k).getItem(i) as string | null;
         if (text !== null && !isMissing(text))
           throw badValue(this.origin, position[i]! + 1, this.cols.inputs[j]!, text);
       });
     }
-    const values = this.cols.inputs.map((s, j) =>
-      itemsOf(cols[j]!, n, s.type === "categorical" ? "integer" : "double"),
-    );
+    const values = this.cols.inputs.map((s, j) => itemsOf(col(j), n, s.type === "categorical" ? "integer" : "double"));
     // Rows go window by window: runs of consecutive positions are copied at once.
     let i = 0;
     while (i < n) {
@@ -205,11 +219,11 @@ export class ScoringWindows {
       this.categorical.forEach((j, c) => {
         const codes = values[j]!;
         for (let r = i; r < i + run; r++) {
-          if (codes[r] === LABEL) f.labels[c]!.set(at + r - i, cols[nIn + c]!.getItem(r) as string);
+          if (codes[r] === LABEL) f.labels[c]!.set(at + r - i, col(nIn + c).getItem(r) as string);
         }
       });
       this.cols.text.forEach((_, k) => {
-        const vec = cols[this.textAt + k]!;
+        const vec = col(this.textAt + k);
         const dst = f.text[k]!;
         for (let r = i; r < i + run; r++) dst[at + r - i] = vec.getItem(r) as RawValue;
       });

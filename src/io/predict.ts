@@ -73,7 +73,7 @@ function fileSink(ws: WriteStream): Sink {
 }
 
 /** The CSV form of predictionRow, one line per row, built for a whole batch (no object per row on this hot path). */
-function csvLines(
+export function csvLines(
   ids: string[],
   text: Record<string, RawValue[]>,
   p: Float64Array,
