@@ -18,7 +18,7 @@
  * `s` is `minDataPerGroup` when more than MAX_CAT_TO_ONEHOT categories have rows at the node, else
  * scikit-learn's 10. Low-support categories go right.
  */
-import type { HistogramLayout } from "./histogram.js";
+import { histogramCounts, type HistogramLayout } from "./histogram.js";
 import { CAT_SMOOTH, MAX_CAT_THRESHOLD, MAX_CAT_TO_ONEHOT } from "../binning/categorical.js";
 
 /** Minimum support of a category when a node has few (scikit-learn's MIN_CAT_SUPPORT). */
@@ -102,6 +102,7 @@ function record(
 
 function scanNumeric(
   hist: Float64Array,
+  cnt: Int32Array,
   off: number,
   nb: number,
   j: number,
@@ -112,8 +113,7 @@ function scanNumeric(
   c: SplitConstraints,
   best: Best,
 ): void {
-  const ms = 3 * (off + nb);
-  const nMissing = hist[ms + 2]!;
+  const nMissing = cnt[off + nb]!;
   const l2 = c.l2;
   // Missing right: left = bins 0..b; b = nb-1 ("split on missing") only when there are missing values.
   let gl = 0;
@@ -121,10 +121,10 @@ function scanNumeric(
   let nl = 0;
   const last = nMissing > 0 ? nb - 1 : nb - 2;
   for (let b = 0; b <= last; b++) {
-    const s = 3 * (off + b);
+    const s = 2 * (off + b);
     gl += hist[s]!;
     hl += hist[s + 1]!;
-    nl += hist[s + 2]!;
+    nl += cnt[off + b]!;
     const nr = N - nl;
     const hr = H - hl;
     if (nl < c.minSamplesLeaf || hl < c.minChildWeight) continue;
@@ -141,10 +141,10 @@ function scanNumeric(
   let hr = 0;
   let nr = 0;
   for (let b = nb - 2; b >= 0; b--) {
-    const s = 3 * (off + b + 1);
+    const s = 2 * (off + b + 1);
     gr += hist[s]!;
     hr += hist[s + 1]!;
-    nr += hist[s + 2]!;
+    nr += cnt[off + b + 1]!;
     const nl2 = N - nr;
     const hl2 = H - hr;
     if (nr < c.minSamplesLeaf || hr < c.minChildWeight) continue;
@@ -194,6 +194,7 @@ function sortCandidates(m: number, { catBins, catKeys }: SplitScratch): void {
 
 function scanCategorical(
   hist: Float64Array,
+  cnt: Int32Array,
   off: number,
   nb: number,
   j: number,
@@ -208,14 +209,14 @@ function scanCategorical(
   const { catBins, catKeys } = scratch;
   const support = N / H;
   let present = 0;
-  for (let b = 0; b <= nb; b++) if (hist[3 * (off + b) + 2]! > 0) present++;
+  for (let b = 0; b <= nb; b++) if (cnt[off + b]! > 0) present++;
   const minSupport = present > MAX_CAT_TO_ONEHOT ? c.minDataPerGroup : MIN_CAT_SUPPORT;
   // Candidate bins (value bins, then the missing bin `nb`) and their sort keys.
   let m = 0;
   for (let b = 0; b <= nb; b++) {
-    const s = 3 * (off + b);
+    const s = 2 * (off + b);
     const h = hist[s + 1]!;
-    if (hist[s + 2]! > 0 && h * support >= minSupport) {
+    if (cnt[off + b]! > 0 && h * support >= minSupport) {
       catBins[m] = b;
       catKeys[m] = hist[s]! / (h + CAT_SMOOTH);
       m++;
@@ -223,17 +224,17 @@ function scanCategorical(
   }
   if (m <= 1) return;
   sortCandidates(m, scratch);
-  const nMissing = hist[3 * (off + nb) + 2]!;
+  const nMissing = cnt[off + nb]!;
   for (let direction = 1; direction >= -1; direction -= 2) {
     const middle = Math.min(MAX_CAT_THRESHOLD, direction === 1 ? (m + 1) >> 1 : ((m + 1) >> 1) - 1);
     let gl = 0;
     let hl = 0;
     let nl = 0;
     for (let i = 0; i < middle; i++) {
-      const s = 3 * (off + catBins[direction === 1 ? i : m - 1 - i]!);
-      gl += hist[s]!;
-      hl += hist[s + 1]!;
-      nl += hist[s + 2]!;
+      const t = off + catBins[direction === 1 ? i : m - 1 - i]!;
+      gl += hist[2 * t]!;
+      hl += hist[2 * t + 1]!;
+      nl += cnt[t]!;
       const nr = N - nl;
       const hr = H - hl;
       if (nl < c.minSamplesLeaf || hl < c.minChildWeight) continue;
@@ -268,12 +269,13 @@ export function findBestSplit(
   const best: Best = { split: null };
   if (N < 2 * c.minSamplesLeaf || H < 2 * c.minChildWeight) return null;
   const parentScore = (G * G) / (H + c.l2 + 1e-15);
+  const cnt = histogramCounts(hist, layout);
   for (let f = 0; f < features.length; f++) {
     const j = features[f]!;
     const off = layout.offsets[j]!;
     const nb = layout.nBins[j]!;
-    if (categorical[j]) scanCategorical(hist, off, nb, j, G, H, N, parentScore, c, best, scratch);
-    else scanNumeric(hist, off, nb, j, G, H, N, parentScore, c, best);
+    if (categorical[j]) scanCategorical(hist, cnt, off, nb, j, G, H, N, parentScore, c, best, scratch);
+    else scanNumeric(hist, cnt, off, nb, j, G, H, N, parentScore, c, best);
   }
   return best.split;
 }
