@@ -7,10 +7,8 @@
 // hazards, less noisy than a rank statistic). Per kind of table: the paired difference hessian − count (mean, sample
 // standard deviation, tables where hessian is ahead).
 // Usage: npm run build && node bench/survival-bins.mjs [SEEDS]
-import { checkParams, family } from "../dist/learners/families.js";
-import { concordance } from "../dist/evaluation/survival.js";
-import { logPartialLikelihood, riskOrder } from "../dist/learners/partial-likelihood.js";
-import { nativeMatrix, simulateSurvival } from "./lib/survival-table.mjs";
+import { simulateSurvival } from "./lib/survival-table.mjs";
+import { fitSurvivalGbdt } from "./lib/survival-gbdt.mjs";
 
 const SEEDS = Number(process.argv[2] ?? 5);
 const TRAIN = 5000;
@@ -19,26 +17,12 @@ const WEIGHTS = ["count", "hessian"];
 const round = (x) => Math.round(x * 1e5) / 1e5;
 const mean = (a) => a.reduce((x, y) => x + y, 0) / a.length;
 const sd = (a) => Math.sqrt(a.reduce((s, x) => s + (x - mean(a)) ** 2, 0) / Math.max(1, a.length - 1));
-const base = family("gbdt").taskParams.survival;
-
-function measure(test, risk) {
-  let events = 0;
-  for (const e of test.event) events += e;
-  return {
-    c: concordance(test, risk).cIndex,
-    pl: logPartialLikelihood(riskOrder(test.time), test.event, Float64Array.from(risk), "efron") / events,
-  };
-}
 
 let cpu = 0;
 async function fit(train, test, bin_weights) {
-  const c0 = process.cpuUsage();
-  const model = await family("gbdt")
-    .create(checkParams("gbdt", { ...base, bin_weights }))
-    .fit(nativeMatrix(train), train.event, { seed: 0, threads: 1, duration: train.time });
-  const c = process.cpuUsage(c0);
-  cpu += (c.user + c.system) / 1e6;
-  return measure(test, model.predictRaw(nativeMatrix(test)));
+  const r = await fitSurvivalGbdt(train, test, { bin_weights });
+  cpu += r.cpu;
+  return r;
 }
 
 const groups = new Map();

@@ -9,10 +9,8 @@
 // Usage: npm run build && node bench/survival-ties.mjs [SEEDS]   (XGBoost skipped without /usr/bin/python3 + xgboost)
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { spawnSync } from "node:child_process";
-import { checkParams, family } from "../dist/learners/families.js";
-import { concordance } from "../dist/evaluation/survival.js";
-import { logPartialLikelihood, riskOrder } from "../dist/learners/partial-likelihood.js";
-import { nativeMatrix, simulateSurvival } from "./lib/survival-table.mjs";
+import { simulateSurvival } from "./lib/survival-table.mjs";
+import { fitSurvivalGbdt, survivalScores } from "./lib/survival-gbdt.mjs";
 
 const SEEDS = Number(process.argv[2] ?? 4);
 const TRAIN = 5000;
@@ -20,7 +18,6 @@ const TEST = 20_000;
 const dir = new URL("out/survival-ties/", import.meta.url).pathname;
 const round = (x) => Math.round(x * 1e5) / 1e5;
 const mean = (a) => a.reduce((x, y) => x + y, 0) / a.length;
-const base = family("gbdt").taskParams.survival;
 
 const tables = [];
 for (const grain of [1, 3, 12])
@@ -53,24 +50,11 @@ console.log(
   xgboost ? py.stdout.trim() : `(XGBoost skipped: ${(py.stderr || String(py.error)).trim().split("\n").pop()})`,
 );
 
-function measure(test, risk) {
-  let events = 0;
-  for (const e of test.event) events += e;
-  return {
-    c: concordance(test, risk).cIndex,
-    pl: logPartialLikelihood(riskOrder(test.time), test.event, Float64Array.from(risk), "efron") / events,
-  };
-}
-
 let cpu = 0;
 async function gbdt(train, test, ties) {
-  const c0 = process.cpuUsage();
-  const model = await family("gbdt")
-    .create(checkParams("gbdt", { ...base, ties }))
-    .fit(nativeMatrix(train), train.event, { seed: 0, threads: 1, duration: train.time });
-  const c = process.cpuUsage(c0);
-  cpu += (c.user + c.system) / 1e6;
-  return measure(test, model.predictRaw(nativeMatrix(test)));
+  const r = await fitSurvivalGbdt(train, test, { ties });
+  cpu += r.cpu;
+  return r;
 }
 
 const models = ["breslow", "efron", ...(xgboost ? ["xgboost exact", "xgboost hist"] : [])];
@@ -81,7 +65,7 @@ for (const t of tables) {
   if (xgboost)
     for (const m of ["exact", "hist"]) {
       const buf = readFileSync(`${dir}${t.name}.xgboost-${m}.f64`);
-      r[`xgboost ${m}`] = measure(t.test, new Float64Array(buf.buffer, buf.byteOffset, TEST));
+      r[`xgboost ${m}`] = survivalScores(t.test, new Float64Array(buf.buffer, buf.byteOffset, TEST));
     }
   console.log(
     JSON.stringify({
