@@ -35,6 +35,13 @@ function survivalRows(n: number, seed: number): Record<string, unknown>[] {
   });
 }
 
+/** Write `rows` of {@link survivalRows} as a CSV at `path`; returns the path. */
+function writeSurvivalCsv(path: string, rows: Record<string, unknown>[]): string {
+  const lines = rows.map((r) => [r.x, r.noise, r.plan, r.months, r.churn].join(","));
+  writeFileSync(path, ["x,noise,plan,months,churn", ...lines].join("\n") + "\n");
+  return path;
+}
+
 const COX = { model: "cox", target: "churn", duration: "months" } as const;
 
 describe("survival evaluation, typed", () => {
@@ -126,14 +133,7 @@ describe("survival permutation importance", () => {
 describe("run with a survival model", () => {
   it("measures the typed test split and permutation importance on a stratified sample of it", async () => {
     const dir = tmp();
-    const data = join(dir, "surv.csv");
-    const rows = survivalRows(4_000, 4);
-    writeFileSync(
-      data,
-      ["x,noise,plan,months,churn", ...rows.map((r) => [r.x, r.noise, r.plan, r.months, r.churn].join(","))].join(
-        "\n",
-      ) + "\n",
-    );
+    const data = writeSurvivalCsv(join(dir, "surv.csv"), survivalRows(4_000, 4));
     const kit = new ChurnKit({
       data: { path: data, target: "churn", duration: "months" },
       model: { family: "cox" },
@@ -163,14 +163,7 @@ describe("run with a survival model", () => {
 
   it("says nothing of a sample when the charts read every row of the split", async () => {
     const dir = tmp();
-    const data = join(dir, "surv.csv");
-    const rows = survivalRows(1_000, 8);
-    writeFileSync(
-      data,
-      ["x,noise,plan,months,churn", ...rows.map((r) => [r.x, r.noise, r.plan, r.months, r.churn].join(","))].join(
-        "\n",
-      ) + "\n",
-    );
+    const data = writeSurvivalCsv(join(dir, "surv.csv"), survivalRows(1_000, 8));
     const kit = new ChurnKit({
       data: { path: data, target: "churn", duration: "months" },
       model: { family: "cox" },
