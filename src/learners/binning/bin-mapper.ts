@@ -14,7 +14,7 @@
 import type { Matrix } from "../../core/types.js";
 import { categoricalBins } from "./categorical.js";
 import type { BinnedMatrix, CodedFeature, FeatureBins } from "./types.js";
-import { edgeSample, numericEdges } from "./edges.js";
+import { binOf, edgeSample, numericEdges } from "./edges.js";
 
 export type { BinnedMatrix, CodedFeature, FeatureBins };
 
@@ -38,18 +38,6 @@ function checkColumn(X: Matrix, j: number, rows: ArrayLike<number> | null): void
       );
     }
   }
-}
-
-/** Bin of `v` among `edges`: the first `b` with `v <= edges[b]`, else `edges.length`. */
-function binOf(edges: Float64Array, v: number): number {
-  let lo = 0;
-  let hi = edges.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (v <= edges[mid]!) hi = mid;
-    else lo = mid + 1;
-  }
-  return lo;
 }
 
 /** Learns the bins of every feature; then bins matrices row-major (gbdt) or column by column (tree, forest). */
@@ -185,21 +173,9 @@ function binNumeric(
   j: number,
   missing: number,
 ): void {
-  const ne = edges.length;
   for (let k = k0; k < k1; k++) {
     const v = col[rows ? rows[k]! : k]!;
-    let b = missing;
-    if (v === v) {
-      let lo = 0;
-      let hi = ne;
-      while (lo < hi) {
-        const mid = (lo + hi) >> 1;
-        if (v <= edges[mid]!) hi = mid;
-        else lo = mid + 1;
-      }
-      b = lo;
-    }
-    out[k * stride + j] = b;
+    out[k * stride + j] = v === v ? binOf(edges, v) : missing;
   }
 }
 

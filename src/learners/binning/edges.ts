@@ -42,6 +42,18 @@ function midpoint(a: number, b: number): number {
   return m < b ? m : a;
 }
 
+/** Bin of `v` among `edges`: the first `b` with `v <= edges[b]`, else `edges.length` (the rule above). */
+export function binOf(edges: Float64Array, v: number): number {
+  let lo = 0;
+  let hi = edges.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (v <= edges[mid]!) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}
+
 /** Below this many values, the built-in sort is as fast as {@link sortNumbers}' radix passes. */
 const RADIX_MIN = 4096;
 
@@ -157,21 +169,14 @@ function weightedEdges(
     throw new Error(`bin weights: ${weights.length} weights for ${values.length} values`);
   const distinct = new Float64Array(nDistinct);
   for (let i = 0, d = 0; i < sorted.length; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) distinct[d++] = sorted[i]!;
-  // Weight of each distinct value, added in row order (deterministic); binary search, as bin-mapper's binOf.
+  // Weight of each distinct value, added in row order (deterministic); v is one of `distinct`, so binOf finds it.
   const wd = new Float64Array(nDistinct);
   for (let i = 0; i < values.length; i++) {
     const v = values[i]!;
     if (v !== v) continue;
     const wi = weights[i]!;
     if (!(wi >= 0) || !Number.isFinite(wi)) throw new Error(`bin weights: weight ${i} is ${wi}, expected finite >= 0`);
-    let lo = 0;
-    let hi = nDistinct - 1;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (v <= distinct[mid]!) hi = mid;
-      else lo = mid + 1;
-    }
-    wd[lo]! += wi;
+    wd[binOf(distinct, v)]! += wi;
   }
   let total = 0;
   for (let d = 0; d < nDistinct; d++) total += wd[d]!;
