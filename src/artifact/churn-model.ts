@@ -42,6 +42,12 @@ export interface SurvivalInputs {
   value?: Float64Array;
 }
 
+/** The survival columns a model's predictions carry (undefined for a classification model). */
+export function survivalShapeOf(a: ModelArtifact): SurvivalShape | undefined {
+  const s = a.survival;
+  return s ? { horizons: s.horizons, value: s.value !== null } : undefined;
+}
+
 /** A trained churn model loaded from model.json: predict, evaluate and explain customer rows. */
 export class ChurnModel {
   private constructor(
@@ -131,8 +137,7 @@ export class ChurnModel {
 
   /** The survival columns predictions carry (undefined for a classification model). */
   get survivalShape(): SurvivalShape | undefined {
-    const s = this.artifact.survival;
-    return s ? { horizons: s.horizons, value: s.value !== null } : undefined;
+    return survivalShapeOf(this.artifact);
   }
 
   /**

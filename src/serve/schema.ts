@@ -13,8 +13,8 @@
 import type { ColumnType } from "../data/schema.js";
 import { MISSING_TOKENS } from "../data/values.js";
 import type { ModelArtifact } from "../artifact/artifact.js";
-import { scoringInputs } from "../artifact/churn-model.js";
-import { REMAINING_COLUMN, revenueColumn, SCORE_COLUMNS, withinColumn } from "../artifact/prediction-row.js";
+import { scoringInputs, survivalShapeOf } from "../artifact/churn-model.js";
+import { REMAINING_COLUMN, revenueColumn, scoreColumns, withinColumn } from "../artifact/prediction-row.js";
 import { dict, own } from "../utils/dict.js";
 
 /** A JSON Schema node (kept loose: it is data, sent to clients). */
@@ -176,10 +176,7 @@ function survivalProperties(a: ModelArtifact): [string, JsonSchema][] {
  * The columns of a scored row after the id columns, in order (POST /predict's fields, /predict.csv's columns): the
  * prediction schema's required fields, and what GET /model's `output_columns` tells the scoring page.
  */
-export const predictionColumns = (a: ModelArtifact): string[] => [
-  ...SCORE_COLUMNS,
-  ...survivalProperties(a).map(([k]) => k),
-];
+export const predictionColumns = (a: ModelArtifact): string[] => scoreColumns(survivalShapeOf(a));
 
 /** "a, b and c" of `names`. */
 const listed = (names: readonly string[]): string => names.join(", ").replace(/, ([^,]*)$/, " and $1");
