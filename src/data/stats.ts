@@ -114,6 +114,16 @@ function moments(vals: ArrayLike<number>, scale: number): { mean: number; std: n
   return { mean, std: Math.sqrt(ss / vals.length) };
 }
 
+/** The non-missing (non-NaN) values of a column, in row order (a loop: `filter`'s callback per value is slow). */
+export function present(values: Float64Array): Float64Array {
+  let k = 0;
+  for (let i = 0; i < values.length; i++) if (!Number.isNaN(values[i]!)) k++;
+  const out = new Float64Array(k);
+  k = 0;
+  for (let i = 0; i < values.length; i++) if (!Number.isNaN(values[i]!)) out[k++] = values[i]!;
+  return out;
+}
+
 /** Inner deciles: the edges of the reference histogram of a number. */
 const DECILES = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9];
 
@@ -146,7 +156,7 @@ export function numericStats(
   type: "numeric" | "boolean" = "numeric",
   fixedEdges?: readonly number[],
 ): NumericColumnStats {
-  const vals = Float64Array.from(values.filter((v) => !Number.isNaN(v))).sort();
+  const vals = present(values).sort();
   const { mean, std } = meanStd(vals);
   const quantiles: Record<string, number> = {};
   for (const q of QUANTILES) quantiles[String(q)] = quantileSorted(vals, q);
