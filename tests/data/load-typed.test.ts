@@ -74,7 +74,7 @@ describe("fileSource (typed in DuckDB) = rawSource (typed in JS)", () => {
     await expect(r.typed(bad)).rejects.toThrow('tricky.csv: row 1, column "odd_text": "1_000" is not a number');
     // Picked rows: the file's row is named; a pick of only parseable (or missing) values types.
     await expect(f.typed(bad, [3, 1])).rejects.toThrow('tricky.csv: row 2, column "odd_text": "12%" is not a number');
-    expect(Array.from((await f.typed(bad, [3])).columns.get("odd_text")!.values)).toEqual([NaN]);
+    expect((await f.typed(bad, [3])).columns.get("odd_text")!.values).toEqual(Float64Array.of(NaN));
   });
 
   it("matches on the bundled Telco file (schema, typed features, fingerprint)", async () => {
