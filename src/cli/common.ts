@@ -26,6 +26,16 @@ export function parseFloatArg(name: string) {
   };
 }
 
+/** `--threads N`: a whole number from 1 to `max`; anything else is a usage error (exit 2) naming the flag. */
+export function parseThreadsArg(max: number) {
+  return (v: string): number => {
+    const n = parseIntArg("--threads")(v);
+    if (n < 1 || n > max)
+      throw new InvalidArgumentError(`--threads must be a whole number from 1 to ${max} (threads to use), got "${v}"`);
+    return n;
+  };
+}
+
 /** Split a comma-separated flag value (`--drop a,b`) into trimmed, non-empty names. */
 export const parseList = (v: string): string[] =>
   v

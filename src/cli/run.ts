@@ -1,6 +1,7 @@
 import { join } from "node:path";
 import type { Command } from "commander";
-import { cliLogger, printJson } from "./common.js";
+import { MAX_THREADS } from "../utils/threads.js";
+import { cliLogger, parseThreadsArg, printJson } from "./common.js";
 
 /** Register `churnkit run`: the whole pipeline (load, split, train, test, report, save) from a config. */
 export function runCommand(program: Command): void {
@@ -11,14 +12,20 @@ export function runCommand(program: Command): void {
     )
     .option("--config <file>", "YAML or JSON config (see `churnkit init`)")
     .option("--out <dir>", "model directory to write (default: config `out`, models/churn)")
+    .option(
+      "--threads <n>",
+      "threads for fitting and DuckDB (default: config `threads`, else min(2, cores))",
+      parseThreadsArg(MAX_THREADS),
+    )
     .option("--json", "print a JSON summary on stdout")
-    .action(async (o: { config?: string; out?: string; json?: boolean }) => {
+    .action(async (o: { config?: string; out?: string; json?: boolean; threads?: number }) => {
       const log = cliLogger();
       const { ChurnKit } = await import("../pipeline/churnkit.js");
       const { runPipeline } = await import("../pipeline/run.js");
       const { formatLeaderboard } = await import("../pipeline/select.js");
       const { withModelDir } = await import("../utils/lock.js");
-      const kit = ChurnKit.fromFile(o.config, o.out ? { out: o.out } : {}, log);
+      const overrides = { ...(o.out ? { out: o.out } : {}), ...(o.threads ? { threads: o.threads } : {}) };
+      const kit = ChurnKit.fromFile(o.config, overrides, log);
       const inputs = [
         { flag: o.config ? `data.path in ${o.config}` : "the bundled data", path: kit.dataPath },
         { flag: "--config", path: o.config },

@@ -1,7 +1,8 @@
 import type { Command } from "commander";
 import { InvalidArgumentError, Option } from "commander";
 import { knownFamilies } from "../learners/families.js";
-import { cliLogger, parseIntArg, parseList, printJson } from "./common.js";
+import { MAX_THREADS } from "../utils/threads.js";
+import { cliLogger, parseIntArg, parseList, parseThreadsArg, printJson } from "./common.js";
 
 interface TrainFlags {
   data: string;
@@ -15,6 +16,7 @@ interface TrainFlags {
   json?: boolean;
   duration?: string;
   horizons?: number[];
+  threads?: number;
 }
 
 /** `--horizons 3,6,12`: positive numbers, comma-separated; anything else is a usage error naming the flag. */
@@ -45,6 +47,11 @@ export function trainCommand(program: Command): void {
     )
     .option("--config <file>", "YAML or JSON config")
     .option("--seed <n>", "seed for every random choice", parseIntArg("--seed"))
+    .option(
+      "--threads <n>",
+      "threads for fitting and DuckDB (default min(2, cores); the model is the same on any number)",
+      parseThreadsArg(MAX_THREADS),
+    )
     .requiredOption("--out <dir>", "model directory to write")
     .option("--json", "print a JSON summary on stdout")
     .action(async (o: TrainFlags) => {
@@ -63,6 +70,7 @@ export function trainCommand(program: Command): void {
           family: o.model,
           duration: o.duration,
           horizons: o.horizons,
+          threads: o.threads,
         }),
         log,
         o.config ?? "command line",

@@ -46,6 +46,10 @@ export function initConfigText(t: FactsTable | undefined, dataPath: string | und
   L.push("");
   L.push("# Seed for every random choice: the same seed gives a byte-identical model.json.");
   L.push(`seed: ${d.seed}`);
+  L.push(
+    "# Threads for the gbdt and forest fits and DuckDB (default min(2, cores)); the model is the same on any number.",
+  );
+  L.push("# threads: 2");
   L.push("");
   L.push("data:");
   L.push("  # Training table: CSV, Parquet or JSON (relative to this file).");

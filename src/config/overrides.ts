@@ -26,6 +26,8 @@ export interface TrainOverrides {
   duration?: string;
   /** Survival horizons (replace the config's `survival.horizons`). */
   horizons?: number[];
+  /** Threads for fitting and DuckDB (`threads`). */
+  threads?: number;
 }
 
 /**
@@ -40,6 +42,7 @@ export function applyTrainOverrides(base: Plain, o: TrainOverrides): Plain {
   const drop = o.drop && listed ? [...new Set([...listed, ...o.drop])] : undefined;
   return merge(base, {
     seed: o.seed,
+    threads: o.threads,
     data: {
       path: o.path,
       target: o.target,

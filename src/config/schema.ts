@@ -7,6 +7,7 @@ import { z } from "zod";
 import { autoFamilies, isFamily, knownFamilies } from "../learners/registry.js";
 import { show } from "../utils/errors.js";
 import { given } from "../utils/zod-errors.js";
+import { MAX_THREADS } from "../utils/threads.js";
 
 /**
  * The name of a registered model family (`logreg`, `tree`, `forest`, `gbdt`, or one added with
@@ -198,6 +199,11 @@ export const configSchema = z
   .object({
     /** Seed for every random choice; the same seed gives a byte-identical model.json. */
     seed: z.number().int().min(0).default(42),
+    /**
+     * Threads for the gbdt and forest fits (worker threads) and for DuckDB's reading and typing. Default: min(2,
+     * cores). The model is byte-identical whatever it is, so model.json does not record it.
+     */
+    threads: z.number().int().min(1).max(MAX_THREADS).optional(),
     /** The training table, its target and positive label, id and dropped columns, forced types (config `data`). */
     data: dataSchema.default(dataSchema.parse({})),
     /** Hold-out shares and cross-validation folds (config `split`). */

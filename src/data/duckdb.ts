@@ -10,13 +10,30 @@
  * - the shared connection, {@link duck}, runs one query at a time and refuses streams and appenders.
  */
 import { DuckDBInstance, type DuckDBConnection } from "@duckdb/node-api";
+import { requestedThreads } from "../utils/threads.js";
 
 let db: Promise<DuckDBInstance> | undefined;
+/** The thread count asked for (config `threads`); undefined: min(2, cores). */
+let asked: number | undefined;
 
-/** The process's DuckDB database (in memory, 2 threads), opened on first use. */
+/** DuckDB's thread count for the process's databases: the one asked for with {@link useThreads}, else min(2, cores). */
+export const duckThreads = (): number => requestedThreads(asked);
+
+/** The process's DuckDB database (in memory, {@link duckThreads} threads), opened on first use. */
 export function database(): Promise<DuckDBInstance> {
-  db ??= DuckDBInstance.create(":memory:", { threads: "2" });
+  db ??= DuckDBInstance.create(":memory:", { threads: String(duckThreads()) });
   return db;
+}
+
+/**
+ * Bound DuckDB's threads (config `threads`; undefined keeps the default, min(2, cores)): the process's database opens
+ * with them, or, when it is open, is SET to them. (The derived-feature sandbox takes them when it opens: its settings
+ * are locked.)
+ */
+export async function useThreads(threads: number | undefined): Promise<void> {
+  if (threads === undefined || threads === asked) return;
+  asked = threads;
+  if (db) await withConnection((con) => con.run(`SET threads = ${duckThreads()}`));
 }
 
 let sequential: Promise<DuckDBInstance> | undefined;

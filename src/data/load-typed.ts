@@ -14,6 +14,7 @@ import { checkDataFile, checkShape, sourceSql, unreadable, type RawTable, type R
 import type { ColumnFacts } from "./schema.js";
 import type { SubsetOptions, TrainingSource } from "./source.js";
 import { sqlBoolean, sqlBooleanWord, sqlCategory, sqlMissing, sqlNumber, sqlOdd, sqlTrim } from "./sql-values.js";
+import { itemsOf } from "./vector-items.js";
 import { badValue, type ColumnSpec, type TypedColumn, type TypedTable } from "./typed.js";
 
 const RAW = "churnkit_raw";
@@ -192,27 +193,32 @@ class FileSource implements TrainingSource {
   async typed(specs: ColumnSpec[], idx?: ArrayLike<number>): Promise<TypedTable> {
     const n = idx ? idx.length : this.rows;
     if (idx) await this.pick(idx);
+    // Each value goes to its position (the pick's, or the row number r): no ORDER BY to sort, and DuckDB's streamed
+    // results of parsed columns were seen out of order past the first vectors, so order is never assumed.
+    const at = idx ? `${PICK}.pos` : "s.r::INTEGER";
     const columns = new Map<string, TypedColumn>();
     // One query per column: DuckDB plans a query of many parsed columns in more than linear time.
     for (const s of specs) {
-      const { from, order } = this.from([s.name], idx !== undefined);
+      const { from } = this.from([s.name], idx !== undefined);
       if (s.type !== "categorical") {
         const values = new Float64Array(n);
         const v = s.type === "numeric" ? sqlNumber("t0") : sqlBoolean("t0");
-        // The raw text of a value that does not parse comes along (NULL otherwise); the first one is an error.
-        // A scan of all rows is not sorted: each value goes to its row number r (DuckDB's streamed results of
-        // parsed columns were seen out of order past the first vectors, so order is never assumed).
+        // A value that does not parse is flagged (its raw text read only then); the first one met is an error.
         const result = await this.con.stream(
-          `SELECT ${v}, CASE WHEN NOT ${sqlMissing("t0")} AND ${v} IS NULL THEN v0 END, s.r FROM ${from}${idx ? ` ORDER BY ${order}` : ""}`,
+          `SELECT coalesce(x, 'NaN'::DOUBLE), b::INTEGER, p, CASE WHEN b THEN r END, CASE WHEN b THEN v0 END FROM ` +
+            `(SELECT ${v} AS x, NOT ${sqlMissing("t0")} AND ${v} IS NULL AS b, ${at} AS p, s.r AS r, v0 FROM ${from})`,
         );
-        await forChunks(result, (chunk, offset) => {
-          const vec = chunk.getColumnVector(0);
-          const bad = chunk.getColumnVector(1);
-          const row = chunk.getColumnVector(2);
-          for (let i = 0; i < chunk.rowCount; i++) {
-            const b = bad.getItem(i) as string | null;
-            if (b !== null) throw badValue(this.origin, Number(row.getItem(i)) + 1, s, b);
-            values[idx ? offset + i : Number(row.getItem(i))] = (vec.getItem(i) as number | null) ?? NaN;
+        await forChunks(result, (chunk) => {
+          const m = chunk.rowCount;
+          const vec = itemsOf(chunk.getColumnVector(0), m, "double");
+          const bad = itemsOf(chunk.getColumnVector(1), m, "integer", 0);
+          const pos = itemsOf(chunk.getColumnVector(2), m, "integer");
+          for (let i = 0; i < m; i++) {
+            if (bad[i] !== 0) {
+              const row = Number(chunk.getColumnVector(3).getItem(i));
+              throw badValue(this.origin, row + 1, s, chunk.getColumnVector(4).getItem(i) as string);
+            }
+            values[pos[i]!] = vec[i]!;
           }
         });
         columns.set(s.name, { ...s, values });
@@ -221,11 +227,13 @@ class FileSource implements TrainingSource {
       const vocab = await this.vocabulary(s.name);
       const codes = new Int32Array(n);
       const result = await this.con.stream(
-        `SELECT ${vocab.table}.code FROM ${from} LEFT JOIN ${vocab.table} ON ${vocab.table}.label = ${sqlCategory("t0")} ORDER BY ${order}`,
+        `SELECT coalesce(${vocab.table}.code, -1), ${at} FROM ${from} LEFT JOIN ${vocab.table} ON ${vocab.table}.label = ${sqlCategory("t0")}`,
       );
-      await forChunks(result, (chunk, offset) => {
-        const vec = chunk.getColumnVector(0);
-        for (let i = 0; i < chunk.rowCount; i++) codes[offset + i] = (vec.getItem(i) as number | null) ?? -1;
+      await forChunks(result, (chunk) => {
+        const m = chunk.rowCount;
+        const code = itemsOf(chunk.getColumnVector(0), m, "integer");
+        const pos = itemsOf(chunk.getColumnVector(1), m, "integer");
+        for (let i = 0; i < m; i++) codes[pos[i]!] = code[i]!;
       });
       await this.con.run(`DROP TABLE temp.${vocab.table}`);
       // Labels shared by reference: one string per level, not per cell.

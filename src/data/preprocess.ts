@@ -6,7 +6,7 @@
 import { UserError, show } from "../utils/errors.js";
 import type { EncodingNeeds, FeatureInfo, Matrix } from "../core/types.js";
 import type { ColumnType } from "./schema.js";
-import { meanStd } from "./stats.js";
+import { meanStd, medianOf, present } from "./stats.js";
 import { CODE_MISSING, type TypedTable } from "./typed.js";
 
 /** Settings of the preprocessing step (config `preprocess`). */
@@ -97,12 +97,6 @@ export const OTHER_LEVEL = "(other)";
 /** The level of its own that missing categories get with `categorical_imputation: missing_level`. */
 export const MISSING_LEVEL = "(missing)";
 
-function median(values: number[]): number {
-  const s = values.slice().sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : s[m - 1]! / 2 + s[m]! / 2; // halves first: no overflow near 1e308
-}
-
 /** Learn the preprocessing state from the training rows. */
 export function fitPreprocess(
   t: TypedTable,
@@ -116,11 +110,11 @@ export function fitPreprocess(
   for (const { column, type } of inputs) {
     const col = t.columns.get(column)!;
     if (type !== "categorical") {
-      const vals = Array.from(col.values as Float64Array).filter((v) => !Number.isNaN(v));
+      const vals = present(col.values as Float64Array);
       if (vals.length === 0)
         throw new UserError(`column "${column}" has no values in the training rows; drop it or supply data`);
       const { mean, std } = meanStd(vals);
-      const fill = options.numeric_imputation === "median" ? median(vals) : mean;
+      const fill = options.numeric_imputation === "median" ? medianOf(vals) : mean;
       numeric.push({ column, type, fill, mean, std });
       features.push({ name: column, kind: "numeric", source: column });
       continue;

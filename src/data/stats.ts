@@ -114,6 +114,61 @@ function moments(vals: ArrayLike<number>, scale: number): { mean: number; std: n
   return { mean, std: Math.sqrt(ss / vals.length) };
 }
 
+/** The non-missing (non-NaN) values of a column, in row order (a loop: `filter`'s callback per value is slow). */
+export function present(values: Float64Array): Float64Array {
+  let k = 0;
+  for (let i = 0; i < values.length; i++) if (!Number.isNaN(values[i]!)) k++;
+  const out = new Float64Array(k);
+  k = 0;
+  for (let i = 0; i < values.length; i++) if (!Number.isNaN(values[i]!)) out[k++] = values[i]!;
+  return out;
+}
+
+/**
+ * The `k`-th smallest of numbers without NaN (k from 0), found by Hoare's selection (Wirth's form) in place: `a` is
+ * reordered so that `a[k]` holds it, everything before is ≤ and everything after ≥. Linear time on average; what
+ * the median needs, where a full sort of 800,000 training values per column took most of preprocessing.
+ */
+export function kthSmallest(a: Float64Array, k: number): number {
+  let lo = 0;
+  let hi = a.length - 1;
+  while (hi > lo) {
+    const x = a[lo]!;
+    const y = a[(lo + hi) >>> 1]!;
+    const z = a[hi]!;
+    // The median of three as pivot: sorted or reversed runs do not make it quadratic.
+    const pivot = x < y ? (y < z ? y : x < z ? z : x) : x < z ? x : y < z ? z : y;
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (a[i]! < pivot) i++;
+      while (a[j]! > pivot) j--;
+      if (i <= j) {
+        const t = a[i]!;
+        a[i++] = a[j]!;
+        a[j--] = t;
+      }
+    }
+    // Now a[lo..j] ≤ pivot ≤ a[i..hi], and a[j+1..i-1] equal the pivot.
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else return a[k]!;
+  }
+  return a[k]!;
+}
+
+/** The median of numbers without NaN (the mean of the middle two for an even count); reorders `a`. NaN for none. */
+export function medianOf(a: Float64Array): number {
+  const n = a.length;
+  if (n === 0) return NaN;
+  const m = n >> 1;
+  const upper = kthSmallest(a, m);
+  if (n % 2) return upper;
+  let lower = a[0]!;
+  for (let i = 1; i < m; i++) if (a[i]! > lower) lower = a[i]!;
+  return lower / 2 + upper / 2; // halves first: no overflow near 1e308
+}
+
 /** Inner deciles: the edges of the reference histogram of a number. */
 const DECILES = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9];
 
@@ -146,7 +201,7 @@ export function numericStats(
   type: "numeric" | "boolean" = "numeric",
   fixedEdges?: readonly number[],
 ): NumericColumnStats {
-  const vals = Float64Array.from(values.filter((v) => !Number.isNaN(v))).sort();
+  const vals = present(values).sort();
   const { mean, std } = meanStd(vals);
   const quantiles: Record<string, number> = {};
   for (const q of QUANTILES) quantiles[String(q)] = quantileSorted(vals, q);

@@ -57,6 +57,51 @@ function orderDesc(p: ArrayLike<number>): Int32Array {
  */
 export function rocAuc(y: ArrayLike<number>, p: ArrayLike<number>): number {
   const n = y.length;
+  let pos = 0;
+  let nan = false;
+  for (let i = 0; i < n; i++) {
+    if (y[i]) pos++;
+    if (Number.isNaN(p[i]!)) nan = true;
+  }
+  if (pos === 0 || pos === n) return NaN;
+  return nan ? rocAucByRanks(y, p) : rocAucByPairs(y, p, pos);
+}
+
+/**
+ * ROC AUC of scores without NaN, counted pair by pair: each class's scores sorted as numbers (a typed sort, several
+ * times faster than sorting row indices with a comparator: permutation importance computes about 150 AUCs of
+ * 50,000 rows), then for each positive the negatives below it and tied with it. Every count is a whole or half
+ * number, so the result is exactly the rank formula's.
+ */
+function rocAucByPairs(y: ArrayLike<number>, p: ArrayLike<number>, pos: number): number {
+  const n = y.length;
+  const neg = n - pos;
+  const ps = new Float64Array(pos);
+  const ns = new Float64Array(neg);
+  for (let i = 0, a = 0, b = 0; i < n; i++) {
+    if (y[i]) ps[a++] = p[i]!;
+    else ns[b++] = p[i]!;
+  }
+  ps.sort();
+  ns.sort();
+  let sum = 0;
+  let below = 0;
+  for (let i = 0; i < pos;) {
+    const s = ps[i]!;
+    let k = i;
+    while (k < pos && ps[k] === s) k++;
+    while (below < neg && ns[below]! < s) below++;
+    let tied = below;
+    while (tied < neg && ns[tied] === s) tied++;
+    sum += (k - i) * (below + (tied - below) / 2);
+    i = k;
+  }
+  return sum / (pos * neg);
+}
+
+/** ROC AUC via ranks (the definition, kept for scores with NaN, whose place in the order it decides). */
+function rocAucByRanks(y: ArrayLike<number>, p: ArrayLike<number>): number {
+  const n = y.length;
   const idx = Int32Array.from({ length: n }, (_, i) => i).sort((a, b) => p[a]! - p[b]!);
   let rankSumPos = 0;
   let pos = 0;

@@ -5,10 +5,10 @@
  * got past the allow-list still can read, write or load nothing.
  */
 import { DuckDBInstance, type DuckDBConnection } from "@duckdb/node-api";
+import { duckThreads } from "../data/duckdb.js";
 
-/** DuckDB settings of the sandbox, fixed when the instance is created (and locked). */
+/** DuckDB settings of the sandbox, fixed when the instance is created (and locked); its threads are the process's. */
 export const SANDBOX_SETTINGS: Readonly<Record<string, string>> = {
-  threads: "2",
   // An expression that builds huge values fails with an out-of-memory error instead of taking the
   // machine's memory; nothing is spilled to disk (no temporary directory).
   memory_limit: "1GB",
@@ -24,7 +24,7 @@ export const SANDBOX_SETTINGS: Readonly<Record<string, string>> = {
 let instance: Promise<DuckDBInstance> | undefined;
 
 function sandboxInstance(): Promise<DuckDBInstance> {
-  instance ??= DuckDBInstance.create(":memory:", { ...SANDBOX_SETTINGS });
+  instance ??= DuckDBInstance.create(":memory:", { threads: String(duckThreads()), ...SANDBOX_SETTINGS });
   return instance;
 }
 

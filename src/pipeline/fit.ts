@@ -30,7 +30,7 @@ export interface PreparedData {
   }[];
 }
 
-/** Fit preprocessing + model for one family on `rows` of prepared data. */
+/** Fit preprocessing + model for one family on `rows` of prepared data (on `threads` threads, default `cfg.threads`). */
 export async function fitFamily(
   data: PreparedData,
   rows: Int32Array | null,
@@ -48,7 +48,11 @@ export async function fitFamily(
   const { X } = transform(pre, typed);
   const t0 = now();
   const estimator = spec.create(params);
-  const clf = await estimator.fit(X, y, { seed: cfg.seed, threads, ...(duration ? { duration } : {}) });
+  const clf = await estimator.fit(X, y, {
+    seed: cfg.seed,
+    threads: threads ?? cfg.threads,
+    ...(duration ? { duration } : {}),
+  });
   const fitSeconds = now() - t0;
   // Training means of the model columns: the background of linear explanations.
   // The survival task: the baseline hazard from these rows' durations, events and fitted log hazards, by the

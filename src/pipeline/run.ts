@@ -40,7 +40,8 @@ export async function runPipeline(kit: ChurnKit, out = kit.config.out): Promise<
 async function run(kit: ChurnKit, out: string): Promise<RunResult> {
   const started = now();
   // Typed by DuckDB (data/load-typed.ts): the training and test rows never become one JS string per cell.
-  const source = await kit.open();
+  // The whole file's facts are not read (unless to guess the target): training infers its schema from the subset's.
+  const source = await kit.open(kit.dataPath, { facts: false });
   try {
     const loadSeconds = now() - started;
     const { data, split, seed, evaluation } = kit.config;

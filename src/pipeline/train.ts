@@ -219,6 +219,12 @@ export async function prepareTraining(
   };
 }
 
+/** `cfg` less its `threads` setting. */
+function withoutThreads(cfg: Config): Omit<Config, "threads"> {
+  const { threads: _threads, ...rest } = cfg;
+  return rest;
+}
+
 /** The threshold rule a config asks for. */
 export function thresholdRule(cfg: Config): ThresholdRule {
   const t = cfg.model.threshold;
@@ -342,7 +348,8 @@ export async function trainOnTable(
     calibration,
     validation_metrics: validation,
     data_fingerprint: await raw.fingerprint(),
-    config: { ...cfg, model: { ...cfg.model, params: checked } },
+    // Without `threads`: how fast it was fitted is not part of the model (which is the same on any number of threads).
+    config: { ...withoutThreads(cfg), model: { ...cfg.model, params: checked } },
     // Every input column (those only derived features read included) and every model column.
     reference_stats: {
       ...referenceStats(typed, [...new Set([...inputs.map((c) => c.name), ...kept.map((k) => k.column)])]),

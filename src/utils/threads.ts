@@ -18,9 +18,15 @@ export function compiledWorkerUrl(url: URL): URL | null {
   }
 }
 
-/** Threads to use when the caller asked for `requested` (undefined: min(2, cores)); at least 1. */
+/** The most threads config `threads` (and `--threads`) accept. */
+export const MAX_THREADS = 256;
+
+/** The default number of threads (learners' and DuckDB's): min(2, cores). */
+export const defaultThreads = (): number => Math.min(2, availableParallelism());
+
+/** Threads to use when the caller asked for `requested` (undefined: {@link defaultThreads}); at least 1. */
 export function requestedThreads(requested: number | undefined): number {
-  return Math.max(1, Math.floor(requested ?? Math.min(2, availableParallelism())));
+  return Math.max(1, Math.floor(requested ?? defaultThreads()));
 }
 
 /** A typed-array constructor (Float64Array, Int32Array, ...) that can view a SharedArrayBuffer. */

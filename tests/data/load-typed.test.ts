@@ -72,6 +72,9 @@ describe("fileSource (typed in DuckDB) = rawSource (typed in JS)", () => {
       'tricky.csv: row 1, column "odd_text": "1_000" is not a number; fix the value or leave it empty for missing',
     );
     await expect(r.typed(bad)).rejects.toThrow('tricky.csv: row 1, column "odd_text": "1_000" is not a number');
+    // Picked rows: the file's row is named; a pick of only parseable (or missing) values types.
+    await expect(f.typed(bad, [3, 1])).rejects.toThrow('tricky.csv: row 2, column "odd_text": "12%" is not a number');
+    expect((await f.typed(bad, [3])).columns.get("odd_text")!.values).toEqual(Float64Array.of(NaN));
   });
 
   it("matches on the bundled Telco file (schema, typed features, fingerprint)", async () => {
@@ -83,6 +86,9 @@ describe("fileSource (typed in DuckDB) = rawSource (typed in JS)", () => {
     expect(await f.typed(features)).toEqual(await r.typed(features));
     expect(await f.fingerprint()).toEqual(await r.fingerprint());
     expect(f.facts("TotalCharges")).toMatchObject({ nonMissing: 7032, numeric: 7032, distinct: 6530 });
+    // Many chunks, all rows and picked rows in an order of their own: every value lands at its row.
+    const pick = Int32Array.from({ length: f.rows }, (_, i) => (i * 7919) % f.rows);
+    expect(await f.typed(features, pick)).toEqual(await r.typed(features, pick));
   }, 180_000);
 
   it("takes a subset that is a source of its own: facts, types, labels, raw rows and fingerprint of those rows", async () => {

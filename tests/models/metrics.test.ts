@@ -27,6 +27,25 @@ describe("ROC AUC", () => {
     expect(rocAuc(Y12, P12)).toBeCloseTo(0.7916666666666667, 14); // sklearn
   });
 
+  it("equals the pair count exactly on random scores with many ties, -0 and 0 among them", () => {
+    let s = 7;
+    const next = () => (s = (s * 1103515245 + 12345) % 2147483648) / 2147483648;
+    for (let trial = 0; trial < 20; trial++) {
+      const n = 50 + trial * 37;
+      const y = Array.from({ length: n }, () => (next() < 0.3 ? 1 : 0));
+      // Few distinct values (ties), a signed zero, and negative scores.
+      const p = Array.from({ length: n }, () => [-0, 0, -1.5, 0.25, 0.5, 0.75, 1e-9][Math.floor(next() * 7)]!);
+      let pairs = 0;
+      let pos = 0;
+      for (let i = 0; i < n; i++) {
+        if (!y[i]) continue;
+        pos++;
+        for (let j = 0; j < n; j++) if (!y[j]) pairs += p[i]! > p[j]! ? 1 : p[i] === p[j] ? 0.5 : 0;
+      }
+      expect(rocAuc(y, p)).toBe(pairs / (pos * (n - pos)));
+    }
+  });
+
   it("does not depend on row order", () => {
     const order = [5, 3, 11, 0, 8, 2, 7, 1, 10, 4, 9, 6];
     expect(
