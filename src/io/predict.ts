@@ -36,6 +36,9 @@ import type { ChurnModel, SurvivalInputs } from "../artifact/churn-model.js";
 import type { Matrix } from "../core/types.js";
 import { predictionRow, presentIdColumns, scoreColumns, survivalValues } from "../artifact/prediction-row.js";
 import type { SurvivalScores } from "../learners/baseline-hazard.js";
+import { requestedThreads } from "../utils/threads.js";
+import { csvBytes } from "./csv-bytes.js";
+import { ScorePool, type Scored } from "./score-pool.js";
 
 /** Quote a CSV field when it needs it (RFC 4180). */
 export function csvField(v: unknown): string {
@@ -45,7 +48,7 @@ export function csvField(v: unknown): string {
 }
 
 /** Where the scores go; `write` resolves when more may be written, and rejects with the stream's error. */
-type Sink = { write(s: string): Promise<void>; end(): Promise<void> };
+type Sink = { write(s: string | Uint8Array): Promise<void>; end(): Promise<void> };
 
 /**
  * A sink over a file stream. A write error (ENOSPC, EIO, …) is an `error` event of the stream: it is kept and
@@ -129,6 +132,7 @@ export async function predictFile(
   out?: string,
   threshold?: number,
   onBatch?: (batch: ScoredBatch) => void,
+  threads?: number,
 ): Promise<{ rows: number; unseen: number }> {
   const pattern = await checkDataFiles(input);
   const jsonl = out ? /\.(jsonl|ndjson)$/i.test(out) : false;
@@ -138,7 +142,7 @@ export async function predictFile(
   // Counted on another connection of its own while the stream is scored; awaited at the end.
   const expected = countRows(pattern);
   expected.catch(() => undefined); // a failed stream throws first; no unhandled rejection meanwhile
-  return scoreStream(model, pattern, expected, { out, jsonl, threshold, onBatch });
+  return scoreStream(model, pattern, expected, { out, jsonl, threshold, onBatch, threads: requestedThreads(threads) });
 }
 
 /** Read `input` from row `offset` on, materialized (not streamed), so that DuckDB reports what it cannot parse there. */
@@ -272,7 +276,18 @@ interface ScoreOptions {
   jsonl: boolean;
   threshold: number | undefined;
   onBatch: ((batch: ScoredBatch) => void) | undefined;
+  /** Threads that may score (1: the main thread only). */
+  threads: number;
 }
+
+/**
+ * Rows after which the stream is scored by worker threads (score-pool.ts), when more than one thread may score: a
+ * worker takes ~50-150 ms to start, which a few thousand rows (the server's, the API's) never win back.
+ */
+export const POOL_AFTER_ROWS = 50_000;
+
+/** Windows being scored by the pool at once, per worker: enough to keep each busy, few enough to bound memory. */
+const IN_FLIGHT_PER_WORKER = 2;
 
 async function scoreStream(
   model: ChurnModel,
@@ -314,19 +329,51 @@ async function writeScores(
   const th = threshold ?? model.threshold;
   let rows: number;
   let unseen = 0;
+  const shape = model.survivalShape;
+  // A classification model's windows go to scoring workers once the input is large; survival scores and a watcher
+  // of the batches stay on this thread.
+  const poolable = !shape && !onBatch && o.threads > 1;
+  let pool: ScorePool | null | undefined;
+  let seen = 0;
+  const queue: { job: Promise<Scored>; text: Record<string, RawValue[]> }[] = [];
+  /** Write the oldest window the pool is scoring, once it is scored (windows are written in input order). */
+  const writeOldest = async (): Promise<void> => {
+    const { job, text } = queue.shift()!;
+    const s = await job;
+    await sink.write(jsonl ? jsonLines(ids, text, s.p, th) : s.csv!);
+  };
   try {
-    const shape = model.survivalShape;
     if (!jsonl) await sink.write([...ids, ...scoreColumns(shape)].map(csvField).join(",") + "\n");
     rows = await batches.forEach(async (b) => {
       const { X, unseen: u, at } = await b.prepare();
+      unseen += u.length;
+      seen += b.rows;
+      if (poolable && pool === undefined && seen > POOL_AFTER_ROWS) pool = ScorePool.start(model, o.threads);
+      if (pool) {
+        const job = pool.score(X, b.offset, jsonl ? null : ids.map((c) => b.text[c]!), th);
+        job.catch(() => undefined); // awaited in order by writeOldest; never an unhandled rejection meanwhile
+        queue.push({ job, text: b.text });
+        while (queue.length >= IN_FLIGHT_PER_WORKER * o.threads) await writeOldest();
+        return;
+      }
       const scores = shape ? model.scoreSurvival(X, at!, b.offset) : undefined;
       const p = scores ? scores.within[0]! : model.scoreMatrix(X, b.offset);
-      unseen += u.length;
       if (onBatch && b.table)
         onBatch({ table: b.table, probability: p, unseen: u, ...(scores ? { survival: scores } : {}) });
       const surv = scores ? { shape: shape!, scores } : undefined;
-      await sink.write(jsonl ? jsonLines(ids, b.text, p, th, surv) : csvLines(ids, b.text, p, th, surv?.scores));
+      await sink.write(
+        jsonl
+          ? jsonLines(ids, b.text, p, th, surv)
+          : surv
+            ? csvLines(ids, b.text, p, th, surv.scores)
+            : csvBytes(
+                ids.map((c) => b.text[c]!),
+                p,
+                th,
+              ),
+      );
     });
+    while (queue.length) await writeOldest();
     // The count reads the whole file, so a bad line past the rows streamed so far (which DuckDB's stream reports as
     // an early end, not an error) surfaces here: a fault of the input, named with DuckDB's cause.
     const total = await expected.catch((e: unknown) => {
@@ -354,6 +401,8 @@ async function writeScores(
       await rm(tmp, { force: true });
     }
     throw e;
+  } finally {
+    if (pool) await pool.close();
   }
   return { rows, unseen };
 }
