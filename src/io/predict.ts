@@ -108,6 +108,14 @@ function jsonLines(
   return out;
 }
 
+/** What {@link predictFile} did: rows scored, categories not seen in training, and the threads that scored them. */
+export interface Predicted {
+  rows: number;
+  unseen: number;
+  /** Threads that scored the trees: 1 (this one) or the scoring workers' count. */
+  threads: number;
+}
+
 /** One batch of rows as {@link predictFile} scored it, for a caller that watches the scoring (the server's metrics). */
 export interface ScoredBatch {
   /** The batch's input rows, as read (every column of the file, values as text). */
@@ -124,7 +132,8 @@ export interface ScoredBatch {
  * Score `input` with `model` and write `out` (CSV, or JSON Lines for .jsonl/.ndjson; stdout when out is undefined).
  * `input` is a file, a glob pattern or a folder of Parquet files (hive partitions): see `inputPattern`.
  * `onBatch`, when given, sees each scored batch, in order, before its scores are written (its rows then come as
- * text, every column; without it only the model's inputs are read, typed by DuckDB).
+ * text, every column; without it only the model's inputs are read, typed by DuckDB). `threads` (default min(2,
+ * cores)) may score a large input's windows in worker threads; 1 keeps all scoring on this thread.
  */
 export async function predictFile(
   model: ChurnModel,
@@ -133,7 +142,7 @@ export async function predictFile(
   threshold?: number,
   onBatch?: (batch: ScoredBatch) => void,
   threads?: number,
-): Promise<{ rows: number; unseen: number }> {
+): Promise<Predicted> {
   const pattern = await checkDataFiles(input);
   const jsonl = out ? /\.(jsonl|ndjson)$/i.test(out) : false;
   if (out && ![".csv", ".jsonl", ".ndjson", ".txt", ""].includes(extname(out).toLowerCase())) {
@@ -188,8 +197,11 @@ async function textBatches(con: DuckDBConnection, model: ChurnModel, input: stri
   };
 }
 
-/** Rows per window of the typed stream: one DuckDB chunk when read on one thread (see typedBatches). */
-const SEQUENTIAL_ROWS = 2048;
+/**
+ * Rows per window of the typed stream, whichever way it is read: eight DuckDB chunks. A window is what a scoring
+ * worker is handed at once, and handing over costs per message (on the 1M-row CSV, 2,048-row windows spent 1.8 s of
+ * the main thread in postMessage).
+ */
 const POSITIONED_ROWS = 16384;
 const POSITION = "churnkit_position";
 
@@ -242,7 +254,7 @@ async function typedBatches(
       throw unreadable(input, e);
     });
   const forEach = async (each: (b: Batch) => Promise<void>): Promise<number> => {
-    const windows = new ScoringWindows(wanted, input, positioned ? POSITIONED_ROWS : SEQUENTIAL_ROWS, positioned);
+    const windows = new ScoringWindows(wanted, input, POSITIONED_ROWS, positioned);
     let rows = 0;
     const score = async (w: ScoringWindow) => {
       await each({
@@ -282,9 +294,10 @@ interface ScoreOptions {
 
 /**
  * Rows after which the stream is scored by worker threads (score-pool.ts), when more than one thread may score: a
- * worker takes ~50-150 ms to start, which a few thousand rows (the server's, the API's) never win back.
+ * worker takes ~50-150 ms and ~0.1 s of CPU to start, which the rows of a small file (the server's, the API's) never
+ * win back (100,000 rows of a 100-tree gbdt are ~0.05 s of trees and ~0.1 s of CSV lines).
  */
-export const POOL_AFTER_ROWS = 50_000;
+export const POOL_AFTER_ROWS = 100_000;
 
 /** Windows being scored by the pool at once, per worker: enough to keep each busy, few enough to bound memory. */
 const IN_FLIGHT_PER_WORKER = 2;
@@ -294,7 +307,7 @@ async function scoreStream(
   input: string,
   expected: Promise<number>,
   o: ScoreOptions,
-): Promise<{ rows: number; unseen: number }> {
+): Promise<Predicted> {
   const { onBatch } = o;
   const idsOf = (columns: string[]) => presentIdColumns(model.artifact.id_columns, (c) => columns.includes(c));
   const db = onBatch || formatOf(input) === "parquet" ? database() : sequentialDatabase();
@@ -311,7 +324,7 @@ async function writeScores(
   batches: Batches,
   ids: string[],
   o: ScoreOptions,
-): Promise<{ rows: number; unseen: number }> {
+): Promise<Predicted> {
   const { out, jsonl, threshold, onBatch } = o;
   let tmp: string | undefined;
   let sink: Sink;
@@ -404,5 +417,5 @@ async function writeScores(
   } finally {
     if (pool) await pool.close();
   }
-  return { rows, unseen };
+  return { rows, unseen, threads: pool ? o.threads : 1 };
 }

@@ -10,7 +10,7 @@ import type { RawValue } from "../data/load.js";
 import type { Matrix } from "../core/types.js";
 import { UserError } from "../utils/errors.js";
 import { compiledWorkerUrl } from "../utils/threads.js";
-import type { ScoreReply, ScoreRequest } from "./score-worker.js";
+import type { ScoreReply, ScoreRequest, ScoreWorkerInput } from "./score-worker.js";
 
 /** A window's probabilities and, when ids were given, its CSV lines. */
 export interface Scored {
@@ -31,7 +31,11 @@ function movable(columns: Float64Array[]): { columns: Float64Array[]; transfer: 
     }
     return c.slice(); // a view into a larger or shared buffer: copied
   });
-  for (const c of out) if (!seen.has(c.buffer)) (seen.add(c.buffer), transfer.push(c.buffer as ArrayBuffer));
+  for (const c of out) {
+    if (seen.has(c.buffer)) continue;
+    seen.add(c.buffer);
+    transfer.push(c.buffer as ArrayBuffer);
+  }
   return { columns: out, transfer };
 }
 
@@ -54,7 +58,14 @@ export class ScorePool {
   static start(model: ChurnModel, threads: number): ScorePool | null {
     const url = compiledWorkerUrl(new URL("./score-worker.js", import.meta.url));
     if (!url || threads < 1) return null;
-    const workers = Array.from({ length: threads }, () => new Worker(url, { workerData: model.artifact }));
+    const a = model.artifact;
+    const input: ScoreWorkerInput = {
+      family: a.model.family,
+      state: a.model.state,
+      calibration: a.calibration ?? null,
+      features: a.preprocess.features,
+    };
+    const workers = Array.from({ length: threads }, () => new Worker(url, { workerData: input }));
     for (const w of workers) w.unref(); // never what keeps the process alive
     return new ScorePool(workers);
   }

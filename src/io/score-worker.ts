@@ -1,12 +1,16 @@
 /**
- * Scoring worker thread (score-pool.ts): rebuilds the model from its model.json state once, then scores the encoded
- * windows it is sent with the very code of the main thread (ChurnModel.scoreMatrix) and returns the probabilities and
- * their CSV lines (csv-bytes.ts), both as transferred buffers.
+ * Scoring worker thread (score-pool.ts): rebuilds the classifier from the model's (already validated) state once,
+ * then scores the encoded windows it is sent with the main thread's rule (artifact/probability.ts, the code of
+ * ChurnModel.scoreMatrix) and returns the probabilities and their CSV lines (csv-bytes.ts) as transferred buffers.
+ * It imports only what scoring needs: the model facade's imports (DuckDB, zod schemas) would cost more CPU to load
+ * than a window costs to score.
  */
 import { parentPort, workerData } from "node:worker_threads";
-import { ChurnModel } from "../artifact/churn-model.js";
-import type { ModelArtifact } from "../artifact/artifact.js";
+import { churnProbability } from "../artifact/probability.js";
+import type { FeatureInfo } from "../core/types.js";
 import type { RawValue } from "../data/load.js";
+import type { CalibrationState } from "../learners/calibration.js";
+import { family } from "../learners/families.js";
 import { UserError } from "../utils/errors.js";
 import { csvBytes } from "./csv-bytes.js";
 
@@ -25,14 +29,23 @@ export interface ScoreRequest {
 export type ScoreReply =
   { seq: number; p: Float64Array; csv: Uint8Array | null } | { seq: number; error: string; user: boolean };
 
+/** What a scoring worker is started with: the model's family, its state, calibration and model columns. */
+export interface ScoreWorkerInput {
+  family: string;
+  state: unknown;
+  calibration: CalibrationState | null;
+  features: FeatureInfo[];
+}
+
 const port = parentPort!;
-const model = ChurnModel.fromArtifact(workerData as ModelArtifact);
-const features = model.artifact.preprocess.features;
+const input = workerData as ScoreWorkerInput;
+const clf = family(input.family).fromState(input.state);
+const { calibration, features } = input;
 port.on("message", (q: ScoreRequest) => {
   let reply: ScoreReply;
   const transfer: ArrayBuffer[] = [];
   try {
-    const p = model.scoreMatrix({ nRows: q.rows, features, columns: q.columns }, q.offset);
+    const p = churnProbability(clf, calibration, { nRows: q.rows, features, columns: q.columns }, q.offset);
     const csv = q.ids ? csvBytes(q.ids, p, q.threshold) : null;
     reply = { seq: q.seq, p, csv };
     transfer.push(p.buffer as ArrayBuffer);
