@@ -112,7 +112,7 @@ function jsonLines(
 export interface Predicted {
   rows: number;
   unseen: number;
-  /** Threads that scored the trees: 1 (this one) or the scoring workers' count. */
+  /** Threads that did the work: 1 (this one), or this one reading and the scoring workers. */
   threads: number;
 }
 
@@ -133,7 +133,7 @@ export interface ScoredBatch {
  * `input` is a file, a glob pattern or a folder of Parquet files (hive partitions): see `inputPattern`.
  * `onBatch`, when given, sees each scored batch, in order, before its scores are written (its rows then come as
  * text, every column; without it only the model's inputs are read, typed by DuckDB). `threads` (default min(2,
- * cores)) may score a large input's windows in worker threads; 1 keeps all scoring on this thread.
+ * cores)): this thread and `threads - 1` workers that score a large input's windows; 1 keeps all on this thread.
  */
 export async function predictFile(
   model: ChurnModel,
@@ -299,8 +299,8 @@ interface ScoreOptions {
  */
 export const POOL_AFTER_ROWS = 100_000;
 
-/** Windows being scored by the pool at once, per worker: enough to keep each busy, few enough to bound memory. */
-const IN_FLIGHT_PER_WORKER = 2;
+/** Windows being scored by the pool at once: enough to keep its workers busy, few enough to bound memory (~5 MB each). */
+const IN_FLIGHT = 4;
 
 async function scoreStream(
   model: ChurnModel,
@@ -345,7 +345,10 @@ async function writeScores(
   const shape = model.survivalShape;
   // A classification model's windows go to scoring workers once the input is large; survival scores and a watcher
   // of the batches stay on this thread.
+  // This thread reads and encodes (DuckDB's chunks) while `threads - 1` workers score: on two cores one worker keeps
+  // up with the reading (a second one cost more CPU to start and to feed than it saved, measured on 1M rows).
   const poolable = !shape && !onBatch && o.threads > 1;
+  const workers = o.threads - 1;
   let pool: ScorePool | null | undefined;
   let seen = 0;
   const queue: { job: Promise<Scored>; text: Record<string, RawValue[]> }[] = [];
@@ -361,12 +364,12 @@ async function writeScores(
       const { X, unseen: u, at } = await b.prepare();
       unseen += u.length;
       seen += b.rows;
-      if (poolable && pool === undefined && seen > POOL_AFTER_ROWS) pool = ScorePool.start(model, o.threads);
+      if (poolable && pool === undefined && seen > POOL_AFTER_ROWS) pool = ScorePool.start(model, workers);
       if (pool) {
         const job = pool.score(X, b.offset, jsonl ? null : ids.map((c) => b.text[c]!), th);
         job.catch(() => undefined); // awaited in order by writeOldest; never an unhandled rejection meanwhile
         queue.push({ job, text: b.text });
-        while (queue.length >= IN_FLIGHT_PER_WORKER * o.threads) await writeOldest();
+        while (queue.length >= IN_FLIGHT) await writeOldest();
         return;
       }
       const scores = shape ? model.scoreSurvival(X, at!, b.offset) : undefined;
@@ -417,5 +420,5 @@ async function writeScores(
   } finally {
     if (pool) await pool.close();
   }
-  return { rows, unseen, threads: pool ? o.threads : 1 };
+  return { rows, unseen, threads: pool ? 1 + workers : 1 };
 }
