@@ -108,14 +108,6 @@ function jsonLines(
   return out;
 }
 
-/** What {@link predictFile} did: rows scored, categories not seen in training, and the threads that scored them. */
-export interface Predicted {
-  rows: number;
-  unseen: number;
-  /** Threads that did the work: 1 (this one), or this one reading and the scoring workers. */
-  threads: number;
-}
-
 /** One batch of rows as {@link predictFile} scored it, for a caller that watches the scoring (the server's metrics). */
 export interface ScoredBatch {
   /** The batch's input rows, as read (every column of the file, values as text). */
@@ -142,7 +134,7 @@ export async function predictFile(
   threshold?: number,
   onBatch?: (batch: ScoredBatch) => void,
   threads?: number,
-): Promise<Predicted> {
+): Promise<{ rows: number; unseen: number }> {
   const pattern = await checkDataFiles(input);
   const jsonl = out ? /\.(jsonl|ndjson)$/i.test(out) : false;
   if (out && ![".csv", ".jsonl", ".ndjson", ".txt", ""].includes(extname(out).toLowerCase())) {
@@ -307,7 +299,7 @@ async function scoreStream(
   input: string,
   expected: Promise<number>,
   o: ScoreOptions,
-): Promise<Predicted> {
+): Promise<{ rows: number; unseen: number }> {
   const { onBatch } = o;
   const idsOf = (columns: string[]) => presentIdColumns(model.artifact.id_columns, (c) => columns.includes(c));
   const db = onBatch || formatOf(input) === "parquet" ? database() : sequentialDatabase();
@@ -324,7 +316,7 @@ async function writeScores(
   batches: Batches,
   ids: string[],
   o: ScoreOptions,
-): Promise<Predicted> {
+): Promise<{ rows: number; unseen: number }> {
   const { out, jsonl, threshold, onBatch } = o;
   let tmp: string | undefined;
   let sink: Sink;
@@ -420,5 +412,5 @@ async function writeScores(
   } finally {
     if (pool) await pool.close();
   }
-  return { rows, unseen, threads: pool ? 1 + workers : 1 };
+  return { rows, unseen };
 }

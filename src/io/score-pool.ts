@@ -41,6 +41,8 @@ function movable(columns: Float64Array[]): { columns: Float64Array[]; transfer: 
 
 /** A pool of scoring workers for one model. */
 export class ScorePool {
+  /** Pools started in this process (what a test of the stream checks it was scored on workers by). */
+  static started = 0;
   private seq = 0;
   private next = 0;
   private readonly pending = new Map<number, { resolve(s: Scored): void; reject(e: Error): void }>();
@@ -67,6 +69,7 @@ export class ScorePool {
     };
     const workers = Array.from({ length: threads }, () => new Worker(url, { workerData: input }));
     for (const w of workers) w.unref(); // never what keeps the process alive
+    ScorePool.started++;
     return new ScorePool(workers);
   }
 

@@ -24,16 +24,18 @@ describe(`predict on worker threads, ${ROWS} rows`, () => {
   it("writes the same CSV and JSON Lines bytes as the main thread alone", async () => {
     const { loadModel } = await import("../../dist/artifact/churn-model.js");
     const { predictFile, POOL_AFTER_ROWS } = await import("../../dist/io/predict.js");
+    const { ScorePool } = await import("../../dist/io/score-pool.js");
     expect(ROWS).toBeGreaterThan(POOL_AFTER_ROWS);
     const m = await loadModel(model);
     const dir = tmp();
     for (const ext of ["csv", "jsonl"]) {
       const one = join(dir, `one.${ext}`);
       const two = join(dir, `two.${ext}`);
-      const r1 = await predictFile(m, input, one, undefined, undefined, 1);
-      const r2 = await predictFile(m, input, two, undefined, undefined, 2);
-      expect(r1).toEqual({ rows: ROWS, unseen: 0, threads: 1 });
-      expect(r2).toEqual({ rows: ROWS, unseen: 0, threads: 2 });
+      const before = ScorePool.started;
+      expect(await predictFile(m, input, one, undefined, undefined, 1)).toEqual({ rows: ROWS, unseen: 0 });
+      expect(ScorePool.started).toBe(before); // one thread: no workers
+      expect(await predictFile(m, input, two, undefined, undefined, 2)).toEqual({ rows: ROWS, unseen: 0 });
+      expect(ScorePool.started).toBe(before + 1); // this thread reading, one worker scoring
       const a = readFileSync(one);
       expect(a.equals(readFileSync(two))).toBe(true);
       if (ext === "csv") expect(scoredIds(a.toString("utf8"))).toEqual(idsInOrder(ROWS));
