@@ -89,7 +89,9 @@ const t0 = performance.now();
 const F = binForest(trees, nf);
 const L = F && maskLayout(F);
 const scorer = F && L && MaskScorer.create(F, L);
-console.log(`laid out in ${(performance.now() - t0).toFixed(0)} ms (mask tables ${L ? (L.image.length / 1024).toFixed(0) : "-"} KB)`);
+console.log(
+  `laid out in ${(performance.now() - t0).toFixed(0)} ms (mask tables ${L ? (L.image.length / 1024).toFixed(0) : "-"} KB)`,
+);
 if (scorer) layout("leaf masks (wasm)", (out) => scorer.accumulate(X, out));
 else console.log("leaf masks: not applicable to this forest");
 if (F) layout("binned forest", (out) => accumulateBinned(F, X, out));
