@@ -12,69 +12,19 @@ const NEWLINE = 10;
 const TRUE = Uint8Array.from(",true\n", (c) => c.charCodeAt(0));
 const FALSE = Uint8Array.from(",false\n", (c) => c.charCodeAt(0));
 
-/** A growable byte buffer. */
-class Bytes {
-  buf: Uint8Array;
-  at = 0;
+/** `buf` grown to hold at least `need` bytes, its first `used` bytes kept. */
+function grown(buf: Uint8Array, used: number, need: number): Uint8Array {
+  let size = buf.length * 2;
+  while (size < need) size *= 2;
+  const next = new Uint8Array(size);
+  next.set(buf.subarray(0, used));
+  return next;
+}
 
-  constructor(size: number) {
-    this.buf = new Uint8Array(Math.max(64, size));
-  }
-
-  /** Room for `n` more bytes. */
-  room(n: number): void {
-    if (this.at + n <= this.buf.length) return;
-    let size = this.buf.length * 2;
-    while (size < this.at + n) size *= 2;
-    const next = new Uint8Array(size);
-    next.set(this.buf.subarray(0, this.at));
-    this.buf = next;
-  }
-
-  /** A field as csvField writes it: empty for null, quoted (quotes doubled) when it holds `"`, `,`, CR or LF. */
-  field(v: RawValue): void {
-    if (v === null || v === undefined) return;
-    const s = String(v);
-    const n = s.length;
-    this.room(n * 3 + 2); // UTF-8 needs at most 3 bytes per UTF-16 unit
-    const buf = this.buf;
-    let o = this.at;
-    let k = 0;
-    for (; k < n; k++) {
-      const c = s.charCodeAt(k);
-      if (c >= 128 || c === QUOTE || c === COMMA || c === 13 || c === NEWLINE) break;
-      buf[o++] = c;
-    }
-    if (k === n) {
-      this.at = o;
-      return;
-    }
-    // The rare field that is not plain ASCII or needs quotes: encoded by Buffer (the stream's own UTF-8 encoder).
-    const quoted = /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-    this.room(quoted.length * 3);
-    this.at += Buffer.from(this.buf.buffer, this.buf.byteOffset, this.buf.length).write(quoted, this.at, "utf8");
-  }
-
-  /** ASCII text (a number as JavaScript prints it). */
-  ascii(s: string): void {
-    this.room(s.length);
-    const buf = this.buf;
-    let o = this.at;
-    for (let k = 0; k < s.length; k++) buf[o++] = s.charCodeAt(k);
-    this.at = o;
-  }
-
-  put(b: Uint8Array): void {
-    this.room(b.length);
-    const buf = this.buf;
-    let o = this.at;
-    for (let k = 0; k < b.length; k++) buf[o++] = b[k]!; // a few bytes: a loop beats set()
-    this.at = o;
-  }
-
-  done(): Uint8Array {
-    return this.buf.subarray(0, this.at);
-  }
+/** A field that is not plain ASCII or needs quotes, as csvField writes it, UTF-8 encoded at `at` (room for it made). */
+function slowField(s: string, buf: Uint8Array, at: number): number {
+  const quoted = /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  return Buffer.from(buf.buffer, buf.byteOffset, buf.length).write(quoted, at, "utf8"); // the stream's own encoder
 }
 
 /**
@@ -82,16 +32,30 @@ class Bytes {
  * the bytes of csvLines(ids, text, p, th) without survival columns.
  */
 export function csvBytes(ids: readonly RawValue[][], p: Float64Array, th: number): Uint8Array {
-  const out = new Bytes(p.length * (24 + 12 * ids.length));
+  let buf: Uint8Array = new Uint8Array(Math.max(256, p.length * (26 + 14 * ids.length)));
+  let o = 0;
   for (let r = 0; r < p.length; r++) {
-    for (const col of ids) {
-      out.field(col[r]);
-      out.room(1);
-      out.buf[out.at++] = COMMA;
+    for (let c = 0; c < ids.length; c++) {
+      const v = ids[c]![r];
+      const s = v === null || v === undefined ? "" : typeof v === "string" ? v : String(v);
+      const n = s.length;
+      // Worst case: every UTF-16 unit 3 bytes of UTF-8, doubled quotes, two quotes and the comma.
+      if (o + n * 6 + 3 > buf.length) buf = grown(buf, o, o + n * 6 + 3);
+      let k = 0;
+      for (; k < n; k++) {
+        const ch = s.charCodeAt(k);
+        if (ch >= 128 || ch === QUOTE || ch === COMMA || ch === 13 || ch === NEWLINE) break;
+        buf[o + k] = ch;
+      }
+      o = k === n ? o + n : o + slowField(s, buf, o);
+      buf[o++] = COMMA;
     }
     const x = p[r]!;
-    out.ascii(String(x));
-    out.put(x >= th ? TRUE : FALSE);
+    const t = String(x); // as csvLines prints it
+    const tail = x >= th ? TRUE : FALSE;
+    if (o + t.length + tail.length > buf.length) buf = grown(buf, o, o + t.length + tail.length);
+    for (let k = 0; k < t.length; k++) buf[o++] = t.charCodeAt(k);
+    for (let k = 0; k < tail.length; k++) buf[o++] = tail[k]!;
   }
-  return out.done();
+  return buf.subarray(0, o);
 }
