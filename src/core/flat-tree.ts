@@ -167,7 +167,7 @@ interface Layouts {
 const laidOut = new WeakMap<FlatTree, Layouts>();
 
 /** The layouts of `trees` over `nFeatures` columns with leaf values scaled by `scale` (laid out once, then reused). */
-export function forestLayouts(trees: readonly FlatTree[], nFeatures: number, scale = 1): Layouts {
+function forestLayouts(trees: readonly FlatTree[], nFeatures: number, scale = 1): Layouts {
   const hit = laidOut.get(trees[0]!);
   if (
     hit &&
