@@ -10,7 +10,7 @@ import { loadModel } from "../dist/artifact/churn-model.js";
 import { database, sequentialDatabase, withConnection } from "../dist/data/duckdb.js";
 import { exactNumberColumns, formatOf, positionedParquetSql, sourceSql } from "../dist/data/load.js";
 import { ScoringWindows, scoringSql } from "../dist/data/score-typed.js";
-import { csvBytes } from "../dist/io/csv-bytes.js";
+import { csvBytes } from "../dist/io/lines.js";
 import { ScorePool } from "../dist/io/score-pool.js";
 
 const { values: o } = parseArgs({

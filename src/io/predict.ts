@@ -34,18 +34,13 @@ import { refuseSymlink } from "../utils/output.js";
 import type { UnseenCategory } from "../data/preprocess.js";
 import type { ChurnModel, SurvivalInputs } from "../artifact/churn-model.js";
 import type { Matrix } from "../core/types.js";
-import { predictionRow, presentIdColumns, scoreColumns, survivalValues } from "../artifact/prediction-row.js";
+import { presentIdColumns, scoreColumns } from "../artifact/prediction-row.js";
 import type { SurvivalScores } from "../learners/baseline-hazard.js";
 import { requestedThreads } from "../utils/threads.js";
-import { csvBytes } from "./csv-bytes.js";
-import { ScorePool, type Scored } from "./score-pool.js";
+import { csvBytes, csvField, csvLines, jsonLines } from "./lines.js";
 
-/** Quote a CSV field when it needs it (RFC 4180). */
-export function csvField(v: unknown): string {
-  if (v === null || v === undefined) return "";
-  const s = String(v);
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
+export { csvField, csvLines } from "./lines.js";
+import { ScorePool, type Scored } from "./score-pool.js";
 
 /** Where the scores go; `write` resolves when more may be written, and rejects with the stream's error. */
 type Sink = { write(s: string | Uint8Array): Promise<void>; end(): Promise<void> };
@@ -73,39 +68,6 @@ function fileSink(ws: WriteStream): Sink {
       return ended;
     },
   };
-}
-
-/** The CSV form of predictionRow, one line per row, built for a whole batch (no object per row on this hot path). */
-export function csvLines(
-  ids: string[],
-  text: Record<string, RawValue[]>,
-  p: Float64Array,
-  th: number,
-  survival?: SurvivalScores,
-): string {
-  const cols = ids.map((c) => text[c]!);
-  let out = "";
-  for (let r = 0; r < p.length; r++) {
-    let line = "";
-    for (const col of cols) line += csvField(col[r]) + ",";
-    line += `${p[r]},${p[r]! >= th ? "true" : "false"}`;
-    if (survival) for (const v of survivalValues(survival, r)) line += v === null ? "," : `,${v}`;
-    out += line + "\n";
-  }
-  return out;
-}
-
-/** JSON Lines of predictionRow for a batch. */
-function jsonLines(
-  ids: string[],
-  text: Record<string, RawValue[]>,
-  p: Float64Array,
-  th: number,
-  survival?: Parameters<typeof predictionRow>[5],
-): string {
-  let out = "";
-  for (let r = 0; r < p.length; r++) out += JSON.stringify(predictionRow(ids, text, r, p[r]!, th, survival)) + "\n";
-  return out;
 }
 
 /** One batch of rows as {@link predictFile} scored it, for a caller that watches the scoring (the server's metrics). */

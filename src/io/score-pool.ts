@@ -11,6 +11,7 @@ import type { Matrix } from "../core/types.js";
 import { UserError } from "../utils/errors.js";
 import { compiledWorkerUrl } from "../utils/threads.js";
 import type { ScoreReply, ScoreRequest, ScoreWorkerInput } from "./score-worker.js";
+import { packIds } from "./lines.js";
 
 /** A window's probabilities and, when ids were given, its CSV lines. */
 export interface Scored {
@@ -89,13 +90,15 @@ export class ScorePool {
 
   /**
    * Score `X` (rows `offset`…, for row numbers in errors) on the next worker, round robin; `X`'s columns are moved
-   * there and unusable here afterwards. With `ids`, the reply holds the CSV lines too (csv-bytes.ts).
+   * there and unusable here afterwards. With `ids`, the reply holds the CSV lines too (lines.ts).
    */
   score(X: Matrix, offset: number, ids: RawValue[][] | null, threshold: number): Promise<Scored> {
     if (this.failed) return Promise.reject(this.failed);
     const seq = this.seq++;
     const { columns, transfer } = movable(X.columns);
-    const q: ScoreRequest = { seq, offset, rows: X.nRows, columns, ids, threshold };
+    const packed = ids && packIds(ids);
+    if (packed) for (const len of packed.lengths) transfer.push(len.buffer as ArrayBuffer);
+    const q: ScoreRequest = { seq, offset, rows: X.nRows, columns, ids: packed, threshold };
     const w = this.workers[this.next]!;
     this.next = (this.next + 1) % this.workers.length;
     return new Promise<Scored>((resolve, reject) => {

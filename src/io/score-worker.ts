@@ -1,18 +1,17 @@
 /**
  * Scoring worker thread (score-pool.ts): rebuilds the classifier from the model's (already validated) state once,
  * then scores the encoded windows it is sent with the main thread's rule (artifact/probability.ts, the code of
- * ChurnModel.scoreMatrix) and returns the probabilities and their CSV lines (csv-bytes.ts) as transferred buffers.
+ * ChurnModel.scoreMatrix) and returns the probabilities and their CSV lines (lines.ts) as transferred buffers.
  * It imports only what scoring needs: the model facade's imports (DuckDB, zod schemas) would cost more CPU to load
  * than a window costs to score.
  */
 import { parentPort, workerData } from "node:worker_threads";
 import { churnProbability } from "../artifact/probability.js";
 import type { FeatureInfo } from "../core/types.js";
-import type { RawValue } from "../data/load.js";
 import type { CalibrationState } from "../learners/calibration.js";
 import { family } from "../learners/families.js";
 import { UserError } from "../utils/errors.js";
-import { csvBytes } from "./csv-bytes.js";
+import { csvBytesPacked, type PackedIds } from "./lines.js";
 
 /** A window to score: its position in the input (for row numbers in errors), its model columns and its ids. */
 export interface ScoreRequest {
@@ -20,8 +19,8 @@ export interface ScoreRequest {
   offset: number;
   rows: number;
   columns: Float64Array[];
-  /** Identifier columns for the CSV lines, or null when only the probabilities are wanted. */
-  ids: RawValue[][] | null;
+  /** Identifier columns for the CSV lines (packed: lines.ts packIds), or null when only probabilities are wanted. */
+  ids: PackedIds | null;
   threshold: number;
 }
 
@@ -46,7 +45,7 @@ port.on("message", (q: ScoreRequest) => {
   const transfer: ArrayBuffer[] = [];
   try {
     const p = churnProbability(clf, calibration, { nRows: q.rows, features, columns: q.columns }, q.offset);
-    const csv = q.ids ? csvBytes(q.ids, p, q.threshold) : null;
+    const csv = q.ids ? csvBytesPacked(q.ids, p, q.threshold) : null;
     reply = { seq: q.seq, p, csv };
     transfer.push(p.buffer as ArrayBuffer);
     if (csv) transfer.push(csv.buffer as ArrayBuffer);

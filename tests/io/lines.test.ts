@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { csvBytes } from "../../src/io/csv-bytes.js";
+import { csvBytes, csvBytesPacked, packIds } from "../../src/io/lines.js";
 import { csvLines } from "../../src/io/predict.js";
 import type { RawValue } from "../../src/data/load.js";
 import { Rng } from "../../src/utils/random.js";
@@ -46,6 +46,8 @@ describe("csvBytes", () => {
     const text = { id: a, other: b };
     for (const th of [0.5, 1 / 3, 0.1]) {
       expectSame(csvBytes([a, b], p, th), asWritten(["id", "other"], text, p, th));
+      // Packed for a worker (one string per column), the same bytes.
+      expectSame(csvBytesPacked(packIds([a, b]), p, th), asWritten(["id", "other"], text, p, th));
       expectSame(csvBytes([a], p, th), asWritten(["id"], text, p, th));
       expectSame(csvBytes([], p, th), asWritten([], text, p, th));
     }
@@ -60,5 +62,6 @@ describe("csvBytes", () => {
     );
     const p = Float64Array.from({ length: n }, () => (rng.next() < 0.01 ? rng.next() * 1e-9 : rng.next()));
     expectSame(csvBytes([ids], p, 0.4), asWritten(["k"], { k: ids }, p, 0.4));
+    expectSame(csvBytesPacked(packIds([ids, ids]), p, 0.4), asWritten(["k", "k"], { k: ids }, p, 0.4));
   });
 });
