@@ -2,14 +2,14 @@
 // scoring stream up to one more stage (DuckDB's count of the rows; the typed scoring query fetched and dropped;
 // its chunks placed into windows; encoded; scored by the trees; written as CSV lines) and prints wall and CPU
 // seconds (process.cpuUsage: every thread of the process, DuckDB's included). The difference between two lines is
-// that stage's cost. Not a test; the machine is shared, so trust the CPU column and run it twice.
+// that stage's cost. Every stage runs on the main thread here (predict itself scores a large input on a worker). Not a test; the machine is shared, so trust the CPU column and run it twice.
 //   npm run build && node bench/predict-stages.mjs --model DIR --data FILE.{csv,parquet}
 import { parseArgs } from "node:util";
 import { loadModel } from "../dist/artifact/churn-model.js";
 import { database, sequentialDatabase, withConnection } from "../dist/data/duckdb.js";
 import { exactNumberColumns, formatOf, positionedParquetSql, sourceSql } from "../dist/data/load.js";
 import { ScoringWindows, scoringSql } from "../dist/data/score-typed.js";
-import { csvLines } from "../dist/io/predict.js";
+import { csvBytes } from "../dist/io/lines.js";
 
 const { values: o } = parseArgs({ options: { model: { type: "string" }, data: { type: "string" } } });
 const l0 = process.cpuUsage();
@@ -54,7 +54,11 @@ async function stream(level) {
       if (level < 3) return;
       const p = model.scoreMatrix(X, w.offset);
       if (level < 4) return;
-      bytes += csvLines(wanted.text, w.text, p, model.threshold).length;
+      bytes += csvBytes(
+        wanted.text.map((c) => w.text[c]),
+        p,
+        model.threshold,
+      ).length;
     };
     for (;;) {
       const chunk = await res.fetchChunk();

@@ -20,7 +20,7 @@ import type { SurvivalSection } from "./artifact-type.js";
 import { UserError } from "../utils/errors.js";
 import { readArtifact, type ModelArtifact } from "./artifact.js";
 import { validateScoring } from "./validate.js";
-import { applyCalibration } from "../learners/calibration.js";
+import { churnProbability } from "./probability.js";
 import { explainerFor, explainMatrix, type Explanation } from "./explain.js";
 import { family } from "../learners/families.js";
 import { detailedMetrics, type DetailedMetrics, type DetailOptions } from "../evaluation/detailed.js";
@@ -177,18 +177,7 @@ export class ChurnModel {
       if (!at) throw new Error("scoreMatrix: a survival model scores rows with their durations (prepare's `at`)");
       return this.scoreSurvival(X, at, rowOffset).within[0]!;
     }
-    const p0 = this.classifier.predictProba(X);
-    const cal = this.artifact.calibration;
-    const p = cal ? applyCalibration(cal, this.classifier.predictRaw(X), p0) : p0;
-    // Last line of defence: a probability that is not a number is an error, never a value served.
-    for (let i = 0; i < p.length; i++) {
-      if (!(p[i]! >= 0 && p[i]! <= 1)) {
-        throw new UserError(
-          `model: churn probability of input row ${i + 1 + rowOffset} is ${p[i]}, not a number in [0, 1]; check that row's values, or retrain the model`,
-        );
-      }
-    }
-    return p;
+    return churnProbability(this.classifier, this.artifact.calibration, X, rowOffset);
   }
 
   /** Log-odds scores, one per row (what explanations add up to). */

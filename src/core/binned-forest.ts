@@ -187,14 +187,33 @@ function fillTable(
   for (let b = 1; b < nb; b++) table[at + b] = rank < 0 || rank < b - 1 ? 1 : 0;
 }
 
-/** Bin codes of rows [from, from + m) of `X` into `bins` (column-major, {@link BLOCK_ROWS} per feature). */
-function binBlock(F: BinnedForest, X: Matrix, from: number, m: number, bins: Uint8Array): void {
+/** Number of bins of feature `f` of `F` (its codes are 0 .. this - 1). */
+export function binCount(F: BinnedForest, f: number): number {
+  const k = F.kind[f]!;
+  if (k !== NUMERIC) return binsOf(k, F.size[f]!, 0);
+  let real = 0;
+  for (const c of F.cuts[f]!) if (c !== Infinity) real++;
+  return binsOf(k, 0, real);
+}
+
+/**
+ * Bin codes of rows [from, from + m) of `X` into `bins`: feature f's at `bins[offset[f] + r]` (features not split on
+ * are skipped). Shared by the binned forest and the mask forest (mask-forest.ts).
+ */
+export function binRows(
+  F: BinnedForest,
+  X: Matrix,
+  from: number,
+  m: number,
+  bins: Uint8Array,
+  offset: Int32Array,
+): void {
   const { kind, cuts, size } = F;
   for (let f = 0; f < kind.length; f++) {
     const k = kind[f]!;
     if (k === UNUSED) continue;
     const src = X.columns[f]!;
-    const o = f * BLOCK_ROWS;
+    const o = offset[f]!;
     if (k === CATEGORICAL) {
       const s = size[f]!;
       for (let r = 0; r < m; r++) {
@@ -220,10 +239,11 @@ function binBlock(F: BinnedForest, X: Matrix, from: number, m: number, bins: Uin
 export function accumulateBinned(F: BinnedForest, X: Matrix, out: Float64Array, scale = 1): void {
   const { column, at, child, value, table, root, depth } = F;
   const bins = new Uint8Array(Math.max(1, F.kind.length) * BLOCK_ROWS);
+  const offset = Int32Array.from(F.kind, (_, f) => f * BLOCK_ROWS);
   const n = X.nRows;
   for (let from = 0; from < n; from += BLOCK_ROWS) {
     const m = Math.min(BLOCK_ROWS, n - from);
-    binBlock(F, X, from, m, bins);
+    binRows(F, X, from, m, bins, offset);
     for (let ti = 0; ti < root.length; ti++) {
       const top = root[ti]!;
       const steps = depth[ti]!;

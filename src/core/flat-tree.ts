@@ -3,6 +3,7 @@
  * Shared by every tree family (tree, forest, gbdt) and by TreeSHAP.
  */
 import { accumulateBinned, binForest, type BinnedForest } from "./binned-forest.js";
+import { maskLayout, MaskScorer } from "./mask-forest.js";
 import { accumulateRouted } from "./routed-forest.js";
 export { PREDICT_BLOCK_ROWS } from "./routed-forest.js";
 import type { FlatTree, FlatTreeJSON, Matrix } from "./types.js";
@@ -153,33 +154,50 @@ export function leafOfVector(t: FlatTree, x: ArrayLike<number>, offset = 0): num
   return i;
 }
 
-/** The binned layout of the last forests scored, by their first tree (CART passes a new one-tree array each call). */
-const binned = new WeakMap<FlatTree, { trees: readonly FlatTree[]; nFeatures: number; F: BinnedForest | null }>();
+/** A forest's layouts for many rows: binned (or null: routed node by node) and its leaf masks (null: binned). */
+interface Layouts {
+  trees: readonly FlatTree[];
+  nFeatures: number;
+  scale: number;
+  F: BinnedForest | null;
+  mask: MaskScorer | null;
+}
+
+/** The layouts of the last forests scored, by their first tree (CART passes a new one-tree array each call). */
+const laidOut = new WeakMap<FlatTree, Layouts>();
+
+/** The layouts of `trees` over `nFeatures` columns with leaf values scaled by `scale` (laid out once, then reused). */
+function forestLayouts(trees: readonly FlatTree[], nFeatures: number, scale = 1): Layouts {
+  const hit = laidOut.get(trees[0]!);
+  if (
+    hit &&
+    hit.nFeatures === nFeatures &&
+    hit.scale === scale &&
+    hit.trees.length === trees.length &&
+    hit.trees.every((t, i) => t === trees[i])
+  )
+    return hit;
+  // A few milliseconds for 100 trees, once per forest.
+  const F = binForest(trees, nFeatures);
+  const L = F && maskLayout(F, scale);
+  const mask = F && L ? MaskScorer.create(F, L) : null;
+  const made = { trees: trees.slice(), nFeatures, scale, F, mask };
+  laidOut.set(trees[0]!, made);
+  return made;
+}
 
 /**
  * Add `scale * value(leaf)` of every tree to `out[r]`, for every row of `X`: the prediction loop of
  * tree, forest and gbdt. Each row adds the trees in order, so the sums are the same as tree by tree
- * over all rows, bit for bit, whichever layout routes them: the binned forest (binned-forest.ts:
- * one table lookup per step) when it applies, else node-by-node routing ({@link accumulateRouted}).
+ * over all rows, bit for bit, whichever layout routes them: the leaf masks (mask-forest.ts) when the trees have at
+ * most 64 leaves, else the binned forest (binned-forest.ts: one table lookup per step) when it applies, else
+ * node-by-node routing ({@link accumulateRouted}).
  */
 export function accumulateTrees(trees: readonly FlatTree[], X: Matrix, out: Float64Array, scale = 1): void {
   if (trees.length === 0) return;
-  const nFeatures = X.columns.length;
-  const hit = binned.get(trees[0]!);
-  let F: BinnedForest | null | undefined;
-  if (
-    hit &&
-    hit.nFeatures === nFeatures &&
-    hit.trees.length === trees.length &&
-    hit.trees.every((t, i) => t === trees[i])
-  )
-    F = hit.F;
-  else {
-    // Laid out once per forest (a few milliseconds for 100 trees), then reused by every later call.
-    F = binForest(trees, nFeatures);
-    binned.set(trees[0]!, { trees: trees.slice(), nFeatures, F });
-  }
-  if (F) accumulateBinned(F, X, out, scale);
+  const { F, mask } = forestLayouts(trees, X.columns.length, scale);
+  if (mask) mask.accumulate(X, out);
+  else if (F) accumulateBinned(F, X, out, scale);
   else accumulateRouted(trees, X, out, scale);
 }
 

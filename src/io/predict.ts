@@ -34,18 +34,16 @@ import { refuseSymlink } from "../utils/output.js";
 import type { UnseenCategory } from "../data/preprocess.js";
 import type { ChurnModel, SurvivalInputs } from "../artifact/churn-model.js";
 import type { Matrix } from "../core/types.js";
-import { predictionRow, presentIdColumns, scoreColumns, survivalValues } from "../artifact/prediction-row.js";
+import { presentIdColumns, scoreColumns } from "../artifact/prediction-row.js";
 import type { SurvivalScores } from "../learners/baseline-hazard.js";
+import { requestedThreads } from "../utils/threads.js";
+import { csvBytes, csvField, csvLines, jsonLines } from "./lines.js";
 
-/** Quote a CSV field when it needs it (RFC 4180). */
-export function csvField(v: unknown): string {
-  if (v === null || v === undefined) return "";
-  const s = String(v);
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
+export { csvField, csvLines } from "./lines.js";
+import { ScorePool, type Scored } from "./score-pool.js";
 
 /** Where the scores go; `write` resolves when more may be written, and rejects with the stream's error. */
-type Sink = { write(s: string): Promise<void>; end(): Promise<void> };
+type Sink = { write(s: string | Uint8Array): Promise<void>; end(): Promise<void> };
 
 /**
  * A sink over a file stream. A write error (ENOSPC, EIO, …) is an `error` event of the stream: it is kept and
@@ -72,39 +70,6 @@ function fileSink(ws: WriteStream): Sink {
   };
 }
 
-/** The CSV form of predictionRow, one line per row, built for a whole batch (no object per row on this hot path). */
-export function csvLines(
-  ids: string[],
-  text: Record<string, RawValue[]>,
-  p: Float64Array,
-  th: number,
-  survival?: SurvivalScores,
-): string {
-  const cols = ids.map((c) => text[c]!);
-  let out = "";
-  for (let r = 0; r < p.length; r++) {
-    let line = "";
-    for (const col of cols) line += csvField(col[r]) + ",";
-    line += `${p[r]},${p[r]! >= th ? "true" : "false"}`;
-    if (survival) for (const v of survivalValues(survival, r)) line += v === null ? "," : `,${v}`;
-    out += line + "\n";
-  }
-  return out;
-}
-
-/** JSON Lines of predictionRow for a batch. */
-function jsonLines(
-  ids: string[],
-  text: Record<string, RawValue[]>,
-  p: Float64Array,
-  th: number,
-  survival?: Parameters<typeof predictionRow>[5],
-): string {
-  let out = "";
-  for (let r = 0; r < p.length; r++) out += JSON.stringify(predictionRow(ids, text, r, p[r]!, th, survival)) + "\n";
-  return out;
-}
-
 /** One batch of rows as {@link predictFile} scored it, for a caller that watches the scoring (the server's metrics). */
 export interface ScoredBatch {
   /** The batch's input rows, as read (every column of the file, values as text). */
@@ -121,7 +86,8 @@ export interface ScoredBatch {
  * Score `input` with `model` and write `out` (CSV, or JSON Lines for .jsonl/.ndjson; stdout when out is undefined).
  * `input` is a file, a glob pattern or a folder of Parquet files (hive partitions): see `inputPattern`.
  * `onBatch`, when given, sees each scored batch, in order, before its scores are written (its rows then come as
- * text, every column; without it only the model's inputs are read, typed by DuckDB).
+ * text, every column; without it only the model's inputs are read, typed by DuckDB). `threads` (default min(2,
+ * cores)): this thread and `threads - 1` workers that score a large input's windows; 1 keeps all on this thread.
  */
 export async function predictFile(
   model: ChurnModel,
@@ -129,6 +95,7 @@ export async function predictFile(
   out?: string,
   threshold?: number,
   onBatch?: (batch: ScoredBatch) => void,
+  threads?: number,
 ): Promise<{ rows: number; unseen: number }> {
   const pattern = await checkDataFiles(input);
   const jsonl = out ? /\.(jsonl|ndjson)$/i.test(out) : false;
@@ -138,7 +105,7 @@ export async function predictFile(
   // Counted on another connection of its own while the stream is scored; awaited at the end.
   const expected = countRows(pattern);
   expected.catch(() => undefined); // a failed stream throws first; no unhandled rejection meanwhile
-  return scoreStream(model, pattern, expected, { out, jsonl, threshold, onBatch });
+  return scoreStream(model, pattern, expected, { out, jsonl, threshold, onBatch, threads: requestedThreads(threads) });
 }
 
 /** Read `input` from row `offset` on, materialized (not streamed), so that DuckDB reports what it cannot parse there. */
@@ -184,8 +151,11 @@ async function textBatches(con: DuckDBConnection, model: ChurnModel, input: stri
   };
 }
 
-/** Rows per window of the typed stream: one DuckDB chunk when read on one thread (see typedBatches). */
-const SEQUENTIAL_ROWS = 2048;
+/**
+ * Rows per window of the typed stream, whichever way it is read: eight DuckDB chunks. A window is what a scoring
+ * worker is handed at once, and handing over costs per message (on the 1M-row CSV, 2,048-row windows spent 1.8 s of
+ * the main thread in postMessage).
+ */
 const POSITIONED_ROWS = 16384;
 const POSITION = "churnkit_position";
 
@@ -238,7 +208,7 @@ async function typedBatches(
       throw unreadable(input, e);
     });
   const forEach = async (each: (b: Batch) => Promise<void>): Promise<number> => {
-    const windows = new ScoringWindows(wanted, input, positioned ? POSITIONED_ROWS : SEQUENTIAL_ROWS, positioned);
+    const windows = new ScoringWindows(wanted, input, POSITIONED_ROWS, positioned);
     let rows = 0;
     const score = async (w: ScoringWindow) => {
       await each({
@@ -272,7 +242,19 @@ interface ScoreOptions {
   jsonl: boolean;
   threshold: number | undefined;
   onBatch: ((batch: ScoredBatch) => void) | undefined;
+  /** Threads that may score (1: the main thread only). */
+  threads: number;
 }
+
+/**
+ * Rows after which the stream is scored by worker threads (score-pool.ts), when more than one thread may score: a
+ * worker takes ~50-150 ms and ~0.1 s of CPU to start, which the rows of a small file (the server's, the API's) never
+ * win back (100,000 rows of a 100-tree gbdt are ~0.05 s of trees and ~0.1 s of CSV lines).
+ */
+export const POOL_AFTER_ROWS = 100_000;
+
+/** Windows being scored by the pool at once: enough to keep its workers busy, few enough to bound memory (~5 MB each). */
+const IN_FLIGHT = 4;
 
 async function scoreStream(
   model: ChurnModel,
@@ -314,19 +296,54 @@ async function writeScores(
   const th = threshold ?? model.threshold;
   let rows: number;
   let unseen = 0;
+  const shape = model.survivalShape;
+  // A classification model's windows go to scoring workers once the input is large; survival scores and a watcher
+  // of the batches stay on this thread.
+  // This thread reads and encodes (DuckDB's chunks) while `threads - 1` workers score: on two cores one worker keeps
+  // up with the reading (a second one cost more CPU to start and to feed than it saved, measured on 1M rows).
+  const poolable = !shape && !onBatch && o.threads > 1;
+  const workers = o.threads - 1;
+  let pool: ScorePool | null | undefined;
+  let seen = 0;
+  const queue: { job: Promise<Scored>; text: Record<string, RawValue[]> }[] = [];
+  /** Write the oldest window the pool is scoring, once it is scored (windows are written in input order). */
+  const writeOldest = async (): Promise<void> => {
+    const { job, text } = queue.shift()!;
+    const s = await job;
+    await sink.write(jsonl ? jsonLines(ids, text, s.p, th) : s.csv!);
+  };
   try {
-    const shape = model.survivalShape;
     if (!jsonl) await sink.write([...ids, ...scoreColumns(shape)].map(csvField).join(",") + "\n");
     rows = await batches.forEach(async (b) => {
       const { X, unseen: u, at } = await b.prepare();
+      unseen += u.length;
+      seen += b.rows;
+      if (poolable && pool === undefined && seen > POOL_AFTER_ROWS) pool = ScorePool.start(model, workers);
+      if (pool) {
+        const job = pool.score(X, b.offset, jsonl ? null : ids.map((c) => b.text[c]!), th);
+        job.catch(() => undefined); // awaited in order by writeOldest; never an unhandled rejection meanwhile
+        queue.push({ job, text: b.text });
+        while (queue.length >= IN_FLIGHT) await writeOldest();
+        return;
+      }
       const scores = shape ? model.scoreSurvival(X, at!, b.offset) : undefined;
       const p = scores ? scores.within[0]! : model.scoreMatrix(X, b.offset);
-      unseen += u.length;
       if (onBatch && b.table)
         onBatch({ table: b.table, probability: p, unseen: u, ...(scores ? { survival: scores } : {}) });
       const surv = scores ? { shape: shape!, scores } : undefined;
-      await sink.write(jsonl ? jsonLines(ids, b.text, p, th, surv) : csvLines(ids, b.text, p, th, surv?.scores));
+      await sink.write(
+        jsonl
+          ? jsonLines(ids, b.text, p, th, surv)
+          : surv
+            ? csvLines(ids, b.text, p, th, surv.scores)
+            : csvBytes(
+                ids.map((c) => b.text[c]!),
+                p,
+                th,
+              ),
+      );
     });
+    while (queue.length) await writeOldest();
     // The count reads the whole file, so a bad line past the rows streamed so far (which DuckDB's stream reports as
     // an early end, not an error) surfaces here: a fault of the input, named with DuckDB's cause.
     const total = await expected.catch((e: unknown) => {
@@ -354,6 +371,8 @@ async function writeScores(
       await rm(tmp, { force: true });
     }
     throw e;
+  } finally {
+    if (pool) await pool.close();
   }
   return { rows, unseen };
 }

@@ -4,6 +4,7 @@ import { Rng } from "../../src/utils/random.js";
 import { accumulateTrees, FlatTreeBuilder, leafIndex, PREDICT_BLOCK_ROWS } from "../../src/core/flat-tree.js";
 import { accumulateBinned, BLOCK_ROWS, binForest } from "../../src/core/binned-forest.js";
 import { accumulateRouted } from "../../src/core/routed-forest.js";
+import { MASK_BLOCK_ROWS, maskLayout, MaskScorer } from "../../src/core/mask-forest.js";
 import { GbdtEstimator } from "../../src/learners/gbdt/gbdt.js";
 import { ForestEstimator } from "../../src/learners/forest/forest.js";
 
@@ -178,5 +179,59 @@ describe("binned forest", () => {
     accumulateTrees([tree], X, out);
     expect(Array.from(out.subarray(0, 5))).toEqual([2, 1, 1, 3, 3]);
     expect(Array.from(out)).toEqual(Array.from(reference([tree], X, 0)));
+  });
+});
+
+describe("mask forest", () => {
+  const cuts = [-1.5, -0.25, -0, 0, 0.125, 0.5, 1, 1.75, Infinity, -Infinity, NaN];
+
+  it("scores random trees of up to 32 and up to 64 leaves exactly as goesLeft, over any row range", () => {
+    for (let seed = 1; seed <= 6; seed++) {
+      const rng = new Rng(100 + seed);
+      const kinds = "ncnnccn".slice(0, 2 + (seed % 6));
+      // Seeds 1-3: at most 31 leaves (32-bit masks); 4-6: up to 64 leaves (64-bit masks), and one-leaf trees.
+      const maxNodes = seed <= 3 ? 61 : 127;
+      const trees = Array.from({ length: 7 + seed * 5 }, (_, i) =>
+        randomTree(rng, kinds, cuts, 9, i % 7 === 3 ? 1 : 3 + rng.int(maxNodes - 2)),
+      );
+      const rows = MASK_BLOCK_ROWS * 2 + 51 + seed;
+      const X = randomMatrix(rng, kinds, cuts, 9, rows);
+      const F = binForest(trees, kinds.length)!;
+      const L = maskLayout(F, 0.5)!;
+      expect(L.bytes).toBe(seed <= 3 ? 4 : 8);
+      const scorer = MaskScorer.create(F, L)!;
+      const want = new Float64Array(rows).fill(0.25);
+      for (let r = 0; r < rows; r++) for (const t of trees) want[r]! += 0.5 * t.value[leafIndex(t, X, r)]!;
+      const got = new Float64Array(rows).fill(0.25);
+      scorer.accumulate(X, got);
+      expect(Array.from(got)).toEqual(Array.from(want));
+      // A range of rows only: the others are left as they were.
+      const part = new Float64Array(rows).fill(0.25);
+      scorer.accumulate(X, part, 700, 1900);
+      expect(Array.from(part.subarray(700, 1900))).toEqual(Array.from(want.subarray(700, 1900)));
+      expect(part[699]).toBe(0.25);
+      expect(part[1900]).toBe(0.25);
+    }
+  });
+
+  it("is not used for trees of more than 64 leaves (the binned forest scores them)", () => {
+    const rng = new Rng(9);
+    // A full tree of depth 7: 128 leaves.
+    const b = new FlatTreeBuilder();
+    const grow = (i: number, depth: number): void => {
+      if (depth === 7) return;
+      const l = b.addNode(rng.next(), 1, 1);
+      const r = b.addNode(rng.next(), 1, 1);
+      b.split(i, depth % 2, [0, 0.5, 1, 1.5][rng.int(4)]!, null, rng.next() < 0.5, l, r, 1);
+      grow(l, depth + 1);
+      grow(r, depth + 1);
+    };
+    grow(b.addNode(0, 1, 1), 0);
+    const big = b.finish();
+    expect(maskLayout(binForest([big], 2)!)).toBeNull();
+    const X = randomMatrix(rng, "nn", [0, 0.5, 1, 1.5], 2, 3000);
+    const out = new Float64Array(3000);
+    accumulateTrees([big], X, out);
+    expect(Array.from(out)).toEqual(Array.from(reference([big], X, 0)));
   });
 });
