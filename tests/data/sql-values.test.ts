@@ -108,6 +108,18 @@ const CELLS: (string | null)[] = [
   "8\u0000",
   "+-8 ",
   "1_0\r",
+  // A second sign or an underscore after white space or inside (sqlNumberOf sends any "+-" or "_" to the rules).
+  " +-1",
+  "\t+-1",
+  "1e+-5",
+  "-+1",
+  "+-1e5",
+  " 1_0",
+  "1.5_",
+  "\v-2.5\f",
+  " 1e-5\t",
+  "\u00a08",
+  "8 \u00a0",
   "１２",
   "12%",
   "$12",
@@ -242,6 +254,13 @@ describe("the fast SQL forms over raw text = the rules on trimmed text", () => {
     // 0-9 . e E + - _ space tab x and a no-break space: what DuckDB's cast accepts beyond the plain forms.
     const cells = strings("0159.eE+-_ \tx\u00a0", 4);
     expect(cells.length).toBeGreaterThan(40_000);
+    await compare(cells);
+  }, 60_000);
+
+  it("agrees on every string of up to 5 characters over signs, an exponent, a point and white space", async () => {
+    // Longer forms than above around what sqlNumberOf's one test lets through to the cast (+-, _, white space).
+    const cells = strings("1.e+- \t_", 5);
+    expect(cells.length).toBeGreaterThan(30_000);
     await compare(cells);
   }, 60_000);
 });
