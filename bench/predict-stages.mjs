@@ -3,7 +3,9 @@
 // its chunks placed into windows; encoded; scored by the trees; written as CSV lines) and prints wall and CPU
 // seconds (process.cpuUsage: every thread of the process, DuckDB's included). The difference between two lines is
 // that stage's cost. Not a test; the machine is shared, so trust the CPU column and run it twice.
-//   npm run build && node bench/predict-stages.mjs --model DIR --data FILE.{csv,parquet}
+//   npm run build && node bench/predict-stages.mjs --model DIR --data FILE.{csv,parquet} [--only N]
+// (--only N runs only the stream up to stage N: 0 the query, 1 windows, 2 encoded, 3 scored, 4 CSV lines; for a
+// profile, e.g. node --cpu-prof.)
 import { parseArgs } from "node:util";
 import { loadModel } from "../dist/artifact/churn-model.js";
 import { database, sequentialDatabase, withConnection } from "../dist/data/duckdb.js";
@@ -11,7 +13,9 @@ import { exactNumberColumns, formatOf, positionedParquetSql, sourceSql } from ".
 import { ScoringWindows, scoringSql } from "../dist/data/score-typed.js";
 import { csvLines } from "../dist/io/predict.js";
 
-const { values: o } = parseArgs({ options: { model: { type: "string" }, data: { type: "string" } } });
+const { values: o } = parseArgs({
+  options: { model: { type: "string" }, data: { type: "string" }, only: { type: "string" } },
+});
 const l0 = process.cpuUsage();
 const model = await loadModel(o.model);
 console.log(`model loaded: cpu ${((process.cpuUsage(l0).user + process.cpuUsage(l0).system) / 1e6).toFixed(2)} s`);
@@ -71,6 +75,10 @@ async function stream(level) {
   }, db);
 }
 
+if (o.only !== undefined) {
+  await stage(`stream up to stage ${o.only}`, () => stream(Number(o.only)));
+  process.exit(0);
+}
 await stage("count(*) of the input", () =>
   withConnection(async (con) =>
     Number((await con.runAndReadAll(`SELECT count(*) FROM (${sourceSql(input)})`)).getRows()[0][0]),

@@ -59,27 +59,3 @@ export const sqlBooleanWord = (t: string): string => `(lower(${t}) IN (${list(TR
 
 /** SQL of the category label the trimmed text `t` means, as `parseCategory`: `t`, NULL for missing. */
 export const sqlCategory = (t: string): string => `(CASE WHEN NOT ${sqlMissing(t)} THEN ${t} END)`;
-
-/*
- * Fast forms over raw (untrimmed) text `x`, for scoring files: the same results as the functions above applied
- * to `sqlTrim(x)`, but the regular expressions run only on the few cells that need them. The parity test feeds
- * the tricky cells and every short string over a number-like alphabet through both.
- */
-
-/** SQL that is true when raw text `x` needs no trimming: its first and last characters are printable ASCII. */
-const sqlPlain = (x: string): string => `(ascii(${x}) BETWEEN 33 AND 126 AND ascii(right(${x}, 1)) BETWEEN 33 AND 126)`;
-
-/** SQL of raw text `x` trimmed as JavaScript trims ({@link sqlTrim}), without a regular expression when not needed. */
-export const sqlTrimmed = (x: string): string => `(CASE WHEN ${sqlPlain(x)} THEN ${x} ELSE ${sqlTrim(x)} END)`;
-
-/**
- * SQL of the number raw text `x` means: {@link sqlNumber} of `sqlTrim(x)`. DuckDB's cast accepts every plain
- * decimal number and, beyond them, surrounding white space, digit-group underscores (`1_000`), a second sign
- * (`+-1`) and inf/nan. A cell that casts to a finite number and has neither `_` nor `+-` takes the cast (most
- * cells): white space the cast skips (space, \t, \n, \v, \f, \r) is white space `trim` removes too, so the number
- * is the same. The rest (missing cells among them) take the regular expressions. One cheap test instead of the
- * ten of before (first and last characters, each skipped character, `_`, a leading `+-`) halved the query over the
- * numeric columns of a file; the parity test runs both forms over every short string of number-like characters.
- */
-export const sqlNumberOf = (x: string): string =>
-  `(CASE WHEN isfinite(TRY_CAST(${x} AS DOUBLE)) AND NOT contains(${x}, '_') AND NOT contains(${x}, '+-') THEN TRY_CAST(${x} AS DOUBLE) ELSE ${sqlNumber(sqlTrim(x))} END)`;
