@@ -16,8 +16,8 @@ import type { DuckDBDataChunk, DuckDBVector } from "@duckdb/node-api";
 import { dict } from "../utils/dict.js";
 import { ident } from "./duckdb.js";
 import type { RawValue } from "./load.js";
-import { ByteTable, PIECE, PIECES, textNumbers, textStrings, textValues } from "./text-vectors.js";
-import { FALSE_WORDS, MISSING_TOKENS, parseBoolean, parseCategory, TRUE_WORDS } from "./values.js";
+import { BOOLEAN_WORDS, ByteTable, PIECE, PIECES, textNumbers, textStrings, textValues } from "./text-vectors.js";
+import { MISSING_TOKENS, parseBoolean, parseCategory } from "./values.js";
 import { badValue, CODE_LABEL, CODE_MISSING, type ColumnSpec, type TypedColumn, type TypedTable } from "./typed.js";
 
 /** What to read from the file: the typed inputs (with known levels for categories) and the text columns. */
@@ -59,15 +59,6 @@ export function scoringSql(cols: ScoringColumns, source: string, position?: stri
     return [t, `strlen(${t})::INTEGER`, ...pieces];
   });
   return `SELECT ${[...inputs, ...text, ...(position ? [`${position} AS pos`] : [])].join(", ")} FROM (${source})`;
-}
-
-/** The boolean words (and 1/0) in the letter cases files use, and the missing tokens, by their value. */
-const BOOLEANS = new ByteTable();
-for (const w of [...TRUE_WORDS, ...FALSE_WORDS, "1", "0", ...MISSING_TOKENS]) {
-  for (const v of [w, w.toUpperCase(), w.charAt(0).toUpperCase() + w.slice(1)]) {
-    const b = parseBoolean(v);
-    if (b !== undefined) BOOLEANS.set(v, b); // ("NAN" is not missing: the rules decide it)
-  }
 }
 
 /** The model's levels of a categorical input, and the missing tokens, by code; the rules decide any other label. */
@@ -170,7 +161,7 @@ export class ScoringWindows {
     const s = this.cols.inputs[j]!;
     if (s.type === "categorical") {
       const { table, code } = this.coding.get(j)!;
-      return textValues(vec, n, new Int32Array(n), table, MISSING, (text, i) => {
+      return textValues(vec, n, this.scratch(j, n) as Int32Array, table, MISSING, (text, i) => {
         const l = parseCategory(text);
         if (l === null) return MISSING;
         const c = code.get(l);
@@ -180,7 +171,7 @@ export class ScoringWindows {
       });
     }
     if (s.type === "boolean") {
-      return textValues(vec, n, new Float64Array(n), BOOLEANS, NaN, (text, i) => {
+      return textValues(vec, n, this.scratch(j, n) as Float64Array, BOOLEAN_WORDS, NaN, (text, i) => {
         const b = parseBoolean(text);
         if (b !== undefined) return b;
         bad(i, text);
@@ -188,7 +179,7 @@ export class ScoringWindows {
       });
     }
     if (!isNative(this.cols, s)) {
-      return textNumbers(vec, n, new Float64Array(n), bad);
+      return textNumbers(vec, n, this.scratch(j, n) as Float64Array, bad);
     }
     // A native number: bad when infinite ("inf", "-inf") or a NaN with its sign bit set ("-nan", which is not a
     // missing token; a NaN is, as "nan" is). `hi` holds the high words of the doubles.
@@ -203,15 +194,34 @@ export class ScoringWindows {
     return v;
   }
 
+  private arrival = new Float64Array(0);
+
+  /** Positions of the next `n` rows of a stream read in order. */
+  private arrivalOrder(n: number): Float64Array {
+    if (this.arrival.length < n) this.arrival = new Float64Array(n);
+    const out = this.arrival.subarray(0, n);
+    for (let i = 0; i < n; i++) out[i] = this.arrived + i;
+    return out;
+  }
+
+  /** Per input, the array its values of a chunk are read into (reused chunk after chunk: they are copied at once). */
+  private readonly scratches: (Float64Array | Int32Array | undefined)[] = [];
+
+  private scratch(j: number, n: number): Float64Array | Int32Array {
+    const s = this.scratches[j];
+    if (s && s.length >= n) return s.subarray(0, n);
+    const made = this.cols.inputs[j]!.type === "categorical" ? new Int32Array(n) : new Float64Array(n);
+    this.scratches[j] = made;
+    return made;
+  }
+
   /** Place a chunk's rows; returns the windows it completed, in input order. A value that does not parse is a UserError. */
   add(chunk: DuckDBDataChunk): ScoringWindow[] {
     const n = chunk.rowCount;
     const nIn = this.cols.inputs.length;
     const made = new Array<DuckDBVector | undefined>(chunk.columnCount);
     const col = (k: number): DuckDBVector => (made[k] ??= chunk.getColumnVector(k));
-    const position = this.positioned
-      ? itemsOf(col(chunk.columnCount - 1), n, "double")
-      : Float64Array.from({ length: n }, (_, i) => this.arrived + i);
+    const position = this.positioned ? itemsOf(col(chunk.columnCount - 1), n, "double") : this.arrivalOrder(n);
     this.arrived += n;
     // The bad value named is the chunk's first (by row, then by input).
     let badRow = n;

@@ -9,7 +9,7 @@
  * mark private (`dataView`, `validity.data`); where they are missing every cell takes the string path.
  */
 import type { DuckDBVector } from "@duckdb/node-api";
-import { MISSING_TOKENS, parseNumber } from "./values.js";
+import { FALSE_WORDS, MISSING_TOKENS, parseBoolean, parseNumber, TRUE_WORDS } from "./values.js";
 
 /** The memory of a VARCHAR vector's first `n` cells: `string_t` bytes and the validity bits (null: all valid). */
 interface TextMemory {
@@ -173,6 +173,15 @@ function hash(b: Uint8Array, at: number, len: number): number {
   return h >>> 0;
 }
 
+/** The boolean words (and 1/0) in the letter cases files use, and the missing tokens, by their value. */
+export const BOOLEAN_WORDS = new ByteTable();
+for (const w of [...TRUE_WORDS, ...FALSE_WORDS, "1", "0", ...MISSING_TOKENS]) {
+  for (const v of [w, w.toUpperCase(), w.charAt(0).toUpperCase() + w.slice(1)]) {
+    const b = parseBoolean(v);
+    if (b !== undefined) BOOLEAN_WORDS.set(v, b); // ("NAN" is not missing: the rules decide it)
+  }
+}
+
 /**
  * The values of a VARCHAR vector's first `n` cells into `out`: a cell that is exactly one of `table`'s texts takes
  * its value, a NULL cell `none`, any other cell `other(text)` (the JS rules on its string: the few cells that are
@@ -213,6 +222,10 @@ export const PIECES = 3;
 /** Characters per piece: an ASCII piece is then inline (12 bytes at most). */
 export const PIECE = 12;
 
+/** The bytes and cell ends of the last chunk read by {@link textStrings} (reused: its strings are copies). */
+let bytes = Buffer.alloc(0);
+let cellEnds = new Int32Array(0);
+
 /**
  * The strings of a text column whose query sent, besides the column itself (`whole`), its length in bytes
  * (`length`, INTEGER) and its first {@link PIECES} pieces of {@link PIECE} characters (`pieces`, VARCHAR): strings
@@ -236,8 +249,10 @@ export function textStrings(
     return out;
   }
   // The chunk's bytes, cell after cell; `ends[i]` is where cell i's end (-1: read through getItem).
-  const buf = Buffer.allocUnsafe(n * PIECE * PIECES);
-  const ends = new Int32Array(n);
+  if (bytes.length < n * PIECE * PIECES) bytes = Buffer.allocUnsafe(n * PIECE * PIECES);
+  if (cellEnds.length < n) cellEnds = new Int32Array(n);
+  const buf = bytes;
+  const ends = cellEnds;
   let used = 0;
   let ascii = 0;
   for (let i = 0; i < n; i++) {
