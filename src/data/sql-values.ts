@@ -1,8 +1,8 @@
 /**
- * The parsing rules of values.ts written as DuckDB SQL, for files: DuckDB types every cell and
- * hands columns over as typed vectors, so no cell becomes a JS string. values.ts stays the rule
- * for rows given to the API and the server; tests/data/sql-values.test.ts feeds the same cells
- * through both and asserts identical results.
+ * The parsing rules of values.ts written as DuckDB SQL, for what training computes in DuckDB over a
+ * whole column (schema facts, vocabularies: load-typed.ts). values.ts stays the rule;
+ * tests/data/sql-values.test.ts feeds the same cells through both and asserts identical results.
+ * (Typing cells one by one is cheaper in JavaScript from the vectors' memory: text-vectors.ts.)
  */
 import { literal } from "./duckdb.js";
 import { FALSE_WORDS, MISSING_TOKENS, NUMBER_FORMS, TRUE_WORDS } from "./values.js";
@@ -16,8 +16,6 @@ const JS_WHITESPACE = String.raw`[\t\n\x{0b}\f\r \x{00a0}\x{1680}\x{2000}-\x{200
 
 const NUMBER = NUMBER_FORMS.number;
 const ODD = [`(?i)${NUMBER_FORMS.infinity}`, `(?i)${NUMBER_FORMS.nan}`, NUMBER_FORMS.thousands, NUMBER_FORMS.radix];
-const TRUE_TEXT = [...TRUE_WORDS, "1"];
-const FALSE_TEXT = [...FALSE_WORDS, "0"];
 
 const list = (xs: Iterable<string>): string => [...xs].map(literal).join(", ");
 
@@ -49,10 +47,6 @@ export function sqlOdd(t: string, missing = sqlMissing(t), number = sqlNumber(t)
   const forms = [NUMBER, ...ODD].map((re) => `regexp_full_match(${t}, ${literal(re)})`).join(" OR ");
   return `(CASE WHEN ${missing} OR ${number} IS NOT NULL THEN false ELSE (${forms}) END)`;
 }
-
-/** SQL of the boolean the trimmed text `t` means, as `parseBoolean`: 1.0, 0.0, or NULL (missing or not a boolean word). */
-export const sqlBoolean = (t: string): string =>
-  `(CASE WHEN lower(${t}) IN (${list(TRUE_TEXT)}) THEN 1.0 WHEN lower(${t}) IN (${list(FALSE_TEXT)}) THEN 0.0 END)`;
 
 /** SQL that is true when the trimmed text `t` is a boolean word (not 0/1), as `isBooleanWord` of values.ts. */
 export const sqlBooleanWord = (t: string): string => `(lower(${t}) IN (${list(TRUE_WORDS)}, ${list(FALSE_WORDS)}))`;

@@ -1,41 +1,23 @@
 import { describe, expect, it } from "vitest";
 import { literal, withConnection } from "../../src/data/duckdb.js";
-import {
-  sqlBoolean,
-  sqlBooleanWord,
-  sqlCategory,
-  sqlMissing,
-  sqlNumber,
-  sqlOdd,
-  sqlTrim,
-} from "../../src/data/sql-values.js";
-import {
-  isBooleanWord,
-  isMissing,
-  oddNumber,
-  parseBoolean,
-  parseCategory,
-  parseNumber,
-} from "../../src/data/values.js";
+import { sqlBooleanWord, sqlCategory, sqlMissing, sqlNumber, sqlOdd, sqlTrim } from "../../src/data/sql-values.js";
+import { isBooleanWord, isMissing, oddNumber, parseCategory, parseNumber } from "../../src/data/values.js";
 import { CELLS } from "./cells.js";
 
 interface Parsed {
   missing: boolean;
   number: number | null;
   odd: boolean;
-  boolean: number | null;
   word: boolean;
   category: string | null;
 }
 
 function viaJs(v: string | null): Parsed {
   const n = parseNumber(v);
-  const b = parseBoolean(v);
   return {
     missing: isMissing(v),
     number: n === undefined || Number.isNaN(n) ? null : n,
     odd: oddNumber(v) !== undefined,
-    boolean: b === undefined || Number.isNaN(b) ? null : b,
     word: typeof v === "string" && isBooleanWord(v.trim()),
     category: parseCategory(v),
   };
@@ -47,14 +29,13 @@ async function viaSql(cells: (string | null)[]): Promise<Parsed[]> {
   const rows = cells.map((v, i) => `(${i}, ${v === null ? "NULL::VARCHAR" : text(v)})`).join(", ");
   const x = "t";
   const sql =
-    `SELECT ${sqlMissing(x)}, ${sqlNumber(x)}, ${sqlOdd(x)}, ${sqlBoolean(x)}, ${sqlBooleanWord(x)}, ${sqlCategory(x)} ` +
+    `SELECT ${sqlMissing(x)}, ${sqlNumber(x)}, ${sqlOdd(x)}, ${sqlBooleanWord(x)}, ${sqlCategory(x)} ` +
     `FROM (SELECT i, ${sqlTrim("v")} AS t FROM (VALUES ${rows}) c(i, v)) ORDER BY i`;
   const r = await withConnection((con) => con.runAndReadAll(sql));
-  return r.getRowsJS().map(([missing, number, odd, boolean, word, category]) => ({
+  return r.getRowsJS().map(([missing, number, odd, word, category]) => ({
     missing: missing as boolean,
     number: number as number | null,
     odd: odd as boolean,
-    boolean: boolean as number | null,
     word: (word ?? false) as boolean,
     category: category as string | null,
   }));
@@ -85,11 +66,11 @@ describe("SQL parsing rules = values.ts rules", () => {
     ]);
     expect(comma).toMatchObject({ missing: false, number: null, odd: false, category: "1,5" });
     expect(empty).toMatchObject({ missing: true, number: null, category: null });
-    expect(na).toMatchObject({ missing: true, boolean: null, category: null });
-    expect(yes).toMatchObject({ boolean: 1, word: true, category: "yes" });
+    expect(na).toMatchObject({ missing: true, category: null });
+    expect(yes).toMatchObject({ word: true, category: "yes" });
     expect(e3).toMatchObject({ number: 1000, odd: false });
     expect(Object.is(negZero!.number, -0)).toBe(true);
-    expect(upper).toMatchObject({ boolean: 1, number: null, category: "TRUE" });
+    expect(upper).toMatchObject({ word: true, number: null, category: "TRUE" });
     expect(nan).toMatchObject({ missing: true, number: null, odd: false });
   });
 });

@@ -6,7 +6,15 @@
 import { describe, expect, it } from "vitest";
 import type { DuckDBDataChunk } from "@duckdb/node-api";
 import { withConnection } from "../../src/data/duckdb.js";
-import { ByteTable, PIECE, PIECES, textNumbers, textStrings, textValues } from "../../src/data/text-vectors.js";
+import {
+  BOOLEAN_WORDS,
+  ByteTable,
+  PIECE,
+  PIECES,
+  textNumbers,
+  textStrings,
+  textValues,
+} from "../../src/data/text-vectors.js";
 import { parseBoolean, parseNumber } from "../../src/data/values.js";
 import { CELLS } from "./cells.js";
 
@@ -123,27 +131,32 @@ describe("the memory path is the one taken", () => {
 });
 
 describe("textValues: the table's values by bytes, the rules for the rest", () => {
-  it("reads booleans as parseBoolean does, with a table of some words only", async () => {
-    const table = new ByteTable().set("Yes", 1).set("No", 0).set("yes", 1);
-    const cells = [...CELLS, "Yes", "No", "yes", "nO", " No", "No ", "NO", "1", "0"];
-    const bad = new Set<number>();
-    const wrong: string[] = [];
-    await chunks(cells, "v", (chunk, offset) => {
-      const n = chunk.rowCount;
-      const out = textValues(chunk.getColumnVector(0), n, new Float64Array(n), table, NaN, (text, i) => {
-        const b = parseBoolean(text);
-        if (b === undefined) bad.add(offset + i);
-        return b ?? NaN;
+  for (const [name, table] of [
+    ["a table of some words only", new ByteTable().set("Yes", 1).set("No", 0).set("yes", 1)],
+    ["BOOLEAN_WORDS (words, their cases, 1/0 and the missing tokens)", BOOLEAN_WORDS],
+  ] as const) {
+    it(`reads booleans as parseBoolean does, with ${name}`, async () => {
+      const words = ["Yes", "No", "yes", "nO", " No", "No ", "NO", "1", "0", "TRUE", "False", "T", "f", "NAN", "N/A"];
+      const cells = [...CELLS, ...words];
+      const bad = new Set<number>();
+      const wrong: string[] = [];
+      await chunks(cells, "v", (chunk, offset) => {
+        const n = chunk.rowCount;
+        const out = textValues(chunk.getColumnVector(0), n, new Float64Array(n), table, NaN, (text, i) => {
+          const b = parseBoolean(text);
+          if (b === undefined) bad.add(offset + i);
+          return b ?? NaN;
+        });
+        for (let i = 0; i < n; i++) {
+          const want = parseBoolean(cells[offset + i]);
+          const got = bad.has(offset + i) ? undefined : out[i];
+          if (!Object.is(got, want)) wrong.push(JSON.stringify(cells[offset + i]));
+        }
       });
-      for (let i = 0; i < n; i++) {
-        const want = parseBoolean(cells[offset + i]);
-        const got = bad.has(offset + i) ? undefined : out[i];
-        if (!Object.is(got, want)) wrong.push(JSON.stringify(cells[offset + i]));
-      }
+      expect(wrong).toEqual([]);
+      expect(bad.size).toBeGreaterThan(10);
     });
-    expect(wrong).toEqual([]);
-    expect(bad.size).toBeGreaterThan(10);
-  });
+  }
 
   it("ByteTable finds each key by its bytes, not a prefix or a longer text, over many keys", () => {
     const t = new ByteTable();
