@@ -16,7 +16,17 @@ import type { DuckDBDataChunk, DuckDBVector } from "@duckdb/node-api";
 import { dict } from "../utils/dict.js";
 import { ident } from "./duckdb.js";
 import type { RawValue } from "./load.js";
-import { BOOLEAN_WORDS, ByteTable, PIECE, PIECES, textNumbers, textStrings, textValues } from "./text-vectors.js";
+import {
+  BOOLEAN_WORDS,
+  ByteTable,
+  cellOf,
+  PIECE,
+  PIECES,
+  textCells,
+  textNumbers,
+  textValues,
+  type TextCells,
+} from "./text-vectors.js";
 import { MISSING_TOKENS, parseBoolean, parseCategory } from "./values.js";
 import { badValue, CODE_LABEL, CODE_MISSING, type ColumnSpec, type TypedColumn, type TypedTable } from "./typed.js";
 
@@ -46,7 +56,7 @@ const isNative = (cols: ScoringColumns, s: ColumnSpec): boolean =>
 /**
  * The scoring query over `source` (a relation whose columns are text, but for the `native` numbers). Its columns, in
  * order: one per input (its text, or a native number as DOUBLE with NaN for NULL, an infinity kept, which JavaScript
- * refuses), then each text column with its length in bytes and its pieces (text-vectors.ts `textStrings`), then
+ * refuses), then each text column with its length in bytes and its pieces (text-vectors.ts `textCells`), then
  * `position` when given (a DOUBLE expression over `source`'s columns: the row's 0-based position in the input).
  */
 export function scoringSql(cols: ScoringColumns, source: string, position?: string): string {
@@ -96,7 +106,8 @@ export interface ScoringWindow {
 interface Filling {
   values: (Float64Array | Int32Array)[];
   labels: Map<number, string>[];
-  text: RawValue[][];
+  /** Per text column, each row's cells (`cells[at[r]]`, its chunk's) and its index there (`index[r]`). */
+  text: { cells: TextCells[]; at: Int32Array; index: Int32Array }[];
   filled: number;
   last: number;
 }
@@ -138,7 +149,11 @@ export class ScoringWindows {
           s.type === "categorical" ? new Int32Array(this.size) : new Float64Array(this.size),
         ),
         labels: this.categorical.map(() => new Map<number, string>()),
-        text: this.cols.text.map(() => new Array<RawValue>(this.size)),
+        text: this.cols.text.map(() => ({
+          cells: [],
+          at: new Int32Array(this.size),
+          index: new Int32Array(this.size),
+        })),
         filled: 0,
         last: -1,
       };
@@ -234,7 +249,7 @@ export class ScoringWindows {
       }),
     );
     if (badInput >= 0) throw badValue(this.origin, position[badRow]! + 1, this.cols.inputs[badInput]!, badText);
-    const strings: (string | null)[][] = [];
+    const strings: TextCells[] = [];
     // Rows go window by window: runs of consecutive positions are copied at once.
     let i = 0;
     while (i < n) {
@@ -252,9 +267,11 @@ export class ScoringWindows {
         }
       });
       this.cols.text.forEach((_, k) => {
-        const src = (strings[k] ??= this.stringsOf(col, k, n));
+        const src = (strings[k] ??= this.cellsOf(col, k, n));
         const dst = f.text[k]!;
-        for (let r = i; r < i + run; r++) dst[at + r - i] = src[r];
+        const c = dst.cells.indexOf(src) >= 0 ? dst.cells.indexOf(src) : dst.cells.push(src) - 1;
+        dst.at.fill(c, at, at + run);
+        for (let r = i; r < i + run; r++) dst.index[at + r - i] = r;
       });
       f.filled += run;
       f.last = Math.max(f.last, at + run - 1);
@@ -281,11 +298,11 @@ export class ScoringWindows {
     return done;
   }
 
-  /** The strings of text column `k` of a chunk of `n` rows (`col` gives the chunk's vectors). */
-  private stringsOf(col: (k: number) => DuckDBVector, k: number, n: number): (string | null)[] {
+  /** The cells of text column `k` of a chunk of `n` rows (`col` gives the chunk's vectors). */
+  private cellsOf(col: (k: number) => DuckDBVector, k: number, n: number): TextCells {
     const at = this.textAt + k * (2 + PIECES);
     const pieces = Array.from({ length: PIECES }, (_, p) => col(at + 2 + p));
-    return textStrings(col(at), col(at + 1), pieces, n);
+    return textCells(col(at), col(at + 1), pieces, n);
   }
 
   private take(w: number, rows: number): ScoringWindow {
@@ -323,7 +340,13 @@ export class ScoringWindows {
       });
     });
     const text = dict<RawValue[]>();
-    this.cols.text.forEach((c, k) => (text[c] = rows === this.size ? f.text[k]! : f.text[k]!.slice(0, rows)));
+    // The strings made now, as the window is handed on to be written: they die young.
+    this.cols.text.forEach((c, k) => {
+      const { cells, at, index } = f.text[k]!;
+      const out = new Array<RawValue>(rows);
+      for (let r = 0; r < rows; r++) out[r] = cellOf(cells[at[r]!]!, index[r]!);
+      text[c] = out;
+    });
     return { offset: w * this.size, typed: { origin: this.origin, rows, columns }, text };
   }
 }

@@ -222,9 +222,8 @@ export const PIECES = 3;
 /** Characters per piece: an ASCII piece is then inline (12 bytes at most). */
 export const PIECE = 12;
 
-/** The bytes and cell ends of the last chunk read by {@link textStrings} (reused: its strings are copies). */
+/** The bytes of the last chunk read by {@link textCells} (reused: its strings are copies). */
 let bytes = Buffer.alloc(0);
-let cellEnds = new Int32Array(0);
 
 /**
  * The strings of a text column whose query sent, besides the column itself (`whole`), its length in bytes
@@ -240,48 +239,68 @@ export function textStrings(
   pieces: DuckDBVector[],
   n: number,
 ): (string | null)[] {
-  const out = new Array<string | null>(n);
+  const c = textCells(whole, length, pieces, n);
+  return Array.from({ length: n }, (_, i) => cellOf(c, i));
+}
+
+/**
+ * The cells of a text column of a chunk, as {@link textStrings} reads them but not yet strings: cell i is
+ * `joined.slice(start[i], end[i])`, or `other.get(i)` (NULL, non-ASCII or long cells) where `start[i]` < 0. A window
+ * keeps this form until it is handed on, so that a million small strings are not copied by the garbage collector
+ * while the window fills, only made when they are written.
+ */
+export interface TextCells {
+  joined: string;
+  start: Int32Array;
+  end: Int32Array;
+  other: Map<number, string | null>;
+}
+
+/** Cell i of `c` as a string. */
+export const cellOf = (c: TextCells, i: number): string | null =>
+  c.start[i]! >= 0 ? c.joined.slice(c.start[i], c.end[i]) : (c.other.get(i) ?? null);
+
+/** The {@link TextCells} of a chunk's text column (see {@link textStrings} for the vectors). */
+export function textCells(whole: DuckDBVector, length: DuckDBVector, pieces: DuckDBVector[], n: number): TextCells {
+  const start = new Int32Array(n).fill(-1);
+  const end = new Int32Array(n);
+  const other = new Map<number, string | null>();
   const mem = memoryOf(whole, n);
   const lens = (length as unknown as { items?: unknown }).items;
   const parts = pieces.map((p) => memoryOf(p, n));
   if (!mem || !(lens instanceof Int32Array) || parts.some((p) => !p)) {
-    for (let i = 0; i < n; i++) out[i] = whole.getItem(i) as string | null;
-    return out;
+    for (let i = 0; i < n; i++) other.set(i, whole.getItem(i) as string | null);
+    return { joined: "", start, end, other };
   }
-  // The chunk's bytes, cell after cell; `ends[i]` is where cell i's end (-1: read through getItem).
+  // The chunk's bytes, cell after cell.
   if (bytes.length < n * PIECE * PIECES) bytes = Buffer.allocUnsafe(n * PIECE * PIECES);
-  if (cellEnds.length < n) cellEnds = new Int32Array(n);
   const buf = bytes;
-  const ends = cellEnds;
   let used = 0;
   let ascii = 0;
   for (let i = 0; i < n; i++) {
     if (mem.valid && (mem.valid[i >> 3]! & (1 << (i & 7))) === 0) {
-      ends[i] = -2;
+      other.set(i, null);
       continue;
     }
     const from = used;
     for (const p of parts) {
       const len = p!.words[4 * i]!;
       if (len > PIECE) break;
-      for (let k = 16 * i + 4, end = k + len; k < end; k++) ascii |= buf[used++] = p!.bytes[k]!;
+      for (let k = 16 * i + 4, e = k + len; k < e; k++) ascii |= buf[used++] = p!.bytes[k]!;
     }
     if (used - from !== lens[i]) {
       used = from;
-      ends[i] = -1;
-    } else ends[i] = used;
-  }
-  // One decoding of the chunk's bytes; each cell is a slice of it (a non-ASCII byte: decoded as UTF-8).
-  const text = ascii < 0x80 ? buf.toString("latin1", 0, used) : undefined;
-  let start = 0;
-  for (let i = 0; i < n; i++) {
-    const end = ends[i]!;
-    if (end === -2) out[i] = null;
-    else if (end === -1) out[i] = whole.getItem(i) as string;
-    else {
-      out[i] = text !== undefined ? text.slice(start, end) : buf.toString("utf8", start, end);
-      start = end;
+      other.set(i, whole.getItem(i) as string);
+    } else {
+      start[i] = from;
+      end[i] = used;
     }
   }
-  return out;
+  if (ascii < 0x80) return { joined: buf.toString("latin1", 0, used), start, end, other };
+  // A non-ASCII byte in the chunk: each cell decoded as UTF-8 by itself.
+  for (let i = 0; i < n; i++) {
+    if (start[i]! >= 0) other.set(i, buf.toString("utf8", start[i], end[i]));
+  }
+  start.fill(-1);
+  return { joined: "", start, end, other };
 }
