@@ -217,7 +217,7 @@ export function textValues<T extends Float64Array | Int32Array>(
   return out;
 }
 
-/** How many pieces of at most {@link PIECE} characters a text column is sent in (see {@link textStrings}). */
+/** How many pieces of at most {@link PIECE} characters a text column is sent in (see {@link textCells}). */
 export const PIECES = 3;
 /** Characters per piece: an ASCII piece is then inline (12 bytes at most). */
 export const PIECE = 12;
@@ -226,25 +226,7 @@ export const PIECE = 12;
 let bytes = Buffer.alloc(0);
 
 /**
- * The strings of a text column whose query sent, besides the column itself (`whole`), its length in bytes
- * (`length`, INTEGER) and its first {@link PIECES} pieces of {@link PIECE} characters (`pieces`, VARCHAR): strings
- * made from the pieces' bytes, one decoding per chunk, where the pieces are inline and hold every byte of the cell
- * (ASCII text of at most 36 characters), else through `getItem` of `whole`. DuckDB keeps a cell of more than 12
- * bytes behind a pointer, which node-api reads with a native call per cell, and decodes each cell by itself: for an
- * id column of a million rows, most of the time spent placing the rows.
- */
-export function textStrings(
-  whole: DuckDBVector,
-  length: DuckDBVector,
-  pieces: DuckDBVector[],
-  n: number,
-): (string | null)[] {
-  const c = textCells(whole, length, pieces, n);
-  return Array.from({ length: n }, (_, i) => cellOf(c, i));
-}
-
-/**
- * The cells of a text column of a chunk, as {@link textStrings} reads them but not yet strings: cell i is
+ * The cells of a text column of a chunk, not yet strings: cell i is
  * `joined.slice(start[i], end[i])`, or `other.get(i)` (NULL, non-ASCII or long cells) where `start[i]` < 0. A window
  * keeps this form until it is handed on, so that a million small strings are not copied by the garbage collector
  * while the window fills, only made when they are written.
@@ -260,7 +242,14 @@ export interface TextCells {
 export const cellOf = (c: TextCells, i: number): string | null =>
   c.start[i]! >= 0 ? c.joined.slice(c.start[i], c.end[i]) : (c.other.get(i) ?? null);
 
-/** The {@link TextCells} of a chunk's text column (see {@link textStrings} for the vectors). */
+/**
+ * The {@link TextCells} of a text column whose query sent, besides the column itself (`whole`), its length in bytes
+ * (`length`, INTEGER) and its first {@link PIECES} pieces of {@link PIECE} characters (`pieces`, VARCHAR): strings
+ * made from the pieces' bytes, one decoding per chunk, where the pieces are inline and hold every byte of the cell
+ * (ASCII text of at most 36 characters), else through `getItem` of `whole`. DuckDB keeps a cell of more than 12
+ * bytes behind a pointer, which node-api reads with a native call per cell, and decodes each cell by itself: for an
+ * id column of a million rows, most of the time spent placing the rows.
+ */
 export function textCells(whole: DuckDBVector, length: DuckDBVector, pieces: DuckDBVector[], n: number): TextCells {
   const start = new Int32Array(n).fill(-1);
   const end = new Int32Array(n);

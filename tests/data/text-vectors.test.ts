@@ -12,7 +12,8 @@ import {
   PIECE,
   PIECES,
   textNumbers,
-  textStrings,
+  textCells,
+  cellOf,
   textValues,
 } from "../../src/data/text-vectors.js";
 import { parseBoolean, parseNumber } from "../../src/data/values.js";
@@ -109,7 +110,7 @@ describe("the memory path is the one taken", () => {
     const cells = Array.from({ length: 3000 }, (_, i) => (i % 10 === 0 ? null : i % 2 ? `${i / 8}` : `-${i}e-3`));
     let calls = 0;
     let read = 0;
-    await chunks(cells, "v, v AS w, strlen(v)::INTEGER, substring(v, 1, 12), '', ''", (chunk) => {
+    await chunks(cells, "v, v AS w, strlen(v)::INTEGER, substring(v, 1, 12), '', ''", (chunk, offset) => {
       const n = chunk.rowCount;
       const vecs = Array.from({ length: 6 }, (_, k) => chunk.getColumnVector(k));
       for (const v of vecs) {
@@ -117,7 +118,8 @@ describe("the memory path is the one taken", () => {
         v.getItem = (i: number) => (calls++, get(i));
       }
       textNumbers(vecs[0]!, n, new Float64Array(n), () => undefined);
-      textStrings(vecs[1]!, vecs[2]!, vecs.slice(3), n);
+      const c = textCells(vecs[1]!, vecs[2]!, vecs.slice(3), n);
+      expect(c.other.size).toBe(cells.slice(offset, offset + n).filter((x) => x === null).length); // only NULLs are not joined
       expect(calls).toBe(0);
       const t = new ByteTable();
       for (const c of cells.slice(0, 50)) if (c !== null) t.set(c, 1);
@@ -177,7 +179,7 @@ describe("textValues: the table's values by bytes, the rules for the rest", () =
   });
 });
 
-describe("textStrings = the cells' strings", () => {
+describe("textCells = the cells' strings", () => {
   it("short, long (past 36 characters), non-ASCII, empty and NULL cells, in chunks of mixed kinds", async () => {
     const kinds = ["C1000-1", "C10001000-123456", "x".repeat(36), "y".repeat(37), "é-ü-" + "z".repeat(20), "", null];
     const cells = Array.from({ length: 5000 }, (_, i) => {
@@ -188,7 +190,8 @@ describe("textStrings = the cells' strings", () => {
     const got: (string | null)[] = [];
     await chunks(cells, ["v", "strlen(v)::INTEGER", ...pieces].join(", "), (chunk) => {
       const vecs = Array.from({ length: 2 + PIECES }, (_, k) => chunk.getColumnVector(k));
-      for (const v of textStrings(vecs[0]!, vecs[1]!, vecs.slice(2), chunk.rowCount)) got.push(v);
+      const c = textCells(vecs[0]!, vecs[1]!, vecs.slice(2), chunk.rowCount);
+      for (let i = 0; i < chunk.rowCount; i++) got.push(cellOf(c, i));
     });
     expect(got).toEqual(cells);
   });
