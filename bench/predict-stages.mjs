@@ -2,8 +2,11 @@
 // scoring stream up to one more stage (DuckDB's count of the rows; the typed scoring query fetched and dropped;
 // its chunks placed into windows; encoded; scored by the trees; written as CSV lines) and prints wall and CPU
 // seconds (process.cpuUsage: every thread of the process, DuckDB's included). The difference between two lines is
-// that stage's cost. Every stage runs on the main thread here (predict itself scores a large input on a worker). Not a test; the machine is shared, so trust the CPU column and run it twice.
-//   npm run build && node bench/predict-stages.mjs --model DIR --data FILE.{csv,parquet}
+// that stage's cost. Every stage runs on the main thread here (predict itself scores a large input on a worker).
+// Not a test; the machine is shared, so trust the CPU column and run it twice.
+//   npm run build && node bench/predict-stages.mjs --model DIR --data FILE.{csv,parquet} [--only N]
+// (--only N runs only the stream up to stage N: 0 the query, 1 windows, 2 encoded, 3 scored, 4 CSV lines; for a
+// profile, e.g. node --cpu-prof.)
 import { parseArgs } from "node:util";
 import { loadModel } from "../dist/artifact/churn-model.js";
 import { database, sequentialDatabase, withConnection } from "../dist/data/duckdb.js";
@@ -11,7 +14,9 @@ import { exactNumberColumns, formatOf, positionedParquetSql, sourceSql } from ".
 import { ScoringWindows, scoringSql } from "../dist/data/score-typed.js";
 import { csvBytes } from "../dist/io/lines.js";
 
-const { values: o } = parseArgs({ options: { model: { type: "string" }, data: { type: "string" } } });
+const { values: o } = parseArgs({
+  options: { model: { type: "string" }, data: { type: "string" }, only: { type: "string" } },
+});
 const l0 = process.cpuUsage();
 const model = await loadModel(o.model);
 console.log(`model loaded: cpu ${((process.cpuUsage(l0).user + process.cpuUsage(l0).system) / 1e6).toFixed(2)} s`);
@@ -75,6 +80,10 @@ async function stream(level) {
   }, db);
 }
 
+if (o.only !== undefined) {
+  await stage(`stream up to stage ${o.only}`, () => stream(Number(o.only)));
+  process.exit(0);
+}
 await stage("count(*) of the input", () =>
   withConnection(async (con) =>
     Number((await con.runAndReadAll(`SELECT count(*) FROM (${sourceSql(input)})`)).getRows()[0][0]),

@@ -1,8 +1,13 @@
 /**
- * The typed form of a file being scored: one SQL query parses the model's input columns in DuckDB (the fast forms
- * of sql-values.ts) and codes categories against the model's levels; JavaScript copies the typed vectors into
- * windows of rows, each value at its row's position. Only identifier columns, labels outside the model's levels
- * and values that do not parse reach JavaScript as text.
+ * The typed form of a file being scored: DuckDB reads the model's input columns (text, or numbers where the file
+ * stores them as such) and JavaScript types them from the vectors' memory (text-vectors.ts: numbers, booleans and
+ * labels by the rules of values.ts, without a string per cell), then copies the values into windows of rows, each
+ * at its row's position. Only identifier columns, labels outside the model's levels and cells in a form other than
+ * the plain one (padded, missing tokens other than NULL, bad values) become strings, given to the JS rules.
+ *
+ * Why in JavaScript: the same rules as SQL (sql-values.ts) cost DuckDB 100-200 ns a cell (a cast, a test of the
+ * form, a CASE, an ENUM cast): 5.4 CPU-s for the query over 1M rows of an all-text Parquet file whose columns read in
+ * 1.4; reading the bytes costs 20-30 ns a cell.
  *
  * Why positions: DuckDB's streamed results are not in input order when several threads read (seen past the first
  * 2,048 rows of a Parquet or CSV file), so a source read on several threads carries each row's position (Parquet's
@@ -10,10 +15,21 @@
  */
 import type { DuckDBDataChunk, DuckDBVector } from "@duckdb/node-api";
 import { dict } from "../utils/dict.js";
-import { ident, literal } from "./duckdb.js";
+import { ident } from "./duckdb.js";
 import type { RawValue } from "./load.js";
-import { sqlBoolean, sqlCategory, sqlNumberOf, sqlTrimmed } from "./sql-values.js";
-import { isMissing } from "./values.js";
+import {
+  BOOLEAN_WORDS,
+  ByteTable,
+  cellOf,
+  PIECE,
+  PIECES,
+  textCells,
+  textNumbers,
+  textValues,
+  type TextCells,
+} from "./text-vectors.js";
+import { MISSING_TOKENS, parseBoolean, parseCategory } from "./values.js";
+import { itemsOf } from "./vector-items.js";
 import { badValue, CODE_LABEL, CODE_MISSING, type ColumnSpec, type TypedColumn, type TypedTable } from "./typed.js";
 
 /** What to read from the file: the typed inputs (with known levels for categories) and the text columns. */
@@ -36,90 +52,35 @@ const MISSING = CODE_MISSING;
 /** Code of a label outside the model's levels (its text comes along). */
 const LABEL = CODE_LABEL;
 
-/** An inline ENUM of `levels`: code i is levels[i], a hash lookup of a label (a model keeps at most preprocess.max_categories levels). */
-const enumOf = (levels: readonly string[]): string => `ENUM(${levels.map(literal).join(", ")})`;
+const isNative = (cols: ScoringColumns, s: ColumnSpec): boolean =>
+  s.type === "numeric" && (cols.native?.has(s.name) ?? false);
 
 /**
- * The scoring query over `source` (a relation whose columns are text). Its columns, in order: one per input
- * (DOUBLE with NaN for missing; for a categorical input an INTEGER code: a level, {@link MISSING} or {@link LABEL}),
- * the label of each categorical input coded {@link LABEL} (NULL otherwise), 1 when some numeric or boolean value of
- * the row did not parse (0 otherwise), the text of each numeric or boolean input where it did not parse (NULL
- * otherwise: a missing token or a bad value, told apart in JavaScript), the text columns, then `position` when given
- * (a DOUBLE expression over `source`'s columns: the row's 0-based position in the input).
+ * The scoring query over `source` (a relation whose columns are text, but for the `native` numbers). Its columns, in
+ * order: one per input (its text, or a native number as DOUBLE with NaN for NULL, an infinity kept, which JavaScript
+ * refuses), then each text column with its length in bytes and its pieces (text-vectors.ts `textCells`), then
+ * `position` when given (a DOUBLE expression over `source`'s columns: the row's 0-based position in the input).
  */
 export function scoringSql(cols: ScoringColumns, source: string, position?: string): string {
-  const raw = cols.inputs.map((s, j) => `${ident(s.name)} AS x${j}`);
-  const text = cols.text.map((c, k) => `${ident(c)}::VARCHAR AS t${k}`);
-  const inner = `SELECT ${[...raw, ...text, ...(position ? [`${position} AS pos`] : [])].join(", ")} FROM (${source})`;
-  // Parsed values (v), labels (l) and codes (c), each computed once in a subquery of its own.
-  const native = (s: ColumnSpec): boolean => s.type === "numeric" && (cols.native?.has(s.name) ?? false);
-  // The text of x_j: a native number's only where its text is read (not finite, or a bad value's message).
-  const textOf = (s: ColumnSpec, j: number): string => (native(s) ? `x${j}::VARCHAR` : `x${j}`);
-  // A categorical cell that is exactly one of the model's levels (most cells) is coded straight from the raw text
-  // (r): trimming and the missing tokens cannot change it, as a level is trimmed and never a missing token (a
-  // column with a level that is not is coded the long way only). The rules run on the other cells.
-  const direct = new Map<number, string>();
-  cols.inputs.forEach((s, j) => {
-    const levels = cols.levels.get(s.name) ?? [];
-    if (s.type === "categorical" && levels.length && levels.every((l) => l.trim() === l && !isMissing(l)))
-      direct.set(j, `enum_code(TRY_CAST(x${j} AS ${enumOf(levels)}))::INTEGER AS r${j}`);
-  });
-  const parsed = cols.inputs.map((s, j) =>
-    s.type === "categorical"
-      ? direct.has(j)
-        ? `(CASE WHEN r${j} IS NULL THEN ${sqlCategory(sqlTrimmed(`x${j}`))} END) AS l${j}`
-        : `${sqlCategory(sqlTrimmed(`x${j}`))} AS l${j}`
-      : native(s)
-        ? `(CASE WHEN isfinite(x${j}::DOUBLE) THEN x${j}::DOUBLE ELSE ${sqlNumberOf(textOf(s, j))} END) AS v${j}`
-        : `${s.type === "numeric" ? sqlNumberOf(`x${j}`) : sqlBoolean(sqlTrimmed(`x${j}`))} AS v${j}`,
+  const inputs = cols.inputs.map((s) =>
+    isNative(cols, s) ? `coalesce(${ident(s.name)}::DOUBLE, 'NaN'::DOUBLE)` : `${ident(s.name)}::VARCHAR`,
   );
-  const coded = cols.inputs.flatMap((s, j) => {
-    if (s.type !== "categorical") return [];
-    const levels = cols.levels.get(s.name) ?? [];
-    const code = levels.length ? `enum_code(TRY_CAST(l${j} AS ${enumOf(levels)}))::INTEGER` : "NULL::INTEGER";
-    return [`${code} AS c${j}`];
+  const text = cols.text.flatMap((c) => {
+    const t = `${ident(c)}::VARCHAR`;
+    const pieces = Array.from({ length: PIECES }, (_, p) => `substring(${t}, ${1 + p * PIECE}, ${PIECE})`);
+    return [t, `strlen(${t})::INTEGER`, ...pieces];
   });
-  const values: string[] = [];
-  const labels: string[] = [];
-  const unparsed: string[] = [];
-  const cells: string[] = [];
-  cols.inputs.forEach((s, j) => {
-    if (s.type === "categorical") {
-      const r = direct.has(j) ? `r${j}, ` : "";
-      values.push(`coalesce(${r}c${j}, CASE WHEN l${j} IS NULL THEN ${MISSING} ELSE ${LABEL} END)::INTEGER`);
-      labels.push(`CASE WHEN c${j} IS NULL THEN l${j} END`);
-    } else {
-      values.push(`coalesce(v${j}, 'NaN'::DOUBLE)`);
-      // A value that did not parse is a missing token or a bad value: JavaScript tells which (values.ts isMissing),
-      // on these few cells. (Telling it here, with the trim and the tokens in SQL, took most of the query's time.)
-      unparsed.push(`(v${j} IS NULL AND x${j} IS NOT NULL)`);
-      cells.push(`CASE WHEN v${j} IS NULL AND x${j} IS NOT NULL THEN ${textOf(s, j)} END`);
-    }
-  });
-  const flag = unparsed.length ? `(${unparsed.join(" OR ")})::INTEGER` : "0::INTEGER";
-  const outer = [
-    ...values,
-    ...labels,
-    `${flag} AS unparsed`,
-    ...cells,
-    ...cols.text.map((_, k) => `t${k}`),
-    ...(position ? ["pos"] : []),
-  ];
-  const l1 = direct.size ? `SELECT *, ${[...direct.values()].join(", ")} FROM (${inner})` : inner;
-  const l2 = `SELECT *${parsed.length ? `, ${parsed.join(", ")}` : ""} FROM (${l1})`;
-  const l3 = `SELECT *${coded.length ? `, ${coded.join(", ")}` : ""} FROM (${l2})`;
-  return `SELECT ${outer.join(", ")} FROM (${l3})`;
+  return `SELECT ${[...inputs, ...text, ...(position ? [`${position} AS pos`] : [])].join(", ")} FROM (${source})`;
 }
 
-/** The typed items of a DOUBLE or INTEGER vector (read through `getItem` where the package hides them). */
-function itemsOf(vec: DuckDBVector, n: number, kind: "double" | "integer"): Float64Array | Int32Array {
-  // The vector classes keep their items as a typed array over DuckDB's memory (a field the typings mark private).
-  const items = (vec as unknown as { items?: unknown }).items;
-  if (kind === "double" && items instanceof Float64Array && items.length >= n) return items;
-  if (kind === "integer" && items instanceof Int32Array && items.length >= n) return items;
-  const out = kind === "double" ? new Float64Array(n) : new Int32Array(n);
-  for (let i = 0; i < n; i++) out[i] = (vec.getItem(i) as number | null) ?? (kind === "double" ? NaN : MISSING);
-  return out;
+/** The model's levels of a categorical input, and the missing tokens, by code; the rules decide any other label. */
+function levelTable(levels: readonly string[]): ByteTable {
+  const t = new ByteTable();
+  levels.forEach((l, c) => {
+    if (parseCategory(l) === l) t.set(l, c);
+  });
+  for (const m of MISSING_TOKENS) t.set(m, MISSING);
+  return t;
 }
 
 /** Consecutive input rows, typed: what the scorer reads. */
@@ -136,7 +97,8 @@ export interface ScoringWindow {
 interface Filling {
   values: (Float64Array | Int32Array)[];
   labels: Map<number, string>[];
-  text: RawValue[][];
+  /** Per text column, each row's cells (`cells[at[r]]`, its chunk's) and its index there (`index[r]`). */
+  text: { cells: TextCells[]; at: Int32Array; index: Int32Array }[];
   filled: number;
   last: number;
 }
@@ -151,8 +113,9 @@ export class ScoringWindows {
   private head = 0;
   private arrived = 0;
   private readonly categorical: number[];
-  /** The numeric and boolean inputs. */
-  private readonly plain: number[];
+  /** Per categorical input (by input index): its levels' table and their codes by label. */
+  private readonly coding = new Map<number, { table: ByteTable; code: Map<string, number> }>();
+  /** Index of the first text column's vector in a chunk. */
   private readonly textAt: number;
 
   constructor(
@@ -162,8 +125,11 @@ export class ScoringWindows {
     private readonly positioned: boolean,
   ) {
     this.categorical = cols.inputs.flatMap((s, j) => (s.type === "categorical" ? [j] : []));
-    this.plain = cols.inputs.flatMap((s, j) => (s.type === "categorical" ? [] : [j]));
-    this.textAt = cols.inputs.length + this.categorical.length + 1 + this.plain.length;
+    for (const j of this.categorical) {
+      const levels = cols.levels.get(cols.inputs[j]!.name) ?? [];
+      this.coding.set(j, { table: levelTable(levels), code: new Map(levels.map((l, c) => [l, c])) });
+    }
+    this.textAt = cols.inputs.length;
   }
 
   private window(w: number): Filling {
@@ -174,7 +140,11 @@ export class ScoringWindows {
           s.type === "categorical" ? new Int32Array(this.size) : new Float64Array(this.size),
         ),
         labels: this.categorical.map(() => new Map<number, string>()),
-        text: this.cols.text.map(() => new Array<RawValue>(this.size)),
+        text: this.cols.text.map(() => ({
+          cells: [],
+          at: new Int32Array(this.size),
+          index: new Int32Array(this.size),
+        })),
         filled: 0,
         last: -1,
       };
@@ -183,29 +153,94 @@ export class ScoringWindows {
     return f;
   }
 
+  /**
+   * The typed values of input j in a chunk of `n` rows; `labels` gets the label of each row coded LABEL; `bad` is
+   * told the first row whose value does not parse, with its text.
+   */
+  private valuesOf(
+    vec: DuckDBVector,
+    j: number,
+    n: number,
+    labels: Map<number, string> | undefined,
+    bad: (i: number, text: string) => void,
+  ): Float64Array | Int32Array {
+    const s = this.cols.inputs[j]!;
+    if (s.type === "categorical") {
+      const { table, code } = this.coding.get(j)!;
+      return textValues(vec, n, this.scratch(j, n) as Int32Array, table, MISSING, (text, i) => {
+        const l = parseCategory(text);
+        if (l === null) return MISSING;
+        const c = code.get(l);
+        if (c !== undefined) return c;
+        labels!.set(i, l);
+        return LABEL;
+      });
+    }
+    if (s.type === "boolean") {
+      return textValues(vec, n, this.scratch(j, n) as Float64Array, BOOLEAN_WORDS, NaN, (text, i) => {
+        const b = parseBoolean(text);
+        if (b !== undefined) return b;
+        bad(i, text);
+        return NaN;
+      });
+    }
+    if (!isNative(this.cols, s)) {
+      return textNumbers(vec, n, this.scratch(j, n) as Float64Array, bad);
+    }
+    // A native number: bad when infinite ("inf", "-inf") or a NaN with its sign bit set ("-nan", which is not a
+    // missing token; a NaN is, as "nan" is). `hi` holds the high words of the doubles.
+    const v = itemsOf(vec, n, "double") as Float64Array;
+    const hi = new Uint32Array(v.buffer, v.byteOffset, 2 * n);
+    for (let i = 0; i < n; i++) {
+      const x = v[i]!;
+      if (x - x === 0) continue;
+      if (x === Infinity || x === -Infinity) return (bad(i, x > 0 ? "inf" : "-inf"), v);
+      if (hi[2 * i + 1]! >>> 31 === 1) return (bad(i, "-nan"), v);
+    }
+    return v;
+  }
+
+  private arrival = new Float64Array(0);
+
+  /** Positions of the next `n` rows of a stream read in order. */
+  private arrivalOrder(n: number): Float64Array {
+    if (this.arrival.length < n) this.arrival = new Float64Array(n);
+    const out = this.arrival.subarray(0, n);
+    for (let i = 0; i < n; i++) out[i] = this.arrived + i;
+    return out;
+  }
+
+  /** Per input, the array its values of a chunk are read into (reused chunk after chunk: they are copied at once). */
+  private readonly scratches: (Float64Array | Int32Array | undefined)[] = [];
+
+  private scratch(j: number, n: number): Float64Array | Int32Array {
+    const s = this.scratches[j];
+    if (s && s.length >= n) return s.subarray(0, n);
+    const made = this.cols.inputs[j]!.type === "categorical" ? new Int32Array(n) : new Float64Array(n);
+    this.scratches[j] = made;
+    return made;
+  }
+
   /** Place a chunk's rows; returns the windows it completed, in input order. A value that does not parse is a UserError. */
   add(chunk: DuckDBDataChunk): ScoringWindow[] {
     const n = chunk.rowCount;
     const nIn = this.cols.inputs.length;
-    // Vectors made on first use: the label and unparsed-text columns (one per input) are read only on the few rows
-    // that need them, and making a text vector costs about as much as reading a number column.
     const made = new Array<DuckDBVector | undefined>(chunk.columnCount);
     const col = (k: number): DuckDBVector => (made[k] ??= chunk.getColumnVector(k));
-    const position = this.positioned
-      ? itemsOf(col(chunk.columnCount - 1), n, "double")
-      : Float64Array.from({ length: n }, (_, i) => this.arrived + i);
+    const position = this.positioned ? itemsOf(col(chunk.columnCount - 1), n, "double") : this.arrivalOrder(n);
     this.arrived += n;
-    const unparsed = itemsOf(col(nIn + this.categorical.length), n, "integer");
-    for (let i = 0; i < n; i++) {
-      if (unparsed[i] === 0) continue;
-      // Its value stays NaN (missing) when the text is a missing token; anything else does not parse: the user's error.
-      this.plain.forEach((j, k) => {
-        const text = col(nIn + this.categorical.length + 1 + k).getItem(i) as string | null;
-        if (text !== null && !isMissing(text))
-          throw badValue(this.origin, position[i]! + 1, this.cols.inputs[j]!, text);
-      });
-    }
-    const values = this.cols.inputs.map((s, j) => itemsOf(col(j), n, s.type === "categorical" ? "integer" : "double"));
+    // The bad value named is the chunk's first (by row, then by input).
+    let badRow = n;
+    let badInput = -1;
+    let badText = "";
+    const chunkLabels = this.categorical.map(() => new Map<number, string>());
+    const values = this.cols.inputs.map((_, j) =>
+      this.valuesOf(col(j), j, n, chunkLabels[this.categorical.indexOf(j)], (i, text) => {
+        if (i < badRow) [badRow, badInput, badText] = [i, j, text];
+      }),
+    );
+    if (badInput >= 0) throw badValue(this.origin, position[badRow]! + 1, this.cols.inputs[badInput]!, badText);
+    const strings: TextCells[] = [];
     // Rows go window by window: runs of consecutive positions are copied at once.
     let i = 0;
     while (i < n) {
@@ -219,13 +254,15 @@ export class ScoringWindows {
       this.categorical.forEach((j, c) => {
         const codes = values[j]!;
         for (let r = i; r < i + run; r++) {
-          if (codes[r] === LABEL) f.labels[c]!.set(at + r - i, col(nIn + c).getItem(r) as string);
+          if (codes[r] === LABEL) f.labels[c]!.set(at + r - i, chunkLabels[c]!.get(r)!);
         }
       });
       this.cols.text.forEach((_, k) => {
-        const vec = col(this.textAt + k);
+        const src = (strings[k] ??= this.cellsOf(col, k, n));
         const dst = f.text[k]!;
-        for (let r = i; r < i + run; r++) dst[at + r - i] = vec.getItem(r) as RawValue;
+        const c = dst.cells.indexOf(src) >= 0 ? dst.cells.indexOf(src) : dst.cells.push(src) - 1;
+        dst.at.fill(c, at, at + run);
+        for (let r = i; r < i + run; r++) dst.index[at + r - i] = r;
       });
       f.filled += run;
       f.last = Math.max(f.last, at + run - 1);
@@ -250,6 +287,13 @@ export class ScoringWindows {
       done.push(this.take(this.head, rows));
     }
     return done;
+  }
+
+  /** The cells of text column `k` of a chunk of `n` rows (`col` gives the chunk's vectors). */
+  private cellsOf(col: (k: number) => DuckDBVector, k: number, n: number): TextCells {
+    const at = this.textAt + k * (2 + PIECES);
+    const pieces = Array.from({ length: PIECES }, (_, p) => col(at + 2 + p));
+    return textCells(col(at), col(at + 1), pieces, n);
   }
 
   private take(w: number, rows: number): ScoringWindow {
@@ -287,7 +331,13 @@ export class ScoringWindows {
       });
     });
     const text = dict<RawValue[]>();
-    this.cols.text.forEach((c, k) => (text[c] = rows === this.size ? f.text[k]! : f.text[k]!.slice(0, rows)));
+    // The strings made now, as the window is handed on to be written: they die young.
+    this.cols.text.forEach((c, k) => {
+      const { cells, at, index } = f.text[k]!;
+      const out = new Array<RawValue>(rows);
+      for (let r = 0; r < rows; r++) out[r] = cellOf(cells[at[r]!]!, index[r]!);
+      text[c] = out;
+    });
     return { offset: w * this.size, typed: { origin: this.origin, rows, columns }, text };
   }
 }

@@ -1,8 +1,8 @@
 /**
- * The parsing rules of values.ts written as DuckDB SQL, for files: DuckDB types every cell and
- * hands columns over as typed vectors, so no cell becomes a JS string. values.ts stays the rule
- * for rows given to the API and the server; tests/data/sql-values.test.ts feeds the same cells
- * through both and asserts identical results.
+ * The parsing rules of values.ts written as DuckDB SQL, for what training computes in DuckDB over a
+ * whole column (schema facts, vocabularies: load-typed.ts). values.ts stays the rule;
+ * tests/data/sql-values.test.ts feeds the same cells through both and asserts identical results.
+ * (Typing cells one by one is cheaper in JavaScript from the vectors' memory: text-vectors.ts.)
  */
 import { literal } from "./duckdb.js";
 import { FALSE_WORDS, MISSING_TOKENS, NUMBER_FORMS, TRUE_WORDS } from "./values.js";
@@ -16,8 +16,6 @@ const JS_WHITESPACE = String.raw`[\t\n\x{0b}\f\r \x{00a0}\x{1680}\x{2000}-\x{200
 
 const NUMBER = NUMBER_FORMS.number;
 const ODD = [`(?i)${NUMBER_FORMS.infinity}`, `(?i)${NUMBER_FORMS.nan}`, NUMBER_FORMS.thousands, NUMBER_FORMS.radix];
-const TRUE_TEXT = [...TRUE_WORDS, "1"];
-const FALSE_TEXT = [...FALSE_WORDS, "0"];
 
 const list = (xs: Iterable<string>): string => [...xs].map(literal).join(", ");
 
@@ -50,42 +48,8 @@ export function sqlOdd(t: string, missing = sqlMissing(t), number = sqlNumber(t)
   return `(CASE WHEN ${missing} OR ${number} IS NOT NULL THEN false ELSE (${forms}) END)`;
 }
 
-/** SQL of the boolean the trimmed text `t` means, as `parseBoolean`: 1.0, 0.0, or NULL (missing or not a boolean word). */
-export const sqlBoolean = (t: string): string =>
-  `(CASE WHEN lower(${t}) IN (${list(TRUE_TEXT)}) THEN 1.0 WHEN lower(${t}) IN (${list(FALSE_TEXT)}) THEN 0.0 END)`;
-
 /** SQL that is true when the trimmed text `t` is a boolean word (not 0/1), as `isBooleanWord` of values.ts. */
 export const sqlBooleanWord = (t: string): string => `(lower(${t}) IN (${list(TRUE_WORDS)}, ${list(FALSE_WORDS)}))`;
 
 /** SQL of the category label the trimmed text `t` means, as `parseCategory`: `t`, NULL for missing. */
 export const sqlCategory = (t: string): string => `(CASE WHEN NOT ${sqlMissing(t)} THEN ${t} END)`;
-
-/*
- * Fast forms over raw (untrimmed) text `x`, for scoring files: the same results as the functions above applied
- * to `sqlTrim(x)`, but the regular expressions run only on the few cells that need them. The parity test feeds
- * the tricky cells and every short string over a number-like alphabet through both.
- */
-
-/** SQL that is true when raw text `x` needs no trimming: its first and last characters are printable ASCII. */
-const sqlPlain = (x: string): string => `(ascii(${x}) BETWEEN 33 AND 126 AND ascii(right(${x}, 1)) BETWEEN 33 AND 126)`;
-
-/** SQL of raw text `x` trimmed as JavaScript trims ({@link sqlTrim}), without a regular expression when not needed. */
-export const sqlTrimmed = (x: string): string => `(CASE WHEN ${sqlPlain(x)} THEN ${x} ELSE ${sqlTrim(x)} END)`;
-
-/**
- * SQL that is true when raw text `x` ends in one of the characters DuckDB's number cast skips (space, \t, \n, \v,
- * \f, \r): in {@link sqlNumberOf}, where the cast succeeded, the same as "its last character is 32 or below" (any
- * other such character fails the cast), at a tenth of the cost of `ascii(right(x, 1))`, which took a quarter of
- * the scoring query over a numeric CSV.
- */
-const sqlEndsInCastSpace = (x: string): string =>
-  `(${[32, 9, 10, 11, 12, 13].map((c) => `ends_with(${x}, chr(${c}))`).join(" OR ")})`;
-
-/**
- * SQL of the number raw text `x` means: {@link sqlNumber} of `sqlTrim(x)`. DuckDB's cast accepts every plain
- * decimal number and, beyond them, surrounding white space, digit-group underscores (`1_000`), a second sign
- * (`+-1`) and inf/nan: a cell that casts to a finite number without any of those takes the cast; the rest take
- * the regular expressions.
- */
-export const sqlNumberOf = (x: string): string =>
-  `(CASE WHEN isfinite(TRY_CAST(${x} AS DOUBLE)) AND ascii(${x}) > 32 AND NOT ${sqlEndsInCastSpace(x)} AND NOT contains(${x}, '_') AND NOT starts_with(${x}, '+-') THEN TRY_CAST(${x} AS DOUBLE) ELSE ${sqlNumber(sqlTrim(x))} END)`;

@@ -146,6 +146,36 @@ describe("predict on a Parquet file with typed number columns", () => {
     const e = await errorOf(() => predictFile(gbdt, typed, join(dir, "typed-inf.csv")));
     expect(e.message).toMatch(/typed-inf\.parquet: row 2, column "charge": "inf"/);
   });
+
+  it('refuses -inf and a NaN with its sign bit set (text "-nan") as the text stream does; a NaN is missing', async () => {
+    for (const [name, bad, text] of [
+      ["minus-inf", "'-inf'::DOUBLE", '"-inf" is infinite'],
+      ["minus-nan", "-(random() * 'nan'::DOUBLE)", '"-nan" is not a number'],
+    ] as const) {
+      const typed = join(dir, `typed-${name}.parquet`);
+      // The bad value past the first chunk's rows, after a NULL (missing).
+      // (A CASE gives NaN without its sign: the bad row comes by a union, ordered by i.)
+      const row = (i: string, charge: string) =>
+        `SELECT ${i} AS i, 'r' || ${i} AS id, 1::BIGINT AS tenure, ${charge} AS charge, 'Pro' AS plan, 'yes' AS paperless`;
+      // No other NaN in the column: Parquet's dictionary keeps one NaN of all, its sign that of the first.
+      const others = `CASE WHEN i = 11 THEN NULL ELSE 1.5 END`;
+      const sql = `SELECT * EXCLUDE (i) FROM (${row("i", others)} FROM range(6000) t(i) WHERE i <> 5000 UNION ALL ${row("5000", bad)}) ORDER BY i`;
+      const stored = await withConnection(async (con) => {
+        await con.run(`COPY (${sql}) TO ${literal(typed)} (FORMAT parquet)`);
+        return (
+          await con.runAndReadAll(
+            `SELECT file_row_number, charge::VARCHAR FROM read_parquet(${literal(typed)}, file_row_number = true) WHERE id = 'r5000'`,
+          )
+        ).getRows();
+      });
+      expect(stored).toEqual([[5000n, text.slice(1, text.indexOf('"', 1))]]);
+      const e = await errorOf(() => predictFile(gbdt, typed, join(dir, `typed-${name}.csv`)));
+      expect(e.message).toContain(`typed-${name}.parquet: row 5001, column "charge": ${text}`);
+      // The text stream reads the same cell as text: the same error.
+      const t = await errorOf(() => viaText(gbdt, typed, join(dir, `typed-${name}-text.csv`)));
+      expect(t.message).toBe(e.message);
+    }
+  });
 });
 
 describe("predict on 120,000 rows read on several threads: every row once, in input order", () => {

@@ -1,141 +1,23 @@
 import { describe, expect, it } from "vitest";
 import { literal, withConnection } from "../../src/data/duckdb.js";
-import {
-  sqlBoolean,
-  sqlBooleanWord,
-  sqlCategory,
-  sqlMissing,
-  sqlNumber,
-  sqlNumberOf,
-  sqlOdd,
-  sqlTrim,
-  sqlTrimmed,
-} from "../../src/data/sql-values.js";
-import {
-  isBooleanWord,
-  isMissing,
-  oddNumber,
-  parseBoolean,
-  parseCategory,
-  parseNumber,
-} from "../../src/data/values.js";
-
-/** Cells where the SQL and the JS rules could disagree: spaces, tokens, cases, number forms, overflow. */
-const CELLS: (string | null)[] = [
-  " 1,5",
-  "",
-  " ",
-  "NA",
-  "N/A",
-  "n/a",
-  "None",
-  "none",
-  "null",
-  "NULL",
-  "nan",
-  "NaN",
-  "NAN",
-  "-nan",
-  "+NaN",
-  " yes ",
-  "YES",
-  "Yes",
-  "y",
-  "T",
-  "TRUE",
-  "true",
-  "False",
-  "no",
-  "N",
-  "f",
-  "0",
-  "1",
-  "2",
-  "1.0",
-  "-1",
-  "1e3",
-  "1E3",
-  "1e+3",
-  "1.5e-3",
-  "-0",
-  "+0",
-  "0.0",
-  "5.",
-  ".5",
-  "+1",
-  "--1",
-  "1e",
-  "e3",
-  "1.2.3",
-  "00012",
-  "1_000",
-  "1,234",
-  "12,345.50",
-  "1,5",
-  "0x10",
-  "0X1f",
-  "0o17",
-  "0b101",
-  "-0x10",
-  "inf",
-  "-inf",
-  "Infinity",
-  "-Infinity",
-  "INF",
-  "1e309",
-  "-1e309",
-  "1e-400",
-  "4.9e-324",
-  "2.5e-324",
-  "123456789012345678901234567890",
-  "0.1",
-  "0.30000000000000004",
-  " 12 ",
-  "\t7\u00a0",
-  "\u3000x\u3000",
-  "\ufeff3",
-  "\u2028yes\u2029",
-  "\v8\f",
-  // Every character DuckDB's cast skips, and others of 32 or below, after a number (sqlNumberOf's last-character test).
-  "8 ",
-  "8\t",
-  "8\n",
-  "8\v",
-  "8\f",
-  "8\r",
-  "8\u0001",
-  "8\u001f",
-  "8\u0000",
-  "+-8 ",
-  "1_0\r",
-  "１２",
-  "12%",
-  "$12",
-  "abc",
-  " Month-to-month ",
-  "a\u0000b",
-  "é",
-  "x y",
-  null,
-];
+import { sqlBooleanWord, sqlCategory, sqlMissing, sqlNumber, sqlOdd, sqlTrim } from "../../src/data/sql-values.js";
+import { isBooleanWord, isMissing, oddNumber, parseCategory, parseNumber } from "../../src/data/values.js";
+import { CELLS } from "./cells.js";
 
 interface Parsed {
   missing: boolean;
   number: number | null;
   odd: boolean;
-  boolean: number | null;
   word: boolean;
   category: string | null;
 }
 
 function viaJs(v: string | null): Parsed {
   const n = parseNumber(v);
-  const b = parseBoolean(v);
   return {
     missing: isMissing(v),
     number: n === undefined || Number.isNaN(n) ? null : n,
     odd: oddNumber(v) !== undefined,
-    boolean: b === undefined || Number.isNaN(b) ? null : b,
     word: typeof v === "string" && isBooleanWord(v.trim()),
     category: parseCategory(v),
   };
@@ -147,14 +29,13 @@ async function viaSql(cells: (string | null)[]): Promise<Parsed[]> {
   const rows = cells.map((v, i) => `(${i}, ${v === null ? "NULL::VARCHAR" : text(v)})`).join(", ");
   const x = "t";
   const sql =
-    `SELECT ${sqlMissing(x)}, ${sqlNumber(x)}, ${sqlOdd(x)}, ${sqlBoolean(x)}, ${sqlBooleanWord(x)}, ${sqlCategory(x)} ` +
+    `SELECT ${sqlMissing(x)}, ${sqlNumber(x)}, ${sqlOdd(x)}, ${sqlBooleanWord(x)}, ${sqlCategory(x)} ` +
     `FROM (SELECT i, ${sqlTrim("v")} AS t FROM (VALUES ${rows}) c(i, v)) ORDER BY i`;
   const r = await withConnection((con) => con.runAndReadAll(sql));
-  return r.getRowsJS().map(([missing, number, odd, boolean, word, category]) => ({
+  return r.getRowsJS().map(([missing, number, odd, word, category]) => ({
     missing: missing as boolean,
     number: number as number | null,
     odd: odd as boolean,
-    boolean: boolean as number | null,
     word: (word ?? false) as boolean,
     category: category as string | null,
   }));
@@ -185,63 +66,11 @@ describe("SQL parsing rules = values.ts rules", () => {
     ]);
     expect(comma).toMatchObject({ missing: false, number: null, odd: false, category: "1,5" });
     expect(empty).toMatchObject({ missing: true, number: null, category: null });
-    expect(na).toMatchObject({ missing: true, boolean: null, category: null });
-    expect(yes).toMatchObject({ boolean: 1, word: true, category: "yes" });
+    expect(na).toMatchObject({ missing: true, category: null });
+    expect(yes).toMatchObject({ word: true, category: "yes" });
     expect(e3).toMatchObject({ number: 1000, odd: false });
     expect(Object.is(negZero!.number, -0)).toBe(true);
-    expect(upper).toMatchObject({ boolean: 1, number: null, category: "TRUE" });
+    expect(upper).toMatchObject({ word: true, number: null, category: "TRUE" });
     expect(nan).toMatchObject({ missing: true, number: null, odd: false });
   });
-});
-
-/** Every string of up to `n` characters over `alphabet`. */
-function strings(alphabet: string, n: number): string[] {
-  const out: string[] = [];
-  const grow = (prefix: string, left: number): void => {
-    if (prefix) out.push(prefix);
-    if (left > 0) for (const ch of alphabet) grow(prefix + ch, left - 1);
-  };
-  grow("", n);
-  return out;
-}
-
-describe("the fast SQL forms over raw text = the rules on trimmed text", () => {
-  /** sqlNumberOf, sqlTrimmed and sqlCategory(sqlTrimmed) of raw cells, against parseNumber and parseCategory. */
-  async function compare(cells: string[]): Promise<void> {
-    const sql = await withConnection(async (con) => {
-      await con.run("CREATE TEMP TABLE cells (i INTEGER, v VARCHAR)");
-      const app = await con.createAppender("cells", "main", "temp");
-      cells.forEach((v, i) => {
-        app.appendInteger(i);
-        app.appendVarchar(v);
-        app.endRow();
-      });
-      app.closeSync();
-      const r = await con.runAndReadAll(
-        `SELECT ${sqlNumberOf("v")}, ${sqlTrimmed("v")}, ${sqlCategory(sqlTrimmed("v"))} FROM cells ORDER BY i`,
-      );
-      return r.getRowsJS();
-    });
-    expect(sql).toHaveLength(cells.length);
-    const wrong: string[] = [];
-    cells.forEach((v, i) => {
-      const [number, trimmed, category] = sql[i]!;
-      const n = parseNumber(v);
-      const want = n === undefined || Number.isNaN(n) ? null : n;
-      if (!Object.is(number, want) || trimmed !== v.trim() || category !== parseCategory(v))
-        wrong.push(JSON.stringify(v));
-    });
-    expect(wrong.slice(0, 20)).toEqual([]);
-  }
-
-  it("agrees on every tricky cell", async () => {
-    await compare(CELLS.filter((v): v is string => v !== null));
-  });
-
-  it("agrees on every string of up to 4 number-like characters, white space and underscores included", async () => {
-    // 0-9 . e E + - _ space tab x and a no-break space: what DuckDB's cast accepts beyond the plain forms.
-    const cells = strings("0159.eE+-_ \tx\u00a0", 4);
-    expect(cells.length).toBeGreaterThan(40_000);
-    await compare(cells);
-  }, 60_000);
 });
