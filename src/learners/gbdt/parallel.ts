@@ -21,7 +21,16 @@
 import { Worker } from "node:worker_threads";
 import { compiledWorkerUrl, requestedThreads, sharedArray, sharedCopy } from "../../utils/threads.js";
 import type { BinnedMatrix } from "../binning/bin-mapper.js";
-import { buildRows, histogramBlocks, maxBlocks, sumBlocks, type HistogramLayout } from "./histogram.js";
+import { fitArrays, type FitArrays } from "./fit-memory.js";
+import {
+  buildRows,
+  histogramBlocks,
+  histogramCounts,
+  maxBlocks,
+  sumBlocks,
+  type HistogramLayout,
+} from "./histogram.js";
+import type { HistogramKernel, KernelMemory } from "./histogram-wasm.js";
 import { logLossGradients } from "./loss.js";
 
 /**
@@ -84,6 +93,8 @@ export interface HistogramWorkerInput {
   target: Float64Array;
   ctrl: Int32Array;
   claim: BigInt64Array;
+  /** The WebAssembly memory all the arrays above but ctrl, claim, y and features are regions of (fit-memory.ts). */
+  memory: KernelMemory | null;
 }
 
 /** A claim word: task number (bits 16+), number of blocks (bits 8..15), next block (bits 0..7). */
@@ -164,40 +175,74 @@ class SerialBuilder implements HistogramBuilder {
   readonly rows: Uint32Array;
   readonly threads = 1;
   private readonly maxBlocks: number;
-  private buffers: Float64Array | null = null;
+  private readonly arrays: FitArrays;
+  private readonly layout: HistogramLayout;
   constructor(
     private readonly binned: BinnedMatrix,
     private readonly y: Uint8Array,
-    private readonly layout: HistogramLayout,
+    layout: HistogramLayout,
     private readonly objective?: RowGradients,
   ) {
-    this.grad = new Float64Array(binned.nRows);
-    this.hess = new Float64Array(binned.nRows);
-    this.raw = new Float64Array(binned.nRows);
-    this.rows = new Uint32Array(binned.nRows);
     this.maxBlocks = maxBlocks(layout);
+    this.arrays = fitArrays(binned, layout, this.maxBlocks, false);
+    ({ grad: this.grad, hess: this.hess, raw: this.raw, rows: this.rows } = this.arrays);
+    this.layout = { ...layout, offsets: this.arrays.offsets };
   }
   gradients(): void {
     if (this.objective) this.objective(this.raw, this.grad, this.hess);
     else logLossGradients(this.raw, this.y, this.grad, this.hess, 0, this.raw.length);
   }
   build(hist: Float64Array, features: Int32Array, allRows: boolean, start: number, end: number): void {
-    const { bins, nFeatures } = this.binned;
+    const { bins, kernel, blocks: buf } = this.arrays;
+    const stride = this.binned.nFeatures;
     const { layout, grad, hess } = this;
     const rows = allRows ? null : this.rows;
     const blocks = histogramBlocks(end - start, this.maxBlocks);
     if (blocks === 1) {
-      buildRows(hist, layout, bins, nFeatures, features, rows, start, end, grad, hess);
+      buildOne(hist, this.arrays, layout, stride, features, rows, start, end);
       return;
     }
     // The same blocks, and the same sum of them, as on several threads.
-    this.buffers ??= new Float64Array(this.maxBlocks * 3 * layout.size);
-    const buf = this.buffers;
     for (let b = 0; b < blocks; b++)
-      buildBlock(buf, b, blocks, layout, bins, nFeatures, features, rows, start, end, grad, hess);
+      buildBlock(buf, b, blocks, layout, bins, stride, features, rows, start, end, grad, hess, kernel);
     sumBlocks(hist, buf, blocks, layout, features);
   }
   close(): void {}
+}
+
+/**
+ * Below this many (rows × features) a one-block histogram is built by the JS loop into the caller's buffer:
+ * the kernel builds into its own memory, and copying that out costs about as much as a small node's build.
+ */
+export const MIN_KERNEL_NODE = 20_000;
+
+/**
+ * A one-block histogram of `rows[start..end)` into `hist` (any buffer): by the kernel into `arrays.single`
+ * and copied over the active features' slots, or by the JS loop in place.
+ */
+function buildOne(
+  hist: Float64Array,
+  arrays: FitArrays,
+  layout: HistogramLayout,
+  stride: number,
+  features: Int32Array,
+  rows: Uint32Array | null,
+  start: number,
+  end: number,
+): void {
+  const { bins, grad, hess, kernel, single } = arrays;
+  const nf = features.length;
+  const first = features[0]!;
+  const last = features[nf - 1]!;
+  if (!kernel || !single || nf === 0 || last - first !== nf - 1 || (end - start) * nf < MIN_KERNEL_NODE) {
+    buildRows(hist, layout, bins, stride, features, rows, start, end, grad, hess);
+    return;
+  }
+  buildRows(single, layout, bins, stride, features, rows, start, end, grad, hess, kernel);
+  const from = layout.offsets[first]!;
+  const to = layout.offsets[last]! + layout.nBins[last]! + 1;
+  hist.set(single.subarray(2 * from, 2 * to), 2 * from);
+  histogramCounts(hist, layout).set(histogramCounts(single, layout).subarray(from, to), from);
 }
 
 class ParallelBuilder implements HistogramBuilder {
@@ -208,36 +253,38 @@ class ParallelBuilder implements HistogramBuilder {
   private readonly input: HistogramWorkerInput;
   private readonly workers: Worker[] = [];
   private readonly maxBlocks: number;
+  private readonly arrays: FitArrays;
+  private readonly layout: HistogramLayout;
   private task = 0;
 
   constructor(
     binned: BinnedMatrix,
     y: Uint8Array,
-    private readonly layout: HistogramLayout,
+    layout: HistogramLayout,
     readonly threads: number,
     url: URL,
     private readonly objective?: RowGradients,
   ) {
-    const n = binned.nRows;
-    this.grad = sharedArray(Float64Array, n);
-    this.hess = sharedArray(Float64Array, n);
-    this.raw = sharedArray(Float64Array, n);
-    this.rows = sharedArray(Uint32Array, n);
     this.maxBlocks = maxBlocks(layout);
+    this.arrays = fitArrays(binned, layout, this.maxBlocks, true);
+    const { bins, offsets, grad, hess, raw, rows, blocks, memory } = this.arrays;
+    ({ grad: this.grad, hess: this.hess, raw: this.raw, rows: this.rows } = this.arrays);
+    this.layout = { ...layout, offsets };
     this.input = {
-      bins: sharedCopy(binned.bins),
+      bins,
       stride: binned.nFeatures,
-      offsets: sharedCopy(layout.offsets),
+      offsets,
       nBins: sharedCopy(layout.nBins),
-      grad: this.grad,
-      hess: this.hess,
-      raw: this.raw,
+      grad,
+      hess,
+      raw,
       y: sharedCopy(y),
-      rows: this.rows,
+      rows,
       features: sharedArray(Int32Array, binned.nFeatures),
-      target: sharedArray(Float64Array, this.maxBlocks * 3 * layout.size),
+      target: blocks,
       ctrl: sharedArray(Int32Array, Ctrl.Length),
       claim: sharedArray(BigInt64Array, 1),
+      memory,
     };
     for (let i = 1; i < threads; i++) {
       const w = new Worker(url, { workerData: this.input });
@@ -255,12 +302,14 @@ class ParallelBuilder implements HistogramBuilder {
     const rows = allRows ? null : this.rows;
     const blocks = histogramBlocks(end - start, this.maxBlocks);
     if (blocks === 1) {
-      buildRows(hist, layout, bins, stride, features, rows, start, end, grad, hess);
+      buildOne(hist, this.arrays, layout, stride, features, rows, start, end);
       return;
     }
     const f = this.input.features.subarray(0, nf);
     f.set(features);
-    const one = (b: number) => buildBlock(target, b, blocks, layout, bins, stride, f, rows, start, end, grad, hess);
+    const { kernel } = this.arrays;
+    const one = (b: number) =>
+      buildBlock(target, b, blocks, layout, bins, stride, f, rows, start, end, grad, hess, kernel);
     if ((end - start) * nf < MIN_PARALLEL_NODE) for (let b = 0; b < blocks; b++) one(b);
     else {
       ctrl[Ctrl.Start] = start;
@@ -319,7 +368,8 @@ class ParallelBuilder implements HistogramBuilder {
 
 /**
  * Build row block `b` of `blocks` of the node `rows[start..end)` into its buffer of `buffers` (see
- * histogram.ts, histogramBlocks): what this thread and the workers do with a claimed block.
+ * histogram.ts, histogramBlocks): what this thread and the workers do with a claimed block. `kernel`: the
+ * WebAssembly kernel over the memory every array here is a view of (fit-memory.ts), or null for the JS loop.
  */
 export function buildBlock(
   buffers: Float64Array,
@@ -334,9 +384,10 @@ export function buildBlock(
   end: number,
   grad: Float64Array,
   hess: Float64Array,
+  kernel: HistogramKernel | null,
 ): void {
   const len = 3 * layout.size;
   const [from, to] = blockRange(b, blocks, end - start);
   const hist = buffers.subarray(b * len, (b + 1) * len);
-  buildRows(hist, layout, bins, stride, features, rows, start + from, start + to, grad, hess);
+  buildRows(hist, layout, bins, stride, features, rows, start + from, start + to, grad, hess, kernel);
 }
