@@ -4,7 +4,8 @@
 // A the former layout (gradient, hessian, count as three interleaved Float64), B no count at all (an upper
 // bound of dropping it), C gradient and hessian interleaved Float64 plus an Int32 count array (the layout
 // histogram.ts now uses), D layout A with alternate rows into two copies (to break same-bin chains),
-// W layout C by the WebAssembly SIMD kernel (src/learners/gbdt/histogram-wasm.ts; checked bit-identical to C).
+// W layout C by the WebAssembly SIMD kernel (src/learners/gbdt/histogram-wasm.ts; checked bit-identical to C),
+// then the kernel over all rows (a root: no row indirection) with and without the counts (fit-memory.ts, RootCounts).
 // Prints CPU ms per build and ns per (row, feature) update.
 // Usage: npm run build && node bench/gbdt-histogram-micro.mjs
 import { instantiateKernel, kernelMemory } from "../dist/learners/gbdt/histogram-wasm.js";
@@ -258,3 +259,15 @@ for (let rep = 0; rep < 2; rep++) {
   time("C 2+int", Cc, H2);
   time("D 3 slots 2 copies", D, H3b);
 }
+function WA(hist, start, end) {
+  WC.fill(0);
+  kernel.addAll(pHist, pCnt, pOff, pBins, F, 0, F, 0, start, end, pGrad, pHess);
+}
+function WS(hist, start, end) {
+  kernel.addAllSums(pHist, pCnt, pOff, pBins, F, 0, F, 0, start, end, pGrad, pHess);
+}
+if (kernel)
+  for (let rep = 0; rep < 2; rep++) {
+    time("W all rows", WA, WH);
+    time("W all rows, sums only", WS, WH);
+  }

@@ -99,6 +99,14 @@ describe("gbdt histogram WebAssembly kernel", () => {
       const o0 = Number(layout.offsets[f0]);
       const c = histogramCounts(kHist, layout).subarray(o0, o0 + nBins[f0]! + 1);
       expect(c.reduce((a, b) => a + b, 0)).toBe(end - start);
+      if (r === null) {
+        // Sums only (a root whose counts are known): the same sums, the counts left at 0.
+        kHist.fill(3);
+        buildRows(kHist, kLayout, bins, nf, features, null, start, end, grad, hess, kernel, true);
+        const sums = (h: Float64Array) => h.subarray(0, 2 * layout.size);
+        expect(sameBits(sums(kHist), sums(jsHist))).toBe(true);
+        expect(c.every((v) => v === 0)).toBe(true);
+      }
     }
   });
 

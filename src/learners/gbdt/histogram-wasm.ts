@@ -37,6 +37,25 @@ export interface HistogramKernel {
     grad: number,
     hess: number,
   ) => void;
+  /**
+   * {@link HistogramKernel.addAll} without the counts (`cnt` is ignored): the root of every tree but the first
+   * when every tree has all rows, whose counts are the first tree's (histogram.ts, rootCounts).
+   */
+  addAllSums: (
+    this: void,
+    hist: number,
+    cnt: number,
+    offsets: number,
+    bins: number,
+    stride: number,
+    j0: number,
+    j1: number,
+    rows: number,
+    start: number,
+    end: number,
+    grad: number,
+    hess: number,
+  ) => void;
   /** {@link HistogramKernel.addRows} over rows `start..end` themselves (`rows` is ignored). */
   addAll: (
     this: void,
@@ -122,6 +141,7 @@ const KERNEL = `
         local.get gh
         f64x2.add
         v128.store 3
+        COUNT{
         local.get cnt                      ;;   a = cnt + 4 t; count at a += 1
         local.get t
         i32.const 2
@@ -133,6 +153,7 @@ const KERNEL = `
         i32.const 1
         i32.add
         i32.store 2
+        }COUNT
         local.get o                        ;;   o += 4; p += 1
         i32.const 4
         i32.add
@@ -263,13 +284,14 @@ function name(s: string): number[] {
 }
 
 /** One function's code entry: its locals (six i32, one v128) and body. */
-function body(row: string): number[] {
+function body(row: string, counts: boolean): number[] {
+  const text = KERNEL.replace("ROW", row).replace(/COUNT\{([\s\S]*)\}COUNT/, counts ? "$1" : "");
   const fn = [
     ...vec([
       [6, I32],
       [1, V128],
     ]),
-    ...assemble(KERNEL.replace("ROW", row)),
+    ...assemble(text),
     0x0b,
   ];
   return [...uleb(fn.length), ...fn];
@@ -280,17 +302,18 @@ export function histogramKernelBytes(): Uint8Array {
   const types = section(1, vec([[0x60, ...vec(Array.from({ length: N_PARAMS }, () => [I32])), ...vec([])]]));
   // Memory import limits: flags 3 = shared with a maximum; min 1 page, max 65536 pages.
   const imports = section(2, vec([[...name("env"), ...name("memory"), 0x02, 0x03, ...uleb(1), ...uleb(65536)]]));
-  const funcs = section(3, vec([[0], [0]]));
+  const funcs = section(3, vec([[0], [0], [0]]));
   const exports = section(
     7,
     vec([
       [...name("addRows"), 0x00, 0],
       [...name("addAll"), 0x00, 1],
+      [...name("addAllSums"), 0x00, 2],
     ]),
   );
   // addRows: r = i32.load(rows + 4 k); addAll: r = k.
   const rowFromArray = "local.get rows\nlocal.get k\ni32.const 2\ni32.shl\ni32.add\ni32.load 2";
-  const code = section(10, vec([body(rowFromArray), body("local.get k")]));
+  const code = section(10, vec([body(rowFromArray, true), body("local.get k", true), body("local.get k", false)]));
   const header = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
   return Uint8Array.from([...header, ...types, ...imports, ...funcs, ...exports, ...code]);
 }

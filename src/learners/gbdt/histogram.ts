@@ -110,6 +110,7 @@ export function buildHistogram(
  * then add rows `start..end` (of `rows`, when given) in row order. One block's work (parallel.ts).
  * With `kernel`, every array here (and `layout.offsets`) must be a view of the kernel's memory (fit-memory.ts):
  * contiguous features are then added by the WebAssembly kernel, bit-for-bit as the JS loop would.
+ * `sumsOnly` (with `kernel` and all rows): the counts are left at 0, for the caller to fill (fit-memory.ts).
  */
 export function buildRows(
   hist: Float64Array,
@@ -123,6 +124,7 @@ export function buildRows(
   grad: Float64Array,
   hess: Float64Array,
   kernel: HistogramKernel | null = null,
+  sumsOnly = false,
 ): void {
   const nf = features.length;
   if (nf === 0) return;
@@ -137,7 +139,7 @@ export function buildRows(
     hist.fill(0, 2 * from, 2 * to);
     cnt.fill(0, from, to);
     if (kernel) {
-      const add = rows ? kernel.addRows : kernel.addAll;
+      const add = sumsOnly && !rows ? kernel.addAllSums : rows ? kernel.addRows : kernel.addAll;
       const r = rows ? rows.byteOffset : 0;
       const [h, c, o, b, g, e] = [hist, cnt, offsets, bins, grad, hess].map((a) => a.byteOffset);
       add(h!, c!, o!, b!, stride, j0, last + 1, r, start, end, g!, e!);
@@ -156,7 +158,7 @@ export function buildRows(
 
 /**
  * `hist` = the sum of block buffers `0..count)` of `blocks` (block `b` at `b * 3 * layout.size`), added in
- * block order, over the active features' slots.
+ * block order, over the active features' slots (`counts` false: the sums only).
  */
 export function sumBlocks(
   hist: Float64Array,
@@ -164,6 +166,7 @@ export function sumBlocks(
   count: number,
   layout: HistogramLayout,
   features: Int32Array,
+  counts = true,
 ): void {
   const nf = features.length;
   if (nf === 0) return;
@@ -178,7 +181,7 @@ export function sumBlocks(
     const from = offsets[first]!;
     const to = offsets[last]! + nBins[last]! + 1;
     sumRange(hist, blocks, count, len, 2 * from, 2 * to);
-    sumCounts(cnt, ints, count, 2 * len, 4 * size, from, to);
+    if (counts) sumCounts(cnt, ints, count, 2 * len, 4 * size, from, to);
     return;
   }
   for (let f = 0; f < nf; f++) {
@@ -186,7 +189,7 @@ export function sumBlocks(
     const from = offsets[j]!;
     const to = from + nBins[j]! + 1;
     sumRange(hist, blocks, count, len, 2 * from, 2 * to);
-    sumCounts(cnt, ints, count, 2 * len, 4 * size, from, to);
+    if (counts) sumCounts(cnt, ints, count, 2 * len, 4 * size, from, to);
   }
 }
 

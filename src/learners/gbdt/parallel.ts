@@ -21,15 +21,8 @@
 import { Worker } from "node:worker_threads";
 import { compiledWorkerUrl, requestedThreads, sharedArray, sharedCopy } from "../../utils/threads.js";
 import type { BinnedMatrix } from "../binning/bin-mapper.js";
-import { fitArrays, type FitArrays } from "./fit-memory.js";
-import {
-  buildRows,
-  histogramBlocks,
-  histogramCounts,
-  maxBlocks,
-  sumBlocks,
-  type HistogramLayout,
-} from "./histogram.js";
+import { buildOne, fitArrays, RootCounts, type FitArrays } from "./fit-memory.js";
+import { buildRows, histogramBlocks, maxBlocks, sumBlocks, type HistogramLayout } from "./histogram.js";
 import type { HistogramKernel, KernelMemory } from "./histogram-wasm.js";
 import { logLossGradients } from "./loss.js";
 
@@ -68,8 +61,10 @@ export const Ctrl = {
   NFeatures: 7,
   /** What the task is: {@link TASK_HISTOGRAM} or {@link TASK_GRADIENTS}. */
   Kind: 8,
+  /** 1: sums only, no counts (a root whose counts are known: fit-memory.ts, RootCounts). */
+  SumsOnly: 9,
   /** Length of `ctrl`. */
-  Length: 9,
+  Length: 10,
 } as const;
 
 /** Task kind: the histogram of a node, over blocks of its rows. */
@@ -177,6 +172,7 @@ class SerialBuilder implements HistogramBuilder {
   private readonly maxBlocks: number;
   private readonly arrays: FitArrays;
   private readonly layout: HistogramLayout;
+  private readonly rootCounts: RootCounts;
   constructor(
     private readonly binned: BinnedMatrix,
     private readonly y: Uint8Array,
@@ -187,6 +183,7 @@ class SerialBuilder implements HistogramBuilder {
     this.arrays = fitArrays(binned, layout, this.maxBlocks, false);
     ({ grad: this.grad, hess: this.hess, raw: this.raw, rows: this.rows } = this.arrays);
     this.layout = { ...layout, offsets: this.arrays.offsets };
+    this.rootCounts = new RootCounts(this.layout, binned.nRows);
   }
   gradients(): void {
     if (this.objective) this.objective(this.raw, this.grad, this.hess);
@@ -203,46 +200,13 @@ class SerialBuilder implements HistogramBuilder {
       return;
     }
     // The same blocks, and the same sum of them, as on several threads.
+    const sumsOnly = kernel !== null && this.rootCounts.known(features, allRows, start, end);
     for (let b = 0; b < blocks; b++)
-      buildBlock(buf, b, blocks, layout, bins, stride, features, rows, start, end, grad, hess, kernel);
-    sumBlocks(hist, buf, blocks, layout, features);
+      buildBlock(buf, b, blocks, layout, bins, stride, features, rows, start, end, grad, hess, kernel, sumsOnly);
+    sumBlocks(hist, buf, blocks, layout, features, !sumsOnly);
+    this.rootCounts.complete(hist, features, allRows, start, end, sumsOnly);
   }
   close(): void {}
-}
-
-/**
- * Below this many (rows × features) a one-block histogram is built by the JS loop into the caller's buffer:
- * the kernel builds into its own memory, and copying that out costs about as much as a small node's build.
- */
-export const MIN_KERNEL_NODE = 20_000;
-
-/**
- * A one-block histogram of `rows[start..end)` into `hist` (any buffer): by the kernel into `arrays.single`
- * and copied over the active features' slots, or by the JS loop in place.
- */
-function buildOne(
-  hist: Float64Array,
-  arrays: FitArrays,
-  layout: HistogramLayout,
-  stride: number,
-  features: Int32Array,
-  rows: Uint32Array | null,
-  start: number,
-  end: number,
-): void {
-  const { bins, grad, hess, kernel, single } = arrays;
-  const nf = features.length;
-  const first = features[0]!;
-  const last = features[nf - 1]!;
-  if (!kernel || !single || nf === 0 || last - first !== nf - 1 || (end - start) * nf < MIN_KERNEL_NODE) {
-    buildRows(hist, layout, bins, stride, features, rows, start, end, grad, hess);
-    return;
-  }
-  buildRows(single, layout, bins, stride, features, rows, start, end, grad, hess, kernel);
-  const from = layout.offsets[first]!;
-  const to = layout.offsets[last]! + layout.nBins[last]! + 1;
-  hist.set(single.subarray(2 * from, 2 * to), 2 * from);
-  histogramCounts(hist, layout).set(histogramCounts(single, layout).subarray(from, to), from);
 }
 
 class ParallelBuilder implements HistogramBuilder {
@@ -255,6 +219,7 @@ class ParallelBuilder implements HistogramBuilder {
   private readonly maxBlocks: number;
   private readonly arrays: FitArrays;
   private readonly layout: HistogramLayout;
+  private readonly rootCounts: RootCounts;
   private task = 0;
 
   constructor(
@@ -270,6 +235,7 @@ class ParallelBuilder implements HistogramBuilder {
     const { bins, offsets, grad, hess, raw, rows, blocks, memory } = this.arrays;
     ({ grad: this.grad, hess: this.hess, raw: this.raw, rows: this.rows } = this.arrays);
     this.layout = { ...layout, offsets };
+    this.rootCounts = new RootCounts(this.layout, binned.nRows);
     this.input = {
       bins,
       stride: binned.nFeatures,
@@ -308,17 +274,20 @@ class ParallelBuilder implements HistogramBuilder {
     const f = this.input.features.subarray(0, nf);
     f.set(features);
     const { kernel } = this.arrays;
+    const sumsOnly = kernel !== null && this.rootCounts.known(features, allRows, start, end);
     const one = (b: number) =>
-      buildBlock(target, b, blocks, layout, bins, stride, f, rows, start, end, grad, hess, kernel);
+      buildBlock(target, b, blocks, layout, bins, stride, f, rows, start, end, grad, hess, kernel, sumsOnly);
     if ((end - start) * nf < MIN_PARALLEL_NODE) for (let b = 0; b < blocks; b++) one(b);
     else {
       ctrl[Ctrl.Start] = start;
       ctrl[Ctrl.End] = end;
       ctrl[Ctrl.AllRows] = allRows ? 1 : 0;
       ctrl[Ctrl.NFeatures] = nf;
+      ctrl[Ctrl.SumsOnly] = sumsOnly ? 1 : 0;
       this.run(TASK_HISTOGRAM, blocks, one);
     }
-    sumBlocks(hist, target, blocks, layout, features);
+    sumBlocks(hist, target, blocks, layout, features, !sumsOnly);
+    this.rootCounts.complete(hist, features, allRows, start, end, sumsOnly);
   }
 
   gradients(): void {
@@ -370,6 +339,7 @@ class ParallelBuilder implements HistogramBuilder {
  * Build row block `b` of `blocks` of the node `rows[start..end)` into its buffer of `buffers` (see
  * histogram.ts, histogramBlocks): what this thread and the workers do with a claimed block. `kernel`: the
  * WebAssembly kernel over the memory every array here is a view of (fit-memory.ts), or null for the JS loop.
+ * `sumsOnly` (with the kernel, all rows, contiguous features): leave the block's counts as they are.
  */
 export function buildBlock(
   buffers: Float64Array,
@@ -385,9 +355,10 @@ export function buildBlock(
   grad: Float64Array,
   hess: Float64Array,
   kernel: HistogramKernel | null,
+  sumsOnly = false,
 ): void {
   const len = 3 * layout.size;
   const [from, to] = blockRange(b, blocks, end - start);
   const hist = buffers.subarray(b * len, (b + 1) * len);
-  buildRows(hist, layout, bins, stride, features, rows, start + from, start + to, grad, hess, kernel);
+  buildRows(hist, layout, bins, stride, features, rows, start + from, start + to, grad, hess, kernel, sumsOnly);
 }
