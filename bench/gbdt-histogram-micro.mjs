@@ -4,7 +4,8 @@
 // A the former layout (gradient, hessian, count as three interleaved Float64), B no count at all (an upper
 // bound of dropping it), C gradient and hessian interleaved Float64 plus an Int32 count array (the layout
 // histogram.ts now uses), D layout A with alternate rows into two copies (to break same-bin chains),
-// W layout C by the WebAssembly SIMD kernel (src/learners/gbdt/histogram-wasm.ts; checked bit-identical to C),
+// W layout C by the WebAssembly SIMD kernel (src/learners/gbdt/histogram-wasm.ts; checked bit-identical to C) into
+// its wide histogram (each slot's count in the slot's 32 bytes: kernel-histogram.ts),
 // then the kernel over all rows (a root: no row indirection) with and without the counts (fit-memory.ts, RootCounts).
 // Prints CPU ms per build and ns per (row, feature) update.
 // Usage: npm run build && node bench/gbdt-histogram-micro.mjs
@@ -224,8 +225,7 @@ const pBins = region(n * F),
   pGrad = region(8 * n),
   pHess = region(8 * n),
   pRows = region(4 * n),
-  pHist = region(16 * F * 256),
-  pCnt = region(4 * F * 256);
+  pHist = region(32 * F * 256);
 const wmem = kernelMemory(at);
 const kernel = wmem && instantiateKernel(wmem);
 const wbuf = wmem?.buffer;
@@ -236,11 +236,11 @@ if (kernel) {
   new Float64Array(wbuf, pHess, n).set(hess);
   new Uint32Array(wbuf, pRows, n).set(rows);
 }
-const WH = kernel ? new Float64Array(wbuf, pHist, 2 * F * 256) : null;
-const WC = kernel ? new Int32Array(wbuf, pCnt, F * 256) : null;
+// The kernel's wide histogram: slot t = 32 bytes (sum g, sum h, Int32 count, padding).
+const WH = kernel ? new Float64Array(wbuf, pHist, 4 * F * 256) : null;
+const WI = kernel ? new Int32Array(wbuf, pHist, 8 * F * 256) : null;
 function W(hist, start, end) {
-  WC.fill(0);
-  kernel.addRows(pHist, pCnt, pOff, pBins, F, 0, F, pRows, start, end, pGrad, pHess);
+  kernel.addRows(pHist, pOff, pBins, F, 0, F, pRows, start, end, pGrad, pHess);
 }
 if (kernel) {
   H2.fill(0);
@@ -249,7 +249,7 @@ if (kernel) {
   // C's 4-row loop leaves m % 4 rows; compare over the same rows.
   WH.fill(0);
   W(WH, 0, m - (m % 4));
-  const same = H2.every((v, i) => Object.is(v, WH[i])) && C.every((v, i) => v === WC[i]);
+  const same = H2.every((v, i) => Object.is(v, WH[4 * (i >> 1) + (i & 1)])) && C.every((v, t) => v === WI[8 * t + 4]);
   console.log("W bit-identical to C:", same);
 } else console.log("no WebAssembly SIMD kernel on this runtime");
 for (let rep = 0; rep < 2; rep++) {
@@ -260,11 +260,10 @@ for (let rep = 0; rep < 2; rep++) {
   time("D 3 slots 2 copies", D, H3b);
 }
 function WA(hist, start, end) {
-  WC.fill(0);
-  kernel.addAll(pHist, pCnt, pOff, pBins, F, 0, F, 0, start, end, pGrad, pHess);
+  kernel.addAll(pHist, pOff, pBins, F, 0, F, 0, start, end, pGrad, pHess);
 }
 function WS(hist, start, end) {
-  kernel.addAllSums(pHist, pCnt, pOff, pBins, F, 0, F, 0, start, end, pGrad, pHess);
+  kernel.addAllSums(pHist, pOff, pBins, F, 0, F, 0, start, end, pGrad, pHess);
 }
 if (kernel)
   for (let rep = 0; rep < 2; rep++) {

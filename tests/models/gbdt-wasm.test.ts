@@ -3,6 +3,7 @@ import type { FeatureInfo, Matrix } from "../../src/core/types.js";
 import { Rng } from "../../src/utils/random.js";
 import { GbdtEstimator } from "../../src/learners/gbdt/gbdt.js";
 import { buildRows, histogramCounts, makeLayout } from "../../src/learners/gbdt/histogram.js";
+import { buildWide, sumWide } from "../../src/learners/gbdt/kernel-histogram.js";
 import {
   assemble,
   histogramKernelBytes,
@@ -35,7 +36,7 @@ describe("gbdt histogram WebAssembly kernel", () => {
     expect(() => assemble("f64.mul")).toThrow(/cannot assemble/);
     expect(() => assemble("local.get nowhere")).toThrow(/no local/);
     expect(() => assemble("i32.add 3")).toThrow(/no argument/);
-    expect(assemble("local.get k\ni32.const -1 ;; comment\ni32.add")).toEqual([0x20, 8, 0x41, 0x7f, 0x6a]);
+    expect(assemble("local.get k\ni32.const -1 ;; comment\ni32.add")).toEqual([0x20, 7, 0x41, 0x7f, 0x6a]);
   });
 
   it("builds the same histogram bits as the JS loop: row subsets, all rows, a run of features", () => {
@@ -56,7 +57,8 @@ describe("gbdt histogram WebAssembly kernel", () => {
     const pGrad = take(8 * n);
     const pHess = take(8 * n);
     const pRows = take(4 * n);
-    const pHist = take(8 * 3 * layout.size);
+    // Two wide block buffers (kernel-histogram.ts).
+    const pWide = take(2 * 8 * 4 * layout.size);
     const memory = kernelMemory(at)!;
     const kernel = instantiateKernel(memory)!;
     expect(kernel).not.toBeNull();
@@ -78,34 +80,70 @@ describe("gbdt histogram WebAssembly kernel", () => {
     const subset = Uint32Array.from({ length: n }, (_, i) => i).filter(() => rng.next() < 0.4);
     const rows = new Uint32Array(buf, pRows, n);
     rows.set(subset);
-    const kHist = new Float64Array(buf, pHist, 3 * layout.size);
+    const wide = new Float64Array(buf, pWide, 2 * 4 * layout.size);
+    const kHist = new Float64Array(3 * layout.size);
     const jsHist = new Float64Array(3 * layout.size);
+    const jsBlock = new Float64Array(3 * layout.size);
     const cases: [Int32Array, Uint32Array | null, number, number][] = [
       [Int32Array.from({ length: nf }, (_, j) => j), rows, 0, subset.length],
       [Int32Array.from({ length: nf }, (_, j) => j), null, 0, n],
       [Int32Array.from([2, 3, 4, 5]), rows, 13, subset.length - 5],
+      // Column subsampling: runs of consecutive features, one kernel call each.
+      [Int32Array.from([0, 2, 3, 6, 8]), rows, 0, subset.length],
+      [Int32Array.from([1, 4, 5, 7]), null, 100, n],
       [Int32Array.from([0]), null, 1, 2],
     ];
     for (const [features, r, start, end] of cases) {
-      // Stale values in both buffers: the build must zero the active slots itself.
-      kHist.fill(3);
-      jsHist.fill(3);
-      buildRows(kHist, kLayout, bins, nf, features, r, start, end, grad, hess, kernel);
-      buildRows(jsHist, layout, bins, nf, features, r ? subset : null, start, end, grad, hess);
-      expect(sameBits(kHist, jsHist)).toBe(true);
-      expect(Array.from(histogramCounts(kHist, layout))).toEqual(Array.from(histogramCounts(jsHist, layout)));
-      // It did add something: the counts of the first active feature sum to the rows.
-      const f0 = features[0]!;
-      const o0 = Number(layout.offsets[f0]);
-      const c = histogramCounts(kHist, layout).subarray(o0, o0 + nBins[f0]! + 1);
-      expect(c.reduce((a, b) => a + b, 0)).toBe(end - start);
+      // Two blocks split at `mid`, summed in block order, against the JS loop's two blocks summed the same way.
+      const mid = start + ((end - start) >> 1);
+      // Stale values everywhere: a build must zero the active slots itself.
+      for (const h of [wide, kHist, jsHist, jsBlock]) h.fill(3);
+      const w0 = wide.subarray(0, 4 * layout.size);
+      const w1 = wide.subarray(4 * layout.size);
+      buildWide(w0, kLayout, bins, nf, features, r, start, mid, grad, hess, kernel, false);
+      buildWide(w1, kLayout, bins, nf, features, r, mid, end, grad, hess, kernel, false);
+      sumWide(kHist, wide, 2, layout, features, true);
+      const js = r ? subset : null;
+      buildRows(jsHist, layout, bins, nf, features, js, start, mid, grad, hess);
+      buildRows(jsBlock, layout, bins, nf, features, js, mid, end, grad, hess);
+      const jc = histogramCounts(jsHist, layout);
+      const bc = histogramCounts(jsBlock, layout);
+      for (let t = 0; t < layout.size; t++) {
+        jsHist[2 * t] = jsHist[2 * t]! + jsBlock[2 * t]!;
+        jsHist[2 * t + 1] = jsHist[2 * t + 1]! + jsBlock[2 * t + 1]!;
+        jc[t] = jc[t]! + bc[t]!;
+      }
+      // Slots of inactive features are not written: compare the active ones.
+      for (const j of features) {
+        const from = layout.offsets[j]!;
+        const to = from + nBins[j]! + 1;
+        expect(sameBits(kHist.subarray(2 * from, 2 * to), jsHist.subarray(2 * from, 2 * to))).toBe(true);
+        expect(Array.from(histogramCounts(kHist, layout).subarray(from, to))).toEqual(
+          Array.from(jc.subarray(from, to)),
+        );
+        // It did add something: the feature's counts sum to the rows.
+        expect(
+          histogramCounts(kHist, layout)
+            .subarray(from, to)
+            .reduce((x, y) => x + y, 0),
+        ).toBe(end - start);
+      }
       if (r === null) {
         // Sums only (a root whose counts are known): the same sums, the counts left at 0.
-        kHist.fill(3);
-        buildRows(kHist, kLayout, bins, nf, features, null, start, end, grad, hess, kernel, true);
-        const sums = (h: Float64Array) => h.subarray(0, 2 * layout.size);
-        expect(sameBits(sums(kHist), sums(jsHist))).toBe(true);
-        expect(c.every((v) => v === 0)).toBe(true);
+        buildWide(w0, kLayout, bins, nf, features, null, start, mid, grad, hess, kernel, true);
+        buildWide(w1, kLayout, bins, nf, features, null, mid, end, grad, hess, kernel, true);
+        const again = new Float64Array(3 * layout.size);
+        sumWide(again, wide, 2, layout, features, true);
+        for (const j of features) {
+          const from = layout.offsets[j]!;
+          const to = from + nBins[j]! + 1;
+          expect(sameBits(again.subarray(2 * from, 2 * to), kHist.subarray(2 * from, 2 * to))).toBe(true);
+          expect(
+            histogramCounts(again, layout)
+              .subarray(from, to)
+              .every((v) => v === 0),
+          ).toBe(true);
+        }
       }
     }
   });

@@ -9,7 +9,7 @@
  */
 import { sharedArray, sharedCopy } from "../../utils/threads.js";
 import type { BinnedMatrix } from "../binning/bin-mapper.js";
-import { buildRows, histogramCounts, type HistogramLayout } from "./histogram.js";
+import { histogramCounts, type HistogramLayout } from "./histogram.js";
 import { instantiateKernel, kernelMemory, type HistogramKernel, type KernelMemory } from "./histogram-wasm.js";
 
 /** The arrays of one fit's histogram builds, and the kernel over them (null: the JS loop). */
@@ -24,12 +24,12 @@ export interface FitArrays {
   hess: Float64Array;
   raw: Float64Array;
   rows: Uint32Array;
-  /** Block buffers of a histogram (block `b` at `b * 3 * layout.size`). */
-  blocks: Float64Array;
   /**
-   * One histogram in the kernel's memory that the kernel builds one-block histograms into before they are
-   * copied to the caller's buffer (null without the kernel).
+   * Block buffers of a histogram: usual ones (block `b` at `b * 3 * layout.size`), or with the kernel wide ones
+   * (kernel-histogram.ts; block `b` at `b * 4 * layout.size`).
    */
+  blocks: Float64Array;
+  /** A wide histogram the kernel builds one-block histograms into (null without the kernel). */
   single: Float64Array | null;
 }
 
@@ -69,7 +69,7 @@ export function fitArrays(
 
 function kernelArrays(binned: BinnedMatrix, layout: HistogramLayout, maxBlocks: number): FitArrays | null {
   const n = binned.nRows;
-  const histLength = 3 * layout.size;
+  const histLength = 4 * layout.size;
   // Regions in order, each 16-byte aligned (v128 pairs and Float64 need it; the rest does not mind).
   const sizes = {
     bins: binned.bins.length,
@@ -110,41 +110,6 @@ function kernelArrays(binned: BinnedMatrix, layout: HistogramLayout, maxBlocks: 
 }
 
 /**
- * Below this many (rows × features) a one-block histogram is built by the JS loop into the caller's buffer:
- * the kernel builds into its own memory, and copying that out costs about as much as a small node's build.
- */
-export const MIN_KERNEL_NODE = 20_000;
-
-/**
- * A one-block histogram of `rows[start..end)` into `hist` (any buffer): by the kernel into `arrays.single`
- * and copied over the active features' slots, or by the JS loop in place.
- */
-export function buildOne(
-  hist: Float64Array,
-  arrays: FitArrays,
-  layout: HistogramLayout,
-  stride: number,
-  features: Int32Array,
-  rows: Uint32Array | null,
-  start: number,
-  end: number,
-): void {
-  const { bins, grad, hess, kernel, single } = arrays;
-  const nf = features.length;
-  const first = features[0]!;
-  const last = features[nf - 1]!;
-  if (!kernel || !single || nf === 0 || last - first !== nf - 1 || (end - start) * nf < MIN_KERNEL_NODE) {
-    buildRows(hist, layout, bins, stride, features, rows, start, end, grad, hess);
-    return;
-  }
-  buildRows(single, layout, bins, stride, features, rows, start, end, grad, hess, kernel);
-  const from = layout.offsets[first]!;
-  const to = layout.offsets[last]! + layout.nBins[last]! + 1;
-  hist.set(single.subarray(2 * from, 2 * to), 2 * from);
-  histogramCounts(hist, layout).set(histogramCounts(single, layout).subarray(from, to), from);
-}
-
-/**
  * The root histogram's counts, kept from the first tree that built them: without row subsampling every tree's
  * root has all rows, so its counts are the same every tree, and the kernel's root build then adds only the sums
  * (counts are ~45% of the kernel's work: bench/gbdt-histogram-micro.mjs). Counts are exact integers, so the
@@ -162,11 +127,10 @@ export class RootCounts {
     this.has = new Uint8Array(layout.nBins.length);
   }
 
-  /** Whether this build is a root (all rows) of contiguous `features` whose counts are all kept. */
+  /** Whether this build is a root (all rows) of `features` whose counts are all kept. */
   known(features: Int32Array, allRows: boolean, start: number, end: number): boolean {
     const nf = features.length;
     if (!allRows || start !== 0 || end !== this.nRows || nf === 0) return false;
-    if (features[nf - 1]! - features[0]! !== nf - 1) return false;
     for (let f = 0; f < nf; f++) if (this.has[features[f]!] === 0) return false;
     return true;
   }

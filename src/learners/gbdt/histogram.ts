@@ -18,7 +18,6 @@
  */
 import type { BinnedMatrix } from "../binning/bin-mapper.js";
 import { addAllRange, addRowsList, addRowsRange } from "./histogram-loops.js";
-import type { HistogramKernel } from "./histogram-wasm.js";
 
 /** Where each feature's bins live in a histogram. */
 export interface HistogramLayout {
@@ -108,9 +107,7 @@ export function buildHistogram(
 /**
  * {@link buildHistogram} on raw bins (`bins[r * stride + j]`): zero the active features' slots of `hist`,
  * then add rows `start..end` (of `rows`, when given) in row order. One block's work (parallel.ts).
- * With `kernel`, every array here (and `layout.offsets`) must be a view of the kernel's memory (fit-memory.ts):
- * contiguous features are then added by the WebAssembly kernel, bit-for-bit as the JS loop would.
- * `sumsOnly` (with `kernel` and all rows): the counts are left at 0, for the caller to fill (fit-memory.ts).
+ * The WebAssembly kernel's counterpart, bit-for-bit the same: kernel-histogram.ts, buildWide.
  */
 export function buildRows(
   hist: Float64Array,
@@ -123,8 +120,6 @@ export function buildRows(
   end: number,
   grad: Float64Array,
   hess: Float64Array,
-  kernel: HistogramKernel | null = null,
-  sumsOnly = false,
 ): void {
   const nf = features.length;
   if (nf === 0) return;
@@ -138,12 +133,7 @@ export function buildRows(
     const to = offsets[last]! + nBins[last]! + 1;
     hist.fill(0, 2 * from, 2 * to);
     cnt.fill(0, from, to);
-    if (kernel) {
-      const add = sumsOnly && !rows ? kernel.addAllSums : rows ? kernel.addRows : kernel.addAll;
-      const r = rows ? rows.byteOffset : 0;
-      const [h, c, o, b, g, e] = [hist, cnt, offsets, bins, grad, hess].map((a) => a.byteOffset);
-      add(h!, c!, o!, b!, stride, j0, last + 1, r, start, end, g!, e!);
-    } else if (rows) addRowsRange(hist, cnt, offsets, bins, stride, j0, last + 1, rows, start, end, grad, hess);
+    if (rows) addRowsRange(hist, cnt, offsets, bins, stride, j0, last + 1, rows, start, end, grad, hess);
     else addAllRange(hist, cnt, offsets, bins, stride, j0, last + 1, start, end, grad, hess);
     return;
   }
@@ -158,7 +148,7 @@ export function buildRows(
 
 /**
  * `hist` = the sum of block buffers `0..count)` of `blocks` (block `b` at `b * 3 * layout.size`), added in
- * block order, over the active features' slots (`counts` false: the sums only).
+ * block order, over the active features' slots.
  */
 export function sumBlocks(
   hist: Float64Array,
@@ -166,7 +156,6 @@ export function sumBlocks(
   count: number,
   layout: HistogramLayout,
   features: Int32Array,
-  counts = true,
 ): void {
   const nf = features.length;
   if (nf === 0) return;
@@ -181,7 +170,7 @@ export function sumBlocks(
     const from = offsets[first]!;
     const to = offsets[last]! + nBins[last]! + 1;
     sumRange(hist, blocks, count, len, 2 * from, 2 * to);
-    if (counts) sumCounts(cnt, ints, count, 2 * len, 4 * size, from, to);
+    sumCounts(cnt, ints, count, 2 * len, 4 * size, from, to);
     return;
   }
   for (let f = 0; f < nf; f++) {
@@ -189,7 +178,7 @@ export function sumBlocks(
     const from = offsets[j]!;
     const to = from + nBins[j]! + 1;
     sumRange(hist, blocks, count, len, 2 * from, 2 * to);
-    if (counts) sumCounts(cnt, ints, count, 2 * len, 4 * size, from, to);
+    sumCounts(cnt, ints, count, 2 * len, 4 * size, from, to);
   }
 }
 

@@ -21,7 +21,8 @@
 import { Worker } from "node:worker_threads";
 import { compiledWorkerUrl, requestedThreads, sharedArray, sharedCopy } from "../../utils/threads.js";
 import type { BinnedMatrix } from "../binning/bin-mapper.js";
-import { buildOne, fitArrays, RootCounts, type FitArrays } from "./fit-memory.js";
+import { fitArrays, RootCounts, type FitArrays } from "./fit-memory.js";
+import { buildOne, buildWide, sumWide } from "./kernel-histogram.js";
 import { buildRows, histogramBlocks, maxBlocks, sumBlocks, type HistogramLayout } from "./histogram.js";
 import type { HistogramKernel, KernelMemory } from "./histogram-wasm.js";
 import { logLossGradients } from "./loss.js";
@@ -196,14 +197,15 @@ class SerialBuilder implements HistogramBuilder {
     const rows = allRows ? null : this.rows;
     const blocks = histogramBlocks(end - start, this.maxBlocks);
     if (blocks === 1) {
-      buildOne(hist, this.arrays, layout, stride, features, rows, start, end);
+      buildOne(hist, layout, bins, stride, features, rows, start, end, grad, hess, kernel, this.arrays.single);
       return;
     }
     // The same blocks, and the same sum of them, as on several threads.
     const sumsOnly = kernel !== null && this.rootCounts.known(features, allRows, start, end);
     for (let b = 0; b < blocks; b++)
       buildBlock(buf, b, blocks, layout, bins, stride, features, rows, start, end, grad, hess, kernel, sumsOnly);
-    sumBlocks(hist, buf, blocks, layout, features, !sumsOnly);
+    if (kernel) sumWide(hist, buf, blocks, layout, features, !sumsOnly);
+    else sumBlocks(hist, buf, blocks, layout, features);
     this.rootCounts.complete(hist, features, allRows, start, end, sumsOnly);
   }
   close(): void {}
@@ -265,15 +267,15 @@ class ParallelBuilder implements HistogramBuilder {
     const nf = features.length;
     const { ctrl, target, bins, stride } = this.input;
     const { layout, grad, hess } = this;
+    const { kernel } = this.arrays;
     const rows = allRows ? null : this.rows;
     const blocks = histogramBlocks(end - start, this.maxBlocks);
     if (blocks === 1) {
-      buildOne(hist, this.arrays, layout, stride, features, rows, start, end);
+      buildOne(hist, layout, bins, stride, features, rows, start, end, grad, hess, kernel, this.arrays.single);
       return;
     }
     const f = this.input.features.subarray(0, nf);
     f.set(features);
-    const { kernel } = this.arrays;
     const sumsOnly = kernel !== null && this.rootCounts.known(features, allRows, start, end);
     const one = (b: number) =>
       buildBlock(target, b, blocks, layout, bins, stride, f, rows, start, end, grad, hess, kernel, sumsOnly);
@@ -286,7 +288,8 @@ class ParallelBuilder implements HistogramBuilder {
       ctrl[Ctrl.SumsOnly] = sumsOnly ? 1 : 0;
       this.run(TASK_HISTOGRAM, blocks, one);
     }
-    sumBlocks(hist, target, blocks, layout, features, !sumsOnly);
+    if (kernel) sumWide(hist, target, blocks, layout, features, !sumsOnly);
+    else sumBlocks(hist, target, blocks, layout, features);
     this.rootCounts.complete(hist, features, allRows, start, end, sumsOnly);
   }
 
@@ -338,8 +341,8 @@ class ParallelBuilder implements HistogramBuilder {
 /**
  * Build row block `b` of `blocks` of the node `rows[start..end)` into its buffer of `buffers` (see
  * histogram.ts, histogramBlocks): what this thread and the workers do with a claimed block. `kernel`: the
- * WebAssembly kernel over the memory every array here is a view of (fit-memory.ts), or null for the JS loop.
- * `sumsOnly` (with the kernel, all rows, contiguous features): leave the block's counts as they are.
+ * WebAssembly kernel over the memory every array here is a view of (fit-memory.ts), building wide block buffers
+ * (kernel-histogram.ts), or null for the JS loop. `sumsOnly` (kernel, all rows): the block's counts stay 0.
  */
 export function buildBlock(
   buffers: Float64Array,
@@ -357,8 +360,10 @@ export function buildBlock(
   kernel: HistogramKernel | null,
   sumsOnly = false,
 ): void {
-  const len = 3 * layout.size;
+  const len = (kernel ? 4 : 3) * layout.size;
   const [from, to] = blockRange(b, blocks, end - start);
   const hist = buffers.subarray(b * len, (b + 1) * len);
-  buildRows(hist, layout, bins, stride, features, rows, start + from, start + to, grad, hess, kernel, sumsOnly);
+  if (kernel)
+    buildWide(hist, layout, bins, stride, features, rows, start + from, start + to, grad, hess, kernel, sumsOnly);
+  else buildRows(hist, layout, bins, stride, features, rows, start + from, start + to, grad, hess);
 }
