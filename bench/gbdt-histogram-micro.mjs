@@ -3,8 +3,13 @@
 // in ascending order (a node after a few splits), four rows per step as histogram.ts does. Variants:
 // A the former layout (gradient, hessian, count as three interleaved Float64), B no count at all (an upper
 // bound of dropping it), C gradient and hessian interleaved Float64 plus an Int32 count array (the layout
-// histogram.ts now uses), D layout A with alternate rows into two copies (to break same-bin chains).
-// Prints CPU ms per build and ns per (row, feature) update. Usage: node bench/gbdt-histogram-micro.mjs
+// histogram.ts now uses), D layout A with alternate rows into two copies (to break same-bin chains),
+// W layout C by the WebAssembly SIMD kernel (src/learners/gbdt/histogram-wasm.ts; checked bit-identical to C) into
+// its wide histogram (each slot's count in the slot's 32 bytes: kernel-histogram.ts),
+// then the kernel over all rows (a root: no row indirection) with and without the counts (fit-memory.ts, RootCounts).
+// Prints CPU ms per build and ns per (row, feature) update.
+// Usage: npm run build && node bench/gbdt-histogram-micro.mjs
+import { instantiateKernel, kernelMemory } from "../dist/learners/gbdt/histogram-wasm.js";
 const n = 1_000_000,
   F = 30;
 const bins = new Uint8Array(n * F);
@@ -208,9 +213,60 @@ function time(name, f, h) {
     "ns/update",
   );
 }
+// W: the same data in the kernel's memory (16-byte aligned regions).
+let at = 0;
+const region = (bytes) => {
+  const a = at;
+  at += Math.ceil(bytes / 16) * 16;
+  return a;
+};
+const pBins = region(n * F),
+  pOff = region(4 * F),
+  pGrad = region(8 * n),
+  pHess = region(8 * n),
+  pRows = region(4 * n),
+  pHist = region(32 * F * 256);
+const wmem = kernelMemory(at);
+const kernel = wmem && instantiateKernel(wmem);
+const wbuf = wmem?.buffer;
+if (kernel) {
+  new Uint8Array(wbuf, pBins, n * F).set(bins);
+  new Int32Array(wbuf, pOff, F).set(offsets);
+  new Float64Array(wbuf, pGrad, n).set(grad);
+  new Float64Array(wbuf, pHess, n).set(hess);
+  new Uint32Array(wbuf, pRows, n).set(rows);
+}
+// The kernel's wide histogram: slot t = 32 bytes (sum g, sum h, Int32 count, padding).
+const WH = kernel ? new Float64Array(wbuf, pHist, 4 * F * 256) : null;
+const WI = kernel ? new Int32Array(wbuf, pHist, 8 * F * 256) : null;
+function W(hist, start, end) {
+  kernel.addRows(pHist, pOff, pBins, F, 0, F, pRows, start, end, pGrad, pHess);
+}
+if (kernel) {
+  H2.fill(0);
+  C.fill(0);
+  Cc(H2, 0, m);
+  // C's 4-row loop leaves m % 4 rows; compare over the same rows.
+  WH.fill(0);
+  W(WH, 0, m - (m % 4));
+  const same = H2.every((v, i) => Object.is(v, WH[4 * (i >> 1) + (i & 1)])) && C.every((v, t) => v === WI[8 * t + 4]);
+  console.log("W bit-identical to C:", same);
+} else console.log("no WebAssembly SIMD kernel on this runtime");
 for (let rep = 0; rep < 2; rep++) {
+  if (kernel) time("W wasm simd", W, WH);
   time("A 3 slots", A, H3);
   time("B 2 slots", B, H2);
   time("C 2+int", Cc, H2);
   time("D 3 slots 2 copies", D, H3b);
 }
+function WA(hist, start, end) {
+  kernel.addAll(pHist, pOff, pBins, F, 0, F, 0, start, end, pGrad, pHess);
+}
+function WS(hist, start, end) {
+  kernel.addAllSums(pHist, pOff, pBins, F, 0, F, 0, start, end, pGrad, pHess);
+}
+if (kernel)
+  for (let rep = 0; rep < 2; rep++) {
+    time("W all rows", WA, WH);
+    time("W all rows, sums only", WS, WH);
+  }

@@ -6,7 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { BinMapper } from "../../src/learners/binning/bin-mapper.js";
 import { leftCodes } from "../../src/learners/binning/categorical.js";
-import { BINNING_SUBSAMPLE, edgeSample, numericEdges, sortNumbers } from "../../src/learners/binning/edges.js";
+import { BINNING_SUBSAMPLE, binOf, edgeSample, numericEdges, sortNumbers } from "../../src/learners/binning/edges.js";
 import { CartEstimator } from "../../src/learners/tree/cart.js";
 import { ForestEstimator } from "../../src/learners/forest/forest.js";
 import type { FeatureInfo, Matrix } from "../../src/core/types.js";
@@ -266,5 +266,21 @@ describe("edge sampling on large tables", () => {
     expect(Array.from(BinMapper.fit(at, 64, null, 11).features[0]!.edges)).toEqual(all);
     expect(Array.from(BinMapper.fit(at, 64, null, 12).features[0]!.edges)).toEqual(all);
     expect(BinMapper.fit(X, null, null, 11).features[0]!.nBins).toBe(new Set(col).size);
+  });
+
+  it("binOf is the count of edges below the value, for every edge count up to 300", () => {
+    let seed = 9;
+    const rnd = () => (seed = (Math.imul(seed ^ (seed >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0) / 4294967296;
+    for (let ne = 0; ne <= 300; ne++) {
+      const edges = Float64Array.from({ length: ne }, () => rnd() * 4 - 2).sort();
+      // Random values, every edge itself, its neighbours, the infinities and both zeros.
+      const values = [-Infinity, Infinity, 0, -0, ...Array.from({ length: 40 }, () => rnd() * 5 - 2.5)];
+      for (const e of edges) values.push(e, e - 1e-12, e + 1e-12);
+      for (const v of values) {
+        let below = 0;
+        for (const e of edges) if (e < v) below++;
+        expect(binOf(edges, v)).toBe(below);
+      }
+    }
   });
 });

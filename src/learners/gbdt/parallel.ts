@@ -21,7 +21,10 @@
 import { Worker } from "node:worker_threads";
 import { compiledWorkerUrl, requestedThreads, sharedArray, sharedCopy } from "../../utils/threads.js";
 import type { BinnedMatrix } from "../binning/bin-mapper.js";
+import { fitArrays, RootCounts, type FitArrays } from "./fit-memory.js";
+import { buildOne, buildWide, sumWide } from "./kernel-histogram.js";
 import { buildRows, histogramBlocks, maxBlocks, sumBlocks, type HistogramLayout } from "./histogram.js";
+import type { HistogramKernel, KernelMemory } from "./histogram-wasm.js";
 import { logLossGradients } from "./loss.js";
 
 /**
@@ -59,8 +62,10 @@ export const Ctrl = {
   NFeatures: 7,
   /** What the task is: {@link TASK_HISTOGRAM} or {@link TASK_GRADIENTS}. */
   Kind: 8,
+  /** 1: sums only, no counts (a root whose counts are known: fit-memory.ts, RootCounts). */
+  SumsOnly: 9,
   /** Length of `ctrl`. */
-  Length: 9,
+  Length: 10,
 } as const;
 
 /** Task kind: the histogram of a node, over blocks of its rows. */
@@ -84,6 +89,8 @@ export interface HistogramWorkerInput {
   target: Float64Array;
   ctrl: Int32Array;
   claim: BigInt64Array;
+  /** The WebAssembly memory all the arrays above but ctrl, claim, y and features are regions of (fit-memory.ts). */
+  memory: KernelMemory | null;
 }
 
 /** A claim word: task number (bits 16+), number of blocks (bits 8..15), next block (bits 0..7). */
@@ -164,38 +171,42 @@ class SerialBuilder implements HistogramBuilder {
   readonly rows: Uint32Array;
   readonly threads = 1;
   private readonly maxBlocks: number;
-  private buffers: Float64Array | null = null;
+  private readonly arrays: FitArrays;
+  private readonly layout: HistogramLayout;
+  private readonly rootCounts: RootCounts;
   constructor(
     private readonly binned: BinnedMatrix,
     private readonly y: Uint8Array,
-    private readonly layout: HistogramLayout,
+    layout: HistogramLayout,
     private readonly objective?: RowGradients,
   ) {
-    this.grad = new Float64Array(binned.nRows);
-    this.hess = new Float64Array(binned.nRows);
-    this.raw = new Float64Array(binned.nRows);
-    this.rows = new Uint32Array(binned.nRows);
     this.maxBlocks = maxBlocks(layout);
+    this.arrays = fitArrays(binned, layout, this.maxBlocks, false);
+    ({ grad: this.grad, hess: this.hess, raw: this.raw, rows: this.rows } = this.arrays);
+    this.layout = { ...layout, offsets: this.arrays.offsets };
+    this.rootCounts = new RootCounts(this.layout, binned.nRows);
   }
   gradients(): void {
     if (this.objective) this.objective(this.raw, this.grad, this.hess);
     else logLossGradients(this.raw, this.y, this.grad, this.hess, 0, this.raw.length);
   }
   build(hist: Float64Array, features: Int32Array, allRows: boolean, start: number, end: number): void {
-    const { bins, nFeatures } = this.binned;
+    const { bins, kernel, blocks: buf } = this.arrays;
+    const stride = this.binned.nFeatures;
     const { layout, grad, hess } = this;
     const rows = allRows ? null : this.rows;
     const blocks = histogramBlocks(end - start, this.maxBlocks);
     if (blocks === 1) {
-      buildRows(hist, layout, bins, nFeatures, features, rows, start, end, grad, hess);
+      buildOne(hist, layout, bins, stride, features, rows, start, end, grad, hess, kernel, this.arrays.single);
       return;
     }
     // The same blocks, and the same sum of them, as on several threads.
-    this.buffers ??= new Float64Array(this.maxBlocks * 3 * layout.size);
-    const buf = this.buffers;
+    const sumsOnly = kernel !== null && this.rootCounts.known(features, allRows, start, end);
     for (let b = 0; b < blocks; b++)
-      buildBlock(buf, b, blocks, layout, bins, nFeatures, features, rows, start, end, grad, hess);
-    sumBlocks(hist, buf, blocks, layout, features);
+      buildBlock(buf, b, blocks, layout, bins, stride, features, rows, start, end, grad, hess, kernel, sumsOnly);
+    if (kernel) sumWide(hist, buf, blocks, layout, features, !sumsOnly);
+    else sumBlocks(hist, buf, blocks, layout, features);
+    this.rootCounts.complete(hist, features, allRows, start, end, sumsOnly);
   }
   close(): void {}
 }
@@ -208,36 +219,40 @@ class ParallelBuilder implements HistogramBuilder {
   private readonly input: HistogramWorkerInput;
   private readonly workers: Worker[] = [];
   private readonly maxBlocks: number;
+  private readonly arrays: FitArrays;
+  private readonly layout: HistogramLayout;
+  private readonly rootCounts: RootCounts;
   private task = 0;
 
   constructor(
     binned: BinnedMatrix,
     y: Uint8Array,
-    private readonly layout: HistogramLayout,
+    layout: HistogramLayout,
     readonly threads: number,
     url: URL,
     private readonly objective?: RowGradients,
   ) {
-    const n = binned.nRows;
-    this.grad = sharedArray(Float64Array, n);
-    this.hess = sharedArray(Float64Array, n);
-    this.raw = sharedArray(Float64Array, n);
-    this.rows = sharedArray(Uint32Array, n);
     this.maxBlocks = maxBlocks(layout);
+    this.arrays = fitArrays(binned, layout, this.maxBlocks, true);
+    const { bins, offsets, grad, hess, raw, rows, blocks, memory } = this.arrays;
+    ({ grad: this.grad, hess: this.hess, raw: this.raw, rows: this.rows } = this.arrays);
+    this.layout = { ...layout, offsets };
+    this.rootCounts = new RootCounts(this.layout, binned.nRows);
     this.input = {
-      bins: sharedCopy(binned.bins),
+      bins,
       stride: binned.nFeatures,
-      offsets: sharedCopy(layout.offsets),
+      offsets,
       nBins: sharedCopy(layout.nBins),
-      grad: this.grad,
-      hess: this.hess,
-      raw: this.raw,
+      grad,
+      hess,
+      raw,
       y: sharedCopy(y),
-      rows: this.rows,
+      rows,
       features: sharedArray(Int32Array, binned.nFeatures),
-      target: sharedArray(Float64Array, this.maxBlocks * 3 * layout.size),
+      target: blocks,
       ctrl: sharedArray(Int32Array, Ctrl.Length),
       claim: sharedArray(BigInt64Array, 1),
+      memory,
     };
     for (let i = 1; i < threads; i++) {
       const w = new Worker(url, { workerData: this.input });
@@ -252,24 +267,30 @@ class ParallelBuilder implements HistogramBuilder {
     const nf = features.length;
     const { ctrl, target, bins, stride } = this.input;
     const { layout, grad, hess } = this;
+    const { kernel } = this.arrays;
     const rows = allRows ? null : this.rows;
     const blocks = histogramBlocks(end - start, this.maxBlocks);
     if (blocks === 1) {
-      buildRows(hist, layout, bins, stride, features, rows, start, end, grad, hess);
+      buildOne(hist, layout, bins, stride, features, rows, start, end, grad, hess, kernel, this.arrays.single);
       return;
     }
     const f = this.input.features.subarray(0, nf);
     f.set(features);
-    const one = (b: number) => buildBlock(target, b, blocks, layout, bins, stride, f, rows, start, end, grad, hess);
+    const sumsOnly = kernel !== null && this.rootCounts.known(features, allRows, start, end);
+    const one = (b: number) =>
+      buildBlock(target, b, blocks, layout, bins, stride, f, rows, start, end, grad, hess, kernel, sumsOnly);
     if ((end - start) * nf < MIN_PARALLEL_NODE) for (let b = 0; b < blocks; b++) one(b);
     else {
       ctrl[Ctrl.Start] = start;
       ctrl[Ctrl.End] = end;
       ctrl[Ctrl.AllRows] = allRows ? 1 : 0;
       ctrl[Ctrl.NFeatures] = nf;
+      ctrl[Ctrl.SumsOnly] = sumsOnly ? 1 : 0;
       this.run(TASK_HISTOGRAM, blocks, one);
     }
-    sumBlocks(hist, target, blocks, layout, features);
+    if (kernel) sumWide(hist, target, blocks, layout, features, !sumsOnly);
+    else sumBlocks(hist, target, blocks, layout, features);
+    this.rootCounts.complete(hist, features, allRows, start, end, sumsOnly);
   }
 
   gradients(): void {
@@ -319,7 +340,9 @@ class ParallelBuilder implements HistogramBuilder {
 
 /**
  * Build row block `b` of `blocks` of the node `rows[start..end)` into its buffer of `buffers` (see
- * histogram.ts, histogramBlocks): what this thread and the workers do with a claimed block.
+ * histogram.ts, histogramBlocks): what this thread and the workers do with a claimed block. `kernel`: the
+ * WebAssembly kernel over the memory every array here is a view of (fit-memory.ts), building wide block buffers
+ * (kernel-histogram.ts), or null for the JS loop. `sumsOnly` (kernel, all rows): the block's counts stay 0.
  */
 export function buildBlock(
   buffers: Float64Array,
@@ -334,9 +357,13 @@ export function buildBlock(
   end: number,
   grad: Float64Array,
   hess: Float64Array,
+  kernel: HistogramKernel | null,
+  sumsOnly = false,
 ): void {
-  const len = 3 * layout.size;
+  const len = (kernel ? 4 : 3) * layout.size;
   const [from, to] = blockRange(b, blocks, end - start);
   const hist = buffers.subarray(b * len, (b + 1) * len);
-  buildRows(hist, layout, bins, stride, features, rows, start + from, start + to, grad, hess);
+  if (kernel)
+    buildWide(hist, layout, bins, stride, features, rows, start + from, start + to, grad, hess, kernel, sumsOnly);
+  else buildRows(hist, layout, bins, stride, features, rows, start + from, start + to, grad, hess);
 }

@@ -6,6 +6,7 @@
 import { workerData } from "node:worker_threads";
 import { blockRange, buildBlock, claimBlock, Ctrl, TASK_GRADIENTS, type HistogramWorkerInput } from "./parallel.js";
 import type { HistogramLayout } from "./histogram.js";
+import { instantiateKernel } from "./histogram-wasm.js";
 import { logLossGradients } from "./loss.js";
 
 const input = workerData as HistogramWorkerInput;
@@ -16,6 +17,10 @@ const layout: HistogramLayout = {
   size: input.offsets.length ? input.offsets[input.offsets.length - 1]! + input.nBins[input.nBins.length - 1]! + 1 : 0,
 };
 try {
+  // The same kernel as the main thread's, on the same memory (or the JS loop, bit-for-bit the same sums).
+  const kernel = input.memory ? instantiateKernel(input.memory) : null;
+  // The block buffers are the kernel's wide ones: the JS loop cannot stand in for it here.
+  if (input.memory && !kernel) throw new Error("gbdt worker: no WebAssembly kernel");
   let seen = 0;
   for (;;) {
     Atomics.wait(ctrl, Ctrl.Task, seen);
@@ -31,7 +36,21 @@ try {
       } else {
         const r = ctrl[Ctrl.AllRows] === 1 ? null : rows;
         const f = features.subarray(0, ctrl[Ctrl.NFeatures]);
-        buildBlock(target, b, blocks, layout, bins, stride, f, r, ctrl[Ctrl.Start]!, ctrl[Ctrl.End]!, grad, hess);
+        buildBlock(
+          target,
+          b,
+          blocks,
+          layout,
+          bins,
+          stride,
+          f,
+          r,
+          ctrl[Ctrl.Start]!,
+          ctrl[Ctrl.End]!,
+          grad,
+          hess,
+          kernel,
+        );
       }
       Atomics.add(ctrl, Ctrl.Done, 1);
       Atomics.notify(ctrl, Ctrl.Done);

@@ -1,0 +1,192 @@
+import { afterEach, describe, expect, it } from "vitest";
+import type { FeatureInfo, Matrix } from "../../src/core/types.js";
+import { Rng } from "../../src/utils/random.js";
+import { GbdtEstimator } from "../../src/learners/gbdt/gbdt.js";
+import { buildRows, histogramCounts, makeLayout } from "../../src/learners/gbdt/histogram.js";
+import { buildWide, sumWide } from "../../src/learners/gbdt/kernel-histogram.js";
+import {
+  assemble,
+  histogramKernelBytes,
+  instantiateKernel,
+  kernelMemory,
+} from "../../src/learners/gbdt/histogram-wasm.js";
+
+/** Bits of every slot: Object.is tells -0 from 0, and NaN is equal to itself. */
+function sameBits(a: Float64Array, b: Float64Array): boolean {
+  return a.length === b.length && a.every((v, i) => Object.is(v, b[i]));
+}
+
+describe("gbdt histogram WebAssembly kernel", () => {
+  const saved = process.env.CHURNKIT_GBDT_WASM;
+  afterEach(() => {
+    if (saved === undefined) delete process.env.CHURNKIT_GBDT_WASM;
+    else process.env.CHURNKIT_GBDT_WASM = saved;
+  });
+
+  it("assembles into a module this Node validates and runs on shared memory", () => {
+    const bytes = histogramKernelBytes();
+    expect(Array.from(bytes.subarray(0, 4))).toEqual([0x00, 0x61, 0x73, 0x6d]);
+    const memory = kernelMemory(1 << 20);
+    expect(memory).not.toBeNull();
+    expect(memory!.buffer).toBeInstanceOf(SharedArrayBuffer);
+    const k = instantiateKernel(memory!);
+    expect(typeof k?.addRows).toBe("function");
+    expect(typeof k?.addAll).toBe("function");
+    // The assembler refuses what it does not know rather than emit wrong bytes.
+    expect(() => assemble("f64.mul")).toThrow(/cannot assemble/);
+    expect(() => assemble("local.get nowhere")).toThrow(/no local/);
+    expect(() => assemble("i32.add 3")).toThrow(/no argument/);
+    expect(assemble("local.get k\ni32.const -1 ;; comment\ni32.add")).toEqual([0x20, 7, 0x41, 0x7f, 0x6a]);
+  });
+
+  it("builds the same histogram bits as the JS loop: row subsets, all rows, a run of features", () => {
+    const n = 5000;
+    const nf = 9;
+    const rng = new Rng(11);
+    const nBins = Array.from({ length: nf }, (_, j) => (j % 3 === 1 ? 4 : j === 2 ? 255 : 37));
+    const layout = makeLayout(nBins);
+    // Regions of one kernel memory, 16-byte aligned, as fit-memory.ts lays them out.
+    let at = 0;
+    const take = (bytes: number) => {
+      const a = at;
+      at += Math.ceil(bytes / 16) * 16;
+      return a;
+    };
+    const pBins = take(n * nf);
+    const pOff = take(4 * nf);
+    const pGrad = take(8 * n);
+    const pHess = take(8 * n);
+    const pRows = take(4 * n);
+    // Two wide block buffers (kernel-histogram.ts).
+    const pWide = take(2 * 8 * 4 * layout.size);
+    const memory = kernelMemory(at)!;
+    const kernel = instantiateKernel(memory)!;
+    expect(kernel).not.toBeNull();
+    const buf = memory.buffer;
+    const bins = new Uint8Array(buf, pBins, n * nf);
+    // Value bins, the missing bin (nBins[j]), and skewed columns that put long runs into one bin.
+    for (let r = 0; r < n; r++)
+      for (let j = 0; j < nf; j++) bins[r * nf + j] = rng.next() < 0.1 ? nBins[j]! : rng.int(nBins[j]!);
+    const offsets = new Int32Array(buf, pOff, nf);
+    offsets.set(layout.offsets);
+    const kLayout = { ...layout, offsets };
+    const grad = new Float64Array(buf, pGrad, n);
+    const hess = new Float64Array(buf, pHess, n);
+    for (let r = 0; r < n; r++) {
+      // Magnitudes that make float sums order-sensitive, and a -0.
+      grad[r] = r === 7 ? -0 : (rng.next() - 0.5) * 10 ** rng.int(12);
+      hess[r] = rng.next() * 0.25;
+    }
+    const subset = Uint32Array.from({ length: n }, (_, i) => i).filter(() => rng.next() < 0.4);
+    const rows = new Uint32Array(buf, pRows, n);
+    rows.set(subset);
+    const wide = new Float64Array(buf, pWide, 2 * 4 * layout.size);
+    const kHist = new Float64Array(3 * layout.size);
+    const jsHist = new Float64Array(3 * layout.size);
+    const jsBlock = new Float64Array(3 * layout.size);
+    const cases: [Int32Array, Uint32Array | null, number, number][] = [
+      [Int32Array.from({ length: nf }, (_, j) => j), rows, 0, subset.length],
+      [Int32Array.from({ length: nf }, (_, j) => j), null, 0, n],
+      [Int32Array.from([2, 3, 4, 5]), rows, 13, subset.length - 5],
+      // Column subsampling: runs of consecutive features, one kernel call each.
+      [Int32Array.from([0, 2, 3, 6, 8]), rows, 0, subset.length],
+      [Int32Array.from([1, 4, 5, 7]), null, 100, n],
+      [Int32Array.from([0]), null, 1, 2],
+    ];
+    for (const [features, r, start, end] of cases) {
+      // Two blocks split at `mid`, summed in block order, against the JS loop's two blocks summed the same way.
+      const mid = start + ((end - start) >> 1);
+      // Stale values everywhere: a build must zero the active slots itself.
+      for (const h of [wide, kHist, jsHist, jsBlock]) h.fill(3);
+      const w0 = wide.subarray(0, 4 * layout.size);
+      const w1 = wide.subarray(4 * layout.size);
+      buildWide(w0, kLayout, bins, nf, features, r, start, mid, grad, hess, kernel, false);
+      buildWide(w1, kLayout, bins, nf, features, r, mid, end, grad, hess, kernel, false);
+      sumWide(kHist, wide, 2, layout, features, true);
+      const js = r ? subset : null;
+      buildRows(jsHist, layout, bins, nf, features, js, start, mid, grad, hess);
+      buildRows(jsBlock, layout, bins, nf, features, js, mid, end, grad, hess);
+      const jc = histogramCounts(jsHist, layout);
+      const bc = histogramCounts(jsBlock, layout);
+      for (let t = 0; t < layout.size; t++) {
+        jsHist[2 * t] = jsHist[2 * t]! + jsBlock[2 * t]!;
+        jsHist[2 * t + 1] = jsHist[2 * t + 1]! + jsBlock[2 * t + 1]!;
+        jc[t] = jc[t]! + bc[t]!;
+      }
+      // Slots of inactive features are not written: compare the active ones.
+      for (const j of features) {
+        const from = layout.offsets[j]!;
+        const to = from + nBins[j]! + 1;
+        expect(sameBits(kHist.subarray(2 * from, 2 * to), jsHist.subarray(2 * from, 2 * to))).toBe(true);
+        expect(Array.from(histogramCounts(kHist, layout).subarray(from, to))).toEqual(
+          Array.from(jc.subarray(from, to)),
+        );
+        // It did add something: the feature's counts sum to the rows.
+        expect(
+          histogramCounts(kHist, layout)
+            .subarray(from, to)
+            .reduce((x, y) => x + y, 0),
+        ).toBe(end - start);
+      }
+      if (r === null) {
+        // Sums only (a root whose counts are known): the same sums, the counts left at 0.
+        buildWide(w0, kLayout, bins, nf, features, null, start, mid, grad, hess, kernel, true);
+        buildWide(w1, kLayout, bins, nf, features, null, mid, end, grad, hess, kernel, true);
+        const again = new Float64Array(3 * layout.size);
+        sumWide(again, wide, 2, layout, features, true);
+        for (const j of features) {
+          const from = layout.offsets[j]!;
+          const to = from + nBins[j]! + 1;
+          expect(sameBits(again.subarray(2 * from, 2 * to), kHist.subarray(2 * from, 2 * to))).toBe(true);
+          expect(
+            histogramCounts(again, layout)
+              .subarray(from, to)
+              .every((v) => v === 0),
+          ).toBe(true);
+        }
+      }
+    }
+  });
+
+  it("fits byte-identical models with and without the kernel (CHURNKIT_GBDT_WASM=0)", () => {
+    const n = 20_000;
+    const rng = new Rng(3);
+    const features: FeatureInfo[] = [];
+    const columns: Float64Array[] = [];
+    for (let j = 0; j < 8; j++) {
+      columns.push(
+        Float64Array.from({ length: n }, () =>
+          j === 3
+            ? rng.int(5)
+            : j % 2
+              ? Math.floor(-Math.log(1 - rng.next()) * 2)
+              : rng.next() < 0.1
+                ? NaN
+                : rng.next(),
+        ),
+      );
+      features.push(
+        j === 3
+          ? { name: `c${j}`, kind: "categorical", nCategories: 5, source: `c${j}` }
+          : { name: `x${j}`, kind: "numeric", source: `x${j}` },
+      );
+    }
+    const X: Matrix = { nRows: n, features, columns };
+    const y = Uint8Array.from({ length: n }, (_, r) => {
+      const x0 = columns[0]![r]!;
+      const z = (Number.isNaN(x0) ? 0.5 : 2 * x0 - 1) + (columns[3]![r] === 2 ? 1 : 0) + 0.2 * columns[1]![r]!;
+      return rng.next() < 1 / (1 + Math.exp(-z)) ? 1 : 0;
+    });
+    for (const params of [
+      { max_iter: 12, early_stopping: false },
+      { max_iter: 8, subsample: 0.7, colsample: 0.6, max_leaf_nodes: null, max_depth: 5 },
+    ]) {
+      delete process.env.CHURNKIT_GBDT_WASM;
+      const withKernel = JSON.stringify(new GbdtEstimator(params).fit(X, y, { seed: 5 }).state());
+      process.env.CHURNKIT_GBDT_WASM = "0";
+      const jsLoop = JSON.stringify(new GbdtEstimator(params).fit(X, y, { seed: 5 }).state());
+      expect(withKernel).toBe(jsLoop);
+      expect(withKernel.length).toBeGreaterThan(1000);
+    }
+  });
+});
