@@ -60,7 +60,8 @@ const TYPES: Record<string, number> = { i32: 0x7f, i64: 0x7e, f32: 0x7d, f64: 0x
 
 /** Unsigned LEB128 of an integer in [0, 2^32). */
 export function uleb(n: number): number[] {
-  if (!Number.isInteger(n) || n < 0 || n > 0xffffffff) throw new Error(`wasm text: ${n} is not an unsigned 32-bit integer`);
+  if (!Number.isInteger(n) || n < 0 || n > 0xffffffff)
+    throw new Error(`wasm text: ${n} is not an unsigned 32-bit integer`);
   const out: number[] = [];
   do {
     let b = n & 0x7f;
@@ -172,7 +173,15 @@ interface Func {
 }
 
 function parseFunc(node: { list: Node[]; line: number }): Func {
-  const f: Func = { params: [], results: [], locals: [], names: new Map(), exportName: null, body: [], line: node.line };
+  const f: Func = {
+    params: [],
+    results: [],
+    locals: [],
+    names: new Map(),
+    exportName: null,
+    body: [],
+    line: node.line,
+  };
   let i = 1;
   const first = node.list[1];
   if (first && !isList(first) && first.text.startsWith("$")) i++;
@@ -202,6 +211,7 @@ function parseFunc(node: { list: Node[]; line: number }): Func {
       if (f.locals.length) fail(n.line, "(result) must come before (local)");
       for (const t of rest) f.results.push(valType(t, n.line));
     } else if (h === "local") declare("local", rest, n.line);
+    else if (OPS[h]) fail(n.line, "folded instructions are not supported: write one instruction after another");
     else fail(n.line, `unknown function field "(${h}"`);
   }
   for (; i < node.list.length; i++) {
@@ -216,14 +226,16 @@ function parseFunc(node: { list: Node[]; line: number }): Func {
 function memArg(tokens: Token[], i: number, natural: number): [number[], number] {
   let offset = 0;
   let align = natural;
-  while (tokens[i] && /^(offset|align)=/.test(tokens[i]!.text)) {
+  const line = tokens[i - 1]!.line;
+  while (tokens[i] && tokens[i]!.line === line && /^(offset|align)=/.test(tokens[i]!.text)) {
     const t = tokens[i]!;
     const [k, v] = t.text.split("=");
     const x = int(v!, t.line);
     if (k === "offset") offset = x;
     else {
       align = Math.log2(x);
-      if (!Number.isInteger(align) || align > natural) fail(t.line, `align=${x} is not a power of two up to ${1 << natural}`);
+      if (!Number.isInteger(align) || align > natural)
+        fail(t.line, `align=${x} is not a power of two up to ${1 << natural}`);
     }
     i++;
   }
@@ -235,7 +247,7 @@ function code(f: Func): number[] {
   const out: number[] = [];
   const labels: (string | null)[] = [];
   const t = f.body;
-  for (let i = 0; i < t.length; ) {
+  for (let i = 0; i < t.length;) {
     const { text: op, line } = t[i++]!;
     const spec = OPS[op];
     if (!spec) fail(line, `unknown instruction "${op}"`);
@@ -260,17 +272,17 @@ function code(f: Func): number[] {
         if (depth >= labels.length) fail(line, `no enclosing label ${a.text}`);
       } else depth = int(a.text, line);
       if (depth < 0 || depth > labels.length) fail(line, `branch depth ${depth} is outside the function`);
-      out.push(...uleb(depth));
+      push(out, uleb(depth));
     } else if (imm === "local") {
       const a = arg("a local");
       const index = a.text.startsWith("$") ? f.names.get(a.text) : int(a.text, line);
       if (index === undefined || index < 0 || index >= f.params.length + f.locals.length)
         fail(line, `no local ${a.text}`);
-      out.push(...uleb(index));
+      push(out, uleb(index));
     } else if (imm === "i32") {
       const v = int(arg("an integer").text, line);
       if (v < -0x80000000 || v > 0xffffffff) fail(line, `${v} does not fit in i32`);
-      out.push(...sleb(v | 0));
+      push(out, sleb(v | 0));
     } else if (imm === "lane") {
       const v = int(arg("a lane index").text, line);
       if (v < 0 || v > 15) fail(line, `lane ${v} is out of range`);
@@ -284,7 +296,7 @@ function code(f: Func): number[] {
       }
     } else {
       const [m, next] = memArg(t, i, natural!);
-      out.push(...m);
+      push(out, m);
       i = next;
     }
     if (t[i] && t[i]!.line === line && !OPS[t[i]!.text])
@@ -301,6 +313,11 @@ function code(f: Func): number[] {
   }
   const fn = [...vec(groups), ...out];
   return [...uleb(fn.length), ...fn];
+}
+
+/** Append `bytes` to `out` one by one (no spread into a call). */
+function push(out: number[], bytes: number[]): void {
+  for (const b of bytes) out.push(b);
 }
 
 /** A section: id, byte length, contents. */
@@ -328,7 +345,8 @@ export function wasmFromText(text: string): Uint8Array {
     if (h === "func") funcs.push(parseFunc(n));
     else if (h === "import") {
       const [, m, name, desc] = n.list;
-      if (n.list.length !== 4 || !desc || head(desc) !== "memory") fail(n.line, "only (import \"m\" \"n\" (memory ...)) is supported");
+      if (n.list.length !== 4 || !desc || head(desc) !== "memory")
+        fail(n.line, 'only (import "m" "n" (memory ...)) is supported');
       const lim = (desc as { list: Node[] }).list.slice(1).map((x) => atom(x, n.line, "a memory limit"));
       const shared = lim[lim.length - 1] === "shared";
       const pages = (shared ? lim.slice(0, -1) : lim).map((s) => int(s, n.line));
@@ -357,7 +375,10 @@ export function wasmFromText(text: string): Uint8Array {
   };
   add(1, types);
   add(2, imports);
-  add(3, typeOf.map((t) => uleb(t)));
+  add(
+    3,
+    typeOf.map((t) => uleb(t)),
+  );
   add(7, exports);
   add(10, funcs.map(code));
   return Uint8Array.from(parts);

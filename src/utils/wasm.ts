@@ -48,7 +48,8 @@ let available: boolean | undefined;
 export function wasmAvailable(): boolean {
   if (available !== undefined) return available;
   try {
-    available = api !== undefined && new api.Module(wasmFromText(PROBE)) !== null && wasmMemory(1, true) !== null;
+    if (api !== undefined) new api.Module(wasmFromText(PROBE)); // throws without SIMD or shared memory
+    available = api !== undefined && wasmMemory(1, true) !== null;
   } catch {
     available = false;
   }
