@@ -138,7 +138,7 @@ export function maskLayout(F: BinnedForest, scale = 1): MaskLayout | null {
 export class MaskScorer {
   private readonly offset: Int32Array;
 
-  /** The scorer of `L`, or null where the kernel cannot run (no WebAssembly SIMD). */
+  /** The scorer of `L`, or null where the kernel cannot run or is off (no WebAssembly SIMD, `CHURNKIT_WASM=0`). */
   static create(F: BinnedForest, L: MaskLayout): MaskScorer | null {
     const lmAt = Math.ceil(L.tablesEnd / 16) * 16;
     const binsAt = lmAt + L.vecs * 16;

@@ -4,12 +4,8 @@ import { Rng } from "../../src/utils/random.js";
 import { GbdtEstimator } from "../../src/learners/gbdt/gbdt.js";
 import { buildRows, histogramCounts, makeLayout } from "../../src/learners/gbdt/histogram.js";
 import { buildWide, sumWide } from "../../src/learners/gbdt/kernel-histogram.js";
-import {
-  assemble,
-  histogramKernelBytes,
-  instantiateKernel,
-  kernelMemory,
-} from "../../src/learners/gbdt/histogram-wasm.js";
+import { histogramKernelText, instantiateKernel, kernelMemory } from "../../src/learners/gbdt/histogram-wasm.js";
+import { wasmFromText } from "../../src/utils/wasm-text.js";
 
 /** Bits of every slot: Object.is tells -0 from 0, and NaN is equal to itself. */
 function sameBits(a: Float64Array, b: Float64Array): boolean {
@@ -17,14 +13,14 @@ function sameBits(a: Float64Array, b: Float64Array): boolean {
 }
 
 describe("gbdt histogram WebAssembly kernel", () => {
-  const saved = process.env.CHURNKIT_GBDT_WASM;
+  const saved = process.env.CHURNKIT_WASM;
   afterEach(() => {
-    if (saved === undefined) delete process.env.CHURNKIT_GBDT_WASM;
-    else process.env.CHURNKIT_GBDT_WASM = saved;
+    if (saved === undefined) delete process.env.CHURNKIT_WASM;
+    else process.env.CHURNKIT_WASM = saved;
   });
 
-  it("assembles into a module this Node validates and runs on shared memory", () => {
-    const bytes = histogramKernelBytes();
+  it("assembles into a module this Node validates and runs on shared memory, and CHURNKIT_WASM=0 turns it off", () => {
+    const bytes = wasmFromText(histogramKernelText());
     expect(Array.from(bytes.subarray(0, 4))).toEqual([0x00, 0x61, 0x73, 0x6d]);
     const memory = kernelMemory(1 << 20);
     expect(memory).not.toBeNull();
@@ -32,11 +28,9 @@ describe("gbdt histogram WebAssembly kernel", () => {
     const k = instantiateKernel(memory!);
     expect(typeof k?.addRows).toBe("function");
     expect(typeof k?.addAll).toBe("function");
-    // The assembler refuses what it does not know rather than emit wrong bytes.
-    expect(() => assemble("f64.mul")).toThrow(/cannot assemble/);
-    expect(() => assemble("local.get nowhere")).toThrow(/no local/);
-    expect(() => assemble("i32.add 3")).toThrow(/no argument/);
-    expect(assemble("local.get k\ni32.const -1 ;; comment\ni32.add")).toEqual([0x20, 7, 0x41, 0x7f, 0x6a]);
+    expect(typeof k?.addAllSums).toBe("function");
+    process.env.CHURNKIT_WASM = "0";
+    expect(kernelMemory(1 << 20)).toBeNull();
   });
 
   it("builds the same histogram bits as the JS loop: row subsets, all rows, a run of features", () => {
@@ -148,7 +142,7 @@ describe("gbdt histogram WebAssembly kernel", () => {
     }
   });
 
-  it("fits byte-identical models with and without the kernel (CHURNKIT_GBDT_WASM=0)", () => {
+  it("fits byte-identical models with and without the kernel (CHURNKIT_WASM=0)", () => {
     const n = 20_000;
     const rng = new Rng(3);
     const features: FeatureInfo[] = [];
@@ -181,9 +175,9 @@ describe("gbdt histogram WebAssembly kernel", () => {
       { max_iter: 12, early_stopping: false },
       { max_iter: 8, subsample: 0.7, colsample: 0.6, max_leaf_nodes: null, max_depth: 5 },
     ]) {
-      delete process.env.CHURNKIT_GBDT_WASM;
+      delete process.env.CHURNKIT_WASM;
       const withKernel = JSON.stringify(new GbdtEstimator(params).fit(X, y, { seed: 5 }).state());
-      process.env.CHURNKIT_GBDT_WASM = "0";
+      process.env.CHURNKIT_WASM = "0";
       const jsLoop = JSON.stringify(new GbdtEstimator(params).fit(X, y, { seed: 5 }).state());
       expect(withKernel).toBe(jsLoop);
       expect(withKernel.length).toBeGreaterThan(1000);

@@ -214,6 +214,32 @@ describe("mask forest", () => {
     }
   });
 
+  it("is off with CHURNKIT_WASM=0, and the binned forest then gives the same scores", () => {
+    const rng = new Rng(21);
+    const kinds = "ncnc";
+    const trees = Array.from({ length: 30 }, () => randomTree(rng, kinds, cuts, 9, 3 + rng.int(59)));
+    const X = randomMatrix(rng, kinds, cuts, 9, MASK_BLOCK_ROWS + 77);
+    const F = binForest(trees, kinds.length)!;
+    const L = maskLayout(F, 1)!;
+    const saved = process.env.CHURNKIT_WASM;
+    try {
+      process.env.CHURNKIT_WASM = "0";
+      expect(MaskScorer.create(F, L)).toBeNull();
+      const off = new Float64Array(X.nRows);
+      accumulateTrees(trees.slice(), X, off); // a new array: laid out again, with the switch off
+      delete process.env.CHURNKIT_WASM;
+      const scorer = MaskScorer.create(F, L);
+      expect(scorer).not.toBeNull();
+      const on = new Float64Array(X.nRows);
+      scorer!.accumulate(X, on);
+      expect(Array.from(off)).toEqual(Array.from(on));
+      expect(Array.from(on)).toEqual(Array.from(reference(trees, X, 0)));
+    } finally {
+      if (saved === undefined) delete process.env.CHURNKIT_WASM;
+      else process.env.CHURNKIT_WASM = saved;
+    }
+  });
+
   it("is not used for trees of more than 64 leaves (the binned forest scores them)", () => {
     const rng = new Rng(9);
     // A full tree of depth 7: 128 leaves.

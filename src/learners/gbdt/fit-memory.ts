@@ -4,7 +4,7 @@
  *
  * With the WebAssembly kernel (histogram-wasm.ts) they are regions of one shared WebAssembly memory, so the
  * kernel on this thread and on every worker reads them in place; without it (no WebAssembly SIMD, the memory
- * cannot be had, or `CHURNKIT_GBDT_WASM=0`) they are plain or shared typed arrays and the JS loop builds the
+ * cannot be had, or `CHURNKIT_WASM=0`: utils/wasm.ts) they are plain or shared typed arrays and the JS loop builds the
  * histograms. Either way the histograms are bit-for-bit the same (histogram-wasm.ts).
  */
 import { sharedArray, sharedCopy } from "../../utils/threads.js";
@@ -33,11 +33,6 @@ export interface FitArrays {
   single: Float64Array | null;
 }
 
-/** Whether the WebAssembly kernel may be used (`CHURNKIT_GBDT_WASM=0` turns it off: the JS loop, same model). */
-export function kernelWanted(): boolean {
-  return process.env.CHURNKIT_GBDT_WASM !== "0";
-}
-
 /**
  * The arrays for a fit on `binned` with histogram `layout` and `maxBlocks` block buffers; `shared`: worker
  * threads will read them (shared memory either way with the kernel).
@@ -50,7 +45,7 @@ export function fitArrays(
 ): FitArrays {
   const n = binned.nRows;
   const histLength = 3 * layout.size;
-  const viaKernel = kernelWanted() ? kernelArrays(binned, layout, maxBlocks) : null;
+  const viaKernel = kernelArrays(binned, layout, maxBlocks);
   if (viaKernel) return viaKernel;
   const f64 = (len: number) => (shared ? sharedArray(Float64Array, len) : new Float64Array(len));
   return {
@@ -87,7 +82,7 @@ function kernelArrays(binned: BinnedMatrix, layout: HistogramLayout, maxBlocks: 
     at[k] = total;
     total += Math.ceil(sizes[k] / 16) * 16;
   }
-  const memory = kernelMemory(total);
+  const memory = kernelMemory(total); // null without the kernel (CHURNKIT_WASM=0, no SIMD): the JS loop, same model
   const kernel = memory && instantiateKernel(memory);
   if (!memory || !kernel) return null;
   const buf = memory.buffer;
