@@ -9,7 +9,7 @@ import { parseArgs } from "node:util";
 import { loadModel } from "../dist/artifact/churn-model.js";
 import { database, sequentialDatabase, withConnection } from "../dist/data/duckdb.js";
 import { exactNumberColumns, formatOf, positionedParquetSql, sourceSql } from "../dist/data/load.js";
-import { ScoringWindows, scoringSql } from "../dist/data/score-typed.js";
+import { ScoringWindows, scoringLevels, scoringSql } from "../dist/data/score-typed.js";
 import { csvBytes } from "../dist/io/lines.js";
 import { ScorePool } from "../dist/io/score-pool.js";
 
@@ -26,7 +26,7 @@ if (positioned) {
   native = inputs.filter((s) => s.type === "numeric" && exact.has(s.name)).map((s) => s.name);
 }
 const source = positioned ? await positionedParquetSql(input, "churnkit_position", native) : sourceSql(input);
-const levels = new Map(model.artifact.preprocess.categorical.map((c) => [c.column, c.levels]));
+const levels = scoringLevels(model.artifact.preprocess.categorical);
 const ids = model.artifact.id_columns;
 const wanted = { inputs, levels, text: ids, native: new Set(native) };
 const windows = [];

@@ -30,13 +30,17 @@ import {
 } from "./text-vectors.js";
 import { MISSING_TOKENS, parseBoolean, parseCategory } from "./values.js";
 import { itemsOf } from "./vector-items.js";
+import type { CategoricalState } from "./preprocess.js";
 import { badValue, CODE_LABEL, CODE_MISSING, type ColumnSpec, type TypedColumn, type TypedTable } from "./typed.js";
 
 /** What to read from the file: the typed inputs (with known levels for categories) and the text columns. */
 export interface ScoringColumns {
   /** The model's input columns and their types. */
   inputs: ColumnSpec[];
-  /** Levels of categorical inputs: code i is levels[i]; an input without levels has every label read as text. */
+  /**
+   * Levels of categorical inputs: code i is levels[i] (the model's kept levels, then those it pooled: predict.ts); an
+   * input without levels has every label read as text.
+   */
   levels: Map<string, string[]>;
   /** Columns copied as text (identifiers). */
   text: string[];
@@ -45,6 +49,20 @@ export interface ScoringColumns {
    * `exactNumberColumns`), not text: read as numbers directly, the text rules only for values that are not finite.
    */
   native?: ReadonlySet<string>;
+}
+
+/**
+ * The levels to code each categorical input by: the model's kept levels, then the levels it pooled in training
+ * (preprocess.ts reads a code past the kept ones as "other"), so that a table with more levels than max_categories
+ * does not make a string and a lookup of most of its cells.
+ */
+export function scoringLevels(categorical: readonly CategoricalState[]): Map<string, string[]> {
+  return new Map(
+    categorical.map((c) => {
+      const kept = new Set(c.levels);
+      return [c.column, c.levels.concat((c.pooled ?? []).filter((l) => !kept.has(l)))];
+    }),
+  );
 }
 
 /** Code of a missing category. */

@@ -24,7 +24,13 @@ import {
 } from "../data/load.js";
 import { openBatches } from "../data/stream.js";
 import { database, sequentialDatabase, withConnection } from "../data/duckdb.js";
-import { ScoringWindows, scoringSql, type ScoringColumns, type ScoringWindow } from "../data/score-typed.js";
+import {
+  ScoringWindows,
+  scoringLevels,
+  scoringSql,
+  type ScoringColumns,
+  type ScoringWindow,
+} from "../data/score-typed.js";
 import { checkColumns } from "../data/typed.js";
 import { dict } from "../utils/dict.js";
 import type { DuckDBConnection } from "@duckdb/node-api";
@@ -194,7 +200,7 @@ async function typedBatches(
     checkRagged(input, columns, data);
   }
   checkColumns(input, inputs, (c) => columns.includes(c));
-  const levels = new Map(model.artifact.preprocess.categorical.map((c) => [c.column, c.levels]));
+  const levels = scoringLevels(model.artifact.preprocess.categorical);
   const wanted: ScoringColumns = { inputs, levels, text: ids(columns), native: new Set(native) };
   let result;
   try {
