@@ -61,7 +61,7 @@ async function pooled(pool) {
   const queue = [];
   for (const w of windows) {
     const { X } = await model.prepareTyped(w.typed, w.offset);
-    queue.push(pool.score(X, w.offset, idsOf(w), th));
+    queue.push(pool.score(X, w.offset, w.packed(), th));
     while (queue.length >= 4) h.update((await queue.shift()).csv);
   }
   while (queue.length) h.update((await queue.shift()).csv);

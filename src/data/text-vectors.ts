@@ -293,3 +293,14 @@ export function textCells(whole: DuckDBVector, length: DuckDBVector, pieces: Duc
   start.fill(-1);
   return { joined: "", start, end, other };
 }
+
+/**
+ * Identifier columns packed for a worker: each column's fields as csvField reads them (String of the value, "" for
+ * null), concatenated into one string, with each field's length. One string crosses to a worker as one copy; an
+ * array of 16,384 strings costs a serialization per string on both sides (most of a window's hand-over). Made
+ * from strings by io/lines.ts `packIds`, from a scoring window's cells by score-typed.ts without a string per cell.
+ */
+export interface PackedIds {
+  text: string[];
+  lengths: Int32Array[];
+}

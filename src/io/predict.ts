@@ -43,7 +43,7 @@ import type { Matrix } from "../core/types.js";
 import { presentIdColumns, scoreColumns } from "../artifact/prediction-row.js";
 import type { SurvivalScores } from "../learners/baseline-hazard.js";
 import { requestedThreads } from "../utils/threads.js";
-import { csvBytes, csvField, csvLines, jsonLines } from "./lines.js";
+import { csvBytes, csvField, csvLines, jsonLines, packIds, type PackedIds } from "./lines.js";
 
 export { csvField, csvLines } from "./lines.js";
 import { ScorePool, type Scored } from "./score-pool.js";
@@ -133,6 +133,8 @@ interface Batch {
   rows: number;
   /** The identifier columns (at least) as read. */
   text: Record<string, RawValue[]>;
+  /** The identifier columns packed for a scoring worker (in the order of `text`'s), when made without strings. */
+  packed?: () => PackedIds;
   /** The rows as read, every column as text: only on the text stream (a watcher of the batches). */
   table?: RawTable;
   /** The model matrix of the rows and their unseen categories. */
@@ -220,7 +222,10 @@ async function typedBatches(
       await each({
         offset: w.offset,
         rows: w.typed.rows,
-        text: w.text,
+        get text() {
+          return w.text;
+        },
+        packed: () => w.packed(),
         prepare: () => model.prepareTyped(w.typed, w.offset),
       });
       rows += w.typed.rows;
@@ -326,9 +331,10 @@ async function writeScores(
       seen += b.rows;
       if (poolable && pool === undefined && seen > POOL_AFTER_ROWS) pool = ScorePool.start(model, workers);
       if (pool) {
-        const job = pool.score(X, b.offset, jsonl ? null : ids.map((c) => b.text[c]!), th);
+        const packed = jsonl ? null : b.packed ? b.packed() : packIds(ids.map((c) => b.text[c]!));
+        const job = pool.score(X, b.offset, packed, th);
         job.catch(() => undefined); // awaited in order by writeOldest; never an unhandled rejection meanwhile
-        queue.push({ job, text: b.text });
+        queue.push({ job, text: jsonl ? b.text : {} });
         while (queue.length >= IN_FLIGHT) await writeOldest();
         return;
       }
