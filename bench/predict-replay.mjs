@@ -9,7 +9,7 @@ import { parseArgs } from "node:util";
 import { loadModel } from "../dist/artifact/churn-model.js";
 import { database, sequentialDatabase, withConnection } from "../dist/data/duckdb.js";
 import { exactNumberColumns, formatOf, positionedParquetSql, sourceSql } from "../dist/data/load.js";
-import { ScoringWindows, scoringSql } from "../dist/data/score-typed.js";
+import { ScoringWindows, scoringLevels, scoringSql } from "../dist/data/score-typed.js";
 import { csvBytes } from "../dist/io/lines.js";
 import { ScorePool } from "../dist/io/score-pool.js";
 
@@ -26,7 +26,7 @@ if (positioned) {
   native = inputs.filter((s) => s.type === "numeric" && exact.has(s.name)).map((s) => s.name);
 }
 const source = positioned ? await positionedParquetSql(input, "churnkit_position", native) : sourceSql(input);
-const levels = new Map(model.artifact.preprocess.categorical.map((c) => [c.column, c.levels]));
+const levels = scoringLevels(model.artifact.preprocess.categorical);
 const ids = model.artifact.id_columns;
 const wanted = { inputs, levels, text: ids, native: new Set(native) };
 const windows = [];
@@ -61,7 +61,7 @@ async function pooled(pool) {
   const queue = [];
   for (const w of windows) {
     const { X } = await model.prepareTyped(w.typed, w.offset);
-    queue.push(pool.score(X, w.offset, idsOf(w), th));
+    queue.push(pool.score(X, w.offset, w.packed(), th));
     while (queue.length >= 4) h.update((await queue.shift()).csv);
   }
   while (queue.length) h.update((await queue.shift()).csv);

@@ -11,7 +11,7 @@ import { parseArgs } from "node:util";
 import { loadModel } from "../dist/artifact/churn-model.js";
 import { database, sequentialDatabase, withConnection } from "../dist/data/duckdb.js";
 import { exactNumberColumns, formatOf, positionedParquetSql, sourceSql } from "../dist/data/load.js";
-import { ScoringWindows, scoringSql } from "../dist/data/score-typed.js";
+import { ScoringWindows, scoringLevels, scoringSql } from "../dist/data/score-typed.js";
 import { csvBytes } from "../dist/io/lines.js";
 
 const { values: o } = parseArgs({
@@ -44,7 +44,7 @@ async function stream(level) {
     native = inputs.filter((s) => s.type === "numeric" && exact.has(s.name)).map((s) => s.name);
   }
   const source = positioned ? await positionedParquetSql(input, POSITION, native) : sourceSql(input);
-  const levels = new Map(model.artifact.preprocess.categorical.map((c) => [c.column, c.levels]));
+  const levels = scoringLevels(model.artifact.preprocess.categorical);
   const wanted = { inputs, levels, text: model.artifact.id_columns, native: new Set(native) };
   const db = positioned ? database() : sequentialDatabase();
   return withConnection(async (con) => {

@@ -9,7 +9,7 @@ import { parseArgs } from "node:util";
 import { loadModel } from "../dist/artifact/churn-model.js";
 import { database, sequentialDatabase, withConnection } from "../dist/data/duckdb.js";
 import { exactNumberColumns, formatOf, positionedParquetSql, sourceSql } from "../dist/data/load.js";
-import { ScoringWindows, scoringSql } from "../dist/data/score-typed.js";
+import { ScoringWindows, scoringLevels, scoringSql } from "../dist/data/score-typed.js";
 import { accumulateBinned, binForest } from "../dist/core/binned-forest.js";
 import { maskLayout, MaskScorer } from "../dist/core/mask-forest.js";
 import { accumulateRouted } from "../dist/core/routed-forest.js";
@@ -32,7 +32,7 @@ if (positioned) {
   native = inputs.filter((s) => s.type === "numeric" && exact.has(s.name)).map((s) => s.name);
 }
 const source = positioned ? await positionedParquetSql(input, "churnkit_position", native) : sourceSql(input);
-const levels = new Map(model.artifact.preprocess.categorical.map((c) => [c.column, c.levels]));
+const levels = scoringLevels(model.artifact.preprocess.categorical);
 const wanted = { inputs, levels, text: [], native: new Set(native) };
 const parts = [];
 await withConnection(

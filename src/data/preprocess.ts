@@ -167,6 +167,16 @@ function sameLevels(a: readonly string[], b: readonly string[]): boolean {
   return true;
 }
 
+/**
+ * Whether codes against `vocabulary` read as `s`'s codes: its first levels are `s.levels`, in order, and the rest are
+ * levels pooled in training (what the scoring stream codes by, so that a pooled label never becomes a string).
+ */
+function codedAgainst(vocabulary: readonly string[], s: CategoricalState, pooled: ReadonlySet<string>): boolean {
+  if (vocabulary.length < s.levels.length || !sameLevels(vocabulary.slice(0, s.levels.length), s.levels)) return false;
+  for (let i = s.levels.length; i < vocabulary.length; i++) if (!pooled.has(vocabulary[i]!)) return false;
+  return true;
+}
+
 /** Encode rows with a learned state into a model matrix. */
 export function transform(state: PreprocessState, t: TypedTable): { X: Matrix; unseen: UnseenCategory[] } {
   const n = t.rows;
@@ -214,12 +224,15 @@ export function transform(state: PreprocessState, t: TypedTable): { X: Matrix; u
       unseen.push({ row: i, column, value: v });
     };
     const coded = col.coded;
-    if (coded && sameLevels(coded.levels, s.levels)) {
-      // Coded against these very levels (the scoring stream): level i is code i; only other labels are looked up.
+    if (coded && codedAgainst(coded.levels, s, pooled)) {
+      // Coded against these very levels (the scoring stream): level i is code i, a code past them a pooled level
+      // (scored as "other", not flagged); only other labels are looked up.
       const { code: c, labels } = coded;
+      const kept = s.levels.length;
       for (let i = 0; i < n; i++) {
         const k = c[i]!;
-        if (k >= 0) codes[i] = k;
+        if (k >= kept) codes[i] = otherCode >= 0 ? otherCode : NaN;
+        else if (k >= 0) codes[i] = k;
         else if (k === CODE_MISSING) {
           codes[i] = NaN;
           missing[i] = 1;

@@ -26,17 +26,22 @@ import {
   textCells,
   textNumbers,
   textValues,
+  type PackedIds,
   type TextCells,
 } from "./text-vectors.js";
 import { MISSING_TOKENS, parseBoolean, parseCategory } from "./values.js";
 import { itemsOf } from "./vector-items.js";
+import type { CategoricalState } from "./preprocess.js";
 import { badValue, CODE_LABEL, CODE_MISSING, type ColumnSpec, type TypedColumn, type TypedTable } from "./typed.js";
 
 /** What to read from the file: the typed inputs (with known levels for categories) and the text columns. */
 export interface ScoringColumns {
   /** The model's input columns and their types. */
   inputs: ColumnSpec[];
-  /** Levels of categorical inputs: code i is levels[i]; an input without levels has every label read as text. */
+  /**
+   * Levels of categorical inputs: code i is levels[i] (the model's kept levels, then those it pooled: predict.ts); an
+   * input without levels has every label read as text.
+   */
   levels: Map<string, string[]>;
   /** Columns copied as text (identifiers). */
   text: string[];
@@ -45,6 +50,20 @@ export interface ScoringColumns {
    * `exactNumberColumns`), not text: read as numbers directly, the text rules only for values that are not finite.
    */
   native?: ReadonlySet<string>;
+}
+
+/**
+ * The levels to code each categorical input by: the model's kept levels, then the levels it pooled in training
+ * (preprocess.ts reads a code past the kept ones as "other"), so that a table with more levels than max_categories
+ * does not make a string and a lookup of most of its cells.
+ */
+export function scoringLevels(categorical: readonly CategoricalState[]): Map<string, string[]> {
+  return new Map(
+    categorical.map((c) => {
+      const kept = new Set(c.levels);
+      return [c.column, c.levels.concat((c.pooled ?? []).filter((l) => !kept.has(l)))];
+    }),
+  );
 }
 
 /** Code of a missing category. */
@@ -89,8 +108,10 @@ export interface ScoringWindow {
   offset: number;
   /** The model's input columns of these rows. */
   typed: TypedTable;
-  /** The text columns of these rows. */
-  text: Record<string, RawValue[]>;
+  /** The text columns of these rows (made when first read). */
+  readonly text: Record<string, RawValue[]>;
+  /** The text columns packed for a scoring worker's CSV lines (lines.ts PackedIds), without a string per cell. */
+  packed(): PackedIds;
 }
 
 /** Rows of one window being filled. */
@@ -330,14 +351,63 @@ export class ScoringWindows {
         coded: { levels, code, labels },
       });
     });
-    const text = dict<RawValue[]>();
-    // The strings made now, as the window is handed on to be written: they die young.
-    this.cols.text.forEach((c, k) => {
-      const { cells, at, index } = f.text[k]!;
-      const out = new Array<RawValue>(rows);
-      for (let r = 0; r < rows; r++) out[r] = cellOf(cells[at[r]!]!, index[r]!);
-      text[c] = out;
-    });
-    return { offset: w * this.size, typed: { origin: this.origin, rows, columns }, text };
+    // The strings made only when read (JSON Lines, the main thread's CSV lines), as the window is handed on to be
+    // written: they die young.
+    let text: Record<string, RawValue[]> | undefined;
+    const strings = (): Record<string, RawValue[]> => {
+      if (text) return text;
+      text = dict<RawValue[]>();
+      this.cols.text.forEach((c, k) => {
+        const { cells, at, index } = f.text[k]!;
+        const out = new Array<RawValue>(rows);
+        for (let r = 0; r < rows; r++) out[r] = cellOf(cells[at[r]!]!, index[r]!);
+        text![c] = out;
+      });
+      return text;
+    };
+    const packed = (): PackedIds => {
+      const lengths = f.text.map(() => new Int32Array(rows));
+      return { text: f.text.map((t, k) => packCells(t, rows, lengths[k]!)), lengths };
+    };
+    return {
+      offset: w * this.size,
+      typed: { origin: this.origin, rows, columns },
+      get text() {
+        return strings();
+      },
+      packed,
+    };
   }
+}
+
+/**
+ * The first `rows` cells of a window's text column joined, as lines.ts `packIds` joins strings (null as ""), each
+ * cell's length into `lengths`. A chunk's plain cells are consecutive in its `joined` text, so a run of rows from
+ * consecutive cells of one chunk is one slice of it: no string per cell.
+ */
+function packCells(
+  t: { cells: TextCells[]; at: Int32Array; index: Int32Array },
+  rows: number,
+  lengths: Int32Array,
+): string {
+  const { cells, at, index } = t;
+  let out = "";
+  let r = 0;
+  while (r < rows) {
+    const c = cells[at[r]!]!;
+    const i = index[r]!;
+    if (c.start[i]! < 0) {
+      const v = c.other.get(i) ?? "";
+      out += v;
+      lengths[r++] = v.length;
+      continue;
+    }
+    let e = r;
+    for (; e < rows && at[e] === at[r] && index[e] === i + (e - r) && c.start[index[e]!]! >= 0; e++) {
+      lengths[e] = c.end[index[e]!]! - c.start[index[e]!]!;
+    }
+    out += c.joined.slice(c.start[i], c.end[index[e - 1]!]);
+    r = e;
+  }
+  return out;
 }

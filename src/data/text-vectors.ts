@@ -138,6 +138,31 @@ export class ByteTable {
     return this;
   }
 
+  /** Each key as DuckDB lays an inline `string_t` out (length, then the bytes, zero-padded to 12): 4 words a key. */
+  private words = new Uint32Array(0);
+  private wordSlots = new Int32Array(16).fill(-1);
+
+  /**
+   * The value of the inline `string_t` whose 4 words start at word `at` of `w`, when its padding is zeros as in a
+   * key's (DuckDB's inline strings are): one hash of 4 words, no loop over bytes. Undefined otherwise: the caller
+   * then asks {@link get}, so a cell padded otherwise is still found by its bytes.
+   */
+  getWords(w: Uint32Array, at: number): number | undefined {
+    const a = w[at]!;
+    const b = w[at + 1]!;
+    const c = w[at + 2]!;
+    const d = w[at + 3]!;
+    const mask = this.wordSlots.length - 1;
+    const keys = this.words;
+    for (let h = mix(a, b, c, d) & mask; ; h = (h + 1) & mask) {
+      const k = this.wordSlots[h]!;
+      if (k < 0) return undefined;
+      if (keys[4 * k] === a && keys[4 * k + 1] === b && keys[4 * k + 2] === c && keys[4 * k + 3] === d) {
+        return this.values[k];
+      }
+    }
+  }
+
   /** The value of the `len` bytes at `at` of `b`, or undefined. */
   get(b: Uint8Array, at: number, len: number): number | undefined {
     const mask = this.slots.length - 1;
@@ -152,7 +177,26 @@ export class ByteTable {
     }
   }
 
+  private placeWords(k: number): void {
+    if (this.words.length < 4 * (k + 1)) {
+      const grown = new Uint32Array(Math.max(64, 2 * this.words.length));
+      grown.set(this.words);
+      this.words = grown;
+    }
+    const key = this.keys[k]!;
+    const padded = new Uint8Array(16);
+    padded.set(key, 4);
+    const w = new Uint32Array(padded.buffer);
+    w[0] = key.length; // in the machine's byte order, as DuckDB's memory
+    this.words.set(w, 4 * k);
+    const mask = this.wordSlots.length - 1;
+    let h = mix(w[0], w[1]!, w[2]!, w[3]!) & mask;
+    while (this.wordSlots[h]! >= 0) h = (h + 1) & mask;
+    this.wordSlots[h] = k;
+  }
+
   private place(k: number): void {
+    this.placeWords(k);
     const key = this.keys[k]!;
     const mask = this.slots.length - 1;
     let h = hash(key, 0, key.length) & mask;
@@ -162,8 +206,18 @@ export class ByteTable {
 
   private grow(): void {
     this.slots = new Int32Array(this.slots.length * 2).fill(-1);
+    this.wordSlots = new Int32Array(this.slots.length).fill(-1);
     for (let k = 0; k < this.keys.length; k++) this.place(k);
   }
+}
+
+/** A hash of 4 words (an inline `string_t`). */
+function mix(a: number, b: number, c: number, d: number): number {
+  let h = Math.imul(a ^ 0x9e3779b9, 0x85ebca6b);
+  h = Math.imul(h ^ b ^ (h >>> 15), 0xc2b2ae35);
+  h = Math.imul(h ^ c ^ (h >>> 13), 0x85ebca6b);
+  h = Math.imul(h ^ d ^ (h >>> 16), 0xc2b2ae35);
+  return (h ^ (h >>> 15)) >>> 0;
 }
 
 /** FNV-1a of `len` bytes at `at` of `b`. */
@@ -204,7 +258,7 @@ export function textValues<T extends Float64Array | Int32Array>(
       }
       const len = mem.words[4 * i]!;
       if (len <= 12) {
-        const x = table.get(mem.bytes, 16 * i + 4, len);
+        const x = table.getWords(mem.words, 4 * i) ?? table.get(mem.bytes, 16 * i + 4, len);
         if (x !== undefined) {
           out[i] = x;
           continue;
@@ -292,4 +346,15 @@ export function textCells(whole: DuckDBVector, length: DuckDBVector, pieces: Duc
   }
   start.fill(-1);
   return { joined: "", start, end, other };
+}
+
+/**
+ * Identifier columns packed for a worker: each column's fields as csvField reads them (String of the value, "" for
+ * null), concatenated into one string, with each field's length. One string crosses to a worker as one copy; an
+ * array of 16,384 strings costs a serialization per string on both sides (most of a window's hand-over). Made
+ * from strings by io/lines.ts `packIds`, from a scoring window's cells by score-typed.ts without a string per cell.
+ */
+export interface PackedIds {
+  text: string[];
+  lengths: Int32Array[];
 }

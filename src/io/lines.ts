@@ -8,6 +8,9 @@
 import type { RawValue } from "../data/load.js";
 import { predictionRow, survivalValues } from "../artifact/prediction-row.js";
 import type { SurvivalScores } from "../learners/baseline-hazard.js";
+import type { PackedIds } from "../data/text-vectors.js";
+
+export type { PackedIds } from "../data/text-vectors.js";
 
 /** Quote a CSV field when it needs it (RFC 4180). */
 export function csvField(v: unknown): string {
@@ -101,16 +104,6 @@ export function csvBytes(ids: readonly RawValue[][], p: Float64Array, th: number
     for (let k = 0; k < tail.length; k++) buf[o++] = tail[k]!;
   }
   return buf.subarray(0, o);
-}
-
-/**
- * Identifier columns packed for a worker: each column's fields as csvField reads them (String of the value, "" for
- * null), concatenated into one string, with each field's length. One string crosses to a worker as one copy; an
- * array of 16,384 strings costs a serialization per string on both sides (most of a window's hand-over).
- */
-export interface PackedIds {
-  text: string[];
-  lengths: Int32Array[];
 }
 
 /** {@link PackedIds} of `ids` (each column one value per row). */

@@ -24,7 +24,13 @@ import {
 } from "../data/load.js";
 import { openBatches } from "../data/stream.js";
 import { database, sequentialDatabase, withConnection } from "../data/duckdb.js";
-import { ScoringWindows, scoringSql, type ScoringColumns, type ScoringWindow } from "../data/score-typed.js";
+import {
+  ScoringWindows,
+  scoringLevels,
+  scoringSql,
+  type ScoringColumns,
+  type ScoringWindow,
+} from "../data/score-typed.js";
 import { checkColumns } from "../data/typed.js";
 import { dict } from "../utils/dict.js";
 import type { DuckDBConnection } from "@duckdb/node-api";
@@ -37,7 +43,7 @@ import type { Matrix } from "../core/types.js";
 import { presentIdColumns, scoreColumns } from "../artifact/prediction-row.js";
 import type { SurvivalScores } from "../learners/baseline-hazard.js";
 import { requestedThreads } from "../utils/threads.js";
-import { csvBytes, csvField, csvLines, jsonLines } from "./lines.js";
+import { csvBytes, csvField, csvLines, jsonLines, packIds, type PackedIds } from "./lines.js";
 
 export { csvField, csvLines } from "./lines.js";
 import { ScorePool, type Scored } from "./score-pool.js";
@@ -127,6 +133,8 @@ interface Batch {
   rows: number;
   /** The identifier columns (at least) as read. */
   text: Record<string, RawValue[]>;
+  /** The identifier columns packed for a scoring worker (in the order of `text`'s), when made without strings. */
+  packed?: () => PackedIds;
   /** The rows as read, every column as text: only on the text stream (a watcher of the batches). */
   table?: RawTable;
   /** The model matrix of the rows and their unseen categories. */
@@ -194,7 +202,7 @@ async function typedBatches(
     checkRagged(input, columns, data);
   }
   checkColumns(input, inputs, (c) => columns.includes(c));
-  const levels = new Map(model.artifact.preprocess.categorical.map((c) => [c.column, c.levels]));
+  const levels = scoringLevels(model.artifact.preprocess.categorical);
   const wanted: ScoringColumns = { inputs, levels, text: ids(columns), native: new Set(native) };
   let result;
   try {
@@ -214,7 +222,10 @@ async function typedBatches(
       await each({
         offset: w.offset,
         rows: w.typed.rows,
-        text: w.text,
+        get text() {
+          return w.text;
+        },
+        packed: () => w.packed(),
         prepare: () => model.prepareTyped(w.typed, w.offset),
       });
       rows += w.typed.rows;
@@ -320,9 +331,10 @@ async function writeScores(
       seen += b.rows;
       if (poolable && pool === undefined && seen > POOL_AFTER_ROWS) pool = ScorePool.start(model, workers);
       if (pool) {
-        const job = pool.score(X, b.offset, jsonl ? null : ids.map((c) => b.text[c]!), th);
+        const packed = jsonl ? null : b.packed ? b.packed() : packIds(ids.map((c) => b.text[c]!));
+        const job = pool.score(X, b.offset, packed, th);
         job.catch(() => undefined); // awaited in order by writeOldest; never an unhandled rejection meanwhile
-        queue.push({ job, text: b.text });
+        queue.push({ job, text: jsonl ? b.text : {} });
         while (queue.length >= IN_FLIGHT) await writeOldest();
         return;
       }

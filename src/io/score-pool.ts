@@ -6,12 +6,11 @@
  */
 import { Worker } from "node:worker_threads";
 import type { ChurnModel } from "../artifact/churn-model.js";
-import type { RawValue } from "../data/load.js";
 import type { Matrix } from "../core/types.js";
 import { UserError } from "../utils/errors.js";
 import { compiledWorkerUrl } from "../utils/threads.js";
 import type { ScoreReply, ScoreRequest, ScoreWorkerInput } from "./score-worker.js";
-import { packIds } from "./lines.js";
+import type { PackedIds } from "./lines.js";
 
 /** A window's probabilities and, when ids were given, its CSV lines. */
 export interface Scored {
@@ -90,13 +89,13 @@ export class ScorePool {
 
   /**
    * Score `X` (rows `offset`…, for row numbers in errors) on the next worker, round robin; `X`'s columns are moved
-   * there and unusable here afterwards. With `ids`, the reply holds the CSV lines too (lines.ts).
+   * there and unusable here afterwards. With `packed` identifier columns (lines.ts PackedIds), moved too, the reply
+   * holds the CSV lines.
    */
-  score(X: Matrix, offset: number, ids: RawValue[][] | null, threshold: number): Promise<Scored> {
+  score(X: Matrix, offset: number, packed: PackedIds | null, threshold: number): Promise<Scored> {
     if (this.failed) return Promise.reject(this.failed);
     const seq = this.seq++;
     const { columns, transfer } = movable(X.columns);
-    const packed = ids && packIds(ids);
     if (packed) for (const len of packed.lengths) transfer.push(len.buffer as ArrayBuffer);
     const q: ScoreRequest = { seq, offset, rows: X.nRows, columns, ids: packed, threshold };
     const w = this.workers[this.next]!;

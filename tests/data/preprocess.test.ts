@@ -4,6 +4,8 @@ import type { ColumnType } from "../../src/data/schema.js";
 import type { EncodingNeeds } from "../../src/core/types.js";
 import { UserError } from "../../src/utils/errors.js";
 import { errorOf, typed } from "../helpers.js";
+import { scoringLevels } from "../../src/data/score-typed.js";
+import { CODE_LABEL, CODE_MISSING } from "../../src/data/typed.js";
 
 const OPTS: PreprocessOptions = {
   numeric_imputation: "median",
@@ -173,6 +175,34 @@ describe("category cap", () => {
     const { X, unseen } = transform(s, typed({ c: input }));
     expect(unseen.map((u) => u.value)).toEqual(["new0", "new1", "new2", "new3", "new4", "new5", "new6"]);
     expect(X.columns[0]!.filter((c) => c === 100).length).toBe(407); // 400 pooled + 7 new share "other"
+    // The same rows coded as the scoring stream codes them (scoringLevels: kept, then pooled levels), the new values
+    // as labels and one missing: the same matrix and unseen values as from the labels.
+    const vocabulary = scoringLevels(s.categorical).get("c")!;
+    expect(vocabulary).toHaveLength(500);
+    const index = new Map(vocabulary.map((l, k) => [l, k]));
+    const withMissing = [...input, null];
+    const labels = new Map<number, string>();
+    const code = Int32Array.from(withMissing, (v, r) =>
+      v === null ? CODE_MISSING : (index.get(v) ?? (labels.set(r, v), CODE_LABEL)),
+    );
+    expect(labels.size).toBe(7);
+    const t = typed({ c: withMissing });
+    const col = t.columns.get("c")!;
+    // (values all missing: a matrix equal to the labels' can only come from the codes)
+    t.columns.set("c", { ...col, values: withMissing.map(() => null), coded: { levels: vocabulary, code, labels } });
+    const coded = transform(s, t);
+    const plain = transform(s, typed({ c: withMissing }));
+    expect(coded.unseen).toEqual(plain.unseen);
+    expect(Array.from(coded.X.columns[0]!)).toEqual(Array.from(plain.X.columns[0]!));
+    // Codes past the kept levels are read as pooled only when those levels are the model's pooled ones.
+    const wrong = vocabulary.slice(0, 100).concat(["not-pooled"]);
+    const one = typed({ c: ["not-pooled"] });
+    one.columns.set("c", {
+      ...col,
+      values: ["not-pooled"],
+      coded: { levels: wrong, code: Int32Array.of(100), labels },
+    });
+    expect(transform(s, one).unseen.map((u) => u.value)).toEqual(["not-pooled"]);
   });
 
   it("models without the pooled list (before 0.8) still flag every level outside the kept ones", () => {

@@ -179,6 +179,41 @@ describe("textValues: the table's values by bytes, the rules for the rest", () =
   });
 });
 
+describe("ByteTable.getWords: a cell by its 16-byte string_t", () => {
+  const t = new ByteTable();
+  const keys = Array.from({ length: 500 }, (_, i) => `L${i % 7}_${i}`);
+  keys.forEach((k, i) => t.set(k, i));
+  t.set("é", 1000).set("", 3000).set("twelve-bytes", 4000);
+  /** A string_t as DuckDB lays an inline one out (length, the bytes, zeros), with `pad` in its last byte. */
+  const cell = (s: string, pad = 0): Uint32Array => {
+    const b = new Uint8Array(16);
+    b.set(Buffer.from(s, "utf8"), 4);
+    if (pad) b[15] = pad;
+    const w = new Uint32Array(b.buffer);
+    w[0] = Buffer.byteLength(s);
+    return w;
+  };
+  it("finds every key, and nothing that is not one", () => {
+    expect(keys.map((k) => t.getWords(cell(k), 0))).toEqual(keys.map((_, i) => i));
+    expect(["é", "", "twelve-bytes"].map((k) => t.getWords(cell(k), 0))).toEqual([1000, 3000, 4000]);
+    expect(["L0_", "L0_00", "L1_1 ", "e", "twelve-byte"].map((k) => t.getWords(cell(k), 0))).toEqual(
+      Array(5).fill(undefined),
+    );
+  });
+  it("a cell padded with other bytes is not found by its words (textValues then looks it up by bytes)", () => {
+    expect(t.getWords(cell("L0_0", 7), 0)).toBeUndefined();
+    const b = new Uint8Array(cell("L0_0", 7).buffer);
+    expect(t.get(b, 4, 4)).toBe(0);
+  });
+  it("reads a cell at any word offset of a vector's memory", () => {
+    const mem = new Uint32Array(12);
+    mem.set(cell("L3_10"), 4);
+    mem.set(cell("L4_11"), 8);
+    // (four zero words are the empty string)
+    expect([t.getWords(mem, 4), t.getWords(mem, 8), t.getWords(mem, 0)]).toEqual([10, 11, 3000]);
+  });
+});
+
 describe("textCells = the cells' strings", () => {
   it("short, long (past 36 characters), non-ASCII, empty and NULL cells, in chunks of mixed kinds", async () => {
     const kinds = ["C1000-1", "C10001000-123456", "x".repeat(36), "y".repeat(37), "é-ü-" + "z".repeat(20), "", null];
