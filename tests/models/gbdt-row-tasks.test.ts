@@ -34,7 +34,7 @@ describe("gbdt row tasks (partition, score update) in blocks", () => {
       const rows = base.slice();
       const left = new Uint32Array(n);
       const right = new Uint32Array(n);
-      const counts = new Int32Array(64);
+      const counts = new Int32Array(3 * 64);
       // Blocks in any order (threads claim them as they go).
       for (let b = blocks - 1; b >= 0; b--)
         partitionBlock(rows, start, end, b, blocks, column, table, left, right, counts);

@@ -28,13 +28,14 @@ import type { KernelMemory } from "./histogram-wasm.js";
 import { logLossGradients } from "./loss.js";
 import {
   columnMajor,
-  gatherPartition,
+  gatherBlock,
   MAX_PARTITION_BLOCKS,
   MAX_SHARED_LEAVES,
   MAX_SHARED_TABLE,
   MIN_PARALLEL_PARTITION,
   partitionBlock,
   partitionBlocks,
+  partitionOffsets,
   partitionRows,
   updateRows,
 } from "./row-tasks.js";
@@ -104,6 +105,8 @@ export const TASK_GRADIENTS = 1;
 export const TASK_UPDATE = 2;
 /** Task kind: the stable partition of a node's rows at a split, over blocks of them (row-tasks.ts). */
 export const TASK_PARTITION = 3;
+/** Task kind: the blocks of a partition task copied back into the row array (row-tasks.ts, gatherBlock). */
+export const TASK_GATHER = 4;
 
 /** Everything a gbdt worker receives as `workerData` (shared memory, read in place). */
 export interface HistogramWorkerInput {
@@ -221,7 +224,7 @@ class ParallelBuilder implements HistogramBuilder {
       table: sharedArray(Uint8Array, MAX_SHARED_TABLE),
       left: sharedArray(Uint32Array, binned.nRows),
       right: sharedArray(Uint32Array, binned.nRows),
-      counts: sharedArray(Int32Array, MAX_PARTITION_BLOCKS),
+      counts: sharedArray(Int32Array, 3 * MAX_PARTITION_BLOCKS),
     };
     this.columns = this.input.columns;
     for (let i = 1; i < threads; i++) {
@@ -296,7 +299,10 @@ class ParallelBuilder implements HistogramBuilder {
     this.run(TASK_PARTITION, blocks, (b) =>
       partitionBlock(this.rows, start, end, b, blocks, column, t, left, right, counts),
     );
-    return gatherPartition(this.rows, start, end, blocks, left, right, counts);
+    // The blocks' rows back into place: disjoint copies, shared out too.
+    const nLeft = partitionOffsets(start, end, blocks, counts);
+    this.run(TASK_GATHER, blocks, (b) => gatherBlock(this.rows, start, end, b, blocks, left, right, counts));
+    return nLeft;
   }
 
   update(leaves: LeafRanges, value: Float64Array, reset: boolean): void {

@@ -14,7 +14,7 @@ import type { BinnedMatrix } from "../binning/bin-mapper.js";
 export const MIN_PARALLEL_PARTITION = 32_768;
 /** Rows per partition block (several per thread, so a descheduled thread delays only a small piece). */
 const PARTITION_ROWS = 16_384;
-/** Most partition blocks of one node (the size of the shared per-block left counts). */
+/** Most partition blocks of one node (the shared per-block counts and destinations are 3 times as many). */
 export const MAX_PARTITION_BLOCKS = 64;
 /** Most leaves whose update the workers share (a tree with more is updated on one thread). */
 export const MAX_SHARED_LEAVES = 4096;
@@ -93,7 +93,46 @@ export function partitionBlock(
   counts[b] = l - from;
 }
 
-/** After every block of {@link partitionBlock}: the partitioned rows back into `rows[start..end)`; the left count. */
+/**
+ * After every block of {@link partitionBlock}: the left count of the node, and each block's destinations
+ * (`counts[blocks + b]`: where block `b`'s left rows go, `counts[2 blocks + b]`: its right rows), blocks end to end.
+ */
+export function partitionOffsets(start: number, end: number, blocks: number, counts: Int32Array): number {
+  const m = end - start;
+  let nLeft = 0;
+  for (let b = 0; b < blocks; b++) nLeft += counts[b]!;
+  let l = start;
+  let r = start + nLeft;
+  for (let b = 0; b < blocks; b++) {
+    counts[blocks + b] = l;
+    counts[2 * blocks + b] = r;
+    const size = Math.floor(((b + 1) * m) / blocks) - Math.floor((b * m) / blocks);
+    l += counts[b]!;
+    r += size - counts[b]!;
+  }
+  return nLeft;
+}
+
+/** Block `b`'s partitioned rows back into `rows` at the destinations {@link partitionOffsets} set. */
+export function gatherBlock(
+  rows: Uint32Array,
+  start: number,
+  end: number,
+  b: number,
+  blocks: number,
+  left: Uint32Array,
+  right: Uint32Array,
+  counts: Int32Array,
+): void {
+  const m = end - start;
+  const from = start + Math.floor((b * m) / blocks);
+  const to = start + Math.floor(((b + 1) * m) / blocks);
+  const nl = counts[b]!;
+  rows.set(left.subarray(from, from + nl), counts[blocks + b]!);
+  rows.set(right.subarray(from, to - nl), counts[2 * blocks + b]!);
+}
+
+/** {@link partitionOffsets} then every {@link gatherBlock} on this thread; the left count. */
 export function gatherPartition(
   rows: Uint32Array,
   start: number,
@@ -103,20 +142,8 @@ export function gatherPartition(
   right: Uint32Array,
   counts: Int32Array,
 ): number {
-  const m = end - start;
-  let nLeft = 0;
-  for (let b = 0; b < blocks; b++) nLeft += counts[b]!;
-  let l = start;
-  let r = start + nLeft;
-  for (let b = 0; b < blocks; b++) {
-    const from = start + Math.floor((b * m) / blocks);
-    const to = start + Math.floor(((b + 1) * m) / blocks);
-    const nl = counts[b]!;
-    rows.set(left.subarray(from, from + nl), l);
-    rows.set(right.subarray(from, from + (to - from - nl)), r);
-    l += nl;
-    r += to - from - nl;
-  }
+  const nLeft = partitionOffsets(start, end, blocks, counts);
+  for (let b = 0; b < blocks; b++) gatherBlock(rows, start, end, b, blocks, left, right, counts);
   return nLeft;
 }
 

@@ -10,6 +10,7 @@ import {
   claimBlock,
   Ctrl,
   TASK_GRADIENTS,
+  TASK_GATHER,
   TASK_PARTITION,
   TASK_UPDATE,
   type HistogramWorkerInput,
@@ -17,7 +18,7 @@ import {
 import type { HistogramLayout } from "./histogram.js";
 import { instantiateKernel } from "./histogram-wasm.js";
 import { logLossGradients } from "./loss.js";
-import { partitionBlock, updateRows } from "./row-tasks.js";
+import { gatherBlock, partitionBlock, updateRows } from "./row-tasks.js";
 
 const input = workerData as HistogramWorkerInput;
 const { ctrl, claim, target, bins, stride, features, grad, hess, raw, y, rows } = input;
@@ -53,6 +54,8 @@ try {
         const j = ctrl[Ctrl.Count]!;
         const column = columns.subarray(j * n, (j + 1) * n);
         partitionBlock(rows, ctrl[Ctrl.Start]!, ctrl[Ctrl.End]!, b, blocks, column, table, left, right, counts);
+      } else if (kind === TASK_GATHER) {
+        gatherBlock(rows, ctrl[Ctrl.Start]!, ctrl[Ctrl.End]!, b, blocks, left, right, counts);
       } else {
         const r = ctrl[Ctrl.AllRows] === 1 ? null : rows;
         const f = features.subarray(0, ctrl[Ctrl.NFeatures]);
