@@ -128,8 +128,8 @@ export function gatherBlock(
   const from = start + Math.floor((b * m) / blocks);
   const to = start + Math.floor(((b + 1) * m) / blocks);
   const nl = counts[b]!;
-  rows.set(left.subarray(from, from + nl), counts[blocks + b]!);
-  rows.set(right.subarray(from, to - nl), counts[2 * blocks + b]!);
+  rows.set(left.subarray(from, from + nl), counts[blocks + b]);
+  rows.set(right.subarray(from, to - nl), counts[2 * blocks + b]);
 }
 
 /** {@link partitionOffsets} then every {@link gatherBlock} on this thread; the left count. */
