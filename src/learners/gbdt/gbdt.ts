@@ -184,17 +184,6 @@ function sampleSorted(n: number, k: number, rng: Rng, buf: Uint32Array, out: Uin
   return out.subarray(0, k).sort();
 }
 
-/** The bins of `binned` column-major: `out[j * nRows + r]` (the grower partitions rows by one feature). */
-function columnMajor(binned: BinnedMatrix): Uint8Array {
-  const { nRows, nFeatures, bins } = binned;
-  const out = new Uint8Array(nRows * nFeatures);
-  for (let j = 0; j < nFeatures; j++) {
-    const col = out.subarray(j * nRows, (j + 1) * nRows);
-    for (let r = 0, i = j; r < nRows; r++, i += nFeatures) col[r] = bins[i]!;
-  }
-  return out;
-}
-
 /**
  * Histogram gradient boosting estimator (hyperparameters only, until `fit`).
  * `fit(X, y, ctx)`: `y` holds 0/1 labels; `ctx.seed` (default 0) drives every random choice
@@ -329,13 +318,11 @@ export class GbdtEstimator implements Estimator<GbdtParams, GbdtState> {
     const nFeatures = mapper.features.length;
     const ctx: GrowerContext = {
       binned,
-      columns: columnMajor(binned),
       histograms,
       mapper,
       layout,
       categorical: Uint8Array.from(mapper.features, (f) => (f.kind === "categorical" ? 1 : 0)),
       pool: new HistogramPool(3 * layout.size),
-      scratch: new Uint32Array(n),
       splitScratch: new SplitScratch(),
     };
     const growParams = {
@@ -362,22 +349,23 @@ export class GbdtEstimator implements Estimator<GbdtParams, GbdtState> {
     let best = val && rawVal && yVal ? validationLoss(yVal, rawVal) : Infinity;
     let bestIter = -1;
 
+    // Whether the gradients (and, without subsampling, the row array 0..n-1) are already the next tree's.
+    let ready = false;
     for (let it = 0; it < p.max_iter; it++) {
-      histograms.gradients();
+      if (!ready) histograms.gradients();
       if (subsampling) sampleSorted(n, nSub, rng, rowBuf, rows);
-      else for (let i = 0; i < n; i++) rows[i] = i;
+      else if (!ready) for (let i = 0; i < n; i++) rows[i] = i;
+      ready = false;
       const features = nCol < nFeatures ? Int32Array.from(sampleSorted(nFeatures, nCol, rng, featBuf)) : allFeatures;
       const grown = growTree(ctx, nSub, !subsampling, features, growParams);
       const single = grown.tree.feature.length === 1;
       // No split possible on all rows and features: later trees would be the same leaf (scikit-learn stops too).
       if (single && !subsampling && nCol === nFeatures) break;
       if (subsampling) predictBinned(grown, binned, raw);
-      else {
-        const v = grown.tree.value;
-        for (const leaf of grown.leaves) {
-          const add = v[leaf.node]!;
-          for (let k = leaf.start; k < leaf.end; k++) raw[rows[k]!]! += add;
-        }
+      else if (it + 1 < p.max_iter) {
+        // The leaves' values into the scores and the next gradients in one pass over the rows (on every thread).
+        histograms.update(grown.leaves, grown.tree.value, true);
+        ready = true;
       }
       trees.push(flatTreeToJSON(grown.tree));
       if (val && rawVal && yVal) {

@@ -40,11 +40,9 @@ export interface GrowerContext {
   /** The training rows, binned (row-major). */
   binned: BinnedMatrix;
   /**
-   * The same bins column-major (`columns[j * nRows + r]`), for partitioning: a split reads one
-   * feature of a node's rows, which is then a few dense cache lines instead of one per row.
+   * Builds histograms and partitions rows (on worker threads when there are any); owns the gradients, hessians,
+   * row array and the column-major bins that partitioning reads.
    */
-  columns: Uint8Array;
-  /** Builds histograms (on worker threads when there are any); owns the gradients, hessians and row array. */
   histograms: HistogramBuilder;
   /** The bins (for raw thresholds and category codes of splits). */
   mapper: BinMapper;
@@ -54,8 +52,6 @@ export interface GrowerContext {
   categorical: Uint8Array;
   /** Histogram buffers. */
   pool: HistogramPool;
-  /** Scratch buffer, at least `binned.nRows` long. */
-  scratch: Uint32Array;
   /** Split finding's scratch buffers (this fit's own). */
   splitScratch: SplitScratch;
 }
@@ -152,8 +148,7 @@ export function growTree(
     const s = node.split!;
     const fb = ctx.mapper.features[s.feature]!;
     const table = goLeftTable(s, fb.nBins);
-    const column = ctx.columns.subarray(s.feature * ctx.binned.nRows, (s.feature + 1) * ctx.binned.nRows);
-    const nLeft = partition(rows, node.start, node.end, column, table, ctx.scratch);
+    const nLeft = histograms.partition(node.start, node.end, s.feature, table);
     if (nLeft !== s.nLeft)
       throw new Error(`gbdt internal error: split sent ${nLeft} rows left, histogram said ${s.nLeft}`);
     const mid = node.start + nLeft;
@@ -206,30 +201,6 @@ export function growTree(
   }
   for (const node of open) finalize(node);
   return { tree: builder.finish(), binTables, leaves };
-}
-
-/** Stable partition of `rows[start..end)`: rows whose bin goes left first. Returns the left count. */
-function partition(
-  rows: Uint32Array,
-  start: number,
-  end: number,
-  column: Uint8Array,
-  table: Uint8Array,
-  scratch: Uint32Array,
-): number {
-  let l = start;
-  let r = 0;
-  // Branch-free: the left/right outcome is unpredictable, so write both and advance one.
-  for (let k = start; k < end; k++) {
-    const row = rows[k]!;
-    const goes = table[column[row]!]!;
-    rows[l] = row;
-    scratch[r] = row;
-    l += goes;
-    r += 1 - goes;
-  }
-  rows.set(scratch.subarray(0, r), l);
-  return l - start;
 }
 
 /** Record the split of node `id` in raw feature space. */

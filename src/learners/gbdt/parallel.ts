@@ -22,10 +22,35 @@ import { Worker } from "node:worker_threads";
 import { compiledWorkerUrl, requestedThreads, sharedArray, sharedCopy } from "../../utils/threads.js";
 import type { BinnedMatrix } from "../binning/bin-mapper.js";
 import { fitArrays, RootCounts, type FitArrays } from "./fit-memory.js";
-import { buildOne, buildWide, sumWide } from "./kernel-histogram.js";
-import { buildRows, histogramBlocks, maxBlocks, sumBlocks, type HistogramLayout } from "./histogram.js";
-import type { HistogramKernel, KernelMemory } from "./histogram-wasm.js";
+import { buildOne, sumWide } from "./kernel-histogram.js";
+import { histogramBlocks, maxBlocks, sumBlocks, type HistogramLayout } from "./histogram.js";
+import type { KernelMemory } from "./histogram-wasm.js";
 import { logLossGradients } from "./loss.js";
+import {
+  columnMajor,
+  gatherBlock,
+  MAX_PARTITION_BLOCKS,
+  MAX_SHARED_LEAVES,
+  MAX_SHARED_TABLE,
+  MIN_PARALLEL_PARTITION,
+  partitionBlock,
+  partitionBlocks,
+  partitionOffsets,
+  partitionRows,
+  updateRows,
+} from "./row-tasks.js";
+import {
+  blockRange,
+  buildBlock,
+  packLeaves,
+  SerialBuilder,
+  updateThen,
+  type HistogramBuilder,
+  type LeafRanges,
+  type RowGradients,
+} from "./serial-builder.js";
+
+export { blockRange, buildBlock, type HistogramBuilder, type LeafRanges, type RowGradients };
 
 /**
  * Below this many (rows × features) in a node, its histogram is built on this thread alone: at about
@@ -64,14 +89,24 @@ export const Ctrl = {
   Kind: 8,
   /** 1: sums only, no counts (a root whose counts are known: fit-memory.ts, RootCounts). */
   SumsOnly: 9,
+  /** Update task: leaves in `leaves`; partition task: the split feature. */
+  Count: 10,
+  /** Update task: 1 to reset the row array to 0..n-1 afterwards. */
+  Reset: 11,
   /** Length of `ctrl`. */
-  Length: 10,
+  Length: 12,
 } as const;
 
 /** Task kind: the histogram of a node, over blocks of its rows. */
 export const TASK_HISTOGRAM = 0;
 /** Task kind: gradients and hessians of all rows, over blocks of rows. */
 export const TASK_GRADIENTS = 1;
+/** Task kind: a tree's leaf values into the raw scores, over blocks of positions of the row array (row-tasks.ts). */
+export const TASK_UPDATE = 2;
+/** Task kind: the stable partition of a node's rows at a split, over blocks of them (row-tasks.ts). */
+export const TASK_PARTITION = 3;
+/** Task kind: the blocks of a partition task copied back into the row array (row-tasks.ts, gatherBlock). */
+export const TASK_GATHER = 4;
 
 /** Everything a gbdt worker receives as `workerData` (shared memory, read in place). */
 export interface HistogramWorkerInput {
@@ -91,6 +126,17 @@ export interface HistogramWorkerInput {
   claim: BigInt64Array;
   /** The WebAssembly memory all the arrays above but ctrl, claim, y and features are regions of (fit-memory.ts). */
   memory: KernelMemory | null;
+  /** The bins column-major (`columns[j * nRows + r]`), for partitioning. */
+  columns: Uint8Array;
+  /** Update task: (start, end, value) of each leaf. */
+  leaves: Float64Array;
+  /** Partition task: which bins go left (splitting.ts, goLeftTable). */
+  table: Uint8Array;
+  /** Partition task: each block's left rows and right rows, at the block's own positions. */
+  left: Uint32Array;
+  right: Uint32Array;
+  /** Partition task: each block's left count. */
+  counts: Int32Array;
 }
 
 /** A claim word: task number (bits 16+), number of blocks (bits 8..15), next block (bits 0..7). */
@@ -112,40 +158,6 @@ export function claimBlock(claim: BigInt64Array, task: number): number {
   }
 }
 
-/** Items `[from, to)` of block `b` of `blocks` over `n` items (rows of a node, or all rows). */
-export function blockRange(b: number, blocks: number, n: number): [number, number] {
-  return [Math.floor((b * n) / blocks), Math.floor(((b + 1) * n) / blocks)];
-}
-
-/**
- * Gradients, hessians and the row index array of a fit, and the histogram builds over them
- * (on workers when there are any). `close()` stops the workers.
- */
-export interface HistogramBuilder {
-  /** Gradient of every training row (shared memory when workers run). */
-  readonly grad: Float64Array;
-  /** Hessian of every training row. */
-  readonly hess: Float64Array;
-  /** Raw score of every training row; {@link HistogramBuilder.gradients} reads it. */
-  readonly raw: Float64Array;
-  /** The row index array the grower partitions (length = training rows). */
-  readonly rows: Uint32Array;
-  /** Threads that build histograms, this one included. */
-  readonly threads: number;
-  /** Fill `hist` for `features` from `rows[start..end)` (`allRows`: rows start..end). */
-  build(hist: Float64Array, features: Int32Array, allRows: boolean, start: number, end: number): void;
-  /** Set `grad` and `hess` from `raw` and the labels (log loss, or the builder's {@link RowGradients}). */
-  gradients(): void;
-  /** Stop the workers (no-op on one thread). */
-  close(): void;
-}
-
-/**
- * An objective whose gradients are not row by row (the Cox partial likelihood: every row's depends on its risk
- * sets): it sets `grad` and `hess` of every row from `raw` on this thread.
- */
-export type RowGradients = (raw: Float64Array, grad: Float64Array, hess: Float64Array) => void;
-
 /**
  * A builder for rows `binned` with 0/1 labels `y` on `threads` threads (requested; fewer if the table
  * is small or workers are unavailable). `objective`: gradients other than log loss's.
@@ -164,53 +176,6 @@ export function histogramBuilder(
   return new SerialBuilder(binned, y, layout, objective);
 }
 
-class SerialBuilder implements HistogramBuilder {
-  readonly grad: Float64Array;
-  readonly hess: Float64Array;
-  readonly raw: Float64Array;
-  readonly rows: Uint32Array;
-  readonly threads = 1;
-  private readonly maxBlocks: number;
-  private readonly arrays: FitArrays;
-  private readonly layout: HistogramLayout;
-  private readonly rootCounts: RootCounts;
-  constructor(
-    private readonly binned: BinnedMatrix,
-    private readonly y: Uint8Array,
-    layout: HistogramLayout,
-    private readonly objective?: RowGradients,
-  ) {
-    this.maxBlocks = maxBlocks(layout);
-    this.arrays = fitArrays(binned, layout, this.maxBlocks, false);
-    ({ grad: this.grad, hess: this.hess, raw: this.raw, rows: this.rows } = this.arrays);
-    this.layout = { ...layout, offsets: this.arrays.offsets };
-    this.rootCounts = new RootCounts(this.layout, binned.nRows);
-  }
-  gradients(): void {
-    if (this.objective) this.objective(this.raw, this.grad, this.hess);
-    else logLossGradients(this.raw, this.y, this.grad, this.hess, 0, this.raw.length);
-  }
-  build(hist: Float64Array, features: Int32Array, allRows: boolean, start: number, end: number): void {
-    const { bins, kernel, blocks: buf } = this.arrays;
-    const stride = this.binned.nFeatures;
-    const { layout, grad, hess } = this;
-    const rows = allRows ? null : this.rows;
-    const blocks = histogramBlocks(end - start, this.maxBlocks);
-    if (blocks === 1) {
-      buildOne(hist, layout, bins, stride, features, rows, start, end, grad, hess, kernel, this.arrays.single);
-      return;
-    }
-    // The same blocks, and the same sum of them, as on several threads.
-    const sumsOnly = kernel !== null && this.rootCounts.known(features, allRows, start, end);
-    for (let b = 0; b < blocks; b++)
-      buildBlock(buf, b, blocks, layout, bins, stride, features, rows, start, end, grad, hess, kernel, sumsOnly);
-    if (kernel) sumWide(hist, buf, blocks, layout, features, !sumsOnly);
-    else sumBlocks(hist, buf, blocks, layout, features);
-    this.rootCounts.complete(hist, features, allRows, start, end, sumsOnly);
-  }
-  close(): void {}
-}
-
 class ParallelBuilder implements HistogramBuilder {
   readonly grad: Float64Array;
   readonly hess: Float64Array;
@@ -223,6 +188,7 @@ class ParallelBuilder implements HistogramBuilder {
   private readonly layout: HistogramLayout;
   private readonly rootCounts: RootCounts;
   private task = 0;
+  readonly columns: Uint8Array;
 
   constructor(
     binned: BinnedMatrix,
@@ -253,7 +219,14 @@ class ParallelBuilder implements HistogramBuilder {
       ctrl: sharedArray(Int32Array, Ctrl.Length),
       claim: sharedArray(BigInt64Array, 1),
       memory,
+      columns: columnMajor(binned, sharedArray(Uint8Array, binned.bins.length)),
+      leaves: sharedArray(Float64Array, 3 * MAX_SHARED_LEAVES),
+      table: sharedArray(Uint8Array, MAX_SHARED_TABLE),
+      left: sharedArray(Uint32Array, binned.nRows),
+      right: sharedArray(Uint32Array, binned.nRows),
+      counts: sharedArray(Int32Array, 3 * MAX_PARTITION_BLOCKS),
     };
+    this.columns = this.input.columns;
     for (let i = 1; i < threads; i++) {
       const w = new Worker(url, { workerData: this.input });
       // A worker must never keep the process alive; errors are reported through ctrl[Error].
@@ -311,6 +284,43 @@ class ParallelBuilder implements HistogramBuilder {
     });
   }
 
+  partition(start: number, end: number, feature: number, table: Uint8Array): number {
+    const { ctrl, columns, left, right, counts } = this.input;
+    const n = this.rows.length;
+    const column = columns.subarray(feature * n, (feature + 1) * n);
+    if (end - start < MIN_PARALLEL_PARTITION || table.length > MAX_SHARED_TABLE)
+      return partitionRows(this.rows, start, end, column, table, left);
+    const t = this.input.table;
+    t.set(table);
+    const blocks = partitionBlocks(end - start);
+    ctrl[Ctrl.Start] = start;
+    ctrl[Ctrl.End] = end;
+    ctrl[Ctrl.Count] = feature;
+    this.run(TASK_PARTITION, blocks, (b) =>
+      partitionBlock(this.rows, start, end, b, blocks, column, t, left, right, counts),
+    );
+    // The blocks' rows back into place: disjoint copies, shared out too.
+    const nLeft = partitionOffsets(start, end, blocks, counts);
+    this.run(TASK_GATHER, blocks, (b) => gatherBlock(this.rows, start, end, b, blocks, left, right, counts));
+    return nLeft;
+  }
+
+  update(leaves: LeafRanges, value: Float64Array, reset: boolean): void {
+    const n = this.rows.length;
+    if (this.objective || leaves.length > MAX_SHARED_LEAVES || n < MIN_PARALLEL_NODE)
+      return updateThen(this, leaves, value, reset);
+    const { ctrl } = this.input;
+    const packed = packLeaves(leaves, value, this.input.leaves);
+    ctrl[Ctrl.Count] = leaves.length;
+    ctrl[Ctrl.Reset] = reset ? 1 : 0;
+    const blocks = Math.min(GRADIENT_BLOCKS, n);
+    this.run(TASK_UPDATE, blocks, (b) => {
+      const [from, to] = blockRange(b, blocks, n);
+      updateRows(this.raw, this.rows, packed, leaves.length, from, to, reset);
+    });
+    this.gradients();
+  }
+
   /** Post a task of `blocks` blocks (its parameters already in ctrl), do blocks here too, wait for the rest. */
   private run(kind: number, blocks: number, work: (b: number) => void): void {
     const { ctrl, claim } = this.input;
@@ -336,34 +346,4 @@ class ParallelBuilder implements HistogramBuilder {
     Atomics.notify(this.input.ctrl, Ctrl.Task);
     for (const w of this.workers) void w.terminate();
   }
-}
-
-/**
- * Build row block `b` of `blocks` of the node `rows[start..end)` into its buffer of `buffers` (see
- * histogram.ts, histogramBlocks): what this thread and the workers do with a claimed block. `kernel`: the
- * WebAssembly kernel over the memory every array here is a view of (fit-memory.ts), building wide block buffers
- * (kernel-histogram.ts), or null for the JS loop. `sumsOnly` (kernel, all rows): the block's counts stay 0.
- */
-export function buildBlock(
-  buffers: Float64Array,
-  b: number,
-  blocks: number,
-  layout: HistogramLayout,
-  bins: Uint8Array,
-  stride: number,
-  features: Int32Array,
-  rows: Uint32Array | null,
-  start: number,
-  end: number,
-  grad: Float64Array,
-  hess: Float64Array,
-  kernel: HistogramKernel | null,
-  sumsOnly = false,
-): void {
-  const len = (kernel ? 4 : 3) * layout.size;
-  const [from, to] = blockRange(b, blocks, end - start);
-  const hist = buffers.subarray(b * len, (b + 1) * len);
-  if (kernel)
-    buildWide(hist, layout, bins, stride, features, rows, start + from, start + to, grad, hess, kernel, sumsOnly);
-  else buildRows(hist, layout, bins, stride, features, rows, start + from, start + to, grad, hess);
 }

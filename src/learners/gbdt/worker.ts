@@ -4,13 +4,25 @@
  * block of rows), until told to exit.
  */
 import { workerData } from "node:worker_threads";
-import { blockRange, buildBlock, claimBlock, Ctrl, TASK_GRADIENTS, type HistogramWorkerInput } from "./parallel.js";
+import {
+  blockRange,
+  buildBlock,
+  claimBlock,
+  Ctrl,
+  TASK_GRADIENTS,
+  TASK_GATHER,
+  TASK_PARTITION,
+  TASK_UPDATE,
+  type HistogramWorkerInput,
+} from "./parallel.js";
 import type { HistogramLayout } from "./histogram.js";
 import { instantiateKernel } from "./histogram-wasm.js";
 import { logLossGradients } from "./loss.js";
+import { gatherBlock, partitionBlock, updateRows } from "./row-tasks.js";
 
 const input = workerData as HistogramWorkerInput;
 const { ctrl, claim, target, bins, stride, features, grad, hess, raw, y, rows } = input;
+const { columns, leaves, table, left, right, counts } = input;
 const layout: HistogramLayout = {
   offsets: input.offsets,
   nBins: input.nBins,
@@ -30,9 +42,20 @@ try {
     for (let b = claimBlock(claim, task); b >= 0; b = claimBlock(claim, task)) {
       // A claimed block holds the task open, so these parameters are the task's own.
       const blocks = Number((Atomics.load(claim, 0) >> 8n) & 0xffn);
-      if (ctrl[Ctrl.Kind] === TASK_GRADIENTS) {
+      const kind = ctrl[Ctrl.Kind];
+      if (kind === TASK_GRADIENTS) {
         const [from, to] = blockRange(b, blocks, raw.length);
         logLossGradients(raw, y, grad, hess, from, to);
+      } else if (kind === TASK_UPDATE) {
+        const [from, to] = blockRange(b, blocks, rows.length);
+        updateRows(raw, rows, leaves, ctrl[Ctrl.Count]!, from, to, ctrl[Ctrl.Reset] === 1);
+      } else if (kind === TASK_PARTITION) {
+        const n = rows.length;
+        const j = ctrl[Ctrl.Count]!;
+        const column = columns.subarray(j * n, (j + 1) * n);
+        partitionBlock(rows, ctrl[Ctrl.Start]!, ctrl[Ctrl.End]!, b, blocks, column, table, left, right, counts);
+      } else if (kind === TASK_GATHER) {
+        gatherBlock(rows, ctrl[Ctrl.Start]!, ctrl[Ctrl.End]!, b, blocks, left, right, counts);
       } else {
         const r = ctrl[Ctrl.AllRows] === 1 ? null : rows;
         const f = features.subarray(0, ctrl[Ctrl.NFeatures]);
@@ -50,6 +73,7 @@ try {
           grad,
           hess,
           kernel,
+          ctrl[Ctrl.SumsOnly] === 1,
         );
       }
       Atomics.add(ctrl, Ctrl.Done, 1);
