@@ -78,32 +78,7 @@ function slowField(s: string, buf: Uint8Array, at: number): number {
  * the bytes of csvLines(ids, text, p, th) without survival columns.
  */
 export function csvBytes(ids: readonly RawValue[][], p: Float64Array, th: number): Uint8Array {
-  let buf: Uint8Array = new Uint8Array(Math.max(256, p.length * (26 + 14 * ids.length)));
-  let o = 0;
-  for (let r = 0; r < p.length; r++) {
-    for (let c = 0; c < ids.length; c++) {
-      const v = ids[c]![r];
-      const s = v === null || v === undefined ? "" : typeof v === "string" ? v : String(v);
-      const n = s.length;
-      // Worst case: every UTF-16 unit 3 bytes of UTF-8, doubled quotes, two quotes and the comma.
-      if (o + n * 6 + 3 > buf.length) buf = grown(buf, o, o + n * 6 + 3);
-      let k = 0;
-      for (; k < n; k++) {
-        const ch = s.charCodeAt(k);
-        if (ch >= 128 || ch === QUOTE || ch === COMMA || ch === 13 || ch === NEWLINE) break;
-        buf[o + k] = ch;
-      }
-      o = k === n ? o + n : o + slowField(s, buf, o);
-      buf[o++] = COMMA;
-    }
-    const x = p[r]!;
-    const t = String(x); // as csvLines prints it
-    const tail = x >= th ? TRUE : FALSE;
-    if (o + t.length + tail.length > buf.length) buf = grown(buf, o, o + t.length + tail.length);
-    for (let k = 0; k < t.length; k++) buf[o++] = t.charCodeAt(k);
-    for (let k = 0; k < tail.length; k++) buf[o++] = tail[k]!;
-  }
-  return buf.subarray(0, o);
+  return csvBytesPacked(packIds(ids), p, th); // one byte writer: the packed form costs a join per column
 }
 
 /** {@link PackedIds} of `ids` (each column one value per row). */
@@ -136,6 +111,7 @@ export function csvBytesPacked(ids: PackedIds, p: Float64Array, th: number): Uin
       const from = at[c]!;
       const n = lengths[c]![r]!;
       at[c] = from + n;
+      // Worst case: every UTF-16 unit 3 bytes of UTF-8, doubled quotes, two quotes and the comma.
       if (o + n * 6 + 3 > buf.length) buf = grown(buf, o, o + n * 6 + 3);
       let k = 0;
       for (; k < n; k++) {
