@@ -12,9 +12,11 @@ const known = new Map<string, { stamp: string; options: string }>();
 /** Entries kept (a server scores many files): the oldest beyond these are dropped. */
 const KEEP = 16;
 
+/** The identity of a regular, non-empty file (never a FIFO or device, which a sniff would consume), else undefined. */
 const stampOf = (path: string): string | undefined => {
   try {
     const s = statSync(path);
+    if (!s.isFile() || s.size === 0) return undefined;
     return `${s.dev}:${s.ino}:${s.size}:${s.mtimeMs}`;
   } catch {
     return undefined;
