@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { InvalidArgumentError, Option } from "commander";
-import { knownFamilies } from "../learners/families.js";
+import { BUILTIN_FAMILIES } from "../learners/builtin.js";
 import { MAX_THREADS } from "../utils/threads.js";
 import { cliLogger, parseIntArg, parseList, parseThreadsArg, printJson } from "./common.js";
 
@@ -38,7 +38,7 @@ export function trainCommand(program: Command): void {
     .option("--target <col>", "target column (default: config, else guessed)")
     .option("--positive <label>", "target label that means churn, when not obvious")
     .option("--drop <cols>", "columns to leave out, comma-separated (added to the config's data.drop)", parseList)
-    .addOption(new Option("--model <family>", "model family").choices([...knownFamilies(), "auto"]))
+    .addOption(new Option("--model <family>", "model family").choices([...BUILTIN_FAMILIES, "auto"]))
     .option("--duration <col>", "duration column (e.g. tenure): train a survival model of when customers leave")
     .option(
       "--horizons <list>",

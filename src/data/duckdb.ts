@@ -9,7 +9,8 @@
  *   connection of its own: {@link withConnection} (opening and closing one costs about 30 µs);
  * - the shared connection, {@link duck}, runs one query at a time and refuses streams and appenders.
  */
-import { DuckDBInstance, type DuckDBConnection } from "@duckdb/node-api";
+import type { DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
+import { duckdbApi } from "./duckdb-api.js";
 import { requestedThreads } from "../utils/threads.js";
 
 let db: Promise<DuckDBInstance> | undefined;
@@ -21,7 +22,7 @@ export const duckThreads = (): number => requestedThreads(asked);
 
 /** The process's DuckDB database (in memory, {@link duckThreads} threads), opened on first use. */
 export function database(): Promise<DuckDBInstance> {
-  db ??= DuckDBInstance.create(":memory:", { threads: String(duckThreads()) });
+  db ??= duckdbApi().DuckDBInstance.create(":memory:", { threads: String(duckThreads()) });
   return db;
 }
 
@@ -44,7 +45,7 @@ let sequential: Promise<DuckDBInstance> | undefined;
  * thread the file is read and the query evaluated in order; the JavaScript that consumes it runs on the other core.
  */
 export function sequentialDatabase(): Promise<DuckDBInstance> {
-  sequential ??= DuckDBInstance.create(":memory:", { threads: "1" });
+  sequential ??= duckdbApi().DuckDBInstance.create(":memory:", { threads: "1" });
   return sequential;
 }
 

@@ -7,6 +7,7 @@ import { existsSync, statSync } from "node:fs";
 import { extname, join } from "node:path";
 import { dict } from "../utils/dict.js";
 import { UserError } from "../utils/errors.js";
+import { csvDialect, sniffCsv } from "./csv-dialect.js";
 import { duck, duckMessage, ident, literal } from "./duckdb.js";
 
 /** A value as it arrives: from a file (text or null) or from an API caller (any JSON scalar). */
@@ -39,7 +40,7 @@ export function formatOf(path: string): FileFormat {
 export function sourceSql(path: string): string {
   const format = formatOf(path);
   const p = literal(path);
-  if (format === "csv") return `SELECT * FROM read_csv(${p}, all_varchar = true, header = true)`;
+  if (format === "csv") return `SELECT * FROM read_csv(${p}, all_varchar = true, header = true${csvDialect(path)})`;
   if (format === "parquet") return `SELECT COLUMNS(*)::VARCHAR FROM read_parquet(${p})`;
   return `SELECT COLUMNS(*)::VARCHAR FROM read_json_auto(${p})`;
 }
@@ -73,6 +74,7 @@ export async function checkDataFiles(path: string): Promise<string> {
   const pattern = inputPattern(path);
   if (pattern === path && (existsSync(path) || !isPattern(path))) {
     checkDataFile(path);
+    if (formatOf(path) === "csv") await sniffCsv(path); // once, for the several reads that follow
     return path;
   }
   const r = await (await duck()).runAndReadAll(`SELECT count(*) FROM glob(${literal(pattern)})`);

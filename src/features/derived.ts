@@ -5,13 +5,8 @@
  * allow-list (expression.ts) and evaluated in the sandboxed DuckDB (sandbox.ts), never in the
  * database that reads input files.
  */
-import {
-  DuckDBBooleanType,
-  DuckDBDoubleType,
-  DuckDBVarCharType,
-  type DuckDBConnection,
-  type DuckDBType,
-} from "@duckdb/node-api";
+import type { DuckDBConnection, DuckDBType } from "@duckdb/node-api";
+import { duckdbApi } from "../data/duckdb-api.js";
 import { show, UserError } from "../utils/errors.js";
 import { duckMessage, ident } from "../data/duckdb.js";
 import type { ColumnType } from "../data/schema.js";
@@ -161,6 +156,7 @@ async function withTable<T>(con: DuckDBConnection, t: TypedTable, fn: () => Prom
 }
 
 function typeOf(t: DuckDBType): ColumnType {
+  const { DuckDBBooleanType, DuckDBVarCharType } = duckdbApi();
   if (t.typeId === DuckDBBooleanType.instance.typeId) return "boolean";
   if (t.typeId === DuckDBVarCharType.instance.typeId) return "categorical";
   const s = t.toString();
@@ -275,9 +271,6 @@ async function evaluate(
   }
   return { table: { ...t, columns }, derived };
 }
-
-// Referenced so that the DuckDB type singletons are kept by bundlers.
-void DuckDBDoubleType;
 
 /**
  * Input columns a derived expression uses, as named in `columns` (DuckDB matches names without

@@ -4,7 +4,8 @@
  * off (no file, network or extension) and the configuration is locked, so an expression that
  * got past the allow-list still can read, write or load nothing.
  */
-import { DuckDBInstance, type DuckDBConnection } from "@duckdb/node-api";
+import type { DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
+import { duckdbApi } from "../data/duckdb-api.js";
 import { duckThreads } from "../data/duckdb.js";
 
 /** DuckDB settings of the sandbox, fixed when the instance is created (and locked); its threads are the process's. */
@@ -24,7 +25,7 @@ export const SANDBOX_SETTINGS: Readonly<Record<string, string>> = {
 let instance: Promise<DuckDBInstance> | undefined;
 
 function sandboxInstance(): Promise<DuckDBInstance> {
-  instance ??= DuckDBInstance.create(":memory:", { threads: String(duckThreads()), ...SANDBOX_SETTINGS });
+  instance ??= duckdbApi().DuckDBInstance.create(":memory:", { threads: String(duckThreads()), ...SANDBOX_SETTINGS });
   return instance;
 }
 

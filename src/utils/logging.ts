@@ -3,10 +3,18 @@
  * Human-readable (pino-pretty, synchronous) by default; JSON lines with CHURNKIT_LOG_FORMAT=json.
  * Level from CHURNKIT_LOG_LEVEL (default "info"; tests and the API use "silent" unless asked).
  */
-import { pino, type Logger } from "pino";
-import pretty from "pino-pretty";
+import { createRequire } from "node:module";
+import type { Logger } from "pino";
+import type * as Pino from "pino";
+import type PinoPretty from "pino-pretty";
 
 export type { Logger };
+
+// Both are CommonJS: `require` skips the export lexer an ESM import runs over them, and loading on first use keeps
+// them (~40 ms) off the commands and imports that never log.
+const load = createRequire(import.meta.url);
+const pinoOf = (): typeof Pino.pino => (load("pino") as typeof Pino).pino;
+const prettyOf = (): typeof PinoPretty => load("pino-pretty") as typeof PinoPretty;
 
 let current: Logger | undefined;
 
@@ -16,24 +24,25 @@ let current: Logger | undefined;
  */
 export function createLogger(level = process.env.CHURNKIT_LOG_LEVEL ?? "info"): Logger {
   if (process.env.CHURNKIT_LOG_FORMAT === "json") return jsonLogger(level);
-  const stream = pretty({
+  const stream = prettyOf()({
     destination: 2,
     sync: true,
     colorize: process.stderr.isTTY === true,
     ignore: "pid,hostname",
     translateTime: "HH:MM:ss",
   });
-  return pino({ level, base: undefined }, stream);
+  return pinoOf()({ level, base: undefined }, stream);
 }
 
 /** JSON lines on stderr, written synchronously (the server's own log format). */
 export function jsonLogger(level: string): Logger {
+  const pino = pinoOf();
   return pino({ level, base: undefined }, pino.destination({ fd: 2, sync: true }));
 }
 
 /** The process-wide logger; silent until the CLI (or a user) installs one. */
 export function logger(): Logger {
-  if (!current) current = pino({ level: process.env.CHURNKIT_LOG_LEVEL ?? "silent" });
+  if (!current) current = pinoOf()({ level: process.env.CHURNKIT_LOG_LEVEL ?? "silent" });
   return current;
 }
 

@@ -6,11 +6,14 @@ import { z } from "zod";
 import { BINNING_SUBSAMPLE } from "./edges.js";
 import { MAX_BINS_LIMIT } from "./bin-mapper.js";
 
+// Not toLocaleString: its first call loads ICU's number formatting, ~15 ms at import of every learner.
+const thousands = (n: number): string => String(n).replace(/\B(?=(\d{3})+$)/g, ",");
+
 /** What `max_bins` means, word for word in every family's schema (and so in schema/model.schema.json). */
 export const MAX_BINS_DESCRIPTION =
   "At most this many value bins per feature, plus one bin for missing values (the same in tree, forest and gbdt). " +
   "Numeric edges are the inner quantiles of the training values (scikit-learn's rule; a column with fewer " +
-  `distinct values gets one bin per value), found on at most ${BINNING_SUBSAMPLE.toLocaleString("en-US")} ` +
+  `distinct values gets one bin per value), found on at most ${thousands(BINNING_SUBSAMPLE)} ` +
   "training rows sampled with the seed; categories beyond max_bins - 1 share a bin. " +
   "null: exact, one bin per distinct value (no sampling).";
 
