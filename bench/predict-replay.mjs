@@ -7,41 +7,25 @@
 import { createHash } from "node:crypto";
 import { parseArgs } from "node:util";
 import { loadModel } from "../dist/artifact/churn-model.js";
-import { database, sequentialDatabase, withConnection } from "../dist/data/duckdb.js";
-import { exactNumberColumns, formatOf, positionedParquetSql, sourceSql } from "../dist/data/load.js";
-import { ScoringWindows, scoringLevels, scoringSql } from "../dist/data/score-typed.js";
+import { withConnection } from "../dist/data/duckdb.js";
 import { csvBytes } from "../dist/io/lines.js";
 import { ScorePool } from "../dist/io/score-pool.js";
+import { forEachWindow, scoringSource } from "../dist/io/scoring-source.js";
 
 const { values: o } = parseArgs({
   options: { model: { type: "string" }, data: { type: "string" }, workers: { type: "string", default: "1" } },
 });
 const model = await loadModel(o.model);
 const input = o.data;
-const positioned = formatOf(input) === "parquet";
-const inputs = model.scoringInputs;
-let native = [];
-if (positioned) {
-  const exact = new Set(await exactNumberColumns(input));
-  native = inputs.filter((s) => s.type === "numeric" && exact.has(s.name)).map((s) => s.name);
-}
-const source = positioned ? await positionedParquetSql(input, "churnkit_position", native) : sourceSql(input);
-const levels = scoringLevels(model.artifact.preprocess.categorical);
-const ids = model.artifact.id_columns;
-const wanted = { inputs, levels, text: ids, native: new Set(native) };
+const source = await scoringSource(model, input, () => model.artifact.id_columns);
+const ids = source.wanted.text;
 const windows = [];
 await withConnection(
-  async (con) => {
-    const res = await con.stream(scoringSql(wanted, source, positioned ? "churnkit_position" : undefined));
-    const w = new ScoringWindows(wanted, input, 16384, positioned);
-    for (;;) {
-      const chunk = await res.fetchChunk();
-      if (!chunk || chunk.rowCount === 0) break;
-      windows.push(...w.add(chunk));
-    }
-    windows.push(...w.finish());
-  },
-  positioned ? database() : sequentialDatabase(),
+  (con) =>
+    forEachWindow(con, source, input, async (w) => {
+      windows.push(w);
+    }),
+  source.database,
 );
 const rows = windows.reduce((s, w) => s + w.typed.rows, 0);
 const th = model.threshold;

@@ -9,10 +9,11 @@
 // profile, e.g. node --cpu-prof.)
 import { parseArgs } from "node:util";
 import { loadModel } from "../dist/artifact/churn-model.js";
-import { database, sequentialDatabase, withConnection } from "../dist/data/duckdb.js";
-import { exactNumberColumns, formatOf, positionedParquetSql, sourceSql } from "../dist/data/load.js";
-import { ScoringWindows, scoringLevels, scoringSql } from "../dist/data/score-typed.js";
+import { withConnection } from "../dist/data/duckdb.js";
+import { sourceSql } from "../dist/data/load.js";
+import { ScoringWindows } from "../dist/data/score-typed.js";
 import { csvBytes } from "../dist/io/lines.js";
+import { scoringSource, WINDOW_ROWS } from "../dist/io/scoring-source.js";
 
 const { values: o } = parseArgs({
   options: { model: { type: "string" }, data: { type: "string" }, only: { type: "string" } },
@@ -21,8 +22,8 @@ const l0 = process.cpuUsage();
 const model = await loadModel(o.model);
 console.log(`model loaded: cpu ${((process.cpuUsage(l0).user + process.cpuUsage(l0).system) / 1e6).toFixed(2)} s`);
 const input = o.data;
-const positioned = formatOf(input) === "parquet";
-const POSITION = "churnkit_position";
+const source = await scoringSource(model, input);
+const wanted = source.wanted;
 
 async function stage(name, upTo) {
   const c0 = process.cpuUsage();
@@ -37,19 +38,9 @@ async function stage(name, upTo) {
 }
 
 async function stream(level) {
-  const inputs = model.scoringInputs;
-  let native = [];
-  if (positioned) {
-    const exact = new Set(await exactNumberColumns(input));
-    native = inputs.filter((s) => s.type === "numeric" && exact.has(s.name)).map((s) => s.name);
-  }
-  const source = positioned ? await positionedParquetSql(input, POSITION, native) : sourceSql(input);
-  const levels = scoringLevels(model.artifact.preprocess.categorical);
-  const wanted = { inputs, levels, text: model.artifact.id_columns, native: new Set(native) };
-  const db = positioned ? database() : sequentialDatabase();
   return withConnection(async (con) => {
-    const res = await con.stream(scoringSql(wanted, source, positioned ? POSITION : undefined));
-    const windows = new ScoringWindows(wanted, input, positioned ? 16384 : 2048, positioned);
+    const res = await con.stream(source.sql);
+    const windows = new ScoringWindows(wanted, input, WINDOW_ROWS, source.positioned);
     let rows = 0;
     let bytes = 0;
     const use = async (w) => {
@@ -77,7 +68,7 @@ async function stream(level) {
     if (level > 0) for (const w of windows.finish()) await use(w);
     if (level === 4) console.log(`(${(bytes / 1e6).toFixed(1)} MB of CSV lines)`);
     return rows;
-  }, db);
+  }, source.database);
 }
 
 if (o.only !== undefined) {

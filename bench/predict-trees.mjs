@@ -7,9 +7,8 @@
 //   npm run build && node bench/predict-trees.mjs --model DIR --data FILE.{csv,parquet}
 import { parseArgs } from "node:util";
 import { loadModel } from "../dist/artifact/churn-model.js";
-import { database, sequentialDatabase, withConnection } from "../dist/data/duckdb.js";
-import { exactNumberColumns, formatOf, positionedParquetSql, sourceSql } from "../dist/data/load.js";
-import { ScoringWindows, scoringLevels, scoringSql } from "../dist/data/score-typed.js";
+import { withConnection } from "../dist/data/duckdb.js";
+import { forEachWindow, scoringSource } from "../dist/io/scoring-source.js";
 import { accumulateBinned, binForest } from "../dist/core/binned-forest.js";
 import { maskLayout, MaskScorer } from "../dist/core/mask-forest.js";
 import { accumulateRouted } from "../dist/core/routed-forest.js";
@@ -22,32 +21,16 @@ if (!Array.isArray(state.trees)) throw new Error(`${o.model}: not a tree model`)
 const trees = state.trees.map(flatTreeFromJSON);
 const start = typeof state.baseline === "number" ? state.baseline : 0;
 const input = o.data;
-const positioned = formatOf(input) === "parquet";
 
-// 1. The model matrix of every row, one column array per model column.
-const inputs = model.scoringInputs;
-let native = [];
-if (positioned) {
-  const exact = new Set(await exactNumberColumns(input));
-  native = inputs.filter((s) => s.type === "numeric" && exact.has(s.name)).map((s) => s.name);
-}
-const source = positioned ? await positionedParquetSql(input, "churnkit_position", native) : sourceSql(input);
-const levels = scoringLevels(model.artifact.preprocess.categorical);
-const wanted = { inputs, levels, text: [], native: new Set(native) };
+// 1. The model matrix of every row, one column array per model column (predict's scoring stream, without ids).
+const source = await scoringSource(model, input, () => []);
 const parts = [];
 await withConnection(
-  async (con) => {
-    const res = await con.stream(scoringSql(wanted, source, positioned ? "churnkit_position" : undefined));
-    const windows = new ScoringWindows(wanted, input, 16384, positioned);
-    const use = async (w) => parts.push((await model.prepareTyped(w.typed, w.offset)).X);
-    for (;;) {
-      const chunk = await res.fetchChunk();
-      if (!chunk || chunk.rowCount === 0) break;
-      for (const w of windows.add(chunk)) await use(w);
-    }
-    for (const w of windows.finish()) await use(w);
-  },
-  positioned ? database() : sequentialDatabase(),
+  (con) =>
+    forEachWindow(con, source, input, async (w) => {
+      parts.push((await model.prepareTyped(w.typed, w.offset)).X);
+    }),
+  source.database,
 );
 const n = parts.reduce((s, X) => s + X.nRows, 0);
 const nf = parts[0].columns.length;

@@ -21,7 +21,7 @@ import {
   BOOLEAN_WORDS,
   ByteTable,
   cellOf,
-  PIECE,
+  pieceSql,
   PIECES,
   textCells,
   textNumbers,
@@ -77,7 +77,7 @@ const isNative = (cols: ScoringColumns, s: ColumnSpec): boolean =>
 /**
  * The scoring query over `source` (a relation whose columns are text, but for the `native` numbers). Its columns, in
  * order: one per input (its text, or a native number as DOUBLE with NaN for NULL, an infinity kept, which JavaScript
- * refuses), then each text column with its length in bytes and its pieces (text-vectors.ts `textCells`), then
+ * refuses), then each text column and its pieces (text-vectors.ts `pieceSql`), then
  * `position` when given (a DOUBLE expression over `source`'s columns: the row's 0-based position in the input).
  */
 export function scoringSql(cols: ScoringColumns, source: string, position?: string): string {
@@ -86,8 +86,7 @@ export function scoringSql(cols: ScoringColumns, source: string, position?: stri
   );
   const text = cols.text.flatMap((c) => {
     const t = `${ident(c)}::VARCHAR`;
-    const pieces = Array.from({ length: PIECES }, (_, p) => `substring(${t}, ${1 + p * PIECE}, ${PIECE})`);
-    return [t, `strlen(${t})::INTEGER`, ...pieces];
+    return [t, ...pieceSql(t)];
   });
   return `SELECT ${[...inputs, ...text, ...(position ? [`${position} AS pos`] : [])].join(", ")} FROM (${source})`;
 }
@@ -312,9 +311,9 @@ export class ScoringWindows {
 
   /** The cells of text column `k` of a chunk of `n` rows (`col` gives the chunk's vectors). */
   private cellsOf(col: (k: number) => DuckDBVector, k: number, n: number): TextCells {
-    const at = this.textAt + k * (2 + PIECES);
-    const pieces = Array.from({ length: PIECES }, (_, p) => col(at + 2 + p));
-    return textCells(col(at), col(at + 1), pieces, n);
+    const at = this.textAt + k * (1 + PIECES);
+    const pieces = Array.from({ length: PIECES }, (_, p) => col(at + 1 + p));
+    return textCells(col(at), pieces, n);
   }
 
   private take(w: number, rows: number): ScoringWindow {

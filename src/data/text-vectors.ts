@@ -276,6 +276,17 @@ export const PIECES = 3;
 /** Characters per piece: an ASCII piece is then inline (12 bytes at most). */
 export const PIECE = 12;
 
+/**
+ * The SQL of the {@link PIECES} pieces of the text expression `t` that {@link textCells} reads beside `t`: NULL where
+ * `t` has at most {@link PIECE} bytes (inline: read from `t`'s own memory), so that DuckDB cuts only the long cells
+ * (on the 1M-row inputs, ids of 10 characters: the pieces and a length column cost ~0.2 CPU-s of DuckDB's).
+ */
+export const pieceSql = (t: string): string[] =>
+  Array.from(
+    { length: PIECES },
+    (_, p) => `CASE WHEN strlen(${t}) > ${PIECE} THEN substring(${t}, ${1 + p * PIECE}, ${PIECE}) END`,
+  );
+
 /** The bytes of the last chunk read by {@link textCells} (reused: its strings are copies). */
 let bytes = Buffer.alloc(0);
 
@@ -297,21 +308,20 @@ export const cellOf = (c: TextCells, i: number): string | null =>
   c.start[i]! >= 0 ? c.joined.slice(c.start[i], c.end[i]) : (c.other.get(i) ?? null);
 
 /**
- * The {@link TextCells} of a text column whose query sent, besides the column itself (`whole`), its length in bytes
- * (`length`, INTEGER) and its first {@link PIECES} pieces of {@link PIECE} characters (`pieces`, VARCHAR): strings
- * made from the pieces' bytes, one decoding per chunk, where the pieces are inline and hold every byte of the cell
- * (ASCII text of at most 36 characters), else through `getItem` of `whole`. DuckDB keeps a cell of more than 12
- * bytes behind a pointer, which node-api reads with a native call per cell, and decodes each cell by itself: for an
- * id column of a million rows, most of the time spent placing the rows.
+ * The {@link TextCells} of a text column whose query sent, besides the column itself (`whole`), its pieces
+ * ({@link pieceSql}): strings made from the bytes of the inline cells and of the pieces of the long ones, one
+ * decoding per chunk, where these hold every byte of the cell (ASCII text of at most 36 characters), else through
+ * `getItem` of `whole`. DuckDB keeps a cell of more than 12 bytes behind a pointer, which node-api reads with a
+ * native call per cell, and decodes each cell by itself: for an id column of a million rows, most of the time spent
+ * placing the rows.
  */
-export function textCells(whole: DuckDBVector, length: DuckDBVector, pieces: DuckDBVector[], n: number): TextCells {
+export function textCells(whole: DuckDBVector, pieces: DuckDBVector[], n: number): TextCells {
   const start = new Int32Array(n).fill(-1);
   const end = new Int32Array(n);
   const other = new Map<number, string | null>();
   const mem = memoryOf(whole, n);
-  const lens = (length as unknown as { items?: unknown }).items;
   const parts = pieces.map((p) => memoryOf(p, n));
-  if (!mem || !(lens instanceof Int32Array) || parts.some((p) => !p)) {
+  if (!mem || parts.some((p) => !p)) {
     for (let i = 0; i < n; i++) other.set(i, whole.getItem(i) as string | null);
     return { joined: "", start, end, other };
   }
@@ -326,12 +336,18 @@ export function textCells(whole: DuckDBVector, length: DuckDBVector, pieces: Duc
       continue;
     }
     const from = used;
-    for (const p of parts) {
-      const len = p!.words[4 * i]!;
-      if (len > PIECE) break;
-      for (let k = 16 * i + 4, e = k + len; k < e; k++) ascii |= buf[used++] = p!.bytes[k]!;
+    const len = mem.words[4 * i]!;
+    if (len <= PIECE) {
+      for (let k = 16 * i + 4, e = k + len; k < e; k++) ascii |= buf[used++] = mem.bytes[k]!;
+    } else {
+      // A long cell's pieces are not NULL (pieceSql); a piece of more than 12 bytes (not ASCII) is behind a pointer.
+      for (const p of parts) {
+        const l = p!.words[4 * i]!;
+        if (l > PIECE) break;
+        for (let k = 16 * i + 4, e = k + l; k < e; k++) ascii |= buf[used++] = p!.bytes[k]!;
+      }
     }
-    if (used - from !== lens[i]) {
+    if (used - from !== len) {
       used = from;
       other.set(i, whole.getItem(i) as string);
     } else {

@@ -10,30 +10,11 @@ import type { WriteStream } from "node:fs";
 import { mkdir, open, rename, rm } from "node:fs/promises";
 import { finished } from "node:stream/promises";
 import { dirname, extname } from "node:path";
-import {
-  checkColumnNames,
-  checkDataFiles,
-  checkRagged,
-  exactNumberColumns,
-  formatOf,
-  positionedParquetSql,
-  sourceSql,
-  unreadable,
-  type RawTable,
-  type RawValue,
-} from "../data/load.js";
+import { checkDataFiles, sourceSql, unreadable, type RawTable, type RawValue } from "../data/load.js";
 import { openBatches } from "../data/stream.js";
-import { database, sequentialDatabase, withConnection } from "../data/duckdb.js";
-import {
-  ScoringWindows,
-  scoringLevels,
-  scoringSql,
-  type ScoringColumns,
-  type ScoringWindow,
-} from "../data/score-typed.js";
-import { checkColumns } from "../data/typed.js";
-import { dict } from "../utils/dict.js";
+import { withConnection } from "../data/duckdb.js";
 import type { DuckDBConnection } from "@duckdb/node-api";
+import { forEachWindow, scoringSource, type ScoringSource } from "./scoring-source.js";
 import { UserError } from "../utils/errors.js";
 import { tmpSibling } from "../utils/fs.js";
 import { refuseSymlink } from "../utils/output.js";
@@ -159,67 +140,11 @@ async function textBatches(con: DuckDBConnection, model: ChurnModel, input: stri
   };
 }
 
-/**
- * Rows per window of the typed stream, whichever way it is read: eight DuckDB chunks. A window is what a scoring
- * worker is handed at once, and handing over costs per message (on the 1M-row CSV, 2,048-row windows spent 1.8 s of
- * the main thread in postMessage).
- */
-const POSITIONED_ROWS = 16384;
-const POSITION = "churnkit_position";
-
-/**
- * The model's inputs typed by DuckDB (score-typed.ts) and the identifier columns as text. Parquet is read on the
- * database's threads with each row's position; other formats on the one-thread database, in order. The next chunk
- * is always being fetched (on a thread of its own) while JavaScript scores the last one.
- */
-async function typedBatches(
-  con: DuckDBConnection,
-  model: ChurnModel,
-  input: string,
-  ids: (columns: string[]) => string[],
-): Promise<Batches> {
-  const positioned = formatOf(input) === "parquet";
-  const inputs = model.scoringInputs; // a survival model's duration and value columns too
-  // Parquet numbers that need no text round trip are read as numbers (most of a typed file's inputs).
-  let native: string[] = [];
-  if (positioned) {
-    const exact = new Set(await exactNumberColumns(input).catch((e: unknown) => Promise.reject(unreadable(input, e))));
-    native = inputs.filter((s) => s.type === "numeric" && exact.has(s.name)).map((s) => s.name);
-  }
-  const source = positioned ? await positionedParquetSql(input, POSITION, native) : sourceSql(input);
-  let columns: string[];
-  try {
-    columns = (await con.runAndReadAll(`SELECT * FROM (${sourceSql(input)}) LIMIT 0`)).columnNames();
-  } catch (e) {
-    throw unreadable(input, e);
-  }
-  await checkColumnNames(input, columns);
-  if (columns.length === 1 && formatOf(input) === "csv") {
-    // A ragged CSV reads as one whole-line column: name its bad row (checkRagged) from the first rows, as text.
-    const head = await con.runAndReadAll(`SELECT * FROM (${source}) LIMIT ${POSITIONED_ROWS}`);
-    const data = dict<RawValue[]>();
-    data[columns[0]!] = head.getColumnsJS()[0] as RawValue[];
-    checkRagged(input, columns, data);
-  }
-  checkColumns(input, inputs, (c) => columns.includes(c));
-  const levels = scoringLevels(model.artifact.preprocess.categorical);
-  const wanted: ScoringColumns = { inputs, levels, text: ids(columns), native: new Set(native) };
-  let result;
-  try {
-    result = await con.stream(scoringSql(wanted, source, positioned ? POSITION : undefined));
-  } catch (e) {
-    throw unreadable(input, e);
-  }
-  const stream = result;
-  const fetch = () =>
-    stream.fetchChunk().catch((e: unknown) => {
-      throw unreadable(input, e);
-    });
-  const forEach = async (each: (b: Batch) => Promise<void>): Promise<number> => {
-    const windows = new ScoringWindows(wanted, input, POSITIONED_ROWS, positioned);
-    let rows = 0;
-    const score = async (w: ScoringWindow) => {
-      await each({
+/** The model's inputs typed by DuckDB and the identifier columns as text, window by window (scoring-source.ts). */
+function typedBatches(con: DuckDBConnection, source: ScoringSource, input: string, model: ChurnModel): Batches {
+  const forEach = (each: (b: Batch) => Promise<void>): Promise<number> =>
+    forEachWindow(con, source, input, (w) =>
+      each({
         offset: w.offset,
         rows: w.typed.rows,
         get text() {
@@ -227,24 +152,9 @@ async function typedBatches(
         },
         packed: () => w.packed(),
         prepare: () => model.prepareTyped(w.typed, w.offset),
-      });
-      rows += w.typed.rows;
-    };
-    let next = fetch();
-    try {
-      for (;;) {
-        const chunk = await next;
-        if (!chunk || chunk.rowCount === 0) break;
-        next = fetch();
-        for (const w of windows.add(chunk)) await score(w);
-      }
-      for (const w of windows.finish()) await score(w);
-    } finally {
-      await next.catch(() => undefined); // never close the connection under a fetch in flight
-    }
-    return rows;
-  };
-  return { columns, forEach };
+      }),
+    );
+  return { columns: source.columns, forEach };
 }
 
 /** How {@link predictFile} writes: the output (stdout when undefined), its form, the threshold and the watcher. */
@@ -275,11 +185,17 @@ async function scoreStream(
 ): Promise<{ rows: number; unseen: number }> {
   const { onBatch } = o;
   const idsOf = (columns: string[]) => presentIdColumns(model.artifact.id_columns, (c) => columns.includes(c));
-  const db = onBatch || formatOf(input) === "parquet" ? database() : sequentialDatabase();
+  if (onBatch) {
+    return withConnection(async (con) => {
+      const batches = await textBatches(con, model, input);
+      return writeScores(model, input, expected, batches, idsOf(batches.columns), o);
+    });
+  }
+  const source = await scoringSource(model, input, idsOf);
   return withConnection(async (con) => {
-    const batches = onBatch ? await textBatches(con, model, input) : await typedBatches(con, model, input, idsOf);
-    return writeScores(model, input, expected, batches, idsOf(batches.columns), o);
-  }, db);
+    const batches = typedBatches(con, source, input, model);
+    return writeScores(model, input, expected, batches, source.wanted.text, o);
+  }, source.database);
 }
 
 async function writeScores(

@@ -9,7 +9,7 @@ import { withConnection } from "../../src/data/duckdb.js";
 import {
   BOOLEAN_WORDS,
   ByteTable,
-  PIECE,
+  pieceSql,
   PIECES,
   textNumbers,
   textCells,
@@ -110,15 +110,15 @@ describe("the memory path is the one taken", () => {
     const cells = Array.from({ length: 3000 }, (_, i) => (i % 10 === 0 ? null : i % 2 ? `${i / 8}` : `-${i}e-3`));
     let calls = 0;
     let read = 0;
-    await chunks(cells, "v, v AS w, strlen(v)::INTEGER, substring(v, 1, 12), '', ''", (chunk, offset) => {
+    await chunks(cells, ["v", "v AS w", ...pieceSql("v")].join(", "), (chunk, offset) => {
       const n = chunk.rowCount;
-      const vecs = Array.from({ length: 6 }, (_, k) => chunk.getColumnVector(k));
+      const vecs = Array.from({ length: 2 + PIECES }, (_, k) => chunk.getColumnVector(k));
       for (const v of vecs) {
         const get = v.getItem.bind(v);
         v.getItem = (i: number) => (calls++, get(i));
       }
       textNumbers(vecs[0]!, n, new Float64Array(n), () => undefined);
-      const c = textCells(vecs[1]!, vecs[2]!, vecs.slice(3), n);
+      const c = textCells(vecs[1]!, vecs.slice(2), n);
       expect(c.other.size).toBe(cells.slice(offset, offset + n).filter((x) => x === null).length); // only NULLs are not joined
       expect(calls).toBe(0);
       const t = new ByteTable();
@@ -216,16 +216,25 @@ describe("ByteTable.getWords: a cell by its 16-byte string_t", () => {
 
 describe("textCells = the cells' strings", () => {
   it("short, long (past 36 characters), non-ASCII, empty and NULL cells, in chunks of mixed kinds", async () => {
-    const kinds = ["C1000-1", "C10001000-123456", "x".repeat(36), "y".repeat(37), "é-ü-" + "z".repeat(20), "", null];
+    const kinds = [
+      "C1000-1",
+      "C10001000-123456",
+      "w".repeat(12),
+      "v".repeat(13),
+      "x".repeat(36),
+      "y".repeat(37),
+      "é-ü-" + "z".repeat(20),
+      "",
+      null,
+    ];
     const cells = Array.from({ length: 5000 }, (_, i) => {
       const k = kinds[i % kinds.length]!;
       return k === null ? null : i % 3 === 0 ? `${k}${i}` : k;
     });
-    const pieces = Array.from({ length: PIECES }, (_, p) => `substring(v, ${1 + p * PIECE}, ${PIECE})`);
     const got: (string | null)[] = [];
-    await chunks(cells, ["v", "strlen(v)::INTEGER", ...pieces].join(", "), (chunk) => {
-      const vecs = Array.from({ length: 2 + PIECES }, (_, k) => chunk.getColumnVector(k));
-      const c = textCells(vecs[0]!, vecs[1]!, vecs.slice(2), chunk.rowCount);
+    await chunks(cells, ["v", ...pieceSql("v")].join(", "), (chunk) => {
+      const vecs = Array.from({ length: 1 + PIECES }, (_, k) => chunk.getColumnVector(k));
+      const c = textCells(vecs[0]!, vecs.slice(1), chunk.rowCount);
       for (let i = 0; i < chunk.rowCount; i++) got.push(cellOf(c, i));
     });
     expect(got).toEqual(cells);
