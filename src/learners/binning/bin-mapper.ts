@@ -14,7 +14,8 @@
 import type { Matrix } from "../../core/types.js";
 import { categoricalBins } from "./categorical.js";
 import type { BinnedMatrix, CodedFeature, FeatureBins } from "./types.js";
-import { binOf, edgeSample, numericEdges } from "./edges.js";
+import { edgeSample, numericEdges } from "./edges.js";
+import { BinLookup, binNumeric } from "./bin-lookup.js";
 
 export type { BinnedMatrix, CodedFeature, FeatureBins };
 
@@ -26,18 +27,36 @@ function checkColumn(X: Matrix, j: number, rows: ArrayLike<number> | null): void
   const col = X.columns[j]!;
   if (col.length !== X.nRows) throw new Error(`column "${f.name}" has ${col.length} values, expected ${X.nRows}`);
   const n = rows ? rows.length : X.nRows;
+  const categorical = f.kind === "categorical";
+  const nCat = f.nCategories ?? Infinity;
+  // One plain pass that only finds whether a value is bad (this runs on every value of large fits); the
+  // message then comes from the first bad row.
+  let bad = false;
+  for (let k = 0; k < n && !bad; k++) {
+    const v = col[rows ? rows[k]! : k]!;
+    // v - v is 0 for a finite v, NaN for ±Infinity and NaN (missing, which is fine).
+    if (v - v !== 0) bad = v === v;
+    else if (categorical) bad = !(v >= 0 && v < nCat && Math.floor(v) === v);
+  }
+  if (!bad) return;
   for (let k = 0; k < n; k++) {
     const r = rows ? rows[k]! : k;
     const v = col[r]!;
     if (Number.isNaN(v)) continue;
     if (!Number.isFinite(v))
       throw new Error(`feature "${f.name}" row ${r} is ${v}; use a finite number or NaN for missing`);
-    if (f.kind === "categorical" && (!Number.isInteger(v) || v < 0 || v >= (f.nCategories ?? Infinity))) {
+    if (categorical && (!Number.isInteger(v) || v < 0 || v >= nCat)) {
       throw new Error(
-        `categorical feature "${f.name}" row ${r} holds ${v}, not a code in 0..${(f.nCategories ?? Infinity) - 1}; use NaN for missing or unseen`,
+        `categorical feature "${f.name}" row ${r} holds ${v}, not a code in 0..${nCat - 1}; use NaN for missing or unseen`,
       );
     }
   }
+}
+
+/** `col[sample[i]]` for every `i`, into `out` (a plain loop: Float64Array.from with a callback cost ~10x). */
+function gather(col: Float64Array, sample: Uint32Array, out: Float64Array): Float64Array {
+  for (let i = 0; i < sample.length; i++) out[i] = col[sample[i]!]!;
+  return out;
 }
 
 /** Learns the bins of every feature; then bins matrices row-major (gbdt) or column by column (tree, forest). */
@@ -73,12 +92,14 @@ export class BinMapper {
     if (weights !== null && weights.length !== X.nRows)
       throw new Error(`bin weights: ${weights.length} weights for ${X.nRows} rows`);
     const sample = maxBins === null ? rows : edgeSample(rows, n, seed);
-    const w = weights && (sample ? Float64Array.from(sample, (r) => weights[r]!) : weights);
+    const w = weights && (sample ? gather(weights, sample, new Float64Array(sample.length)) : weights);
+    // One buffer for every column's sampled values (numericEdges copies what it keeps).
+    const values = sample ? new Float64Array(sample.length) : null;
     const features = X.features.map((f, j): FeatureBins => {
       checkColumn(X, j, rows);
       const col = X.columns[j]!;
       if (f.kind === "numeric") {
-        const edges = numericEdges(sample ? Float64Array.from(sample, (r) => col[r]!) : col, maxBins, w);
+        const edges = numericEdges(sample && values ? gather(col, sample, values) : col, maxBins, w);
         const none = new Int32Array(0);
         return { kind: "numeric", nBins: edges.length + 1, edges, binOfCode: none, codesOfBin: [], unseenCodes: [] };
       }
@@ -109,12 +130,14 @@ export class BinMapper {
     // Chunks of rows, all features of a chunk at once: the chunk's output (CHUNK × nf bytes) stays in cache
     // instead of each column's pass touching every cache line of the whole output.
     const CHUNK = 4096;
+    const lookups = this.features.map((fb) => (fb.kind === "numeric" ? new BinLookup(fb.edges) : null));
     for (let k0 = 0; k0 < n; k0 += CHUNK) {
       const k1 = Math.min(n, k0 + CHUNK);
       for (let j = 0; j < nf; j++) {
         const fb = this.features[j]!;
         const col = X.columns[j]!;
-        if (fb.kind === "numeric") binNumeric(fb.edges, col, rows, k0, k1, out, nf, j, fb.nBins);
+        const lookup = lookups[j];
+        if (lookup) binNumeric(lookup, col, rows, k0, k1, out, nf, j, fb.nBins);
         else for (let k = k0; k < k1; k++) out[k * nf + j] = binValue(fb, col[rows ? rows[k]! : k]!, fb.nBins);
       }
     }
@@ -134,12 +157,13 @@ export class BinMapper {
       // Bytes when they fit (most features), to keep split search's loops in cache.
       const codes = nCodes < 256 ? new Uint8Array(X.nRows) : new Int32Array(X.nRows);
       const numeric = fb.kind === "numeric";
+      const lookup = numeric ? new BinLookup(fb.edges) : null;
       const lo = new Float64Array(numeric ? nCodes : 0).fill(Infinity);
       const hi = new Float64Array(numeric ? nCodes : 0).fill(-Infinity);
       let hasMissing = false;
       for (let r = 0; r < X.nRows; r++) {
         const v = col[r]!;
-        const b = binValue(fb, v, nCodes);
+        const b = lookup ? (v === v ? lookup.bin(v) : nCodes) : binValue(fb, v, nCodes);
         codes[r] = b;
         if (b === nCodes) hasMissing = true;
         else if (numeric) {
@@ -161,28 +185,9 @@ export class BinMapper {
   }
 }
 
-/** Bins of numeric values `k0..k1` (of `rows`, when given) into `out[k * stride + j]`: {@link binOf}, NaN missing. */
-function binNumeric(
-  edges: Float64Array,
-  col: Float64Array,
-  rows: Uint32Array | null,
-  k0: number,
-  k1: number,
-  out: Uint8Array,
-  stride: number,
-  j: number,
-  missing: number,
-): void {
-  for (let k = k0; k < k1; k++) {
-    const v = col[rows ? rows[k]! : k]!;
-    out[k * stride + j] = v === v ? binOf(edges, v) : missing;
-  }
-}
-
-/** Bin of one value: `missing` for NaN and for unseen or out-of-range category codes. */
+/** Bin of one categorical code: `missing` for NaN and for unseen or out-of-range codes. */
 function binValue(fb: FeatureBins, v: number, missing: number): number {
   if (v !== v) return missing;
-  if (fb.kind === "numeric") return binOf(fb.edges, v);
   const boc = fb.binOfCode;
   const b = v >= 0 && v < boc.length && Number.isInteger(v) ? boc[v]! : -1;
   return b >= 0 ? b : missing;

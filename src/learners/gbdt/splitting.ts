@@ -67,8 +67,20 @@ export function splitGain(gl: number, hl: number, gr: number, hr: number, parent
   return (gl * gl) / (hl + l2 + 1e-15) + (gr * gr) / (hr + l2 + 1e-15) - parentScore;
 }
 
-interface Best {
-  split: SplitInfo | null;
+/**
+ * The best split so far of one node's scan, in place (a scan improves it many times; one object per node instead
+ * of one per improvement). `gain` starts at 0, so "better than the best so far" is also "gain > 0".
+ */
+class Best {
+  found = false;
+  gain = 0;
+  feature = -1;
+  bin = -1;
+  missingLeft = false;
+  leftBins: number[] | null = null;
+  gl = 0;
+  hl = 0;
+  nl = 0;
 }
 
 function record(
@@ -81,23 +93,16 @@ function record(
   gl: number,
   hl: number,
   nl: number,
-  G: number,
-  H: number,
-  N: number,
 ): void {
-  best.split = {
-    gain,
-    feature,
-    bin,
-    missingLeft,
-    leftBins,
-    gLeft: gl,
-    hLeft: hl,
-    nLeft: nl,
-    gRight: G - gl,
-    hRight: H - hl,
-    nRight: N - nl,
-  };
+  best.found = true;
+  best.gain = gain;
+  best.feature = feature;
+  best.bin = bin;
+  best.missingLeft = missingLeft;
+  best.leftBins = leftBins;
+  best.gl = gl;
+  best.hl = hl;
+  best.nl = nl;
 }
 
 function scanNumeric(
@@ -130,9 +135,9 @@ function scanNumeric(
     if (nl < c.minSamplesLeaf || hl < c.minChildWeight) continue;
     if (nr < c.minSamplesLeaf || hr < c.minChildWeight) break;
     const gain = splitGain(gl, hl, G - gl, hr, parentScore, l2);
-    if (gain > 0 && (best.split === null || gain > best.split.gain)) {
+    if (gain > best.gain) {
       // No missing at this node: missing values will follow the bigger child.
-      record(best, gain, j, b, nMissing > 0 ? false : nl >= nr, null, gl, hl, nl, G, H, N);
+      record(best, gain, j, b, nMissing > 0 ? false : nl >= nr, null, gl, hl, nl);
     }
   }
   if (nMissing === 0) return;
@@ -150,8 +155,7 @@ function scanNumeric(
     if (nr < c.minSamplesLeaf || hr < c.minChildWeight) continue;
     if (nl2 < c.minSamplesLeaf || hl2 < c.minChildWeight) break;
     const gain = splitGain(G - gr, hl2, gr, hr, parentScore, l2);
-    if (gain > 0 && (best.split === null || gain > best.split.gain))
-      record(best, gain, j, b, true, null, G - gr, hl2, nl2, G, H, N);
+    if (gain > best.gain) record(best, gain, j, b, true, null, G - gr, hl2, nl2);
   }
 }
 
@@ -240,11 +244,11 @@ function scanCategorical(
       if (nl < c.minSamplesLeaf || hl < c.minChildWeight) continue;
       if (nr < c.minSamplesLeaf || hr < c.minChildWeight) break;
       const gain = splitGain(gl, hl, G - gl, hr, parentScore, c.l2);
-      if (gain > 0 && (best.split === null || gain > best.split.gain)) {
+      if (gain > best.gain) {
         const left = Array.from(direction === 1 ? catBins.subarray(0, i + 1) : catBins.subarray(m - 1 - i, m));
         const missingLeft = nMissing > 0 ? left.includes(nb) : nl >= nr;
         const valueBins = left.filter((b) => b !== nb).sort((a, b) => a - b);
-        record(best, gain, j, -1, missingLeft, valueBins, gl, hl, nl, G, H, N);
+        record(best, gain, j, -1, missingLeft, valueBins, gl, hl, nl);
       }
     }
   }
@@ -266,7 +270,7 @@ export function findBestSplit(
   c: SplitConstraints,
   scratch: SplitScratch,
 ): SplitInfo | null {
-  const best: Best = { split: null };
+  const best = new Best();
   if (N < 2 * c.minSamplesLeaf || H < 2 * c.minChildWeight) return null;
   const parentScore = (G * G) / (H + c.l2 + 1e-15);
   const cnt = histogramCounts(hist, layout);
@@ -277,7 +281,9 @@ export function findBestSplit(
     if (categorical[j]) scanCategorical(hist, cnt, off, nb, j, G, H, N, parentScore, c, best, scratch);
     else scanNumeric(hist, cnt, off, nb, j, G, H, N, parentScore, c, best);
   }
-  return best.split;
+  if (!best.found) return null;
+  const { gain, feature, bin, missingLeft, leftBins, gl, hl, nl } = best;
+  return { gain, feature, bin, missingLeft, leftBins, gLeft: gl, hLeft: hl, nLeft: nl, gRight: G - gl, hRight: H - hl, nRight: N - nl };
 }
 
 /** For each bin of the split feature (value bins, then missing at `nBins`): 1 if it goes left. */
