@@ -7,11 +7,11 @@
  *   (module
  *     (import "env" "memory" (memory MIN MAX? shared?))
  *     (func $name? (export "name")? (param $p i32)* (result t)? (local $l t)*  instruction*))
- * Instructions are written flat, one after another (no folded `(i32.add ...)` forms): `block`/`loop` (an optional
- * `$label`, no result), `end`, `br`/`br_if` (a depth or a `$label`), `local.get/set/tee` (an index or a `$name`),
- * `i32.const`, `v128.const i32x4 a b c d`, loads and stores with optional `offset=` and `align=` (natural
- * alignment by default), `f64x2.replace_lane LANE`, and the operators of {@link OPS}. Comments: `;;` to the end
- * of the line and `(; ... ;)`.
+ * Instructions are written flat, one after another (no folded `(i32.add ...)` forms): `block`/`loop`/`if` (an
+ * optional `$label`, no result; no `else`), `end`, `br`/`br_if` (a depth or a `$label`), `return`,
+ * `local.get/set/tee` (an index or a `$name`), `i32.const`, `v128.const i32x4 a b c d`, loads and stores with
+ * optional `offset=` and `align=` (natural alignment by default), `f64x2.replace_lane LANE`, and the operators of
+ * {@link OPS}. Comments: `;;` to the end of the line and `(; ... ;)`.
  */
 
 type Imm = "none" | "block" | "label" | "local" | "i32" | "v128" | "lane" | "mem";
@@ -23,9 +23,11 @@ type Imm = "none" | "block" | "label" | "local" | "i32" | "v128" | "lane" | "mem
 const OPS: Record<string, [number[], Imm, number?]> = {
   block: [[0x02], "block"],
   loop: [[0x03], "block"],
+  if: [[0x04], "block"],
   end: [[0x0b], "none"],
   br: [[0x0c], "label"],
   br_if: [[0x0d], "label"],
+  return: [[0x0f], "none"],
   "local.get": [[0x20], "local"],
   "local.set": [[0x21], "local"],
   "local.tee": [[0x22], "local"],
@@ -36,12 +38,16 @@ const OPS: Record<string, [number[], Imm, number?]> = {
   "i32.store": [[0x36], "mem", 2],
   "f64.store": [[0x39], "mem", 3],
   "i32.const": [[0x41], "i32"],
+  "i32.eqz": [[0x45], "none"],
+  "i32.eq": [[0x46], "none"],
   "i32.lt_u": [[0x49], "none"],
+  "i32.gt_u": [[0x4b], "none"],
   "i32.ge_u": [[0x4f], "none"],
   "i32.ctz": [[0x68], "none"],
   "i32.add": [[0x6a], "none"],
   "i32.sub": [[0x6b], "none"],
   "i32.mul": [[0x6c], "none"],
+  "i32.and": [[0x71], "none"],
   "i32.shl": [[0x74], "none"],
   "i64.ctz": [[0x7a], "none"],
   "f64.add": [[0xa0], "none"],

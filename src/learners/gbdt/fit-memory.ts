@@ -83,7 +83,7 @@ function kernelArrays(binned: BinnedMatrix, layout: HistogramLayout, maxBlocks: 
     total += Math.ceil(sizes[k] / 16) * 16;
   }
   const memory = kernelMemory(total); // null without the kernel (CHURNKIT_WASM=0, no SIMD): the JS loop, same model
-  const kernel = memory && instantiateKernel(memory);
+  const kernel = memory && instantiateKernel(memory, layout.offsets, binned.bins.length);
   if (!memory || !kernel) return null;
   const buf = memory.buffer;
   const bins = new Uint8Array(buf, at.bins, binned.bins.length);

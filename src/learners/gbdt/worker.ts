@@ -30,7 +30,7 @@ const layout: HistogramLayout = {
 };
 try {
   // The same kernel as the main thread's, on the same memory (or the JS loop, bit-for-bit the same sums).
-  const kernel = input.memory ? instantiateKernel(input.memory) : null;
+  const kernel = input.memory ? instantiateKernel(input.memory, input.offsets, bins.length) : null;
   // The block buffers are the kernel's wide ones: the JS loop cannot stand in for it here.
   if (input.memory && !kernel) throw new Error("gbdt worker: no WebAssembly kernel");
   let seen = 0;
