@@ -42,7 +42,7 @@ describe("gbdt histogram WebAssembly kernel", () => {
     ["feature loop", false],
     ["unrolled for the layout", true],
   ])("builds the same histogram bits as the JS loop (%s): row subsets, all rows, a run of features", (_, unroll) => {
-    const n = 5000;
+    const n = 20_000;
     const nf = 9;
     const rng = new Rng(11);
     const nBins = Array.from({ length: nf }, (_, j) => (j % 3 === 1 ? 4 : j === 2 ? 255 : 37));
@@ -66,7 +66,7 @@ describe("gbdt histogram WebAssembly kernel", () => {
     const offsets = new Int32Array(buf, pOff, nf);
     offsets.set(layout.offsets);
     // Unrolled: as for a table of MIN_UNROLLED_CELLS cells (its calls over all features take the unrolled code).
-    const kernel = unroll ? instantiateKernel(memory, offsets, MIN_UNROLLED_CELLS) : instantiateKernel(memory);
+    const kernel = (unroll ? instantiateKernel(memory, offsets, MIN_UNROLLED_CELLS) : instantiateKernel(memory))!;
     expect(kernel).not.toBeNull();
     const bins = new Uint8Array(buf, pBins, n * nf);
     // Value bins, the missing bin (nBins[j]), and skewed columns that put long runs into one bin.
@@ -80,7 +80,13 @@ describe("gbdt histogram WebAssembly kernel", () => {
       grad[r] = r === 7 ? -0 : (rng.next() - 0.5) * 10 ** rng.int(12);
       hess[r] = rng.next() * 0.25;
     }
-    const subset = Uint32Array.from({ length: n }, (_, i) => i).filter(() => rng.next() < 0.4);
+    // Rows of a dense node (taken without the touch ahead: kernel-histogram.ts, NEAR_ROWS), then of a sparse one.
+    const dense = Uint32Array.from({ length: n }, (_, i) => i).filter(() => rng.next() < 0.4);
+    const sparse = Uint32Array.from({ length: n }, (_, i) => i).filter(() => rng.next() < 0.05);
+    const subset = new Uint32Array(dense.length + sparse.length);
+    subset.set(dense);
+    subset.set(sparse, dense.length);
+    const [d, s] = [dense.length, subset.length];
     const rows = new Uint32Array(buf, pRows, n);
     rows.set(subset);
     const wide = new Float64Array(buf, pWide, 2 * 4 * layout.size);
@@ -88,14 +94,17 @@ describe("gbdt histogram WebAssembly kernel", () => {
     const jsHist = new Float64Array(3 * layout.size);
     const jsBlock = new Float64Array(3 * layout.size);
     const cases: [Int32Array, Uint32Array | null, number, number][] = [
-      [Int32Array.from({ length: nf }, (_, j) => j), rows, 0, subset.length],
+      [Int32Array.from({ length: nf }, (_, j) => j), rows, 0, d],
+      [Int32Array.from({ length: nf }, (_, j) => j), rows, d, s],
       [Int32Array.from({ length: nf }, (_, j) => j), null, 0, n],
-      // Fewer rows than one chunk of touched rows (histogram-wasm.ts, TOUCH_ROWS = 128), and whole chunks only.
-      [Int32Array.from({ length: nf }, (_, j) => j), rows, 5, 70],
-      [Int32Array.from({ length: nf }, (_, j) => j), rows, 200, 200 + 4 * 128],
-      [Int32Array.from([2, 3, 4, 5]), rows, 13, subset.length - 5],
+      // Fewer rows than one chunk of touched rows (histogram-kernel-text.ts, TOUCH_ROWS = 128), and whole chunks.
+      [Int32Array.from({ length: nf }, (_, j) => j), rows, d + 5, d + 70],
+      [Int32Array.from({ length: nf }, (_, j) => j), rows, d + 200, d + 200 + 4 * 128],
+      [Int32Array.from([2, 3, 4, 5]), rows, 13, d - 5],
+      [Int32Array.from([2, 3, 4, 5]), rows, d + 13, s - 5],
       // Column subsampling: runs of consecutive features, one kernel call each.
-      [Int32Array.from([0, 2, 3, 6, 8]), rows, 0, subset.length],
+      [Int32Array.from([0, 2, 3, 6, 8]), rows, 0, d],
+      [Int32Array.from([0, 2, 3, 6, 8]), rows, d, s],
       [Int32Array.from([1, 4, 5, 7]), null, 100, n],
       [Int32Array.from([0]), null, 1, 2],
     ];

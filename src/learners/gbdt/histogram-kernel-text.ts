@@ -4,6 +4,7 @@
  * (reading their offsets) or unrolled for one layout's offsets. Every variant adds each slot's rows in row order,
  * the JS loop's order (histogram-loops.ts), so all give the same bits.
  */
+import { logLossFuncText } from "./loss-kernel-text.js";
 
 /**
  * Rows of a node whose cache lines are touched one chunk ahead of the histogram updates (see {@link touchText}).
@@ -199,12 +200,16 @@ function countText(at: number): string {
           i32.store offset=${at + 16}`;
 }
 
+/** How a kernel function finds its rows: `rows[k]`, with or without touching them ahead, or `k` itself. */
+type Rows = "touched" | "listed" | "all";
+
 /**
- * The row loop over `k..end` with `features` as each row's updates; `fromRows`: the row numbers are `rows[k]`, and
- * their lines are touched a chunk ahead ({@link touchText}), else `r` is `k` (consecutive rows: the hardware
- * prefetches them).
+ * The row loop over `k..end` with `features` as each row's updates. `touched`: the row numbers are `rows[k]`, and
+ * their lines are touched a chunk ahead ({@link touchText}); `listed`: `rows[k]` without (rows close together: the
+ * hardware prefetches them); `all`: `r` is `k`.
  */
-function rowLoop(fromRows: boolean, features: string): string {
+function rowLoop(how: Rows, features: string): string {
+  const fromRows = how !== "all";
   const row = `
         local.get $k                       ;; r = ${fromRows ? "rows[k]" : "k"}${
           fromRows
@@ -223,7 +228,7 @@ function rowLoop(fromRows: boolean, features: string): string {
         br $row
       end
     end`;
-  if (!fromRows)
+  if (how !== "touched")
     return `
     block $done
       loop $row                            ;; for (; k < end; k++)
@@ -257,11 +262,11 @@ function rowLoop(fromRows: boolean, features: string): string {
 }
 
 /**
- * One kernel function in WebAssembly text: `fromRows`: the row numbers are `rows[k]` (else `k`); `counts`: add 1
- * to each slot's count. With `offsets`, a call over all of them (j0 = 0, j1 = their number) takes the unrolled
- * updates ({@link unrolledFeatures}), any other the feature loop.
+ * One kernel function in WebAssembly text: `how` it finds its rows ({@link rowLoop}); `counts`: add 1 to each
+ * slot's count. With `offsets`, a call over all of them (j0 = 0, j1 = their number) takes the unrolled updates
+ * ({@link unrolledFeatures}), any other the feature loop.
  */
-function kernelFunc(name: string, fromRows: boolean, counts: boolean, offsets: ArrayLike<number> | null): string {
+function kernelFunc(name: string, how: Rows, counts: boolean, offsets: ArrayLike<number> | null): string {
   const unrolled = offsets
     ? `
     local.get $j0                          ;; all features: the unrolled updates
@@ -270,7 +275,7 @@ function kernelFunc(name: string, fromRows: boolean, counts: boolean, offsets: A
     i32.const ${offsets.length}
     i32.eq
     i32.and
-    if${rowLoop(fromRows, unrolledFeatures(offsets, counts))}
+    if${rowLoop(how, unrolledFeatures(offsets, counts))}
       return
     end`
     : "";
@@ -279,20 +284,22 @@ function kernelFunc(name: string, fromRows: boolean, counts: boolean, offsets: A
     (param $hist i32) (param $offsets i32) (param $bins i32) (param $stride i32) (param $j0 i32) (param $j1 i32)
     (param $rows i32) (param $k i32) (param $end i32) (param $grad i32) (param $hess i32)
     (local $r i32) (local $p i32) (local $pe i32) (local $o i32) (local $t i32) (local $a i32) (local $gh v128)
-    (local $i i32) (local $te i32) (local $ce i32) (local $acc i32)${unrolled}${rowLoop(fromRows, featureLoop(counts))})`;
+    (local $i i32) (local $te i32) (local $ce i32) (local $acc i32)${unrolled}${rowLoop(how, featureLoop(counts))})`;
 }
 
 /**
  * The kernel module in WebAssembly text: imports `env.memory` (shared, up to 4 GiB), exports `addRows` (`r` is
- * `rows[k]`), `addAll` (`r` is `k`) and `addAllSums` (`addAll` without the counts). `offsets` (a layout's; histogram-wasm.ts
+ * `rows[k]`), `addNearRows` (the same without the touch ahead), `addAll` (`r` is `k`) and `addAllSums` (`addAll` without the counts), and `logLoss` (loss-kernel-text.ts). `offsets` (a layout's; histogram-wasm.ts
  * decides when): calls over all features are unrolled with these offsets; null: the feature loop only.
  */
 export function histogramKernelText(offsets: ArrayLike<number> | null = null): string {
+  const funcs = [
+    kernelFunc("addRows", "touched", true, offsets),
+    kernelFunc("addNearRows", "listed", true, offsets),
+    kernelFunc("addAll", "all", true, offsets),
+    kernelFunc("addAllSums", "all", false, offsets),
+    logLossFuncText(),
+  ];
   return `(module
-  (import "env" "memory" (memory 1 65536 shared))${kernelFunc("addRows", true, true, offsets)}${kernelFunc(
-    "addAll",
-    false,
-    true,
-    offsets,
-  )}${kernelFunc("addAllSums", false, false, offsets)})`;
+  (import "env" "memory" (memory 1 65536 shared))${funcs.join("")})`;
 }

@@ -29,6 +29,7 @@
  */
 import { WasmKernel, wasmMemory, type SharedWasmMemory } from "../../utils/wasm.js";
 import { histogramKernelText } from "./histogram-kernel-text.js";
+import type { LossKernel } from "./loss.js";
 
 export { histogramKernelText };
 
@@ -53,9 +54,14 @@ export type KernelAdd = (
   hess: number,
 ) => void;
 
-/** The kernel's functions (see {@link KernelAdd}). */
-export interface HistogramKernel {
+/** The kernel's functions (see {@link KernelAdd}), and the log-loss gradients over the same memory (loss.ts). */
+export interface HistogramKernel extends LossKernel {
   addRows: KernelAdd;
+  /**
+   * `addRows` without touching the rows ahead, for rows close together (a dense node): there the hardware
+   * prefetches them, and the touch only costs (kernel-histogram.ts, NEAR_ROWS).
+   */
+  addNearRows: KernelAdd;
   addAll: KernelAdd;
   /**
    * `addAll` without the counts: the root of every tree but the first when every tree has all rows, whose

@@ -45,7 +45,7 @@ try {
       const kind = ctrl[Ctrl.Kind];
       if (kind === TASK_GRADIENTS) {
         const [from, to] = blockRange(b, blocks, raw.length);
-        logLossGradients(raw, y, grad, hess, from, to);
+        logLossGradients(raw, y, grad, hess, from, to, kernel);
       } else if (kind === TASK_UPDATE) {
         const [from, to] = blockRange(b, blocks, rows.length);
         updateRows(raw, rows, leaves, ctrl[Ctrl.Count]!, from, to, ctrl[Ctrl.Reset] === 1);
