@@ -7,14 +7,14 @@
  *   (module
  *     (import "env" "memory" (memory MIN MAX? shared?))
  *     (func $name? (export "name")? (param $p i32)* (result t)? (local $l t)*  instruction*))
- * Instructions are written flat, one after another (no folded `(i32.add ...)` forms): `block`/`loop` (an optional
- * `$label`, no result), `end`, `br`/`br_if` (a depth or a `$label`), `local.get/set/tee` (an index or a `$name`),
- * `i32.const`, `v128.const i32x4 a b c d`, loads and stores with optional `offset=` and `align=` (natural
- * alignment by default), `f64x2.replace_lane LANE`, and the operators of {@link OPS}. Comments: `;;` to the end
- * of the line and `(; ... ;)`.
+ * Instructions are written flat, one after another (no folded `(i32.add ...)` forms): `block`/`loop`/`if` (an
+ * optional `$label`, no result), `else`, `end`, `br`/`br_if` (a depth or a `$label`), `return`,
+ * `local.get/set/tee` (an index or a `$name`), `i32.const`, `f64.const` (a decimal number), `v128.const i32x4 a b c d`, loads and stores with
+ * optional `offset=` and `align=` (natural alignment by default), `f64x2.replace_lane LANE`, and the operators of
+ * {@link OPS}. Comments: `;;` to the end of the line and `(; ... ;)`.
  */
 
-type Imm = "none" | "block" | "label" | "local" | "i32" | "v128" | "lane" | "mem";
+type Imm = "none" | "block" | "label" | "local" | "i32" | "f64" | "v128" | "lane" | "mem";
 
 /**
  * Opcode bytes (WebAssembly core 2.0; SIMD after the 0xfd prefix, its index as unsigned LEB128), the kind of
@@ -23,9 +23,13 @@ type Imm = "none" | "block" | "label" | "local" | "i32" | "v128" | "lane" | "mem
 const OPS: Record<string, [number[], Imm, number?]> = {
   block: [[0x02], "block"],
   loop: [[0x03], "block"],
+  if: [[0x04], "block"],
+  else: [[0x05], "none"],
   end: [[0x0b], "none"],
   br: [[0x0c], "label"],
   br_if: [[0x0d], "label"],
+  return: [[0x0f], "none"],
+  select: [[0x1b], "none"],
   "local.get": [[0x20], "local"],
   "local.set": [[0x21], "local"],
   "local.tee": [[0x22], "local"],
@@ -36,16 +40,42 @@ const OPS: Record<string, [number[], Imm, number?]> = {
   "i32.store": [[0x36], "mem", 2],
   "f64.store": [[0x39], "mem", 3],
   "i32.const": [[0x41], "i32"],
+  "f64.const": [[0x44], "f64"],
+  "i32.eqz": [[0x45], "none"],
+  "i32.eq": [[0x46], "none"],
+  "i32.ne": [[0x47], "none"],
+  "i32.lt_s": [[0x48], "none"],
   "i32.lt_u": [[0x49], "none"],
+  "i32.gt_u": [[0x4b], "none"],
+  "i32.ge_s": [[0x4e], "none"],
   "i32.ge_u": [[0x4f], "none"],
+  "f64.eq": [[0x61], "none"],
+  "f64.lt": [[0x63], "none"],
+  "f64.gt": [[0x64], "none"],
+  "f64.ge": [[0x66], "none"],
   "i32.ctz": [[0x68], "none"],
   "i32.add": [[0x6a], "none"],
   "i32.sub": [[0x6b], "none"],
   "i32.mul": [[0x6c], "none"],
+  "i32.and": [[0x71], "none"],
+  "i32.or": [[0x72], "none"],
   "i32.shl": [[0x74], "none"],
+  "i32.shr_u": [[0x76], "none"],
   "i64.ctz": [[0x7a], "none"],
+  "i64.shl": [[0x86], "none"],
+  "i64.shr_u": [[0x88], "none"],
+  "f64.neg": [[0x9a], "none"],
   "f64.add": [[0xa0], "none"],
+  "f64.sub": [[0xa1], "none"],
+  "f64.mul": [[0xa2], "none"],
+  "f64.div": [[0xa3], "none"],
   "i32.wrap_i64": [[0xa7], "none"],
+  "i32.trunc_f64_s": [[0xaa], "none"],
+  "i64.extend_i32_u": [[0xad], "none"],
+  "f64.convert_i32_s": [[0xb7], "none"],
+  "f64.convert_i32_u": [[0xb8], "none"],
+  "i64.reinterpret_f64": [[0xbd], "none"],
+  "f64.reinterpret_i64": [[0xbf], "none"],
   "v128.load": [[0xfd, 0x00], "mem", 4],
   "v128.store": [[0xfd, 0x0b], "mem", 4],
   "v128.const": [[0xfd, 0x0c], "v128"],
@@ -287,6 +317,13 @@ function code(f: Func): number[] {
       const v = int(arg("a lane index").text, line);
       if (v < 0 || v > 15) fail(line, `lane ${v} is out of range`);
       out.push(v);
+    } else if (imm === "f64") {
+      // A decimal or hexadecimal JS number literal, e.g. written with String(x) of the constant: exactly x.
+      const a = arg("a number").text;
+      const v = /^[+-]?(\d+(\.\d*)?(e[+-]?\d+)?|Infinity)$/i.test(a) ? Number(a) : NaN;
+      if (Number.isNaN(v)) fail(line, `f64.const: "${a}" is not a decimal number`);
+      const bytes = new Uint8Array(new Float64Array([v]).buffer); // little-endian, as WebAssembly
+      for (let k = 0; k < 8; k++) out.push(bytes[k]!);
     } else if (imm === "v128") {
       if (arg("a shape").text !== "i32x4") fail(line, "v128.const: only the i32x4 shape is supported");
       for (let k = 0; k < 4; k++) {

@@ -4,7 +4,12 @@ import { Rng } from "../../src/utils/random.js";
 import { GbdtEstimator } from "../../src/learners/gbdt/gbdt.js";
 import { buildRows, histogramCounts, makeLayout } from "../../src/learners/gbdt/histogram.js";
 import { buildWide, sumWide } from "../../src/learners/gbdt/kernel-histogram.js";
-import { histogramKernelText, instantiateKernel, kernelMemory } from "../../src/learners/gbdt/histogram-wasm.js";
+import {
+  histogramKernelText,
+  instantiateKernel,
+  kernelMemory,
+  MIN_UNROLLED_CELLS,
+} from "../../src/learners/gbdt/histogram-wasm.js";
 import { wasmFromText } from "../../src/utils/wasm-text.js";
 
 /** Bits of every slot: Object.is tells -0 from 0, and NaN is equal to itself. */
@@ -33,8 +38,11 @@ describe("gbdt histogram WebAssembly kernel", () => {
     expect(kernelMemory(1 << 20)).toBeNull();
   });
 
-  it("builds the same histogram bits as the JS loop: row subsets, all rows, a run of features", () => {
-    const n = 5000;
+  it.each([
+    ["feature loop", false],
+    ["unrolled for the layout", true],
+  ])("builds the same histogram bits as the JS loop (%s): row subsets, all rows, a run of features", (_, unroll) => {
+    const n = 20_000;
     const nf = 9;
     const rng = new Rng(11);
     const nBins = Array.from({ length: nf }, (_, j) => (j % 3 === 1 ? 4 : j === 2 ? 255 : 37));
@@ -54,15 +62,16 @@ describe("gbdt histogram WebAssembly kernel", () => {
     // Two wide block buffers (kernel-histogram.ts).
     const pWide = take(2 * 8 * 4 * layout.size);
     const memory = kernelMemory(at)!;
-    const kernel = instantiateKernel(memory)!;
-    expect(kernel).not.toBeNull();
     const buf = memory.buffer;
+    const offsets = new Int32Array(buf, pOff, nf);
+    offsets.set(layout.offsets);
+    // Unrolled: as for a table of MIN_UNROLLED_CELLS cells (its calls over all features take the unrolled code).
+    const kernel = (unroll ? instantiateKernel(memory, offsets, MIN_UNROLLED_CELLS) : instantiateKernel(memory))!;
+    expect(kernel).not.toBeNull();
     const bins = new Uint8Array(buf, pBins, n * nf);
     // Value bins, the missing bin (nBins[j]), and skewed columns that put long runs into one bin.
     for (let r = 0; r < n; r++)
       for (let j = 0; j < nf; j++) bins[r * nf + j] = rng.next() < 0.1 ? nBins[j]! : rng.int(nBins[j]!);
-    const offsets = new Int32Array(buf, pOff, nf);
-    offsets.set(layout.offsets);
     const kLayout = { ...layout, offsets };
     const grad = new Float64Array(buf, pGrad, n);
     const hess = new Float64Array(buf, pHess, n);
@@ -71,7 +80,13 @@ describe("gbdt histogram WebAssembly kernel", () => {
       grad[r] = r === 7 ? -0 : (rng.next() - 0.5) * 10 ** rng.int(12);
       hess[r] = rng.next() * 0.25;
     }
-    const subset = Uint32Array.from({ length: n }, (_, i) => i).filter(() => rng.next() < 0.4);
+    // Rows of a dense node (taken without the touch ahead: kernel-histogram.ts, NEAR_ROWS), then of a sparse one.
+    const dense = Uint32Array.from({ length: n }, (_, i) => i).filter(() => rng.next() < 0.4);
+    const sparse = Uint32Array.from({ length: n }, (_, i) => i).filter(() => rng.next() < 0.05);
+    const subset = new Uint32Array(dense.length + sparse.length);
+    subset.set(dense);
+    subset.set(sparse, dense.length);
+    const [d, s] = [dense.length, subset.length];
     const rows = new Uint32Array(buf, pRows, n);
     rows.set(subset);
     const wide = new Float64Array(buf, pWide, 2 * 4 * layout.size);
@@ -79,11 +94,17 @@ describe("gbdt histogram WebAssembly kernel", () => {
     const jsHist = new Float64Array(3 * layout.size);
     const jsBlock = new Float64Array(3 * layout.size);
     const cases: [Int32Array, Uint32Array | null, number, number][] = [
-      [Int32Array.from({ length: nf }, (_, j) => j), rows, 0, subset.length],
+      [Int32Array.from({ length: nf }, (_, j) => j), rows, 0, d],
+      [Int32Array.from({ length: nf }, (_, j) => j), rows, d, s],
       [Int32Array.from({ length: nf }, (_, j) => j), null, 0, n],
-      [Int32Array.from([2, 3, 4, 5]), rows, 13, subset.length - 5],
+      // Fewer rows than one chunk of touched rows (histogram-kernel-text.ts, TOUCH_ROWS = 128), and whole chunks.
+      [Int32Array.from({ length: nf }, (_, j) => j), rows, d + 5, d + 70],
+      [Int32Array.from({ length: nf }, (_, j) => j), rows, d + 200, d + 200 + 4 * 128],
+      [Int32Array.from([2, 3, 4, 5]), rows, 13, d - 5],
+      [Int32Array.from([2, 3, 4, 5]), rows, d + 13, s - 5],
       // Column subsampling: runs of consecutive features, one kernel call each.
-      [Int32Array.from([0, 2, 3, 6, 8]), rows, 0, subset.length],
+      [Int32Array.from([0, 2, 3, 6, 8]), rows, 0, d],
+      [Int32Array.from([0, 2, 3, 6, 8]), rows, d, s],
       [Int32Array.from([1, 4, 5, 7]), null, 100, n],
       [Int32Array.from([0]), null, 1, 2],
     ];
@@ -142,8 +163,11 @@ describe("gbdt histogram WebAssembly kernel", () => {
     }
   });
 
-  it("fits byte-identical models with and without the kernel (CHURNKIT_WASM=0)", () => {
-    const n = 20_000;
+  it.each([
+    [20_000, 12],
+    // Rows x 8 features = MIN_UNROLLED_CELLS: the unrolled kernel (histogram-wasm.ts, kernelFor).
+    [MIN_UNROLLED_CELLS / 8, 3],
+  ])("fits byte-identical models with and without the kernel (CHURNKIT_WASM=0), %i rows", (n, trees) => {
     const rng = new Rng(3);
     const features: FeatureInfo[] = [];
     const columns: Float64Array[] = [];
@@ -172,8 +196,8 @@ describe("gbdt histogram WebAssembly kernel", () => {
       return rng.next() < 1 / (1 + Math.exp(-z)) ? 1 : 0;
     });
     for (const params of [
-      { max_iter: 12, early_stopping: false },
-      { max_iter: 8, subsample: 0.7, colsample: 0.6, max_leaf_nodes: null, max_depth: 5 },
+      { max_iter: trees, early_stopping: false },
+      { max_iter: trees, subsample: 0.7, colsample: 0.6, max_leaf_nodes: null, max_depth: 5 },
     ]) {
       delete process.env.CHURNKIT_WASM;
       const withKernel = JSON.stringify(new GbdtEstimator(params).fit(X, y, { seed: 5 }).state());

@@ -64,7 +64,7 @@ describe("WebAssembly text assembler", () => {
       }
   });
 
-  it("assembles a module that computes known results: loops, branches, i64, memory and SIMD", () => {
+  it("assembles a module that computes known results: loops, branches, if and return, i64, memory and SIMD", () => {
     const memory = wasmMemory(65536, false)!;
     const m = run(
       `(module
@@ -87,6 +87,27 @@ describe("WebAssembly text assembler", () => {
             end
           end
           local.get $s)
+        (func (export "clamp") (param $x i32) (param $lo i32) (param $hi i32) (result i32)
+          local.get $x              ;; if (x == lo & hi > x) return -1; return min(x, hi) (unsigned)
+          local.get $lo
+          i32.eq
+          local.get $hi
+          local.get $x
+          i32.gt_u
+          i32.and
+          if
+            i32.const -1
+            return
+          end
+          local.get $x
+          local.get $hi
+          i32.gt_u
+          i32.eqz
+          if
+            local.get $x
+            return
+          end
+          local.get $hi)
         (func (export "ctz64") (param i32) (result i32)
           local.get 0
           i64.load
@@ -115,6 +136,10 @@ describe("WebAssembly text assembler", () => {
     );
     expect(m.sum!(100)).toBe(5050);
     expect(m.sum!(0)).toBe(0);
+    expect(m.clamp!(3, 3, 10)).toBe(-1);
+    expect(m.clamp!(3, 2, 10)).toBe(3);
+    expect(m.clamp!(12, 2, 10)).toBe(10);
+    expect(m.clamp!(10, 10, 10)).toBe(10);
     const f = new Float64Array(memory.buffer);
     const u32 = new Uint32Array(memory.buffer);
     u32[0] = 0;
@@ -129,7 +154,7 @@ describe("WebAssembly text assembler", () => {
 
   it("rejects what it does not know, naming the line, rather than emit wrong bytes", () => {
     const fn = (body: string, decl = "(param $x i32)") => `(module\n  (func ${decl}\n${body}))`;
-    expect(() => wasmFromText(fn("local.get $x\nf64.mul"))).toThrow(/line 4: unknown instruction "f64.mul"/);
+    expect(() => wasmFromText(fn("local.get $x\nf64.sqrt"))).toThrow(/line 4: unknown instruction "f64.sqrt"/);
     expect(() => wasmFromText(fn("local.get $y"))).toThrow(/line 3: no local \$y/);
     expect(() => wasmFromText(fn("local.get"))).toThrow(/"local.get" needs a local/);
     expect(() => wasmFromText(fn("i32.add 3"))).toThrow(/"i32.add" does not take "3"/);

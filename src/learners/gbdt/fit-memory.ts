@@ -1,5 +1,5 @@
 /**
- * Where the arrays a gbdt fit's histogram builds read and write live: the binned rows, the bin offsets,
+ * Where the arrays a gbdt fit's histogram builds read and write live: the binned rows, the bin offsets, the labels,
  * gradients, hessians, raw scores, the row index array and the histogram block buffers.
  *
  * With the WebAssembly kernel (histogram-wasm.ts) they are regions of one shared WebAssembly memory, so the
@@ -20,6 +20,8 @@ export interface FitArrays {
   bins: Uint8Array;
   /** The layout's offsets (in the kernel's memory when there is one). */
   offsets: Int32Array;
+  /** The 0/1 labels (in the kernel's memory, for its gradients: loss.ts). */
+  y: Uint8Array;
   grad: Float64Array;
   hess: Float64Array;
   raw: Float64Array;
@@ -34,18 +36,19 @@ export interface FitArrays {
 }
 
 /**
- * The arrays for a fit on `binned` with histogram `layout` and `maxBlocks` block buffers; `shared`: worker
- * threads will read them (shared memory either way with the kernel).
+ * The arrays for a fit on `binned` with labels `y`, histogram `layout` and `maxBlocks` block buffers; `shared`:
+ * worker threads will read them (shared memory either way with the kernel).
  */
 export function fitArrays(
   binned: BinnedMatrix,
+  y: Uint8Array,
   layout: HistogramLayout,
   maxBlocks: number,
   shared: boolean,
 ): FitArrays {
   const n = binned.nRows;
   const histLength = 3 * layout.size;
-  const viaKernel = kernelArrays(binned, layout, maxBlocks);
+  const viaKernel = kernelArrays(binned, y, layout, maxBlocks);
   if (viaKernel) return viaKernel;
   const f64 = (len: number) => (shared ? sharedArray(Float64Array, len) : new Float64Array(len));
   return {
@@ -53,6 +56,7 @@ export function fitArrays(
     kernel: null,
     bins: shared ? sharedCopy(binned.bins) : binned.bins,
     offsets: shared ? sharedCopy(layout.offsets) : layout.offsets,
+    y: shared ? sharedCopy(y) : y,
     grad: f64(n),
     hess: f64(n),
     raw: f64(n),
@@ -62,13 +66,19 @@ export function fitArrays(
   };
 }
 
-function kernelArrays(binned: BinnedMatrix, layout: HistogramLayout, maxBlocks: number): FitArrays | null {
+function kernelArrays(
+  binned: BinnedMatrix,
+  y: Uint8Array,
+  layout: HistogramLayout,
+  maxBlocks: number,
+): FitArrays | null {
   const n = binned.nRows;
   const histLength = 4 * layout.size;
   // Regions in order, each 16-byte aligned (v128 pairs and Float64 need it; the rest does not mind).
   const sizes = {
     bins: binned.bins.length,
     offsets: 4 * layout.offsets.length,
+    y: n,
     grad: 8 * n,
     hess: 8 * n,
     raw: 8 * n,
@@ -83,18 +93,21 @@ function kernelArrays(binned: BinnedMatrix, layout: HistogramLayout, maxBlocks: 
     total += Math.ceil(sizes[k] / 16) * 16;
   }
   const memory = kernelMemory(total); // null without the kernel (CHURNKIT_WASM=0, no SIMD): the JS loop, same model
-  const kernel = memory && instantiateKernel(memory);
+  const kernel = memory && instantiateKernel(memory, layout.offsets, binned.bins.length);
   if (!memory || !kernel) return null;
   const buf = memory.buffer;
   const bins = new Uint8Array(buf, at.bins, binned.bins.length);
   bins.set(binned.bins);
   const offsets = new Int32Array(buf, at.offsets, layout.offsets.length);
   offsets.set(layout.offsets);
+  const labels = new Uint8Array(buf, at.y, n);
+  labels.set(y);
   return {
     memory,
     kernel,
     bins,
     offsets,
+    y: labels,
     grad: new Float64Array(buf, at.grad, n),
     hess: new Float64Array(buf, at.hess, n),
     raw: new Float64Array(buf, at.raw, n),

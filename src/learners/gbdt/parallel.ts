@@ -199,7 +199,7 @@ class ParallelBuilder implements HistogramBuilder {
     private readonly objective?: RowGradients,
   ) {
     this.maxBlocks = maxBlocks(layout);
-    this.arrays = fitArrays(binned, layout, this.maxBlocks, true);
+    this.arrays = fitArrays(binned, y, layout, this.maxBlocks, true);
     const { bins, offsets, grad, hess, raw, rows, blocks, memory } = this.arrays;
     ({ grad: this.grad, hess: this.hess, raw: this.raw, rows: this.rows } = this.arrays);
     this.layout = { ...layout, offsets };
@@ -212,7 +212,7 @@ class ParallelBuilder implements HistogramBuilder {
       grad,
       hess,
       raw,
-      y: sharedCopy(y),
+      y: this.arrays.y,
       rows,
       features: sharedArray(Int32Array, binned.nFeatures),
       target: blocks,
@@ -274,13 +274,13 @@ class ParallelBuilder implements HistogramBuilder {
     const n = this.raw.length;
     const { y } = this.input;
     if (n < MIN_PARALLEL_NODE) {
-      logLossGradients(this.raw, y, this.grad, this.hess, 0, n);
+      logLossGradients(this.raw, y, this.grad, this.hess, 0, n, this.arrays.kernel);
       return;
     }
     const blocks = Math.min(GRADIENT_BLOCKS, n);
     this.run(TASK_GRADIENTS, blocks, (b) => {
       const [from, to] = blockRange(b, blocks, n);
-      logLossGradients(this.raw, y, this.grad, this.hess, from, to);
+      logLossGradients(this.raw, y, this.grad, this.hess, from, to, this.arrays.kernel);
     });
   }
 

@@ -76,12 +76,12 @@ export class SerialBuilder implements HistogramBuilder {
   private readonly rootCounts: RootCounts;
   constructor(
     private readonly binned: BinnedMatrix,
-    private readonly y: Uint8Array,
+    y: Uint8Array,
     layout: HistogramLayout,
     private readonly objective?: RowGradients,
   ) {
     this.maxBlocks = maxBlocks(layout);
-    this.arrays = fitArrays(binned, layout, this.maxBlocks, false);
+    this.arrays = fitArrays(binned, y, layout, this.maxBlocks, false);
     ({ grad: this.grad, hess: this.hess, raw: this.raw, rows: this.rows } = this.arrays);
     this.layout = { ...layout, offsets: this.arrays.offsets };
     this.rootCounts = new RootCounts(this.layout, binned.nRows);
@@ -90,7 +90,7 @@ export class SerialBuilder implements HistogramBuilder {
   }
   gradients(): void {
     if (this.objective) this.objective(this.raw, this.grad, this.hess);
-    else logLossGradients(this.raw, this.y, this.grad, this.hess, 0, this.raw.length);
+    else logLossGradients(this.raw, this.arrays.y, this.grad, this.hess, 0, this.raw.length, this.arrays.kernel);
   }
   partition(start: number, end: number, feature: number, table: Uint8Array): number {
     const n = this.binned.nRows;

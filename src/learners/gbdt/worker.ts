@@ -30,7 +30,7 @@ const layout: HistogramLayout = {
 };
 try {
   // The same kernel as the main thread's, on the same memory (or the JS loop, bit-for-bit the same sums).
-  const kernel = input.memory ? instantiateKernel(input.memory) : null;
+  const kernel = input.memory ? instantiateKernel(input.memory, input.offsets, bins.length) : null;
   // The block buffers are the kernel's wide ones: the JS loop cannot stand in for it here.
   if (input.memory && !kernel) throw new Error("gbdt worker: no WebAssembly kernel");
   let seen = 0;
@@ -45,7 +45,7 @@ try {
       const kind = ctrl[Ctrl.Kind];
       if (kind === TASK_GRADIENTS) {
         const [from, to] = blockRange(b, blocks, raw.length);
-        logLossGradients(raw, y, grad, hess, from, to);
+        logLossGradients(raw, y, grad, hess, from, to, kernel);
       } else if (kind === TASK_UPDATE) {
         const [from, to] = blockRange(b, blocks, rows.length);
         updateRows(raw, rows, leaves, ctrl[Ctrl.Count]!, from, to, ctrl[Ctrl.Reset] === 1);
