@@ -283,7 +283,19 @@ export function findBestSplit(
   }
   if (!best.found) return null;
   const { gain, feature, bin, missingLeft, leftBins, gl, hl, nl } = best;
-  return { gain, feature, bin, missingLeft, leftBins, gLeft: gl, hLeft: hl, nLeft: nl, gRight: G - gl, hRight: H - hl, nRight: N - nl };
+  return {
+    gain,
+    feature,
+    bin,
+    missingLeft,
+    leftBins,
+    gLeft: gl,
+    hLeft: hl,
+    nLeft: nl,
+    gRight: G - gl,
+    hRight: H - hl,
+    nRight: N - nl,
+  };
 }
 
 /** For each bin of the split feature (value bins, then missing at `nBins`): 1 if it goes left. */
