@@ -93,6 +93,11 @@ async function countFacts(con: DuckDBConnection, columns: string[], table = RAW)
   const num = (v: unknown, none = 0) => (v === null || v === undefined ? none : Number(v));
   for (const c of columns) {
     const x = ident(c);
+    const numbers = await numberFacts(con, x, table);
+    if (numbers) {
+      out.set(c, numbers);
+      continue;
+    }
     const r = await con.runAndReadAll(
       `SELECT ${aggs.join(", ")} FROM (SELECT ${parsed} FROM (SELECT ${base} FROM (SELECT rowid AS r, ${x} AS v, ${sqlTrim(x)} AS t FROM ${table})))`,
     );
@@ -114,6 +119,58 @@ async function countFacts(con: DuckDBConnection, columns: string[], table = RAW)
     });
   }
   return out;
+}
+
+/**
+ * The {@link ColumnFacts} of a column whose every cell is a plain number or missing, counted from its text vectors'
+ * memory by the rules of values.ts (text-vectors.ts `textNumbers`, as typing reads it), and its distinct texts in SQL
+ * (trimmed only when a cell may need it). The aggregate query above costs DuckDB ~0.56 CPU-s a column of 1M numbers,
+ * mostly its regular expressions (trim, number forms); this ~0.17. Undefined as soon as a chunk holds any other cell:
+ * that column takes the query.
+ */
+async function numberFacts(con: DuckDBConnection, x: string, table: string): Promise<ColumnFacts | undefined> {
+  const result = await con.stream(`SELECT ${x} FROM ${table}`);
+  let read = new Float64Array(0);
+  let other = false;
+  const slow = { cells: 0 };
+  let [nonMissing, integer, minAbs, min] = [0, 0, Infinity, Infinity];
+  for (;;) {
+    const chunk = await result.fetchChunk();
+    if (!chunk || chunk.rowCount === 0) break;
+    const m = chunk.rowCount;
+    if (read.length < m) read = new Float64Array(m);
+    textNumbers(chunk.getColumnVector(0), m, read, () => (other = true), slow);
+    if (other) return undefined;
+    for (let i = 0; i < m; i++) {
+      const v = read[i]!;
+      if (v !== v) continue; // NaN: missing
+      nonMissing++;
+      if (Math.trunc(v) === v) integer++;
+      const a = Math.abs(v);
+      if (a < minAbs) minAbs = a;
+      if (v < min) min = v;
+    }
+  }
+  // Trimming (a regular expression, most of the query's cost) only when some cell was read as a string.
+  const t = slow.cells === 0 ? x : sqlTrim(x);
+  const r = await con.runAndReadAll(
+    `SELECT count(DISTINCT t) FILTER (NOT ${sqlMissing("t")}) FROM (SELECT ${t} AS t FROM ${table})`,
+  );
+  return {
+    nonMissing,
+    numeric: nonMissing,
+    integer,
+    odd: 0,
+    firstOdd: -1,
+    firstOddValue: null,
+    firstOther: -1,
+    firstOtherValue: null,
+    boolWords: 0,
+    boolDistinct: 0,
+    distinct: Number(r.getRowsJS()[0]![0]),
+    minAbs,
+    min,
+  };
 }
 
 /** Subsets made so far on any source: each gets a table name of its own. */
