@@ -3,6 +3,7 @@
  * that later data can be compared with what the model learned from (drift checks).
  */
 import { dict } from "../utils/dict.js";
+import { sortNumbers } from "../utils/sort-numbers.js";
 import type { TypedTable } from "./typed.js";
 
 /**
@@ -201,7 +202,7 @@ export function numericStats(
   type: "numeric" | "boolean" = "numeric",
   fixedEdges?: readonly number[],
 ): NumericColumnStats {
-  const vals = present(values).sort();
+  const vals = sortNumbers(present(values));
   const { mean, std } = meanStd(vals);
   const quantiles: Record<string, number> = {};
   for (const q of QUANTILES) quantiles[String(q)] = quantileSorted(vals, q);
@@ -212,7 +213,7 @@ export function numericStats(
       if (edges.length === 0 || e > edges[edges.length - 1]!) edges.push(e);
     }
   const counts = new Array<number>(edges.length + 1).fill(0);
-  for (const v of vals) counts[binIndex(edges, v)]!++;
+  for (let i = 0; i < vals.length; i++) counts[binIndex(edges, vals[i]!)]!++;
   return {
     type,
     missing_share: (values.length - vals.length) / values.length,

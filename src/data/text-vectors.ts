@@ -82,13 +82,16 @@ function isToken(b: Uint8Array, at: number, len: number): boolean {
 
 /**
  * The numbers of a VARCHAR vector's first `n` cells into `out` (NaN for missing), by values.ts `parseNumber`; a cell
- * that is not a number (and not missing) is NaN and told to `bad` with its text.
+ * that is not a number (and not missing) is NaN and told to `bad` with its text. `slow.cells` (when given) counts the
+ * cells read as strings: none means every cell was NULL or an inline plain number or missing token, so no cell has
+ * white space to trim.
  */
 export function textNumbers(
   vec: DuckDBVector,
   n: number,
   out: Float64Array,
   bad: (i: number, text: string) => void,
+  slow?: { cells: number },
 ): Float64Array {
   const mem = memoryOf(vec, n);
   for (let i = 0; i < n; i++) {
@@ -110,6 +113,7 @@ export function textNumbers(
         }
       }
     }
+    if (slow) slow.cells++;
     const text = vec.getItem(i) as string | null;
     const x = parseNumber(text);
     if (x === undefined) bad(i, text!);

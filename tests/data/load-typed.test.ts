@@ -44,6 +44,24 @@ describe("fileSource (typed in DuckDB) = rawSource (typed in JS)", () => {
     expect(inferSchemaFrom(f, { target: "target" })).toEqual(inferSchemaFrom(r, { target: "target" }));
   });
 
+  it("counts number-only columns (read from the vectors) as the rules do, and falls back on a late word", async () => {
+    // 5,000 rows (several DuckDB chunks): `plain` only numbers in distinct texts of equal values ("1", "1.0", "-0"),
+    // `padded` a number with a tab late, `late` a word after 4,000 numbers, `blank` missing or one integer.
+    const lines = ["plain,padded,late,blank"];
+    for (let i = 0; i < 5000; i++) {
+      const plain = ["1", "1.0", "-0", "0", "", "2.5e3", "NA", String(i)][i % 8];
+      const padded = i === 4321 ? "\t8" : String(i % 50);
+      const late = i === 4000 ? "many" : String(i / 4);
+      lines.push(`${plain},${padded},${late},${i === 3 ? "7" : ""}`);
+    }
+    const [f, r] = await both(write(dir, "numbers.csv", lines.join("\n") + "\n"));
+    for (const c of f.columns) expect({ c, ...f.facts(c) }).toEqual({ c, ...r.facts(c) });
+    expect(f.facts("plain")).toMatchObject({ nonMissing: 3750, numeric: 3750, distinct: 5 + 625 });
+    expect(f.facts("padded")).toMatchObject({ numeric: 5000, distinct: 50 });
+    expect(f.facts("late")).toMatchObject({ numeric: 4999, firstOther: 4000, firstOtherValue: "many" });
+    expect(f.facts("blank")).toMatchObject({ nonMissing: 1, integer: 1, distinct: 1, min: 7 });
+  });
+
   it("types columns identically, with picked rows in the order asked", async () => {
     const [f, r] = await both(file);
     const a = await f.typed(specs);

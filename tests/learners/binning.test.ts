@@ -6,7 +6,8 @@
 import { describe, expect, it } from "vitest";
 import { BinMapper } from "../../src/learners/binning/bin-mapper.js";
 import { leftCodes } from "../../src/learners/binning/categorical.js";
-import { BINNING_SUBSAMPLE, binOf, edgeSample, numericEdges, sortNumbers } from "../../src/learners/binning/edges.js";
+import { BINNING_SUBSAMPLE, binOf, edgeSample, numericEdges } from "../../src/learners/binning/edges.js";
+import { sortNumbers } from "../../src/utils/sort-numbers.js";
 import { CartEstimator } from "../../src/learners/tree/cart.js";
 import { ForestEstimator } from "../../src/learners/forest/forest.js";
 import type { FeatureInfo, Matrix } from "../../src/core/types.js";
