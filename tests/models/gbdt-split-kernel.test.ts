@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { Rng } from "../../src/utils/random.js";
-import { histogramCounts, makeLayout } from "../../src/learners/gbdt/histogram.js";
+import { histogramCounts, makeLayout, subtractHistogram } from "../../src/learners/gbdt/histogram.js";
 import { findBestSplit, SplitScratch, type SplitConstraints } from "../../src/learners/gbdt/splitting.js";
 import { splitKernel } from "../../src/learners/gbdt/split-kernel.js";
 
@@ -61,6 +61,24 @@ describe("gbdt split-finding WebAssembly kernel", () => {
       }
     }
     expect(splits).toBeGreaterThan(300);
+  });
+
+  it("subtracts histograms as subtractHistogram does, with and without a gap in the active features", () => {
+    const layout = makeLayout([255, 3, 40, 255, 1, 17]);
+    const length = 3 * layout.size;
+    const { pool, kernel } = splitKernel(length, 4);
+    const [p, c] = [pool.acquire(), pool.acquire()];
+    const rng = new Rng(5);
+    for (const features of [Int32Array.from([0, 1, 2, 3, 4, 5]), Int32Array.from([1, 2, 4])]) {
+      for (let i = 0; i < 2 * layout.size; i++) [p[i], c[i]] = [rng.next() - 0.5, rng.next() * 1e-3];
+      const [pc, cc] = [histogramCounts(p, layout), histogramCounts(c, layout)];
+      for (let t = 0; t < layout.size; t++) [pc[t], cc[t]] = [rng.int(1000) + 1000, rng.int(1000)];
+      const expected = Float64Array.from(p);
+      subtractHistogram(Float64Array.from(p), Float64Array.from(c), expected, layout, features);
+      expect(kernel!.subtract(p, c, p, layout, features)).toBe(true);
+      expect(Array.from(p)).toEqual(Array.from(expected));
+    }
+    expect(kernel!.subtract(new Float64Array(length), c, p, layout, Int32Array.from([0]))).toBe(false);
   });
 
   it("is off with CHURNKIT_WASM=0: an ordinary pool and the JS scan", () => {

@@ -305,5 +305,51 @@ export function splitKernelText(): string {
       f64.store offset=40
     end
     local.get $found
-  ))`;
+  )
+  ${subText("sub", "f64", 8)}
+  ${subText("subCounts", "i32", 4)})`;
+}
+
+/**
+ * `name(parent, child, out, n)`: `out[i] = parent[i] - child[i]` for `n` values of type `t` (`size` bytes) at those
+ * byte addresses, in index order (`out` may be `parent`): histogram.ts's subtraction, the same operations.
+ */
+function subText(name: string, t: string, size: number): string {
+  return `(func (export "${name}") (param $p i32) (param $c i32) (param $o i32) (param $n i32)
+    (local $end i32)
+    local.get $p
+    local.get $n
+    i32.const ${size}
+    i32.mul
+    i32.add
+    local.set $end
+    block $done
+      loop $next
+        local.get $p
+        local.get $end
+        i32.ge_u
+        br_if $done
+        local.get $o
+        local.get $p
+        ${t}.load
+        local.get $c
+        ${t}.load
+        ${t}.sub
+        ${t}.store
+        local.get $p
+        i32.const ${size}
+        i32.add
+        local.set $p
+        local.get $c
+        i32.const ${size}
+        i32.add
+        local.set $c
+        local.get $o
+        i32.const ${size}
+        i32.add
+        local.set $o
+        br $next
+      end
+    end
+  )`;
 }

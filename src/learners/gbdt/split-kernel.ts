@@ -7,7 +7,7 @@
  * histograms), ~17-18 -> ~10.7 µs per node. `CHURNKIT_WASM=0` (utils/wasm.ts) turns it off like every kernel.
  */
 import { WasmKernel, wasmMemory } from "../../utils/wasm.js";
-import { HistogramPool } from "./histogram.js";
+import { HistogramPool, type HistogramLayout } from "./histogram.js";
 import { splitKernelText } from "./split-kernel-text.js";
 
 /** The scan of one numeric feature (split-kernel-text.ts): 1 when it beats `best`, its split then at `out`. */
@@ -28,7 +28,16 @@ type Scan = (
   out: number,
 ) => number;
 
-const kernel = new WasmKernel<{ scan: Scan }>(splitKernelText);
+/** `out[i] = parent[i] - child[i]` for `n` Float64 (`sub`) or Int32 (`subCounts`) values at these byte addresses. */
+type Sub = (this: void, parent: number, child: number, out: number, n: number) => void;
+
+interface Exports {
+  scan: Scan;
+  sub: Sub;
+  subCounts: Sub;
+}
+
+const kernel = new WasmKernel<Exports>(splitKernelText);
 
 /** Most bytes of histograms a fit keeps in the kernel's memory (more: the JS scan, on ordinary buffers). */
 const MAX_POOL_BYTES = 64 << 20;
@@ -38,12 +47,43 @@ export class SplitKernel {
   readonly buffer: ArrayBufferLike;
   /** The improved split: (gain, bin, gl, hl, nl, missingLeft) of the last scan that returned 1. */
   readonly out: Float64Array;
-  constructor(
-    readonly scan: Scan,
-    memory: { buffer: ArrayBufferLike },
-  ) {
+  readonly scan: Scan;
+  private readonly exports: Exports;
+  constructor(exports: Exports, memory: { buffer: ArrayBufferLike }) {
+    this.exports = exports;
+    this.scan = exports.scan;
     this.buffer = memory.buffer;
     this.out = new Float64Array(this.buffer, 0, 8);
+  }
+
+  /**
+   * histogram.ts's `subtractHistogram` (`out = parent - child` over the active features' slots, `out` may be
+   * `parent`) by the kernel, the same operations, when all three are in its memory; false (nothing done) otherwise.
+   */
+  subtract(
+    parent: Float64Array,
+    child: Float64Array,
+    out: Float64Array,
+    layout: HistogramLayout,
+    features: Int32Array,
+  ): boolean {
+    const b = this.buffer;
+    if (parent.buffer !== b || child.buffer !== b || out.buffer !== b) return false;
+    const { offsets, nBins, size } = layout;
+    const { sub, subCounts } = this.exports;
+    const [p, c, o] = [parent.byteOffset, child.byteOffset, out.byteOffset];
+    const nf = features.length;
+    // One call per run of consecutive active features (one run without colsample).
+    for (let f = 0; f < nf;) {
+      const from = offsets[features[f]!]!;
+      let j = features[f]!;
+      for (f++; f < nf && features[f] === j + 1; f++) j++;
+      const n = offsets[j]! + nBins[j]! + 1 - from;
+      sub(p + 16 * from, c + 16 * from, o + 16 * from, 2 * n);
+      const at = 16 * size + 4 * from;
+      subCounts(p + at, c + at, o + at, n);
+    }
+    return true;
   }
 }
 
@@ -77,5 +117,5 @@ export function splitKernel(
   const memory = count > 0 && kernel.module() !== null ? wasmMemory(64 + 8 * length * count, false) : null;
   const exports = memory ? kernel.instantiate({ env: { memory } }) : null;
   if (!memory || !exports) return { pool: new HistogramPool(length), kernel: null };
-  return { pool: new KernelPool(length, memory.buffer, count), kernel: new SplitKernel(exports.scan, memory) };
+  return { pool: new KernelPool(length, memory.buffer, count), kernel: new SplitKernel(exports, memory) };
 }
