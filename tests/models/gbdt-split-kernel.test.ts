@@ -38,9 +38,9 @@ describe("gbdt split-finding WebAssembly kernel", () => {
         for (let j = 0; j < nBins.length; j++) {
           const b = rng.next() < missing ? nBins[j]! : Math.floor(rng.next() ** (1 + (trial % 5)) * nBins[j]!);
           const t = layout.offsets[j]! + b;
-          plain[2 * t] += g;
-          plain[2 * t + 1] += h;
-          cnt[t]! += 1;
+          plain[2 * t] = plain[2 * t]! + g;
+          plain[2 * t + 1] = plain[2 * t + 1]! + h;
+          cnt[t] = cnt[t]! + 1;
         }
         G += g;
         H += h;
