@@ -30,10 +30,11 @@ import { Rng } from "../../utils/random.js";
 import { BinMapper, type BinnedMatrix } from "../binning/bin-mapper.js";
 import { byteMaxBinsSchema, minDataPerGroupSchema } from "../binning/params.js";
 import { MIN_DATA_PER_GROUP } from "../binning/categorical.js";
-import { HistogramPool, makeLayout, type HistogramLayout } from "./histogram.js";
+import { makeLayout, type HistogramLayout } from "./histogram.js";
 import { histogramBuilder, type HistogramBuilder } from "./parallel.js";
 import { growTree, predictBinned, type GrowerContext } from "./grower.js";
 import { SplitScratch } from "./splitting.js";
+import { splitKernel } from "./split-kernel.js";
 import { predictEnsemble } from "./predictor.js";
 import { logLossFromRaw } from "../../evaluation/metrics.js";
 import { stratifiedSplit } from "../../data/split.js";
@@ -316,14 +317,15 @@ export class GbdtEstimator implements Estimator<GbdtParams, GbdtState> {
     const p = this.params;
     const n = binned.nRows;
     const nFeatures = mapper.features.length;
+    const { pool, kernel } = splitKernel(3 * layout.size, p.max_leaf_nodes);
     const ctx: GrowerContext = {
       binned,
       histograms,
       mapper,
       layout,
       categorical: Uint8Array.from(mapper.features, (f) => (f.kind === "categorical" ? 1 : 0)),
-      pool: new HistogramPool(3 * layout.size),
-      splitScratch: new SplitScratch(),
+      pool,
+      splitScratch: new SplitScratch(kernel),
     };
     const growParams = {
       l2: p.l2_regularization,

@@ -187,7 +187,8 @@ export function growTree(
       histograms.build(small.hist, features, false, small.start, small.end);
       if (large === left ? wantL : wantR) {
         // The parent's buffer becomes the larger child's histogram.
-        subtractHistogram(parentHist, small.hist, parentHist, layout, features);
+        if (!ctx.splitScratch.kernel?.subtract(parentHist, small.hist, parentHist, layout, features))
+          subtractHistogram(parentHist, small.hist, parentHist, layout, features);
         large.hist = parentHist;
       } else pool.release(parentHist);
       for (const child of [left, right]) {

@@ -43,9 +43,13 @@ export function makeLayout(nBins: ArrayLike<number>): HistogramLayout {
 /** Reuses histogram buffers across nodes and trees (allocation would dominate small nodes). */
 export class HistogramPool {
   private free: Float64Array[] = [];
-  constructor(private readonly length: number) {}
+  constructor(protected readonly length: number) {}
   acquire(): Float64Array {
-    return this.free.pop() ?? new Float64Array(this.length);
+    return this.free.pop() ?? this.allocate();
+  }
+  /** A new buffer of `length` numbers (split-kernel.ts: in the scan kernel's memory). */
+  protected allocate(): Float64Array {
+    return new Float64Array(this.length);
   }
   release(h: Float64Array): void {
     this.free.push(h);

@@ -20,6 +20,7 @@
  */
 import { histogramCounts, type HistogramLayout } from "./histogram.js";
 import { CAT_SMOOTH, MAX_CAT_THRESHOLD, MAX_CAT_TO_ONEHOT } from "../binning/categorical.js";
+import type { SplitKernel } from "./split-kernel.js";
 
 /** Minimum support of a category when a node has few (scikit-learn's MIN_CAT_SUPPORT). */
 export const MIN_CAT_SUPPORT = 10;
@@ -119,43 +120,56 @@ function scanNumeric(
   best: Best,
 ): void {
   const nMissing = cnt[off + nb]!;
-  const l2 = c.l2;
+  const { l2, minSamplesLeaf, minChildWeight } = c;
+  let bestGain = best.gain;
   // Missing right: left = bins 0..b; b = nb-1 ("split on missing") only when there are missing values.
+  // A bin with no rows and zero sums leaves gl, hl, nl and so the gain as they were for the bin before, which
+  // was already scanned (or, for bin 0, is below minSamplesLeaf >= 1): skipping it changes nothing.
   let gl = 0;
   let hl = 0;
   let nl = 0;
   const last = nMissing > 0 ? nb - 1 : nb - 2;
   for (let b = 0; b <= last; b++) {
-    const s = 2 * (off + b);
-    gl += hist[s]!;
-    hl += hist[s + 1]!;
-    nl += cnt[off + b]!;
+    const t = off + b;
+    const n = cnt[t]!;
+    const g = hist[2 * t]!;
+    const h = hist[2 * t + 1]!;
+    gl += g;
+    hl += h;
+    nl += n;
     const nr = N - nl;
     const hr = H - hl;
-    if (nl < c.minSamplesLeaf || hl < c.minChildWeight) continue;
-    if (nr < c.minSamplesLeaf || hr < c.minChildWeight) break;
+    if (nl < minSamplesLeaf || hl < minChildWeight) continue;
+    if (nr < minSamplesLeaf || hr < minChildWeight) break;
     const gain = splitGain(gl, hl, G - gl, hr, parentScore, l2);
-    if (gain > best.gain) {
+    if (gain > bestGain) {
+      bestGain = gain;
       // No missing at this node: missing values will follow the bigger child.
       record(best, gain, j, b, nMissing > 0 ? false : nl >= nr, null, gl, hl, nl);
     }
   }
   if (nMissing === 0) return;
-  // Missing left: right = bins b+1..nb-1, scanned from the top as scikit-learn does.
+  // Missing left: right = bins b+1..nb-1, scanned from the top as scikit-learn does (empty bins skipped as above).
   let gr = 0;
   let hr = 0;
   let nr = 0;
   for (let b = nb - 2; b >= 0; b--) {
-    const s = 2 * (off + b + 1);
-    gr += hist[s]!;
-    hr += hist[s + 1]!;
-    nr += cnt[off + b + 1]!;
+    const t = off + b + 1;
+    const n = cnt[t]!;
+    const g = hist[2 * t]!;
+    const h = hist[2 * t + 1]!;
+    gr += g;
+    hr += h;
+    nr += n;
     const nl2 = N - nr;
     const hl2 = H - hr;
-    if (nr < c.minSamplesLeaf || hr < c.minChildWeight) continue;
-    if (nl2 < c.minSamplesLeaf || hl2 < c.minChildWeight) break;
+    if (nr < minSamplesLeaf || hr < minChildWeight) continue;
+    if (nl2 < minSamplesLeaf || hl2 < minChildWeight) break;
     const gain = splitGain(G - gr, hl2, gr, hr, parentScore, l2);
-    if (gain > best.gain) record(best, gain, j, b, true, null, G - gr, hl2, nl2);
+    if (gain > bestGain) {
+      bestGain = gain;
+      record(best, gain, j, b, true, null, G - gr, hl2, nl2);
+    }
   }
 }
 
@@ -168,6 +182,8 @@ export class SplitScratch {
   readonly catBins = new Int32Array(256);
   /** Categorical scan: each candidate's sort key. */
   readonly catKeys = new Float64Array(256);
+  /** The fit's scan kernel (split-kernel.ts): numeric features of a histogram in its memory are scanned by it. */
+  constructor(readonly kernel: SplitKernel | null = null) {}
 }
 
 /** Sort `catBins[0..m)` by `catKeys` (ties: lower bin first). Insertion sort: m is usually tiny. */
@@ -274,12 +290,35 @@ export function findBestSplit(
   if (N < 2 * c.minSamplesLeaf || H < 2 * c.minChildWeight) return null;
   const parentScore = (G * G) / (H + c.l2 + 1e-15);
   const cnt = histogramCounts(hist, layout);
+  const k = scratch.kernel;
+  // The kernel's scan is the same as scanNumeric's, bit for bit (split-kernel-text.ts), on its own memory.
+  const wasm = k !== null && hist.buffer === k.buffer && Number.isInteger(c.minSamplesLeaf) && Number.isInteger(N);
   for (let f = 0; f < features.length; f++) {
     const j = features[f]!;
     const off = layout.offsets[j]!;
     const nb = layout.nBins[j]!;
     if (categorical[j]) scanCategorical(hist, cnt, off, nb, j, G, H, N, parentScore, c, best, scratch);
-    else scanNumeric(hist, cnt, off, nb, j, G, H, N, parentScore, c, best);
+    else if (!wasm) scanNumeric(hist, cnt, off, nb, j, G, H, N, parentScore, c, best);
+    else if (
+      k.scan(
+        hist.byteOffset,
+        cnt.byteOffset,
+        off,
+        nb,
+        G,
+        H,
+        N,
+        parentScore,
+        c.l2,
+        c.minSamplesLeaf,
+        c.minChildWeight,
+        best.gain,
+        0,
+      ) !== 0
+    ) {
+      const o = k.out;
+      record(best, o[0]!, j, o[1]!, o[5] === 1, null, o[2]!, o[3]!, o[4]!);
+    }
   }
   if (!best.found) return null;
   const { gain, feature, bin, missingLeft, leftBins, gl, hl, nl } = best;
