@@ -46,6 +46,11 @@ export interface ScoringColumns {
   /** Columns copied as text (identifiers). */
   text: string[];
   /**
+   * Whether the text columns come with their pieces (text-vectors.ts `pieceSql`; default true): worth DuckDB's cost
+   * only where cells are longer than 12 bytes, which are otherwise read one by one (`getItem`), as exactly.
+   */
+  pieces?: boolean;
+  /**
    * Numeric inputs whose source column is a number whose text form reads back as the same number (load.ts
    * `exactNumberColumns`), not text: read as numbers directly, the text rules only for values that are not finite.
    */
@@ -77,7 +82,7 @@ const isNative = (cols: ScoringColumns, s: ColumnSpec): boolean =>
 /**
  * The scoring query over `source` (a relation whose columns are text, but for the `native` numbers). Its columns, in
  * order: one per input (its text, or a native number as DOUBLE with NaN for NULL, an infinity kept, which JavaScript
- * refuses), then each text column and its pieces (text-vectors.ts `pieceSql`), then
+ * refuses), then each text column and its pieces (text-vectors.ts `pieceSql`; unless `pieces` is false), then
  * `position` when given (a DOUBLE expression over `source`'s columns: the row's 0-based position in the input).
  */
 export function scoringSql(cols: ScoringColumns, source: string, position?: string): string {
@@ -86,7 +91,7 @@ export function scoringSql(cols: ScoringColumns, source: string, position?: stri
   );
   const text = cols.text.flatMap((c) => {
     const t = `${ident(c)}::VARCHAR`;
-    return [t, ...pieceSql(t)];
+    return cols.pieces === false ? [t] : [t, ...pieceSql(t)];
   });
   return `SELECT ${[...inputs, ...text, ...(position ? [`${position} AS pos`] : [])].join(", ")} FROM (${source})`;
 }
@@ -311,8 +316,9 @@ export class ScoringWindows {
 
   /** The cells of text column `k` of a chunk of `n` rows (`col` gives the chunk's vectors). */
   private cellsOf(col: (k: number) => DuckDBVector, k: number, n: number): TextCells {
-    const at = this.textAt + k * (1 + PIECES);
-    const pieces = Array.from({ length: PIECES }, (_, p) => col(at + 1 + p));
+    const sent = this.cols.pieces === false ? 0 : PIECES;
+    const at = this.textAt + k * (1 + sent);
+    const pieces = Array.from({ length: sent }, (_, p) => col(at + 1 + p));
     return textCells(col(at), pieces, n);
   }
 

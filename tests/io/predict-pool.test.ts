@@ -102,4 +102,20 @@ describe(`predict on worker threads, ${ROWS} rows with odd ids`, () => {
       expect(readFileSync(two, "utf8") === a).toBe(true);
     }
   }, 180_000);
+
+  it("reads ids longer than 12 bytes exactly when the first rows' ids are short (no pieces sent)", async () => {
+    const { loadModel } = await import("../../dist/artifact/churn-model.js");
+    const { predictFile } = await import("../../dist/io/predict.js");
+    const m = await loadModel(model);
+    const dir = tmp();
+    // Short ids past scoring-source.ts's probe of the first rows, then the odd ones.
+    const csv = telcoFile(ROWS, (fields, i) => (fields[0] = i < 5000 ? `C${i}` : oddId(i)));
+    const text = join(dir, "text.csv");
+    const typed = join(dir, "typed.csv");
+    await predictFile(m, csv, text, undefined, () => undefined); // every column as text, by the JS rules
+    await predictFile(m, csv, typed, undefined, undefined, 2);
+    const a = readFileSync(text, "utf8");
+    expect(a).toContain(`long-5009-${"x".repeat(40)},`);
+    expect(readFileSync(typed, "utf8") === a).toBe(true);
+  }, 180_000);
 });
