@@ -120,6 +120,8 @@ interface Batch {
   table?: RawTable;
   /** The model matrix of the rows and their unseen categories. */
   prepare(): Promise<{ X: Matrix; unseen: UnseenCategory[]; at?: SurvivalInputs }>;
+  /** Give back the matrix's columns once scored, for the next batches' (typed stream: data/window-buffers.ts). */
+  recycle?: (columns: Float64Array[]) => void;
 }
 
 /** The input's rows in batches: its column names and a loop over the batches, in order, resolving to the rows read. */
@@ -151,7 +153,8 @@ function typedBatches(con: DuckDBConnection, source: ScoringSource, input: strin
           return w.text;
         },
         packed: () => w.packed(),
-        prepare: () => model.prepareTyped(w.typed, w.offset),
+        prepare: () => model.prepareTyped(w.typed, w.offset, (n) => w.buffers.float64(n)),
+        recycle: (columns) => w.buffers.give(columns),
       }),
     );
   return { columns: source.columns, forEach };
@@ -232,11 +235,12 @@ async function writeScores(
   const workers = o.threads - 1;
   let pool: ScorePool | null | undefined;
   let seen = 0;
-  const queue: { job: Promise<Scored>; text: Record<string, RawValue[]> }[] = [];
+  const queue: { job: Promise<Scored>; text: Record<string, RawValue[]>; recycle: Batch["recycle"] }[] = [];
   /** Write the oldest window the pool is scoring, once it is scored (windows are written in input order). */
   const writeOldest = async (): Promise<void> => {
-    const { job, text } = queue.shift()!;
+    const { job, text, recycle } = queue.shift()!;
     const s = await job;
+    recycle?.(s.columns);
     await sink.write(jsonl ? jsonLines(ids, text, s.p, th) : s.csv!);
   };
   try {
@@ -250,7 +254,7 @@ async function writeScores(
         const packed = jsonl ? null : b.packed ? b.packed() : packIds(ids.map((c) => b.text[c]!));
         const job = pool.score(X, b.offset, packed, th);
         job.catch(() => undefined); // awaited in order by writeOldest; never an unhandled rejection meanwhile
-        queue.push({ job, text: jsonl ? b.text : {} });
+        queue.push({ job, text: jsonl ? b.text : {}, recycle: b.recycle });
         while (queue.length >= IN_FLIGHT) await writeOldest();
         return;
       }
@@ -270,6 +274,7 @@ async function writeScores(
                 th,
               ),
       );
+      b.recycle?.(X.columns);
     });
     while (queue.length) await writeOldest();
     // The count reads the whole file, so a bad line past the rows streamed so far (which DuckDB's stream reports as

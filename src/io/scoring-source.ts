@@ -120,7 +120,8 @@ async function longText(con: DuckDBConnection, source: string, text: string[]): 
 
 /**
  * Stream `source` on `con` (a connection of its own, on `source.database`) and hand each window of
- * {@link WINDOW_ROWS} rows to `each`, in input order; resolves to the rows read. The next chunk is always being
+ * {@link WINDOW_ROWS} rows to `each`, in input order, released (its arrays reused) once `each` resolves; resolves to
+ * the rows read. The next chunk is always being
  * fetched (on a thread of DuckDB's) while `each` runs. A fault DuckDB reports is a UserError naming `input`.
  */
 export async function forEachWindow(
@@ -145,6 +146,7 @@ export async function forEachWindow(
   const score = async (w: ScoringWindow) => {
     await each(w);
     rows += w.typed.rows;
+    w.release();
   };
   let next = fetch();
   try {
