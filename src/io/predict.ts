@@ -6,7 +6,7 @@
  * checked against DuckDB's count of the input's rows before the output is kept.
  */
 import { once } from "node:events";
-import { statSync, type WriteStream } from "node:fs";
+import type { WriteStream } from "node:fs";
 import { mkdir, open, rename, rm } from "node:fs/promises";
 import { finished } from "node:stream/promises";
 import { dirname, extname } from "node:path";
@@ -14,7 +14,7 @@ import { checkDataFiles, sourceSql, unreadable, type RawTable, type RawValue } f
 import { openBatches } from "../data/stream.js";
 import { withConnection } from "../data/duckdb.js";
 import type { DuckDBConnection } from "@duckdb/node-api";
-import { forEachWindow, scoringSource, type ScoringSource } from "./scoring-source.js";
+import { fileBytes, forEachWindow, scoringSource, type ScoringSource } from "./scoring-source.js";
 import { UserError } from "../utils/errors.js";
 import { tmpSibling } from "../utils/fs.js";
 import { refuseSymlink } from "../utils/output.js";
@@ -101,16 +101,6 @@ export async function predictFile(
     threads: requestedThreads(threads),
     large,
   });
-}
-
-/** Bytes of the file at `path` (0 when it cannot be told: a folder, a pattern). */
-function fileBytes(path: string): number {
-  try {
-    const s = statSync(path);
-    return s.isFile() ? s.size : 0;
-  } catch {
-    return 0;
-  }
 }
 
 /** Read `input` from row `offset` on, materialized (not streamed), so that DuckDB reports what it cannot parse there. */

@@ -3,6 +3,7 @@
  * identifier columns as text, the scoring query over the input and the database to stream it on. predict.ts streams
  * it; the benches under bench/ (predict-stages, predict-replay, predict-trees, predict-floor) read the same query.
  */
+import { statSync } from "node:fs";
 import type { DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
 import type { ChurnModel } from "../artifact/churn-model.js";
 import { presentIdColumns } from "../artifact/prediction-row.js";
@@ -88,7 +89,8 @@ export async function scoringSource(
       checkRagged(input, names, data);
     }
     const ids = text(names);
-    return { columns: names, ids, long: await longText(con, source, ids) };
+    const long = fileBytes(input) > PROBE_AT_BYTES ? await longText(con, source, ids) : ids.length > 0;
+    return { columns: names, ids, long };
   }, db);
   checkColumns(input, inputs, (c) => columns.includes(c));
   const levels = scoringLevels(model.artifact.preprocess.categorical);
@@ -99,6 +101,22 @@ export async function scoringSource(
 
 /** Rows whose text columns tell whether the stream sends their pieces ({@link longText}). */
 const PROBE_ROWS = 2048;
+
+/**
+ * Bytes of an input file past which its first rows are probed ({@link longText}): the probe costs a query (~40 ms
+ * of a small CSV's start-up, which its pieces never cost).
+ */
+const PROBE_AT_BYTES = 16 * 1024 * 1024;
+
+/** Bytes of the file at `path` (0 when it cannot be told: a folder, a pattern). */
+export function fileBytes(path: string): number {
+  try {
+    const s = statSync(path);
+    return s.isFile() ? s.size : 0;
+  } catch {
+    return 0;
+  }
+}
 
 /**
  * Whether any of the first {@link PROBE_ROWS} rows of `source` has a `text` cell longer than an inline one (12 bytes):
