@@ -136,7 +136,9 @@ async function floors(input) {
       return rows;
     });
   }
-  // The scoring query as predict streams it (its database), with the identifiers' pieces and without them.
+  // The scoring query as predict streams it (its database), with the identifiers' pieces and without them. (Since
+  // scoring-source.ts probes a large file's ids, a file of short ids streams without pieces: the two rows then
+  // measure the same query.)
   const db = await source.database;
   const conS = await db.connect();
   await best(`${tag}: scoring query streamed, chunks dropped`, () => streamed(conS, source.sql));

@@ -111,11 +111,13 @@ export class ChurnModel {
 
   /**
    * Derive and encode typed input columns (the model's {@link ChurnModel.scoringInputs}, e.g. typed by DuckDB) exactly
-   * as at training. `rowOffset` shifts row numbers in errors.
+   * as at training. `rowOffset` shifts row numbers in errors; `column(n)` makes the matrix's columns (preprocess.ts
+   * `transform`: a scoring stream's reused arrays).
    */
   async prepareTyped(
     typed: TypedTable,
     rowOffset = 0,
+    column?: (n: number) => Float64Array,
   ): Promise<{
     /** The encoded rows, in input order, as the model's columns. */
     X: Matrix;
@@ -126,7 +128,7 @@ export class ChurnModel {
   }> {
     const { table } = await addDerived(typed, this.artifact.derived, { model: "model.json" });
     const s = this.artifact.survival;
-    const encoded = transform(this.artifact.preprocess, table);
+    const encoded = transform(this.artifact.preprocess, table, column);
     return s ? { ...encoded, at: survivalInputs(s, typed, rowOffset) } : encoded;
   }
 

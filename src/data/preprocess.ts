@@ -177,8 +177,15 @@ function codedAgainst(vocabulary: readonly string[], s: CategoricalState, pooled
   return true;
 }
 
-/** Encode rows with a learned state into a model matrix. */
-export function transform(state: PreprocessState, t: TypedTable): { X: Matrix; unseen: UnseenCategory[] } {
+/**
+ * Encode rows with a learned state into a model matrix. `newColumn(n)` makes its numeric and code columns (default: new
+ * arrays; a scoring stream's reused ones, data/window-buffers.ts): every item is written.
+ */
+export function transform(
+  state: PreprocessState,
+  t: TypedTable,
+  newColumn: (n: number) => Float64Array = (n) => new Float64Array(n),
+): { X: Matrix; unseen: UnseenCategory[] } {
   const n = t.rows;
   const columns: Float64Array[] = [];
   const unseen: UnseenCategory[] = [];
@@ -190,7 +197,7 @@ export function transform(state: PreprocessState, t: TypedTable): { X: Matrix; u
     if (type !== "categorical") {
       const s = numByName.get(column)!;
       const src = col.values as Float64Array;
-      const out = new Float64Array(n);
+      const out = newColumn(n);
       const scale = state.needs.standardize ? (s.std > 0 ? s.std : 1) : 1;
       const shift = state.needs.standardize ? s.mean : 0;
       if (!state.needs.impute && !state.needs.standardize)
@@ -207,7 +214,7 @@ export function transform(state: PreprocessState, t: TypedTable): { X: Matrix; u
     const code = new Map(s.levels.map((l, i) => [l, i]));
     const otherCode = s.other ? s.levels.length : -1;
     const pooled = new Set(s.pooled);
-    const codes = new Float64Array(n);
+    const codes = newColumn(n);
     // Missing rows (for one-hot: missing is imputed, an unseen label is not).
     const missing = new Uint8Array(n);
     const unknown = (i: number, v: string): void => {

@@ -26,11 +26,13 @@ import {
   textCells,
   textNumbers,
   textValues,
+  packCells,
   type PackedIds,
   type TextCells,
 } from "./text-vectors.js";
 import { MISSING_TOKENS, parseBoolean, parseCategory } from "./values.js";
 import { itemsOf } from "./vector-items.js";
+import { WindowBuffers } from "./window-buffers.js";
 import type { CategoricalState } from "./preprocess.js";
 import { badValue, CODE_LABEL, CODE_MISSING, type ColumnSpec, type TypedColumn, type TypedTable } from "./typed.js";
 
@@ -45,6 +47,11 @@ export interface ScoringColumns {
   levels: Map<string, string[]>;
   /** Columns copied as text (identifiers). */
   text: string[];
+  /**
+   * Whether the text columns come with their pieces (text-vectors.ts `pieceSql`; default true): worth DuckDB's cost
+   * only where cells are longer than 12 bytes, which are otherwise read one by one (`getItem`), as exactly.
+   */
+  pieces?: boolean;
   /**
    * Numeric inputs whose source column is a number whose text form reads back as the same number (load.ts
    * `exactNumberColumns`), not text: read as numbers directly, the text rules only for values that are not finite.
@@ -77,7 +84,7 @@ const isNative = (cols: ScoringColumns, s: ColumnSpec): boolean =>
 /**
  * The scoring query over `source` (a relation whose columns are text, but for the `native` numbers). Its columns, in
  * order: one per input (its text, or a native number as DOUBLE with NaN for NULL, an infinity kept, which JavaScript
- * refuses), then each text column and its pieces (text-vectors.ts `pieceSql`), then
+ * refuses), then each text column and its pieces (text-vectors.ts `pieceSql`; unless `pieces` is false), then
  * `position` when given (a DOUBLE expression over `source`'s columns: the row's 0-based position in the input).
  */
 export function scoringSql(cols: ScoringColumns, source: string, position?: string): string {
@@ -86,7 +93,7 @@ export function scoringSql(cols: ScoringColumns, source: string, position?: stri
   );
   const text = cols.text.flatMap((c) => {
     const t = `${ident(c)}::VARCHAR`;
-    return [t, ...pieceSql(t)];
+    return cols.pieces === false ? [t] : [t, ...pieceSql(t)];
   });
   return `SELECT ${[...inputs, ...text, ...(position ? [`${position} AS pos`] : [])].join(", ")} FROM (${source})`;
 }
@@ -111,6 +118,10 @@ export interface ScoringWindow {
   readonly text: Record<string, RawValue[]>;
   /** The text columns packed for a scoring worker's CSV lines (lines.ts PackedIds), without a string per cell. */
   packed(): PackedIds;
+  /** Arrays to reuse for the next windows (`buffers.float64()`: the encoded columns, given back when scored). */
+  readonly buffers: WindowBuffers;
+  /** Give the window's own arrays back to `buffers`: its typed columns and text are not read afterwards. */
+  release(): void;
 }
 
 /** Rows of one window being filled. */
@@ -137,6 +148,8 @@ export class ScoringWindows {
   private readonly coding = new Map<number, { table: ByteTable; code: Map<string, number> }>();
   /** Index of the first text column's vector in a chunk. */
   private readonly textAt: number;
+  /** The windows' arrays, reused once a window is released. */
+  readonly buffers: WindowBuffers;
 
   constructor(
     private readonly cols: ScoringColumns,
@@ -150,21 +163,16 @@ export class ScoringWindows {
       this.coding.set(j, { table: levelTable(levels), code: new Map(levels.map((l, c) => [l, c])) });
     }
     this.textAt = cols.inputs.length;
+    this.buffers = new WindowBuffers(size);
   }
 
   private window(w: number): Filling {
     let f = this.open.get(w);
     if (!f) {
       f = {
-        values: this.cols.inputs.map((s) =>
-          s.type === "categorical" ? new Int32Array(this.size) : new Float64Array(this.size),
-        ),
+        values: this.cols.inputs.map((s) => (s.type === "categorical" ? this.buffers.int32() : this.buffers.float64())),
         labels: this.categorical.map(() => new Map<number, string>()),
-        text: this.cols.text.map(() => ({
-          cells: [],
-          at: new Int32Array(this.size),
-          index: new Int32Array(this.size),
-        })),
+        text: this.cols.text.map(() => ({ cells: [], at: this.buffers.int32(), index: this.buffers.int32() })),
         filled: 0,
         last: -1,
       };
@@ -311,8 +319,9 @@ export class ScoringWindows {
 
   /** The cells of text column `k` of a chunk of `n` rows (`col` gives the chunk's vectors). */
   private cellsOf(col: (k: number) => DuckDBVector, k: number, n: number): TextCells {
-    const at = this.textAt + k * (1 + PIECES);
-    const pieces = Array.from({ length: PIECES }, (_, p) => col(at + 1 + p));
+    const sent = this.cols.pieces === false ? 0 : PIECES;
+    const at = this.textAt + k * (1 + sent);
+    const pieces = Array.from({ length: sent }, (_, p) => col(at + 1 + p));
     return textCells(col(at), pieces, n);
   }
 
@@ -368,6 +377,14 @@ export class ScoringWindows {
       const lengths = f.text.map(() => new Int32Array(rows));
       return { text: f.text.map((t, k) => packCells(t, rows, lengths[k]!)), lengths };
     };
+    const buffers = this.buffers;
+    let released = false;
+    const release = (): void => {
+      if (released) return;
+      released = true;
+      buffers.give(f.values);
+      for (const t of f.text) buffers.give([t.at, t.index]);
+    };
     return {
       offset: w * this.size,
       typed: { origin: this.origin, rows, columns },
@@ -375,38 +392,8 @@ export class ScoringWindows {
         return strings();
       },
       packed,
+      buffers,
+      release,
     };
   }
-}
-
-/**
- * The first `rows` cells of a window's text column joined, as lines.ts `packIds` joins strings (null as ""), each
- * cell's length into `lengths`. A chunk's plain cells are consecutive in its `joined` text, so a run of rows from
- * consecutive cells of one chunk is one slice of it: no string per cell.
- */
-function packCells(
-  t: { cells: TextCells[]; at: Int32Array; index: Int32Array },
-  rows: number,
-  lengths: Int32Array,
-): string {
-  const { cells, at, index } = t;
-  let out = "";
-  let r = 0;
-  while (r < rows) {
-    const c = cells[at[r]!]!;
-    const i = index[r]!;
-    if (c.start[i]! < 0) {
-      const v = c.other.get(i) ?? "";
-      out += v;
-      lengths[r++] = v.length;
-      continue;
-    }
-    let e = r;
-    for (; e < rows && at[e] === at[r] && index[e] === i + (e - r) && c.start[index[e]!]! >= 0; e++) {
-      lengths[e] = c.end[index[e]!]! - c.start[index[e]!]!;
-    }
-    out += c.joined.slice(c.start[i], c.end[index[e - 1]!]);
-    r = e;
-  }
-  return out;
 }

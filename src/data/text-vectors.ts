@@ -378,3 +378,35 @@ export interface PackedIds {
   text: string[];
   lengths: Int32Array[];
 }
+
+/**
+ * The first `rows` cells of a window's text column joined, as lines.ts `packIds` joins strings (null as ""), each
+ * cell's length into `lengths`. A chunk's plain cells are consecutive in its `joined` text, so a run of rows from
+ * consecutive cells of one chunk is one slice of it: no string per cell.
+ */
+export function packCells(
+  t: { cells: TextCells[]; at: Int32Array; index: Int32Array },
+  rows: number,
+  lengths: Int32Array,
+): string {
+  const { cells, at, index } = t;
+  let out = "";
+  let r = 0;
+  while (r < rows) {
+    const c = cells[at[r]!]!;
+    const i = index[r]!;
+    if (c.start[i]! < 0) {
+      const v = c.other.get(i) ?? "";
+      out += v;
+      lengths[r++] = v.length;
+      continue;
+    }
+    let e = r;
+    for (; e < rows && at[e] === at[r] && index[e] === i + (e - r) && c.start[index[e]!]! >= 0; e++) {
+      lengths[e] = c.end[index[e]!]! - c.start[index[e]!]!;
+    }
+    out += c.joined.slice(c.start[i], c.end[index[e - 1]!]);
+    r = e;
+  }
+  return out;
+}

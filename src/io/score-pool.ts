@@ -12,10 +12,11 @@ import { compiledWorkerUrl } from "../utils/threads.js";
 import type { ScoreReply, ScoreRequest, ScoreWorkerInput } from "./score-worker.js";
 import type { PackedIds } from "./lines.js";
 
-/** A window's probabilities and, when ids were given, its CSV lines. */
+/** A window's probabilities and, when ids were given, its CSV lines; and its columns, moved back to be reused. */
 export interface Scored {
   p: Float64Array;
   csv: Uint8Array | null;
+  columns: Float64Array[];
 }
 
 /** The buffers of `columns` that can be moved to a worker (a column's own, whole buffer; each once). */
@@ -78,7 +79,7 @@ export class ScorePool {
     if (!job) return;
     this.pending.delete(m.seq);
     if ("error" in m) job.reject(m.user ? new UserError(m.error) : new Error(m.error));
-    else job.resolve({ p: m.p, csv: m.csv });
+    else job.resolve({ p: m.p, csv: m.csv, columns: m.columns });
   }
 
   private fail(e: Error): void {

@@ -24,9 +24,13 @@ export interface ScoreRequest {
   threshold: number;
 }
 
-/** The probabilities (and CSV lines) of request `seq`, or the error that stopped it (`user`: a UserError). */
+/**
+ * The probabilities (and CSV lines) of request `seq` and its columns moved back (reused by the stream), or the
+ * error that stopped it (`user`: a UserError).
+ */
 export type ScoreReply =
-  { seq: number; p: Float64Array; csv: Uint8Array | null } | { seq: number; error: string; user: boolean };
+  | { seq: number; p: Float64Array; csv: Uint8Array | null; columns: Float64Array[] }
+  | { seq: number; error: string; user: boolean };
 
 /** What a scoring worker is started with: the model's family, its state, calibration and model columns. */
 export interface ScoreWorkerInput {
@@ -46,9 +50,15 @@ port.on("message", (q: ScoreRequest) => {
   try {
     const p = churnProbability(clf, calibration, { nRows: q.rows, features, columns: q.columns }, q.offset);
     const csv = q.ids ? csvBytesPacked(q.ids, p, q.threshold) : null;
-    reply = { seq: q.seq, p, csv };
+    reply = { seq: q.seq, p, csv, columns: q.columns };
     transfer.push(p.buffer as ArrayBuffer);
     if (csv) transfer.push(csv.buffer as ArrayBuffer);
+    const moved = new Set<ArrayBufferLike>([p.buffer, ...(csv ? [csv.buffer] : [])]);
+    for (const c of q.columns) {
+      if (moved.has(c.buffer) || !(c.buffer instanceof ArrayBuffer)) continue;
+      moved.add(c.buffer);
+      transfer.push(c.buffer);
+    }
   } catch (e) {
     reply = { seq: q.seq, error: e instanceof Error ? e.message : String(e), user: e instanceof UserError };
   }

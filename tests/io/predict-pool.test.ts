@@ -2,7 +2,7 @@
  * Batch scoring in worker threads (io/score-pool.ts) writes the very bytes of scoring on the main thread, every row
  * in order, to CSV and to JSON Lines. Workers run only from the compiled build: run `npm run build` before this file.
  */
-import { readFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { train } from "../../src/pipeline/api.js";
@@ -101,5 +101,22 @@ describe(`predict on worker threads, ${ROWS} rows with odd ids`, () => {
       expect(lines[5]).toMatch(new RegExp(`^long-4-${"x".repeat(40)},`));
       expect(readFileSync(two, "utf8") === a).toBe(true);
     }
+  }, 180_000);
+
+  it("reads ids longer than 12 bytes exactly when the first rows' ids are short (no pieces sent)", async () => {
+    const { loadModel } = await import("../../dist/artifact/churn-model.js");
+    const { predictFile } = await import("../../dist/io/predict.js");
+    const m = await loadModel(model);
+    const dir = tmp();
+    // Short ids past scoring-source.ts's probe of the first rows, then the odd ones.
+    const csv = telcoFile(ROWS, (fields, i) => (fields[0] = i < 5000 ? `C${i}` : oddId(i)));
+    expect(statSync(csv).size).toBeGreaterThan(16 * 1024 * 1024); // probed (scoring-source.ts PROBE_AT_BYTES)
+    const text = join(dir, "text.csv");
+    const typed = join(dir, "typed.csv");
+    await predictFile(m, csv, text, undefined, () => undefined); // every column as text, by the JS rules
+    await predictFile(m, csv, typed, undefined, undefined, 2);
+    const a = readFileSync(text, "utf8");
+    expect(a).toContain(`long-5009-${"x".repeat(40)},`);
+    expect(readFileSync(typed, "utf8") === a).toBe(true);
   }, 180_000);
 });
