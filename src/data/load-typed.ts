@@ -16,10 +16,10 @@ import { checkDataFile, checkShape, sourceSql, unreadable, type RawTable, type R
 import type { ColumnFacts } from "./schema.js";
 import type { SubsetOptions, TrainingSource } from "./source.js";
 import { sqlCategory, sqlTrim } from "./sql-values.js";
-import { BOOLEAN_WORDS, ByteTable, textNumbers, textValues } from "./text-vectors.js";
-import { MISSING_TOKENS, parseBoolean, parseCategory } from "./values.js";
+import { BOOLEAN_WORDS, levelTable, textNumbers, textValues } from "./text-vectors.js";
+import { parseBoolean, parseCategory } from "./values.js";
 import { itemsOf } from "./vector-items.js";
-import { badValue, type ColumnSpec, type TypedColumn, type TypedTable } from "./typed.js";
+import { badValue, CODE_MISSING, type ColumnSpec, type TypedColumn, type TypedTable } from "./typed.js";
 
 const RAW = "churnkit_raw";
 const PICK = "churnkit_pick";
@@ -215,19 +215,17 @@ class FileSource implements TrainingSource {
    * trimming and hash join cost ~0.8 CPU-s a column of 1M rows.
    */
   private async shortCodes(levels: string[], from: string, at: string, n: number): Promise<Int32Array> {
-    const table = new ByteTable();
-    const code = new Map<string, number>();
-    levels.forEach((l, c) => (table.set(l, c), code.set(l, c)));
-    for (const m of MISSING_TOKENS) table.set(m, -1);
+    const table = levelTable(levels, CODE_MISSING);
+    const code = new Map(levels.map((l, c) => [l, c]));
     const codes = new Int32Array(n);
     let read = new Int32Array(0);
     const result = await this.con.stream(`SELECT v0, ${at} FROM ${from}`);
     await forChunks(result, (chunk) => {
       const m = chunk.rowCount;
       if (read.length < m) read = new Int32Array(m);
-      const got = textValues(chunk.getColumnVector(0), m, read.subarray(0, m), table, -1, (text) => {
+      const got = textValues(chunk.getColumnVector(0), m, read.subarray(0, m), table, CODE_MISSING, (text) => {
         const l = parseCategory(text);
-        return l === null ? -1 : code.get(l)!; // every label is in the vocabulary, built over all rows
+        return l === null ? CODE_MISSING : code.get(l)!; // every label is in the vocabulary, built over all rows
       });
       const pos = itemsOf(chunk.getColumnVector(1), m, "integer");
       for (let i = 0; i < m; i++) codes[pos[i]!] = got[i]!;

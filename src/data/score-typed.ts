@@ -19,7 +19,8 @@ import { ident } from "./duckdb.js";
 import type { RawValue } from "./load.js";
 import {
   BOOLEAN_WORDS,
-  ByteTable,
+  type ByteTable,
+  levelTable,
   cellOf,
   pieceSql,
   PIECES,
@@ -30,7 +31,7 @@ import {
   type PackedIds,
   type TextCells,
 } from "./text-vectors.js";
-import { MISSING_TOKENS, parseBoolean, parseCategory } from "./values.js";
+import { parseBoolean, parseCategory } from "./values.js";
 import { itemsOf } from "./vector-items.js";
 import { WindowBuffers } from "./window-buffers.js";
 import type { CategoricalState } from "./preprocess.js";
@@ -98,16 +99,6 @@ export function scoringSql(cols: ScoringColumns, source: string, position?: stri
   return `SELECT ${[...inputs, ...text, ...(position ? [`${position} AS pos`] : [])].join(", ")} FROM (${source})`;
 }
 
-/** The model's levels of a categorical input, and the missing tokens, by code; the rules decide any other label. */
-function levelTable(levels: readonly string[]): ByteTable {
-  const t = new ByteTable();
-  levels.forEach((l, c) => {
-    if (parseCategory(l) === l) t.set(l, c);
-  });
-  for (const m of MISSING_TOKENS) t.set(m, MISSING);
-  return t;
-}
-
 /** Consecutive input rows, typed: what the scorer reads. */
 export interface ScoringWindow {
   /** Position in the input of the window's first row. */
@@ -160,7 +151,7 @@ export class ScoringWindows {
     this.categorical = cols.inputs.flatMap((s, j) => (s.type === "categorical" ? [j] : []));
     for (const j of this.categorical) {
       const levels = cols.levels.get(cols.inputs[j]!.name) ?? [];
-      this.coding.set(j, { table: levelTable(levels), code: new Map(levels.map((l, c) => [l, c])) });
+      this.coding.set(j, { table: levelTable(levels, MISSING), code: new Map(levels.map((l, c) => [l, c])) });
     }
     this.textAt = cols.inputs.length;
     this.buffers = new WindowBuffers(size);

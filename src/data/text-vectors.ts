@@ -9,7 +9,7 @@
  * mark private (`dataView`, `validity.data`); where they are missing every cell takes the string path.
  */
 import type { DuckDBVector } from "@duckdb/node-api";
-import { FALSE_WORDS, MISSING_TOKENS, parseBoolean, parseNumber, TRUE_WORDS } from "./values.js";
+import { FALSE_WORDS, MISSING_TOKENS, parseBoolean, parseCategory, parseNumber, TRUE_WORDS } from "./values.js";
 
 /** The memory of a VARCHAR vector's first `n` cells: `string_t` bytes and the validity bits (null: all valid). */
 interface TextMemory {
@@ -238,6 +238,19 @@ for (const w of [...TRUE_WORDS, ...FALSE_WORDS, "1", "0", ...MISSING_TOKENS]) {
     const b = parseBoolean(v);
     if (b !== undefined) BOOLEAN_WORDS.set(v, b); // ("NAN" is not missing: the rules decide it)
   }
+}
+
+/**
+ * Category levels by code, and the missing tokens as `missing`: a cell that is exactly a level (trimmed text) takes its
+ * code; the rules decide any other cell (padded, a label not listed). For training's and scoring's categories alike.
+ */
+export function levelTable(levels: readonly string[], missing: number): ByteTable {
+  const t = new ByteTable();
+  levels.forEach((l, c) => {
+    if (parseCategory(l) === l) t.set(l, c);
+  });
+  for (const m of MISSING_TOKENS) t.set(m, missing);
+  return t;
 }
 
 /**
