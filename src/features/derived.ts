@@ -205,17 +205,26 @@ function longestText(t: TypedTable): number {
 /** Run one derived expression, turning a time-out or DuckDB's out-of-memory error into a UserError. */
 async function runLimited(con: DuckDBConnection, f: { name: string; sql: string }, rows: number, src: DerivedSource) {
   const limit = timeLimitMs();
+  const on = `to evaluate on ${rows} rows`;
+  const late = () => refuse(src, f.name, `took longer than ${limit / 1000} s ${on}`, "simplify it", SIMPLIFY);
   let timedOut = false;
-  const timer = setTimeout(() => {
+  let timer: NodeJS.Timeout | undefined;
+  // DuckDB forgets an interrupt that arrives before the query starts running, so it is repeated
+  // until the query ends, and a query that ends after the limit is refused however it ended.
+  const stop = () => {
     timedOut = true;
     con.interrupt();
-  }, limit);
+    timer = setTimeout(stop, Math.min(limit, 100));
+  };
+  timer = setTimeout(stop, limit);
   try {
-    return await con.runAndReadAll(derivedStatement(f.sql)); // the very text that was checked
+    const result = await con.runAndReadAll(derivedStatement(f.sql)); // the very text that was checked
+    if (timedOut) throw late();
+    return result;
   } catch (e) {
+    if (e instanceof UserError) throw e;
     const msg = duckMessage(e);
-    const on = `to evaluate on ${rows} rows`;
-    if (timedOut) throw refuse(src, f.name, `took longer than ${limit / 1000} s ${on}`, "simplify it", SIMPLIFY);
+    if (timedOut) throw late();
     if (/out of memory/i.test(msg))
       throw refuse(
         src,
